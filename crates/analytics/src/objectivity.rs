@@ -1,0 +1,400 @@
+//! Step 6: signs of non-objective results (признаки необъективности), O1–O5.
+//!
+//! Each sign is computed per school and assessment from the sufficient
+//! statistics, with its statistic, threshold and a sentence of explanation.
+//! "The region" is every school of the run in the same assessment.
+
+use crate::stats::{AssessmentKey, AssessmentStats, StatsTable};
+use crate::text::{cutoff, num, n2};
+use crate::{ObjectivityThresholds, SchoolInfo};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One row of objectivity.csv.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectivitySign {
+    pub school_id: String,
+    pub year: i32,
+    pub procedure: String,
+    pub subject: String,
+    pub grade: i32,
+    /// "O1".."O5".
+    pub sign: String,
+    pub statistic: f64,
+    pub threshold: f64,
+    pub explanation: String,
+}
+
+type Cells<'a> = Vec<(&'a str, &'a AssessmentStats)>;
+
+fn norm(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+fn is_in(list: &[String], p: &str) -> bool {
+    list.iter().any(|x| norm(x) == norm(p))
+}
+
+fn sign(school: &str, k: &AssessmentKey, code: &str, statistic: f64, threshold: f64, explanation: String) -> ObjectivitySign {
+    ObjectivitySign {
+        school_id: school.to_string(),
+        year: k.year,
+        procedure: k.procedure.clone(),
+        subject: k.subject.clone(),
+        grade: k.grade,
+        sign: code.into(),
+        statistic,
+        threshold,
+        explanation,
+    }
+}
+
+/// All signs over the assessments in `keys`, sorted by school, assessment, sign.
+pub(crate) fn signs(
+    table: &StatsTable,
+    schools: &[SchoolInfo],
+    keys: &BTreeSet<AssessmentKey>,
+    th: &ObjectivityThresholds,
+    notes: &mut Vec<String>,
+) -> Vec<ObjectivitySign> {
+    let mut by_key: BTreeMap<&AssessmentKey, Cells> = BTreeMap::new();
+    for ((school, key), s) in &table.cells {
+        if keys.contains(key) {
+            by_key.entry(key).or_default().push((school.as_str(), s));
+        }
+    }
+    let lyceums: BTreeSet<&str> =
+        schools.iter().filter(|s| s.is_lyceum_or_gymnasium).map(|s| s.school_id.as_str()).collect();
+    let mut out = Vec::new();
+    for (key, cells) in &by_key {
+        if !is_in(&th.school_procedures, &key.procedure) {
+            continue;
+        }
+        out.extend(o1(key, cells, &by_key, th));
+        out.extend(o2(key, cells, th));
+        out.extend(o3(key, cells, th));
+        out.extend(o4(key, cells, th));
+        out.extend(o5(key, cells, &lyceums, th));
+    }
+    if schools.is_empty() && out.iter().any(|s| s.sign == "O5") {
+        notes.push("Сведений о типах школ нет: признак O5 проверен без исключения лицеев и гимназий.".into());
+    }
+    out.sort_by(|a, b| {
+        (&a.school_id, a.year, &a.procedure, &a.subject, a.grade, &a.sign)
+            .cmp(&(&b.school_id, b.year, &b.procedure, &b.subject, b.grade, &b.sign))
+    });
+    out
+}
+
+fn mean(s: &AssessmentStats) -> f64 {
+    s.sum / s.n as f64
+}
+
+/// Median of a non-empty list.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+/// Linear-interpolation quantile (numpy's default), q in 0..=100.
+pub fn percentile(mut v: Vec<f64>, q: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let pos = q / 100.0 * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
+/// One-sided binomial test: P(X ≥ k) for X ~ Bin(n, p), by the incomplete beta.
+pub fn binom_upper(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return 1.0;
+    }
+    statrs::function::beta::beta_reg(k as f64, (n - k + 1) as f64, p).clamp(0.0, 1.0)
+}
+
+/// O1: ВПР mean in the region's top P% while the external exam in the same
+/// subject (same year first, then the next, then the previous) is below the median.
+fn o1(key: &AssessmentKey, cells: &Cells, all: &BTreeMap<&AssessmentKey, Cells>, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
+    let big: Vec<(&str, f64)> = cells.iter().filter(|c| c.1.n >= th.min_pupils).map(|c| (c.0, mean(c.1))).collect();
+    let mut desc = big.clone();
+    desc.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let top = cutoff(th.o1_top_percent, desc.len()) as usize;
+    let mut ext: Vec<(&&AssessmentKey, &Cells)> = all
+        .iter()
+        .filter(|(k, _)| is_in(&th.external_procedures, &k.procedure) && norm(&k.subject) == norm(&key.subject))
+        .filter(|(k, _)| (k.year - key.year).abs() <= 1)
+        .collect();
+    let order = |k: &AssessmentKey| ((k.year - key.year).abs(), -(k.year - key.year), k.procedure.clone(), k.grade);
+    ext.sort_by_key(|(k, _)| order(k));
+    let mut out = Vec::new();
+    for (rank, (school, m)) in desc.iter().take(top).enumerate() {
+        let found = ext.iter().find_map(|(k, cs)| {
+            let own = cs.iter().find(|c| c.0 == *school && c.1.n >= th.min_pupils)?;
+            let means: Vec<f64> = cs.iter().filter(|c| c.1.n >= th.min_pupils).map(|c| mean(c.1)).collect();
+            Some((k, mean(own.1), median(means)))
+        });
+        if let Some((k, em, med)) = found.filter(|f| f.1 < f.2) {
+            let text = format!(
+                "Средний балл ВПР {} — в {}% лучших по региону (место {} из {}), но {}: средний балл {} ниже медианы региона {}.",
+                n2(*m),
+                num(th.o1_top_percent, 0),
+                rank + 1,
+                desc.len(),
+                k.label(),
+                n2(em),
+                n2(med)
+            );
+            out.push(sign(school, key, "O1", em, med, text));
+        }
+    }
+    out
+}
+
+/// O2: share of pupils with a ВПР mark above (below) the journal mark beyond the
+/// regional 90th percentile of that share (plus, by default, a binomial test
+/// against the regional share, so that chance alone does not flag 10% of schools).
+fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
+    let with: Vec<&(&str, &AssessmentStats)> = cells.iter().filter(|c| c.1.journal_n >= th.min_pupils).collect();
+    if with.len() < 2 {
+        return vec![];
+    }
+    let total: u64 = with.iter().map(|c| c.1.journal_n).sum();
+    let mut out = Vec::new();
+    for higher in [true, false] {
+        let count = |s: &AssessmentStats| if higher { s.journal_higher } else { s.journal_lower };
+        let shares: Vec<f64> = with.iter().map(|c| count(c.1) as f64 / c.1.journal_n as f64).collect();
+        let p90 = percentile(shares.clone(), th.o2_percentile);
+        let regional = with.iter().map(|c| count(c.1)).sum::<u64>() as f64 / total as f64;
+        for (c, share) in with.iter().zip(&shares) {
+            let p = binom_upper(count(c.1), c.1.journal_n, regional);
+            if *share <= p90 || th.o2_binomial_p.is_some_and(|a| p >= a) {
+                continue;
+            }
+            let what = if higher { "отметка за ВПР выше отметки в журнале" } else { "отметка за ВПР ниже отметки в журнале (завышены журнальные отметки)" };
+            let text = format!(
+                "У {} из {} участников {what}: доля {}% при {}-м процентиле региона {}% и средней по региону {}% (биномиальный критерий p {}).",
+                count(c.1),
+                c.1.journal_n,
+                num(100.0 * share, 1),
+                num(th.o2_percentile, 0),
+                num(100.0 * p90, 1),
+                num(100.0 * regional, 1),
+                crate::text::pval(p)
+            );
+            out.push(sign(c.0, key, "O2", *share, p90, text));
+        }
+    }
+    out
+}
+
+/// Regional mark boundaries: for marks 3, 4, 5 the most frequent of the
+/// schools' lowest scores with that mark (ties: the lower score).
+fn boundaries(cells: &Cells) -> Vec<(usize, i64)> {
+    let mut out = Vec::new();
+    for m in 1..4 {
+        let mut freq: BTreeMap<i64, usize> = BTreeMap::new();
+        for c in cells {
+            if let Some(v) = c.1.mark_min[m].filter(|v| v.fract() == 0.0) {
+                *freq.entry(v as i64).or_default() += 1;
+            }
+        }
+        let best = freq.iter().fold(None, |b: Option<(i64, usize)>, (v, f)| match b {
+            Some((_, bf)) if bf >= *f => b,
+            _ => Some((*v, *f)),
+        });
+        if let Some((t, _)) = best {
+            out.push((m, t));
+        }
+    }
+    out
+}
+
+/// O3: heaping at a mark boundary t: pupils at t versus t−1 against the
+/// region's proportion, one-sided binomial test.
+fn o3(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
+    let clean: Vec<&(&str, &AssessmentStats)> = cells.iter().filter(|c| c.1.non_integral == 0 && !c.1.score_hist.is_empty()).collect();
+    let mut out = Vec::new();
+    for (m, t) in boundaries(cells) {
+        let at = |s: &AssessmentStats, x: i64| s.score_hist.get(&x).copied().unwrap_or(0);
+        let (rt, rb): (u64, u64) = clean.iter().fold((0, 0), |a, c| (a.0 + at(c.1, t), a.1 + at(c.1, t - 1)));
+        if rt + rb == 0 {
+            continue;
+        }
+        let pi = rt as f64 / (rt + rb) as f64;
+        for c in clean.iter().filter(|c| c.1.n >= th.min_pupils) {
+            let (ct, cb) = (at(c.1, t), at(c.1, t - 1));
+            let p = binom_upper(ct, ct + cb, pi);
+            if ct + cb == 0 || p >= th.o3_p {
+                continue;
+            }
+            let ratio = |a: u64, b: u64| if b == 0 { "∞".to_string() } else { n2(a as f64 / b as f64) };
+            let text = format!(
+                "Граница отметки «{}» — {t} б.: на ней {ct} участников, на балл ниже — {cb} (соотношение {}; в регионе {}). Биномиальный критерий p {} < {}.",
+                m + 2,
+                ratio(ct, cb),
+                ratio(rt, rb),
+                crate::text::pval(p),
+                num(th.o3_p, 2)
+            );
+            out.push(sign(c.0, key, "O3", p, th.o3_p, text));
+        }
+    }
+    out
+}
+
+/// Average ranks (ties share the mean rank).
+fn avg_ranks(v: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+            j += 1;
+        }
+        for &k in &idx[i..=j] {
+            r[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's ρ: Pearson correlation of average ranks; None if either is constant.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    let (rx, ry) = (avg_ranks(x), avg_ranks(y));
+    let n = x.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let sxy: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = rx.iter().map(|a| (a - mx).powi(2)).sum();
+    let syy: f64 = ry.iter().map(|b| (b - my).powi(2)).sum();
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// Per task: regional success rate and the task's maximum (None when unknown).
+fn region_tasks(cells: &Cells, tasks: usize) -> Vec<Option<(f64, f64)>> {
+    (0..tasks)
+        .map(|j| {
+            let (mut s, mut n, mut mx) = (0.0, 0u64, 0.0f64);
+            for c in cells.iter().filter(|c| c.1.task_n.get(j).is_some_and(|n| *n > 0)) {
+                s += c.1.task_sums[j];
+                n += c.1.task_n[j];
+                mx = mx.max(c.1.task_max[j]);
+            }
+            (n > 0 && mx > 0.0).then(|| (s / n as f64 / mx, mx))
+        })
+        .collect()
+}
+
+/// One task of one school: difference from the region, difficulty, and the
+/// variance of the school's rate if it were the region's (binomial bound).
+struct TaskDiff {
+    diff: f64,
+    hard: f64,
+    var: f64,
+}
+
+/// The "easy worse, hard better" pattern: gap between the harder and the easier
+/// half of the tasks (by regional difficulty), its z, and the two half means.
+fn gap(t: &[TaskDiff]) -> (f64, f64, f64) {
+    let mut v: Vec<&TaskDiff> = t.iter().collect();
+    v.sort_by(|a, b| a.hard.total_cmp(&b.hard));
+    let h = v.len() / 2;
+    let (easy, hard) = (&v[..h], &v[v.len() - h..]);
+    let mean = |x: &[&TaskDiff]| x.iter().map(|t| t.diff).sum::<f64>() / x.len() as f64;
+    let var = |x: &[&TaskDiff]| x.iter().map(|t| t.var).sum::<f64>() / (x.len() * x.len()) as f64;
+    let (me, mh) = (mean(easy), mean(hard));
+    let se = (var(easy) + var(hard)).sqrt();
+    (if se > 0.0 { (mh - me) / se } else { 0.0 }, me, mh)
+}
+
+/// O4: the school's success rate minus the region's, per task, rises with task
+/// difficulty (1 − regional success rate): Spearman ρ above the threshold.
+/// By default the sign also needs what it is named after — easy tasks below
+/// the region, hard ones above, beyond chance — because ρ over ~10 noisy tasks
+/// exceeds 0.5 by chance alone in about 7% of schools, and a strong school
+/// gains most on hard tasks without any cheating.
+fn o4(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
+    let tasks = cells.iter().map(|c| c.1.task_sums.len()).max().unwrap_or(0);
+    if tasks < th.o4_min_tasks {
+        return vec![];
+    }
+    let region = region_tasks(cells, tasks);
+    let mut out = Vec::new();
+    for c in cells.iter().filter(|c| c.1.n >= th.min_pupils) {
+        let mut t = Vec::new();
+        for (j, r) in region.iter().enumerate() {
+            let (Some((rate, mx)), Some(&n)) = (r, c.1.task_n.get(j)) else { continue };
+            if n > 0 {
+                let var = rate * (1.0 - rate) / n as f64;
+                t.push(TaskDiff { diff: c.1.task_sums[j] / n as f64 / mx - rate, hard: 1.0 - *rate, var });
+            }
+        }
+        if t.len() < th.o4_min_tasks {
+            continue;
+        }
+        let diff: Vec<f64> = t.iter().map(|x| x.diff).collect();
+        let hard: Vec<f64> = t.iter().map(|x| x.hard).collect();
+        let Some(rho) = spearman(&diff, &hard).filter(|r| *r > th.o4_rho) else { continue };
+        let (z, easy_mean, hard_mean) = gap(&t);
+        if th.o4_gap_z.is_some_and(|zmin| !(easy_mean < 0.0 && hard_mean > 0.0 && z > zmin)) {
+            continue;
+        }
+        let text = format!(
+            "По {} заданиям: ранговая корреляция разницы с регионом и трудности задания ρ = {} > {}; \
+             лёгкие задания в среднем на {} п. п. хуже региона, трудные на {} п. п. лучше (разрыв {} ст. ошибки).",
+            t.len(),
+            n2(rho),
+            n2(th.o4_rho),
+            num(-100.0 * easy_mean, 1),
+            num(100.0 * hard_mean, 1),
+            num(z, 1)
+        );
+        out.push(sign(c.0, key, "O4", rho, th.o4_rho, text));
+    }
+    out
+}
+
+/// O5: share of mark 5 above the region's by more than z binomial standard
+/// errors, for a school that is not a лицей or гимназия.
+fn o5(key: &AssessmentKey, cells: &Cells, lyceums: &BTreeSet<&str>, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
+    let marks = |s: &AssessmentStats| s.mark_counts.iter().sum::<u64>();
+    let total: u64 = cells.iter().map(|c| marks(c.1)).sum();
+    if total == 0 {
+        return vec![];
+    }
+    let pr = cells.iter().map(|c| c.1.mark_counts[3]).sum::<u64>() as f64 / total as f64;
+    let mut out = Vec::new();
+    for c in cells.iter().filter(|c| marks(c.1) >= th.min_pupils && !lyceums.contains(c.0)) {
+        let m = marks(c.1) as f64;
+        let se = (pr * (1.0 - pr) / m).sqrt();
+        let ps = c.1.mark_counts[3] as f64 / m;
+        if se <= 0.0 || (ps - pr) / se <= th.o5_z {
+            continue;
+        }
+        let z = (ps - pr) / se;
+        let text = format!(
+            "Доля отметок «5» {}% ({} из {}) при {}% по региону: превышение на {} стандартной ошибки (порог {}); школа не лицей и не гимназия.",
+            num(100.0 * ps, 1),
+            c.1.mark_counts[3],
+            marks(c.1),
+            num(100.0 * pr, 1),
+            n2(z),
+            n2(th.o5_z)
+        );
+        out.push(sign(c.0, key, "O5", z, th.o5_z, text));
+    }
+    out
+}

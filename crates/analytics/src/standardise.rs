@@ -1,0 +1,211 @@
+//! Step 1: standardisation per assessment and the integral result index (ИПР).
+
+use crate::stats::{AssessmentKey, AssessmentStats, StatsTable};
+use crate::text;
+use std::collections::BTreeMap;
+
+/// How one assessment is put on a common scale: z = (score − mu) / sigma.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub mu: f64,
+    pub sigma: f64,
+    /// True: population moments of pupil scores (step 1.1, pupil level, also
+    /// school rows with a published SD). False: n-weighted moments of school means.
+    pub by_pupils: bool,
+}
+
+/// One school's index over a window of assessments (steps 1.2–1.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolIndex {
+    pub school_id: String,
+    /// N_s: results behind the index.
+    pub n: u64,
+    pub index: f64,
+    pub se: Option<f64>,
+}
+
+/// Standardisation of every assessment of `years`. Assessments whose scores do
+/// not vary are left out with a note: z-scores do not exist for them.
+pub fn scales(table: &StatsTable, years: &[i32], notes: &mut Vec<String>) -> BTreeMap<AssessmentKey, Scale> {
+    let mut cells: BTreeMap<&AssessmentKey, Vec<&AssessmentStats>> = BTreeMap::new();
+    for ((_, key), s) in &table.cells {
+        if s.n > 0 && years.contains(&key.year) {
+            cells.entry(key).or_default().push(s);
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut by_means = Vec::new();
+    for (key, list) in cells {
+        let scale = scale_of(&list);
+        // A spread below 1e-9 of the score level is rounding noise of a constant.
+        if !(scale.sigma.is_finite() && scale.sigma > 1e-9 * scale.mu.abs().max(1.0)) {
+            notes.push(format!(
+                "{}: у всех участников одинаковый результат ({}), процедура исключена из индекса — стандартизовать нечего.",
+                key.label(),
+                text::n2(scale.mu)
+            ));
+            continue;
+        }
+        if !scale.by_pupils {
+            by_means.push(key.label());
+        }
+        out.insert(key.clone(), scale);
+    }
+    if !by_means.is_empty() {
+        notes.push(format!(
+            "Нет индивидуальных баллов и их разброса ({}): средние баллы школ стандартизованы между школами \
+             (среднее и стандартное отклонение средних, взвешенные по числу участников).",
+            by_means.join("; ")
+        ));
+    }
+    out
+}
+
+fn scale_of(list: &[&AssessmentStats]) -> Scale {
+    let total: f64 = list.iter().map(|s| s.n as f64).sum();
+    let mu = list.iter().map(|s| s.sum).sum::<f64>() / total;
+    let between: f64 = list.iter().map(|s| s.n as f64 * (s.sum / s.n as f64 - mu).powi(2)).sum();
+    let within: Option<f64> = list.iter().map(|s| s.within_ss()).sum();
+    // Pupil moments when every cell knows its within-school spread; the
+    // decomposition Σ within + Σ n(mean − μ)² avoids Σx² − (Σx)²/N cancellation.
+    match within {
+        Some(w) => Scale { mu, sigma: ((w + between) / total).sqrt(), by_pupils: true },
+        None => Scale { mu, sigma: (between / total).sqrt(), by_pupils: false },
+    }
+}
+
+/// One school's cell on the z scale.
+struct ZCell {
+    n: f64,
+    mean: f64,
+    within: Option<f64>,
+    se: Option<f64>,
+    pupils: bool,
+}
+
+/// The index of every school with at least one standardised result in `years`
+/// (sorted by school id).
+pub fn school_indices(table: &StatsTable, scales: &BTreeMap<AssessmentKey, Scale>, years: &[i32]) -> Vec<SchoolIndex> {
+    let mut by_school: BTreeMap<&str, Vec<ZCell>> = BTreeMap::new();
+    for ((school, key), s) in &table.cells {
+        let Some(sc) = scales.get(key).filter(|_| s.n > 0 && years.contains(&key.year)) else {
+            continue;
+        };
+        by_school.entry(school.as_str()).or_default().push(ZCell {
+            n: s.n as f64,
+            mean: (s.sum / s.n as f64 - sc.mu) / sc.sigma,
+            within: s.within_ss().map(|w| w / (sc.sigma * sc.sigma)),
+            se: s.se_of_mean().map(|e| e / sc.sigma),
+            pupils: !s.school_level,
+        });
+    }
+    by_school.into_iter().map(|(id, cells)| index_of(id, &cells)).collect()
+}
+
+fn index_of(id: &str, cells: &[ZCell]) -> SchoolIndex {
+    let n: f64 = cells.iter().map(|c| c.n).sum();
+    // One cell: its mean itself, so equal means give bit-equal indices.
+    let index = match cells {
+        [one] => one.mean,
+        _ => cells.iter().map(|c| c.n * c.mean).sum::<f64>() / n,
+    };
+    let se = if cells.iter().all(|c| c.pupils) {
+        pupil_se(cells, n, index)
+    } else {
+        combined_se(cells, n)
+    };
+    SchoolIndex { school_id: id.to_string(), n: n as u64, index, se }
+}
+
+/// Step 1.3, pupil level: s_s/√N_s with s_s the sample SD of all the school's
+/// z-scores in the window (within-cell spread plus spread of cell means).
+fn pupil_se(cells: &[ZCell], n: f64, index: f64) -> Option<f64> {
+    if n < 2.0 {
+        return None;
+    }
+    let ss: f64 = cells.iter().map(|c| c.within.unwrap_or(0.0) + c.n * (c.mean - index).powi(2)).sum();
+    Some((ss / (n - 1.0)).sqrt() / n.sqrt())
+}
+
+/// School level: the SE of the n-weighted mean of independent cell means,
+/// √(Σ n_c² se_c²)/N_s; unknown when a cell has neither `se` nor `sd_score`.
+fn combined_se(cells: &[ZCell], n: f64) -> Option<f64> {
+    let sum: Option<f64> = cells.iter().map(|c| c.se.map(|e| (c.n * e).powi(2))).sum();
+    sum.map(|s| s.sqrt() / n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::{PupilResult, SchoolResult, StatsAccumulator};
+
+    fn pupils(rows: &[(&str, f64)]) -> StatsTable {
+        let mut acc = StatsAccumulator::new();
+        for (s, x) in rows {
+            acc.add_pupil(&PupilResult {
+                year: 2023,
+                school_id: s.to_string(),
+                procedure: "ВПР".into(),
+                subject: "м".into(),
+                grade: 5,
+                score: *x,
+                ..Default::default()
+            });
+        }
+        acc.into_table()
+    }
+
+    #[test]
+    fn pupil_z_scores_match_direct_computation() {
+        let rows = [("A", 1.0), ("A", 2.0), ("A", 4.0), ("B", 5.0), ("B", 8.0)];
+        let t = pupils(&rows);
+        let mut notes = vec![];
+        let sc = scales(&t, &[2023], &mut notes);
+        let s = sc.values().next().unwrap();
+        let xs: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let mu = xs.iter().sum::<f64>() / 5.0;
+        let sd = (xs.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / 5.0).sqrt();
+        assert!((s.mu - mu).abs() < 1e-12 && (s.sigma - sd).abs() < 1e-12 && s.by_pupils);
+        let ix = school_indices(&t, &sc, &[2023]);
+        let za: Vec<f64> = [1.0, 2.0, 4.0].iter().map(|x| (x - mu) / sd).collect();
+        let ma = za.iter().sum::<f64>() / 3.0;
+        let sa = (za.iter().map(|z| (z - ma).powi(2)).sum::<f64>() / 2.0).sqrt() / 3f64.sqrt();
+        assert!((ix[0].index - ma).abs() < 1e-12);
+        assert!((ix[0].se.unwrap() - sa).abs() < 1e-12);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn zero_variance_assessment_is_dropped_with_note() {
+        let t = pupils(&[("A", 3.0), ("B", 3.0)]);
+        let mut notes = vec![];
+        assert!(scales(&t, &[2023], &mut notes).is_empty());
+        assert!(notes[0].contains("одинаковый результат"), "{notes:?}");
+    }
+
+    #[test]
+    fn school_means_are_standardised_across_schools() {
+        let mut acc = StatsAccumulator::new();
+        for (id, n, m) in [("A", 10, 40.0), ("B", 30, 50.0)] {
+            acc.add_school(&SchoolResult {
+                year: 2019,
+                school_id: id.into(),
+                procedure: "KS4".into(),
+                subject: "A8".into(),
+                grade: 11,
+                n,
+                mean_score: m,
+                ..Default::default()
+            });
+        }
+        let t = acc.into_table();
+        let mut notes = vec![];
+        let sc = scales(&t, &[2019], &mut notes);
+        let s = sc.values().next().unwrap();
+        assert!((s.mu - 47.5).abs() < 1e-12);
+        assert!((s.sigma - (0.25f64 * 56.25 + 0.75 * 6.25).sqrt()).abs() < 1e-12);
+        assert!(!s.by_pupils && notes[0].contains("стандартизованы между школами"));
+        let ix = school_indices(&t, &sc, &[2019]);
+        assert_eq!(ix[0].se, None);
+    }
+}

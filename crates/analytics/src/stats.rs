@@ -1,0 +1,446 @@
+//! Sufficient statistics per (school, assessment), filled in one streaming pass.
+//!
+//! The engine never rereads pupil rows: every quantity of methodology.md steps 1–6
+//! is a function of these aggregates (counts, Σscore, Σscore², histograms, mark
+//! counts, journal comparisons, task sums). Merging is associative, so the store
+//! can persist cells and a batch run can stream files without holding them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// One assessment: (year, procedure, subject, grade).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AssessmentKey {
+    pub year: i32,
+    pub procedure: String,
+    pub subject: String,
+    pub grade: i32,
+}
+
+impl AssessmentKey {
+    pub fn new(year: i32, procedure: &str, subject: &str, grade: i32) -> Self {
+        AssessmentKey { year, procedure: procedure.to_string(), subject: subject.to_string(), grade }
+    }
+
+    /// Human label for Russian texts, e.g. «ВПР, математика, 5 кл., 2023».
+    pub fn label(&self) -> String {
+        format!("{}, {}, {} кл., {}", self.procedure, self.subject, self.grade, self.year)
+    }
+}
+
+/// One pupil's result in one assessment (methodology input 1).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PupilResult {
+    pub year: i32,
+    pub school_id: String,
+    pub procedure: String,
+    pub subject: String,
+    pub grade: i32,
+    pub student_key: String,
+    pub score: f64,
+    pub max_score: Option<f64>,
+    pub mark: Option<u8>,
+    pub journal_mark: Option<u8>,
+    /// Task-level scores; may be empty.
+    pub tasks: Vec<Option<f64>>,
+}
+
+/// One school's aggregate result in one assessment (methodology input 2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SchoolResult {
+    pub year: i32,
+    pub school_id: String,
+    pub procedure: String,
+    pub subject: String,
+    pub grade: i32,
+    pub n: u64,
+    pub mean_score: f64,
+    pub sd_score: Option<f64>,
+    pub se: Option<f64>,
+    /// Shares (0..1) of marks 2, 3, 4, 5.
+    pub mark_shares: [Option<f64>; 4],
+}
+
+/// Sufficient statistics of one (school, assessment) cell.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssessmentStats {
+    pub n: u64,
+    pub sum: f64,
+    pub sum_sq: f64,
+    /// Histogram of integral scores only (see `non_integral`).
+    pub score_hist: BTreeMap<i64, u64>,
+    /// Counts of marks 2, 3, 4, 5.
+    pub mark_counts: [u64; 4],
+    /// Pupils with both a ВПР mark and a journal mark.
+    pub journal_n: u64,
+    /// ВПР mark higher than the journal mark.
+    pub journal_higher: u64,
+    /// ВПР mark lower than the journal mark.
+    pub journal_lower: u64,
+    pub task_sums: Vec<f64>,
+    pub task_n: Vec<u64>,
+    pub max_score: Option<f64>,
+    /// School-level mode: the published standard deviation of pupil scores.
+    pub sd_score: Option<f64>,
+    /// School-level mode: the published standard error of the mean.
+    pub se: Option<f64>,
+    /// True when the cell comes from a school-level (aggregate) source.
+    pub school_level: bool,
+    /// Pupils whose score is not integral: the histogram then misses them and
+    /// the heaping sign (O3) is not computed for the cell.
+    pub non_integral: u64,
+    /// Lowest score seen with each mark 2..5: the region's mark boundaries for
+    /// O3 are estimated from these.
+    pub mark_min: [Option<f64>; 4],
+    /// Highest score seen per task: the task's maximum for success rates (O4).
+    pub task_max: Vec<f64>,
+}
+
+fn mark_index(mark: Option<u8>) -> Option<usize> {
+    match mark {
+        Some(m @ 2..=5) => Some((m - 2) as usize),
+        _ => None,
+    }
+}
+
+fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+impl AssessmentStats {
+    /// Adds one pupil. Non-finite scores are ignored (the importer reports them).
+    pub fn add_pupil(&mut self, p: &PupilResult) {
+        if !p.score.is_finite() {
+            return;
+        }
+        self.n += 1;
+        self.sum += p.score;
+        self.sum_sq += p.score * p.score;
+        if p.score.fract() == 0.0 && p.score.abs() < 9.0e15 {
+            *self.score_hist.entry(p.score as i64).or_insert(0) += 1;
+        } else {
+            self.non_integral += 1;
+        }
+        if let Some(i) = mark_index(p.mark) {
+            self.mark_counts[i] += 1;
+            self.mark_min[i] = min_opt(self.mark_min[i], Some(p.score));
+        }
+        if let (Some(m), Some(j)) = (p.mark, p.journal_mark) {
+            if mark_index(Some(m)).is_some() && mark_index(Some(j)).is_some() {
+                self.journal_n += 1;
+                self.journal_higher += (m > j) as u64;
+                self.journal_lower += (m < j) as u64;
+            }
+        }
+        self.add_tasks(&p.tasks);
+        self.max_score = max_opt(self.max_score, p.max_score.filter(|m| m.is_finite()));
+    }
+
+    fn add_tasks(&mut self, tasks: &[Option<f64>]) {
+        if tasks.len() > self.task_sums.len() {
+            self.task_sums.resize(tasks.len(), 0.0);
+            self.task_n.resize(tasks.len(), 0);
+            self.task_max.resize(tasks.len(), 0.0);
+        }
+        for (i, t) in tasks.iter().enumerate() {
+            if let Some(v) = t.filter(|v| v.is_finite()) {
+                self.task_sums[i] += v;
+                self.task_n[i] += 1;
+                if self.task_n[i] == 1 || v > self.task_max[i] {
+                    self.task_max[i] = v;
+                }
+            }
+        }
+    }
+
+    /// Cell from a school-level row. Σscore² is reconstructed from `sd_score`
+    /// when given (sample SD), so pupil-level standardisation stays possible.
+    pub fn from_school_result(r: &SchoolResult) -> Self {
+        let n = r.n as f64;
+        let sd = r.sd_score.filter(|s| s.is_finite() && *s >= 0.0 && r.n >= 2);
+        let within = sd.map(|s| (n - 1.0) * s * s).unwrap_or(0.0);
+        let mut mark_counts = [0u64; 4];
+        for (i, s) in r.mark_shares.iter().enumerate() {
+            if let Some(s) = s.filter(|s| s.is_finite() && *s >= 0.0) {
+                mark_counts[i] = (s * n).round() as u64;
+            }
+        }
+        AssessmentStats {
+            n: r.n,
+            sum: n * r.mean_score,
+            sum_sq: within + n * r.mean_score * r.mean_score,
+            mark_counts,
+            sd_score: sd,
+            se: r.se.filter(|s| s.is_finite() && *s >= 0.0),
+            school_level: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum / self.n as f64)
+    }
+
+    /// Σ(score − mean)² within the cell, when the within-school spread is known.
+    pub fn within_ss(&self) -> Option<f64> {
+        if self.n == 0 {
+            return None;
+        }
+        if self.school_level && self.sd_score.is_none() {
+            return None;
+        }
+        Some((self.sum_sq - self.sum * self.sum / self.n as f64).max(0.0))
+    }
+
+    /// Standard error of the cell mean in score units: the given `se`, else
+    /// from the within-school sample SD.
+    pub fn se_of_mean(&self) -> Option<f64> {
+        if let Some(se) = self.se {
+            return Some(se);
+        }
+        if self.n < 2 {
+            return None;
+        }
+        let n = self.n as f64;
+        self.within_ss().map(|ss| (ss / (n - 1.0)).sqrt() / n.sqrt())
+    }
+
+    /// Adds another cell of the same (school, assessment).
+    pub fn merge(&mut self, o: &Self) {
+        if o.n == 0 && o.journal_n == 0 && o.task_n.is_empty() {
+            return;
+        }
+        if self.n == 0 && self.journal_n == 0 && self.task_n.is_empty() {
+            *self = o.clone();
+            return;
+        }
+        let se = self.merged_se(o);
+        let spread_known = self.within_ss().is_some() && o.within_ss().is_some();
+        self.n += o.n;
+        self.sum += o.sum;
+        self.sum_sq += o.sum_sq;
+        for (k, v) in &o.score_hist {
+            *self.score_hist.entry(*k).or_insert(0) += v;
+        }
+        for i in 0..4 {
+            self.mark_counts[i] += o.mark_counts[i];
+            self.mark_min[i] = min_opt(self.mark_min[i], o.mark_min[i]);
+        }
+        self.journal_n += o.journal_n;
+        self.journal_higher += o.journal_higher;
+        self.journal_lower += o.journal_lower;
+        self.merge_tasks(o);
+        self.max_score = max_opt(self.max_score, o.max_score);
+        self.non_integral += o.non_integral;
+        if self.school_level || o.school_level {
+            self.school_level = true;
+            self.se = se;
+            self.sd_score = if spread_known && self.n >= 2 {
+                let n = self.n as f64;
+                Some(((self.sum_sq - self.sum * self.sum / n).max(0.0) / (n - 1.0)).sqrt())
+            } else {
+                None
+            };
+        }
+    }
+
+    fn merged_se(&self, o: &Self) -> Option<f64> {
+        let (a, b) = (self.se_of_mean()?, o.se_of_mean()?);
+        let (n1, n2) = (self.n as f64, o.n as f64);
+        Some(((n1 * a).powi(2) + (n2 * b).powi(2)).sqrt() / (n1 + n2))
+    }
+
+    fn merge_tasks(&mut self, o: &Self) {
+        if o.task_sums.len() > self.task_sums.len() {
+            self.task_sums.resize(o.task_sums.len(), 0.0);
+            self.task_n.resize(o.task_sums.len(), 0);
+            self.task_max.resize(o.task_sums.len(), 0.0);
+        }
+        for i in 0..o.task_sums.len() {
+            let seen = self.task_n[i] > 0;
+            self.task_sums[i] += o.task_sums[i];
+            self.task_n[i] += o.task_n.get(i).copied().unwrap_or(0);
+            let om = o.task_max.get(i).copied().unwrap_or(0.0);
+            self.task_max[i] = if seen { self.task_max[i].max(om) } else { om };
+        }
+    }
+}
+
+/// Cell key: school id and assessment.
+pub type CellKey = (String, AssessmentKey);
+
+/// The whole table of cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatsTable {
+    pub cells: BTreeMap<CellKey, AssessmentStats>,
+}
+
+impl StatsTable {
+    /// Distinct years, ascending.
+    pub fn years(&self) -> Vec<i32> {
+        let mut y: Vec<i32> = self.cells.keys().map(|(_, k)| k.year).collect();
+        y.sort_unstable();
+        y.dedup();
+        y
+    }
+
+    /// Adds (merges) one cell.
+    pub fn insert(&mut self, school_id: &str, key: AssessmentKey, stats: AssessmentStats) {
+        self.cells.entry((school_id.to_string(), key)).or_default().merge(&stats);
+    }
+}
+
+/// Streaming accumulator. Keeps the current cell outside the map so that input
+/// sorted by school and assessment (the usual case) costs one comparison per row
+/// and no allocation.
+#[derive(Debug, Default)]
+pub struct StatsAccumulator {
+    cells: HashMap<CellKey, AssessmentStats>,
+    current: Option<(CellKey, AssessmentStats)>,
+}
+
+fn same_cell(k: &CellKey, year: i32, school: &str, proc_: &str, subj: &str, grade: i32) -> bool {
+    k.1.year == year && k.1.grade == grade && k.0 == school && k.1.procedure == proc_ && k.1.subject == subj
+}
+
+impl StatsAccumulator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn cell(&mut self, year: i32, school: &str, proc_: &str, subj: &str, grade: i32) -> &mut AssessmentStats {
+        let hit = matches!(&self.current, Some((k, _)) if same_cell(k, year, school, proc_, subj, grade));
+        if !hit {
+            self.flush();
+            let key = (school.to_string(), AssessmentKey::new(year, proc_, subj, grade));
+            let stats = self.cells.remove(&key).unwrap_or_default();
+            self.current = Some((key, stats));
+        }
+        &mut self.current.as_mut().expect("current cell set above").1
+    }
+
+    fn flush(&mut self) {
+        if let Some((k, s)) = self.current.take() {
+            self.cells.insert(k, s);
+        }
+    }
+
+    pub fn add_pupil(&mut self, p: &PupilResult) {
+        self.cell(p.year, &p.school_id, &p.procedure, &p.subject, p.grade).add_pupil(p);
+    }
+
+    pub fn add_school(&mut self, r: &SchoolResult) {
+        let s = AssessmentStats::from_school_result(r);
+        self.cell(r.year, &r.school_id, &r.procedure, &r.subject, r.grade).merge(&s);
+    }
+
+    /// Merges a precomputed cell (e.g. read back from the store).
+    pub fn add_stats(&mut self, school_id: &str, key: &AssessmentKey, s: &AssessmentStats) {
+        self.cell(key.year, school_id, &key.procedure, &key.subject, key.grade).merge(s);
+    }
+
+    pub fn into_table(mut self) -> StatsTable {
+        self.flush();
+        StatsTable { cells: self.cells.into_iter().filter(|(_, s)| s.n > 0).collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pupil(school: &str, score: f64, mark: Option<u8>, journal: Option<u8>) -> PupilResult {
+        PupilResult {
+            year: 2023,
+            school_id: school.into(),
+            procedure: "ВПР".into(),
+            subject: "математика".into(),
+            grade: 5,
+            student_key: "x".into(),
+            score,
+            max_score: Some(20.0),
+            mark,
+            journal_mark: journal,
+            tasks: vec![Some(1.0), None, Some(2.0)],
+        }
+    }
+
+    #[test]
+    fn pupils_accumulate_and_merge_is_associative() {
+        let rows = [
+            pupil("A", 10.0, Some(4), Some(3)),
+            pupil("A", 7.0, Some(3), Some(3)),
+            pupil("B", 12.5, Some(5), Some(5)),
+            pupil("A", 3.0, Some(2), Some(4)),
+        ];
+        let mut acc = StatsAccumulator::new();
+        rows.iter().for_each(|r| acc.add_pupil(r));
+        let t = acc.into_table();
+        let a = &t.cells[&("A".to_string(), AssessmentKey::new(2023, "ВПР", "математика", 5))];
+        assert_eq!(a.n, 3);
+        assert_eq!(a.sum, 20.0);
+        assert_eq!(a.sum_sq, 158.0);
+        assert_eq!(a.mark_counts, [1, 1, 1, 0]);
+        assert_eq!((a.journal_n, a.journal_higher, a.journal_lower), (3, 1, 1));
+        assert_eq!(a.task_n, vec![3, 0, 3]);
+        assert_eq!(a.mark_min[1], Some(7.0));
+        let b = &t.cells[&("B".to_string(), AssessmentKey::new(2023, "ВПР", "математика", 5))];
+        assert_eq!(b.non_integral, 1);
+        assert!(b.score_hist.is_empty());
+
+        let mut x = AssessmentStats::default();
+        x.add_pupil(&rows[0]);
+        let mut y = AssessmentStats::default();
+        y.add_pupil(&rows[1]);
+        y.add_pupil(&rows[3]);
+        x.merge(&y);
+        assert_eq!(&x, a);
+    }
+
+    #[test]
+    fn school_level_reconstructs_moments() {
+        let r = SchoolResult {
+            year: 2019,
+            school_id: "1".into(),
+            procedure: "KS4".into(),
+            subject: "Attainment 8".into(),
+            grade: 11,
+            n: 100,
+            mean_score: 45.0,
+            sd_score: Some(10.0),
+            se: None,
+            mark_shares: [Some(0.1), Some(0.2), Some(0.3), Some(0.4)],
+        };
+        let s = AssessmentStats::from_school_result(&r);
+        assert!((s.within_ss().unwrap() - 99.0 * 100.0).abs() < 1e-6);
+        assert!((s.se_of_mean().unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(s.mark_counts, [10, 20, 30, 40]);
+        let json = serde_json::to_string(&s).unwrap();
+        let back: AssessmentStats = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        let no_sd = AssessmentStats::from_school_result(&SchoolResult { sd_score: None, ..r });
+        assert_eq!(no_sd.within_ss(), None);
+        assert_eq!(no_sd.se_of_mean(), None);
+    }
+
+    #[test]
+    fn histogram_roundtrips_through_json() {
+        let mut s = AssessmentStats::default();
+        s.add_pupil(&pupil("A", 10.0, Some(4), None));
+        let back: AssessmentStats = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+    }
+}

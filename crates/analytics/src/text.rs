@@ -1,0 +1,68 @@
+//! Russian number formatting and small helpers shared by the reason texts.
+
+/// A number with a decimal comma and a typographic minus: `-0.456` → «−0,46».
+pub fn num(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let s = format!("{:.*}", decimals, x);
+    // "-0,00" reads badly: a value that rounds to zero has no sign.
+    let s = if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    };
+    s.replace('-', "−").replace('.', ",")
+}
+
+/// Numbers with 2 decimals, the default in reason texts.
+pub fn n2(x: f64) -> String {
+    num(x, 2)
+}
+
+/// A p-value: small ones in scientific style, «p < 0,0001».
+pub fn pval(p: f64) -> String {
+    if p < 0.0001 {
+        "< 0,0001".into()
+    } else {
+        format!("= {}", num(p, 4))
+    }
+}
+
+/// Years as «2022, 2023».
+pub fn years(y: &[i32]) -> String {
+    y.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Position of the cut-off rank for "the lowest P% of n": ⌈P·n/100⌉.
+/// The tiny tolerance keeps 10% of 30 at 3 despite binary rounding.
+pub fn cutoff(percent: f64, n: usize) -> u64 {
+    if n == 0 {
+        return 0;
+    }
+    let c = (percent * n as f64 / 100.0 - 1e-9).ceil();
+    c.max(0.0) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_with_comma_and_minus() {
+        assert_eq!(num(-0.456, 2), "−0,46");
+        assert_eq!(num(1.5, 1), "1,5");
+        assert_eq!(num(-0.001, 2), "0,00");
+        assert_eq!(num(f64::NAN, 2), "—");
+        assert_eq!(pval(0.00001), "< 0,0001");
+    }
+
+    #[test]
+    fn cutoff_is_ceiling() {
+        assert_eq!(cutoff(10.0, 30), 3);
+        assert_eq!(cutoff(10.0, 31), 4);
+        assert_eq!(cutoff(10.0, 3143), 315);
+        assert_eq!(cutoff(10.0, 1), 1);
+        assert_eq!(cutoff(10.0, 0), 0);
+    }
+}

@@ -1,0 +1,769 @@
+//! The demo region: determinism, canonical headers, value ranges, planted
+//! patterns and the context–results correlation.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use opora_demo::{write_demo, DemoOptions, DemoSummary, Scale};
+
+const YEARS: [i32; 3] = [2023, 2024, 2025];
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("opora-demo-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The default region, generated once for all tests of this binary.
+fn region() -> &'static (PathBuf, DemoSummary) {
+    static REGION: OnceLock<(PathBuf, DemoSummary)> = OnceLock::new();
+    REGION.get_or_init(|| {
+        let dir = out_dir("default");
+        let summary = write_demo(&dir, &DemoOptions::default()).expect("demo written");
+        (dir, summary)
+    })
+}
+
+/// A minimal CSV reader (quoted fields with doubled quotes).
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header = split(lines.next().unwrap());
+    let rows: Vec<Vec<String>> = lines.map(split).collect();
+    for r in &rows {
+        assert_eq!(r.len(), header.len(), "{}: {:?}", path.display(), r);
+    }
+    (header, rows)
+}
+
+fn split(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', false) => quoted = true,
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', true) => quoted = false,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+fn num(s: &str) -> f64 {
+    s.parse().unwrap_or_else(|_| panic!("not a number: {s:?}"))
+}
+
+/// One results row.
+struct Res {
+    year: i32,
+    school: String,
+    procedure: String,
+    subject: String,
+    grade: u8,
+    key: String,
+    score: u32,
+    max: u32,
+    mark: u32,
+    journal: Option<u32>,
+    tasks: Vec<u32>,
+}
+
+fn results(dir: &Path) -> &'static [Res] {
+    static ROWS: OnceLock<Vec<Res>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        let mut out = Vec::new();
+        for year in YEARS {
+            let (_, rows) = read_csv(&dir.join(format!("results_{year}.csv")));
+            out.extend(rows.into_iter().map(|r| {
+                Res {
+                    year: r[0].parse().unwrap(),
+                    school: r[1].clone(),
+                    procedure: r[2].clone(),
+                    subject: r[3].clone(),
+                    grade: r[4].parse().unwrap(),
+                    key: r[5].clone(),
+                    score: r[6].parse().unwrap(),
+                    max: r[7].parse().unwrap(),
+                    mark: r[8].parse().unwrap(),
+                    journal: (!r[9].is_empty()).then(|| r[9].parse().unwrap()),
+                    tasks: r[10..]
+                        .iter()
+                        .filter(|t| !t.is_empty())
+                        .map(|t| t.parse().unwrap())
+                        .collect(),
+                }
+            }));
+        }
+        out
+    })
+}
+
+#[test]
+fn same_seed_gives_identical_files_and_another_seed_differs() {
+    let (dir, summary) = region();
+    let again = out_dir("again");
+    let other = out_dir("other");
+    let s2 = write_demo(&again, &DemoOptions::default()).unwrap();
+    write_demo(
+        &other,
+        &DemoOptions {
+            seed: 7,
+            ..DemoOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(summary.files.len(), s2.files.len());
+    for file in &summary.files {
+        let name = file.file_name().unwrap();
+        let a = std::fs::read(dir.join(name)).unwrap();
+        assert!(
+            a == std::fs::read(again.join(name)).unwrap(),
+            "{name:?} differs for the same seed"
+        );
+        if name != "scales.csv" {
+            assert!(
+                a != std::fs::read(other.join(name)).unwrap(),
+                "{name:?} equal for another seed"
+            );
+        }
+    }
+    assert_eq!(summary.planted_non_objective, s2.planted_non_objective);
+}
+
+#[test]
+fn headers_are_canonical() {
+    let (dir, summary) = region();
+    let expect = |file: &str, header: &str| {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert_eq!(text.lines().next().unwrap(), header, "{file}");
+    };
+    expect(
+        "schools.csv",
+        "school_id,municipality,full_name,short_name,type,locality,address,website,enrolment",
+    );
+    expect(
+        "scales.csv",
+        "year,procedure,subject,grade,max_score,min_3,min_4,min_5",
+    );
+    expect(
+        "context.csv",
+        "school_id,year,low_income_share,parents_higher_ed_share,non_native_russian_share,disability_share,rural,enrolment",
+    );
+    expect(
+        "checklist.csv",
+        "school_id,year,continuation_rate,graduates,ege_below_min,olympiad_participants,pupils,kdn_pdn,noko_satisfaction",
+    );
+    expect("planted.csv", "school_id,pattern");
+    let tasks: Vec<String> = (1..=19).map(|j| format!("task_{j}")).collect();
+    let results = format!(
+        "year,school_id,procedure,subject,grade,student_key,score,max_score,mark,journal_mark,{}",
+        tasks.join(",")
+    );
+    for year in YEARS {
+        expect(&format!("results_{year}.csv"), &results);
+    }
+    let names: Vec<String> = summary
+        .files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into())
+        .collect();
+    for name in [
+        "schools.csv",
+        "scales.csv",
+        "context.csv",
+        "checklist.csv",
+        "planted.csv",
+        "results_2024.csv",
+    ] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} missing from the summary"
+        );
+    }
+}
+
+#[test]
+fn row_counts_match_the_summary() {
+    let (dir, summary) = region();
+    assert_eq!(summary.municipalities, 10);
+    assert!(
+        (230..=270).contains(&summary.schools),
+        "{}",
+        summary.schools
+    );
+    let (_, schools) = read_csv(&dir.join("schools.csv"));
+    assert_eq!(schools.len(), summary.schools);
+    let municipalities: HashSet<&str> = schools.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(municipalities.len(), 10);
+    assert_eq!(
+        read_csv(&dir.join("context.csv")).1.len(),
+        3 * summary.schools
+    );
+    assert_eq!(
+        read_csv(&dir.join("checklist.csv")).1.len(),
+        3 * summary.schools
+    );
+    assert_eq!(read_csv(&dir.join("scales.csv")).1.len(), 3 * 17);
+    let rows = results(dir);
+    assert_eq!(rows.len() as u64, summary.pupil_results);
+    assert!((250_000..500_000).contains(&rows.len()), "{}", rows.len());
+    for year in YEARS {
+        let n = rows.iter().filter(|r| r.year == year).count();
+        assert!(n > 80_000, "{year}: {n}");
+    }
+}
+
+#[test]
+fn schools_look_real() {
+    let (dir, _) = region();
+    let (_, schools) = read_csv(&dir.join("schools.csv"));
+    let ids: HashSet<&str> = schools.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids.len(), schools.len(), "school ids are unique");
+    let short: HashSet<&str> = schools.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(short.len(), schools.len(), "short names are unique");
+    for name in [
+        "МБОУ «СОШ № 1» г. Северск",
+        "МАОУ «Лицей № 1» г. Северск",
+        "МБОУ «СОШ № 1» г. Берёзовск",
+    ] {
+        assert!(
+            short
+                .iter()
+                .any(|s| s.contains(&name[name.find('«').unwrap()..])),
+            "{name}"
+        );
+    }
+    assert!(short
+        .iter()
+        .any(|s| s.starts_with("МКОУ «") && s.ends_with(" ООШ»")));
+    assert!(short.iter().any(|s| s.ends_with(" НОШ»")));
+    for r in &schools {
+        let enrolment: u32 = r[8].parse().unwrap();
+        match r[5].as_str() {
+            "город" => assert!((150..=1300).contains(&enrolment), "{r:?}"),
+            "село" => assert!((8..=600).contains(&enrolment), "{r:?}"),
+            other => panic!("locality {other}"),
+        }
+        assert!(["СОШ", "ООШ", "НОШ", "лицей", "гимназия", "ЦО"].contains(&r[4].as_str()));
+        assert!(r[6].contains("Северная область") && r[7].starts_with("https://"));
+    }
+}
+
+#[test]
+fn scores_and_marks_follow_the_scales() {
+    let (dir, _) = region();
+    let (_, scales) = read_csv(&dir.join("scales.csv"));
+    let scale: HashMap<(i32, String, String, u8), [u32; 4]> = scales
+        .iter()
+        .map(|r| {
+            let v = |i: usize| r[i].parse::<u32>().unwrap();
+            (
+                (
+                    r[0].parse().unwrap(),
+                    r[1].clone(),
+                    r[2].clone(),
+                    r[3].parse().unwrap(),
+                ),
+                [v(4), v(5), v(6), v(7)],
+            )
+        })
+        .collect();
+    let find = |p: &str, s: &str, g: u8| scale[&(2024, p.to_string(), s.to_string(), g)];
+    assert_eq!(find("ВПР", "математика", 4), [20, 6, 12, 17]);
+    assert_eq!(find("ВПР", "русский язык", 4)[0], 38);
+    assert_eq!(find("ОГЭ", "математика", 9), [31, 8, 15, 22]);
+    assert_eq!(find("ОГЭ", "русский язык", 9)[0], 33);
+    assert_eq!(find("ЕГЭ", "математика", 11)[..2], [100, 27]);
+    assert_eq!(find("ЕГЭ", "русский язык", 11)[..2], [100, 24]);
+    let mut keys = HashSet::new();
+    for r in results(dir) {
+        let s = scale[&(r.year, r.procedure.clone(), r.subject.clone(), r.grade)];
+        assert_eq!(r.max, s[0]);
+        assert!(r.score <= s[0]);
+        let mark = 2 + s[1..].iter().filter(|&&t| r.score >= t).count() as u32;
+        assert_eq!(r.mark, mark, "score {} of {}", r.score, r.subject);
+        assert!(
+            keys.insert((r.year, &r.procedure, &r.subject, r.grade, &r.key)),
+            "duplicate pupil"
+        );
+        assert!(r.key.len() == 10 && r.key.starts_with('P'));
+        if r.procedure == "ВПР" {
+            let j = r.journal.expect("ВПР rows carry a journal mark");
+            assert!((2..=5).contains(&j));
+            assert_eq!(
+                r.tasks.iter().sum::<u32>(),
+                r.score,
+                "tasks sum to the score"
+            );
+            assert!(r.tasks.len() >= 7);
+        } else {
+            assert!(r.tasks.is_empty() && r.journal.is_none());
+        }
+    }
+}
+
+#[test]
+fn journal_marks_mostly_agree() {
+    let (dir, _) = region();
+    let vpr: Vec<&Res> = results(dir)
+        .iter()
+        .filter(|r| r.procedure == "ВПР")
+        .collect();
+    let equal = vpr.iter().filter(|r| r.journal == Some(r.mark)).count() as f64 / vpr.len() as f64;
+    let near = vpr
+        .iter()
+        .filter(|r| r.journal.unwrap().abs_diff(r.mark) <= 1)
+        .count() as f64
+        / vpr.len() as f64;
+    assert!(
+        equal > 0.5 && near > 0.95,
+        "equal {equal}, within one {near}"
+    );
+}
+
+#[test]
+fn pupils_keep_their_keys_as_grades_advance() {
+    let (dir, _) = region();
+    let keys = |year: i32, grade: u8| -> HashSet<&str> {
+        results(dir)
+            .iter()
+            .filter(|r| r.year == year && r.grade == grade && r.subject == "математика")
+            .map(|r| r.key.as_str())
+            .collect()
+    };
+    let (g4, g5) = (keys(2023, 4), keys(2024, 5));
+    let kept = g4.intersection(&g5).count() as f64 / g4.len() as f64;
+    assert!(kept > 0.85, "{kept}");
+    let (g9, g11) = (keys(2023, 9), keys(2025, 11));
+    assert!(g11.iter().filter(|k| g9.contains(*k)).count() as f64 > 0.9 * g11.len() as f64);
+}
+
+#[test]
+fn small_schools_have_no_upper_grades_and_rural_classes_are_small() {
+    let (dir, _) = region();
+    let (_, schools) = read_csv(&dir.join("schools.csv"));
+    let kind: HashMap<&str, (&str, &str)> = schools
+        .iter()
+        .map(|r| (r[0].as_str(), (r[4].as_str(), r[5].as_str())))
+        .collect();
+    let mut class: HashMap<(&str, u8), usize> = HashMap::new();
+    for r in results(dir)
+        .iter()
+        .filter(|r| r.year == 2025 && r.subject == "русский язык")
+    {
+        let (t, _) = kind[r.school.as_str()];
+        assert!(!(t == "НОШ" && r.grade > 4), "НОШ with grade {}", r.grade);
+        assert!(!(t == "ООШ" && r.grade > 9), "ООШ with grade {}", r.grade);
+        *class.entry((r.school.as_str(), r.grade)).or_default() += 1;
+    }
+    let median = |loc: &str| {
+        let mut v: Vec<usize> = class
+            .iter()
+            .filter(|((s, g), _)| *g == 6 && kind[s].1 == loc)
+            .map(|(_, &n)| n)
+            .collect();
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    assert!(
+        median("село") <= 15 && median("город") >= 25,
+        "{} {}",
+        median("село"),
+        median("город")
+    );
+}
+
+/// Count, sum and sum of squares of scores per assessment.
+type Moments<'a> = HashMap<(i32, &'a str, &'a str, u8), (f64, f64, f64)>;
+
+/// Mean z-score of a school's results, and the low-income share.
+#[test]
+fn results_fall_with_social_disadvantage() {
+    let (dir, _) = region();
+    let mut moments: Moments = HashMap::new();
+    for r in results(dir) {
+        let m = moments
+            .entry((r.year, &r.procedure, &r.subject, r.grade))
+            .or_default();
+        *m = (
+            m.0 + 1.0,
+            m.1 + r.score as f64,
+            m.2 + (r.score as f64).powi(2),
+        );
+    }
+    let mut school: HashMap<&str, (f64, f64)> = HashMap::new();
+    for r in results(dir) {
+        let (n, s, s2) = moments[&(r.year, r.procedure.as_str(), r.subject.as_str(), r.grade)];
+        let (mean, sd) = (s / n, (s2 / n - (s / n).powi(2)).sqrt());
+        let e = school.entry(&r.school).or_default();
+        *e = (e.0 + 1.0, e.1 + (r.score as f64 - mean) / sd);
+    }
+    let (_, context) = read_csv(&dir.join("context.csv"));
+    let income: HashMap<&str, f64> = context
+        .iter()
+        .filter(|r| r[1] == "2025")
+        .map(|r| (r[0].as_str(), num(&r[2])))
+        .collect();
+    let pairs: Vec<(f64, f64)> = school
+        .iter()
+        .filter(|(_, v)| v.0 >= 30.0)
+        .map(|(s, v)| (income[s], v.1 / v.0))
+        .collect();
+    let r = pearson(&pairs);
+    assert!(r < -0.4, "correlation {r}");
+    // The context is itself coherent: low income goes with fewer graduates' parents with degrees.
+    let higher: Vec<(f64, f64)> = context.iter().map(|r| (num(&r[2]), num(&r[3]))).collect();
+    assert!(pearson(&higher) < -0.5);
+    for row in &context {
+        for v in &row[2..6] {
+            assert!((0.0..=100.0).contains(&num(v)));
+        }
+    }
+}
+
+fn pearson(pairs: &[(f64, f64)]) -> f64 {
+    let n = pairs.len() as f64;
+    let (mx, my) = (
+        pairs.iter().map(|p| p.0).sum::<f64>() / n,
+        pairs.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let cov: f64 = pairs.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let vx: f64 = pairs.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let vy: f64 = pairs.iter().map(|p| (p.1 - my).powi(2)).sum();
+    cov / (vx * vy).sqrt()
+}
+
+#[test]
+fn checklist_is_plausible() {
+    let (dir, _) = region();
+    let (_, rows) = read_csv(&dir.join("checklist.csv"));
+    let (_, schools) = read_csv(&dir.join("schools.csv"));
+    let kind: HashMap<&str, &str> = schools
+        .iter()
+        .map(|r| (r[0].as_str(), r[4].as_str()))
+        .collect();
+    for r in &rows {
+        let t = kind[r[0].as_str()];
+        assert_eq!(
+            r[2].is_empty(),
+            t == "НОШ",
+            "continuation rate only where there is a grade 9"
+        );
+        assert_eq!(
+            r[3].is_empty(),
+            matches!(t, "НОШ" | "ООШ"),
+            "graduates only where there is a grade 11"
+        );
+        if !r[2].is_empty() {
+            assert!((0.0..=100.0).contains(&num(&r[2])));
+        }
+        if !r[4].is_empty() {
+            assert!(num(&r[4]) <= 2.0 * num(&r[3]));
+        }
+        assert!(num(&r[5]) <= num(&r[6]) && num(&r[7]) <= num(&r[6]));
+        assert!((0.0..=100.0).contains(&num(&r[8])));
+    }
+}
+
+/// Pooled per-school statistics of each sign: every planted school must
+/// stand out above every clean school on the sign planted in it.
+#[test]
+fn planted_patterns_stand_out() {
+    let (dir, summary) = region();
+    let (_, planted) = read_csv(&dir.join("planted.csv"));
+    assert!(planted.len() >= 5);
+    let planted_ids: HashSet<&str> = planted.iter().map(|r| r[0].as_str()).collect();
+    let mut listed: Vec<&str> = planted_ids.iter().copied().collect();
+    listed.sort_unstable();
+    let mut summary_ids: Vec<&str> = summary
+        .planted_non_objective
+        .iter()
+        .map(String::as_str)
+        .collect();
+    summary_ids.sort_unstable();
+    assert_eq!(listed, summary_ids);
+    let patterns: HashSet<&str> = planted.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        patterns,
+        ["O1", "O2", "O3", "O4", "O5"].into_iter().collect()
+    );
+    let (_, schools) = read_csv(&dir.join("schools.csv"));
+    let kind: HashMap<&str, &str> = schools
+        .iter()
+        .map(|r| (r[0].as_str(), r[4].as_str()))
+        .collect();
+    let stats = signs::pooled(results(dir), &kind);
+    for row in &planted {
+        let (school, pattern) = (row[0].as_str(), row[1].as_str());
+        let stat = &stats[pattern];
+        let own = stat[school];
+        let clean_max = stat
+            .iter()
+            .filter(|(s, _)| !planted_ids.contains(*s))
+            .map(|(_, &v)| v)
+            .fold(f64::MIN, f64::max);
+        assert!(
+            own > clean_max,
+            "{pattern} of {school}: {own:.3} vs clean max {clean_max:.3}"
+        );
+    }
+}
+
+mod signs {
+    //! Per-school statistics pooled over all ВПР assessments and years.
+
+    use std::collections::HashMap;
+
+    use super::Res;
+
+    type Stat<'a> = HashMap<&'a str, f64>;
+
+    pub fn pooled<'a>(
+        rows: &'a [Res],
+        kind: &HashMap<&str, &str>,
+    ) -> HashMap<&'static str, Stat<'a>> {
+        let by = group(rows);
+        let mut out = HashMap::new();
+        out.insert("O1", external_gap(rows));
+        out.insert("O2", journal_share(rows));
+        out.insert("O3", heaping(&by));
+        out.insert("O4", easy_hard(&by));
+        out.insert("O5", top_marks(&by, kind));
+        out
+    }
+
+    type Key<'a> = (i32, &'a str, &'a str, u8);
+
+    fn group(rows: &[Res]) -> HashMap<Key<'_>, HashMap<&str, Vec<&Res>>> {
+        let mut by: HashMap<Key, HashMap<&str, Vec<&Res>>> = HashMap::new();
+        for r in rows.iter().filter(|r| r.procedure == "ВПР") {
+            by.entry((r.year, &r.subject, &r.procedure, r.grade))
+                .or_default()
+                .entry(&r.school)
+                .or_default()
+                .push(r);
+        }
+        by
+    }
+
+    /// O1: mean ВПР z-score minus mean ОГЭ/ЕГЭ z-score.
+    fn external_gap(rows: &[Res]) -> Stat<'_> {
+        let mut m: HashMap<Key, (f64, f64, f64)> = HashMap::new();
+        for r in rows {
+            let e = m
+                .entry((r.year, &r.subject, &r.procedure, r.grade))
+                .or_default();
+            *e = (
+                e.0 + 1.0,
+                e.1 + r.score as f64,
+                e.2 + (r.score as f64).powi(2),
+            );
+        }
+        let mut acc: HashMap<&str, [f64; 4]> = HashMap::new();
+        for r in rows {
+            let (n, s, s2) = m[&(r.year, r.subject.as_str(), r.procedure.as_str(), r.grade)];
+            let z = (r.score as f64 - s / n) / (s2 / n - (s / n).powi(2)).sqrt();
+            let a = acc.entry(&r.school).or_default();
+            let i = if r.procedure == "ВПР" { 0 } else { 2 };
+            a[i] += 1.0;
+            a[i + 1] += z;
+        }
+        acc.into_iter()
+            .filter(|(_, a)| a[0] >= 30.0 && a[2] >= 30.0)
+            .map(|(s, a)| (s, a[1] / a[0] - a[3] / a[2]))
+            .collect()
+    }
+
+    /// O2: share of ВПР marks above the journal mark.
+    fn journal_share(rows: &[Res]) -> Stat<'_> {
+        let mut acc: HashMap<&str, (f64, f64)> = HashMap::new();
+        for r in rows.iter().filter(|r| r.procedure == "ВПР") {
+            let a = acc.entry(&r.school).or_default();
+            *a = (a.0 + 1.0, a.1 + (Some(r.mark) > r.journal) as u8 as f64);
+        }
+        acc.into_iter()
+            .filter(|(_, a)| a.0 >= 30.0)
+            .map(|(s, a)| (s, a.1 / a.0))
+            .collect()
+    }
+
+    /// O3: z-score of the count at thresholds against t−1, given the region's ratio.
+    fn heaping<'a>(by: &HashMap<Key<'a>, HashMap<&'a str, Vec<&'a Res>>>) -> Stat<'a> {
+        let mut acc: HashMap<&str, (f64, f64, f64)> = HashMap::new();
+        for schools in by.values() {
+            let all: Vec<&Res> = schools.values().flatten().copied().collect();
+            let cuts = cuts(&all);
+            let count = |rs: &[&Res], v: u32| rs.iter().filter(|r| r.score == v).count() as f64;
+            for (school, rs) in schools {
+                for &t in &cuts {
+                    let (at, below) = (count(rs, t), count(rs, t - 1));
+                    let (rat, rbelow) = (count(&all, t), count(&all, t - 1));
+                    if at + below == 0.0 || rat + rbelow == 0.0 {
+                        continue;
+                    }
+                    let p = rat / (rat + rbelow);
+                    let n = at + below;
+                    let a = acc.entry(school).or_default();
+                    *a = (a.0 + at, a.1 + n * p, a.2 + n * p * (1.0 - p));
+                }
+            }
+        }
+        acc.into_iter()
+            .filter(|(_, a)| a.2 > 4.0)
+            .map(|(s, a)| (s, (a.0 - a.1) / a.2.sqrt()))
+            .collect()
+    }
+
+    /// The lowest scores with marks 3, 4 and 5 (the thresholds, recovered from the rows).
+    fn cuts(rows: &[&Res]) -> Vec<u32> {
+        (3..=5)
+            .filter_map(|m| rows.iter().filter(|r| r.mark == m).map(|r| r.score).min())
+            .filter(|&t| t > 0)
+            .collect()
+    }
+
+    /// O4: mean Spearman correlation, over assessments with at least 10
+    /// pupils, of the school-minus-region logit success per task with task difficulty.
+    fn easy_hard<'a>(by: &HashMap<Key<'a>, HashMap<&'a str, Vec<&'a Res>>>) -> Stat<'a> {
+        let mut acc: HashMap<&str, (f64, f64)> = HashMap::new();
+        for schools in by.values() {
+            let all: Vec<&Res> = schools.values().flatten().copied().collect();
+            let n = all[0].tasks.len();
+            let max: Vec<f64> = (0..n)
+                .map(|j| all.iter().map(|r| r.tasks[j]).max().unwrap().max(1) as f64)
+                .collect();
+            let success = |rs: &[&Res]| -> Vec<f64> {
+                (0..n)
+                    .map(|j| {
+                        rs.iter().map(|r| r.tasks[j] as f64).sum::<f64>() / rs.len() as f64 / max[j]
+                    })
+                    .collect()
+            };
+            let region = success(&all);
+            let difficulty: Vec<f64> = region.iter().map(|p| 1.0 - p).collect();
+            for (school, rs) in schools.iter().filter(|(_, rs)| rs.len() >= 10 && n >= 8) {
+                let diff: Vec<f64> = success(rs)
+                    .iter()
+                    .zip(&region)
+                    .map(|(s, r)| logit(*s) - logit(*r))
+                    .collect();
+                let a = acc.entry(school).or_default();
+                *a = (a.0 + 1.0, a.1 + spearman(&diff, &difficulty));
+            }
+        }
+        acc.into_iter()
+            .filter(|(_, a)| a.0 >= 5.0)
+            .map(|(s, a)| (s, a.1 / a.0))
+            .collect()
+    }
+
+    /// O5: z-score of the count of 5s against the region's share, not лицей / гимназия.
+    fn top_marks<'a>(
+        by: &HashMap<Key<'a>, HashMap<&'a str, Vec<&'a Res>>>,
+        kind: &HashMap<&str, &str>,
+    ) -> Stat<'a> {
+        let mut acc: HashMap<&str, (f64, f64, f64)> = HashMap::new();
+        for schools in by.values() {
+            let all: Vec<&Res> = schools.values().flatten().copied().collect();
+            let p = all.iter().filter(|r| r.mark == 5).count() as f64 / all.len() as f64;
+            for (school, rs) in schools
+                .iter()
+                .filter(|(s, _)| !matches!(kind[*s], "лицей" | "гимназия"))
+            {
+                let n = rs.len() as f64;
+                let fives = rs.iter().filter(|r| r.mark == 5).count() as f64;
+                let a = acc.entry(school).or_default();
+                *a = (a.0 + fives, a.1 + n * p, a.2 + n * p * (1.0 - p));
+            }
+        }
+        acc.into_iter()
+            .filter(|(_, a)| a.2 > 4.0)
+            .map(|(s, a)| (s, (a.0 - a.1) / a.2.sqrt()))
+            .collect()
+    }
+
+    fn logit(p: f64) -> f64 {
+        let p = p.clamp(0.02, 0.98);
+        (p / (1.0 - p)).ln()
+    }
+
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let mut r = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < idx.len() {
+            let mut j = i;
+            while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+                j += 1;
+            }
+            for &k in &idx[i..=j] {
+                r[k] = (i + j) as f64 / 2.0;
+            }
+            i = j + 1;
+        }
+        r
+    }
+
+    fn spearman(a: &[f64], b: &[f64]) -> f64 {
+        let pairs: Vec<(f64, f64)> = ranks(a).into_iter().zip(ranks(b)).collect();
+        let r = super::pearson(&pairs);
+        if r.is_nan() {
+            0.0
+        } else {
+            r
+        }
+    }
+}
+
+#[test]
+fn national_options_are_accepted() {
+    // The national scale is exercised by the ignored test below and the
+    // `national` example; here only option validation.
+    let dir = out_dir("bad");
+    let err = write_demo(
+        &dir,
+        &DemoOptions {
+            scale: Scale::National,
+            seed: 1,
+            years: vec![],
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+}
+
+/// `cargo test -p opora-demo --release -- --ignored national` (writes ~6 GB).
+#[test]
+#[ignore]
+fn national_scale() {
+    let dir = out_dir("national");
+    let start = std::time::Instant::now();
+    let s = write_demo(
+        &dir,
+        &DemoOptions {
+            scale: Scale::National,
+            ..DemoOptions::default()
+        },
+    )
+    .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{} rows, {:.2} GB, {:.0} rows/s",
+        s.pupil_results,
+        s.bytes as f64 / 1e9,
+        s.pupil_results as f64 / secs
+    );
+    assert_eq!((s.municipalities, s.schools), (2_000, 40_000));
+    assert!(s.pupil_results > 30_000_000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

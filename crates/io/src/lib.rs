@@ -1,0 +1,13 @@
+//! Files in and out: tables from CSV (UTF-8 or Windows-1251, `,` `;` or tab)
+//! and XLSX, header matching through Russian/English aliases, typed field
+//! parsing with row-level errors in Russian, and XLSX writing.
+
+pub mod columns;
+pub mod error;
+pub mod table;
+pub mod values;
+pub mod xlsx_out;
+
+pub use columns::{ColumnMap, Field, Schema};
+pub use error::{IoError, RowError};
+pub use table::{open_table, Row, TableOptions, TableReader};

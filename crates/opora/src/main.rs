@@ -1,0 +1,49 @@
+//! `opora`: the single binary — web server, imports, demo region,
+//! identification runs.
+
+mod cli;
+mod demo;
+mod import;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OPORA_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Ошибка: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Migrate => {
+            let db = cli.db.open().await?;
+            println!("База данных готова: {}", cli.db.describe());
+            db.close().await;
+        }
+        Command::Import(args) => return import::run(&cli.db, args).await,
+        Command::Demo(args) => demo::run(&cli.db, args).await?,
+        Command::Serve(args) => {
+            let db = cli.db.open().await?;
+            if args.demo {
+                demo::load_if_empty(&db).await?;
+            }
+            let addr: std::net::SocketAddr = args.addr.parse().with_context(|| format!("неверный адрес «{}»", args.addr))?;
+            opora_web::serve(db, addr, |a| println!("Опора работает: http://{a}/ (остановить: Ctrl+C)"))
+                .await
+                .with_context(|| format!("не удалось запустить сервер на {addr}"))?;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}

@@ -1,0 +1,42 @@
+//! The audit log: who did what and when, for every change, import, export
+//! and identification run.
+
+use crate::{Db, Result};
+
+/// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (sorts as text on both backends).
+pub fn now_text() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (y, m, d) = opora_io::values::civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub details: String,
+}
+
+impl Db {
+    pub async fn audit(&self, actor: &str, action: &str, object: &str, details: &str) -> Result<()> {
+        let sql = "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
+        on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        use sqlx::Row;
+        let sql = "SELECT id, at, actor, action, object, details FROM audit_log ORDER BY id DESC LIMIT $1";
+        let rows = on_db!(self, p => sqlx::query(sql).bind(limit).fetch_all(p).await?.into_iter().map(|r| AuditEntry {
+            id: r.get(0), at: r.get(1), actor: r.get(2), action: r.get(3), object: r.get(4), details: r.get(5),
+        }).collect::<Vec<_>>());
+        Ok(rows)
+    }
+}

@@ -1,0 +1,100 @@
+//! Import of context indicators from a wide file: `school_id`, optional
+//! `year`, then one numeric column per indicator. Values are upserted per
+//! (school, year, indicator); an empty cell leaves the stored value as is.
+
+use super::writer::Batch;
+use super::{report_progress, resolve, Errors, Fields, ImportOptions, ImportReport, ProgressFn, Val};
+use crate::registry::KNOWN_INDICATORS;
+use crate::{Db, Result, StoreError};
+use opora_io::values::{parse_number, parse_year};
+use opora_io::{Field, Schema, TableReader};
+use std::collections::HashMap;
+
+pub static SCHEMA: Schema = Schema {
+    fields: &[
+        Field { name: "school_id", aliases: &["Код ОО", "Логин ОО", "Логин", "Код школы"], required: true },
+        Field { name: "year", aliases: &["Год", "Учебный год"], required: false },
+    ],
+    tasks: false,
+    keep_unknown: true,
+};
+
+/// Indicator code from a header: known Russian names map to their codes,
+/// anything else becomes a code as written.
+fn indicator_code(header: &str) -> String {
+    let norm = opora_io::columns::normalize_header(header);
+    KNOWN_INDICATORS
+        .iter()
+        .find(|(code, name, _)| opora_io::columns::normalize_header(code) == norm || opora_io::columns::normalize_header(name) == norm)
+        .map(|(code, _, _)| code.to_string())
+        .unwrap_or_else(|| header.trim().to_string())
+}
+
+pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<ImportReport> {
+    let map = resolve(&table, &SCHEMA, opts)?;
+    if map.free.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "в файле «{}» нет столбцов с показателями: после school_id (и year) должен идти хотя бы один числовой столбец",
+            table.file_name
+        )));
+    }
+    let codes: Vec<String> = map.free.iter().map(|(h, _)| indicator_code(h)).collect();
+    let schools = db.school_ids().await?;
+    let mut errors = Errors::new(&table.file_name);
+    let mut values: Vec<(i64, i64, usize, f64)> = Vec::new();
+    let mut seen: HashMap<(i64, i64), u64> = HashMap::new();
+    let mut n = 0;
+    while let Some(row) = table.next() {
+        let row = row?;
+        n += 1;
+        report_progress(&table, n, progress);
+        let mut f = Fields::new(&map, &row, &mut errors);
+        let school = f.text("school_id").and_then(|c| {
+            let id = schools.get(&c).copied();
+            if id.is_none() {
+                f.fail("school_id", "ОО с таким кодом нет в реестре; загрузите реестр школ или исправьте код");
+            }
+            id
+        });
+        let year = f.opt("year", parse_year).map(i64::from).unwrap_or(0);
+        for (i, (header, idx)) in map.free.iter().enumerate() {
+            let text = row.cells.get(*idx).map(|s| s.trim()).unwrap_or("");
+            if text.is_empty() {
+                continue;
+            }
+            match parse_number(text) {
+                Ok(v) => values.push((school.unwrap_or(0), year, i, v)),
+                Err(msg) => f.errors.push(row.number, Some(header.clone()), Some(text), msg),
+            }
+        }
+        if let Some(s) = school {
+            if let Some(first) = seen.insert((s, year), row.number) {
+                errors.push(row.number, Some(map.header_of("school_id")), map.get(&row.cells, "school_id"),
+                    format!("школа и год уже встречаются в строке {first}; оставьте одну строку"));
+            }
+        }
+    }
+    errors.into_result()?;
+    let mut tx = db.begin().await?;
+    // Existing indicators keep the name and unit users may have given them.
+    let mut ind = Batch::insert_or_ignore("indicators", &["code", "name", "unit"], &["code"]);
+    for code in &codes {
+        let (name, unit) = KNOWN_INDICATORS.iter().find(|(c, _, _)| c == code).map(|(_, n, u)| (*n, *u)).unwrap_or((code.as_str(), ""));
+        ind.push(vec![Val::Text(Some(code.clone())), Val::Text(Some(name.to_string())), Val::Text(Some(unit.to_string()))]);
+    }
+    ind.flush(&mut tx).await?;
+    let mut batch = Batch::new("context_values", &["school_id", "year", "indicator", "value"], &["school_id", "year", "indicator"]);
+    for (school, year, i, v) in &values {
+        batch.push(vec![Val::Int(Some(*school)), Val::Int(Some(*year)), Val::Text(Some(codes[*i].clone())), Val::Real(Some(*v))]);
+    }
+    batch.flush(&mut tx).await?;
+    tx.commit().await?;
+    Ok(ImportReport {
+        file: table.file_name.clone(),
+        kind: "context".into(),
+        rows: n,
+        written: values.len() as u64,
+        notes: vec![format!("показатели: {}", codes.join(", "))],
+        ..Default::default()
+    })
+}

@@ -1,0 +1,21 @@
+//! The database: one connection type over SQLite (embedded default) or
+//! PostgreSQL (servers), migrations per backend, one module per aggregate.
+//!
+//! SQL is written once with `$1` placeholders, which both backends accept;
+//! [`on_db!`] expands the same query code for each pool type, so callers never
+//! see which backend they talk to.
+
+#[macro_use]
+pub mod db;
+pub mod audit;
+pub mod error;
+pub mod import;
+pub mod migrate;
+pub mod registry;
+pub mod stats;
+pub mod users;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

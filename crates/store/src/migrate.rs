@@ -1,0 +1,46 @@
+//! Schema migrations, one list per backend, applied in order at start-up.
+//! Each migration runs in its own transaction and is recorded in
+//! `schema_migrations`, so applying twice is a no-op.
+
+use crate::{Db, Result, StoreError};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "registry, results, statistics, users, audit",
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+impl Db {
+    pub async fn migrate(&self) -> Result<()> {
+        let create = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        on_db!(self, p => sqlx::query(create).execute(p).await.map(|_| ()))?;
+        for m in MIGRATIONS {
+            let done: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version).fetch_optional(p).await)?;
+            if done.is_some() {
+                continue;
+            }
+            let sql = match self.backend() {
+                crate::Backend::Sqlite => m.sqlite,
+                crate::Backend::Postgres => m.postgres,
+            };
+            let mut tx = self.begin().await?;
+            let wrap = |e: sqlx::Error| StoreError::Migration(format!("{} ({}): {e}", m.version, m.name));
+            on_tx!(&mut tx, c => {
+                sqlx::raw_sql(sql).execute(&mut *c).await.map_err(wrap)?;
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(m.version).bind(m.name).bind(crate::audit::now_text()).execute(&mut *c).await?;
+            });
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}

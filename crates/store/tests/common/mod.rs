@@ -1,0 +1,123 @@
+//! Test support: every test runs against SQLite (a temporary file) and, when
+//! `OPORA_TEST_DATABASE_URL` names a PostgreSQL server, against PostgreSQL in
+//! a fresh schema of its own.
+
+#![allow(dead_code)]
+
+use opora_store::import::{ImportKind, ImportOptions, ImportReport};
+use opora_store::{Db, StoreError};
+use std::path::{Path, PathBuf};
+
+pub struct TestDb {
+    pub db: Db,
+    pub name: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+    url: Option<String>,
+}
+
+impl TestDb {
+    pub async fn drop_schema(self) {
+        self.db.close().await;
+        if let (Some(schema), Some(url)) = (self.schema, self.url) {
+            if let Ok(admin) = Db::connect_postgres(&url, None).await {
+                if let Db::Postgres(p) = &admin {
+                    let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).execute(p).await;
+                }
+                admin.close().await;
+            }
+        }
+    }
+}
+
+fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("t_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The databases every test runs against.
+pub async fn databases() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(None, dir.path()).await.expect("open SQLite");
+    let mut out = vec![TestDb { db, name: "sqlite", _dir: Some(dir), schema: None, url: None }];
+    if let Ok(url) = std::env::var("OPORA_TEST_DATABASE_URL") {
+        if !url.is_empty() {
+            let schema = unique_name();
+            let db = Db::connect_postgres(&url, Some(&schema)).await.expect("connect PostgreSQL");
+            db.migrate().await.expect("migrate PostgreSQL");
+            out.push(TestDb { db, name: "postgres", _dir: None, schema: Some(schema), url: Some(url) });
+        }
+    }
+    out
+}
+
+/// Runs `body` once per database.
+#[macro_export]
+macro_rules! for_each_db {
+    (|$t:ident| $body:block) => {
+        for $t in common::databases().await {
+            eprintln!("backend: {}", $t.name);
+            $body
+            $t.drop_schema().await;
+        }
+    };
+}
+
+pub fn fixture_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(unique_name());
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Writes `text` as Windows-1251 bytes.
+pub fn write_cp1251(path: &Path, text: &str) {
+    let (bytes, _, bad) = encoding_rs::WINDOWS_1251.encode(text);
+    assert!(!bad);
+    std::fs::write(path, bytes).unwrap();
+}
+
+pub async fn import(db: &Db, kind: ImportKind, path: &Path) -> Result<ImportReport, StoreError> {
+    db.import_file(kind, path, &ImportOptions { actor: "test".into(), ..Default::default() }, &|_| {}).await
+}
+
+pub const SCHOOLS_CSV: &str = "Код ОО;Муниципалитет;Полное наименование;Краткое наименование;Тип;Местность;Контингент\n\
+S001;г. Северск;Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»;МБОУ «СОШ № 1»;СОШ;город;800\n\
+S002;г. Северск;Муниципальное бюджетное общеобразовательное учреждение «Лицей № 2»;МБОУ «Лицей № 2»;лицей;город;650\n\
+S003;Ивановский муниципальный район;Муниципальное казённое общеобразовательное учреждение «Ивановская основная общеобразовательная школа»;МКОУ «Ивановская ООШ»;ООШ;село;85\n";
+
+pub const SCALES_CSV: &str = "year,procedure,subject,grade,max_score,min_3,min_4,min_5\n2024,ВПР,Математика,5,20,7,12,16\n";
+
+/// Registry and scale loaded; returns the fixture folder.
+pub async fn with_registry(db: &Db) -> PathBuf {
+    let dir = fixture_dir();
+    write_cp1251(&dir.join("schools.csv"), SCHOOLS_CSV);
+    import(db, ImportKind::Schools, &dir.join("schools.csv")).await.expect("schools import");
+    std::fs::write(dir.join("scales.csv"), SCALES_CSV).unwrap();
+    import(db, ImportKind::Scales, &dir.join("scales.csv")).await.expect("scales import");
+    dir
+}
+
+/// Every data table as sorted text lines, to compare states of a database.
+pub async fn dump(db: &Db) -> Vec<String> {
+    let queries = [
+        "SELECT 'm|' || id || '|' || name FROM municipalities",
+        "SELECT 's|' || code || '|' || municipality_id || '|' || full_name || '|' || kind || '|' || COALESCE(CAST(enrolment AS TEXT), '')  FROM schools",
+        "SELECT 'a|' || id || '|' || year || '|' || procedure || '|' || subject || '|' || grade FROM assessments",
+        "SELECT 'p|' || assessment_id || '|' || school_id || '|' || student_key || '|' || CAST(score AS TEXT) || '|' || COALESCE(CAST(mark AS TEXT), '') || '|' || COALESCE(CAST(journal_mark AS TEXT), '') || '|' || COALESCE(tasks, '') FROM pupil_results",
+        "SELECT 'st|' || assessment_id || '|' || school_id || '|' || n || '|' || stats || '|' || content_hash FROM assessment_stats",
+        "SELECT 'c|' || school_id || '|' || year || '|' || indicator || '|' || CAST(value AS TEXT) FROM context_values",
+        "SELECT 'k|' || school_id || '|' || year || '|' || COALESCE(CAST(continuation_rate AS TEXT), '') FROM checklist",
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        let rows: Vec<String> = match db {
+            Db::Sqlite(p) => sqlx::query_scalar(q).fetch_all(p).await.unwrap(),
+            Db::Postgres(p) => sqlx::query_scalar(q).fetch_all(p).await.unwrap(),
+        };
+        out.extend(rows);
+    }
+    out.sort();
+    out
+}
