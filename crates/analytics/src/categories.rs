@@ -20,10 +20,24 @@ pub(crate) struct WindowFlags {
 
 pub(crate) fn window_flags(ev: &WindowEval, cfg: &Config) -> WindowFlags {
     let low_cut = cutoff(cfg.low_percent, ev.n_sufficient);
-    let low = ev.index_rank.iter().filter(|(_, r)| **r <= low_cut).map(|(id, _)| id.clone()).collect();
+    let low = ev
+        .index_rank
+        .iter()
+        .filter(|(_, r)| **r <= low_cut)
+        .map(|(id, _)| id.clone())
+        .collect();
     let cut = cutoff(cfg.low_percent, ev.fits.len());
-    let shnor = ev.fits.iter().filter(|(_, f)| is_shnor_year(f, cut)).map(|(id, _)| id.clone()).collect();
-    WindowFlags { low, shnor, present: ev.index_rank.keys().cloned().collect() }
+    let shnor = ev
+        .fits
+        .iter()
+        .filter(|(_, f)| is_shnor_year(f, cut))
+        .map(|(id, _)| id.clone())
+        .collect();
+    WindowFlags {
+        low,
+        shnor,
+        present: ev.index_rank.keys().cloned().collect(),
+    }
 }
 
 fn is_shnor_year(f: &SchoolFit, cut: u64) -> bool {
@@ -52,7 +66,12 @@ pub(crate) fn assemble(
     let shnsu = if whole.model.factors.is_empty() {
         BTreeMap::new()
     } else {
-        effects::ranks(whole.fits.iter().filter_map(|(id, f)| f.social.map(|s| (id.as_str(), s))))
+        effects::ranks(
+            whole
+                .fits
+                .iter()
+                .filter_map(|(id, f)| f.social.map(|s| (id.as_str(), s))),
+        )
     };
     let rules = Rules {
         cfg,
@@ -64,7 +83,11 @@ pub(crate) fn assemble(
         shnsu,
     };
     let years_of = |id: &str, pick: fn(&WindowFlags) -> &BTreeSet<String>| -> Vec<i32> {
-        window.iter().copied().filter(|y| flags.get(y).is_some_and(|f| pick(f).contains(id))).collect()
+        window
+            .iter()
+            .copied()
+            .filter(|y| flags.get(y).is_some_and(|f| pick(f).contains(id)))
+            .collect()
     };
     whole
         .indices
@@ -140,7 +163,11 @@ fn category(o: &SchoolOutcome) -> String {
         parts.push("низкие результаты");
     }
     if parts.is_empty() {
-        parts.push(if o.no_context { "нет данных о контексте" } else { "норма" });
+        parts.push(if o.no_context {
+            "нет данных о контексте"
+        } else {
+            "норма"
+        });
     }
     parts.join(", ")
 }
@@ -148,7 +175,11 @@ fn category(o: &SchoolOutcome) -> String {
 fn reason(o: &SchoolOutcome, whole: &WindowEval, r: &Rules) -> String {
     let mut s = Vec::new();
     if o.no_context {
-        let missing = whole.no_context.get(&o.school_id).map(|m| m.join(", ")).unwrap_or_default();
+        let missing = whole
+            .no_context
+            .get(&o.school_id)
+            .map(|m| m.join(", "))
+            .unwrap_or_default();
         s.push(format!(
             "Нет данных о контексте (не хватает: {missing}): ожидаемый результат и эффект не рассчитаны, в регрессии и ранжировании эффектов школа не участвует."
         ));
@@ -190,13 +221,22 @@ fn headline(o: &SchoolOutcome, r: &Rules) -> String {
 
 fn numbers(o: &SchoolOutcome, r: &Rules) -> String {
     let g = |v: Option<f64>| v.map(n2).unwrap_or_else(|| "—".into());
-    let se = o.result_se.map(|s| format!(" (стандартная ошибка {})", n2(s))).unwrap_or_default();
-    let social = o.social_index.map(|s| format!(", социальный индекс {}", n2(s))).unwrap_or_default();
+    let se = o
+        .result_se
+        .map(|s| format!(" (стандартная ошибка {})", n2(s)))
+        .unwrap_or_default();
+    let social = o
+        .social_index
+        .map(|s| format!(", социальный индекс {}", n2(s)))
+        .unwrap_or_default();
     let interval = match (o.ci_low, o.ci_high) {
         (Some(lo), Some(hi)) => format!(", 95% интервал от {} до {}", n2(lo), n2(hi)),
         _ => ", интервала нет (стандартная ошибка неизвестна)".into(),
     };
-    let pct = o.percentile.map(|p| format!(", процентиль {}", text::num(p, 0))).unwrap_or_default();
+    let pct = o
+        .percentile
+        .map(|p| format!(", процентиль {}", text::num(p, 0)))
+        .unwrap_or_default();
     format!(
         "ИПР {}{se} по {} результатам; ожидаемый при её условиях {}{social}; разница {}; эффект с учётом надёжности (λ = {}) {}{interval}; место {} из {}{pct}.",
         g(o.result_index),
@@ -214,13 +254,25 @@ fn shnor_years(o: &SchoolOutcome, r: &Rules) -> String {
     let cond = format!(
         "эффект среди {}% самых низких{}",
         text::num(r.cfg.low_percent, 0),
-        if o.effect_se.is_some() { " и интервал целиком ниже нуля" } else { "" }
+        if o.effect_se.is_some() {
+            " и интервал целиком ниже нуля"
+        } else {
+            ""
+        }
     );
-    let count = format!("{} из {} лет, нужно {}", o.years_flagged.len(), r.window.len(), r.k);
+    let count = format!(
+        "{} из {} лет, нужно {}",
+        o.years_flagged.len(),
+        r.window.len(),
+        r.k
+    );
     if o.years_flagged.is_empty() {
         format!("Условие ШНОР ({cond}) не выполнено ни в одном году ({}); за всё окно: место {} при пороге {}.", text::years(r.window), o.rank.unwrap_or(0), r.shnor_cut)
     } else {
-        format!("Условие ШНОР ({cond}) выполнено в {} ({count}).", text::years(&o.years_flagged))
+        format!(
+            "Условие ШНОР ({cond}) выполнено в {} ({count}).",
+            text::years(&o.years_flagged)
+        )
     }
 }
 
@@ -232,9 +284,17 @@ fn low_text(o: &SchoolOutcome, whole: &WindowEval, r: &Rules) -> String {
         whole.n_sufficient
     );
     if o.years_low_results.is_empty() {
-        return if o.no_context { format!("{ipr}; среди самых низких ни в одном году не был.") } else { String::new() };
+        return if o.no_context {
+            format!("{ipr}; среди самых низких ни в одном году не был.")
+        } else {
+            String::new()
+        };
     }
-    let verdict = if o.is_low_results { "Низкие результаты" } else { "Низкие результаты не подтверждены" };
+    let verdict = if o.is_low_results {
+        "Низкие результаты"
+    } else {
+        "Низкие результаты не подтверждены"
+    };
     format!(
         "{verdict}: {ipr}; среди {}% самых низких по ИПР в {} ({} из {} лет, нужно {}).",
         text::num(r.cfg.low_percent, 0),

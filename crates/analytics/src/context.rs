@@ -39,7 +39,8 @@ impl<'a> ContextIndex<'a> {
         let Some(rows) = self.by_school.get(school_id) else {
             return vec![None; k];
         };
-        let mut ordered: Vec<&crate::ContextRow> = rows.iter().map(|&i| &self.table.rows[i]).collect();
+        let mut ordered: Vec<&crate::ContextRow> =
+            rows.iter().map(|&i| &self.table.rows[i]).collect();
         // Stable sort keeps file order among rows of equal priority.
         ordered.sort_by_key(|r| priority(r.year, year));
         (0..k)
@@ -67,7 +68,11 @@ mod tests {
     use crate::ContextRow;
 
     fn row(id: &str, year: Option<i32>, v: Vec<Option<f64>>) -> ContextRow {
-        ContextRow { school_id: id.into(), year, values: v }
+        ContextRow {
+            school_id: id.into(),
+            year,
+            values: v,
+        }
     }
 
     #[test]

@@ -36,12 +36,26 @@ pub fn tau2(resid: &[f64], se: &[Option<f64>], k: usize) -> (Option<f64>, Option
 /// measured school: λ = 1.
 pub fn shrink(e: f64, se: Option<f64>, tau2: Option<f64>) -> Shrunk {
     let (Some(se), Some(t2)) = (se, tau2) else {
-        return Shrunk { lambda: 1.0, effect: e, effect_se: None, ci: None };
+        return Shrunk {
+            lambda: 1.0,
+            effect: e,
+            effect_se: None,
+            ci: None,
+        };
     };
-    let lambda = if t2 + se * se > 0.0 { t2 / (t2 + se * se) } else { 1.0 };
+    let lambda = if t2 + se * se > 0.0 {
+        t2 / (t2 + se * se)
+    } else {
+        1.0
+    };
     let effect = lambda * e;
     let s = lambda.sqrt() * se;
-    Shrunk { lambda, effect, effect_se: Some(s), ci: Some((effect - Z95 * s, effect + Z95 * s)) }
+    Shrunk {
+        lambda,
+        effect,
+        effect_se: Some(s),
+        ci: Some((effect - Z95 * s, effect + Z95 * s)),
+    }
 }
 
 /// Sort key of a ranked value: rounded to 10 decimals, so that values equal in
@@ -55,7 +69,10 @@ pub fn tie_key(v: f64) -> f64 {
 pub fn ranks<'a>(items: impl IntoIterator<Item = (&'a str, f64)>) -> BTreeMap<String, u64> {
     let mut v: Vec<(&str, f64)> = items.into_iter().map(|(id, x)| (id, tie_key(x))).collect();
     v.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
-    v.into_iter().enumerate().map(|(i, (id, _))| (id.to_string(), i as u64 + 1)).collect()
+    v.into_iter()
+        .enumerate()
+        .map(|(i, (id, _))| (id.to_string(), i as u64 + 1))
+        .collect()
 }
 
 /// Percentile = 100·(rank − 1)/(n − 1); undefined for a single school.

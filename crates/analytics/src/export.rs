@@ -36,7 +36,10 @@ fn opt_u(x: Option<u64>) -> String {
 }
 
 fn years(y: &[i32]) -> String {
-    y.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(";")
+    y.iter()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn line(cells: &[String]) -> String {
@@ -119,15 +122,31 @@ pub fn model_json(run: &Run) -> String {
     let mut v = serde_json::to_value(&run.model).expect("model serialises");
     if let serde_json::Value::Object(m) = &mut v {
         m.insert("mode".into(), serde_json::to_value(run.mode).expect("mode"));
-        m.insert("notes".into(), serde_json::to_value(&run.notes).expect("notes"));
-        m.insert("config".into(), serde_json::to_value(&run.config).expect("config"));
+        m.insert(
+            "notes".into(),
+            serde_json::to_value(&run.notes).expect("notes"),
+        );
+        m.insert(
+            "config".into(),
+            serde_json::to_value(&run.config).expect("config"),
+        );
     }
     serde_json::to_string_pretty(&v).expect("json")
 }
 
 /// objectivity.csv.
 pub fn objectivity_csv(run: &Run) -> String {
-    let head = ["school_id", "year", "procedure", "subject", "grade", "sign", "statistic", "threshold", "explanation"];
+    let head = [
+        "school_id",
+        "year",
+        "procedure",
+        "subject",
+        "grade",
+        "sign",
+        "statistic",
+        "threshold",
+        "explanation",
+    ];
     let mut s = line(&head.map(String::from));
     for o in &run.objectivity {
         s += &line(&[
@@ -147,7 +166,16 @@ pub fn objectivity_csv(run: &Run) -> String {
 
 /// checklist.csv: one row per school, year and criterion.
 pub fn checklist_csv(run: &Run) -> String {
-    let head = ["school_id", "year", "criterion", "name", "status", "value", "threshold", "explanation"];
+    let head = [
+        "school_id",
+        "year",
+        "criterion",
+        "name",
+        "status",
+        "value",
+        "threshold",
+        "explanation",
+    ];
     let mut s = line(&head.map(String::from));
     for c in &run.checklist {
         for i in &c.items {
@@ -204,7 +232,11 @@ pub fn summary_text(run: &Run) -> String {
         Mode::Pupil => "индивидуальные результаты",
         Mode::School => "средние по школам",
     };
-    let _ = writeln!(s, "Выявление ШНОР и ШНСУ: годы {}, данные — {mode}.", text::years(&run.years));
+    let _ = writeln!(
+        s,
+        "Выявление ШНОР и ШНСУ: годы {}, данные — {mode}.",
+        text::years(&run.years)
+    );
     let _ = writeln!(
         s,
         "Школ: {}; в регрессии: {}; недостаточно данных: {}; без данных о контексте: {}.",
@@ -217,18 +249,42 @@ pub fn summary_text(run: &Run) -> String {
     );
     let r2 = m.r2.map(n2).unwrap_or_else(|| "—".into());
     let adj = m.adj_r2.map(n2).unwrap_or_else(|| "—".into());
-    let tau = m.tau2.map(|t| text::num(t, 4)).unwrap_or_else(|| "не оценивается".into());
-    let _ = writeln!(s, "Модель: R² = {r2} (скорректированный {adj}), школ {}, τ² = {tau}.", m.n_schools);
-    let kept = if m.factors.is_empty() { "нет".to_string() } else { m.factors.join(", ") };
+    let tau = m
+        .tau2
+        .map(|t| text::num(t, 4))
+        .unwrap_or_else(|| "не оценивается".into());
+    let _ = writeln!(
+        s,
+        "Модель: R² = {r2} (скорректированный {adj}), школ {}, τ² = {tau}.",
+        m.n_schools
+    );
+    let kept = if m.factors.is_empty() {
+        "нет".to_string()
+    } else {
+        m.factors.join(", ")
+    };
     let _ = writeln!(s, "Факторы в модели: {kept}.");
     for d in &m.drop_reasons {
         let _ = writeln!(s, "  исключён «{}»: {}", d.name, d.reason);
     }
-    let flagged: std::collections::BTreeSet<&str> = run.objectivity.iter().map(|o| o.school_id.as_str()).collect();
-    let _ = writeln!(s, "Признаки необъективности: {} (школ: {}).", run.objectivity.len(), flagged.len());
+    let flagged: std::collections::BTreeSet<&str> = run
+        .objectivity
+        .iter()
+        .map(|o| o.school_id.as_str())
+        .collect();
+    let _ = writeln!(
+        s,
+        "Признаки необъективности: {} (школ: {}).",
+        run.objectivity.len(),
+        flagged.len()
+    );
     if !run.checklist.is_empty() {
         let any = run.checklist.iter().filter(|c| c.yes_count > 0).count();
-        let _ = writeln!(s, "Чек-лист: {} строк (школа × год), хотя бы один критерий «да»: {any}.", run.checklist.len());
+        let _ = writeln!(
+            s,
+            "Чек-лист: {} строк (школа × год), хотя бы один критерий «да»: {any}.",
+            run.checklist.len()
+        );
     }
     if !run.notes.is_empty() {
         let _ = writeln!(s, "Примечания:");
@@ -240,14 +296,19 @@ pub fn summary_text(run: &Run) -> String {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Percent-encodes a path segment (school ids may hold any characters).
 fn url_segment(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -273,7 +334,11 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = (hi - lo).max(1e-9);
     let raw = span / 6.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     let mut t = (lo / step).ceil() * step;
     let mut out = Vec::new();
     while t <= hi + 1e-12 {
@@ -286,7 +351,10 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 /// scatter.svg: result index against social index, the fitted line, the
 /// categories in colour, a `<title>` per point, each point a link to its school.
 pub fn scatter_svg(run: &Run, schools: &[SchoolInfo]) -> String {
-    let names: BTreeMap<&str, &str> = schools.iter().map(|s| (s.school_id.as_str(), s.name.as_str())).collect();
+    let names: BTreeMap<&str, &str> = schools
+        .iter()
+        .map(|s| (s.school_id.as_str(), s.name.as_str()))
+        .collect();
     let pts: Vec<(&SchoolOutcome, f64, f64)> = run
         .schools
         .iter()
@@ -309,19 +377,36 @@ pub fn scatter_svg(run: &Run, schools: &[SchoolInfo]) -> String {
     let sx = |x: f64| l + (x - x0) / (x1 - x0) * (w - l - r);
     let sy = |y: f64| h - b - (y - y0) / (y1 - y0) * (h - t - b);
     let mut s = String::new();
-    let _ = writeln!(s, r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#);
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
+    );
     let title = format!(
         "ИПР и социальные условия, {}; R² = {}",
         text::years(&run.years),
         run.model.r2.map(n2).unwrap_or_else(|| "—".into())
     );
-    let _ = writeln!(s, r#"<title>{}</title><rect width="{w}" height="{h}" fill="white"/>"#, xml(&title));
-    let _ = writeln!(s, r#"<text x="{l}" y="28" font-size="15">{}</text>"#, xml(&title));
+    let _ = writeln!(
+        s,
+        r#"<title>{}</title><rect width="{w}" height="{h}" fill="white"/>"#,
+        xml(&title)
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{l}" y="28" font-size="15">{}</text>"#,
+        xml(&title)
+    );
+    let _ = writeln!(
+        s,
+        r#"<defs><clipPath id="plot"><rect x="{l}" y="{t}" width="{}" height="{}"/></clipPath></defs>"#,
+        w - l - r,
+        h - t - b
+    );
     axes(&mut s, (x0, x1, y0, y1), &sx, &sy, (w, h, l, r, t, b));
     if let Some(c) = run.model.coefficients.first() {
         let _ = writeln!(
             s,
-            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#333" stroke-width="1.5" stroke-dasharray="6 4"><title>Ожидаемый результат: ИПР = {} + ИСУ</title></line>"##,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#333" stroke-width="1.5" stroke-dasharray="6 4" clip-path="url(#plot)"><title>Ожидаемый результат: ИПР = {} + ИСУ</title></line>"##,
             sx(x0),
             sy(c.estimate + x0),
             sx(x1),
@@ -341,9 +426,17 @@ pub fn scatter_svg(run: &Run, schools: &[SchoolInfo]) -> String {
             o.expected.map(n2).unwrap_or_default(),
             o.effect.map(n2).unwrap_or_default(),
             o.rank.unwrap_or(0),
-            if o.category.is_empty() { label } else { &o.category }
+            if o.category.is_empty() {
+                label
+            } else {
+                &o.category
+            }
         );
-        let stroke = if o.is_shnor && o.is_shnsu { r##" stroke="#ff7f0e" stroke-width="2""## } else { "" };
+        let stroke = if o.is_shnor && o.is_shnsu {
+            r##" stroke="#ff7f0e" stroke-width="2""##
+        } else {
+            ""
+        };
         let _ = writeln!(
             s,
             r#"<a href="/schools/{}"><circle cx="{:.1}" cy="{:.1}" r="4" fill="{fill}" fill-opacity="0.85"{stroke}><title>{}</title></circle></a>"#,
@@ -360,9 +453,20 @@ pub fn scatter_svg(run: &Run, schools: &[SchoolInfo]) -> String {
 
 type Frame = (f64, f64, f64, f64, f64, f64);
 
-fn axes(s: &mut String, (x0, x1, y0, y1): (f64, f64, f64, f64), sx: &dyn Fn(f64) -> f64, sy: &dyn Fn(f64) -> f64, f: Frame) {
+fn axes(
+    s: &mut String,
+    (x0, x1, y0, y1): (f64, f64, f64, f64),
+    sx: &dyn Fn(f64) -> f64,
+    sy: &dyn Fn(f64) -> f64,
+    f: Frame,
+) {
     let (w, h, l, r, t, b) = f;
-    let _ = writeln!(s, r##"<rect x="{l}" y="{t}" width="{}" height="{}" fill="none" stroke="#999"/>"##, w - l - r, h - t - b);
+    let _ = writeln!(
+        s,
+        r##"<rect x="{l}" y="{t}" width="{}" height="{}" fill="none" stroke="#999"/>"##,
+        w - l - r,
+        h - t - b
+    );
     for v in ticks(x0, x1) {
         let _ = writeln!(
             s,
@@ -416,9 +520,20 @@ fn legend(s: &mut String, run: &Run, x: f64, y: f64) {
         );
     }
     let yy = y + rows.len() as f64 * 20.0 + 10.0;
-    let _ = writeln!(s, r##"<line x1="{}" y1="{yy}" x2="{}" y2="{yy}" stroke="#333" stroke-dasharray="6 4"/><text x="{}" y="{yy}" dominant-baseline="middle">ожидаемый</text>"##, x - 6.0, x + 6.0, x + 10.0);
+    let _ = writeln!(
+        s,
+        r##"<line x1="{}" y1="{yy}" x2="{}" y2="{yy}" stroke="#333" stroke-dasharray="6 4"/><text x="{}" y="{yy}" dominant-baseline="middle">ожидаемый</text>"##,
+        x - 6.0,
+        x + 6.0,
+        x + 10.0
+    );
     if run.model.factors.is_empty() {
-        let _ = writeln!(s, r#"<text x="{x}" y="{}" font-size="11">факторы не отобраны:</text><text x="{x}" y="{}" font-size="11">ИСУ = 0 у всех</text>"#, yy + 24.0, yy + 38.0);
+        let _ = writeln!(
+            s,
+            r#"<text x="{x}" y="{}" font-size="11">факторы не отобраны:</text><text x="{x}" y="{}" font-size="11">ИСУ = 0 у всех</text>"#,
+            yy + 24.0,
+            yy + 38.0
+        );
     }
 }
 

@@ -7,7 +7,9 @@ use crate::effects::{self, Shrunk};
 use crate::model::{self, FitRows, Model, YearModel};
 use crate::standardise::{self, Scale, SchoolIndex};
 use crate::stats::AssessmentKey;
-use crate::{checklist, objectivity, text, AnalyticsError, Config, Input, Mode, Run, Selection, Weights};
+use crate::{
+    checklist, objectivity, text, AnalyticsError, Config, Input, Mode, Run, Selection, Weights,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One school of a fit: steps 2–3.
@@ -47,13 +49,20 @@ pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
     let window: Vec<i32> = all_years[all_years.len().saturating_sub(cfg.years_y)..].to_vec();
     window_notes(&all_years, &window, cfg, &mut notes);
     let scales = standardise::scales(input.stats, &all_years, &mut notes);
-    let mode = if scales.values().all(|s| s.by_pupils) { Mode::Pupil } else { Mode::School };
+    let mode = if scales.values().all(|s| s.by_pupils) {
+        Mode::Pupil
+    } else {
+        Mode::School
+    };
     let ctx = ContextIndex::new(input.context);
 
     let last = *window.last().expect("non-empty window");
     let whole = evaluate(input, &ctx, &scales, &window, last, cfg);
     if whole.n_sufficient < 2 {
-        return Err(AnalyticsError::TooFewSchools { min: cfg.min_results, found: whole.n_sufficient });
+        return Err(AnalyticsError::TooFewSchools {
+            min: cfg.min_results,
+            found: whole.n_sufficient,
+        });
     }
     whole_notes(&whole, cfg, &mut notes);
 
@@ -61,22 +70,56 @@ pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
     // can look back three years from any checklist year.
     let mut per_year = BTreeMap::new();
     for &y in &all_years {
-        let ev = if window.len() == 1 && y == last { whole.clone() } else { evaluate(input, &ctx, &scales, &[y], y, cfg) };
+        let ev = if window.len() == 1 && y == last {
+            whole.clone()
+        } else {
+            evaluate(input, &ctx, &scales, &[y], y, cfg)
+        };
         year_notes(y, &ev, &window, &mut notes);
         per_year.insert(y, ev);
     }
-    let flags: BTreeMap<i32, WindowFlags> =
-        per_year.iter().map(|(y, ev)| (*y, categories::window_flags(ev, cfg))).collect();
+    let flags: BTreeMap<i32, WindowFlags> = per_year
+        .iter()
+        .map(|(y, ev)| (*y, categories::window_flags(ev, cfg)))
+        .collect();
 
     let mut model = whole.model.clone();
     model.years = window.clone();
-    model.per_year = window.iter().map(|y| year_model(*y, &per_year[y])).collect();
+    model.per_year = window
+        .iter()
+        .map(|y| year_model(*y, &per_year[y]))
+        .collect();
     let schools = categories::assemble(&whole, &flags, &window, cfg);
-    let window_keys: BTreeSet<AssessmentKey> = scales.keys().filter(|k| window.contains(&k.year)).cloned().collect();
-    let objectivity = objectivity::signs(input.stats, input.schools, &window_keys, &cfg.objectivity, &mut notes);
-    let checklist = checklist::evaluate(input.checklist, &flags, &all_years, &cfg.checklist, cfg.low_percent);
+    let window_keys: BTreeSet<AssessmentKey> = scales
+        .keys()
+        .filter(|k| window.contains(&k.year))
+        .cloned()
+        .collect();
+    let objectivity = objectivity::signs(
+        input.stats,
+        input.schools,
+        &window_keys,
+        &cfg.objectivity,
+        &mut notes,
+    );
+    let checklist = checklist::evaluate(
+        input.checklist,
+        &flags,
+        &all_years,
+        &cfg.checklist,
+        cfg.low_percent,
+    );
     dedup(&mut notes);
-    Ok(Run { schools, model, objectivity, checklist, notes, years: window, mode, config: cfg.clone() })
+    Ok(Run {
+        schools,
+        model,
+        objectivity,
+        checklist,
+        notes,
+        years: window,
+        mode,
+        config: cfg.clone(),
+    })
 }
 
 fn validate(cfg: &Config) -> Result<(), AnalyticsError> {
@@ -111,28 +154,52 @@ pub(crate) fn evaluate(
     let list = standardise::school_indices(input.stats, scales, years);
     let sufficient: Vec<&SchoolIndex> = list.iter().filter(|s| s.n >= cfg.min_results).collect();
     let index_rank = effects::ranks(sufficient.iter().map(|s| (s.school_id.as_str(), s.index)));
-    let mut ev = WindowEval { index_rank, n_sufficient: sufficient.len(), ..Default::default() };
+    let mut ev = WindowEval {
+        index_rank,
+        n_sufficient: sufficient.len(),
+        ..Default::default()
+    };
     fit_window(&sufficient, ctx, ctx_year, cfg, &mut ev);
     ev.indices = list.into_iter().map(|s| (s.school_id.clone(), s)).collect();
     ev
 }
 
 /// Step 2 and 3 for the sufficient schools of a window.
-fn fit_window(sufficient: &[&SchoolIndex], ctx: &ContextIndex, year: i32, cfg: &Config, ev: &mut WindowEval) {
+fn fit_window(
+    sufficient: &[&SchoolIndex],
+    ctx: &ContextIndex,
+    year: i32,
+    cfg: &Config,
+    ev: &mut WindowEval,
+) {
     let names = ctx.factors();
-    let values: Vec<Vec<Option<f64>>> = sufficient.iter().map(|s| ctx.values(&s.school_id, year)).collect();
+    let values: Vec<Vec<Option<f64>>> = sufficient
+        .iter()
+        .map(|s| ctx.values(&s.school_id, year))
+        .collect();
     // A factor nobody has would exclude every school: drop it instead.
-    let usable: Vec<usize> = (0..names.len()).filter(|&f| values.iter().any(|v| v[f].is_some())).collect();
+    let usable: Vec<usize> = (0..names.len())
+        .filter(|&f| values.iter().any(|v| v[f].is_some()))
+        .collect();
     for f in (0..names.len()).filter(|f| !usable.contains(f)) {
         ev.model.drop_reasons.push(model::DroppedFactor {
             name: names[f].clone(),
             reason: "нет значений ни у одной школы с достаточными данными".into(),
         });
     }
-    let mut rows = FitRows { ids: vec![], y: vec![], n: vec![], x: vec![] };
+    let mut rows = FitRows {
+        ids: vec![],
+        y: vec![],
+        n: vec![],
+        x: vec![],
+    };
     let mut members = Vec::new();
     for (s, v) in sufficient.iter().zip(&values) {
-        let missing: Vec<String> = usable.iter().filter(|&&f| v[f].is_none()).map(|&f| names[f].clone()).collect();
+        let missing: Vec<String> = usable
+            .iter()
+            .filter(|&&f| v[f].is_none())
+            .map(|&f| names[f].clone())
+            .collect();
         if !missing.is_empty() {
             ev.no_context.insert(s.school_id.clone(), missing);
             continue;
@@ -140,7 +207,12 @@ fn fit_window(sufficient: &[&SchoolIndex], ctx: &ContextIndex, year: i32, cfg: &
         rows.ids.push(&s.school_id);
         rows.y.push(s.index);
         rows.n.push(s.n);
-        rows.x.push(usable.iter().map(|&f| v[f].expect("checked present")).collect());
+        rows.x.push(
+            usable
+                .iter()
+                .map(|&f| v[f].expect("checked present"))
+                .collect(),
+        );
         members.push(*s);
     }
     let used_names: Vec<String> = usable.iter().map(|&f| names[f].clone()).collect();
@@ -159,8 +231,15 @@ fn fit_window(sufficient: &[&SchoolIndex], ctx: &ContextIndex, year: i32, cfg: &
     let k = reg.fit.beta.len();
     let se: Vec<Option<f64>> = members.iter().map(|s| s.se).collect();
     let (tau2, mean_se2) = effects::tau2(&reg.fit.resid, &se, k);
-    let shrunk: Vec<Shrunk> = (0..members.len()).map(|i| effects::shrink(reg.fit.resid[i], se[i], tau2)).collect();
-    let ranks = effects::ranks(members.iter().zip(&shrunk).map(|(s, e)| (s.school_id.as_str(), e.effect)));
+    let shrunk: Vec<Shrunk> = (0..members.len())
+        .map(|i| effects::shrink(reg.fit.resid[i], se[i], tau2))
+        .collect();
+    let ranks = effects::ranks(
+        members
+            .iter()
+            .zip(&shrunk)
+            .map(|(s, e)| (s.school_id.as_str(), e.effect)),
+    );
     let n = members.len();
     for (i, s) in members.iter().enumerate() {
         let rank = ranks[&s.school_id];
@@ -179,12 +258,24 @@ fn fit_window(sufficient: &[&SchoolIndex], ctx: &ContextIndex, year: i32, cfg: &
     fill_model(&mut ev.model, reg, n, tau2, mean_se2);
 }
 
-fn fill_model(m: &mut Model, reg: model::Regression, n: usize, tau2: Option<f64>, mean_se2: Option<f64>) {
+fn fill_model(
+    m: &mut Model,
+    reg: model::Regression,
+    n: usize,
+    tau2: Option<f64>,
+    mean_se2: Option<f64>,
+) {
     let f = &reg.fit;
     let names = std::iter::once("(intercept)".to_string()).chain(reg.factors.iter().cloned());
     m.coefficients = names
         .enumerate()
-        .map(|(j, name)| model::Coefficient { name, estimate: f.beta[j], se: f.se[j], t: f.t[j], p: f.p[j] })
+        .map(|(j, name)| model::Coefficient {
+            name,
+            estimate: f.beta[j],
+            se: f.se[j],
+            t: f.t[j],
+            p: f.p[j],
+        })
         .collect();
     m.n_schools = n;
     m.r2 = f.r2;
@@ -210,10 +301,19 @@ fn year_model(year: i32, ev: &WindowEval) -> YearModel {
 }
 
 fn window_notes(all: &[i32], window: &[i32], cfg: &Config, notes: &mut Vec<String>) {
-    let range = |y: &[i32]| if y.len() == 1 { y[0].to_string() } else { format!("{}–{}", y[0], y[y.len() - 1]) };
+    let range = |y: &[i32]| {
+        if y.len() == 1 {
+            y[0].to_string()
+        } else {
+            format!("{}–{}", y[0], y[y.len() - 1])
+        }
+    };
     let mut s = format!("Окно расчёта: {} ({} г.).", range(window), window.len());
     if all.len() > window.len() {
-        s += &format!(" Более ранние годы ({}) в индекс не входят.", text::years(&all[..all.len() - window.len()]));
+        s += &format!(
+            " Более ранние годы ({}) в индекс не входят.",
+            text::years(&all[..all.len() - window.len()])
+        );
     }
     notes.push(s);
     let k = cfg.years_k.min(window.len());
@@ -265,7 +365,7 @@ fn whole_notes(ev: &WindowEval, cfg: &Config, notes: &mut Vec<String>) {
              τ² не оценивается, эффекты не сжимаются (λ = 1), доверительных интервалов нет."
                 .into(),
         ),
-        Some(t) if t == 0.0 => notes.push(
+        Some(0.0) => notes.push(
             "τ² = 0: разброс остатков не превышает случайного, все эффекты сжаты к нулю — ранжирование эффектов неинформативно."
                 .into(),
         ),

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod context;
 pub mod effects;
 pub mod export;
+pub mod hist;
 mod identify;
 pub mod model;
 pub mod objectivity;
@@ -24,7 +25,9 @@ pub use checklist::{ChecklistItem, ChecklistOutcome, ChecklistStatus};
 pub use identify::identify;
 pub use model::{Coefficient, DroppedFactor, Model, YearModel};
 pub use objectivity::ObjectivitySign;
-pub use stats::{AssessmentKey, AssessmentStats, PupilResult, SchoolResult, StatsAccumulator, StatsTable};
+pub use stats::{
+    AssessmentKey, AssessmentStats, PupilResult, SchoolResult, StatsAccumulator, StatsTable,
+};
 
 /// Errors of a run. Messages are in Russian: they reach the analyst unchanged.
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -91,7 +91,12 @@ pub struct Regression {
 /// Fits step 2 on rows whose factor values are all present. `names` are the
 /// candidate factors in column order. Returns None when not even an
 /// intercept-only model can be fitted (fewer than two schools).
-pub fn regress(rows: &FitRows, names: &[String], select: Selection, weights: Weights) -> Option<Regression> {
+pub fn regress(
+    rows: &FitRows,
+    names: &[String],
+    select: Selection,
+    weights: Weights,
+) -> Option<Regression> {
     let n = rows.y.len();
     if n < 2 {
         return None;
@@ -101,10 +106,19 @@ pub fn regress(rows: &FitRows, names: &[String], select: Selection, weights: Wei
     for (f, name) in names.iter().enumerate() {
         let raw: Vec<f64> = rows.x.iter().map(|r| r[f]).collect();
         match standardise_column(&raw) {
-            Some((z, mean, sd)) => cols.push((name.clone(), z, FactorScaling { name: name.clone(), mean, sd })),
+            Some((z, mean, sd)) => cols.push((
+                name.clone(),
+                z,
+                FactorScaling {
+                    name: name.clone(),
+                    mean,
+                    sd,
+                },
+            )),
             None => dropped.push(DroppedFactor {
                 name: name.clone(),
-                reason: "одинаковое значение у всех школ расчёта — фактор ничего не различает".into(),
+                reason: "одинаковое значение у всех школ расчёта — фактор ничего не различает"
+                    .into(),
             }),
         }
     }
@@ -116,7 +130,8 @@ pub fn regress(rows: &FitRows, names: &[String], select: Selection, weights: Wei
             reason: format!("слишком мало школ ({n}) для всех факторов: нужно больше школ, чем параметров модели"),
         });
     }
-    let w: Option<Vec<f64>> = matches!(weights, Weights::N).then(|| rows.n.iter().map(|&v| v as f64).collect());
+    let w: Option<Vec<f64>> =
+        matches!(weights, Weights::N).then(|| rows.n.iter().map(|&v| v as f64).collect());
     let mut fit = fit_cols(&rows.y, &cols, w.as_deref())?;
     if let Selection::Backward { p_remove } = select {
         while let Some((j, p)) = worst_factor(&fit).filter(|(_, p)| *p > p_remove) {
@@ -138,7 +153,11 @@ pub fn regress(rows: &FitRows, names: &[String], select: Selection, weights: Wei
     })
 }
 
-fn fit_cols(y: &[f64], cols: &[(String, Vec<f64>, FactorScaling)], w: Option<&[f64]>) -> Option<OlsFit> {
+fn fit_cols(
+    y: &[f64],
+    cols: &[(String, Vec<f64>, FactorScaling)],
+    w: Option<&[f64]>,
+) -> Option<OlsFit> {
     let x: Vec<Vec<f64>> = cols.iter().map(|c| c.1.clone()).collect();
     ols::fit(y, &x, w)
 }
@@ -164,7 +183,10 @@ pub fn standardise_column(x: &[f64]) -> Option<(Vec<f64>, f64, f64)> {
     }
     let mean = x.iter().sum::<f64>() / n;
     let sd = (x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let scale = x.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(f64::MIN_POSITIVE);
+    let scale = x
+        .iter()
+        .fold(0.0f64, |m, v| m.max(v.abs()))
+        .max(f64::MIN_POSITIVE);
     if !(sd.is_finite() && sd > 1e-12 * scale) {
         return None;
     }
@@ -174,8 +196,13 @@ pub fn standardise_column(x: &[f64]) -> Option<(Vec<f64>, f64, f64)> {
 /// Gram–Schmidt in column order against the intercept and the columns kept so
 /// far: a column whose remaining part is below 1e-8 of its norm is a linear
 /// combination of the others and is dropped (the later of a collinear set).
-fn drop_collinear(cols: &mut Vec<(String, Vec<f64>, FactorScaling)>, dropped: &mut Vec<DroppedFactor>) {
-    let Some(n) = cols.first().map(|c| c.1.len()) else { return };
+fn drop_collinear(
+    cols: &mut Vec<(String, Vec<f64>, FactorScaling)>,
+    dropped: &mut Vec<DroppedFactor>,
+) {
+    let Some(n) = cols.first().map(|c| c.1.len()) else {
+        return;
+    };
     let mut basis: Vec<Vec<f64>> = vec![vec![1.0 / (n as f64).sqrt(); n]];
     let mut kept = Vec::new();
     for c in cols.drain(..) {
@@ -189,12 +216,19 @@ fn drop_collinear(cols: &mut Vec<(String, Vec<f64>, FactorScaling)>, dropped: &m
         }
         let rest = dot(&v, &v).sqrt();
         if rest <= 1e-8 * norm {
-            let others: Vec<&str> = kept.iter().map(|k: &(String, Vec<f64>, FactorScaling)| k.0.as_str()).collect();
+            let others: Vec<&str> = kept
+                .iter()
+                .map(|k: &(String, Vec<f64>, FactorScaling)| k.0.as_str())
+                .collect();
             dropped.push(DroppedFactor {
                 name: c.0.clone(),
                 reason: format!(
                     "линейно выражается через другие факторы ({}) — оценить его отдельно нельзя",
-                    if others.is_empty() { "константу".into() } else { others.join(", ") }
+                    if others.is_empty() {
+                        "константу".into()
+                    } else {
+                        others.join(", ")
+                    }
                 ),
             });
         } else {
@@ -215,7 +249,12 @@ mod tests {
 
     fn rows(y: Vec<f64>, x: Vec<Vec<f64>>) -> FitRows<'static> {
         let n = y.len();
-        FitRows { ids: vec!["s"; n], y, n: vec![20; n], x }
+        FitRows {
+            ids: vec!["s"; n],
+            y,
+            n: vec![20; n],
+            x,
+        }
     }
 
     fn data() -> (Vec<f64>, Vec<Vec<f64>>) {
@@ -239,9 +278,19 @@ mod tests {
     #[test]
     fn drops_constant_collinear_and_insignificant() {
         let (y, x) = data();
-        let r = regress(&rows(y, x), &names(), Selection::Backward { p_remove: 0.05 }, Weights::None).unwrap();
+        let r = regress(
+            &rows(y, x),
+            &names(),
+            Selection::Backward { p_remove: 0.05 },
+            Weights::None,
+        )
+        .unwrap();
         assert_eq!(r.factors, vec!["a"]);
-        let why: Vec<(&str, &str)> = r.dropped.iter().map(|d| (d.name.as_str(), d.reason.as_str())).collect();
+        let why: Vec<(&str, &str)> = r
+            .dropped
+            .iter()
+            .map(|d| (d.name.as_str(), d.reason.as_str()))
+            .collect();
         assert_eq!(why[0].0, "c");
         assert!(why[0].1.contains("одинаковое"));
         assert_eq!(why[1].0, "d");
@@ -264,9 +313,21 @@ mod tests {
     fn too_few_schools_for_factors() {
         let y = vec![1.0, 2.0, 4.0];
         let x = vec![vec![1.0, 3.0], vec![2.0, 1.0], vec![3.0, 7.0]];
-        let r = regress(&rows(y, x), &["a".into(), "b".into()], Selection::All, Weights::None).unwrap();
+        let r = regress(
+            &rows(y, x),
+            &["a".into(), "b".into()],
+            Selection::All,
+            Weights::None,
+        )
+        .unwrap();
         assert_eq!(r.factors, vec!["a"]);
         assert!(r.dropped[0].reason.contains("слишком мало школ"));
-        assert!(regress(&rows(vec![1.0], vec![vec![]]), &[], Selection::All, Weights::None).is_none());
+        assert!(regress(
+            &rows(vec![1.0], vec![vec![]]),
+            &[],
+            Selection::All,
+            Weights::None
+        )
+        .is_none());
     }
 }

@@ -5,10 +5,10 @@
 //! "The region" is every school of the run in the same assessment.
 
 use crate::stats::{AssessmentKey, AssessmentStats, StatsTable};
-use crate::text::{cutoff, num, n2};
+use crate::text::{cutoff, n2, num};
 use crate::{ObjectivityThresholds, SchoolInfo};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One row of objectivity.csv.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,7 +35,14 @@ fn is_in(list: &[String], p: &str) -> bool {
     list.iter().any(|x| norm(x) == norm(p))
 }
 
-fn sign(school: &str, k: &AssessmentKey, code: &str, statistic: f64, threshold: f64, explanation: String) -> ObjectivitySign {
+fn sign(
+    school: &str,
+    k: &AssessmentKey,
+    code: &str,
+    statistic: f64,
+    threshold: f64,
+    explanation: String,
+) -> ObjectivitySign {
     ObjectivitySign {
         school_id: school.to_string(),
         year: k.year,
@@ -57,31 +64,61 @@ pub(crate) fn signs(
     th: &ObjectivityThresholds,
     notes: &mut Vec<String>,
 ) -> Vec<ObjectivitySign> {
-    let mut by_key: BTreeMap<&AssessmentKey, Cells> = BTreeMap::new();
+    // Only the procedures the signs read, grouped by hashing (one hash per
+    // cell), then ordered (one comparison per assessment).
+    let mut relevant: HashMap<&AssessmentKey, bool> = HashMap::new();
+    let mut hashed: HashMap<&AssessmentKey, Cells> = HashMap::new();
     for ((school, key), s) in &table.cells {
-        if keys.contains(key) {
-            by_key.entry(key).or_default().push((school.as_str(), s));
+        let keep = *relevant.entry(key).or_insert_with(|| {
+            keys.contains(key)
+                && (is_in(&th.school_procedures, &key.procedure)
+                    || is_in(&th.external_procedures, &key.procedure))
+        });
+        if keep {
+            hashed.entry(key).or_default().push((school.as_str(), s));
         }
     }
-    let lyceums: BTreeSet<&str> =
-        schools.iter().filter(|s| s.is_lyceum_or_gymnasium).map(|s| s.school_id.as_str()).collect();
+    let by_key: BTreeMap<&AssessmentKey, Cells> = hashed.into_iter().collect();
+    let externals = externals(&by_key, th);
+    let lyceums: BTreeSet<&str> = schools
+        .iter()
+        .filter(|s| s.is_lyceum_or_gymnasium)
+        .map(|s| s.school_id.as_str())
+        .collect();
     let mut out = Vec::new();
     for (key, cells) in &by_key {
         if !is_in(&th.school_procedures, &key.procedure) {
             continue;
         }
-        out.extend(o1(key, cells, &by_key, th));
+        out.extend(o1(key, cells, &externals, th));
         out.extend(o2(key, cells, th));
         out.extend(o3(key, cells, th));
         out.extend(o4(key, cells, th));
         out.extend(o5(key, cells, &lyceums, th));
     }
     if schools.is_empty() && out.iter().any(|s| s.sign == "O5") {
-        notes.push("Сведений о типах школ нет: признак O5 проверен без исключения лицеев и гимназий.".into());
+        notes.push(
+            "Сведений о типах школ нет: признак O5 проверен без исключения лицеев и гимназий."
+                .into(),
+        );
     }
     out.sort_by(|a, b| {
-        (&a.school_id, a.year, &a.procedure, &a.subject, a.grade, &a.sign)
-            .cmp(&(&b.school_id, b.year, &b.procedure, &b.subject, b.grade, &b.sign))
+        (
+            &a.school_id,
+            a.year,
+            &a.procedure,
+            &a.subject,
+            a.grade,
+            &a.sign,
+        )
+            .cmp(&(
+                &b.school_id,
+                b.year,
+                &b.procedure,
+                &b.subject,
+                b.grade,
+                &b.sign,
+            ))
     });
     out
 }
@@ -123,39 +160,91 @@ pub fn binom_upper(k: u64, n: u64, p: f64) -> f64 {
     statrs::function::beta::beta_reg(k as f64, (n - k + 1) as f64, p).clamp(0.0, 1.0)
 }
 
-/// O1: ВПР mean in the region's top P% while the external exam in the same
-/// subject (same year first, then the next, then the previous) is below the median.
-fn o1(key: &AssessmentKey, cells: &Cells, all: &BTreeMap<&AssessmentKey, Cells>, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
-    let big: Vec<(&str, f64)> = cells.iter().filter(|c| c.1.n >= th.min_pupils).map(|c| (c.0, mean(c.1))).collect();
-    let mut desc = big.clone();
+/// An external exam prepared for O1: school means and the regional median.
+struct External<'a> {
+    key: &'a AssessmentKey,
+    means: HashMap<&'a str, f64>,
+    median: f64,
+}
+
+/// Every external exam (ОГЭ/ЕГЭ), prepared once for O1.
+fn externals<'a>(
+    all: &BTreeMap<&'a AssessmentKey, Cells<'a>>,
+    th: &ObjectivityThresholds,
+) -> Vec<External<'a>> {
+    all.iter()
+        .filter(|(k, _)| is_in(&th.external_procedures, &k.procedure))
+        .filter_map(|(k, cs)| {
+            let means: HashMap<&str, f64> = cs
+                .iter()
+                .filter(|c| c.1.n >= th.min_pupils)
+                .map(|c| (c.0, mean(c.1)))
+                .collect();
+            (!means.is_empty()).then(|| External {
+                key: k,
+                median: median(means.values().copied().collect()),
+                means,
+            })
+        })
+        .collect()
+}
+
+/// The external exams of the same subject within a year of `key`: the same
+/// year first, then the next, then the previous; within a year the nearest
+/// grade (ВПР 8 → ОГЭ 9 before ЕГЭ 11).
+fn matching<'e, 'a>(key: &AssessmentKey, all: &'e [External<'a>]) -> Vec<&'e External<'a>> {
+    let mut ext: Vec<&External> = all
+        .iter()
+        .filter(|e| {
+            norm(&e.key.subject) == norm(&key.subject) && (e.key.year - key.year).abs() <= 1
+        })
+        .collect();
+    let order = |k: &AssessmentKey| {
+        (
+            (k.year - key.year).abs(),
+            -(k.year - key.year),
+            (k.grade - key.grade).abs(),
+            k.grade,
+            k.procedure.clone(),
+        )
+    };
+    ext.sort_by_key(|e| order(e.key));
+    ext
+}
+
+/// O1: ВПР mean in the region's top P% while the school's mean in the closest
+/// external exam of the same subject is below the regional median.
+fn o1(
+    key: &AssessmentKey,
+    cells: &Cells,
+    all: &[External],
+    th: &ObjectivityThresholds,
+) -> Vec<ObjectivitySign> {
+    let mut desc: Vec<(&str, f64)> = cells
+        .iter()
+        .filter(|c| c.1.n >= th.min_pupils)
+        .map(|c| (c.0, mean(c.1)))
+        .collect();
     desc.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let top = cutoff(th.o1_top_percent, desc.len()) as usize;
-    let mut ext: Vec<(&&AssessmentKey, &Cells)> = all
-        .iter()
-        .filter(|(k, _)| is_in(&th.external_procedures, &k.procedure) && norm(&k.subject) == norm(&key.subject))
-        .filter(|(k, _)| (k.year - key.year).abs() <= 1)
-        .collect();
-    let order = |k: &AssessmentKey| ((k.year - key.year).abs(), -(k.year - key.year), k.procedure.clone(), k.grade);
-    ext.sort_by_key(|(k, _)| order(k));
+    let ext = if top > 0 { matching(key, all) } else { vec![] };
     let mut out = Vec::new();
     for (rank, (school, m)) in desc.iter().take(top).enumerate() {
-        let found = ext.iter().find_map(|(k, cs)| {
-            let own = cs.iter().find(|c| c.0 == *school && c.1.n >= th.min_pupils)?;
-            let means: Vec<f64> = cs.iter().filter(|c| c.1.n >= th.min_pupils).map(|c| mean(c.1)).collect();
-            Some((k, mean(own.1), median(means)))
-        });
-        if let Some((k, em, med)) = found.filter(|f| f.1 < f.2) {
+        let found = ext
+            .iter()
+            .find_map(|e| e.means.get(school).map(|em| (e, *em)));
+        if let Some((e, em)) = found.filter(|(e, em)| *em < e.median) {
             let text = format!(
                 "Средний балл ВПР {} — в {}% лучших по региону (место {} из {}), но {}: средний балл {} ниже медианы региона {}.",
                 n2(*m),
                 num(th.o1_top_percent, 0),
                 rank + 1,
                 desc.len(),
-                k.label(),
+                e.key.label(),
                 n2(em),
-                n2(med)
+                n2(e.median)
             );
-            out.push(sign(school, key, "O1", em, med, text));
+            out.push(sign(school, key, "O1", em, e.median, text));
         }
     }
     out
@@ -165,15 +254,27 @@ fn o1(key: &AssessmentKey, cells: &Cells, all: &BTreeMap<&AssessmentKey, Cells>,
 /// regional 90th percentile of that share (plus, by default, a binomial test
 /// against the regional share, so that chance alone does not flag 10% of schools).
 fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
-    let with: Vec<&(&str, &AssessmentStats)> = cells.iter().filter(|c| c.1.journal_n >= th.min_pupils).collect();
+    let with: Vec<&(&str, &AssessmentStats)> = cells
+        .iter()
+        .filter(|c| c.1.journal_n >= th.min_pupils)
+        .collect();
     if with.len() < 2 {
         return vec![];
     }
     let total: u64 = with.iter().map(|c| c.1.journal_n).sum();
     let mut out = Vec::new();
     for higher in [true, false] {
-        let count = |s: &AssessmentStats| if higher { s.journal_higher } else { s.journal_lower };
-        let shares: Vec<f64> = with.iter().map(|c| count(c.1) as f64 / c.1.journal_n as f64).collect();
+        let count = |s: &AssessmentStats| {
+            if higher {
+                s.journal_higher
+            } else {
+                s.journal_lower
+            }
+        };
+        let shares: Vec<f64> = with
+            .iter()
+            .map(|c| count(c.1) as f64 / c.1.journal_n as f64)
+            .collect();
         let p90 = percentile(shares.clone(), th.o2_percentile);
         let regional = with.iter().map(|c| count(c.1)).sum::<u64>() as f64 / total as f64;
         for (c, share) in with.iter().zip(&shares) {
@@ -181,7 +282,11 @@ fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
             if *share <= p90 || th.o2_binomial_p.is_some_and(|a| p >= a) {
                 continue;
             }
-            let what = if higher { "отметка за ВПР выше отметки в журнале" } else { "отметка за ВПР ниже отметки в журнале (завышены журнальные отметки)" };
+            let what = if higher {
+                "отметка за ВПР выше отметки в журнале"
+            } else {
+                "отметка за ВПР ниже отметки в журнале (завышены журнальные отметки)"
+            };
             let text = format!(
                 "У {} из {} участников {what}: доля {}% при {}-м процентиле региона {}% и средней по региону {}% (биномиальный критерий p {}).",
                 count(c.1),
@@ -209,10 +314,12 @@ fn boundaries(cells: &Cells) -> Vec<(usize, i64)> {
                 *freq.entry(v as i64).or_default() += 1;
             }
         }
-        let best = freq.iter().fold(None, |b: Option<(i64, usize)>, (v, f)| match b {
-            Some((_, bf)) if bf >= *f => b,
-            _ => Some((*v, *f)),
-        });
+        let best = freq
+            .iter()
+            .fold(None, |b: Option<(i64, usize)>, (v, f)| match b {
+                Some((_, bf)) if bf >= *f => b,
+                _ => Some((*v, *f)),
+            });
         if let Some((t, _)) = best {
             out.push((m, t));
         }
@@ -223,22 +330,37 @@ fn boundaries(cells: &Cells) -> Vec<(usize, i64)> {
 /// O3: heaping at a mark boundary t: pupils at t versus t−1 against the
 /// region's proportion, one-sided binomial test.
 fn o3(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
-    let clean: Vec<&(&str, &AssessmentStats)> = cells.iter().filter(|c| c.1.non_integral == 0 && !c.1.score_hist.is_empty()).collect();
+    let clean: Vec<&(&str, &AssessmentStats)> = cells
+        .iter()
+        .filter(|c| c.1.non_integral == 0 && !c.1.score_hist.is_empty())
+        .collect();
     let mut out = Vec::new();
     for (m, t) in boundaries(cells) {
-        let at = |s: &AssessmentStats, x: i64| s.score_hist.get(&x).copied().unwrap_or(0);
-        let (rt, rb): (u64, u64) = clean.iter().fold((0, 0), |a, c| (a.0 + at(c.1, t), a.1 + at(c.1, t - 1)));
+        let at = |s: &AssessmentStats, x: i64| s.score_hist.get(x);
+        let (rt, rb): (u64, u64) = clean
+            .iter()
+            .fold((0, 0), |a, c| (a.0 + at(c.1, t), a.1 + at(c.1, t - 1)));
         if rt + rb == 0 {
             continue;
         }
         let pi = rt as f64 / (rt + rb) as f64;
         for c in clean.iter().filter(|c| c.1.n >= th.min_pupils) {
             let (ct, cb) = (at(c.1, t), at(c.1, t - 1));
-            let p = binom_upper(ct, ct + cb, pi);
-            if ct + cb == 0 || p >= th.o3_p {
+            // At or below the regional proportion the p-value is large: skip the test.
+            if ct + cb == 0 || ct as f64 <= pi * (ct + cb) as f64 {
                 continue;
             }
-            let ratio = |a: u64, b: u64| if b == 0 { "∞".to_string() } else { n2(a as f64 / b as f64) };
+            let p = binom_upper(ct, ct + cb, pi);
+            if p >= th.o3_p {
+                continue;
+            }
+            let ratio = |a: u64, b: u64| {
+                if b == 0 {
+                    "∞".to_string()
+                } else {
+                    n2(a as f64 / b as f64)
+                }
+            };
             let text = format!(
                 "Граница отметки «{}» — {t} б.: на ней {ct} участников, на балл ниже — {cb} (соотношение {}; в регионе {}). Биномиальный критерий p {} < {}.",
                 m + 2,
@@ -288,7 +410,10 @@ fn region_tasks(cells: &Cells, tasks: usize) -> Vec<Option<(f64, f64)>> {
     (0..tasks)
         .map(|j| {
             let (mut s, mut n, mut mx) = (0.0, 0u64, 0.0f64);
-            for c in cells.iter().filter(|c| c.1.task_n.get(j).is_some_and(|n| *n > 0)) {
+            for c in cells
+                .iter()
+                .filter(|c| c.1.task_n.get(j).is_some_and(|n| *n > 0))
+            {
                 s += c.1.task_sums[j];
                 n += c.1.task_n[j];
                 mx = mx.max(c.1.task_max[j]);
@@ -336,10 +461,16 @@ fn o4(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
     for c in cells.iter().filter(|c| c.1.n >= th.min_pupils) {
         let mut t = Vec::new();
         for (j, r) in region.iter().enumerate() {
-            let (Some((rate, mx)), Some(&n)) = (r, c.1.task_n.get(j)) else { continue };
+            let (Some((rate, mx)), Some(&n)) = (r, c.1.task_n.get(j)) else {
+                continue;
+            };
             if n > 0 {
                 let var = rate * (1.0 - rate) / n as f64;
-                t.push(TaskDiff { diff: c.1.task_sums[j] / n as f64 / mx - rate, hard: 1.0 - *rate, var });
+                t.push(TaskDiff {
+                    diff: c.1.task_sums[j] / n as f64 / mx - rate,
+                    hard: 1.0 - *rate,
+                    var,
+                });
             }
         }
         if t.len() < th.o4_min_tasks {
@@ -347,9 +478,14 @@ fn o4(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
         }
         let diff: Vec<f64> = t.iter().map(|x| x.diff).collect();
         let hard: Vec<f64> = t.iter().map(|x| x.hard).collect();
-        let Some(rho) = spearman(&diff, &hard).filter(|r| *r > th.o4_rho) else { continue };
+        let Some(rho) = spearman(&diff, &hard).filter(|r| *r > th.o4_rho) else {
+            continue;
+        };
         let (z, easy_mean, hard_mean) = gap(&t);
-        if th.o4_gap_z.is_some_and(|zmin| !(easy_mean < 0.0 && hard_mean > 0.0 && z > zmin)) {
+        if th
+            .o4_gap_z
+            .is_some_and(|zmin| !(easy_mean < 0.0 && hard_mean > 0.0 && z > zmin))
+        {
             continue;
         }
         let text = format!(
@@ -369,7 +505,12 @@ fn o4(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
 
 /// O5: share of mark 5 above the region's by more than z binomial standard
 /// errors, for a school that is not a лицей or гимназия.
-fn o5(key: &AssessmentKey, cells: &Cells, lyceums: &BTreeSet<&str>, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
+fn o5(
+    key: &AssessmentKey,
+    cells: &Cells,
+    lyceums: &BTreeSet<&str>,
+    th: &ObjectivityThresholds,
+) -> Vec<ObjectivitySign> {
     let marks = |s: &AssessmentStats| s.mark_counts.iter().sum::<u64>();
     let total: u64 = cells.iter().map(|c| marks(c.1)).sum();
     if total == 0 {
@@ -377,7 +518,10 @@ fn o5(key: &AssessmentKey, cells: &Cells, lyceums: &BTreeSet<&str>, th: &Objecti
     }
     let pr = cells.iter().map(|c| c.1.mark_counts[3]).sum::<u64>() as f64 / total as f64;
     let mut out = Vec::new();
-    for c in cells.iter().filter(|c| marks(c.1) >= th.min_pupils && !lyceums.contains(c.0)) {
+    for c in cells
+        .iter()
+        .filter(|c| marks(c.1) >= th.min_pupils && !lyceums.contains(c.0))
+    {
         let m = marks(c.1) as f64;
         let se = (pr * (1.0 - pr) / m).sqrt();
         let ps = c.1.mark_counts[3] as f64 / m;

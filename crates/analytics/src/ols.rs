@@ -54,14 +54,23 @@ pub fn fit(y: &[f64], cols: &[Vec<f64>], w: Option<&[f64]>) -> Option<OlsFit> {
     let rinv = r.solve_upper_triangular(&DMatrix::identity(k, k))?;
     let xtx_inv = &rinv * rinv.transpose();
 
-    let fitted: Vec<f64> = (0..n).map(|i| (0..k).map(|j| beta[j] * col(i, j)).sum()).collect();
+    let fitted: Vec<f64> = (0..n)
+        .map(|i| (0..k).map(|j| beta[j] * col(i, j)).sum())
+        .collect();
     let resid: Vec<f64> = (0..n).map(|i| y[i] - fitted[i]).collect();
     let df = n - k;
     let ssr: f64 = (0..n).map(|i| w[i] * resid[i] * resid[i]).sum();
     let scale = ssr / df as f64;
-    let se: Vec<f64> = (0..k).map(|j| (scale * xtx_inv[(j, j)]).max(0.0).sqrt()).collect();
-    let t: Vec<Option<f64>> = (0..k).map(|j| (se[j] > 0.0).then(|| beta[j] / se[j])).collect();
-    let p = t.iter().map(|t| t.map(|t| t_two_sided_p(t, df as f64))).collect();
+    let se: Vec<f64> = (0..k)
+        .map(|j| (scale * xtx_inv[(j, j)]).max(0.0).sqrt())
+        .collect();
+    let t: Vec<Option<f64>> = (0..k)
+        .map(|j| (se[j] > 0.0).then(|| beta[j] / se[j]))
+        .collect();
+    let p = t
+        .iter()
+        .map(|t| t.map(|t| t_two_sided_p(t, df as f64)))
+        .collect();
 
     let wsum: f64 = w.iter().sum();
     let ybar = (0..n).map(|i| w[i] * y[i]).sum::<f64>() / wsum;
@@ -104,7 +113,7 @@ mod tests {
     fn simple_regression_matches_closed_form() {
         let x = vec![1.0, 2.0, 3.0, 4.0, 5.0];
         let y = vec![2.1, 3.9, 6.2, 7.8, 10.1];
-        let f = fit(&y, &[x.clone()], None).unwrap();
+        let f = fit(&y, std::slice::from_ref(&x), None).unwrap();
         // Closed form: slope = Sxy/Sxx.
         let (mx, my) = (3.0, 6.02);
         let sxy: f64 = x.iter().zip(&y).map(|(a, b)| (a - mx) * (b - my)).sum();
@@ -147,7 +156,7 @@ mod tests {
         let x = vec![0.0, 1.0, 2.0, 3.0];
         let y = vec![1.0, 2.5, 2.9, 4.4];
         let w = vec![1.0, 2.0, 1.0, 3.0];
-        let f = fit(&y, &[x.clone()], Some(&w)).unwrap();
+        let f = fit(&y, std::slice::from_ref(&x), Some(&w)).unwrap();
         let (mut xr, mut yr) = (vec![], vec![]);
         for i in 0..4 {
             for _ in 0..w[i] as usize {

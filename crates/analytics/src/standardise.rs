@@ -26,7 +26,11 @@ pub struct SchoolIndex {
 
 /// Standardisation of every assessment of `years`. Assessments whose scores do
 /// not vary are left out with a note: z-scores do not exist for them.
-pub fn scales(table: &StatsTable, years: &[i32], notes: &mut Vec<String>) -> BTreeMap<AssessmentKey, Scale> {
+pub fn scales(
+    table: &StatsTable,
+    years: &[i32],
+    notes: &mut Vec<String>,
+) -> BTreeMap<AssessmentKey, Scale> {
     let mut cells: BTreeMap<&AssessmentKey, Vec<&AssessmentStats>> = BTreeMap::new();
     for ((_, key), s) in &table.cells {
         if s.n > 0 && years.contains(&key.year) {
@@ -64,13 +68,24 @@ pub fn scales(table: &StatsTable, years: &[i32], notes: &mut Vec<String>) -> BTr
 fn scale_of(list: &[&AssessmentStats]) -> Scale {
     let total: f64 = list.iter().map(|s| s.n as f64).sum();
     let mu = list.iter().map(|s| s.sum).sum::<f64>() / total;
-    let between: f64 = list.iter().map(|s| s.n as f64 * (s.sum / s.n as f64 - mu).powi(2)).sum();
+    let between: f64 = list
+        .iter()
+        .map(|s| s.n as f64 * (s.sum / s.n as f64 - mu).powi(2))
+        .sum();
     let within: Option<f64> = list.iter().map(|s| s.within_ss()).sum();
     // Pupil moments when every cell knows its within-school spread; the
     // decomposition Σ within + Σ n(mean − μ)² avoids Σx² − (Σx)²/N cancellation.
     match within {
-        Some(w) => Scale { mu, sigma: ((w + between) / total).sqrt(), by_pupils: true },
-        None => Scale { mu, sigma: (between / total).sqrt(), by_pupils: false },
+        Some(w) => Scale {
+            mu,
+            sigma: ((w + between) / total).sqrt(),
+            by_pupils: true,
+        },
+        None => Scale {
+            mu,
+            sigma: (between / total).sqrt(),
+            by_pupils: false,
+        },
     }
 }
 
@@ -84,14 +99,32 @@ struct ZCell {
 }
 
 /// The index of every school with at least one standardised result in `years`
-/// (sorted by school id).
-pub fn school_indices(table: &StatsTable, scales: &BTreeMap<AssessmentKey, Scale>, years: &[i32]) -> Vec<SchoolIndex> {
-    let mut by_school: BTreeMap<&str, Vec<ZCell>> = BTreeMap::new();
+/// (sorted by school id). The table is ordered by school, so one school's
+/// cells are contiguous: they are gathered in a reused buffer, one school at a
+/// time, and memory does not grow with the number of cells.
+pub fn school_indices(
+    table: &StatsTable,
+    scales: &BTreeMap<AssessmentKey, Scale>,
+    years: &[i32],
+) -> Vec<SchoolIndex> {
+    let mut out = Vec::new();
+    let mut buf: Vec<ZCell> = Vec::new();
+    let mut current: Option<&str> = None;
     for ((school, key), s) in &table.cells {
-        let Some(sc) = scales.get(key).filter(|_| s.n > 0 && years.contains(&key.year)) else {
+        let Some(sc) = scales
+            .get(key)
+            .filter(|_| s.n > 0 && years.contains(&key.year))
+        else {
             continue;
         };
-        by_school.entry(school.as_str()).or_default().push(ZCell {
+        if current != Some(school.as_str()) {
+            if let Some(id) = current.filter(|_| !buf.is_empty()) {
+                out.push(index_of(id, &buf));
+            }
+            buf.clear();
+            current = Some(school.as_str());
+        }
+        buf.push(ZCell {
             n: s.n as f64,
             mean: (s.sum / s.n as f64 - sc.mu) / sc.sigma,
             within: s.within_ss().map(|w| w / (sc.sigma * sc.sigma)),
@@ -99,7 +132,10 @@ pub fn school_indices(table: &StatsTable, scales: &BTreeMap<AssessmentKey, Scale
             pupils: !s.school_level,
         });
     }
-    by_school.into_iter().map(|(id, cells)| index_of(id, &cells)).collect()
+    if let Some(id) = current.filter(|_| !buf.is_empty()) {
+        out.push(index_of(id, &buf));
+    }
+    out
 }
 
 fn index_of(id: &str, cells: &[ZCell]) -> SchoolIndex {
@@ -114,7 +150,12 @@ fn index_of(id: &str, cells: &[ZCell]) -> SchoolIndex {
     } else {
         combined_se(cells, n)
     };
-    SchoolIndex { school_id: id.to_string(), n: n as u64, index, se }
+    SchoolIndex {
+        school_id: id.to_string(),
+        n: n as u64,
+        index,
+        se,
+    }
 }
 
 /// Step 1.3, pupil level: s_s/√N_s with s_s the sample SD of all the school's
@@ -123,7 +164,10 @@ fn pupil_se(cells: &[ZCell], n: f64, index: f64) -> Option<f64> {
     if n < 2.0 {
         return None;
     }
-    let ss: f64 = cells.iter().map(|c| c.within.unwrap_or(0.0) + c.n * (c.mean - index).powi(2)).sum();
+    let ss: f64 = cells
+        .iter()
+        .map(|c| c.within.unwrap_or(0.0) + c.n * (c.mean - index).powi(2))
+        .sum();
     Some((ss / (n - 1.0)).sqrt() / n.sqrt())
 }
 

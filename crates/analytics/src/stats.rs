@@ -5,8 +5,9 @@
 //! counts, journal comparisons, task sums). Merging is associative, so the store
 //! can persist cells and a batch run can stream files without holding them.
 
+pub use crate::hist::ScoreHist;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One assessment: (year, procedure, subject, grade).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -19,12 +20,20 @@ pub struct AssessmentKey {
 
 impl AssessmentKey {
     pub fn new(year: i32, procedure: &str, subject: &str, grade: i32) -> Self {
-        AssessmentKey { year, procedure: procedure.to_string(), subject: subject.to_string(), grade }
+        AssessmentKey {
+            year,
+            procedure: procedure.to_string(),
+            subject: subject.to_string(),
+            grade,
+        }
     }
 
     /// Human label for Russian texts, e.g. «ВПР, математика, 5 кл., 2023».
     pub fn label(&self) -> String {
-        format!("{}, {}, {} кл., {}", self.procedure, self.subject, self.grade, self.year)
+        format!(
+            "{}, {}, {} кл., {}",
+            self.procedure, self.subject, self.grade, self.year
+        )
     }
 }
 
@@ -68,8 +77,9 @@ pub struct AssessmentStats {
     pub n: u64,
     pub sum: f64,
     pub sum_sq: f64,
-    /// Histogram of integral scores only (see `non_integral`).
-    pub score_hist: BTreeMap<i64, u64>,
+    /// Histogram of integral scores only (see `non_integral`); serialised as
+    /// a JSON object score → count.
+    pub score_hist: ScoreHist,
     /// Counts of marks 2, 3, 4, 5.
     pub mark_counts: [u64; 4],
     /// Pupils with both a ВПР mark and a journal mark.
@@ -87,8 +97,8 @@ pub struct AssessmentStats {
     pub se: Option<f64>,
     /// True when the cell comes from a school-level (aggregate) source.
     pub school_level: bool,
-    /// Pupils whose score is not integral: the histogram then misses them and
-    /// the heaping sign (O3) is not computed for the cell.
+    /// Pupils missing from the histogram (score not integral, or far outside
+    /// the range of the others): the heaping sign (O3) then skips the cell.
     pub non_integral: u64,
     /// Lowest score seen with each mark 2..5: the region's mark boundaries for
     /// O3 are estimated from these.
@@ -123,17 +133,22 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 impl AssessmentStats {
     /// Adds one pupil. Non-finite scores are ignored (the importer reports them).
     pub fn add_pupil(&mut self, p: &PupilResult) {
+        if let Some(score) = self.add_moments(p) {
+            if !self.score_hist.add(score, 1) {
+                self.non_integral += 1;
+            }
+        }
+    }
+
+    /// Everything of [`Self::add_pupil`] but the histogram; returns the score
+    /// when it belongs in the histogram (integral), so the caller can count it.
+    fn add_moments(&mut self, p: &PupilResult) -> Option<i64> {
         if !p.score.is_finite() {
-            return;
+            return None;
         }
         self.n += 1;
         self.sum += p.score;
         self.sum_sq += p.score * p.score;
-        if p.score.fract() == 0.0 && p.score.abs() < 9.0e15 {
-            *self.score_hist.entry(p.score as i64).or_insert(0) += 1;
-        } else {
-            self.non_integral += 1;
-        }
         if let Some(i) = mark_index(p.mark) {
             self.mark_counts[i] += 1;
             self.mark_min[i] = min_opt(self.mark_min[i], Some(p.score));
@@ -145,8 +160,18 @@ impl AssessmentStats {
                 self.journal_lower += (m < j) as u64;
             }
         }
-        self.add_tasks(&p.tasks);
-        self.max_score = max_opt(self.max_score, p.max_score.filter(|m| m.is_finite()));
+        if !p.tasks.is_empty() {
+            self.add_tasks(&p.tasks);
+        }
+        if let Some(m) = p.max_score.filter(|m| m.is_finite()) {
+            self.max_score = max_opt(self.max_score, Some(m));
+        }
+        if p.score.fract() == 0.0 && p.score.abs() < 9.0e15 {
+            Some(p.score as i64)
+        } else {
+            self.non_integral += 1;
+            None
+        }
     }
 
     fn add_tasks(&mut self, tasks: &[Option<f64>]) {
@@ -170,7 +195,9 @@ impl AssessmentStats {
     /// when given (sample SD), so pupil-level standardisation stays possible.
     pub fn from_school_result(r: &SchoolResult) -> Self {
         let n = r.n as f64;
-        let sd = r.sd_score.filter(|s| s.is_finite() && *s >= 0.0 && r.n >= 2);
+        let sd = r
+            .sd_score
+            .filter(|s| s.is_finite() && *s >= 0.0 && r.n >= 2);
         let within = sd.map(|s| (n - 1.0) * s * s).unwrap_or(0.0);
         let mut mark_counts = [0u64; 4];
         for (i, s) in r.mark_shares.iter().enumerate() {
@@ -215,7 +242,8 @@ impl AssessmentStats {
             return None;
         }
         let n = self.n as f64;
-        self.within_ss().map(|ss| (ss / (n - 1.0)).sqrt() / n.sqrt())
+        self.within_ss()
+            .map(|ss| (ss / (n - 1.0)).sqrt() / n.sqrt())
     }
 
     /// Adds another cell of the same (school, assessment).
@@ -232,9 +260,7 @@ impl AssessmentStats {
         self.n += o.n;
         self.sum += o.sum;
         self.sum_sq += o.sum_sq;
-        for (k, v) in &o.score_hist {
-            *self.score_hist.entry(*k).or_insert(0) += v;
-        }
+        self.non_integral += self.score_hist.merge(&o.score_hist);
         for i in 0..4 {
             self.mark_counts[i] += o.mark_counts[i];
             self.mark_min[i] = min_opt(self.mark_min[i], o.mark_min[i]);
@@ -299,63 +325,136 @@ impl StatsTable {
 
     /// Adds (merges) one cell.
     pub fn insert(&mut self, school_id: &str, key: AssessmentKey, stats: AssessmentStats) {
-        self.cells.entry((school_id.to_string(), key)).or_default().merge(&stats);
+        self.cells
+            .entry((school_id.to_string(), key))
+            .or_default()
+            .merge(&stats);
     }
 }
 
 /// Streaming accumulator. Keeps the current cell outside the map so that input
-/// sorted by school and assessment (the usual case) costs one comparison per row
-/// and no allocation.
+/// sorted by school and assessment (the usual case) costs one comparison per
+/// row and no allocation.
 #[derive(Debug, Default)]
 pub struct StatsAccumulator {
-    cells: HashMap<CellKey, AssessmentStats>,
+    // A BTreeMap, not a HashMap: `into_table` then moves it as is, with no
+    // second copy of every cell at the peak of memory.
+    cells: BTreeMap<CellKey, AssessmentStats>,
     current: Option<(CellKey, AssessmentStats)>,
+    keep_hist: bool,
+    /// None: histograms for every procedure; Some: only for these (lower case).
+    hist_procedures: Option<Vec<String>>,
 }
 
 fn same_cell(k: &CellKey, year: i32, school: &str, proc_: &str, subj: &str, grade: i32) -> bool {
-    k.1.year == year && k.1.grade == grade && k.0 == school && k.1.procedure == proc_ && k.1.subject == subj
+    k.1.year == year
+        && k.1.grade == grade
+        && k.0 == school
+        && k.1.procedure == proc_
+        && k.1.subject == subj
 }
 
 impl StatsAccumulator {
+    /// Complete statistics, histograms of every procedure included.
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn cell(&mut self, year: i32, school: &str, proc_: &str, subj: &str, grade: i32) -> &mut AssessmentStats {
-        let hit = matches!(&self.current, Some((k, _)) if same_cell(k, year, school, proc_, subj, grade));
+    /// Statistics for an identification run: score histograms only for the
+    /// procedures the heaping sign (O3) examines. A national batch then needs a
+    /// fraction of the memory, since a histogram is the largest part of a cell.
+    pub fn for_identification(cfg: &crate::Config) -> Self {
+        Self::histograms_only_for(&cfg.objectivity.school_procedures)
+    }
+
+    /// Keeps score histograms only for these procedures (case-insensitive).
+    pub fn histograms_only_for(procedures: &[String]) -> Self {
+        let list = procedures.iter().map(|p| p.trim().to_lowercase()).collect();
+        StatsAccumulator {
+            hist_procedures: Some(list),
+            ..Self::default()
+        }
+    }
+
+    fn wants_hist(&self, procedure: &str) -> bool {
+        match &self.hist_procedures {
+            None => true,
+            Some(list) => list.iter().any(|p| *p == procedure.trim().to_lowercase()),
+        }
+    }
+
+    fn cell(
+        &mut self,
+        year: i32,
+        school: &str,
+        proc_: &str,
+        subj: &str,
+        grade: i32,
+    ) -> &mut AssessmentStats {
+        let hit =
+            matches!(&self.current, Some((k, _)) if same_cell(k, year, school, proc_, subj, grade));
         if !hit {
             self.flush();
-            let key = (school.to_string(), AssessmentKey::new(year, proc_, subj, grade));
+            let key = (
+                school.to_string(),
+                AssessmentKey::new(year, proc_, subj, grade),
+            );
             let stats = self.cells.remove(&key).unwrap_or_default();
+            self.keep_hist = self.wants_hist(proc_);
             self.current = Some((key, stats));
         }
         &mut self.current.as_mut().expect("current cell set above").1
     }
 
     fn flush(&mut self) {
-        if let Some((k, s)) = self.current.take() {
+        if let Some((k, mut s)) = self.current.take() {
+            if !self.keep_hist {
+                s.score_hist.clear();
+            }
+            // Growth slack would be kept for the whole run: give it back.
+            s.score_hist.shrink_to_fit();
+            s.task_sums.shrink_to_fit();
+            s.task_n.shrink_to_fit();
+            s.task_max.shrink_to_fit();
             self.cells.insert(k, s);
         }
     }
 
     pub fn add_pupil(&mut self, p: &PupilResult) {
-        self.cell(p.year, &p.school_id, &p.procedure, &p.subject, p.grade).add_pupil(p);
+        let keep = {
+            let cell = self.cell(p.year, &p.school_id, &p.procedure, &p.subject, p.grade);
+            cell.add_moments(p)
+        };
+        if let Some(score) = keep.filter(|_| self.keep_hist) {
+            let cell = cell_mut(&mut self.current);
+            if !cell.score_hist.add(score, 1) {
+                cell.non_integral += 1;
+            }
+        }
     }
 
     pub fn add_school(&mut self, r: &SchoolResult) {
         let s = AssessmentStats::from_school_result(r);
-        self.cell(r.year, &r.school_id, &r.procedure, &r.subject, r.grade).merge(&s);
+        self.cell(r.year, &r.school_id, &r.procedure, &r.subject, r.grade)
+            .merge(&s);
     }
 
     /// Merges a precomputed cell (e.g. read back from the store).
     pub fn add_stats(&mut self, school_id: &str, key: &AssessmentKey, s: &AssessmentStats) {
-        self.cell(key.year, school_id, &key.procedure, &key.subject, key.grade).merge(s);
+        self.cell(key.year, school_id, &key.procedure, &key.subject, key.grade)
+            .merge(s);
     }
 
     pub fn into_table(mut self) -> StatsTable {
         self.flush();
-        StatsTable { cells: self.cells.into_iter().filter(|(_, s)| s.n > 0).collect() }
+        let mut cells = self.cells;
+        cells.retain(|_, s| s.n > 0);
+        StatsTable { cells }
     }
+}
+
+fn cell_mut(current: &mut Option<(CellKey, AssessmentStats)>) -> &mut AssessmentStats {
+    &mut current.as_mut().expect("current cell set").1
 }
 
 #[cfg(test)]
@@ -389,7 +488,10 @@ mod tests {
         let mut acc = StatsAccumulator::new();
         rows.iter().for_each(|r| acc.add_pupil(r));
         let t = acc.into_table();
-        let a = &t.cells[&("A".to_string(), AssessmentKey::new(2023, "ВПР", "математика", 5))];
+        let a = &t.cells[&(
+            "A".to_string(),
+            AssessmentKey::new(2023, "ВПР", "математика", 5),
+        )];
         assert_eq!(a.n, 3);
         assert_eq!(a.sum, 20.0);
         assert_eq!(a.sum_sq, 158.0);
@@ -397,7 +499,10 @@ mod tests {
         assert_eq!((a.journal_n, a.journal_higher, a.journal_lower), (3, 1, 1));
         assert_eq!(a.task_n, vec![3, 0, 3]);
         assert_eq!(a.mark_min[1], Some(7.0));
-        let b = &t.cells[&("B".to_string(), AssessmentKey::new(2023, "ВПР", "математика", 5))];
+        let b = &t.cells[&(
+            "B".to_string(),
+            AssessmentKey::new(2023, "ВПР", "математика", 5),
+        )];
         assert_eq!(b.non_integral, 1);
         assert!(b.score_hist.is_empty());
 
@@ -431,16 +536,45 @@ mod tests {
         let json = serde_json::to_string(&s).unwrap();
         let back: AssessmentStats = serde_json::from_str(&json).unwrap();
         assert_eq!(back, s);
-        let no_sd = AssessmentStats::from_school_result(&SchoolResult { sd_score: None, ..r });
+        let no_sd = AssessmentStats::from_school_result(&SchoolResult {
+            sd_score: None,
+            ..r
+        });
         assert_eq!(no_sd.within_ss(), None);
         assert_eq!(no_sd.se_of_mean(), None);
+    }
+
+    #[test]
+    fn accumulator_matches_direct_adds_and_filters_histograms() {
+        let mut rows: Vec<PupilResult> = (0..5).map(|i| pupil("A", i as f64, None, None)).collect();
+        rows.push(pupil("A", 5000.0, None, None));
+        rows.push(pupil("B", 3.0, None, None));
+        rows.push(pupil("A", 3.0, None, None));
+        let mut acc = StatsAccumulator::new();
+        rows.iter().for_each(|r| acc.add_pupil(r));
+        let t = acc.into_table();
+        let mut direct = AssessmentStats::default();
+        rows.iter()
+            .filter(|r| r.school_id == "A")
+            .for_each(|r| direct.add_pupil(r));
+        let key = (
+            "A".to_string(),
+            AssessmentKey::new(2023, "ВПР", "математика", 5),
+        );
+        assert_eq!(t.cells[&key], direct);
+        let mut lean = StatsAccumulator::histograms_only_for(&["ОГЭ".to_string()]);
+        rows.iter().for_each(|r| lean.add_pupil(r));
+        let t = lean.into_table();
+        assert!(t.cells[&key].score_hist.is_empty());
+        assert_eq!(t.cells[&key].n, 7);
     }
 
     #[test]
     fn histogram_roundtrips_through_json() {
         let mut s = AssessmentStats::default();
         s.add_pupil(&pupil("A", 10.0, Some(4), None));
-        let back: AssessmentStats = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        let back: AssessmentStats =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         assert_eq!(back, s);
     }
 }

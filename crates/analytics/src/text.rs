@@ -7,7 +7,11 @@ pub fn num(x: f64, decimals: usize) -> String {
     }
     let s = format!("{:.*}", decimals, x);
     // "-0,00" reads badly: a value that rounds to zero has no sign.
-    let s = if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    let s = if s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         s.trim_start_matches('-').to_string()
     } else {
         s
@@ -31,7 +35,10 @@ pub fn pval(p: f64) -> String {
 
 /// Years as «2022, 2023».
 pub fn years(y: &[i32]) -> String {
-    y.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+    y.iter()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Position of the cut-off rank for "the lowest P% of n": ⌈P·n/100⌉.

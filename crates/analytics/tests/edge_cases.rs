@@ -2,8 +2,8 @@
 //! or a NaN in the output.
 
 use opora_analytics::{
-    export, identify, AnalyticsError, Config, ContextRow, ContextTable, Input, PupilResult, Run, SchoolResult,
-    Selection, StatsAccumulator, StatsTable,
+    export, identify, AnalyticsError, Config, ContextRow, ContextTable, Input, PupilResult, Run,
+    SchoolResult, Selection, StatsAccumulator, StatsTable,
 };
 
 /// School-level rows: (year, school, n, mean).
@@ -28,12 +28,27 @@ fn school_table(rows: &[(i32, &str, u64, f64)]) -> StatsTable {
 fn ctx(factors: &[&str], rows: &[(&str, Vec<Option<f64>>)]) -> ContextTable {
     ContextTable {
         factors: factors.iter().map(|s| s.to_string()).collect(),
-        rows: rows.iter().map(|(id, v)| ContextRow { school_id: id.to_string(), year: None, values: v.clone() }).collect(),
+        rows: rows
+            .iter()
+            .map(|(id, v)| ContextRow {
+                school_id: id.to_string(),
+                year: None,
+                values: v.clone(),
+            })
+            .collect(),
     }
 }
 
 fn run(stats: &StatsTable, context: &ContextTable, cfg: &Config) -> Result<Run, AnalyticsError> {
-    identify(&Input { stats, context, schools: &[], checklist: &[] }, cfg)
+    identify(
+        &Input {
+            stats,
+            context,
+            schools: &[],
+            checklist: &[],
+        },
+        cfg,
+    )
 }
 
 /// A region of `n` schools over `years`, school-level with SDs; poverty drives results.
@@ -46,18 +61,32 @@ fn region(n: usize, years: &[i32]) -> (StatsTable, ContextTable) {
         let noise = ((i * 7919) % 23) as f64 / 23.0 - 0.5;
         for (k, &y) in years.iter().enumerate() {
             let wobble = ((i * 31 + k * 17) % 11) as f64 / 11.0 - 0.5;
-            rows.push((y, id.clone(), 20 + (i % 7) as u64, 20.0 - 0.1 * poverty + 2.0 * noise + wobble));
+            rows.push((
+                y,
+                id.clone(),
+                20 + (i % 7) as u64,
+                20.0 - 0.1 * poverty + 2.0 * noise + wobble,
+            ));
         }
         c.push((id, vec![Some(poverty), Some((i % 5) as f64)]));
     }
-    let rows: Vec<(i32, &str, u64, f64)> = rows.iter().map(|(y, id, n, m)| (*y, id.as_str(), *n, *m)).collect();
-    let c: Vec<(&str, Vec<Option<f64>>)> = c.iter().map(|(id, v)| (id.as_str(), v.clone())).collect();
+    let rows: Vec<(i32, &str, u64, f64)> = rows
+        .iter()
+        .map(|(y, id, n, m)| (*y, id.as_str(), *n, *m))
+        .collect();
+    let c: Vec<(&str, Vec<Option<f64>>)> =
+        c.iter().map(|(id, v)| (id.as_str(), v.clone())).collect();
     (school_table(&rows), ctx(&["poverty", "other"], &c))
 }
 
 /// Every output as text has no NaN/inf, and the summary renders.
 fn assert_clean(r: &Run) {
-    for text in [export::schools_csv(r), export::model_json(r), export::objectivity_csv(r), export::summary_text(r)] {
+    for text in [
+        export::schools_csv(r),
+        export::model_json(r),
+        export::objectivity_csv(r),
+        export::summary_text(r),
+    ] {
         assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
     }
     let svg = export::scatter_svg(r, &[]);
@@ -70,7 +99,12 @@ fn has_note(r: &Run, needle: &str) -> bool {
 
 #[test]
 fn no_results_is_an_error() {
-    let e = run(&StatsTable::default(), &ContextTable::default(), &Config::default()).unwrap_err();
+    let e = run(
+        &StatsTable::default(),
+        &ContextTable::default(),
+        &Config::default(),
+    )
+    .unwrap_err();
     assert_eq!(e, AnalyticsError::NoResults);
     assert!(e.to_string().contains("нет ни одного результата"));
 }
@@ -78,7 +112,12 @@ fn no_results_is_an_error() {
 #[test]
 fn one_school_is_a_clear_error() {
     let stats = school_table(&[(2023, "a", 30, 15.0)]);
-    let e = run(&stats, &ctx(&["x"], &[("a", vec![Some(1.0)])]), &Config::default()).unwrap_err();
+    let e = run(
+        &stats,
+        &ctx(&["x"], &[("a", vec![Some(1.0)])]),
+        &Config::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, AnalyticsError::TooFewSchools { found: 1, .. }));
     assert!(e.to_string().contains("не меньше двух школ"), "{e}");
 }
@@ -87,9 +126,18 @@ fn one_school_is_a_clear_error() {
 fn bad_configuration_is_an_error() {
     let (stats, c) = region(10, &[2023]);
     for cfg in [
-        Config { low_percent: 0.0, ..Config::default() },
-        Config { years_k: 4, ..Config::default() },
-        Config { select: Selection::Backward { p_remove: f64::NAN }, ..Config::default() },
+        Config {
+            low_percent: 0.0,
+            ..Config::default()
+        },
+        Config {
+            years_k: 4,
+            ..Config::default()
+        },
+        Config {
+            select: Selection::Backward { p_remove: f64::NAN },
+            ..Config::default()
+        },
     ] {
         let e = run(&stats, &c, &cfg).unwrap_err();
         assert!(e.to_string().starts_with("некорректная настройка"), "{e}");
@@ -102,9 +150,21 @@ fn constant_factor_is_dropped_with_reason() {
     for r in &mut c.rows {
         r.values[1] = Some(7.0);
     }
-    let r = run(&stats, &c, &Config { select: Selection::All, ..Config::default() }).unwrap();
+    let r = run(
+        &stats,
+        &c,
+        &Config {
+            select: Selection::All,
+            ..Config::default()
+        },
+    )
+    .unwrap();
     assert_eq!(r.model.dropped, vec!["other"]);
-    assert!(has_note(&r, "«other» исключён: одинаковое значение"), "{:?}", r.notes);
+    assert!(
+        has_note(&r, "«other» исключён: одинаковое значение"),
+        "{:?}",
+        r.notes
+    );
     assert_clean(&r);
 }
 
@@ -116,16 +176,45 @@ fn collinear_factor_is_dropped_with_reason() {
         let p = r.values[0].unwrap();
         r.values.push(Some(2.0 * p + 3.0));
     }
-    let r = run(&stats, &c, &Config { select: Selection::All, ..Config::default() }).unwrap();
+    let r = run(
+        &stats,
+        &c,
+        &Config {
+            select: Selection::All,
+            ..Config::default()
+        },
+    )
+    .unwrap();
     assert_eq!(r.model.dropped, vec!["poverty_x2"]);
-    assert!(has_note(&r, "линейно выражается через другие факторы (poverty, other)"), "{:?}", r.notes);
+    assert!(
+        has_note(
+            &r,
+            "линейно выражается через другие факторы (poverty, other)"
+        ),
+        "{:?}",
+        r.notes
+    );
     assert_clean(&r);
 }
 
 #[test]
 fn zero_variance_assessment_is_left_out() {
     let (mut stats, c) = region(20, &[2023]);
-    let flat = school_table(&(0..20).map(|i| (2023, ["s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18", "s19"][i], 15, 5.0)).collect::<Vec<_>>());
+    let flat = school_table(
+        &(0..20)
+            .map(|i| {
+                (
+                    2023,
+                    [
+                        "s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09",
+                        "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18", "s19",
+                    ][i],
+                    15,
+                    5.0,
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     for ((id, mut key), mut s) in flat.cells {
         key.procedure = "ВПР".into();
         s.sd_score = Some(0.0);
@@ -134,7 +223,10 @@ fn zero_variance_assessment_is_left_out() {
     }
     let r = run(&stats, &c, &Config::default()).unwrap();
     assert!(has_note(&r, "одинаковый результат"), "{:?}", r.notes);
-    assert!(r.schools.iter().all(|s| s.n < 30), "the flat assessment must not count");
+    assert!(
+        r.schools.iter().all(|s| s.n < 30),
+        "the flat assessment must not count"
+    );
     assert_clean(&r);
 }
 
@@ -143,19 +235,35 @@ fn all_assessments_without_variance_leave_too_few_schools() {
     let mut stats = school_table(&[(2023, "a", 30, 5.0), (2023, "b", 30, 5.0)]);
     stats.cells.values_mut().for_each(|s| s.sd_score = None);
     let e = run(&stats, &ContextTable::default(), &Config::default()).unwrap_err();
-    assert!(matches!(e, AnalyticsError::TooFewSchools { found: 0, .. }), "{e}");
+    assert!(
+        matches!(e, AnalyticsError::TooFewSchools { found: 0, .. }),
+        "{e}"
+    );
 }
 
 #[test]
 fn schools_without_context_get_index_but_no_effect() {
     let (stats, mut c) = region(30, &[2023]);
     c.rows.retain(|r| r.school_id != "s03");
-    c.rows.iter_mut().find(|r| r.school_id == "s04").unwrap().values[0] = None;
+    c.rows
+        .iter_mut()
+        .find(|r| r.school_id == "s04")
+        .unwrap()
+        .values[0] = None;
     let r = run(&stats, &c, &Config::default()).unwrap();
     for id in ["s03", "s04"] {
         let s = r.schools.iter().find(|s| s.school_id == id).unwrap();
-        assert!(s.no_context && s.effect.is_none() && s.result_index.is_some() && s.index_rank.is_some());
-        assert!(s.reason.starts_with("Нет данных о контексте"), "{}", s.reason);
+        assert!(
+            s.no_context
+                && s.effect.is_none()
+                && s.result_index.is_some()
+                && s.index_rank.is_some()
+        );
+        assert!(
+            s.reason.starts_with("Нет данных о контексте"),
+            "{}",
+            s.reason
+        );
     }
     assert_eq!(r.model.n_schools, 28);
     assert!(has_note(&r, "Школ без данных о контексте: 2"));
@@ -168,7 +276,11 @@ fn no_context_at_all_still_ranks_absolute_results() {
     let r = run(&stats, &ContextTable::default(), &Config::default()).unwrap();
     assert!(r.model.factors.is_empty() && r.schools.iter().all(|s| !s.is_shnsu));
     assert_eq!(r.schools.iter().filter(|s| s.is_low_results).count(), 2);
-    assert!(has_note(&r, "Ни один фактор контекста не вошёл в модель"), "{:?}", r.notes);
+    assert!(
+        has_note(&r, "Ни один фактор контекста не вошёл в модель"),
+        "{:?}",
+        r.notes
+    );
     assert_clean(&r);
 }
 
@@ -182,7 +294,11 @@ fn tiny_schools_are_insufficient() {
     let r = run(&stats, &c, &Config::default()).unwrap();
     let t = r.schools.iter().find(|s| s.school_id == "tiny").unwrap();
     assert!(t.insufficient_data && t.rank.is_none() && t.index_rank.is_none() && !t.is_low_results);
-    assert!(t.reason.contains("4 результатов при минимуме 10"), "{}", t.reason);
+    assert!(
+        t.reason.contains("4 результатов при минимуме 10"),
+        "{}",
+        t.reason
+    );
     assert!(has_note(&r, "меньше 10: 1"));
     assert_clean(&r);
 }
@@ -192,16 +308,26 @@ fn one_year_applies_k_as_one() {
     let (stats, c) = region(30, &[2023]);
     let r = run(&stats, &c, &Config::default()).unwrap();
     assert_eq!(r.years, vec![2023]);
-    assert!(has_note(&r, "«2 из 3 лет» применяется как «1 из 1»"), "{:?}", r.notes);
+    assert!(
+        has_note(&r, "«2 из 3 лет» применяется как «1 из 1»"),
+        "{:?}",
+        r.notes
+    );
     assert_eq!(r.schools.iter().filter(|s| s.is_low_results).count(), 3);
-    assert!(r.schools.iter().filter(|s| s.is_shnor).all(|s| s.years_flagged == vec![2023]));
+    assert!(r
+        .schools
+        .iter()
+        .filter(|s| s.is_shnor)
+        .all(|s| s.years_flagged == vec![2023]));
     assert_clean(&r);
 }
 
 #[test]
 fn school_present_in_some_years_counts_only_those() {
     let (mut stats, c) = region(30, &[2021, 2022, 2023]);
-    stats.cells.retain(|(id, k), _| !(id == "s05" && k.year != 2023));
+    stats
+        .cells
+        .retain(|(id, k), _| !(id == "s05" && k.year != 2023));
     let r = run(&stats, &c, &Config::default()).unwrap();
     assert_eq!(r.years, vec![2021, 2022, 2023]);
     let s = r.schools.iter().find(|s| s.school_id == "s05").unwrap();
@@ -248,11 +374,27 @@ fn zero_tau_shrinks_everything_and_says_so() {
         }
     }
     let stats = acc.into_table();
-    let c = ctx(&["x"], &(0..12).map(|s| (["s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09", "s10", "s11"][s], vec![Some(s as f64)])).collect::<Vec<_>>());
+    let c = ctx(
+        &["x"],
+        &(0..12)
+            .map(|s| {
+                (
+                    [
+                        "s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09",
+                        "s10", "s11",
+                    ][s],
+                    vec![Some(s as f64)],
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     let r = run(&stats, &c, &Config::default()).unwrap();
     assert_eq!(r.model.tau2, Some(0.0));
     assert!(has_note(&r, "τ² = 0"), "{:?}", r.notes);
-    assert!(r.schools.iter().all(|s| s.effect == Some(0.0) && !s.is_shnor));
+    assert!(r
+        .schools
+        .iter()
+        .all(|s| s.effect == Some(0.0) && !s.is_shnor));
     assert_clean(&r);
 }
 
@@ -272,10 +414,34 @@ fn school_level_without_sd_has_no_interval() {
         });
     }
     let stats = acc.into_table();
-    let c = ctx(&["fsm"], &(0..20).map(|i| (["u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11", "u12", "u13", "u14", "u15", "u16", "u17", "u18", "u19"][i], vec![Some(((i * 13) % 20) as f64)])).collect::<Vec<_>>());
-    let r = run(&stats, &c, &Config { select: Selection::All, ..Config::default() }).unwrap();
+    let c = ctx(
+        &["fsm"],
+        &(0..20)
+            .map(|i| {
+                (
+                    [
+                        "u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11",
+                        "u12", "u13", "u14", "u15", "u16", "u17", "u18", "u19",
+                    ][i],
+                    vec![Some(((i * 13) % 20) as f64)],
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    let r = run(
+        &stats,
+        &c,
+        &Config {
+            select: Selection::All,
+            ..Config::default()
+        },
+    )
+    .unwrap();
     assert_eq!(r.model.tau2, None);
-    assert!(r.schools.iter().all(|s| s.ci_low.is_none() && s.reliability == Some(1.0)));
+    assert!(r
+        .schools
+        .iter()
+        .all(|s| s.ci_low.is_none() && s.reliability == Some(1.0)));
     assert!(has_note(&r, "τ² не оценивается"), "{:?}", r.notes);
     assert!(has_note(&r, "стандартизованы между школами"));
     assert_clean(&r);

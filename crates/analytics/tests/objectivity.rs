@@ -1,7 +1,10 @@
 //! Signs O1–O5 (methodology step 6): each found on a planted pattern, and no
 //! sign at all on a clean region of identical schools.
 
-use opora_analytics::{identify, Config, ContextTable, Input, ObjectivitySign, PupilResult, SchoolInfo, StatsAccumulator};
+use opora_analytics::{
+    identify, Config, ContextTable, Input, ObjectivitySign, PupilResult, SchoolInfo,
+    StatsAccumulator,
+};
 
 /// SplitMix64: a small seeded generator, so the tests need no extra crate.
 struct Rng(u64);
@@ -50,7 +53,12 @@ enum Plant {
 }
 
 fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) -> PupilResult {
-    let theta = level + rng.normal() - if plant == Plant::InflatedVpr { 0.8 } else { 0.0 };
+    let theta = level + rng.normal()
+        - if plant == Plant::InflatedVpr {
+            0.8
+        } else {
+            0.0
+        };
     let mut tasks: Vec<f64> = MAXIMA
         .iter()
         .enumerate()
@@ -69,7 +77,10 @@ fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
     }
     let mut score: f64 = tasks.iter().sum();
     // "Pulling up": one or two points short of a boundary become the boundary.
-    let short = BOUNDS.iter().map(|b| b - score).find(|d| *d == 1.0 || *d == 2.0);
+    let short = BOUNDS
+        .iter()
+        .map(|b| b - score)
+        .find(|d| *d == 1.0 || *d == 2.0);
     if let Some(d) = short.filter(|_| plant == Plant::Heaping && rng.uniform() < 0.9) {
         score += d;
         for _ in 0..d as usize {
@@ -79,7 +90,13 @@ fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
         }
     }
     let mut mark = mark_of(score);
-    let mut journal = if rng.uniform() < 0.7 { mark } else if rng.uniform() < 0.5 { mark + 1 } else { mark - 1 };
+    let mut journal = if rng.uniform() < 0.7 {
+        mark
+    } else if rng.uniform() < 0.5 {
+        mark + 1
+    } else {
+        mark - 1
+    };
     if !(2..=5).contains(&journal) {
         journal = mark;
     }
@@ -105,8 +122,15 @@ fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
 }
 
 fn oge_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) -> PupilResult {
-    let theta = level + rng.normal() - if plant == Plant::InflatedVpr { 0.8 } else { 0.0 };
-    let score = (15.5 + 6.0 * theta + 1.5 * rng.normal()).round().clamp(0.0, 31.0);
+    let theta = level + rng.normal()
+        - if plant == Plant::InflatedVpr {
+            0.8
+        } else {
+            0.0
+        };
+    let score = (15.5 + 6.0 * theta + 1.5 * rng.normal())
+        .round()
+        .clamp(0.0, 31.0);
     PupilResult {
         year: 2023,
         school_id: school.into(),
@@ -141,20 +165,36 @@ fn region(plant: Plant, lyceum: bool, spread: f64, seed: u64) -> Vec<Objectivity
         }
     }
     let stats = acc.into_table();
-    let schools = vec![SchoolInfo { school_id: "p00".into(), name: "Гимназия".into(), is_lyceum_or_gymnasium: lyceum }];
-    let input = Input { stats: &stats, context: &ContextTable::default(), schools: &schools, checklist: &[] };
+    let schools = vec![SchoolInfo {
+        school_id: "p00".into(),
+        name: "Гимназия".into(),
+        is_lyceum_or_gymnasium: lyceum,
+    }];
+    let input = Input {
+        stats: &stats,
+        context: &ContextTable::default(),
+        schools: &schools,
+        checklist: &[],
+    };
     identify(&input, &Config::default()).unwrap().objectivity
 }
 
 /// The signs of one code in a region of identical schools with one plant.
 fn planted(plant: Plant, code: &str) -> Vec<ObjectivitySign> {
-    signs_in(plant, false, 0.0).into_iter().filter(|s| s.sign == code).collect()
+    signs_in(plant, false, 0.0)
+        .into_iter()
+        .filter(|s| s.sign == code)
+        .collect()
 }
 
 fn only(signs: &[ObjectivitySign], code: &str) {
     assert!(!signs.is_empty(), "{code} not found");
     for s in signs {
-        assert_eq!((s.sign.as_str(), s.school_id.as_str()), (code, "p00"), "unexpected: {s:?}");
+        assert_eq!(
+            (s.sign.as_str(), s.school_id.as_str()),
+            (code, "p00"),
+            "unexpected: {s:?}"
+        );
         assert!(!s.explanation.is_empty() && s.statistic.is_finite() && s.threshold.is_finite());
     }
 }
@@ -164,8 +204,11 @@ fn false_alarm_rate(spread: f64, code: &str) -> f64 {
     let mut flagged = 0;
     for seed in 1..=5 {
         let signs = region(Plant::None, false, spread, seed);
-        let schools: std::collections::BTreeSet<String> =
-            signs.into_iter().filter(|s| s.sign == code).map(|s| s.school_id).collect();
+        let schools: std::collections::BTreeSet<String> = signs
+            .into_iter()
+            .filter(|s| s.sign == code)
+            .map(|s| s.school_id)
+            .collect();
         flagged += schools.len();
     }
     flagged as f64 / 150.0
@@ -177,25 +220,49 @@ fn clean_regions_have_few_false_alarms() {
     // O3 is the methodology's p < 0.01 at three boundaries, O1 and O5 are
     // screening rules: O1 among identical schools and O5 among strong ordinary
     // schools fire by their definition, so they are measured where they apply.
-    let cases = [(0.0, "O2", 0.01), (0.5, "O2", 0.01), (0.0, "O4", 0.01), (0.5, "O4", 0.01), (0.0, "O3", 0.04), (0.5, "O1", 0.04), (0.0, "O5", 0.01)];
+    let cases = [
+        (0.0, "O2", 0.01),
+        (0.5, "O2", 0.01),
+        (0.0, "O4", 0.01),
+        (0.5, "O4", 0.01),
+        (0.0, "O3", 0.04),
+        (0.5, "O1", 0.04),
+        (0.0, "O5", 0.01),
+    ];
     for (spread, code, max) in cases {
         let rate = false_alarm_rate(spread, code);
-        eprintln!("clean region (spread {spread}): {code} at {:.1}% of schools", 100.0 * rate);
-        assert!(rate <= max, "{code}: {rate} of clean schools flagged (spread {spread})");
+        eprintln!(
+            "clean region (spread {spread}): {code} at {:.1}% of schools",
+            100.0 * rate
+        );
+        assert!(
+            rate <= max,
+            "{code}: {rate} of clean schools flagged (spread {spread})"
+        );
     }
 }
 
 #[test]
 fn one_clean_region_is_silent() {
-    let s: Vec<ObjectivitySign> = signs_in(Plant::None, false, 0.0).into_iter().filter(|s| s.sign != "O1").collect();
+    let s: Vec<ObjectivitySign> = signs_in(Plant::None, false, 0.0)
+        .into_iter()
+        .filter(|s| s.sign != "O1")
+        .collect();
     assert!(s.is_empty(), "false alarms: {s:#?}");
 }
 
 #[test]
 fn o1_vpr_top_not_confirmed_by_oge() {
-    let o1: Vec<ObjectivitySign> = signs_in(Plant::InflatedVpr, false, 0.5).into_iter().filter(|s| s.sign == "O1").collect();
+    let o1: Vec<ObjectivitySign> = signs_in(Plant::InflatedVpr, false, 0.5)
+        .into_iter()
+        .filter(|s| s.sign == "O1")
+        .collect();
     only(&o1, "O1");
-    assert!(o1[0].explanation.contains("ниже медианы региона"), "{}", o1[0].explanation);
+    assert!(
+        o1[0].explanation.contains("ниже медианы региона"),
+        "{}",
+        o1[0].explanation
+    );
     assert!(o1[0].statistic < o1[0].threshold);
 }
 
@@ -203,14 +270,22 @@ fn o1_vpr_top_not_confirmed_by_oge() {
 fn o2_vpr_marks_above_journal() {
     let s = planted(Plant::VprAboveJournal, "O2");
     only(&s, "O2");
-    assert!(s[0].explanation.contains("выше отметки в журнале"), "{}", s[0].explanation);
+    assert!(
+        s[0].explanation.contains("выше отметки в журнале"),
+        "{}",
+        s[0].explanation
+    );
 }
 
 #[test]
 fn o2_journal_marks_above_vpr() {
     let s = planted(Plant::JournalAboveVpr, "O2");
     only(&s, "O2");
-    assert!(s[0].explanation.contains("завышены журнальные"), "{}", s[0].explanation);
+    assert!(
+        s[0].explanation.contains("завышены журнальные"),
+        "{}",
+        s[0].explanation
+    );
 }
 
 #[test]

@@ -43,6 +43,9 @@ pub(crate) struct Assessment {
     pub difficulty: Vec<f64>,
     /// Standardised difficulties (mean 0, sd 1), for the O4 tilt.
     pub tilt_weight: Vec<f64>,
+    /// Abilities at which the expected score reaches the thresholds of
+    /// marks 3, 4 and 5 (for journal marks).
+    pub level_cuts: [f64; 3],
     /// Share of the grade that sits it.
     pub participation: f64,
     /// Task-level scores are written (ВПР).
@@ -313,7 +316,7 @@ fn build(key: u64, s: Spec) -> Assessment {
         Procedure::Oge => 0.99,
         Procedure::Ege => 0.99,
     };
-    Assessment {
+    let mut a = Assessment {
         procedure: s.procedure,
         subject: s.subject,
         grade: s.grade,
@@ -322,9 +325,41 @@ fn build(key: u64, s: Spec) -> Assessment {
         thresholds: s.thresholds,
         difficulty,
         tilt_weight,
+        level_cuts: [0.0; 3],
         participation,
         write_tasks: s.procedure == Procedure::Vpr,
+    };
+    a.level_cuts = [0, 1, 2].map(|k| level_cut(&a, k));
+    a
+}
+
+/// The logistic slope of every task.
+pub(crate) const DISCRIMINATION: f64 = 1.2;
+
+/// Expected primary score at ability θ.
+pub(crate) fn expected_primary(a: &Assessment, theta: f64) -> f64 {
+    a.points
+        .iter()
+        .zip(&a.difficulty)
+        .map(|(&m, &b)| m as f64 * crate::math::logistic(DISCRIMINATION * (theta - b)))
+        .sum()
+}
+
+/// The lowest ability whose rounded expected score earns the k-th mark
+/// threshold (bisection; the expected score increases with ability).
+fn level_cut(a: &Assessment, k: usize) -> f64 {
+    let reaches =
+        |theta: f64| a.reported(expected_primary(a, theta).round() as u16) >= a.thresholds[k];
+    let (mut lo, mut hi) = (-12.0, 12.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if reaches(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
     }
+    hi
 }
 
 /// An assessment of the catalogue with other calibration values.

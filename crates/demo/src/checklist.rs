@@ -49,7 +49,8 @@ pub(crate) fn row(seed: u64, s: &School, year: i32) -> Row {
     let ege_below_min = graduates.map(|g| {
         // Elective exams: about 1.5 per graduate; failures rise as the school mean falls.
         let exams = (g as f64 * 1.5).round() as u32;
-        rng.binomial(exams, logistic(-2.6 - 1.3 * s.mean()))
+        // A graduate counts once however many exams they failed.
+        rng.binomial(exams, logistic(-2.6 - 1.3 * s.mean())).min(g)
     });
     let stable = normal_from(&[seed, tag::CHECKLIST, s.idx as u64]);
     let selective = matches!(s.kind, SchoolType::Lyceum | SchoolType::Gymnasium) as u8 as f64;

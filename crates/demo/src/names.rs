@@ -129,36 +129,41 @@ pub(crate) struct Place {
     pub adj: String,
 }
 
-/// All distinct villages the stems make, shuffled by `rng`.
+/// All distinct villages the stems make, shuffled by `rng` (plain names first).
 pub(crate) fn village_pool(rng: &mut Rng) -> Vec<Place> {
-    let mut pool = Vec::new();
-    for prefix in PREFIXES {
-        for stem in STEMS_KA {
-            let base = join(prefix, stem);
-            let kind = *rng.pick(&["с.", "с.", "с.", "д.", "д.", "п."]);
-            let adj = if base.ends_with('к') {
-                format!("{base}ая")
-            } else {
-                format!("{base}ская")
-            };
-            let name = if base.ends_with('к') {
-                format!("с. {base}ое")
-            } else {
-                format!("{kind} {base}ка")
-            };
-            pool.push(Place { name, adj });
-        }
-        for stem in STEMS_OE {
-            let base = join(prefix, stem);
-            pool.push(Place {
-                name: format!("с. {base}ое"),
-                adj: format!("{base}ая"),
-            });
-        }
-    }
     let mut seen = std::collections::HashSet::new();
-    pool.retain(|p| seen.insert(p.adj.clone()));
-    rng.shuffle(&mut pool);
+    let mut pool = Vec::new();
+    // Plain names («Ивановка») first, then those with a prefix («Новоивановка»).
+    for prefixes in [&PREFIXES[..1], &PREFIXES[1..]] {
+        let mut group = Vec::new();
+        for prefix in prefixes {
+            for stem in STEMS_KA {
+                let base = join(prefix, stem);
+                let kind = *rng.pick(&["с.", "с.", "с.", "д.", "д.", "п."]);
+                group.push(if base.ends_with('к') {
+                    Place {
+                        name: format!("с. {base}ое"),
+                        adj: format!("{base}ая"),
+                    }
+                } else {
+                    Place {
+                        name: format!("{kind} {base}ка"),
+                        adj: format!("{base}ская"),
+                    }
+                });
+            }
+            for stem in STEMS_OE {
+                let base = join(prefix, stem);
+                group.push(Place {
+                    name: format!("с. {base}ое"),
+                    adj: format!("{base}ая"),
+                });
+            }
+        }
+        group.retain(|p| seen.insert(p.adj.clone()));
+        rng.shuffle(&mut group);
+        pool.extend(group);
+    }
     pool
 }
 

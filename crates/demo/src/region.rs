@@ -138,6 +138,12 @@ impl Builder {
         }
     }
 
+    /// Keeps villages named like these centres («Ивановская») out of the pool.
+    pub(crate) fn exclude_villages(&mut self, adjectives: &[&str]) {
+        self.villages
+            .retain(|p| !adjectives.contains(&p.adj.as_str()));
+    }
+
     /// The next village of the shuffled pool (names repeat only after the
     /// pool is exhausted, never within one municipality).
     pub(crate) fn take_village(&mut self) -> Place {
@@ -179,7 +185,7 @@ impl Builder {
                 SchoolType::Centre => next(&mut co),
                 _ => {
                     // Numbers have occasional gaps (closed or merged schools).
-                    number += 1 + self.rng.chance(0.15) as u32;
+                    number += 1 + (self.rng.chance(0.15) && number > 0) as u32;
                     number
                 }
             };
@@ -328,7 +334,7 @@ impl Builder {
         };
         let t = d.traits;
         let disadvantage = t.disadvantage + muni_shift + 0.8 * self.rng.normal();
-        let cont = crate::math::logistic(0.45 - 0.45 * disadvantage + 0.3 * self.rng.normal());
+        let cont = crate::math::logistic(0.7 - 0.45 * disadvantage + 0.3 * self.rng.normal());
         let effect = 0.25 * self.rng.normal();
         self.schools.push(School {
             idx,
@@ -523,7 +529,10 @@ fn assign_roles(schools: &mut [School], rng: &mut Rng, counts: RoleCounts) {
 /// The demo region «Северная область».
 pub(crate) fn build_region(seed: u64) -> World {
     let mut b = Builder::new(seed, false);
-    for plan in region_plans() {
+    let plans = region_plans();
+    let centres: Vec<&str> = plans.iter().map(|p| p.centre.adj.as_str()).collect();
+    b.exclude_villages(&centres);
+    for plan in plans {
         b.add(&plan);
     }
     b.finish(

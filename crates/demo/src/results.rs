@@ -10,12 +10,12 @@
 //! O1 inflates ВПР (+1.4 sd, journal marks follow); O2 inflates ВПР (+0.7 sd)
 //! while the journal keeps the true level; O3 moves scores just below a mark
 //! threshold onto it; O4 tilts pupils towards hard tasks and away from easy
-//! ones; O5 turns many 4s into 5s.
+//! ones; O5 turns most 4s and some 3s into 5s.
 
 use std::io;
 use std::path::Path;
 
-use crate::assess::{Assessment, Procedure, MATH};
+use crate::assess::{Assessment, Procedure, DISCRIMINATION, MATH};
 use crate::cohort;
 use crate::csvout::CsvOut;
 use crate::math;
@@ -24,7 +24,6 @@ use crate::rng::Rng;
 use crate::tag;
 
 const MAX_TASKS: usize = 32;
-const DISCRIMINATION: f64 = 1.2;
 
 /// The canonical header of results files.
 pub(crate) fn header(task_columns: usize) -> Vec<String> {
@@ -208,7 +207,12 @@ pub(crate) fn sit(
     if patterns & O3 != 0 {
         primary = heap(rng, a, primary, tasks);
     }
-    if patterns & O5 != 0 && a.mark(primary) == 4 && rng.chance(0.6) {
+    let lift_to_five = match a.mark(primary) {
+        4 => 0.85,
+        3 => 0.4,
+        _ => 0.0,
+    };
+    if patterns & O5 != 0 && rng.chance(lift_to_five) {
         let top = a.thresholds[2] + (a.max_score() - a.thresholds[2]) / 2;
         let target = rng.range(a.thresholds[2] as u32, top as u32) as u16;
         primary = add_points(rng, a, primary, target.max(primary), tasks);
@@ -281,13 +285,7 @@ fn add_points(rng: &mut Rng, a: &Assessment, mut total: u16, target: u16, tasks:
 /// slightly lenient, noisy ability; a «2» is often softened to «3».
 fn journal_mark(rng: &mut Rng, a: &Assessment, theta: f64) -> u8 {
     let level = theta + 0.15 + 0.45 * rng.normal();
-    let expected: f64 = a
-        .points
-        .iter()
-        .zip(&a.difficulty)
-        .map(|(&m, &b)| m as f64 * math::logistic_fast(DISCRIMINATION * (level - b)))
-        .sum();
-    let mark = a.mark(expected.round() as u16);
+    let mark = 2 + a.level_cuts.iter().filter(|&&cut| level >= cut).count() as u8;
     if mark == 2 && rng.chance(0.6) {
         3
     } else {

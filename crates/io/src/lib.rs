@@ -4,6 +4,7 @@
 
 pub mod columns;
 pub mod error;
+pub mod records;
 pub mod table;
 pub mod values;
 pub mod xlsx_out;

@@ -58,3 +58,32 @@ fn cell_width(c: Option<&Cell>) -> usize {
         None => 4,
     }
 }
+
+/// A sheet from CSV text (as the engine's exports produce): numeric cells
+/// become numbers, `true`/`false` become «да»/«нет», headers are renamed by
+/// `title` (Russian column titles for people).
+pub fn sheet_from_csv(name: &str, csv_text: &str, title: &dyn Fn(&str) -> String) -> Sheet {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(csv_text.as_bytes());
+    let header = rdr.headers().map(|h| h.iter().map(title).collect()).unwrap_or_default();
+    let rows = rdr
+        .records()
+        .filter_map(|r| r.ok())
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                // The first column is an identifier: keep codes like «007» as text.
+                .map(|(i, c)| match c {
+                    _ if i == 0 => Cell::Text(c.to_string()),
+                    "true" => Cell::Text("да".into()),
+                    "false" => Cell::Text("нет".into()),
+                    "" => Cell::Number(None),
+                    _ => match c.parse::<f64>() {
+                        Ok(v) if v.is_finite() => Cell::Number(Some(v)),
+                        _ => Cell::Text(c.to_string()),
+                    },
+                })
+                .collect()
+        })
+        .collect();
+    Sheet { name: name.to_string(), header, rows }
+}

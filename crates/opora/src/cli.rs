@@ -53,8 +53,73 @@ pub enum Command {
     /// Создать демонстрационный регион (в базе или файлами)
     #[command(after_help = "Примеры:\n  opora demo                                 загрузить регион в базу\n  opora demo --out demo-files                только файлы CSV\n  opora demo --scale national --out /tmp/nat файлы для замеров: 40 000 школ")]
     Demo(DemoArgs),
+    /// Выявить ШНОР и ШНСУ (методика: контекстная регрессия, чек-лист, признаки необъективности)
+    #[command(after_help = "Примеры:\n  opora identify --results vpr.csv --results oge.csv --context context.csv --out run1\n  opora identify --results ks4.csv --context census.csv --select all --weights n --out run2\n  opora identify --db --out run3          по данным в базе; расчёт сохраняется\n\nВ папке --out: schools.csv, model.json, objectivity.csv, checklist.csv (если задан --checklist), scatter.svg, report.xlsx.")]
+    Identify(IdentifyArgs),
     /// Создать или обновить структуру базы данных
     Migrate,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum SelectArg {
+    /// пошаговое исключение факторов с наибольшим p
+    Backward,
+    /// оставить все факторы
+    All,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum WeightsArg {
+    /// без весов
+    None,
+    /// веса — число результатов школы
+    N,
+}
+
+#[derive(Args)]
+pub struct IdentifyArgs {
+    /// Файл результатов (уровень обучающихся: столбец score; уровень ОО: n и mean_score); можно несколько
+    #[arg(long = "results", value_name = "ФАЙЛ")]
+    pub results: Vec<PathBuf>,
+    /// Файл контекста: school_id, [year], по столбцу на фактор
+    #[arg(long, value_name = "ФАЙЛ")]
+    pub context: Option<PathBuf>,
+    /// Данные чек-листа критериев
+    #[arg(long, value_name = "ФАЙЛ")]
+    pub checklist: Option<PathBuf>,
+    /// Реестр школ (названия для графика, тип ОО для признака O5)
+    #[arg(long, value_name = "ФАЙЛ")]
+    pub schools: Option<PathBuf>,
+    /// Лист книги XLSX
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Папка для результатов
+    #[arg(long, value_name = "ПАПКА")]
+    pub out: Option<PathBuf>,
+    /// Рассчитать по данным в базе (расчёт сохраняется)
+    #[arg(long, conflicts_with_all = ["results", "context", "checklist", "schools"])]
+    pub db: bool,
+    /// Доля школ с самыми низкими эффектами (P, %)
+    #[arg(long, default_value_t = 10.0)]
+    pub low_percent: f64,
+    /// Доля школ с самым низким социальным индексом (Q, %)
+    #[arg(long, default_value_t = 10.0)]
+    pub shnsu_percent: f64,
+    /// Правило лет K/Y: условие в K из последних Y лет
+    #[arg(long, default_value = "2/3")]
+    pub years: String,
+    /// Минимум результатов у школы
+    #[arg(long, default_value_t = 10)]
+    pub min_results: u64,
+    /// Отбор факторов
+    #[arg(long, value_enum, default_value = "backward")]
+    pub select: SelectArg,
+    /// Порог p для исключения фактора
+    #[arg(long, default_value_t = 0.05)]
+    pub p_remove: f64,
+    /// Веса регрессии
+    #[arg(long, value_enum, default_value = "none")]
+    pub weights: WeightsArg,
 }
 
 #[derive(Args)]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod identify;
 mod import;
 
 use anyhow::{Context, Result};
@@ -34,6 +35,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         }
         Command::Import(args) => return import::run(&cli.db, args).await,
         Command::Demo(args) => demo::run(&cli.db, args).await?,
+        Command::Identify(args) => return identify::run(&cli.db, args).await,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             if args.demo {

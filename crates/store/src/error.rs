@@ -33,3 +33,9 @@ impl From<serde_json::Error> for StoreError {
         StoreError::Invalid(format!("повреждённые данные статистики: {e}"))
     }
 }
+
+impl From<opora_io::records::Errors> for StoreError {
+    fn from(e: opora_io::records::Errors) -> Self {
+        StoreError::Rejected { file: e.file, count: e.count, errors: e.list }
+    }
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod import;
 pub mod migrate;
 pub mod registry;
+pub mod runs;
 pub mod stats;
 pub mod users;
 

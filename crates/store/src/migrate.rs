@@ -16,6 +16,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "registry, results, statistics, users, audit",
     sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
     postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}, Migration {
+    version: 2,
+    name: "identification runs",
+    sqlite: include_str!("../migrations/sqlite/0002_runs.sql"),
+    postgres: include_str!("../migrations/postgres/0002_runs.sql"),
 }];
 
 impl Db {

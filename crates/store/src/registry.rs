@@ -34,7 +34,7 @@ impl School {
 }
 
 /// School types as the registry spells them.
-pub const SCHOOL_KINDS: &[&str] = &["СОШ", "ООШ", "НОШ", "лицей", "гимназия", "ЦО", "интернат", "другое"];
+pub use opora_io::records::schools::SCHOOL_KINDS;
 
 /// Built-in context indicators: code, Russian name, unit.
 pub const KNOWN_INDICATORS: &[(&str, &str, &str)] = &[

@@ -3,14 +3,16 @@
 #![allow(dead_code)]
 
 use opora_analytics::{
-    export, ChecklistRow, ContextRow, ContextTable, PupilResult, Run, SchoolInfo, SchoolResult, StatsAccumulator,
-    StatsTable,
+    export, ChecklistRow, ContextRow, ContextTable, PupilResult, Run, SchoolInfo, SchoolResult,
+    StatsAccumulator, StatsTable,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 fn records(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
@@ -29,7 +31,12 @@ pub fn read_results(path: &Path, acc: &mut StatsAccumulator) {
     let (h, rows) = records(path);
     let col = |name: &str| h.iter().position(|c| c == name);
     let need = |name: &str| col(name).unwrap_or_else(|| panic!("column {name}"));
-    let tasks: Vec<usize> = h.iter().enumerate().filter(|(_, c)| c.starts_with("task_")).map(|(i, _)| i).collect();
+    let tasks: Vec<usize> = h
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.starts_with("task_"))
+        .map(|(i, _)| i)
+        .collect();
     for r in rows {
         let year = r[need("year")].parse().unwrap();
         let school_id = r[need("school_id")].to_string();
@@ -44,7 +51,9 @@ pub fn read_results(path: &Path, acc: &mut StatsAccumulator) {
                 procedure,
                 subject,
                 grade,
-                student_key: col("student_key").map(|i| r[i].to_string()).unwrap_or_default(),
+                student_key: col("student_key")
+                    .map(|i| r[i].to_string())
+                    .unwrap_or_default(),
                 score: get("score").unwrap(),
                 max_score: get("max_score"),
                 mark: get("mark").map(|v| v as u8),
@@ -63,7 +72,12 @@ pub fn read_results(path: &Path, acc: &mut StatsAccumulator) {
                 mean_score: get("mean_score").unwrap(),
                 sd_score: get("sd_score"),
                 se: get("se"),
-                mark_shares: [share("share_2"), share("share_3"), share("share_4"), share("share_5")],
+                mark_shares: [
+                    share("share_2"),
+                    share("share_3"),
+                    share("share_4"),
+                    share("share_5"),
+                ],
             });
         }
     }
@@ -80,7 +94,9 @@ pub fn read_stats(paths: &[PathBuf]) -> StatsTable {
 pub fn read_context(path: &Path) -> ContextTable {
     let (h, rows) = records(path);
     let year_col = h.iter().position(|c| c == "year");
-    let factor_cols: Vec<usize> = (0..h.len()).filter(|&i| h[i] != "school_id" && Some(i) != year_col).collect();
+    let factor_cols: Vec<usize> = (0..h.len())
+        .filter(|&i| h[i] != "school_id" && Some(i) != year_col)
+        .collect();
     ContextTable {
         factors: factor_cols.iter().map(|&i| h[i].clone()).collect(),
         rows: rows
@@ -97,7 +113,11 @@ pub fn read_context(path: &Path) -> ContextTable {
 pub fn read_info(path: &Path) -> Vec<SchoolInfo> {
     let (_, rows) = records(path);
     rows.iter()
-        .map(|r| SchoolInfo { school_id: r[0].into(), name: r[1].into(), is_lyceum_or_gymnasium: &r[2] == "true" })
+        .map(|r| SchoolInfo {
+            school_id: r[0].into(),
+            name: r[1].into(),
+            is_lyceum_or_gymnasium: &r[2] == "true",
+        })
         .collect()
 }
 
@@ -140,7 +160,11 @@ impl Worst {
         match (a, b) {
             (Some(a), Some(b)) => {
                 self.compared += 1;
-                let rel = if a == b { 0.0 } else { (a - b).abs() / a.abs().max(b.abs()) };
+                let rel = if a == b {
+                    0.0
+                } else {
+                    (a - b).abs() / a.abs().max(b.abs())
+                };
                 if rel > self.rel {
                     self.rel = rel;
                     self.what = what.to_string();
@@ -159,17 +183,28 @@ pub fn compare_schools(run: &Run, expected: &Path, worst: &mut Worst) {
     let ours = export::schools_csv(run);
     let mut r = csv::Reader::from_reader(ours.as_bytes());
     let oh: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    let mine: BTreeMap<String, csv::StringRecord> = r.records().map(|x| x.unwrap()).map(|x| (x[0].to_string(), x)).collect();
+    let mine: BTreeMap<String, csv::StringRecord> = r
+        .records()
+        .map(|x| x.unwrap())
+        .map(|x| (x[0].to_string(), x))
+        .collect();
     let (eh, rows) = records(expected);
     assert_eq!(mine.len(), rows.len(), "number of schools");
     for e in rows {
         let id = &e[0];
-        let m = mine.get(id).unwrap_or_else(|| panic!("school {id} missing"));
+        let m = mine
+            .get(id)
+            .unwrap_or_else(|| panic!("school {id} missing"));
         for (j, col) in eh.iter().enumerate() {
-            let oj = oh.iter().position(|c| c == col).unwrap_or_else(|| panic!("column {col} missing"));
+            let oj = oh
+                .iter()
+                .position(|c| c == col)
+                .unwrap_or_else(|| panic!("column {col} missing"));
             let (a, b) = (&m[oj], &e[j]);
             match col.as_str() {
-                "school_id" | "years_flagged" | "years_low_results" => assert_eq!(a, b, "{id} {col}"),
+                "school_id" | "years_flagged" | "years_low_results" => {
+                    assert_eq!(a, b, "{id} {col}")
+                }
                 c if c.starts_with("is_") || c == "insufficient_data" || c == "no_context" => {
                     assert_eq!(a, b, "{id} {col}")
                 }
@@ -186,7 +221,8 @@ fn jf(v: &serde_json::Value) -> Option<f64> {
 
 /// Compares model.json of the run with the reference model.
 pub fn compare_model(run: &Run, expected: &Path, worst: &mut Worst) {
-    let e: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(expected).unwrap()).unwrap();
+    let e: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(expected).unwrap()).unwrap();
     let m: serde_json::Value = serde_json::from_str(&export::model_json(run)).unwrap();
     for k in ["n_schools", "dropped", "years", "factors", "df_resid"] {
         assert_eq!(m[k], e[k], "model.{k}");
@@ -194,7 +230,10 @@ pub fn compare_model(run: &Run, expected: &Path, worst: &mut Worst) {
     for k in ["r2", "adj_r2", "tau2", "residual_sd"] {
         worst.check(&format!("model.{k}"), jf(&m[k]), jf(&e[k]));
     }
-    let (mc, ec) = (m["coefficients"].as_array().unwrap(), e["coefficients"].as_array().unwrap());
+    let (mc, ec) = (
+        m["coefficients"].as_array().unwrap(),
+        e["coefficients"].as_array().unwrap(),
+    );
     assert_eq!(mc.len(), ec.len(), "coefficients");
     for (a, b) in mc.iter().zip(ec) {
         assert_eq!(a["name"], b["name"]);
@@ -202,13 +241,24 @@ pub fn compare_model(run: &Run, expected: &Path, worst: &mut Worst) {
             worst.check(&format!("coef {} {k}", b["name"]), jf(&a[k]), jf(&b[k]));
         }
     }
-    let (mp, ep) = (m["per_year"].as_array().unwrap(), e["per_year"].as_array().unwrap());
+    let (mp, ep) = (
+        m["per_year"].as_array().unwrap(),
+        e["per_year"].as_array().unwrap(),
+    );
     assert_eq!(mp.len(), ep.len());
     for (a, b) in mp.iter().zip(ep) {
         assert_eq!(a["year"], b["year"]);
         assert_eq!(a["n_schools"], b["n_schools"]);
         assert_eq!(a["factors"], b["factors"]);
-        worst.check(&format!("per_year {} r2", b["year"]), jf(&a["r2"]), jf(&b["r2"]));
-        worst.check(&format!("per_year {} tau2", b["year"]), jf(&a["tau2"]), jf(&b["tau2"]));
+        worst.check(
+            &format!("per_year {} r2", b["year"]),
+            jf(&a["r2"]),
+            jf(&b["r2"]),
+        );
+        worst.check(
+            &format!("per_year {} tau2", b["year"]),
+            jf(&a["tau2"]),
+            jf(&b["tau2"]),
+        );
     }
 }

@@ -3,21 +3,14 @@
 //! (school, year, indicator); an empty cell leaves the stored value as is.
 
 use super::writer::Batch;
-use super::{report_progress, resolve, Errors, Fields, ImportOptions, ImportReport, ProgressFn, Val};
+use super::writer::Val;
+use super::{report_progress, resolve, ImportOptions, ImportReport, ProgressFn};
+use opora_io::records::context::{parse_row, SCHEMA};
+use opora_io::records::{Errors, Fields};
 use crate::registry::KNOWN_INDICATORS;
 use crate::{Db, Result, StoreError};
-use opora_io::values::{parse_number, parse_year};
-use opora_io::{Field, Schema, TableReader};
+use opora_io::TableReader;
 use std::collections::HashMap;
-
-pub static SCHEMA: Schema = Schema {
-    fields: &[
-        Field { name: "school_id", aliases: &["Код ОО", "Логин ОО", "Логин", "Код школы"], required: true },
-        Field { name: "year", aliases: &["Год", "Учебный год"], required: false },
-    ],
-    tasks: false,
-    keep_unknown: true,
-};
 
 /// Indicator code from a header: known Russian names map to their codes,
 /// anything else becomes a code as written.
@@ -49,30 +42,13 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         n += 1;
         report_progress(&table, n, progress);
         let mut f = Fields::new(&map, &row, &mut errors);
-        let school = f.text("school_id").and_then(|c| {
-            let id = schools.get(&c).copied();
-            if id.is_none() {
-                f.fail("school_id", "ОО с таким кодом нет в реестре; загрузите реестр школ или исправьте код");
-            }
-            id
-        });
-        let year = f.opt("year", parse_year).map(i64::from).unwrap_or(0);
-        for (i, (header, idx)) in map.free.iter().enumerate() {
-            let text = row.cells.get(*idx).map(|s| s.trim()).unwrap_or("");
-            if text.is_empty() {
-                continue;
-            }
-            match parse_number(text) {
-                Ok(v) => values.push((school.unwrap_or(0), year, i, v)),
-                Err(msg) => f.errors.push(row.number, Some(header.clone()), Some(text), msg),
-            }
+        let Some(rec) = parse_row(&mut f, &|c| schools.contains_key(c)) else { continue };
+        let (school, year) = (schools[&rec.school_code], rec.year.map(i64::from).unwrap_or(0));
+        if let Some(first) = seen.insert((school, year), row.number) {
+            f.fail("school_id", format!("школа и год уже встречаются в строке {first}; оставьте одну строку"));
+            continue;
         }
-        if let Some(s) = school {
-            if let Some(first) = seen.insert((s, year), row.number) {
-                errors.push(row.number, Some(map.header_of("school_id")), map.get(&row.cells, "school_id"),
-                    format!("школа и год уже встречаются в строке {first}; оставьте одну строку"));
-            }
-        }
+        values.extend(rec.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (school, year, i, v))));
     }
     errors.into_result()?;
     let mut tx = db.begin().await?;

@@ -13,11 +13,12 @@ mod scales;
 mod schools;
 mod writer;
 
-use crate::{Db, Result, StoreError};
-use opora_io::{ColumnMap, RowError, Schema, TableOptions};
+use crate::{Db, Result};
+use opora_io::{ColumnMap, Schema, TableOptions};
 use std::path::Path;
 
 pub use writer::Val;
+pub use opora_io::records::MAX_REPORTED_ERRORS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
@@ -40,11 +41,11 @@ impl ImportKind {
     }
     pub fn schema(self) -> &'static Schema {
         match self {
-            ImportKind::Schools => &schools::SCHEMA,
-            ImportKind::Results => &results::PUPIL_SCHEMA,
-            ImportKind::Context => &context::SCHEMA,
-            ImportKind::Checklist => &checklist::SCHEMA,
-            ImportKind::Scales => &scales::SCHEMA,
+            ImportKind::Schools => &opora_io::records::schools::SCHEMA,
+            ImportKind::Results => &opora_io::records::results::PUPIL_SCHEMA,
+            ImportKind::Context => &opora_io::records::context::SCHEMA,
+            ImportKind::Checklist => &opora_io::records::checklist::SCHEMA,
+            ImportKind::Scales => &opora_io::records::scales::SCHEMA,
         }
     }
 }
@@ -79,127 +80,6 @@ pub struct ImportReport {
     pub groups_unchanged: u64,
     pub ignored_columns: Vec<String>,
     pub notes: Vec<String>,
-}
-
-/// At most this many row errors are kept in memory; all are counted.
-pub const MAX_REPORTED_ERRORS: usize = 10_000;
-
-/// Collects row errors of one file.
-#[derive(Debug)]
-pub struct Errors {
-    pub file: String,
-    pub list: Vec<RowError>,
-    pub count: usize,
-}
-
-impl Errors {
-    pub fn new(file: &str) -> Errors {
-        Errors { file: file.to_string(), list: Vec::new(), count: 0 }
-    }
-    pub fn push(&mut self, row: u64, column: Option<String>, value: Option<&str>, message: impl Into<String>) {
-        self.count += 1;
-        if self.list.len() < MAX_REPORTED_ERRORS {
-            self.list.push(RowError {
-                file: self.file.clone(),
-                row,
-                column,
-                value: value.map(str::to_string),
-                message: message.into(),
-            });
-        }
-    }
-    pub fn into_result(self) -> Result<()> {
-        if self.count == 0 {
-            Ok(())
-        } else {
-            Err(StoreError::Rejected { file: self.file, count: self.count, errors: self.list })
-        }
-    }
-}
-
-/// Reading the fields of one row, recording every problem.
-pub struct Fields<'a> {
-    pub map: &'a ColumnMap,
-    pub cells: &'a [String],
-    pub row: u64,
-    pub errors: &'a mut Errors,
-    /// Whether any field of this row was bad.
-    pub bad: bool,
-}
-
-impl<'a> Fields<'a> {
-    pub fn new(map: &'a ColumnMap, row: &'a opora_io::Row, errors: &'a mut Errors) -> Fields<'a> {
-        Fields { map, cells: &row.cells, row: row.number, errors, bad: false }
-    }
-
-    /// Records a problem with `field` (its cell value is quoted if present).
-    pub fn fail(&mut self, field: &str, message: impl Into<String>) {
-        let value = self.map.get(self.cells, field);
-        self.errors.push(self.row, Some(self.map.header_of(field)), value, message);
-        self.bad = true;
-    }
-
-    /// A required field, parsed; `None` (and an error) if empty or bad.
-    pub fn req<T>(&mut self, field: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
-        match self.map.get(self.cells, field) {
-            None => {
-                self.fail(field, "не заполнено обязательное поле; заполните ячейку");
-                None
-            }
-            Some(text) => self.parse_text(field, text, parse),
-        }
-    }
-
-    /// An optional field: `None` when empty; an error when present but bad.
-    pub fn opt<T>(&mut self, field: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
-        let text = self.map.get(self.cells, field)?;
-        self.parse_text(field, text, parse)
-    }
-
-    fn parse_text<T>(&mut self, field: &str, text: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
-        match parse(text) {
-            Ok(v) => Some(v),
-            Err(msg) => {
-                self.fail(field, msg);
-                None
-            }
-        }
-    }
-
-    pub fn text(&mut self, field: &str) -> Option<String> {
-        self.req(field, |s| Ok(s.to_string()))
-    }
-
-    pub fn opt_text(&self, field: &str) -> Option<String> {
-        self.map.get(self.cells, field).map(str::to_string)
-    }
-}
-
-/// Parses a non-negative number.
-pub fn non_negative(s: &str) -> std::result::Result<f64, String> {
-    let v = opora_io::values::parse_number(s)?;
-    if v < 0.0 {
-        return Err("значение не может быть отрицательным".into());
-    }
-    Ok(v)
-}
-
-/// Parses a non-negative whole number.
-pub fn count(s: &str) -> std::result::Result<i64, String> {
-    let v = opora_io::values::parse_integer(s)?;
-    if v < 0 {
-        return Err("значение не может быть отрицательным".into());
-    }
-    Ok(v)
-}
-
-/// Parses a percentage 0..100.
-pub fn percent(s: &str) -> std::result::Result<f64, String> {
-    let v = opora_io::values::parse_number(s)?;
-    if !(0.0..=100.0).contains(&v) {
-        return Err("ожидается доля в процентах от 0 до 100".into());
-    }
-    Ok(v)
 }
 
 pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Send + Sync);
@@ -272,7 +152,3 @@ pub(crate) async fn ensure_assessment(tx: &mut crate::db::Tx, key: &opora_analyt
     }))
 }
 
-/// Normalises a name typed by people: trimmed, single spaces.
-pub fn clean_name(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}

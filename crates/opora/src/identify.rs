@@ -1,0 +1,322 @@
+//! `opora identify`: the identification run (methodology.md) over files or
+//! over the stored data, writing schools.csv, model.json, objectivity.csv,
+//! checklist.csv, scatter.svg and report.xlsx.
+
+use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
+use anyhow::{bail, Context, Result};
+use opora_analytics::{export, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, StatsTable, Weights};
+use opora_io::records::results::{is_school_level, parse_row, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
+use opora_io::records::{Errors, Fields};
+use opora_io::{open_table, ColumnMap, TableOptions};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The run configuration from the command line.
+fn config(args: &IdentifyArgs) -> Result<Config> {
+    let (k, y) = match args.years.split_once('/') {
+        Some((k, y)) => (k.trim().parse::<usize>(), y.trim().parse::<usize>()),
+        None => bail!("--years «{}»: ожидается K/Y, например 2/3", args.years),
+    };
+    let (Ok(k), Ok(y)) = (k, y) else { bail!("--years «{}»: ожидается K/Y, например 2/3", args.years) };
+    anyhow::ensure!(k >= 1 && k <= y, "--years {k}/{y}: нужно 1 ≤ K ≤ Y");
+    let pct = |v: f64, name: &str| {
+        anyhow::ensure!(v > 0.0 && v <= 100.0, "{name} {v}: ожидается процент больше 0 и не больше 100");
+        Ok(v)
+    };
+    Ok(Config {
+        low_percent: pct(args.low_percent, "--low-percent")?,
+        shnsu_percent: pct(args.shnsu_percent, "--shnsu-percent")?,
+        years_k: k,
+        years_y: y,
+        min_results: args.min_results,
+        select: match args.select {
+            SelectArg::Backward => Selection::Backward { p_remove: args.p_remove },
+            SelectArg::All => Selection::All,
+        },
+        weights: match args.weights {
+            WeightsArg::None => Weights::None,
+            WeightsArg::N => Weights::N,
+        },
+        ..Config::default()
+    })
+}
+
+pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
+    let cfg = config(&args)?;
+    let started = std::time::Instant::now();
+    let (run, schools) = if args.db {
+        let db = db_args.open().await?;
+        let data = db.identification_data().await?;
+        let input = Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
+        let run = opora_analytics::identify(&input, &cfg)?;
+        let id = db.save_run("cli", &run).await?;
+        println!("Расчёт сохранён в базе под номером {id}.");
+        db.close().await;
+        (run, data.schools)
+    } else {
+        let files = match read_files(&args) {
+            Ok(f) => f,
+            Err(FileError::Rows(errors)) => {
+                report_row_errors(&errors);
+                return Ok(ExitCode::from(2));
+            }
+            Err(FileError::Other(e)) => return Err(e),
+        };
+        let input = Input { stats: &files.stats, context: &files.context, schools: &files.schools, checklist: &files.checklist };
+        (opora_analytics::identify(&input, &cfg)?, files.schools)
+    };
+    if let Some(out) = &args.out {
+        write_outputs(out, &run, &schools, !run.checklist.is_empty())?;
+        println!("Результаты записаны в «{}».", out.display());
+    }
+    print!("{}", export::summary_text(&run));
+    eprintln!("Время расчёта: {:.2} с.", started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Inputs read from files.
+pub struct FileInputs {
+    pub stats: StatsTable,
+    pub context: ContextTable,
+    pub schools: Vec<SchoolInfo>,
+    pub checklist: Vec<ChecklistRow>,
+}
+
+pub enum FileError {
+    /// Bad rows, all of them, across the files.
+    Rows(Vec<Errors>),
+    Other(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for FileError {
+    fn from(e: E) -> Self {
+        FileError::Other(e.into())
+    }
+}
+
+fn report_row_errors(errors: &[Errors]) {
+    let total: usize = errors.iter().map(|e| e.count).sum();
+    eprintln!("Расчёт не выполнен: в файлах ошибок — {total}.");
+    for e in errors {
+        for r in &e.list {
+            eprintln!("  {r}");
+        }
+        if e.list.len() < e.count {
+            eprintln!("  … в файле «{}» ещё {}", e.file, e.count - e.list.len());
+        }
+    }
+}
+
+fn read_files(args: &IdentifyArgs) -> Result<FileInputs, FileError> {
+    if args.results.is_empty() {
+        return Err(anyhow::anyhow!("укажите файлы результатов: --results ФАЙЛ (можно несколько) или --db для расчёта по базе").into());
+    }
+    let Some(context_path) = &args.context else {
+        return Err(anyhow::anyhow!("укажите файл контекста: --context ФАЙЛ").into());
+    };
+    let mut bad = Vec::new();
+    let mut acc = StatsAccumulator::new();
+    for path in &args.results {
+        if let Err(e) = read_results(path, &args.sheet, &mut acc) {
+            match e {
+                FileError::Rows(mut r) => bad.append(&mut r),
+                other => return Err(other),
+            }
+        }
+    }
+    let context = read_context(context_path, &args.sheet).or_else(|e| collect(e, &mut bad, ContextTable::default()))?;
+    let checklist = match &args.checklist {
+        Some(p) => read_checklist(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
+        None => Vec::new(),
+    };
+    let schools = match &args.schools {
+        Some(p) => read_school_infos(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
+        None => Vec::new(),
+    };
+    if !bad.is_empty() {
+        return Err(FileError::Rows(bad));
+    }
+    Ok(FileInputs { stats: acc.into_table(), context, schools, checklist })
+}
+
+/// Keeps row errors for the final report; passes other errors on.
+fn collect<T>(e: FileError, bad: &mut Vec<Errors>, empty: T) -> Result<T, FileError> {
+    match e {
+        FileError::Rows(mut r) => {
+            bad.append(&mut r);
+            Ok(empty)
+        }
+        other => Err(other),
+    }
+}
+
+fn table(path: &Path, sheet: &Option<String>) -> Result<opora_io::TableReader, FileError> {
+    Ok(open_table(path, &TableOptions { sheet: sheet.clone() }).with_context(|| format!("файл «{}»", path.display()))?)
+}
+
+/// Streams one results file into the accumulator.
+fn read_results(path: &Path, sheet: &Option<String>, acc: &mut StatsAccumulator) -> Result<(), FileError> {
+    let mut t = table(path, sheet)?;
+    let school_level = is_school_level(&t.file_name, &t.header, &[]);
+    let map = ColumnMap::resolve(&t.file_name, &t.header, if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, &[])?;
+    let mut errors = Errors::new(&t.file_name);
+    while let Some(row) = t.next() {
+        let row = row?;
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut f = Fields::new(&map, &row, &mut errors);
+        match parse_row(&mut f, school_level, &|_| true, &|_| None) {
+            Some(rec) if errors.count == 0 => match rec.body {
+                ResultBody::Pupil { result, .. } => acc.add_pupil(&result),
+                ResultBody::School(s) => acc.add_school(&s),
+            },
+            _ => {}
+        }
+    }
+    errors.into_result().map_err(|e| FileError::Rows(vec![e]))
+}
+
+fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, FileError> {
+    use opora_io::records::context::{parse_row, SCHEMA};
+    let mut t = table(path, sheet)?;
+    let map = ColumnMap::resolve(&t.file_name, &t.header, &SCHEMA, &[])?;
+    if map.free.is_empty() {
+        return Err(anyhow::anyhow!("в файле контекста «{}» нет столбцов с факторами после school_id (и year)", t.file_name).into());
+    }
+    let factors = map.free.iter().map(|(h, _)| h.clone()).collect();
+    let mut errors = Errors::new(&t.file_name);
+    let mut rows = Vec::new();
+    while let Some(row) = t.next() {
+        let row = row?;
+        if row.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors), &|_| true) {
+            rows.push(ContextRow { school_id: r.school_code, year: r.year, values: r.values });
+        }
+    }
+    errors.into_result().map_err(|e| FileError::Rows(vec![e]))?;
+    Ok(ContextTable { factors, rows })
+}
+
+fn read_checklist(path: &Path, sheet: &Option<String>) -> Result<Vec<ChecklistRow>, FileError> {
+    use opora_io::records::checklist::{parse_row, SCHEMA};
+    let mut t = table(path, sheet)?;
+    let map = ColumnMap::resolve(&t.file_name, &t.header, &SCHEMA, &[])?;
+    let mut errors = Errors::new(&t.file_name);
+    let mut rows = Vec::new();
+    while let Some(row) = t.next() {
+        let row = row?;
+        if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors), &|_| true) {
+            rows.push(r);
+        }
+    }
+    errors.into_result().map_err(|e| FileError::Rows(vec![e]))?;
+    Ok(rows)
+}
+
+/// School names and types from a registry file (optional: names in the
+/// scatter plot, type for sign O5).
+fn read_school_infos(path: &Path, sheet: &Option<String>) -> Result<Vec<SchoolInfo>, FileError> {
+    use opora_io::records::schools::{parse_row, SCHEMA};
+    let mut t = table(path, sheet)?;
+    let map = ColumnMap::resolve(&t.file_name, &t.header, &SCHEMA, &[])?;
+    let mut errors = Errors::new(&t.file_name);
+    let mut rows = Vec::new();
+    while let Some(row) = t.next() {
+        let row = row?;
+        if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors)) {
+            let lyceum = r.kind == "лицей" || r.kind == "гимназия";
+            rows.push(SchoolInfo { school_id: r.code, name: r.short_name, is_lyceum_or_gymnasium: lyceum });
+        }
+    }
+    errors.into_result().map_err(|e| FileError::Rows(vec![e]))?;
+    Ok(rows)
+}
+
+/// Russian column titles for the XLSX report.
+fn title(column: &str) -> String {
+    let t = match column {
+        "school_id" => "Код ОО",
+        "n" => "Число результатов",
+        "result_index" => "ИПР",
+        "result_se" => "Ст. ошибка ИПР",
+        "expected" => "Ожидаемый ИПР",
+        "social_index" => "ИСУ",
+        "residual" => "Остаток",
+        "effect" => "Эффект школы",
+        "effect_se" => "Ст. ошибка эффекта",
+        "ci_low" => "95% ДИ, нижняя граница",
+        "ci_high" => "95% ДИ, верхняя граница",
+        "rank" => "Место (1 — самый низкий эффект)",
+        "percentile" => "Процентиль",
+        "is_shnor" => "ШНОР",
+        "is_low_results" => "Низкие результаты",
+        "is_shnsu" => "ШНСУ",
+        "is_resilient" => "Резильентная",
+        "insufficient_data" => "Недостаточно данных",
+        "years_flagged" => "Годы (условие ШНОР)",
+        "reason" => "Обоснование",
+        "year" => "Год",
+        "procedure" => "Процедура",
+        "subject" => "Предмет",
+        "grade" => "Класс",
+        "sign" => "Признак",
+        "statistic" => "Значение",
+        "threshold" => "Порог",
+        "explanation" => "Пояснение",
+        "category" => "Категория",
+        other => other,
+    };
+    t.to_string()
+}
+
+pub fn write_outputs(out: &Path, run: &Run, schools: &[SchoolInfo], with_checklist: bool) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("не удалось создать папку «{}»", out.display()))?;
+    let write = |name: &str, text: &str| {
+        std::fs::write(out.join(name), text).with_context(|| format!("не удалось записать «{}»", out.join(name).display()))
+    };
+    let schools_csv = export::schools_csv(run);
+    let objectivity_csv = export::objectivity_csv(run);
+    write("schools.csv", &schools_csv)?;
+    write("model.json", &export::model_json(run))?;
+    write("objectivity.csv", &objectivity_csv)?;
+    write("scatter.svg", &export::scatter_svg(run, schools))?;
+    let mut sheets = vec![
+        opora_io::xlsx_out::sheet_from_csv("Школы", &schools_csv, &title),
+        model_sheet(run),
+        opora_io::xlsx_out::sheet_from_csv("Признаки необъективности", &objectivity_csv, &title),
+    ];
+    if with_checklist {
+        let checklist_csv = export::checklist_csv(run);
+        write("checklist.csv", &checklist_csv)?;
+        sheets.push(opora_io::xlsx_out::sheet_from_csv("Чек-лист", &checklist_csv, &title));
+    }
+    let xlsx = opora_io::xlsx_out::workbook(&sheets).context("не удалось сформировать report.xlsx")?;
+    std::fs::write(out.join("report.xlsx"), xlsx).context("не удалось записать report.xlsx")?;
+    Ok(())
+}
+
+fn model_sheet(run: &Run) -> opora_io::xlsx_out::Sheet {
+    use opora_io::xlsx_out::{Cell, Sheet};
+    let m = &run.model;
+    let mut rows: Vec<Vec<Cell>> = m
+        .coefficients
+        .iter()
+        .map(|c| vec![Cell::Text(c.name.clone()), Cell::Number(Some(c.estimate)), Cell::Number(Some(c.se)), Cell::Number(c.t), Cell::Number(c.p)])
+        .collect();
+    let stat = |name: &str, v: Option<f64>| vec![Cell::Text(name.into()), Cell::Number(v)];
+    rows.push(vec![]);
+    rows.push(stat("Число школ в модели", Some(m.n_schools as f64)));
+    rows.push(stat("R²", m.r2));
+    rows.push(stat("Скорректированный R²", m.adj_r2));
+    rows.push(stat("τ² (дисперсия истинных эффектов)", m.tau2));
+    rows.push(stat("Остаточное стандартное отклонение", m.residual_sd));
+    rows.push(vec![Cell::Text("Исключённые факторы".into()), Cell::Text(m.dropped.join(", "))]);
+    Sheet {
+        name: "Модель".into(),
+        header: ["Коэффициент", "Оценка", "Ст. ошибка", "t", "p"].map(String::from).to_vec(),
+        rows,
+    }
+}
