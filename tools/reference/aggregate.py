@@ -4,7 +4,7 @@
 Usage: aggregate.py PUPILS.csv OUT.csv
 
 One row per (year, school, procedure, subject, grade): n, mean_score, and
-share_2..share_5 always; sd_score (sample SD) for ВПР and ОГЭ математика;
+share_2..share_5 (percent) always; sd_score (sample SD) for ВПР and ОГЭ математика;
 se for ОГЭ (rounded to 4 decimals, so the published se, not sd/√n, is what
 counts); ОГЭ русский язык has no sd_score, so that assessment is standardised
 across school means. This exercises every school-level path of step 1.
@@ -30,7 +30,7 @@ def main(src, dst):
         rec["sd_score"] = "" if (oge and rus) or np.isnan(sd) else repr(sd)
         rec["se"] = f"{sd / np.sqrt(n):.4f}" if oge and not np.isnan(sd) else ""
         for m in (2, 3, 4, 5):
-            rec[f"share_{m}"] = repr(float((g["mark"] == m).mean()))
+            rec[f"share_{m}"] = repr(100.0 * float((g["mark"] == m).mean()))  # percent
         rows.append(rec)
     pd.DataFrame(rows).to_csv(dst, index=False)
 

@@ -14,10 +14,10 @@ Planted cases (planted.json lists them):
         marks above journal marks (O2).
   S013  weak school whose ВПР scores are inflated: top of the region in ВПР,
         below the median in ОГЭ (O1).
-  S021  heaping: most pupils one point below a mark boundary in ВПР math get
-        the boundary score (O3).
+  S021  heaping: most pupils one or two points below a mark boundary in ВПР
+        math get the boundary score (O3).
   S034  ВПР math: easy tasks done worse, hard tasks better than the region (O4).
-  S045  journal marks inflated: ВПР mark below the journal mark for most (O2).
+  S045  journal marks inflated: ВПР mark below the journal mark for 90% (O2).
   S003  a strong лицей with many 5s: must NOT show O5.
 Edge cases: S058 has 6 results in one year (insufficient data); S059 has no
 context rows; S057 misses the higher-education value (no context); S060 takes
@@ -67,6 +67,7 @@ def main(out):
     ability[2] = 1.3  # S003, a лицей: genuinely strong, many 5s
     size = rng.integers(18, 45, N_SCHOOLS)
     size[6] = 40  # S007: large enough for O5 to be detectable
+    size[44] = 40  # S045 likewise for O2
 
     pupils, planted = [], {"O1": ["S013"], "O2": ["S007", "S045"], "O3": ["S021"], "O4": ["S034"], "O5": ["S007"],
                            "not_O5": ["S003"]}
@@ -113,12 +114,14 @@ def vpr(rng, sid, year, spec, ab, n):
         if sid == "S013":
             tasks = [min(m, t + int(rng.binomial(m, 0.7))) for t, m in zip(tasks, maxima)]
         score = sum(tasks)
-        if sid == "S021" and subj == "математика" and score + 1 in bounds and rng.random() < 0.85:
-            score += 1
-            k = int(np.argmin([t / m for t, m in zip(tasks, maxima)]))
-            while tasks[k] >= maxima[k]:
-                k = (k + 1) % len(tasks)
-            tasks[k] += 1
+        short = next((b - score for b in bounds if 1 <= b - score <= 2), 0)
+        if sid == "S021" and subj == "математика" and short and rng.random() < 0.9:
+            score += short
+            for _ in range(short):
+                k = int(np.argmin([t / m for t, m in zip(tasks, maxima)]))
+                while tasks[k] >= maxima[k]:
+                    k = (k + 1) % len(tasks)
+                tasks[k] += 1
         mark = mark_of(score, bounds)
         # Clean journal: the same mark, or one apart when that mark exists.
         journal = mark if rng.random() < 0.7 else mark + int(rng.choice([-1, 1]))
@@ -128,7 +131,7 @@ def vpr(rng, sid, year, spec, ab, n):
                 mark = 5
             elif rng.random() < 0.5:
                 mark = min(5, mark + 1)
-        if sid == "S045" and rng.random() < 0.6:
+        if sid == "S045" and rng.random() < 0.9:
             journal = min(5, mark + 1)
         rows.append(dict(year=year, school_id=sid, procedure=proc, subject=subj, grade=grade,
                          student_key=f"{sid}-{year}-{grade}-{p:03d}", score=score, max_score=sum(maxima),

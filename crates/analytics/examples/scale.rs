@@ -2,7 +2,7 @@
 //! national-size batch through the accumulator, then runs `identify`.
 //! Prints times and peak memory (VmHWM).
 //!
-//!     cargo run --release -p opora-analytics --example scale -- [schools] [pupils_per_cell]
+//!     cargo run --release -p opora-analytics --example scale -- [schools] [pupils_per_cell] [vpr_tasks]
 
 use opora_analytics::{
     identify, Config, ContextRow, ContextTable, Input, PupilResult, StatsAccumulator,
@@ -26,6 +26,7 @@ fn main() {
         .collect();
     let schools = args.first().copied().unwrap_or(40_000);
     let per_cell = args.get(1).copied().unwrap_or(25);
+    let n_tasks = args.get(2).copied().unwrap_or(0);
     let assessments = [
         ("ВПР", "математика", 5, 20),
         ("ВПР", "русский язык", 5, 38),
@@ -64,6 +65,11 @@ fn main() {
                     p.score = score;
                     p.mark = Some(2 + (score * 4.0 / (max as f64 + 1.0)) as u8);
                     p.journal_mark = p.mark;
+                    p.tasks.clear();
+                    if proc_ == "ВПР" {
+                        p.tasks
+                            .extend((0..n_tasks).map(|t| Some(((score as usize + t) % 3) as f64)));
+                    }
                     acc.add_pupil(&p);
                     rows += 1;
                 }

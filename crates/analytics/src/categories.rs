@@ -261,9 +261,9 @@ fn shnor_years(o: &SchoolOutcome, r: &Rules) -> String {
         }
     );
     let count = format!(
-        "{} из {} лет, нужно {}",
+        "{} {}, нужно {}",
         o.years_flagged.len(),
-        r.window.len(),
+        text::of_years(r.window.len()),
         r.k
     );
     if o.years_flagged.is_empty() {
@@ -296,11 +296,11 @@ fn low_text(o: &SchoolOutcome, whole: &WindowEval, r: &Rules) -> String {
         "Низкие результаты не подтверждены"
     };
     format!(
-        "{verdict}: {ipr}; среди {}% самых низких по ИПР в {} ({} из {} лет, нужно {}).",
+        "{verdict}: {ipr}; среди {}% самых низких по ИПР в {} ({} {}, нужно {}).",
         text::num(r.cfg.low_percent, 0),
         text::years(&o.years_low_results),
         o.years_low_results.len(),
-        r.window.len(),
+        text::of_years(r.window.len()),
         r.k
     )
 }

@@ -163,10 +163,10 @@ fn low_results(
     }
     let v = Some(low.len() as f64);
     let head = format!(
-        "ИПР среди {}% самых низких в {} из {} лет",
+        "ИПР среди {}% самых низких в {} {}",
         num(p, 0),
         low.len(),
-        last.len()
+        text::of_years(last.len())
     );
     if low.len() < present.len() {
         let not: Vec<i32> = present

@@ -319,11 +319,11 @@ fn window_notes(all: &[i32], window: &[i32], cfg: &Config, notes: &mut Vec<Strin
     let k = cfg.years_k.min(window.len());
     if k != cfg.years_k || window.len() < cfg.years_y {
         notes.push(format!(
-            "В данных {} г. вместо {}: правило «{} из {} лет» применяется как «{} из {}».",
+            "В данных {} г. вместо {}: правило «{} {}» применяется как «{} из {}».",
             window.len(),
             cfg.years_y,
             cfg.years_k,
-            cfg.years_y,
+            text::of_years(cfg.years_y),
             k,
             window.len()
         ));

@@ -133,6 +133,9 @@ impl Default for ChecklistThresholds {
 pub struct ObjectivityThresholds {
     /// A sign counts only in an assessment with at least this many pupils.
     pub min_pupils: u64,
+    /// A school is listed with a sign only when the sign shows in at least
+    /// this many of its assessments (1 = every single hit).
+    pub min_assessments: usize,
     /// Procedures whose marks the school itself gives (O1 source, O2–O5).
     pub school_procedures: Vec<String>,
     /// External exams that should confirm them (O1).
@@ -141,9 +144,10 @@ pub struct ObjectivityThresholds {
     pub o1_top_percent: f64,
     /// O2: percentile of the regional distribution of the share.
     pub o2_percentile: f64,
-    /// O2: additionally require a one-sided binomial test against the regional
-    /// share at this level (None = the bare percentile rule).
-    pub o2_binomial_p: Option<f64>,
+    /// O2: additionally require the count to be improbable (one-sided p below
+    /// this) against the region at the school's own marks (None = the bare
+    /// percentile rule).
+    pub o2_guard_p: Option<f64>,
     /// O3: significance of the one-sided binomial test.
     pub o3_p: f64,
     /// O4: Spearman ρ above this.
@@ -156,22 +160,27 @@ pub struct ObjectivityThresholds {
     pub o4_gap_z: Option<f64>,
     /// O5: number of binomial standard errors.
     pub o5_z: f64,
+    /// O5: not shown when the school is among the region's top this-% in the
+    /// closest external exam of the subject (None = the bare rule).
+    pub o5_confirmed_top_percent: Option<f64>,
 }
 
 impl Default for ObjectivityThresholds {
     fn default() -> Self {
         ObjectivityThresholds {
             min_pupils: 10,
+            min_assessments: 2,
             school_procedures: vec!["ВПР".into(), "VPR".into()],
             external_procedures: vec!["ОГЭ".into(), "ЕГЭ".into(), "OGE".into(), "EGE".into()],
             o1_top_percent: 10.0,
             o2_percentile: 90.0,
-            o2_binomial_p: Some(0.001),
+            o2_guard_p: Some(0.001),
             o3_p: 0.01,
             o4_rho: 0.5,
             o4_min_tasks: 8,
             o4_gap_z: Some(3.0),
             o5_z: 3.0,
+            o5_confirmed_top_percent: Some(25.0),
         }
     }
 }

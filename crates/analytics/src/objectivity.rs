@@ -4,7 +4,7 @@
 //! statistics, with its statistic, threshold and a sentence of explanation.
 //! "The region" is every school of the run in the same assessment.
 
-use crate::stats::{AssessmentKey, AssessmentStats, StatsTable};
+use crate::stats::{AssessmentKey, AssessmentStats, JournalTable, StatsTable};
 use crate::text::{cutoff, n2, num};
 use crate::{ObjectivityThresholds, SchoolInfo};
 use serde::{Deserialize, Serialize};
@@ -94,8 +94,9 @@ pub(crate) fn signs(
         out.extend(o2(key, cells, th));
         out.extend(o3(key, cells, th));
         out.extend(o4(key, cells, th));
-        out.extend(o5(key, cells, &lyceums, th));
+        out.extend(o5(key, cells, &lyceums, &externals, th));
     }
+    persistent(&mut out, th.min_assessments, notes);
     if schools.is_empty() && out.iter().any(|s| s.sign == "O5") {
         notes.push(
             "Сведений о типах школ нет: признак O5 проверен без исключения лицеев и гимназий."
@@ -121,6 +122,30 @@ pub(crate) fn signs(
             ))
     });
     out
+}
+
+/// Keeps a sign only where the school shows it in at least `min` assessments:
+/// with dozens of assessments per school, a single hit at p < 0.01 is expected
+/// by chance alone, while a school that is not objective shows it repeatedly.
+fn persistent(out: &mut Vec<ObjectivitySign>, min: usize, notes: &mut Vec<String>) {
+    if min <= 1 {
+        return;
+    }
+    let mut count: HashMap<(String, String), usize> = HashMap::new();
+    for s in out.iter() {
+        *count
+            .entry((s.school_id.clone(), s.sign.clone()))
+            .or_default() += 1;
+    }
+    let before = out.len();
+    out.retain(|s| count[&(s.school_id.clone(), s.sign.clone())] >= min);
+    if out.len() < before {
+        notes.push(format!(
+            "Признак необъективности засчитывается школе, если он повторяется не менее чем в {min} оценочных процедурах; \
+             единичных срабатываний отброшено: {}.",
+            before - out.len()
+        ));
+    }
 }
 
 fn mean(s: &AssessmentStats) -> f64 {
@@ -165,6 +190,8 @@ struct External<'a> {
     key: &'a AssessmentKey,
     means: HashMap<&'a str, f64>,
     median: f64,
+    /// The lowest mean still among the region's top `o5_confirmed_top_percent`.
+    top: Option<f64>,
 }
 
 /// Every external exam (ОГЭ/ЕГЭ), prepared once for O1.
@@ -180,10 +207,17 @@ fn externals<'a>(
                 .filter(|c| c.1.n >= th.min_pupils)
                 .map(|c| (c.0, mean(c.1)))
                 .collect();
+            let mut desc: Vec<f64> = means.values().copied().collect();
+            desc.sort_by(|a, b| b.total_cmp(a));
+            let top = th.o5_confirmed_top_percent.and_then(|q| {
+                desc.get((cutoff(q, desc.len()) as usize).max(1) - 1)
+                    .copied()
+            });
             (!means.is_empty()).then(|| External {
                 key: k,
-                median: median(means.values().copied().collect()),
+                median: median(desc.clone()),
                 means,
+                top,
             })
         })
         .collect()
@@ -193,11 +227,20 @@ fn externals<'a>(
 /// year first, then the next, then the previous; within a year the nearest
 /// grade (ВПР 8 → ОГЭ 9 before ЕГЭ 11).
 fn matching<'e, 'a>(key: &AssessmentKey, all: &'e [External<'a>]) -> Vec<&'e External<'a>> {
+    nearest(key, all, true)
+}
+
+/// External exams within a year of `key` (of the same subject when
+/// `same_subject`), nearest first: year, then grade, then subject name.
+fn nearest<'e, 'a>(
+    key: &AssessmentKey,
+    all: &'e [External<'a>],
+    same_subject: bool,
+) -> Vec<&'e External<'a>> {
     let mut ext: Vec<&External> = all
         .iter()
-        .filter(|e| {
-            norm(&e.key.subject) == norm(&key.subject) && (e.key.year - key.year).abs() <= 1
-        })
+        .filter(|e| !same_subject || norm(&e.key.subject) == norm(&key.subject))
+        .filter(|e| (e.key.year - key.year).abs() <= 1)
         .collect();
     let order = |k: &AssessmentKey| {
         (
@@ -206,6 +249,7 @@ fn matching<'e, 'a>(key: &AssessmentKey, all: &'e [External<'a>]) -> Vec<&'e Ext
             (k.grade - key.grade).abs(),
             k.grade,
             k.procedure.clone(),
+            k.subject.clone(),
         )
     };
     ext.sort_by_key(|e| order(e.key));
@@ -250,9 +294,69 @@ fn o1(
     out
 }
 
+/// Regional rates of the discrepancy among pupils with the same sum of the two
+/// marks (ВПР + journal, a level estimate that favours neither). Conditioning
+/// on either mark alone makes a strong or a weak school look suspicious by
+/// regression to the mean (a weak school has many ВПР 2s, which can only be
+/// "below"); at a fixed sum, which of the two marks is higher depends on how
+/// the school grades, not on how strong it is.
+fn conditional_rates(tables: &[&JournalTable], higher: bool) -> [f64; 7] {
+    let mut n = [0u64; 7];
+    let mut hits = [0u64; 7];
+    for t in tables {
+        for (b, (nb, hb)) in by_sum(t, higher).into_iter().enumerate() {
+            n[b] += nb;
+            hits[b] += hb;
+        }
+    }
+    std::array::from_fn(|b| {
+        if n[b] > 0 {
+            hits[b] as f64 / n[b] as f64
+        } else {
+            0.0
+        }
+    })
+}
+
+/// Per sum of the two marks (0..=6 over marks 2..5): pupils, and how many
+/// show the discrepancy (ВПР above the journal when `higher`, below otherwise).
+fn by_sum(t: &JournalTable, higher: bool) -> [(u64, u64); 7] {
+    let mut out = [(0u64, 0u64); 7];
+    for (m, row) in t.iter().enumerate() {
+        for (j, &c) in row.iter().enumerate() {
+            out[m + j].0 += c as u64;
+            if (higher && m > j) || (!higher && m < j) {
+                out[m + j].1 += c as u64;
+            }
+        }
+    }
+    out
+}
+
+/// One-sided p of `observed` against the count expected at the school's own
+/// marks (normal approximation of the Poisson-binomial), and that count.
+fn conditional_p(t: &JournalTable, rates: &[f64; 7], higher: bool, observed: u64) -> (f64, f64) {
+    let (mut e, mut v) = (0.0, 0.0);
+    for ((n, _), r) in by_sum(t, higher).iter().zip(rates) {
+        let n = *n as f64;
+        e += n * r;
+        v += n * r * (1.0 - r);
+    }
+    let d = observed as f64 - e;
+    let p = if v > 0.0 {
+        0.5 * statrs::function::erf::erfc(d / (2.0 * v).sqrt())
+    } else if d > 0.0 {
+        0.0
+    } else {
+        1.0
+    };
+    (p, e)
+}
+
 /// O2: share of pupils with a ВПР mark above (below) the journal mark beyond the
-/// regional 90th percentile of that share (plus, by default, a binomial test
-/// against the regional share, so that chance alone does not flag 10% of schools).
+/// regional 90th percentile of that share. By default also beyond chance at
+/// the school's own marks (see [`conditional_rates`]), so that the percentile
+/// rule does not list 10% of schools in every assessment by construction.
 fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<ObjectivitySign> {
     let with: Vec<&(&str, &AssessmentStats)> = cells
         .iter()
@@ -261,6 +365,8 @@ fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
     if with.len() < 2 {
         return vec![];
     }
+    let tables: Option<Vec<&JournalTable>> =
+        with.iter().map(|c| c.1.journal_table.as_deref()).collect();
     let total: u64 = with.iter().map(|c| c.1.journal_n).sum();
     let mut out = Vec::new();
     for higher in [true, false] {
@@ -277,9 +383,20 @@ fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
             .collect();
         let p90 = percentile(shares.clone(), th.o2_percentile);
         let regional = with.iter().map(|c| count(c.1)).sum::<u64>() as f64 / total as f64;
+        let rates = tables.as_ref().map(|t| conditional_rates(t, higher));
         for (c, share) in with.iter().zip(&shares) {
-            let p = binom_upper(count(c.1), c.1.journal_n, regional);
-            if *share <= p90 || th.o2_binomial_p.is_some_and(|a| p >= a) {
+            if *share <= p90 {
+                continue;
+            }
+            // Without the mark table (cells stored before it existed): against the regional share.
+            let (p, expected) = match (&rates, c.1.journal_table.as_deref()) {
+                (Some(r), Some(t)) => conditional_p(t, r, higher, count(c.1)),
+                _ => (
+                    binom_upper(count(c.1), c.1.journal_n, regional),
+                    regional * c.1.journal_n as f64,
+                ),
+            };
+            if th.o2_guard_p.is_some_and(|a| p >= a) {
                 continue;
             }
             let what = if higher {
@@ -288,13 +405,14 @@ fn o2(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
                 "отметка за ВПР ниже отметки в журнале (завышены журнальные отметки)"
             };
             let text = format!(
-                "У {} из {} участников {what}: доля {}% при {}-м процентиле региона {}% и средней по региону {}% (биномиальный критерий p {}).",
+                "У {} из {} участников {what}: доля {}% при {}-м процентиле региона {}%; \
+                 при тех же отметках по региону ожидалось {} чел. (p {}).",
                 count(c.1),
                 c.1.journal_n,
                 num(100.0 * share, 1),
                 num(th.o2_percentile, 0),
                 num(100.0 * p90, 1),
-                num(100.0 * regional, 1),
+                num(expected, 1),
                 crate::text::pval(p)
             );
             out.push(sign(c.0, key, "O2", *share, p90, text));
@@ -504,11 +622,15 @@ fn o4(key: &AssessmentKey, cells: &Cells, th: &ObjectivityThresholds) -> Vec<Obj
 }
 
 /// O5: share of mark 5 above the region's by more than z binomial standard
-/// errors, for a school that is not a лицей or гимназия.
+/// errors, for a school that is not a лицей or гимназия. By default not when
+/// the closest external exam of the same subject confirms the level (the
+/// school is among the region's top `o5_confirmed_top_percent` there): a strong
+/// ordinary school earns its 5s, and the sign is about 5s nothing supports.
 fn o5(
     key: &AssessmentKey,
     cells: &Cells,
     lyceums: &BTreeSet<&str>,
+    ext_all: &[External],
     th: &ObjectivityThresholds,
 ) -> Vec<ObjectivitySign> {
     let marks = |s: &AssessmentStats| s.mark_counts.iter().sum::<u64>();
@@ -516,6 +638,9 @@ fn o5(
     if total == 0 {
         return vec![];
     }
+    // Only the same subject confirms: a school strong in ОГЭ математика may
+    // still inflate its ВПР русский язык.
+    let ext = matching(key, ext_all);
     let pr = cells.iter().map(|c| c.1.mark_counts[3]).sum::<u64>() as f64 / total as f64;
     let mut out = Vec::new();
     for c in cells
@@ -528,9 +653,24 @@ fn o5(
         if se <= 0.0 || (ps - pr) / se <= th.o5_z {
             continue;
         }
+        let external = ext.iter().find_map(|e| e.means.get(c.0).map(|m| (e, *m)));
+        let confirmed = external.filter(|(e, m)| e.top.is_some_and(|t| *m >= t));
+        if th.o5_confirmed_top_percent.is_some() && confirmed.is_some() {
+            continue;
+        }
         let z = (ps - pr) / se;
+        let not_confirmed = match (th.o5_confirmed_top_percent, external) {
+            (Some(q), Some((e, m))) => format!(
+                "; {} не подтверждает уровень: средний балл {} — не в {}% лучших по региону",
+                e.key.label(),
+                n2(m),
+                num(q, 0)
+            ),
+            (Some(_), None) => "; внешнего экзамена по этому предмету для сравнения нет".into(),
+            (None, _) => String::new(),
+        };
         let text = format!(
-            "Доля отметок «5» {}% ({} из {}) при {}% по региону: превышение на {} стандартной ошибки (порог {}); школа не лицей и не гимназия.",
+            "Доля отметок «5» {}% ({} из {}) при {}% по региону: превышение на {} стандартной ошибки (порог {}); школа не лицей и не гимназия{not_confirmed}.",
             num(100.0 * ps, 1),
             c.1.mark_counts[3],
             marks(c.1),

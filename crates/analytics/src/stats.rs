@@ -66,7 +66,8 @@ pub struct SchoolResult {
     pub mean_score: f64,
     pub sd_score: Option<f64>,
     pub se: Option<f64>,
-    /// Shares (0..1) of marks 2, 3, 4, 5.
+    /// Shares of marks 2, 3, 4, 5 in percent (0..100), as in the canonical
+    /// file format (docs/formats.md: `share_2` … `share_5`).
     pub mark_shares: [Option<f64>; 4],
 }
 
@@ -88,6 +89,10 @@ pub struct AssessmentStats {
     pub journal_higher: u64,
     /// ВПР mark lower than the journal mark.
     pub journal_lower: u64,
+    /// Pupils by (ВПР mark − 2, journal mark − 2): lets sign O2 compare a
+    /// school with the region at the same marks. Boxed: only cells with
+    /// journal marks pay for it.
+    pub journal_table: Option<Box<JournalTable>>,
     pub task_sums: Vec<f64>,
     pub task_n: Vec<u64>,
     pub max_score: Option<f64>,
@@ -106,6 +111,10 @@ pub struct AssessmentStats {
     /// Highest score seen per task: the task's maximum for success rates (O4).
     pub task_max: Vec<f64>,
 }
+
+/// Counts of pupils by ВПР mark (rows, 2..5) and journal mark (columns, 2..5).
+/// u32: one cell never holds 4 billion pupils, and the table is half the size.
+pub type JournalTable = [[u32; 4]; 4];
 
 fn mark_index(mark: Option<u8>) -> Option<usize> {
     match mark {
@@ -153,12 +162,12 @@ impl AssessmentStats {
             self.mark_counts[i] += 1;
             self.mark_min[i] = min_opt(self.mark_min[i], Some(p.score));
         }
-        if let (Some(m), Some(j)) = (p.mark, p.journal_mark) {
-            if mark_index(Some(m)).is_some() && mark_index(Some(j)).is_some() {
-                self.journal_n += 1;
-                self.journal_higher += (m > j) as u64;
-                self.journal_lower += (m < j) as u64;
-            }
+        if let (Some(m), Some(j)) = (mark_index(p.mark), mark_index(p.journal_mark)) {
+            self.journal_n += 1;
+            self.journal_higher += (m > j) as u64;
+            self.journal_lower += (m < j) as u64;
+            let t = self.journal_table.get_or_insert_with(Default::default);
+            t[m][j] = t[m][j].saturating_add(1);
         }
         if !p.tasks.is_empty() {
             self.add_tasks(&p.tasks);
@@ -202,7 +211,7 @@ impl AssessmentStats {
         let mut mark_counts = [0u64; 4];
         for (i, s) in r.mark_shares.iter().enumerate() {
             if let Some(s) = s.filter(|s| s.is_finite() && *s >= 0.0) {
-                mark_counts[i] = (s * n).round() as u64;
+                mark_counts[i] = (s / 100.0 * n).round() as u64;
             }
         }
         AssessmentStats {
@@ -265,6 +274,7 @@ impl AssessmentStats {
             self.mark_counts[i] += o.mark_counts[i];
             self.mark_min[i] = min_opt(self.mark_min[i], o.mark_min[i]);
         }
+        self.merge_journal_table(o);
         self.journal_n += o.journal_n;
         self.journal_higher += o.journal_higher;
         self.journal_lower += o.journal_lower;
@@ -287,6 +297,26 @@ impl AssessmentStats {
         let (a, b) = (self.se_of_mean()?, o.se_of_mean()?);
         let (n1, n2) = (self.n as f64, o.n as f64);
         Some(((n1 * a).powi(2) + (n2 * b).powi(2)).sqrt() / (n1 + n2))
+    }
+
+    /// The table stays only while both sides have it, so its totals always
+    /// match `journal_n` (a cell from an older store without it drops it).
+    /// Called before `journal_n` is summed.
+    fn merge_journal_table(&mut self, o: &Self) {
+        if o.journal_n == 0 {
+            return;
+        }
+        match (self.journal_table.as_mut(), o.journal_table.as_ref()) {
+            (Some(a), Some(b)) => {
+                for (ra, rb) in a.iter_mut().zip(b.iter()) {
+                    ra.iter_mut()
+                        .zip(rb)
+                        .for_each(|(x, y)| *x = x.saturating_add(*y));
+                }
+            }
+            (None, Some(b)) if self.journal_n == 0 => self.journal_table = Some(b.clone()),
+            _ => self.journal_table = None,
+        }
     }
 
     fn merge_tasks(&mut self, o: &Self) {
@@ -497,6 +527,8 @@ mod tests {
         assert_eq!(a.sum_sq, 158.0);
         assert_eq!(a.mark_counts, [1, 1, 1, 0]);
         assert_eq!((a.journal_n, a.journal_higher, a.journal_lower), (3, 1, 1));
+        let jt = a.journal_table.as_ref().unwrap();
+        assert_eq!((jt[2][1], jt[1][1], jt[0][2]), (1, 1, 1));
         assert_eq!(a.task_n, vec![3, 0, 3]);
         assert_eq!(a.mark_min[1], Some(7.0));
         let b = &t.cells[&(
@@ -527,7 +559,7 @@ mod tests {
             mean_score: 45.0,
             sd_score: Some(10.0),
             se: None,
-            mark_shares: [Some(0.1), Some(0.2), Some(0.3), Some(0.4)],
+            mark_shares: [Some(10.0), Some(20.0), Some(30.0), Some(40.0)],
         };
         let s = AssessmentStats::from_school_result(&r);
         assert!((s.within_ss().unwrap() - 99.0 * 100.0).abs() < 1e-6);

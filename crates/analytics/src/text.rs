@@ -33,6 +33,16 @@ pub fn pval(p: f64) -> String {
     }
 }
 
+/// "из N лет" needs the genitive: «из 1 года», «из 3 лет», «из 21 года».
+pub fn of_years(n: usize) -> String {
+    let word = if n % 10 == 1 && n % 100 != 11 {
+        "года"
+    } else {
+        "лет"
+    };
+    format!("из {n} {word}")
+}
+
 /// Years as «2022, 2023».
 pub fn years(y: &[i32]) -> String {
     y.iter()
@@ -62,6 +72,10 @@ mod tests {
         assert_eq!(num(-0.001, 2), "0,00");
         assert_eq!(num(f64::NAN, 2), "—");
         assert_eq!(pval(0.00001), "< 0,0001");
+        assert_eq!(
+            (of_years(1), of_years(3), of_years(11)),
+            ("из 1 года".into(), "из 3 лет".into(), "из 11 лет".into())
+        );
     }
 
     #[test]

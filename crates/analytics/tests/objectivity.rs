@@ -50,10 +50,25 @@ enum Plant {
     Heaping,
     EasyWorseHardBetter,
     TooManyFives,
+    /// A genuinely strong school (ВПР and ОГЭ alike), nothing inflated.
+    StrongSchool,
 }
 
-fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) -> PupilResult {
-    let theta = level + rng.normal()
+fn vpr_pupil(
+    rng: &mut Rng,
+    school: &str,
+    i: usize,
+    plant: Plant,
+    level: f64,
+    year: i32,
+) -> PupilResult {
+    let theta = level
+        + if plant == Plant::StrongSchool {
+            1.2
+        } else {
+            0.0
+        }
+        + rng.normal()
         - if plant == Plant::InflatedVpr {
             0.8
         } else {
@@ -107,7 +122,7 @@ fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
         _ => {}
     }
     PupilResult {
-        year: 2023,
+        year,
         school_id: school.into(),
         procedure: "ВПР".into(),
         subject: "математика".into(),
@@ -121,8 +136,21 @@ fn vpr_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
     }
 }
 
-fn oge_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) -> PupilResult {
-    let theta = level + rng.normal()
+fn oge_pupil(
+    rng: &mut Rng,
+    school: &str,
+    i: usize,
+    plant: Plant,
+    level: f64,
+    year: i32,
+) -> PupilResult {
+    let theta = level
+        + if plant == Plant::StrongSchool {
+            1.2
+        } else {
+            0.0
+        }
+        + rng.normal()
         - if plant == Plant::InflatedVpr {
             0.8
         } else {
@@ -132,7 +160,7 @@ fn oge_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
         .round()
         .clamp(0.0, 31.0);
     PupilResult {
-        year: 2023,
+        year,
         school_id: school.into(),
         procedure: "ОГЭ".into(),
         subject: "Математика ".into(),
@@ -148,20 +176,38 @@ fn oge_pupil(rng: &mut Rng, school: &str, i: usize, plant: Plant, level: f64) ->
 /// 30 schools of 40 pupils; `plant` applies to school "p00", an average
 /// school. `spread`: SD of school levels in pupil SDs, shared by ВПР and ОГЭ
 /// (0 = identical schools; 0.5 = a region with strong and weak schools).
+/// One ВПР assessment per school, so signs are counted from a single hit
+/// (`min_assessments = 1`): these tests are about each sign's own rule.
 fn signs_in(plant: Plant, lyceum: bool, spread: f64) -> Vec<ObjectivitySign> {
     region(plant, lyceum, spread, 1)
 }
 
 fn region(plant: Plant, lyceum: bool, spread: f64, seed: u64) -> Vec<ObjectivitySign> {
+    let mut cfg = Config::default();
+    cfg.objectivity.min_assessments = 1;
+    region_years(plant, lyceum, spread, seed, &[(2023, true)], &cfg)
+}
+
+/// The region over several years; `years` says in which of them the plant acts.
+fn region_years(
+    plant: Plant,
+    lyceum: bool,
+    spread: f64,
+    seed: u64,
+    years: &[(i32, bool)],
+    cfg: &Config,
+) -> Vec<ObjectivitySign> {
     let mut rng = Rng(seed);
     let mut acc = StatsAccumulator::new();
     for s in 0..30 {
         let id = format!("p{s:02}");
-        let p = if s == 0 { plant } else { Plant::None };
         let level = if s == 0 { 0.0 } else { spread * rng.normal() };
-        for i in 0..40 {
-            acc.add_pupil(&vpr_pupil(&mut rng, &id, i, p, level));
-            acc.add_pupil(&oge_pupil(&mut rng, &id, i, p, level));
+        for &(year, active) in years {
+            let p = if s == 0 && active { plant } else { Plant::None };
+            for i in 0..40 {
+                acc.add_pupil(&vpr_pupil(&mut rng, &id, i, p, level, year));
+                acc.add_pupil(&oge_pupil(&mut rng, &id, i, p, level, year));
+            }
         }
     }
     let stats = acc.into_table();
@@ -176,7 +222,7 @@ fn region(plant: Plant, lyceum: bool, spread: f64, seed: u64) -> Vec<Objectivity
         schools: &schools,
         checklist: &[],
     };
-    identify(&input, &Config::default()).unwrap().objectivity
+    identify(&input, cfg).unwrap().objectivity
 }
 
 /// The signs of one code in a region of identical schools with one plant.
@@ -309,4 +355,34 @@ fn o5_too_many_fives_but_not_for_a_gymnasium() {
     assert!(o5[0].statistic > 3.0);
     let g = signs_in(Plant::TooManyFives, true, 0.0);
     assert!(g.iter().all(|s| s.sign != "O5"), "{g:#?}");
+}
+
+#[test]
+fn a_school_is_listed_when_the_sign_repeats() {
+    // Default: a sign must show in at least two of the school's assessments.
+    let cfg = Config::default();
+    let one_year = [(2022, false), (2023, true)];
+    let once = region_years(Plant::EasyWorseHardBetter, false, 0.0, 1, &one_year, &cfg);
+    assert!(once.iter().all(|s| s.school_id != "p00"), "{once:#?}");
+    let both = [(2022, true), (2023, true)];
+    let twice = region_years(Plant::EasyWorseHardBetter, false, 0.0, 1, &both, &cfg);
+    let o4: Vec<&ObjectivitySign> = twice.iter().filter(|s| s.sign == "O4").collect();
+    assert_eq!(o4.len(), 2, "{twice:#?}");
+    assert!(o4.iter().all(|s| s.school_id == "p00"));
+}
+
+#[test]
+fn o5_is_not_shown_when_the_external_exam_confirms_the_level() {
+    let mut cfg = Config::default();
+    cfg.objectivity.min_assessments = 1;
+    let strong = region_years(Plant::StrongSchool, false, 0.0, 1, &[(2023, true)], &cfg);
+    assert!(strong.iter().all(|s| s.sign != "O5"), "{strong:#?}");
+    cfg.objectivity.o5_confirmed_top_percent = None;
+    let literal = region_years(Plant::StrongSchool, false, 0.0, 1, &[(2023, true)], &cfg);
+    assert!(
+        literal
+            .iter()
+            .any(|s| s.sign == "O5" && s.school_id == "p00"),
+        "{literal:#?}"
+    );
 }

@@ -114,7 +114,7 @@ impl ColumnMap {
 
     /// The cell of `field` in `cells`, trimmed; `None` when the column is
     /// absent or the cell is empty.
-    pub fn get<'a>(&self, cells: &'a [String], field: &str) -> Option<&'a str> {
+    pub fn get<'a>(&self, cells: &'a csv::StringRecord, field: &str) -> Option<&'a str> {
         let i = *self.index.get(field)?;
         cells.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
     }

@@ -11,4 +11,5 @@ pub mod xlsx_out;
 
 pub use columns::{ColumnMap, Field, Schema};
 pub use error::{IoError, RowError};
+pub use csv::StringRecord;
 pub use table::{open_table, Row, TableOptions, TableReader};

@@ -10,11 +10,24 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-/// One data row: its 1-based row number in the file and its cells as text.
+/// One data row: its 1-based row number in the file and its cells as text
+/// (one buffer for all cells: no allocation per cell on the hot path).
 #[derive(Debug, Clone)]
 pub struct Row {
     pub number: u64,
-    pub cells: Vec<String>,
+    pub cells: csv::StringRecord,
+}
+
+impl Row {
+    /// Whether every cell is empty or blank.
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+
+    /// The cells as owned strings.
+    pub fn to_strings(&self) -> Vec<String> {
+        self.cells.iter().map(str::to_string).collect()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,7 +83,7 @@ fn skip_blank(
 ) -> Result<Row, IoError> {
     for r in it {
         let r = r?;
-        if r.cells.iter().any(|c| !c.trim().is_empty()) {
+        if !r.is_blank() {
             return Ok(r);
         }
     }
@@ -113,6 +126,20 @@ fn detect_delimiter(text: &str) -> u8 {
         b';'
     } else {
         b','
+    }
+}
+
+/// Passes bytes through, counting them for the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    consumed: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -162,15 +189,24 @@ fn open_csv(path: &Path, label: &str) -> Result<TableReader, IoError> {
     let delimiter = detect_delimiter(head_text.trim_start_matches('\u{feff}'));
 
     let progress = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let reader = DecodingReader {
-        inner: BufReader::with_capacity(256 * 1024, open()?),
-        // new_decoder_with_bom_removal drops a UTF-8 BOM.
-        decoder: encoding.new_decoder_with_bom_removal(),
-        in_buf: vec![0u8; 256 * 1024],
-        out_buf: Vec::new(),
-        out_pos: 0,
-        eof: false,
-        consumed: progress.clone(),
+    let mut file = BufReader::with_capacity(256 * 1024, open()?);
+    let reader: Box<dyn Read + Send> = if encoding == UTF_8 {
+        // UTF-8 needs no decoding (the CSV reader validates it); skip a BOM.
+        if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            let mut bom = [0u8; 3];
+            file.read_exact(&mut bom).map_err(|source| IoError::Open { file: label.to_string(), source })?;
+        }
+        Box::new(CountingReader { inner: file, consumed: progress.clone() })
+    } else {
+        Box::new(DecodingReader {
+            inner: file,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            in_buf: vec![0u8; 256 * 1024],
+            out_buf: Vec::new(),
+            out_pos: 0,
+            eof: false,
+            consumed: progress.clone(),
+        })
     };
     let csv_reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -185,7 +221,7 @@ fn open_csv(path: &Path, label: &str) -> Result<TableReader, IoError> {
         Box::new(std::iter::from_fn(move || match rdr.read_record(&mut record) {
             Ok(true) => {
                 let number = record.position().map(|p| p.line()).unwrap_or(0);
-                Some(Ok(Row { number, cells: record.iter().map(|c| c.to_string()).collect() }))
+                Some(Ok(Row { number, cells: record.clone() }))
             }
             Ok(false) => None,
             Err(e) => Some(Err(IoError::Read { file: file.clone(), message: e.to_string() })),
@@ -231,7 +267,10 @@ fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReade
     let rows: Vec<Row> = range
         .rows()
         .enumerate()
-        .map(|(i, cells)| Row { number: first_row + i as u64 + 1, cells: cells.iter().map(cell_text).collect() })
+        .map(|(i, cells)| Row {
+            number: first_row + i as u64 + 1,
+            cells: csv::StringRecord::from(cells.iter().map(cell_text).collect::<Vec<_>>()),
+        })
         .collect();
     let mut rows: Box<dyn Iterator<Item = Result<Row, IoError>> + Send> = Box::new(rows.into_iter().map(Ok));
     let header = skip_blank(&mut rows, label)?;

@@ -5,7 +5,7 @@
 use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
 use anyhow::{bail, Context, Result};
 use opora_analytics::{export, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, StatsTable, Weights};
-use opora_io::records::results::{is_school_level, parse_row, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
+use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, TableOptions};
 use std::path::Path;
@@ -54,7 +54,7 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
         db.close().await;
         (run, data.schools)
     } else {
-        let files = match read_files(&args) {
+        let files = match read_files(&args, &cfg) {
             Ok(f) => f,
             Err(FileError::Rows(errors)) => {
                 report_row_errors(&errors);
@@ -69,7 +69,7 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
         write_outputs(out, &run, &schools, !run.checklist.is_empty())?;
         println!("Результаты записаны в «{}».", out.display());
     }
-    print!("{}", export::summary_text(&run));
+    println!("{}", export::summary_text(&run).trim_end());
     eprintln!("Время расчёта: {:.2} с.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
@@ -107,7 +107,7 @@ fn report_row_errors(errors: &[Errors]) {
     }
 }
 
-fn read_files(args: &IdentifyArgs) -> Result<FileInputs, FileError> {
+fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError> {
     if args.results.is_empty() {
         return Err(anyhow::anyhow!("укажите файлы результатов: --results ФАЙЛ (можно несколько) или --db для расчёта по базе").into());
     }
@@ -115,7 +115,8 @@ fn read_files(args: &IdentifyArgs) -> Result<FileInputs, FileError> {
         return Err(anyhow::anyhow!("укажите файл контекста: --context ФАЙЛ").into());
     };
     let mut bad = Vec::new();
-    let mut acc = StatsAccumulator::new();
+    // Score histograms only where a sign needs them (memory at national scale).
+    let mut acc = StatsAccumulator::for_identification(cfg);
     for path in &args.results {
         if let Err(e) = read_results(path, &args.sheet, &mut acc) {
             match e {
@@ -160,13 +161,14 @@ fn read_results(path: &Path, sheet: &Option<String>, acc: &mut StatsAccumulator)
     let school_level = is_school_level(&t.file_name, &t.header, &[]);
     let map = ColumnMap::resolve(&t.file_name, &t.header, if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, &[])?;
     let mut errors = Errors::new(&t.file_name);
+    let mut cache = KeyCache::default();
     while let Some(row) = t.next() {
         let row = row?;
-        if row.cells.iter().all(|c| c.trim().is_empty()) {
+        if row.is_blank() {
             continue;
         }
         let mut f = Fields::new(&map, &row, &mut errors);
-        match parse_row(&mut f, school_level, &|_| true, &|_| None) {
+        match parse_row(&mut f, school_level, &mut cache, &|_| true, &|_| None) {
             Some(rec) if errors.count == 0 => match rec.body {
                 ResultBody::Pupil { result, .. } => acc.add_pupil(&result),
                 ResultBody::School(s) => acc.add_school(&s),
@@ -189,7 +191,7 @@ fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, Fil
     let mut rows = Vec::new();
     while let Some(row) = t.next() {
         let row = row?;
-        if row.cells.iter().all(|c| c.trim().is_empty()) {
+        if row.is_blank() {
             continue;
         }
         if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors), &|_| true) {

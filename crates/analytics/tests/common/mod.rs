@@ -110,13 +110,27 @@ pub fn read_context(path: &Path) -> ContextTable {
     }
 }
 
+/// School register: `school_id, name, is_lyceum_or_gymnasium`, or the demo
+/// generator's `schools.csv` (`short_name`, `type`).
 pub fn read_info(path: &Path) -> Vec<SchoolInfo> {
-    let (_, rows) = records(path);
+    let (h, rows) = records(path);
+    let col = |n: &str| h.iter().position(|c| c == n);
+    let name = col("name").or(col("short_name")).unwrap_or(0);
     rows.iter()
-        .map(|r| SchoolInfo {
-            school_id: r[0].into(),
-            name: r[1].into(),
-            is_lyceum_or_gymnasium: &r[2] == "true",
+        .map(|r| {
+            let lyceum = match (col("is_lyceum_or_gymnasium"), col("type")) {
+                (Some(i), _) => &r[i] == "true",
+                (None, Some(i)) => {
+                    let t = r[i].to_lowercase();
+                    t.contains("лицей") || t.contains("гимназ")
+                }
+                _ => false,
+            };
+            SchoolInfo {
+                school_id: r[0].into(),
+                name: r[name].into(),
+                is_lyceum_or_gymnasium: lyceum,
+            }
         })
         .collect()
 }

@@ -53,7 +53,7 @@ impl Errors {
 /// Reading the fields of one row, recording every problem.
 pub struct Fields<'a> {
     pub map: &'a ColumnMap,
-    pub cells: &'a [String],
+    pub cells: &'a csv::StringRecord,
     pub row: u64,
     pub errors: &'a mut Errors,
     /// Whether any field of this row was bad.

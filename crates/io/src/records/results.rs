@@ -90,9 +90,10 @@ pub struct ResultRecord {
 
 #[derive(Debug, Clone)]
 pub enum ResultBody {
-    /// A pupil's result (its `school_id` is the school code) and the date
-    /// the work was written, if given (ISO).
-    Pupil { result: PupilResult, held_on: Option<String> },
+    /// A pupil's result (its `school_id` is the school code), the date the
+    /// work was written, if given (ISO), and the task scores as written,
+    /// `;`-separated (empty when the file has no task columns).
+    Pupil { result: PupilResult, held_on: Option<String>, tasks_text: String },
     School(SchoolResult),
 }
 
@@ -103,30 +104,68 @@ pub fn is_school_level(file: &str, header: &[String], explicit: &[(String, Strin
     !pupil && ColumnMap::resolve(file, header, &SCHOOL_SCHEMA, explicit).is_ok()
 }
 
+/// The last assessment key read and its raw cells: consecutive rows of a
+/// file nearly always share it, so normalising names once per run of rows
+/// instead of once per row saves most of the key's cost.
+#[derive(Debug, Default)]
+pub struct KeyCache {
+    raw: String,
+    scratch: String,
+    key: Option<AssessmentKey>,
+}
+
+impl KeyCache {
+    fn lookup(&mut self, f: &Fields<'_>) -> Option<AssessmentKey> {
+        self.scratch.clear();
+        for field in ["year", "procedure", "subject", "grade"] {
+            self.scratch.push_str(f.map.get(f.cells, field).unwrap_or(""));
+            self.scratch.push('\u{1f}');
+        }
+        if self.scratch == self.raw {
+            return self.key.clone();
+        }
+        None
+    }
+
+    fn store(&mut self, key: &AssessmentKey) {
+        std::mem::swap(&mut self.raw, &mut self.scratch);
+        self.key = Some(key.clone());
+    }
+}
+
 /// Reads the key fields; `school_known` says whether a code is in the registry.
-fn read_key(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Option<(String, AssessmentKey)> {
-    let year = f.req("year", parse_year);
+fn read_key(f: &mut Fields<'_>, cache: &mut KeyCache, school_known: &dyn Fn(&str) -> bool) -> Option<(String, AssessmentKey)> {
     let code = f.text("school_id");
-    let procedure = f.req("procedure", |s| Ok(normalize_procedure(s)));
-    let subject = f.req("subject", |s| Ok(normalize_subject(s)));
-    let grade = f.req("grade", grade);
+    let key = match cache.lookup(f) {
+        Some(k) => Some(k),
+        None => {
+            let year = f.req("year", parse_year);
+            let procedure = f.req("procedure", |s| Ok(normalize_procedure(s)));
+            let subject = f.req("subject", |s| Ok(normalize_subject(s)));
+            let grade = f.req("grade", grade);
+            let key = AssessmentKey { year: year?, procedure: procedure?, subject: subject?, grade: grade? as i32 };
+            cache.store(&key);
+            Some(key)
+        }
+    };
     if let Some(c) = &code {
         if !school_known(c) {
             f.fail("school_id", "ОО с таким кодом нет в реестре; загрузите реестр школ (opora import schools) или исправьте код");
             return None;
         }
     }
-    Some((code?, AssessmentKey { year: year?, procedure: procedure?, subject: subject?, grade: grade? as i32 }))
+    Some((code?, key?))
 }
 
 /// Parses one results row; `None` when it had problems (recorded in `f`).
 pub fn parse_row(
     f: &mut Fields<'_>,
     school_level: bool,
+    cache: &mut KeyCache,
     school_known: &dyn Fn(&str) -> bool,
     scale_of: &dyn Fn(&AssessmentKey) -> Option<Scale>,
 ) -> Option<ResultRecord> {
-    let (code, key) = read_key(f, school_known)?;
+    let (code, key) = read_key(f, cache, school_known)?;
     let scale = scale_of(&key);
     let body = if school_level { school_row(f, &code, &key, scale)? } else { pupil_row(f, &code, &key, scale)? };
     Some(ResultRecord { school_code: code, key, body })
@@ -145,8 +184,13 @@ fn pupil_row(f: &mut Fields<'_>, code: &str, key: &AssessmentKey, scale: Option<
     let journal_mark = f.opt("journal_mark", parse_mark);
     let held_on = f.opt("date", parse_date).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"));
     let mut tasks = Vec::with_capacity(map.tasks.len());
-    for (n, idx) in &map.tasks {
+    let mut tasks_text = String::new();
+    for (i, (n, idx)) in map.tasks.iter().enumerate() {
         let text = f.cells.get(*idx).map(|s| s.trim()).unwrap_or("");
+        if i > 0 {
+            tasks_text.push(';');
+        }
+        tasks_text.push_str(text);
         if text.is_empty() {
             tasks.push(None);
             continue;
@@ -189,6 +233,7 @@ fn pupil_row(f: &mut Fields<'_>, code: &str, key: &AssessmentKey, scale: Option<
             tasks,
         },
         held_on,
+        tasks_text,
     })
 }
 

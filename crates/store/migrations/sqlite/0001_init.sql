@@ -105,8 +105,9 @@ CREATE TABLE pupil_results (
     tasks TEXT,
     held_on TEXT,
     PRIMARY KEY (assessment_id, school_id, student_key)
-);
-CREATE INDEX pupil_results_school ON pupil_results(school_id);
+) WITHOUT ROWID;
+-- No index by school alone: queries by school read assessment_stats, and
+-- every index costs the bulk import a second B-tree insert per row.
 
 -- School-level results, for sources that publish only aggregates.
 CREATE TABLE school_results (

@@ -8,11 +8,11 @@
 //! re-import changed anything.
 
 use super::writer::{Batch, Val};
-use super::{report_progress, resolve, ImportOptions, ImportReport, ProgressFn};
+use super::{resolve, ImportOptions, ImportReport, ProgressFn};
 use crate::db::Tx;
 use crate::{Db, Result};
 use opora_analytics::{AssessmentKey, AssessmentStats};
-use opora_io::records::results::{is_school_level, parse_row, ResultBody, Scale, PUPIL_SCHEMA, SCHOOL_SCHEMA};
+use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, Scale, PUPIL_SCHEMA, SCHOOL_SCHEMA};
 use opora_io::records::{Errors, Fields};
 use opora_io::{ColumnMap, TableReader};
 use sqlx::Row;
@@ -53,37 +53,162 @@ async fn load_registry(db: &Db) -> Result<Registry> {
     Ok(Registry { schools, scales, assessments, old_hashes })
 }
 
-/// FNV-1a, stable across Rust versions (the hash is stored).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x0100_0000_01b3))
+/// FNV-1a, stable across Rust versions (the hash is stored), fed field by
+/// field without formatting.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(mut self, b: &[u8]) -> Fnv {
+        for x in b {
+            self.0 = (self.0 ^ *x as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+        self
+    }
+    fn num(self, v: Option<f64>) -> Fnv {
+        self.bytes(&v.map(f64::to_bits).unwrap_or(u64::MAX).to_le_bytes())
+    }
+    fn int(self, v: i64) -> Fnv {
+        self.bytes(&v.to_le_bytes())
+    }
 }
 
 pub async fn import(db: &Db, table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<ImportReport> {
     let school_level = is_school_level(&table.file_name, &table.header, &opts.map);
     let map = resolve(&table, if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, opts)?;
+    let ignored = map.ignored.clone();
     let reg = load_registry(db).await?;
-    let mut pass = Pass::new(db, reg, &table.file_name, school_level).await?;
-    pass.run(table, &map, progress).await?;
-    let mut report = pass.finish().await?;
-    report.ignored_columns = map.ignored.clone();
+    let file = table.file_name.clone();
+    let (total_bytes, read_bytes) = (table.total_bytes, table.progress.clone());
+    let parser = Parser::new(table, map, school_level, reg.schools.clone(), reg.scales.clone());
+    let mut pass = Pass::new(db, reg, &file, school_level).await?;
+    // Parsing runs on its own thread while this task writes: on two cores
+    // the CPU-bound parse and the database's work overlap.
+    let (sender, mut chunks) = tokio::sync::mpsc::channel::<Vec<ParsedRow>>(4);
+    let parsing = std::thread::spawn(move || parser.run(sender));
+    let mut rows = 0u64;
+    while let Some(chunk) = chunks.recv().await {
+        rows += chunk.len() as u64;
+        progress(super::Progress { rows, bytes: read_bytes.load(std::sync::atomic::Ordering::Relaxed), total_bytes });
+        for r in chunk {
+            pass.accept(r.school, &r.key, r.body).await?;
+        }
+    }
+    let parsed = parsing.join().map_err(|_| crate::StoreError::Invalid("сбой разбора файла".into()))??;
+    progress(super::Progress { rows: parsed.rows, bytes: total_bytes, total_bytes });
+    parsed.errors.into_result()?; // drops the transaction: rollback
+    let mut report = pass.finish(parsed.rows).await?;
+    report.ignored_columns = ignored;
     if school_level {
         report.notes.push("файл распознан как результаты на уровне ОО (есть столбцы n и mean_score)".into());
     }
     Ok(report)
 }
 
-/// One import pass over a results file.
+/// A valid row, resolved to the school's id.
+struct ParsedRow {
+    school: i64,
+    key: AssessmentKey,
+    body: ResultBody,
+}
+
+/// What the parsing thread found.
+struct Parsed {
+    rows: u64,
+    errors: Errors,
+}
+
+/// Reads and checks every row of a results file (on its own thread).
+struct Parser {
+    table: TableReader,
+    map: ColumnMap,
+    school_level: bool,
+    schools: HashMap<String, i64>,
+    scales: HashMap<AssessmentKey, Scale>,
+    /// Hash of (school, assessment, pupil) → first row, to catch duplicates.
+    seen: HashMap<u64, u64>,
+}
+
+const CHUNK_ROWS: usize = 4096;
+
+impl Parser {
+    fn new(table: TableReader, map: ColumnMap, school_level: bool, schools: HashMap<String, i64>, scales: HashMap<AssessmentKey, Scale>) -> Parser {
+        Parser { table, map, school_level, schools, scales, seen: HashMap::new() }
+    }
+
+    /// Parses the whole file. Valid rows go to `sender` until the first bad
+    /// row; after it, rows are only checked, so that every error is reported.
+    fn run(mut self, sender: tokio::sync::mpsc::Sender<Vec<ParsedRow>>) -> Result<Parsed> {
+        let mut errors = Errors::new(&self.table.file_name);
+        let mut keys = KeyCache::default();
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        let mut rows = 0;
+        while let Some(row) = self.table.next() {
+            let row = row?;
+            rows += 1;
+            if row.is_blank() {
+                continue;
+            }
+            let mut f = Fields::new(&self.map, &row, &mut errors);
+            let (schools, scales) = (&self.schools, &self.scales);
+            let Some(rec) = parse_row(&mut f, self.school_level, &mut keys, &|c| schools.contains_key(c), &|k| scales.get(k).copied()) else {
+                continue;
+            };
+            let school = self.schools[&rec.school_code];
+            if let Some(first) = self.duplicate_of(school, &rec.key, &rec.body, row.number) {
+                let (field, what) = if self.school_level { ("school_id", "результат этой ОО") } else { ("student_key", "участник") };
+                errors.push(row.number, Some(self.map.header_of(field)), self.map.get(&row.cells, field),
+                    format!("{what} уже встречается в этой же процедуре в строке {first}; удалите повтор"));
+                continue;
+            }
+            if errors.count > 0 {
+                continue; // keep checking, stop sending: the import will be rolled back
+            }
+            chunk.push(ParsedRow { school, key: rec.key, body: rec.body });
+            if chunk.len() == CHUNK_ROWS {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+                if sender.blocking_send(full).is_err() {
+                    break; // the writer stopped (a database error): it reports why
+                }
+            }
+        }
+        if errors.count == 0 && !chunk.is_empty() {
+            let _ = sender.blocking_send(chunk);
+        }
+        Ok(Parsed { rows, errors })
+    }
+
+    /// The row number where the same pupil (or school, for school-level
+    /// files) already appeared in the same assessment.
+    fn duplicate_of(&mut self, school: i64, key: &AssessmentKey, body: &ResultBody, row: u64) -> Option<u64> {
+        let pupil = match body {
+            ResultBody::Pupil { result, .. } => result.student_key.as_str(),
+            ResultBody::School(_) => "",
+        };
+        let h = Fnv::new().int(school).int(key.year as i64).int(key.grade as i64);
+        let h = h.bytes(key.procedure.as_bytes()).bytes(key.subject.as_bytes()).bytes(pupil.as_bytes());
+        match self.seen.entry(h.0) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(row);
+                None
+            }
+        }
+    }
+}
+
+/// The writing side of an import: one transaction.
 struct Pass {
     tx: Tx,
     reg: Registry,
-    errors: Errors,
     school_level: bool,
     groups: HashMap<(i64, i64), Group>,
     pending_deletes: Vec<(i64, i64)>,
-    /// Hash of (school, assessment, pupil) → first row, to catch duplicates.
-    seen: HashMap<u64, u64>,
     batch: Batch,
-    rows: u64,
     file: String,
 }
 
@@ -101,61 +226,12 @@ impl Pass {
         Ok(Pass {
             tx: db.begin().await?,
             reg,
-            errors: Errors::new(file),
             school_level,
             groups: HashMap::new(),
             pending_deletes: Vec::new(),
-            seen: HashMap::new(),
             batch,
-            rows: 0,
             file: file.to_string(),
         })
-    }
-
-    async fn run(&mut self, mut table: TableReader, map: &ColumnMap, progress: ProgressFn<'_>) -> Result<()> {
-        while let Some(row) = table.next() {
-            let row = row?;
-            self.rows += 1;
-            report_progress(&table, self.rows, progress);
-            if row.cells.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let mut f = Fields::new(map, &row, &mut self.errors);
-            let (schools, scales) = (&self.reg.schools, &self.reg.scales);
-            let Some(rec) = parse_row(&mut f, self.school_level, &|c| schools.contains_key(c), &|k| scales.get(k).copied()) else {
-                continue;
-            };
-            let school = self.reg.schools[&rec.school_code];
-            if let Some(first) = self.duplicate_of(school, &rec.key, &rec.body, row.number) {
-                let (field, what) = if self.school_level { ("school_id", "результат этой ОО") } else { ("student_key", "участник") };
-                self.errors.push(row.number, Some(map.header_of(field)), map.get(&row.cells, field),
-                    format!("{what} уже встречается в этой же процедуре в строке {first}; удалите повтор"));
-                continue;
-            }
-            if self.errors.count > 0 {
-                continue; // keep validating, stop writing: the import will be rolled back
-            }
-            self.accept(school, &rec.key, rec.body).await?;
-        }
-        progress(super::Progress { rows: self.rows, bytes: table.total_bytes, total_bytes: table.total_bytes });
-        Ok(())
-    }
-
-    /// The row number where the same pupil (or school, for school-level
-    /// files) already appeared in the same assessment.
-    fn duplicate_of(&mut self, school: i64, key: &AssessmentKey, body: &ResultBody, row: u64) -> Option<u64> {
-        let pupil = match body {
-            ResultBody::Pupil { result, .. } => result.student_key.as_str(),
-            ResultBody::School(_) => "",
-        };
-        let text = format!("{school}|{}|{}|{}|{}|{pupil}", key.year, key.procedure, key.subject, key.grade);
-        match self.seen.entry(fnv1a(text.as_bytes())) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(row);
-                None
-            }
-        }
     }
 
     async fn accept(&mut self, school: i64, key: &AssessmentKey, body: ResultBody) -> Result<()> {
@@ -167,16 +243,20 @@ impl Pass {
                 id
             }
         };
+        let stored = &self.reg.old_hashes;
         let group = self.groups.entry((school, assessment)).or_insert_with(|| {
-            self.pending_deletes.push((school, assessment));
+            // Only groups with stored rows (they always have statistics) need deleting.
+            if stored.contains_key(&(school, assessment)) {
+                self.pending_deletes.push((school, assessment));
+            }
             Group { stats: AssessmentStats::default(), hash: 0, rows: 0 }
         });
         let (vals, row_hash) = match body {
-            ResultBody::Pupil { result: p, held_on } => {
+            ResultBody::Pupil { result: p, held_on, tasks_text: tasks } => {
                 group.stats.add_pupil(&p);
-                let tasks = p.tasks.iter().map(|t| t.map(|v| v.to_string()).unwrap_or_default()).collect::<Vec<_>>().join(";");
-                let text = format!("{}|{}|{:?}|{:?}|{:?}|{}|{:?}", p.student_key, p.score, p.max_score, p.mark, p.journal_mark, tasks, held_on);
-                let hash = fnv1a(text.as_bytes());
+                let hash = Fnv::new().bytes(p.student_key.as_bytes()).num(Some(p.score)).num(p.max_score)
+                    .int(p.mark.map_or(-1, i64::from)).int(p.journal_mark.map_or(-1, i64::from))
+                    .bytes(tasks.as_bytes()).bytes(held_on.as_deref().unwrap_or("").as_bytes()).0;
                 (vec![
                     Val::Int(Some(assessment)), Val::Int(Some(school)), Val::Text(Some(p.student_key)),
                     Val::Real(Some(p.score)), Val::Real(p.max_score), Val::Int(p.mark.map(i64::from)),
@@ -185,12 +265,13 @@ impl Pass {
             }
             ResultBody::School(s) => {
                 group.stats = AssessmentStats::from_school_result(&s);
-                let text = format!("{:?}", (s.n, s.mean_score, s.sd_score, s.se, s.mark_shares));
                 let sh = s.mark_shares;
+                let hash = Fnv::new().int(s.n as i64).num(Some(s.mean_score)).num(s.sd_score).num(s.se)
+                    .num(sh[0]).num(sh[1]).num(sh[2]).num(sh[3]).0;
                 (vec![
                     Val::Int(Some(assessment)), Val::Int(Some(school)), Val::Int(Some(s.n as i64)), Val::Real(Some(s.mean_score)),
                     Val::Real(s.sd_score), Val::Real(s.se), Val::Real(sh[0]), Val::Real(sh[1]), Val::Real(sh[2]), Val::Real(sh[3]),
-                ], fnv1a(text.as_bytes()))
+                ], hash)
             }
         };
         group.hash = group.hash.wrapping_add(row_hash);
@@ -206,25 +287,17 @@ impl Pass {
     /// the pending rows (which may belong to those groups).
     async fn flush(&mut self) -> Result<()> {
         let table = if self.school_level { "school_results" } else { "pupil_results" };
-        for chunk in self.pending_deletes.chunks(400) {
-            let conditions: Vec<String> =
-                (0..chunk.len()).map(|i| format!("(school_id = ${} AND assessment_id = ${})", 2 * i + 1, 2 * i + 2)).collect();
-            let sql = format!("DELETE FROM {table} WHERE {}", conditions.join(" OR "));
-            on_tx!(&mut self.tx, c => {
-                let mut q = sqlx::query(&sql);
-                for (s, a) in chunk {
-                    q = q.bind(*s).bind(*a);
-                }
-                q.execute(&mut *c).await?;
-            });
+        // One statement per group: it uses the primary key's (assessment,
+        // school) prefix; an OR of many pairs would scan the table.
+        let sql = format!("DELETE FROM {table} WHERE assessment_id = $1 AND school_id = $2");
+        for (school, assessment) in &self.pending_deletes {
+            on_tx!(&mut self.tx, c => sqlx::query(&sql).bind(*assessment).bind(*school).execute(&mut *c).await.map(|_| ()))?;
         }
         self.pending_deletes.clear();
         self.batch.flush_bulk(&mut self.tx).await
     }
 
-    async fn finish(mut self) -> Result<ImportReport> {
-        let errors = std::mem::replace(&mut self.errors, Errors::new(&self.file));
-        errors.into_result()?; // drops the transaction: rollback
+    async fn finish(mut self, rows: u64) -> Result<ImportReport> {
         self.flush().await?;
         let (changed, unchanged) = self.write_stats().await?;
         let written = self.batch.written;
@@ -232,7 +305,7 @@ impl Pass {
         Ok(ImportReport {
             file: self.file,
             kind: "results".into(),
-            rows: self.rows,
+            rows,
             written,
             groups_changed: changed,
             groups_unchanged: unchanged,

@@ -2,6 +2,7 @@
 //! backends, `COPY … FROM STDIN` for bulk pupil rows on PostgreSQL.
 
 use crate::db::Tx;
+use crate::Backend;
 use crate::Result;
 
 /// A value to bind.
@@ -61,7 +62,10 @@ impl Batch {
         self.rows.push(row);
     }
 
-    fn sql(&self, n: usize) -> String {
+    /// The multi-row statement. SQLite gets anonymous `?` placeholders:
+    /// resolving `$N` names costs SQLite a walk over all names per bound
+    /// value, quadratic in a statement with thousands of values.
+    fn sql(&self, n: usize, backend: Backend) -> String {
         let k = self.columns.len();
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
         for r in 0..n {
@@ -73,7 +77,10 @@ impl Batch {
                 if c > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&format!("${}", r * k + c + 1));
+                match backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => sql.push_str(&format!("${}", r * k + c + 1)),
+                }
             }
             sql.push(')');
         }
@@ -85,7 +92,7 @@ impl Batch {
     pub async fn flush(&mut self, tx: &mut Tx) -> Result<()> {
         let rows = std::mem::take(&mut self.rows);
         for chunk in rows.chunks(self.rows_per_statement) {
-            let sql = self.sql(chunk.len());
+            let sql = self.sql(chunk.len(), tx.backend());
             on_tx!(tx, c => {
                 let mut q = sqlx::query(&sql);
                 for row in chunk {
