@@ -286,12 +286,29 @@ impl Pass {
     /// Deletes the stored rows of groups met for the first time, then writes
     /// the pending rows (which may belong to those groups).
     async fn flush(&mut self) -> Result<()> {
+        if self.pending_deletes.is_empty() {
+            return self.batch.flush_bulk(&mut self.tx).await;
+        }
         let table = if self.school_level { "school_results" } else { "pupil_results" };
-        // One statement per group: it uses the primary key's (assessment,
-        // school) prefix; an OR of many pairs would scan the table.
-        let sql = format!("DELETE FROM {table} WHERE assessment_id = $1 AND school_id = $2");
-        for (school, assessment) in &self.pending_deletes {
-            on_tx!(&mut self.tx, c => sqlx::query(&sql).bind(*assessment).bind(*school).execute(&mut *c).await.map(|_| ()))?;
+        match &mut self.tx {
+            // PostgreSQL: one statement for all pending groups (a round trip
+            // per group would dominate a re-import).
+            Tx::Postgres(t) => {
+                let (schools, assessments): (Vec<i64>, Vec<i64>) = self.pending_deletes.iter().copied().unzip();
+                let sql = format!(
+                    "DELETE FROM {table} t USING UNNEST($1::BIGINT[], $2::BIGINT[]) AS d(school_id, assessment_id) \
+                     WHERE t.school_id = d.school_id AND t.assessment_id = d.assessment_id"
+                );
+                sqlx::query(&sql).bind(schools).bind(assessments).execute(&mut **t).await?;
+            }
+            // SQLite runs in process: one primary-key-prefix DELETE per group
+            // is cheap, while an OR of many pairs would scan the table.
+            Tx::Sqlite(t) => {
+                let sql = format!("DELETE FROM {table} WHERE assessment_id = $1 AND school_id = $2");
+                for (school, assessment) in &self.pending_deletes {
+                    sqlx::query(&sql).bind(*assessment).bind(*school).execute(&mut **t).await?;
+                }
+            }
         }
         self.pending_deletes.clear();
         self.batch.flush_bulk(&mut self.tx).await
