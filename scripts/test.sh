@@ -16,4 +16,15 @@ if [ -n "$OPORA_TEST_DATABASE_URL" ] && command -v pg_ctlcluster >/dev/null 2>&1
   fi
 fi
 
+# Browser end-to-end tests drive Debian's Chromium through chromedriver.
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Installing chromium and chromium-driver for the browser tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || echo "Could not install chromium-driver: the browser tests will be skipped."
+  else
+    echo "chromium/chromedriver are missing and cannot be installed here: the browser tests will be skipped."
+  fi
+fi
+
 cargo test --workspace --locked "$@"

@@ -10,12 +10,14 @@ use crate::{Mode, Run, SchoolInfo, SchoolOutcome};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Quotes a CSV field when needed (RFC 4180).
-fn field(s: &str) -> String {
+/// Appends a CSV field, quoted when needed (RFC 4180).
+fn push_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
@@ -42,10 +44,15 @@ fn years(y: &[i32]) -> String {
         .join(";")
 }
 
-fn line(cells: &[String]) -> String {
-    let mut s = cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",");
-    s.push('\n');
-    s
+/// Appends one CSV line.
+fn push_line(out: &mut String, cells: &[impl AsRef<str>]) {
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, c.as_ref());
+    }
+    out.push('\n');
 }
 
 /// Column names of schools.csv, in order.
@@ -75,6 +82,31 @@ pub const SCHOOL_COLUMNS: [&str; 25] = [
     "years_low_results",
     "category",
     "reason",
+];
+
+/// Column names of objectivity.csv.
+pub const OBJECTIVITY_COLUMNS: [&str; 9] = [
+    "school_id",
+    "year",
+    "procedure",
+    "subject",
+    "grade",
+    "sign",
+    "statistic",
+    "threshold",
+    "explanation",
+];
+
+/// Column names of checklist.csv.
+pub const CHECKLIST_COLUMNS: [&str; 8] = [
+    "school_id",
+    "year",
+    "criterion",
+    "name",
+    "status",
+    "value",
+    "threshold",
+    "explanation",
 ];
 
 fn school_row(o: &SchoolOutcome) -> Vec<String> {
@@ -107,14 +139,111 @@ fn school_row(o: &SchoolOutcome) -> Vec<String> {
     ]
 }
 
+/// The tables of a run written as CSV files (and as sheets of the report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Schools,
+    Objectivity,
+    Checklist,
+}
+
+impl Table {
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Schools => &SCHOOL_COLUMNS,
+            Table::Objectivity => &OBJECTIVITY_COLUMNS,
+            Table::Checklist => &CHECKLIST_COLUMNS,
+        }
+    }
+
+    /// Number of data rows.
+    pub fn len(self, run: &Run) -> usize {
+        match self {
+            Table::Schools => run.schools.len(),
+            Table::Objectivity => run.objectivity.len(),
+            Table::Checklist => run.checklist.iter().map(|c| c.items.len()).sum(),
+        }
+    }
+
+    pub fn is_empty(self, run: &Run) -> bool {
+        self.len(run) == 0
+    }
+
+    /// Calls `f` with the cells of every data row, in order, as the CSV
+    /// file holds them (before quoting).
+    pub fn for_each_row(self, run: &Run, f: impl FnMut(&[String])) {
+        self.rows(run, usize::MAX, f)
+    }
+
+    /// As [`Self::for_each_row`], the first `n` rows only.
+    pub fn for_first_rows(self, run: &Run, n: usize, f: impl FnMut(&[String])) {
+        self.rows(run, n, f)
+    }
+
+    fn rows(self, run: &Run, limit: usize, mut f: impl FnMut(&[String])) {
+        match self {
+            Table::Schools => run.schools.iter().take(limit).for_each(|o| f(&school_row(o))),
+            Table::Objectivity => {
+                for o in run.objectivity.iter().take(limit) {
+                    f(&[
+                        o.school_id.clone(),
+                        o.year.to_string(),
+                        o.procedure.clone(),
+                        o.subject.clone(),
+                        o.grade.to_string(),
+                        o.sign.clone(),
+                        float(o.statistic),
+                        float(o.threshold),
+                        o.explanation.clone(),
+                    ]);
+                }
+            }
+            Table::Checklist => {
+                let items = run.checklist.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)));
+                for (c, i) in items.take(limit) {
+                    f(&[
+                        c.school_id.clone(),
+                        c.year.to_string(),
+                        i.criterion.to_string(),
+                        i.name.clone(),
+                        i.status.label().to_string(),
+                        opt(i.value),
+                        float(i.threshold),
+                        i.explanation.clone(),
+                    ]);
+                }
+            }
+        }
+    }
+
+    /// The table as CSV, streamed to `out` (a national run's checklist is
+    /// over 100 MB: it is never held as one string).
+    pub fn write_csv(self, run: &Run, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let mut buf = String::with_capacity(1 << 16);
+        push_line(&mut buf, self.columns());
+        let mut result = Ok(());
+        self.for_each_row(run, |cells| {
+            push_line(&mut buf, cells);
+            if buf.len() >= 1 << 16 && result.is_ok() {
+                result = out.write_all(buf.as_bytes());
+                buf.clear();
+            }
+        });
+        result?;
+        out.write_all(buf.as_bytes())
+    }
+
+    /// The table as one CSV string.
+    pub fn csv(self, run: &Run) -> String {
+        let mut out = Vec::new();
+        self.write_csv(run, &mut out).expect("writing to memory");
+        String::from_utf8(out).expect("UTF-8 cells")
+    }
+}
+
 /// schools.csv: one row per school, sorted by school id.
 pub fn schools_csv(run: &Run) -> String {
-    let cols: Vec<String> = SCHOOL_COLUMNS.iter().map(|c| c.to_string()).collect();
-    let mut s = line(&cols);
-    for o in &run.schools {
-        s += &line(&school_row(o));
-    }
-    s
+    Table::Schools.csv(run)
 }
 
 /// model.json: the model plus the run's mode, notes and configuration.
@@ -136,62 +265,12 @@ pub fn model_json(run: &Run) -> String {
 
 /// objectivity.csv.
 pub fn objectivity_csv(run: &Run) -> String {
-    let head = [
-        "school_id",
-        "year",
-        "procedure",
-        "subject",
-        "grade",
-        "sign",
-        "statistic",
-        "threshold",
-        "explanation",
-    ];
-    let mut s = line(&head.map(String::from));
-    for o in &run.objectivity {
-        s += &line(&[
-            o.school_id.clone(),
-            o.year.to_string(),
-            o.procedure.clone(),
-            o.subject.clone(),
-            o.grade.to_string(),
-            o.sign.clone(),
-            float(o.statistic),
-            float(o.threshold),
-            o.explanation.clone(),
-        ]);
-    }
-    s
+    Table::Objectivity.csv(run)
 }
 
 /// checklist.csv: one row per school, year and criterion.
 pub fn checklist_csv(run: &Run) -> String {
-    let head = [
-        "school_id",
-        "year",
-        "criterion",
-        "name",
-        "status",
-        "value",
-        "threshold",
-        "explanation",
-    ];
-    let mut s = line(&head.map(String::from));
-    for c in &run.checklist {
-        for i in &c.items {
-            s += &line(&[
-                c.school_id.clone(),
-                c.year.to_string(),
-                i.criterion.to_string(),
-                i.name.clone(),
-                i.status.label().to_string(),
-                opt(i.value),
-                float(i.threshold),
-                i.explanation.clone(),
-            ]);
-        }
-    }
-    s
+    Table::Checklist.csv(run)
 }
 
 /// Counts per category for the summary and the legend.
@@ -543,8 +622,16 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_floats_round_trip() {
+        let field = |v: &str| {
+            let mut s = String::new();
+            push_field(&mut s, v);
+            s
+        };
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("a\"b"), "\"a\"\"b\"");
+        let mut line = String::new();
+        push_line(&mut line, &["x", "", "y\nz"]);
+        assert_eq!(line, "x,,\"y\nz\"\n");
         assert_eq!(float(0.1), "0.1");
         assert_eq!(float(1.0), "1.0");
         assert_eq!(float(1e-300).parse::<f64>().unwrap(), 1e-300);

@@ -111,6 +111,25 @@ impl ScoreHist {
     pub fn to_map(&self) -> BTreeMap<i64, u64> {
         self.iter().collect()
     }
+
+    /// The dense representation: the lowest score and the counts from it.
+    pub fn raw(&self) -> (i64, &[u32]) {
+        (self.offset, &self.counts)
+    }
+
+    /// Inverse of [`Self::raw`] (for compact storage; no range check),
+    /// reusing this histogram's buffer.
+    pub(crate) fn set_raw(&mut self, offset: i64, counts: impl Iterator<Item = u32>) {
+        self.offset = offset;
+        self.counts.clear();
+        self.counts.extend(counts);
+    }
+
+    /// Empties the histogram, keeping its buffer for reuse.
+    pub(crate) fn clear_keep(&mut self) {
+        self.counts.clear();
+        self.offset = 0;
+    }
 }
 
 impl From<&BTreeMap<i64, u64>> for ScoreHist {

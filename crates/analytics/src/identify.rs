@@ -8,7 +8,8 @@ use crate::model::{self, FitRows, Model, YearModel};
 use crate::standardise::{self, Scale, SchoolIndex};
 use crate::stats::AssessmentKey;
 use crate::{
-    checklist, objectivity, text, AnalyticsError, Config, Input, Mode, Run, Selection, Weights,
+    checklist, objectivity, text, AnalyticsError, CellInput, CellTable, Config, Input, Mode, Run,
+    Selection, Weights,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +41,20 @@ pub(crate) struct WindowEval {
 /// Runs methodology.md on `input`. Errors only when nothing can be computed;
 /// every other edge case becomes a note in Russian.
 pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
+    let cells = CellTable::from_table(input.stats);
+    identify_cells(
+        &CellInput {
+            stats: &cells,
+            context: input.context,
+            schools: input.schools,
+            checklist: input.checklist,
+        },
+        cfg,
+    )
+}
+
+/// [`identify`] over compact statistics (what a national batch accumulates).
+pub fn identify_cells(input: &CellInput, cfg: &Config) -> Result<Run, AnalyticsError> {
     validate(cfg)?;
     let all_years = input.stats.years();
     if all_years.is_empty() {
@@ -57,7 +72,29 @@ pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
     let ctx = ContextIndex::new(input.context);
 
     let last = *window.last().expect("non-empty window");
-    let whole = evaluate(input, &ctx, &scales, &window, last, cfg);
+    let window_keys: BTreeSet<AssessmentKey> = scales
+        .keys()
+        .filter(|k| window.contains(&k.year))
+        .cloned()
+        .collect();
+    // The signs (step 6) need only the cells: they run beside steps 1–5.
+    let (objectivity, objectivity_notes, evaluated) = std::thread::scope(|s| {
+        let signs = s.spawn(|| {
+            let mut notes = Vec::new();
+            let out = objectivity::signs(input.stats, input.schools, &window_keys, &cfg.objectivity, &mut notes);
+            (out, notes)
+        });
+        // The window, then each year on its own (step 4): all years of the
+        // data, so the checklist can look back three years from any year.
+        let mut jobs: Vec<(Vec<i32>, i32)> = vec![(window.clone(), last)];
+        let single = window.len() == 1;
+        jobs.extend(all_years.iter().filter(|&&y| !(single && y == last)).map(|&y| (vec![y], y)));
+        let evaluated = crate::par::map(jobs.len(), || (), |_, i| evaluate(input, &ctx, &scales, &jobs[i].0, jobs[i].1, cfg));
+        let (out, notes) = signs.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (out, notes, evaluated)
+    });
+    let mut evaluated = evaluated.into_iter();
+    let whole = evaluated.next().expect("the window is evaluated");
     if whole.n_sufficient < 2 {
         return Err(AnalyticsError::TooFewSchools {
             min: cfg.min_results,
@@ -65,15 +102,12 @@ pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
         });
     }
     whole_notes(&whole, cfg, &mut notes);
-
-    // Each year on its own (step 4): all years of the data, so the checklist
-    // can look back three years from any checklist year.
     let mut per_year = BTreeMap::new();
     for &y in &all_years {
         let ev = if window.len() == 1 && y == last {
             whole.clone()
         } else {
-            evaluate(input, &ctx, &scales, &[y], y, cfg)
+            evaluated.next().expect("every year is evaluated")
         };
         year_notes(y, &ev, &window, &mut notes);
         per_year.insert(y, ev);
@@ -90,18 +124,7 @@ pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
         .map(|y| year_model(*y, &per_year[y]))
         .collect();
     let schools = categories::assemble(&whole, &flags, &window, cfg);
-    let window_keys: BTreeSet<AssessmentKey> = scales
-        .keys()
-        .filter(|k| window.contains(&k.year))
-        .cloned()
-        .collect();
-    let objectivity = objectivity::signs(
-        input.stats,
-        input.schools,
-        &window_keys,
-        &cfg.objectivity,
-        &mut notes,
-    );
+    notes.extend(objectivity_notes);
     let checklist = checklist::evaluate(
         input.checklist,
         &flags,
@@ -144,7 +167,7 @@ fn validate(cfg: &Config) -> Result<(), AnalyticsError> {
 
 /// Steps 1–3 on the assessments of `years`, context taken for `ctx_year`.
 pub(crate) fn evaluate(
-    input: &Input,
+    input: &CellInput,
     ctx: &ContextIndex,
     scales: &BTreeMap<AssessmentKey, Scale>,
     years: &[i32],

@@ -7,6 +7,7 @@
 
 pub mod categories;
 pub mod checklist;
+pub mod compact;
 pub mod context;
 pub mod effects;
 pub mod export;
@@ -15,6 +16,7 @@ mod identify;
 pub mod model;
 pub mod objectivity;
 pub mod ols;
+mod par;
 pub mod standardise;
 pub mod stats;
 pub mod text;
@@ -25,8 +27,10 @@ pub use checklist::{ChecklistItem, ChecklistOutcome, ChecklistStatus};
 pub use identify::identify;
 pub use model::{Coefficient, DroppedFactor, Model, YearModel};
 pub use objectivity::ObjectivitySign;
+pub use identify::identify_cells;
 pub use stats::{
-    AssessmentKey, AssessmentStats, PupilResult, SchoolResult, StatsAccumulator, StatsTable,
+    AssessmentKey, AssessmentStats, Cell, CellTable, PupilResult, PupilScore, SchoolResult,
+    StatsAccumulator, StatsTable,
 };
 
 /// Errors of a run. Messages are in Russian: they reach the analyst unchanged.
@@ -225,6 +229,16 @@ impl Default for Config {
 #[derive(Debug, Clone, Copy)]
 pub struct Input<'a> {
     pub stats: &'a StatsTable,
+    pub context: &'a ContextTable,
+    pub schools: &'a [SchoolInfo],
+    pub checklist: &'a [ChecklistRow],
+}
+
+/// Everything a run reads, the statistics in compact form (a national batch:
+/// see [`identify_cells`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CellInput<'a> {
+    pub stats: &'a CellTable,
     pub context: &'a ContextTable,
     pub schools: &'a [SchoolInfo],
     pub checklist: &'a [ChecklistRow],

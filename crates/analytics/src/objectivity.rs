@@ -4,7 +4,8 @@
 //! statistics, with its statistic, threshold and a sentence of explanation.
 //! "The region" is every school of the run in the same assessment.
 
-use crate::stats::{AssessmentKey, AssessmentStats, JournalTable, StatsTable};
+use crate::compact::CellTable;
+use crate::stats::{AssessmentKey, AssessmentStats, JournalTable};
 use crate::text::{cutoff, n2, num};
 use crate::{ObjectivityThresholds, SchoolInfo};
 use serde::{Deserialize, Serialize};
@@ -58,44 +59,83 @@ fn sign(
 
 /// All signs over the assessments in `keys`, sorted by school, assessment, sign.
 pub(crate) fn signs(
-    table: &StatsTable,
+    table: &CellTable,
     schools: &[SchoolInfo],
     keys: &BTreeSet<AssessmentKey>,
     th: &ObjectivityThresholds,
     notes: &mut Vec<String>,
 ) -> Vec<ObjectivitySign> {
-    // Only the procedures the signs read, grouped by hashing (one hash per
-    // cell), then ordered (one comparison per assessment).
-    let mut relevant: HashMap<&AssessmentKey, bool> = HashMap::new();
-    let mut hashed: HashMap<&AssessmentKey, Cells> = HashMap::new();
-    for ((school, key), s) in &table.cells {
-        let keep = *relevant.entry(key).or_insert_with(|| {
+    // Only the procedures the signs read, grouped by key id (key ids are in
+    // key order); within a key the cells stay in school order.
+    let relevant: Vec<bool> = table
+        .keys()
+        .iter()
+        .map(|key| {
             keys.contains(key)
                 && (is_in(&th.school_procedures, &key.procedure)
                     || is_in(&th.external_procedures, &key.procedure))
-        });
-        if keep {
-            hashed.entry(key).or_default().push((school.as_str(), s));
+        })
+        .collect();
+    let mut groups: Vec<Vec<u32>> = vec![Vec::new(); table.keys().len()];
+    for (i, c) in table.cells().iter().enumerate() {
+        if relevant[c.key as usize] {
+            groups[c.key as usize].push(i as u32);
         }
     }
-    let by_key: BTreeMap<&AssessmentKey, Cells> = hashed.into_iter().collect();
+    // External exams need only n and Σscore, which cells keep inline; the
+    // full statistics of a school procedure are decoded one assessment at a
+    // time, so the decoded form never exists for the whole table.
+    let moments = |ids: &[u32]| -> Vec<(&str, AssessmentStats)> {
+        ids.iter()
+            .map(|&i| {
+                let c = &table.cells()[i as usize];
+                let s = AssessmentStats { n: c.n, sum: c.sum, ..Default::default() };
+                (table.school(c), s)
+            })
+            .collect()
+    };
+    let ext_cells: Vec<(&AssessmentKey, Vec<(&str, AssessmentStats)>)> = table
+        .keys()
+        .iter()
+        .zip(&groups)
+        .filter(|(k, g)| !g.is_empty() && is_in(&th.external_procedures, &k.procedure))
+        .map(|(k, g)| (k, moments(g)))
+        .collect();
+    let by_key: BTreeMap<&AssessmentKey, Cells> = ext_cells
+        .iter()
+        .map(|(k, cs)| (*k, cs.iter().map(|(id, s)| (*id, s)).collect()))
+        .collect();
     let externals = externals(&by_key, th);
     let lyceums: BTreeSet<&str> = schools
         .iter()
         .filter(|s| s.is_lyceum_or_gymnasium)
         .map(|s| s.school_id.as_str())
         .collect();
-    let mut out = Vec::new();
-    for (key, cells) in &by_key {
-        if !is_in(&th.school_procedures, &key.procedure) {
-            continue;
+    // One assessment at a time per thread, decoded into reused buffers.
+    let todo: Vec<usize> = (0..table.keys().len())
+        .filter(|&k| !groups[k].is_empty() && is_in(&th.school_procedures, &table.keys()[k].procedure))
+        .collect();
+    let per_key = crate::par::map(todo.len(), Vec::<AssessmentStats>::new, |pool, t| {
+        let (key, ids) = (&table.keys()[todo[t]], &groups[todo[t]]);
+        if pool.len() < ids.len() {
+            pool.resize_with(ids.len(), Default::default);
         }
-        out.extend(o1(key, cells, &externals, th));
-        out.extend(o2(key, cells, th));
-        out.extend(o3(key, cells, th));
-        out.extend(o4(key, cells, th));
-        out.extend(o5(key, cells, &lyceums, &externals, th));
-    }
+        for (&i, s) in ids.iter().zip(pool.iter_mut()) {
+            table.cells()[i as usize].stats_into(s);
+        }
+        let cells: Cells = ids
+            .iter()
+            .zip(pool.iter())
+            .map(|(&i, s)| (table.school(&table.cells()[i as usize]), s))
+            .collect();
+        let mut out = o1(key, &cells, &externals, th);
+        out.extend(o2(key, &cells, th));
+        out.extend(o3(key, &cells, th));
+        out.extend(o4(key, &cells, th));
+        out.extend(o5(key, &cells, &lyceums, &externals, th));
+        out
+    });
+    let mut out: Vec<ObjectivitySign> = per_key.into_iter().flatten().collect();
     persistent(&mut out, th.min_assessments, notes);
     if schools.is_empty() && out.iter().any(|s| s.sign == "O5") {
         notes.push(

@@ -1,6 +1,7 @@
 //! Step 1: standardisation per assessment and the integral result index (ИПР).
 
-use crate::stats::{AssessmentKey, AssessmentStats, StatsTable};
+use crate::compact::{Cell, CellTable};
+use crate::stats::AssessmentKey;
 use crate::text;
 use std::collections::BTreeMap;
 
@@ -27,20 +28,21 @@ pub struct SchoolIndex {
 /// Standardisation of every assessment of `years`. Assessments whose scores do
 /// not vary are left out with a note: z-scores do not exist for them.
 pub fn scales(
-    table: &StatsTable,
+    table: &CellTable,
     years: &[i32],
     notes: &mut Vec<String>,
 ) -> BTreeMap<AssessmentKey, Scale> {
-    let mut cells: BTreeMap<&AssessmentKey, Vec<&AssessmentStats>> = BTreeMap::new();
-    for ((_, key), s) in &table.cells {
-        if s.n > 0 && years.contains(&key.year) {
-            cells.entry(key).or_default().push(s);
+    // Key ids are in key order: grouping by id keeps the order of a map.
+    let mut cells: Vec<Vec<&Cell>> = vec![Vec::new(); table.keys().len()];
+    for c in table.cells() {
+        if c.n > 0 && years.contains(&table.key(c).year) {
+            cells[c.key as usize].push(c);
         }
     }
     let mut out = BTreeMap::new();
     let mut by_means = Vec::new();
-    for (key, list) in cells {
-        let scale = scale_of(&list);
+    for (key, list) in table.keys().iter().zip(&cells).filter(|(_, l)| !l.is_empty()) {
+        let scale = scale_of(list);
         // A spread below 1e-9 of the score level is rounding noise of a constant.
         if !(scale.sigma.is_finite() && scale.sigma > 1e-9 * scale.mu.abs().max(1.0)) {
             notes.push(format!(
@@ -65,7 +67,7 @@ pub fn scales(
     out
 }
 
-fn scale_of(list: &[&AssessmentStats]) -> Scale {
+fn scale_of(list: &[&Cell]) -> Scale {
     let total: f64 = list.iter().map(|s| s.n as f64).sum();
     let mu = list.iter().map(|s| s.sum).sum::<f64>() / total;
     let between: f64 = list
@@ -103,26 +105,29 @@ struct ZCell {
 /// cells are contiguous: they are gathered in a reused buffer, one school at a
 /// time, and memory does not grow with the number of cells.
 pub fn school_indices(
-    table: &StatsTable,
+    table: &CellTable,
     scales: &BTreeMap<AssessmentKey, Scale>,
     years: &[i32],
 ) -> Vec<SchoolIndex> {
+    // The scale of each key id, when the key is in `years`.
+    let by_id: Vec<Option<&Scale>> = table
+        .keys()
+        .iter()
+        .map(|k| scales.get(k).filter(|_| years.contains(&k.year)))
+        .collect();
     let mut out = Vec::new();
     let mut buf: Vec<ZCell> = Vec::new();
-    let mut current: Option<&str> = None;
-    for ((school, key), s) in &table.cells {
-        let Some(sc) = scales
-            .get(key)
-            .filter(|_| s.n > 0 && years.contains(&key.year))
-        else {
+    let mut current: Option<u32> = None;
+    for s in table.cells() {
+        let Some(sc) = by_id[s.key as usize].filter(|_| s.n > 0) else {
             continue;
         };
-        if current != Some(school.as_str()) {
+        if current != Some(s.school) {
             if let Some(id) = current.filter(|_| !buf.is_empty()) {
-                out.push(index_of(id, &buf));
+                out.push(index_of(&table.schools()[id as usize], &buf));
             }
             buf.clear();
-            current = Some(school.as_str());
+            current = Some(s.school);
         }
         buf.push(ZCell {
             n: s.n as f64,
@@ -133,7 +138,7 @@ pub fn school_indices(
         });
     }
     if let Some(id) = current.filter(|_| !buf.is_empty()) {
-        out.push(index_of(id, &buf));
+        out.push(index_of(&table.schools()[id as usize], &buf));
     }
     out
 }
@@ -183,7 +188,7 @@ mod tests {
     use super::*;
     use crate::stats::{PupilResult, SchoolResult, StatsAccumulator};
 
-    fn pupils(rows: &[(&str, f64)]) -> StatsTable {
+    fn pupils(rows: &[(&str, f64)]) -> CellTable {
         let mut acc = StatsAccumulator::new();
         for (s, x) in rows {
             acc.add_pupil(&PupilResult {
@@ -196,7 +201,7 @@ mod tests {
                 ..Default::default()
             });
         }
-        acc.into_table()
+        acc.into_cells()
     }
 
     #[test]
@@ -242,7 +247,7 @@ mod tests {
                 ..Default::default()
             });
         }
-        let t = acc.into_table();
+        let t = acc.into_cells();
         let mut notes = vec![];
         let sc = scales(&t, &[2019], &mut notes);
         let s = sc.values().next().unwrap();

@@ -7,7 +7,8 @@
 
 pub use crate::hist::ScoreHist;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+pub use crate::compact::{Cell, CellTable};
+use std::collections::{BTreeMap, HashMap};
 
 /// One assessment: (year, procedure, subject, grade).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,6 +113,58 @@ pub struct AssessmentStats {
     pub task_max: Vec<f64>,
 }
 
+/// A pupil's numbers in one assessment: what the accumulator reads of a
+/// [`PupilResult`], without its strings (the batch parser fills it from the
+/// bytes of a file).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PupilScore<'a> {
+    pub score: f64,
+    pub max_score: Option<f64>,
+    pub mark: Option<u8>,
+    pub journal_mark: Option<u8>,
+    pub tasks: &'a [Option<f64>],
+}
+
+impl PupilResult {
+    pub fn as_score(&self) -> PupilScore<'_> {
+        PupilScore {
+            score: self.score,
+            max_score: self.max_score,
+            mark: self.mark,
+            journal_mark: self.journal_mark,
+            tasks: &self.tasks,
+        }
+    }
+}
+
+/// Σ(score − mean)² within a cell, when the within-school spread is known
+/// (see [`AssessmentStats::within_ss`]).
+pub(crate) fn within_ss(n: u64, sum: f64, sum_sq: f64, school_level: bool, sd: Option<f64>) -> Option<f64> {
+    if n == 0 || (school_level && sd.is_none()) {
+        return None;
+    }
+    Some((sum_sq - sum * sum / n as f64).max(0.0))
+}
+
+/// See [`AssessmentStats::se_of_mean`].
+pub(crate) fn se_of_mean(
+    n: u64,
+    sum: f64,
+    sum_sq: f64,
+    school_level: bool,
+    sd: Option<f64>,
+    se: Option<f64>,
+) -> Option<f64> {
+    if let Some(se) = se {
+        return Some(se);
+    }
+    if n < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    within_ss(n, sum, sum_sq, school_level, sd).map(|ss| (ss / (nf - 1.0)).sqrt() / nf.sqrt())
+}
+
 /// Counts of pupils by ВПР mark (rows, 2..5) and journal mark (columns, 2..5).
 /// u32: one cell never holds 4 billion pupils, and the table is half the size.
 pub type JournalTable = [[u32; 4]; 4];
@@ -142,16 +195,22 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 impl AssessmentStats {
     /// Adds one pupil. Non-finite scores are ignored (the importer reports them).
     pub fn add_pupil(&mut self, p: &PupilResult) {
-        if let Some(score) = self.add_moments(p) {
-            if !self.score_hist.add(score, 1) {
+        self.add_score(&p.as_score(), true);
+    }
+
+    /// Adds one pupil's numbers; `detail`: also the histogram and the task
+    /// sums (an identification run keeps them only where a sign reads them).
+    pub fn add_score(&mut self, p: &PupilScore<'_>, detail: bool) {
+        if let Some(score) = self.add_moments(p, detail) {
+            if detail && !self.score_hist.add(score, 1) {
                 self.non_integral += 1;
             }
         }
     }
 
-    /// Everything of [`Self::add_pupil`] but the histogram; returns the score
+    /// Everything of [`Self::add_score`] but the histogram; returns the score
     /// when it belongs in the histogram (integral), so the caller can count it.
-    fn add_moments(&mut self, p: &PupilResult) -> Option<i64> {
+    fn add_moments(&mut self, p: &PupilScore<'_>, tasks: bool) -> Option<i64> {
         if !p.score.is_finite() {
             return None;
         }
@@ -169,8 +228,8 @@ impl AssessmentStats {
             let t = self.journal_table.get_or_insert_with(Default::default);
             t[m][j] = t[m][j].saturating_add(1);
         }
-        if !p.tasks.is_empty() {
-            self.add_tasks(&p.tasks);
+        if tasks && !p.tasks.is_empty() {
+            self.add_tasks(p.tasks);
         }
         if let Some(m) = p.max_score.filter(|m| m.is_finite()) {
             self.max_score = max_opt(self.max_score, Some(m));
@@ -232,27 +291,13 @@ impl AssessmentStats {
 
     /// Σ(score − mean)² within the cell, when the within-school spread is known.
     pub fn within_ss(&self) -> Option<f64> {
-        if self.n == 0 {
-            return None;
-        }
-        if self.school_level && self.sd_score.is_none() {
-            return None;
-        }
-        Some((self.sum_sq - self.sum * self.sum / self.n as f64).max(0.0))
+        within_ss(self.n, self.sum, self.sum_sq, self.school_level, self.sd_score)
     }
 
     /// Standard error of the cell mean in score units: the given `se`, else
     /// from the within-school sample SD.
     pub fn se_of_mean(&self) -> Option<f64> {
-        if let Some(se) = self.se {
-            return Some(se);
-        }
-        if self.n < 2 {
-            return None;
-        }
-        let n = self.n as f64;
-        self.within_ss()
-            .map(|ss| (ss / (n - 1.0)).sqrt() / n.sqrt())
+        se_of_mean(self.n, self.sum, self.sum_sq, self.school_level, self.sd_score, self.se)
     }
 
     /// Adds another cell of the same (school, assessment).
@@ -362,26 +407,35 @@ impl StatsTable {
     }
 }
 
-/// Streaming accumulator. Keeps the current cell outside the map so that input
-/// sorted by school and assessment (the usual case) costs one comparison per
-/// row and no allocation.
+/// Streaming accumulator. Keeps the current cell in full form outside the
+/// table, so that input sorted by school and assessment (the usual case) costs
+/// one comparison per row and no allocation; a finished cell is stored in
+/// compact form ([`Cell`]), with the school id and the assessment interned.
+/// Input in any order is accepted (a cell seen again is decoded and continued).
 #[derive(Debug, Default)]
 pub struct StatsAccumulator {
-    // A BTreeMap, not a HashMap: `into_table` then moves it as is, with no
-    // second copy of every cell at the peak of memory.
-    cells: BTreeMap<CellKey, AssessmentStats>,
-    current: Option<(CellKey, AssessmentStats)>,
-    keep_hist: bool,
+    school_ids: HashMap<String, u32>,
+    schools: Vec<String>,
+    key_ids: HashMap<AssessmentKey, u32>,
+    keys: Vec<AssessmentKey>,
+    /// Per key: whether its cells keep histograms and task sums.
+    key_detail: Vec<bool>,
+    /// (school, key) → position in `cells`.
+    index: HashMap<(u32, u32), u32>,
+    cells: Vec<Cell>,
+    current: Option<Current>,
     /// None: histograms for every procedure; Some: only for these (lower case).
     hist_procedures: Option<Vec<String>>,
 }
 
-fn same_cell(k: &CellKey, year: i32, school: &str, proc_: &str, subj: &str, grade: i32) -> bool {
-    k.1.year == year
-        && k.1.grade == grade
-        && k.0 == school
-        && k.1.procedure == proc_
-        && k.1.subject == subj
+#[derive(Debug)]
+struct Current {
+    school: u32,
+    key: u32,
+    /// Position in `cells` when the cell was stored before.
+    slot: Option<u32>,
+    detail: bool,
+    stats: AssessmentStats,
 }
 
 impl StatsAccumulator {
@@ -390,14 +444,15 @@ impl StatsAccumulator {
         Self::default()
     }
 
-    /// Statistics for an identification run: score histograms only for the
-    /// procedures the heaping sign (O3) examines. A national batch then needs a
-    /// fraction of the memory, since a histogram is the largest part of a cell.
+    /// Statistics for an identification run: score histograms and task sums
+    /// only for the procedures the signs O3 and O4 examine. A national batch
+    /// then needs a fraction of the memory.
     pub fn for_identification(cfg: &crate::Config) -> Self {
         Self::histograms_only_for(&cfg.objectivity.school_procedures)
     }
 
-    /// Keeps score histograms only for these procedures (case-insensitive).
+    /// Keeps score histograms and task sums only for these procedures
+    /// (case-insensitive).
     pub fn histograms_only_for(procedures: &[String]) -> Self {
         let list = procedures.iter().map(|p| p.trim().to_lowercase()).collect();
         StatsAccumulator {
@@ -406,85 +461,176 @@ impl StatsAccumulator {
         }
     }
 
-    fn wants_hist(&self, procedure: &str) -> bool {
+    /// An empty accumulator with the same histogram policy.
+    pub fn empty_like(&self) -> Self {
+        StatsAccumulator {
+            hist_procedures: self.hist_procedures.clone(),
+            ..Self::default()
+        }
+    }
+
+    fn wants_detail(&self, procedure: &str) -> bool {
         match &self.hist_procedures {
             None => true,
             Some(list) => list.iter().any(|p| *p == procedure.trim().to_lowercase()),
         }
     }
 
-    fn cell(
-        &mut self,
-        year: i32,
-        school: &str,
-        proc_: &str,
-        subj: &str,
-        grade: i32,
-    ) -> &mut AssessmentStats {
-        let hit =
-            matches!(&self.current, Some((k, _)) if same_cell(k, year, school, proc_, subj, grade));
+    /// The id of a school (interned).
+    pub fn school_id(&mut self, id: &str) -> u32 {
+        if let Some(&i) = self.school_ids.get(id) {
+            return i;
+        }
+        let i = self.schools.len() as u32;
+        self.schools.push(id.to_string());
+        self.school_ids.insert(id.to_string(), i);
+        i
+    }
+
+    /// The id of an assessment (interned).
+    pub fn key_id(&mut self, key: &AssessmentKey) -> u32 {
+        if let Some(&i) = self.key_ids.get(key) {
+            return i;
+        }
+        let i = self.keys.len() as u32;
+        self.key_detail.push(self.wants_detail(&key.procedure));
+        self.keys.push(key.clone());
+        self.key_ids.insert(key.clone(), i);
+        i
+    }
+
+    /// The full statistics of the cell (school, key), made current.
+    fn cell(&mut self, school: u32, key: u32) -> &mut Current {
+        let hit = matches!(&self.current, Some(c) if c.school == school && c.key == key);
         if !hit {
             self.flush();
-            let key = (
-                school.to_string(),
-                AssessmentKey::new(year, proc_, subj, grade),
-            );
-            let stats = self.cells.remove(&key).unwrap_or_default();
-            self.keep_hist = self.wants_hist(proc_);
-            self.current = Some((key, stats));
+            let slot = self.index.get(&(school, key)).copied();
+            let stats = slot.map(|i| self.cells[i as usize].stats()).unwrap_or_default();
+            self.current = Some(Current {
+                school,
+                key,
+                slot,
+                detail: self.key_detail[key as usize],
+                stats,
+            });
         }
-        &mut self.current.as_mut().expect("current cell set above").1
+        self.current.as_mut().expect("current cell set above")
     }
 
     fn flush(&mut self) {
-        if let Some((k, mut s)) = self.current.take() {
-            if !self.keep_hist {
-                s.score_hist.clear();
+        let Some(mut c) = self.current.take() else {
+            return;
+        };
+        if !c.detail {
+            c.stats.score_hist.clear();
+            c.stats.task_sums = Vec::new();
+            c.stats.task_n = Vec::new();
+            c.stats.task_max = Vec::new();
+        }
+        let cell = Cell::encode(c.school, c.key, &c.stats);
+        match c.slot {
+            Some(i) => self.cells[i as usize] = cell,
+            None => {
+                self.index.insert((c.school, c.key), self.cells.len() as u32);
+                self.cells.push(cell);
             }
-            // Growth slack would be kept for the whole run: give it back.
-            s.score_hist.shrink_to_fit();
-            s.task_sums.shrink_to_fit();
-            s.task_n.shrink_to_fit();
-            s.task_max.shrink_to_fit();
-            self.cells.insert(k, s);
         }
     }
 
-    pub fn add_pupil(&mut self, p: &PupilResult) {
-        let keep = {
-            let cell = self.cell(p.year, &p.school_id, &p.procedure, &p.subject, p.grade);
-            cell.add_moments(p)
+    /// Whether `p` belongs to the current cell (cheap: no hashing).
+    fn is_current(&self, school: &str, key: (i32, &str, &str, i32)) -> bool {
+        let Some(c) = &self.current else {
+            return false;
         };
-        if let Some(score) = keep.filter(|_| self.keep_hist) {
-            let cell = cell_mut(&mut self.current);
-            if !cell.score_hist.add(score, 1) {
-                cell.non_integral += 1;
-            }
+        let k = &self.keys[c.key as usize];
+        k.year == key.0
+            && k.grade == key.3
+            && self.schools[c.school as usize] == school
+            && k.procedure == key.1
+            && k.subject == key.2
+    }
+
+    fn ids(&mut self, school: &str, year: i32, procedure: &str, subject: &str, grade: i32) -> (u32, u32) {
+        if self.is_current(school, (year, procedure, subject, grade)) {
+            let c = self.current.as_ref().expect("checked");
+            return (c.school, c.key);
         }
+        let s = self.school_id(school);
+        let k = self.key_id(&AssessmentKey::new(year, procedure, subject, grade));
+        (s, k)
+    }
+
+    pub fn add_pupil(&mut self, p: &PupilResult) {
+        let (s, k) = self.ids(&p.school_id, p.year, &p.procedure, &p.subject, p.grade);
+        self.add(s, k, &p.as_score());
+    }
+
+    /// Adds one pupil to the cell of ids from [`Self::school_id`] and
+    /// [`Self::key_id`].
+    pub fn add(&mut self, school: u32, key: u32, p: &PupilScore<'_>) {
+        let c = self.cell(school, key);
+        c.stats.add_score(p, c.detail);
     }
 
     pub fn add_school(&mut self, r: &SchoolResult) {
         let s = AssessmentStats::from_school_result(r);
-        self.cell(r.year, &r.school_id, &r.procedure, &r.subject, r.grade)
-            .merge(&s);
+        let (si, ki) = self.ids(&r.school_id, r.year, &r.procedure, &r.subject, r.grade);
+        self.cell(si, ki).stats.merge(&s);
     }
 
     /// Merges a precomputed cell (e.g. read back from the store).
     pub fn add_stats(&mut self, school_id: &str, key: &AssessmentKey, s: &AssessmentStats) {
-        self.cell(key.year, school_id, &key.procedure, &key.subject, key.grade)
-            .merge(s);
+        let (si, ki) = self.ids(school_id, key.year, &key.procedure, &key.subject, key.grade);
+        self.cell(si, ki).stats.merge(s);
     }
 
-    pub fn into_table(mut self) -> StatsTable {
+    /// Adds everything `other` accumulated (e.g. another thread's part of a
+    /// file): its cells are merged into equal cells here, after those.
+    pub fn merge(&mut self, mut other: StatsAccumulator) {
+        other.flush();
         self.flush();
-        let mut cells = self.cells;
-        cells.retain(|_, s| s.n > 0);
-        StatsTable { cells }
+        let schools: Vec<u32> = other.schools.iter().map(|s| self.school_id(s)).collect();
+        let keys: Vec<u32> = other.keys.iter().map(|k| self.key_id(k)).collect();
+        self.cells.reserve(other.cells.len());
+        for c in std::mem::take(&mut other.cells) {
+            let (s, k) = (schools[c.school as usize], keys[c.key as usize]);
+            match self.index.get(&(s, k)) {
+                Some(&i) => {
+                    let mut a = self.cells[i as usize].stats();
+                    a.merge(&c.stats());
+                    self.cells[i as usize] = Cell::encode(s, k, &a);
+                }
+                None => {
+                    let mut c = c;
+                    (c.school, c.key) = (s, k);
+                    self.index.insert((s, k), self.cells.len() as u32);
+                    self.cells.push(c);
+                }
+            }
+        }
     }
-}
 
-fn cell_mut(current: &mut Option<(CellKey, AssessmentStats)>) -> &mut AssessmentStats {
-    &mut current.as_mut().expect("current cell set").1
+    /// Cells so far (for progress and memory reports).
+    pub fn len(&self) -> usize {
+        self.cells.len() + usize::from(self.current.as_ref().is_some_and(|c| c.slot.is_none()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The compact table of every cell with at least one result.
+    pub fn into_cells(mut self) -> CellTable {
+        self.flush();
+        let StatsAccumulator { schools, keys, mut cells, .. } = self;
+        cells.retain(|c| c.n > 0);
+        CellTable::from_parts(schools, keys, cells)
+    }
+
+    /// The table in exchange form ([`AssessmentStats`] per cell).
+    pub fn into_table(self) -> StatsTable {
+        self.into_cells().to_table()
+    }
 }
 
 #[cfg(test)]

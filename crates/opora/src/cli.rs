@@ -58,6 +58,155 @@ pub enum Command {
     Identify(IdentifyArgs),
     /// Создать или обновить структуру базы данных
     Migrate,
+    /// Планы мероприятий (дорожные карты, программы): загрузка из Word и Excel, статусы, просрочки, отчёты
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Загрузить план из таблицы Word (DOCX) или Excel (XLSX)
+    #[command(after_help = "Примеры:\n  opora plan import roadmap.docx --dry-run                 показать, что прочитано, ничего не записывая\n  opora plan import roadmap.docx --dry-run --format json   то же в JSON: разделы, мероприятия, сроки как написаны и как поняты\n  opora plan import plan.xlsx --school S001                сохранить как план школы\n  opora plan import roadmap.docx --municipality \"Алексеевский район\" --period 2020-2021\n\nТаблица ищется по заголовкам столбцов: «№ п/п», «Мероприятия» (или «Содержание работы»),\n«Сроки», «Ответственные», «Форма проведения», «Планируемый результат». Строки разделов\n(«I. …», «1. …» над «1.1.», «Инвариантная часть») и строки, перенесённые на следующую\nстраницу, распознаются. Правила: docs/plans.md")]
+    Import(PlanImportArgs),
+    /// Список планов
+    List(PlanListArgs),
+    /// Показать план: разделы, мероприятия, сроки, статусы
+    Show(PlanShowArgs),
+    /// Изменить статус мероприятия (запланировано → в работе → выполнено → подтверждено куратором; отменено)
+    #[command(after_help = "Примеры:\n  opora plan status 12 in_progress\n  opora plan status 12 выполнено --date 20.02.2023\n  opora plan status 12 отменено --comment \"школа-наставник отказалась\"")]
+    Status(PlanStatusArgs),
+    /// Просроченные мероприятия на дату
+    #[command(after_help = "Примеры:\n  opora plan overdue\n  opora plan overdue --date 01.04.2023 --municipality \"Алексеевский район\"")]
+    Overdue(PlanOverdueArgs),
+    /// Квартальный отчёт об исполнении планов (XLSX или DOCX)
+    #[command(after_help = "Примеры:\n  opora plan report --quarter 2023-1 --school S001 --out отчёт.xlsx\n  opora plan report --quarter \"I квартал 2023\" --municipality \"Алексеевский район\" --out отчёт.docx")]
+    Report(PlanReportArgs),
+    /// Передать мероприятие муниципального плана в планы школ
+    #[command(after_help = "Примеры:\n  opora plan cascade 7 --schools S001,S002\n  opora plan cascade 7 --all      всем школам муниципалитета плана")]
+    Cascade(PlanCascadeArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum LevelArg {
+    /// региональный
+    Region,
+    /// муниципальный
+    Municipality,
+    /// школьный
+    School,
+}
+
+#[derive(Args)]
+pub struct PlanImportArgs {
+    /// Файл DOCX или XLSX
+    pub file: PathBuf,
+    /// Только показать, что прочитано; в базу ничего не записывается
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Формат вывода
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Период плана, если в документе его нет или он неверен: 2022-2023 (учебный год), «2020-2021 годы», 01.09.2022-31.05.2023
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Уровень плана (по умолчанию определяется по тексту)
+    #[arg(long, value_enum)]
+    pub level: Option<LevelArg>,
+    /// Код школы, которой принадлежит план
+    #[arg(long, value_name = "КОД")]
+    pub school: Option<String>,
+    /// Муниципалитет, которому принадлежит план (название, как в реестре)
+    #[arg(long, value_name = "НАЗВАНИЕ")]
+    pub municipality: Option<String>,
+    /// Название плана вместо найденного в документе
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Args)]
+pub struct PlanListArgs {
+    /// Дата для подсчёта просроченных (по умолчанию сегодня): ДД.ММ.ГГГГ или ГГГГ-ММ-ДД
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct PlanShowArgs {
+    /// Номер плана (из opora plan list)
+    pub id: i64,
+    /// Дата для отметки просроченных (по умолчанию сегодня)
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct PlanStatusArgs {
+    /// Номер мероприятия (из opora plan show)
+    pub activity: i64,
+    /// Новый статус: planned, in_progress, done, verified, cancelled или по-русски («в работе», «выполнено», …)
+    pub status: String,
+    /// Комментарий; для отмены — причина (обязательно)
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// День, когда это произошло (по умолчанию сегодня)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Кто меняет (для журнала)
+    #[arg(long, default_value = "cli")]
+    pub actor: String,
+}
+
+#[derive(Args)]
+pub struct PlanOverdueArgs {
+    /// На дату (по умолчанию сегодня)
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Только этот муниципалитет
+    #[arg(long, value_name = "НАЗВАНИЕ")]
+    pub municipality: Option<String>,
+    /// Только эта школа
+    #[arg(long, value_name = "КОД")]
+    pub school: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Args)]
+pub struct PlanReportArgs {
+    /// Квартал: 2023-1, «I квартал 2023»
+    #[arg(long)]
+    pub quarter: String,
+    /// Только этот план
+    #[arg(long)]
+    pub plan: Option<i64>,
+    /// Только эта школа
+    #[arg(long, value_name = "КОД")]
+    pub school: Option<String>,
+    /// Только этот муниципалитет
+    #[arg(long, value_name = "НАЗВАНИЕ")]
+    pub municipality: Option<String>,
+    /// Файл отчёта: .xlsx или .docx
+    #[arg(long, value_name = "ФАЙЛ")]
+    pub out: PathBuf,
+    /// По состоянию на дату (по умолчанию сегодня)
+    #[arg(long)]
+    pub date: Option<String>,
+}
+
+#[derive(Args)]
+pub struct PlanCascadeArgs {
+    /// Номер мероприятия муниципального плана
+    pub activity: i64,
+    /// Коды школ через запятую
+    #[arg(long, value_delimiter = ',', value_name = "КОДЫ")]
+    pub schools: Vec<String>,
+    /// Всем школам муниципалитета, которому принадлежит план
+    #[arg(long, conflicts_with = "schools")]
+    pub all: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

@@ -5,7 +5,6 @@ use crate::cli::{DbArgs, DemoArgs, ScaleArg};
 use anyhow::{Context, Result};
 use opora_demo::{DemoOptions, Scale};
 use opora_store::import::{ImportKind, ImportOptions};
-use opora_store::users::{NewUser, Role};
 use opora_store::Db;
 use std::path::Path;
 
@@ -74,30 +73,17 @@ async fn import_one(db: &Db, kind: ImportKind, path: impl AsRef<Path>) -> Result
     Ok(())
 }
 
-/// Demo users for every role, scoped to the first municipality.
+/// Demo users for every role, scoped to the first municipality; password
+/// `demo` (argon2id), see opora_web::demo_users.
 async fn create_users(db: &Db) -> Result<()> {
-    if !db.users().await?.is_empty() {
-        return Ok(());
-    }
-    let m = db.municipalities().await?;
-    let first = m.first().context("в демо-регионе нет муниципалитетов")?;
-    let schools = db.schools(Some(first.id)).await?;
-    let ids: Vec<i64> = schools.iter().map(|s| s.id).collect();
-    anyhow::ensure!(ids.len() >= 3, "в первом муниципалитете меньше трёх школ");
-    let users = [
-        ("region", "Региональный оператор (демо)", Role::Region, None, None, vec![]),
-        ("mo1", "Управление образования (демо)", Role::Municipality, Some(first.id), None, vec![]),
-        ("metod1", "Методист (демо)", Role::Curator, Some(first.id), None, ids[..3].to_vec()),
-        ("school1", "Директор школы (демо)", Role::SchoolAdmin, Some(first.id), Some(ids[0]), vec![]),
-        ("teacher1", "Учитель (демо)", Role::Teacher, Some(first.id), Some(ids[0]), vec![]),
-    ];
-    for (login, name, role, municipality_id, school_id, curated) in users {
-        db.create_user(&NewUser { login, display_name: name, role, municipality_id, school_id, password_hash: None, curated_schools: &curated })
-            .await?;
-    }
+    opora_web::demo_users::create_demo_users(db).await.context("демо-пользователи")?;
     Ok(())
 }
 
+/// Printed only in demo mode (`opora serve --demo`).
 pub fn print_logins() {
-    println!("Демо-пользователи (вход появится вместе с веб-интерфейсом): region, mo1, metod1, school1, teacher1.");
+    println!("Демо-пользователи (пароль у всех: {}):", opora_web::demo_users::DEMO_PASSWORD);
+    for (login, role) in opora_web::demo_users::DEMO_LOGINS {
+        println!("  {login:<9} {}", role.title());
+    }
 }

@@ -3,8 +3,9 @@
 //! checklist.csv, scatter.svg and report.xlsx.
 
 use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
+use crate::fastcsv;
 use anyhow::{bail, Context, Result};
-use opora_analytics::{export, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, StatsTable, Weights};
+use opora_analytics::{export, CellInput, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, Weights};
 use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, TableOptions};
@@ -62,11 +63,14 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
             }
             Err(FileError::Other(e)) => return Err(e),
         };
-        let input = Input { stats: &files.stats, context: &files.context, schools: &files.schools, checklist: &files.checklist };
-        (opora_analytics::identify(&input, &cfg)?, files.schools)
+        let input = CellInput { stats: &files.stats, context: &files.context, schools: &files.schools, checklist: &files.checklist };
+        let run = opora_analytics::identify_cells(&input, &cfg)?;
+        stage("identified", run.schools.len());
+        (run, files.schools)
     };
     if let Some(out) = &args.out {
         write_outputs(out, &run, &schools, !run.checklist.is_empty())?;
+        stage("outputs written", 0);
         println!("Результаты записаны в «{}».", out.display());
     }
     println!("{}", export::summary_text(&run).trim_end());
@@ -76,7 +80,8 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
 
 /// Inputs read from files.
 pub struct FileInputs {
-    pub stats: StatsTable,
+    /// Compact: a national batch holds ~1.5 million cells.
+    pub stats: CellTable,
     pub context: ContextTable,
     pub schools: Vec<SchoolInfo>,
     pub checklist: Vec<ChecklistRow>,
@@ -117,14 +122,8 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError
     let mut bad = Vec::new();
     // Score histograms only where a sign needs them (memory at national scale).
     let mut acc = StatsAccumulator::for_identification(cfg);
-    for path in &args.results {
-        if let Err(e) = read_results(path, &args.sheet, &mut acc) {
-            match e {
-                FileError::Rows(mut r) => bad.append(&mut r),
-                other => return Err(other),
-            }
-        }
-    }
+    read_all_results(&args.results, &args.sheet, &mut acc, &mut bad)?;
+    stage("results read", acc.len());
     let context = read_context(context_path, &args.sheet).or_else(|e| collect(e, &mut bad, ContextTable::default()))?;
     let checklist = match &args.checklist {
         Some(p) => read_checklist(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
@@ -137,7 +136,64 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError
     if !bad.is_empty() {
         return Err(FileError::Rows(bad));
     }
-    Ok(FileInputs { stats: acc.into_table(), context, schools, checklist })
+    let stats = acc.into_cells();
+    stage("cells sorted", stats.len());
+    tracing::debug!(bytes = stats.memory_bytes(), "compact table");
+    Ok(FileInputs { stats, context, schools, checklist })
+}
+
+/// A debug event with the process's memory (`OPORA_LOG=debug`).
+pub fn stage(what: &str, items: usize) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |name: &str| {
+        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    };
+    tracing::debug!(items, rss_mib = kb("VmRSS:") / 1024, peak_mib = kb("VmHWM:") / 1024, "{what}");
+}
+
+/// Streams every results file into `acc`, in file order. UTF-8 pupil-level
+/// CSV files are read in parallel (crate::fastcsv), one worker per core;
+/// other files (Windows-1251, XLSX, school level) by the sequential reader.
+/// Bad rows of every file are collected in `bad`.
+fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, acc: &mut StatsAccumulator, bad: &mut Vec<Errors>) -> Result<(), FileError> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let parallel = std::env::var_os("OPORA_SEQUENTIAL").is_none();
+    let mut plans = Vec::new();
+    let mut which = Vec::with_capacity(paths.len());
+    for path in paths {
+        let t = table(path, sheet)?;
+        match fastcsv::plan(path, &t).filter(|_| parallel) {
+            Some(p) => {
+                which.push(Some(plans.len()));
+                plans.push(p);
+            }
+            None => which.push(None),
+        }
+    }
+    let mut outcomes: Vec<Option<fastcsv::Outcome>> = fastcsv::read(&plans, acc, threads).into_iter().map(Some).collect();
+    stage("parsed in parallel", plans.len());
+    for (path, w) in paths.iter().zip(which) {
+        let outcome = w.and_then(|i| outcomes[i].take());
+        let sequential = match outcome {
+            Some(fastcsv::Outcome::Read { parts, errors }) => {
+                match errors {
+                    Some(e) => bad.push(e),
+                    None => parts.into_iter().for_each(|p| acc.merge(p)),
+                }
+                Ok(())
+            }
+            Some(fastcsv::Outcome::Failed(e)) => {
+                return Err(anyhow::anyhow!("ошибка чтения файла «{}»: {e}", path.display()).into());
+            }
+            Some(fastcsv::Outcome::Fallback) | None => read_results(path, sheet, acc),
+        };
+        match sequential {
+            Ok(()) => {}
+            Err(FileError::Rows(mut r)) => bad.append(&mut r),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(())
 }
 
 /// Keeps row errors for the final report; passes other errors on.
@@ -275,29 +331,36 @@ fn title(column: &str) -> String {
 }
 
 pub fn write_outputs(out: &Path, run: &Run, schools: &[SchoolInfo], with_checklist: bool) -> Result<()> {
+    use export::Table;
     std::fs::create_dir_all(out).with_context(|| format!("не удалось создать папку «{}»", out.display()))?;
     let write = |name: &str, text: &str| {
         std::fs::write(out.join(name), text).with_context(|| format!("не удалось записать «{}»", out.join(name).display()))
     };
-    let schools_csv = export::schools_csv(run);
-    let objectivity_csv = export::objectivity_csv(run);
-    write("schools.csv", &schools_csv)?;
-    write("model.json", &export::model_json(run))?;
-    write("objectivity.csv", &objectivity_csv)?;
-    write("scatter.svg", &export::scatter_svg(run, schools))?;
-    let mut sheets = vec![
-        opora_io::xlsx_out::sheet_from_csv("Школы", &schools_csv, &title),
-        model_sheet(run),
-        opora_io::xlsx_out::sheet_from_csv("Признаки необъективности", &objectivity_csv, &title),
-    ];
-    if with_checklist {
-        let checklist_csv = export::checklist_csv(run);
-        write("checklist.csv", &checklist_csv)?;
-        sheets.push(opora_io::xlsx_out::sheet_from_csv("Чек-лист", &checklist_csv, &title));
-    }
-    let xlsx = opora_io::xlsx_out::workbook(&sheets).context("не удалось сформировать report.xlsx")?;
-    std::fs::write(out.join("report.xlsx"), xlsx).context("не удалось записать report.xlsx")?;
-    Ok(())
+    // Tables are streamed to their files; the report is built beside them.
+    let csv = |name: &str, table: Table| -> Result<()> {
+        let path = out.join(name);
+        let fail = || format!("не удалось записать «{}»", path.display());
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).with_context(fail)?);
+        table.write_csv(run, &mut w).with_context(fail)?;
+        std::io::Write::flush(&mut w).with_context(fail)
+    };
+    let model = model_sheet(run);
+    std::thread::scope(|s| {
+        let report = s.spawn(|| {
+            crate::report::write(&out.join("report.xlsx"), run, &model, with_checklist, &title).context("не удалось сформировать report.xlsx")
+        });
+        let files = (|| {
+            csv("schools.csv", Table::Schools)?;
+            write("model.json", &export::model_json(run))?;
+            csv("objectivity.csv", Table::Objectivity)?;
+            if with_checklist {
+                csv("checklist.csv", Table::Checklist)?;
+            }
+            write("scatter.svg", &export::scatter_svg(run, schools))
+        })();
+        let report = report.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        files.and(report)
+    })
 }
 
 fn model_sheet(run: &Run) -> opora_io::xlsx_out::Sheet {

@@ -3,14 +3,18 @@
 
 mod cli;
 mod demo;
+mod fastcsv;
 mod identify;
 mod import;
+mod plan;
+mod report;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OPORA_LOG").unwrap_or_else(|_| "info".into()))
@@ -26,6 +30,16 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// `opora … | head` should end quietly like other command-line tools, not
+/// panic on a closed pipe: restore the default SIGPIPE action Rust ignores.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 async fn run(cli: Cli) -> Result<std::process::ExitCode> {
     match cli.command {
         Command::Migrate => {
@@ -36,10 +50,12 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Import(args) => return import::run(&cli.db, args).await,
         Command::Demo(args) => demo::run(&cli.db, args).await?,
         Command::Identify(args) => return identify::run(&cli.db, args).await,
+        Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             if args.demo {
                 demo::load_if_empty(&db).await?;
+                opora_web::demo_users::create_demo_users(&db).await.context("демо-пользователи")?;
             }
             let addr: std::net::SocketAddr = args.addr.parse().with_context(|| format!("неверный адрес «{}»", args.addr))?;
             opora_web::serve(db, addr, |a| println!("Опора работает: http://{a}/ (остановить: Ctrl+C)"))

@@ -8,11 +8,17 @@
 #[macro_use]
 pub mod db;
 pub mod audit;
+pub mod auth;
 pub mod error;
 pub mod import;
 pub mod migrate;
+pub mod plans;
 pub mod registry;
+pub mod run_index;
 pub mod runs;
+pub mod school_card;
+pub mod scope;
+pub mod sessions;
 pub mod stats;
 pub mod users;
 

@@ -21,6 +21,16 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "identification runs",
     sqlite: include_str!("../migrations/sqlite/0002_runs.sql"),
     postgres: include_str!("../migrations/postgres/0002_runs.sql"),
+}, Migration {
+    version: 3,
+    name: "web: sessions, login failures, audit scope, run index",
+    sqlite: include_str!("../migrations/sqlite/0003_web.sql"),
+    postgres: include_str!("../migrations/postgres/0003_web.sql"),
+}, Migration {
+    version: 4,
+    name: "plans: sections, activities, responsibles, history, versions, evidence, comments, support pairs, templates",
+    sqlite: include_str!("../migrations/sqlite/0004_plans.sql"),
+    postgres: include_str!("../migrations/postgres/0004_plans.sql"),
 }];
 
 impl Db {

@@ -1,8 +1,25 @@
-//! Users with a role and a scope. Authentication (passwords, sessions) is
-//! layered on top by the web crate.
+//! Users with a role and a scope. Password hashes are made and checked by
+//! the web crate (argon2id); here they are only stored.
 
+use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use sqlx::Row;
+
+const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked";
+
+macro_rules! user_from_row {
+    () => {
+        |r| User {
+            id: r.get(0),
+            login: r.get(1),
+            display_name: r.get(2),
+            role: Role::from_code(&r.get::<String, _>(3)).unwrap_or(Role::Teacher),
+            municipality_id: r.get(4),
+            school_id: r.get(5),
+            blocked: r.get::<i64, _>(6) != 0,
+        }
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Role {
@@ -38,7 +55,12 @@ impl Role {
         }
     }
     pub fn from_code(s: &str) -> Option<Role> {
-        [Role::Region, Role::Municipality, Role::Curator, Role::SchoolAdmin, Role::Teacher].into_iter().find(|r| r.code() == s)
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+    pub const ALL: [Role; 5] = [Role::Region, Role::Municipality, Role::Curator, Role::SchoolAdmin, Role::Teacher];
+    /// Whether this role administers users (region and municipality).
+    pub fn manages_users(self) -> bool {
+        matches!(self, Role::Region | Role::Municipality)
     }
 }
 
@@ -67,14 +89,7 @@ pub struct NewUser<'a> {
 impl Db {
     /// Creates a user, checking that the scope fits the role.
     pub async fn create_user(&self, u: &NewUser<'_>) -> Result<i64> {
-        let scope_ok = match u.role {
-            Role::Region => true,
-            Role::Municipality | Role::Curator => u.municipality_id.is_some(),
-            Role::SchoolAdmin | Role::Teacher => u.school_id.is_some(),
-        };
-        if !scope_ok {
-            return Err(StoreError::Invalid(format!("для роли «{}» нужно указать область доступа", u.role.title())));
-        }
+        check_scope(u)?;
         let mut tx = self.begin().await?;
         let sql = "INSERT INTO users (login, display_name, role, municipality_id, school_id, password_hash, created_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
@@ -92,11 +107,92 @@ impl Db {
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let sql = "SELECT id, login, display_name, role, municipality_id, school_id, blocked FROM users ORDER BY id";
-        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| User {
-            id: r.get(0), login: r.get(1), display_name: r.get(2),
-            role: Role::from_code(&r.get::<String, _>(3)).unwrap_or(Role::Teacher),
-            municipality_id: r.get(4), school_id: r.get(5), blocked: r.get::<i64, _>(6) != 0,
-        }).collect()))
+        self.users_in(&Scope::Region).await
     }
+
+    /// Users a caller with `scope` may see: the whole region sees everyone; a
+    /// municipality sees the users of its municipality and of its schools;
+    /// narrower scopes see no one.
+    pub async fn users_in(&self, scope: &Scope) -> Result<Vec<User>> {
+        let cond = users_scope_sql(scope);
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE {cond} ORDER BY u.id");
+        Ok(on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter().map(user_from_row!()).collect()))
+    }
+
+    /// One user, if the caller's scope covers it.
+    pub async fn user_in(&self, scope: &Scope, id: i64) -> Result<Option<User>> {
+        let cond = users_scope_sql(scope);
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND {cond}");
+        Ok(on_db!(self, p => sqlx::query(&sql).bind(id).fetch_optional(p).await?.as_ref().map(user_from_row!())))
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        self.user_in(&Scope::Region, id).await
+    }
+
+    /// A user and its password hash, by login (case-insensitive for ASCII).
+    pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, Option<String>)>> {
+        let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE LOWER(u.login) = LOWER($1)");
+        Ok(on_db!(self, p => sqlx::query(&sql).bind(login.trim()).fetch_optional(p).await?.as_ref().map(|r| {
+            let hash: Option<String> = r.get(7);
+            (Some(r).map(user_from_row!()).expect("row"), hash)
+        })))
+    }
+
+    pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<()> {
+        let sql = "UPDATE users SET password_hash = $1 WHERE id = $2";
+        on_db!(self, p => sqlx::query(sql).bind(hash).bind(user_id).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn set_blocked(&self, user_id: i64, blocked: bool) -> Result<()> {
+        let sql = "UPDATE users SET blocked = $1 WHERE id = $2";
+        on_db!(self, p => sqlx::query(sql).bind(blocked as i64).bind(user_id).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Changes a user's name, role and scope (and a curator's schools).
+    pub async fn update_user(&self, id: i64, u: &NewUser<'_>) -> Result<()> {
+        check_scope(u)?;
+        let mut tx = self.begin().await?;
+        on_tx!(&mut tx, c => {
+            sqlx::query("UPDATE users SET display_name = $1, role = $2, municipality_id = $3, school_id = $4 WHERE id = $5")
+                .bind(u.display_name).bind(u.role.code()).bind(u.municipality_id).bind(u.school_id).bind(id)
+                .execute(&mut *c).await?;
+            sqlx::query("DELETE FROM user_schools WHERE user_id = $1").bind(id).execute(&mut *c).await?;
+            for s in u.curated_schools {
+                sqlx::query("INSERT INTO user_schools (user_id, school_id) VALUES ($1, $2)").bind(id).bind(*s).execute(&mut *c).await?;
+            }
+        });
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn login_taken(&self, login: &str) -> Result<bool> {
+        let sql = "SELECT COUNT(*) FROM users WHERE LOWER(login) = LOWER($1)";
+        Ok(on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(login.trim()).fetch_one(p).await)? > 0)
+    }
+}
+
+
+fn users_scope_sql(scope: &Scope) -> String {
+    match scope {
+        Scope::Region => "1 = 1".into(),
+        Scope::Municipality(m) => format!(
+            "(u.municipality_id = {m} OR u.school_id IN (SELECT id FROM schools WHERE municipality_id = {m}))"
+        ),
+        _ => "1 = 0".into(),
+    }
+}
+
+fn check_scope(u: &NewUser<'_>) -> Result<()> {
+    let scope_ok = match u.role {
+        Role::Region => true,
+        Role::Municipality | Role::Curator => u.municipality_id.is_some(),
+        Role::SchoolAdmin | Role::Teacher => u.school_id.is_some(),
+    };
+    if !scope_ok {
+        return Err(StoreError::Invalid(format!("для роли «{}» нужно указать область доступа", u.role.title())));
+    }
+    Ok(())
 }

@@ -1,142 +1,198 @@
-//! Web UI and JSON API. Until the web application issue lands this is a
-//! plain, readable overview of the registry: municipalities and schools.
+//! Web UI and JSON API.
+//!
+//! Server-rendered Russian pages (askama templates in `templates/`), plain
+//! forms that work without JavaScript and one small first-party script that
+//! only enhances. Sessions live in the database; every POST carries a CSRF
+//! token; every page is read through the caller's scope, enforced by the
+//! store's queries (out of scope = 404).
+//!
+//! Modules by area: [`auth`] (login, sessions, CSRF, lock-out), `pages::*`
+//! (home, schools, school card, identification, upload, users, audit),
+//! [`api`] (JSON + OpenAPI), `charts` (SVG), `assets` (CSS/JS embedded).
 
-use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+pub mod api;
+mod assets;
+pub mod auth;
+mod cache;
+mod charts;
+pub mod demo_users;
+mod error;
+mod fmt;
+mod pages;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use opora_store::auth::LockPolicy;
 use opora_store::Db;
+use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+pub use error::WebError;
+
+/// Settings of the web application (environment variables in [`Config::from_env`]).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest accepted upload, bytes.
+    pub upload_limit: usize,
+    /// Add `Secure` to cookies (set when served over HTTPS).
+    pub secure_cookies: bool,
+    pub lock: LockPolicy,
+    /// Hours added to UTC when showing times (Moscow: 3).
+    pub tz_offset_hours: i64,
+    /// Lifetime of a session, hours.
+    pub session_hours: i64,
+    /// Rows per page of lists.
+    pub per_page: usize,
+    /// Lifetime of the in-memory list and card caches.
+    pub cache_ttl: std::time::Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            upload_limit: 100 * 1024 * 1024,
+            secure_cookies: false,
+            lock: LockPolicy::default(),
+            tz_offset_hours: 3,
+            session_hours: 12,
+            per_page: 50,
+            cache_ttl: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+impl Config {
+    /// `OPORA_UPLOAD_LIMIT_MB`, `OPORA_SECURE_COOKIES` (1/true),
+    /// `OPORA_TZ_OFFSET` (hours), `OPORA_SESSION_HOURS`.
+    pub fn from_env() -> Config {
+        let mut c = Config::default();
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if let Some(mb) = var("OPORA_UPLOAD_LIMIT_MB").and_then(|v| v.trim().parse::<usize>().ok()) {
+            c.upload_limit = mb.max(1) * 1024 * 1024;
+        }
+        if let Some(v) = var("OPORA_SECURE_COOKIES") {
+            c.secure_cookies = matches!(v.trim(), "1" | "true" | "yes" | "да");
+        }
+        if let Some(h) = var("OPORA_TZ_OFFSET").and_then(|v| v.trim().parse::<i64>().ok()) {
+            c.tz_offset_hours = h.clamp(-12, 14);
+        }
+        if let Some(h) = var("OPORA_SESSION_HOURS").and_then(|v| v.trim().parse::<i64>().ok()) {
+            c.session_hours = h.clamp(1, 24 * 30);
+        }
+        c
+    }
+}
+
+/// A file uploaded and waiting for confirmation (nothing written yet).
+#[derive(Debug, Clone)]
+pub(crate) struct Staged {
+    pub user_id: i64,
+    pub kind: opora_store::import::ImportKind,
+    pub file_name: String,
+    pub path: std::path::PathBuf,
+    pub map: Vec<(String, String)>,
+    pub sheet: Option<String>,
+}
 
 #[derive(Clone)]
-struct AppState {
-    db: Db,
+pub struct AppState {
+    pub db: Db,
+    pub cfg: Arc<Config>,
+    pub(crate) uploads: Arc<Mutex<HashMap<String, Staged>>>,
+    pub(crate) upload_dir: Arc<tempfile::TempDir>,
+    pub(crate) cache: Arc<cache::Cache>,
 }
 
 /// The application's routes over a database.
-pub fn router(db: Db) -> Router {
+pub fn app(db: Db, cfg: Config) -> Router {
+    let upload_dir = tempfile::Builder::new().prefix("opora-uploads-").tempdir().expect("temporary folder for uploads");
+    let cache = Arc::new(cache::Cache::new(cfg.cache_ttl));
+    let state = AppState { db, cfg: Arc::new(cfg), uploads: Arc::default(), upload_dir: Arc::new(upload_dir), cache };
+    let upload_limit = state.cfg.upload_limit;
     Router::new()
-        .route("/", get(home))
-        .route("/municipalities/{id}", get(municipality))
-        .route("/api/municipalities", get(api_municipalities))
-        .route("/api/schools", get(api_schools))
-        .route("/static/opora.css", get(css))
+        .route("/", get(pages::home::home))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/account", get(auth::account_page).post(auth::change_password))
+        .route("/schools", get(pages::schools::list))
+        .route("/schools.xlsx", get(pages::schools::export))
+        .route("/schools/{code}", get(pages::card::card))
+        .route("/identification", get(pages::identification::index).post(pages::identification::run))
+        .route("/identification/runs/{id}", get(pages::identification::show))
+        .route("/identification/runs/{id}/scatter.svg", get(pages::identification::scatter))
+        .route("/identification/runs/{id}/lists.xlsx", get(pages::identification::export_lists))
+        .route("/identification/compare", get(pages::identification::compare))
+        .route(
+            "/upload",
+            get(pages::upload::index).post(pages::upload::receive).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/upload/{id}", get(pages::upload::preview))
+        .route("/upload/{id}/map", post(pages::upload::remap))
+        .route("/upload/{id}/confirm", post(pages::upload::confirm))
+        .route("/upload/{id}/cancel", post(pages::upload::cancel))
+        .route("/users", get(pages::users::list).post(pages::users::create))
+        .route("/users/{id}", get(pages::users::edit).post(pages::users::update))
+        .route("/users/{id}/password", post(pages::users::reset_password))
+        .route("/users/{id}/block", post(pages::users::block))
+        .route("/audit", get(pages::audit::list))
+        .merge(api::routes())
+        .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(|| async { "ok" }))
-        .with_state(AppState { db })
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::session_layer))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
-/// Binds `addr` and serves until Ctrl+C. Returns the bound address through
+/// The application with settings from the environment.
+pub fn router(db: Db) -> Router {
+    app(db, Config::from_env())
+}
+
+/// Binds `addr` and serves until Ctrl+C. Reports the bound address through
 /// `on_bound` first (port 0 picks a free port, for tests).
 pub async fn serve(db: Db, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    serve_with(db, Config::from_env(), addr, on_bound).await
+}
+
+pub async fn serve_with(db: Db, cfg: Config, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    if let Err(e) = db.ensure_runs_indexed().await {
+        tracing::warn!("не удалось проиндексировать сохранённые расчёты: {e}");
+    }
+    let _ = db.purge_sessions().await;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, router(db))
+    axum::serve(listener, app(db, cfg))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
 }
 
-/// Errors become a Russian page with the right status.
-struct WebError(StatusCode, String);
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let body = page("Ошибка", &format!("<p class=\"error\">{}</p>", escape(&self.1)));
-        (self.0, body).into_response()
-    }
-}
-
-impl From<opora_store::StoreError> for WebError {
-    fn from(e: opora_store::StoreError) -> Self {
-        tracing::error!("{e}");
-        WebError(StatusCode::INTERNAL_SERVER_ERROR, "Внутренняя ошибка сервера. Подробности записаны в журнал.".into())
-    }
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} — Опора</title><link rel=\"stylesheet\" href=\"/static/opora.css\"></head>\
-         <body><header><a href=\"/\" class=\"brand\">Опора</a> <span>поддержка школ с низкими результатами</span></header>\
-         <main><h1>{}</h1>{}</main></body></html>",
-        escape(title),
-        escape(title),
-        body
-    ))
-}
-
-async fn home(State(st): State<AppState>) -> Result<Html<String>, WebError> {
-    let region = st.db.region_name().await?.unwrap_or_else(|| "Регион".into());
-    let municipalities = st.db.municipalities().await?;
-    if municipalities.is_empty() {
-        let body = "<p>Реестр пуст. Загрузите реестр школ: <code>opora import schools ФАЙЛ</code> \
-                    или запустите демонстрационный регион: <code>opora serve --demo</code>.</p>";
-        return Ok(page(&region, body));
-    }
-    let total: i64 = municipalities.iter().map(|m| m.schools).sum();
-    let mut body = format!("<p>Муниципалитетов: {}, школ: {}.</p><table><thead><tr><th>Муниципалитет</th><th>Школ</th></tr></thead><tbody>", municipalities.len(), total);
-    for m in &municipalities {
-        body.push_str(&format!(
-            "<tr><td><a href=\"/municipalities/{}\">{}</a></td><td class=\"num\">{}</td></tr>",
-            m.id,
-            escape(&m.name),
-            m.schools
-        ));
-    }
-    body.push_str("</tbody></table>");
-    Ok(page(&region, &body))
-}
-
-async fn municipality(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Html<String>, WebError> {
-    let m = st.db.municipalities().await?.into_iter().find(|m| m.id == id);
-    let Some(m) = m else {
-        return Err(WebError(StatusCode::NOT_FOUND, "Муниципалитет не найден.".into()));
-    };
-    let schools = st.db.schools(Some(id)).await?;
-    let mut body = String::from(
-        "<p><a href=\"/\">← ко всем муниципалитетам</a></p><table><thead><tr><th>Код ОО</th><th>Наименование</th><th>Тип</th>\
-         <th>Местность</th><th>Обучающихся</th></tr></thead><tbody>",
+/// Strict security headers on every response.
+async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
-    for s in &schools {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            escape(&s.code),
-            escape(&s.full_name),
-            escape(&s.kind),
-            escape(&s.locality),
-            s.enrolment.map(|e| e.to_string()).unwrap_or_default()
-        ));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    body.push_str("</tbody></table>");
-    Ok(page(&m.name, &body))
-}
-
-async fn api_municipalities(State(st): State<AppState>) -> Result<Json<Vec<opora_store::registry::Municipality>>, WebError> {
-    Ok(Json(st.db.municipalities().await?))
-}
-
-async fn api_schools(State(st): State<AppState>) -> Result<Json<Vec<opora_store::registry::School>>, WebError> {
-    Ok(Json(st.db.schools(None).await?))
-}
-
-async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../assets/opora.css"))
+    res
 }

@@ -1,0 +1,652 @@
+//! Parallel reading of pupil-level results files in UTF-8 CSV (the national
+//! batch): each file is cut into byte ranges at line boundaries, one worker
+//! per core takes ranges from a shared queue, splits lines into fields at the
+//! byte level (SSE2: 64 bytes classified per step) and feeds its own
+//! [`StatsAccumulator`]; the parts are merged at the end.
+//!
+//! Semantics are those of the sequential reader (`opora_io` CSV +
+//! `records::results::parse_row`), by construction:
+//! - a row is taken on the fast path only when every field it reads is
+//!   plainly valid (digits, marks 1–5, non-empty pupil key, a school id and
+//!   an assessment seen before in a row that `parse_row` accepted); anything
+//!   else — a decimal comma, a space, an empty score, an unknown assessment —
+//!   goes through `parse_row` itself, which records the Russian row errors;
+//! - row numbers are the file's line numbers: each range counts its lines
+//!   and the errors are renumbered once every range is done;
+//! - a file the byte splitter cannot read exactly like the CSV reader (a
+//!   quote character, a bare carriage return, bytes that are not UTF-8), or
+//!   that is not a UTF-8 pupil-level CSV, is read by the sequential reader.
+
+use opora_analytics::{PupilScore, StatsAccumulator};
+use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA};
+use opora_io::records::{non_negative, Errors, Fields, MAX_REPORTED_ERRORS};
+use opora_io::values::{parse_date, parse_mark};
+use opora_io::{ColumnMap, Row, StringRecord, TableReader};
+use std::collections::HashMap;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Bytes per range: large enough that per-range costs vanish, small enough
+/// that the last ranges of a run keep every core busy.
+const CHUNK: u64 = 16 << 20;
+
+/// A file the fast path can read.
+pub struct Plan {
+    pub label: String,
+    file: File,
+    len: u64,
+    /// First byte after the header line.
+    data_start: u64,
+    /// Line number of the header (the first data line is the next one).
+    header_row: u64,
+    delim: u8,
+    map: ColumnMap,
+    cols: Cols,
+}
+
+/// Column positions the fast path reads.
+#[derive(Clone)]
+struct Cols {
+    school: usize,
+    year: usize,
+    procedure: usize,
+    subject: usize,
+    grade: usize,
+    student: usize,
+    score: usize,
+    max_score: Option<usize>,
+    mark: Option<usize>,
+    journal: Option<usize>,
+    date: Option<usize>,
+    tasks: Vec<usize>,
+    /// Fields a row must have for the fast path (the highest index read + 1).
+    needed: usize,
+    /// The key columns (school, year, procedure, subject, grade) all lie in
+    /// the first `prefix` fields: rows whose first `prefix` fields are byte
+    /// for byte those of the previous row belong to the same cell.
+    prefix: usize,
+}
+
+/// Whether `path` can take the fast path; `t` is the file opened by the
+/// sequential reader (its header is the reference).
+pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
+    let file = File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = vec![0u8; (len.min(1 << 20)) as usize];
+    file.read_exact_at(&mut head, 0).ok()?;
+    if head.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    // The sequential reader's encoding rule on its first 64 KiB block.
+    let block = &head[..head.len().min(64 * 1024)];
+    let utf8 = match std::str::from_utf8(block) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if !utf8 || is_school_level(&t.file_name, &t.header, &[]) {
+        return None;
+    }
+    let map = ColumnMap::resolve(&t.file_name, &t.header, &PUPIL_SCHEMA, &[]).ok()?;
+    // The header is on line `header_row`; everything before it is blank.
+    let mut pos = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let mut line = 1u64;
+    while line < t.header_row {
+        pos += head[pos..].iter().position(|&b| b == b'\n')? + 1;
+        line += 1;
+    }
+    let end = pos + head[pos..].iter().position(|&b| b == b'\n')?;
+    if head[..end].contains(&b'"') {
+        return None;
+    }
+    let header_line = std::str::from_utf8(&head[pos..end]).ok()?;
+    let header_line = header_line.strip_suffix('\r').unwrap_or(header_line);
+    let delim = [b',', b';', b'\t'].into_iter().find(|&d| {
+        let cells: Vec<&str> = header_line.split(d as char).map(str::trim).collect();
+        cells == t.header
+    })?;
+    let idx = |f: &str| map.index.get(f).copied();
+    let mut cols = Cols {
+        school: idx("school_id")?,
+        year: idx("year")?,
+        procedure: idx("procedure")?,
+        subject: idx("subject")?,
+        grade: idx("grade")?,
+        student: idx("student_key")?,
+        score: idx("score")?,
+        max_score: idx("max_score"),
+        mark: idx("mark"),
+        journal: idx("journal_mark"),
+        date: idx("date"),
+        tasks: map.tasks.iter().map(|(_, i)| *i).collect(),
+        needed: 0,
+        prefix: 0,
+    };
+    let keys = [cols.school, cols.year, cols.procedure, cols.subject, cols.grade];
+    cols.prefix = keys.iter().max().expect("five key columns") + 1;
+    cols.needed = [cols.student, cols.score]
+        .into_iter()
+        .chain(keys)
+        .chain(cols.max_score)
+        .chain(cols.mark)
+        .chain(cols.journal)
+        .chain(cols.date)
+        .chain(cols.tasks.iter().copied())
+        .max()
+        .expect("columns")
+        + 1;
+    Some(Plan {
+        label: t.file_name.clone(),
+        file,
+        len,
+        data_start: end as u64 + 1,
+        header_row: t.header_row,
+        delim,
+        map,
+        cols,
+    })
+}
+
+/// What reading one file gave.
+pub enum Outcome {
+    /// Read: the parts to merge (in this order), and the bad rows if any.
+    Read { parts: Vec<StatsAccumulator>, errors: Option<Errors> },
+    /// The byte splitter met something only the CSV reader handles exactly:
+    /// read the file sequentially.
+    Fallback,
+    Failed(std::io::Error),
+}
+
+/// Reads the files in parallel on `threads` workers, each part accumulating
+/// with the histogram policy of `template`.
+pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize) -> Vec<Outcome> {
+    // Ranges of every file in one queue, so no core waits at a file's end.
+    let mut ranges = Vec::new();
+    for (f, p) in plans.iter().enumerate() {
+        let data = p.len.saturating_sub(p.data_start);
+        let n = data.div_ceil(CHUNK).max(1);
+        for c in 0..n {
+            let lo = p.data_start + c * CHUNK;
+            ranges.push((f, c as usize, lo, (lo + CHUNK).min(p.len)));
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let abort: Vec<AtomicBool> = plans.iter().map(|_| AtomicBool::new(false)).collect();
+    let failed: Mutex<Vec<Option<std::io::Error>>> = Mutex::new(plans.iter().map(|_| None).collect());
+    let results: Vec<WorkerResult> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut w = WorkerResult::default();
+                    let mut buf = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(f, c, lo, hi)) = ranges.get(i) else { break };
+                        if abort[f].load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        let part = w.parts.entry(f).or_insert_with(|| Part::new(template.empty_like()));
+                        match read_range(&plans[f], part, lo, hi, &mut buf) {
+                            Ok(Some((lines, errors))) => w.ranges.push((f, c, lines, errors)),
+                            Ok(None) => abort[f].store(true, Ordering::Relaxed),
+                            Err(e) => {
+                                abort[f].store(true, Ordering::Relaxed);
+                                failed.lock().expect("no panics holding the lock")[f].get_or_insert(e);
+                            }
+                        }
+                    }
+                    w
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("worker panicked")).collect()
+    });
+    let mut failed = failed.into_inner().expect("no panics holding the lock");
+    let mut parts: Vec<Vec<StatsAccumulator>> = plans.iter().map(|_| Vec::new()).collect();
+    let mut done: Vec<Vec<(usize, u64, Option<Errors>)>> = plans.iter().map(|_| Vec::new()).collect();
+    for w in results {
+        for (f, p) in w.parts {
+            parts[f].push(p.acc);
+        }
+        for (f, c, lines, e) in w.ranges {
+            done[f].push((c, lines, e));
+        }
+    }
+    plans
+        .iter()
+        .enumerate()
+        .map(|(f, p)| {
+            if let Some(e) = failed[f].take() {
+                return Outcome::Failed(e);
+            }
+            if abort[f].load(Ordering::Relaxed) {
+                return Outcome::Fallback;
+            }
+            let mut ranges = std::mem::take(&mut done[f]);
+            ranges.sort_by_key(|r| r.0);
+            Outcome::Read { parts: std::mem::take(&mut parts[f]), errors: renumber(p, ranges) }
+        })
+        .collect()
+}
+
+/// Row numbers of each range's errors from range-local to file lines, all
+/// ranges' errors in one list (in file order, capped like the reader's).
+fn renumber(p: &Plan, ranges: Vec<(usize, u64, Option<Errors>)>) -> Option<Errors> {
+    let mut base = p.header_row;
+    let mut all = Errors::new(&p.label);
+    for (_, lines, errors) in ranges {
+        if let Some(e) = errors {
+            all.count += e.count;
+            for mut r in e.list {
+                if all.list.len() < MAX_REPORTED_ERRORS {
+                    r.row += base;
+                    all.list.push(r);
+                }
+            }
+        }
+        base += lines;
+    }
+    (all.count > 0).then_some(all)
+}
+
+#[derive(Default)]
+struct WorkerResult {
+    parts: HashMap<usize, Part>,
+    /// (file, range index, lines in the range, its errors).
+    ranges: Vec<(usize, usize, u64, Option<Errors>)>,
+}
+
+/// One worker's accumulator for one file, with caches from raw bytes to ids.
+struct Part {
+    acc: StatsAccumulator,
+    /// The first `prefix` fields of the last fast row and their cell.
+    last_prefix: Vec<u8>,
+    last_ids: Option<(u32, u32)>,
+    schools: HashMap<Vec<u8>, u32>,
+    keys: HashMap<Vec<u8>, u32>,
+    key_buf: Vec<u8>,
+    key_cache: KeyCache,
+    tasks: Vec<Option<f64>>,
+    ends: Vec<usize>,
+}
+
+impl Part {
+    fn new(acc: StatsAccumulator) -> Part {
+        Part {
+            acc,
+            last_prefix: Vec::new(),
+            last_ids: None,
+            schools: HashMap::new(),
+            keys: HashMap::new(),
+            key_buf: Vec::new(),
+            key_cache: KeyCache::default(),
+            tasks: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+/// The first byte of the first line starting at or after `pos`.
+fn line_start(p: &Plan, pos: u64) -> std::io::Result<u64> {
+    if pos <= p.data_start {
+        return Ok(p.data_start);
+    }
+    let mut at = pos - 1;
+    let mut window = vec![0u8; 64 * 1024];
+    while at < p.len {
+        let n = window.len().min((p.len - at) as usize);
+        p.file.read_exact_at(&mut window[..n], at)?;
+        if let Some(i) = window[..n].iter().position(|&b| b == b'\n') {
+            return Ok(at + i as u64 + 1);
+        }
+        at += n as u64;
+    }
+    Ok(p.len)
+}
+
+/// Reads the lines starting in [lo, hi). `Ok(None)`: the file needs the
+/// sequential reader. Otherwise the number of lines and the bad rows (row
+/// numbers relative to the range: its first line is 1).
+fn read_range(p: &Plan, part: &mut Part, lo: u64, hi: u64, buf: &mut Vec<u8>) -> std::io::Result<Option<(u64, Option<Errors>)>> {
+    let start = line_start(p, lo)?;
+    let end = if hi >= p.len { p.len } else { line_start(p, hi)? };
+    if end <= start {
+        return Ok(Some((0, None)));
+    }
+    let n = (end - start) as usize;
+    if buf.len() < n {
+        buf.resize(n, 0);
+    }
+    p.file.read_exact_at(&mut buf[..n], start)?;
+    let mut errors = Errors::new(&p.label);
+    let lines = match split(p, part, &buf[..n], &mut errors) {
+        Some(lines) => lines,
+        None => return Ok(None),
+    };
+    Ok(Some((lines, (errors.count > 0).then_some(errors))))
+}
+
+/// Per 64 bytes: positions of the delimiter, of '\n', of '"' or '\r', and of
+/// bytes ≥ 0x80, as bit masks.
+#[inline(always)]
+fn classify(block: &[u8; 64], delim: u8) -> (u64, u64, u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of the x86_64 baseline; the loads are
+        // unaligned loads of 16 bytes within the 64-byte array.
+        unsafe {
+            let d = _mm_set1_epi8(delim as i8);
+            let nl = _mm_set1_epi8(b'\n' as i8);
+            let q = _mm_set1_epi8(b'"' as i8);
+            let cr = _mm_set1_epi8(b'\r' as i8);
+            let (mut md, mut mn, mut ms, mut mh) = (0u64, 0u64, 0u64, 0u64);
+            for i in 0..4 {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * i) as *const __m128i);
+                let bits = |m: __m128i| (_mm_movemask_epi8(m) as u32 & 0xffff) as u64;
+                md |= bits(_mm_cmpeq_epi8(v, d)) << (16 * i);
+                mn |= bits(_mm_cmpeq_epi8(v, nl)) << (16 * i);
+                ms |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, cr))) << (16 * i);
+                mh |= bits(v) << (16 * i);
+            }
+            (md, mn, ms, mh)
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let (mut md, mut mn, mut ms, mut mh) = (0u64, 0u64, 0u64, 0u64);
+        for (i, &b) in block.iter().enumerate() {
+            md |= ((b == delim) as u64) << i;
+            mn |= ((b == b'\n') as u64) << i;
+            ms |= ((b == b'"' || b == b'\r') as u64) << i;
+            mh |= ((b >= 0x80) as u64) << i;
+        }
+        (md, mn, ms, mh)
+    }
+}
+
+/// Splits `buf` (whole lines) into rows and fields and reads every row.
+/// Returns the number of lines, or None when the file needs the CSV reader.
+fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u64> {
+    let mut ends = std::mem::take(&mut part.ends);
+    ends.clear();
+    let mut row_start = 0usize;
+    let mut line = 0u64;
+    // Position + 1 of the last byte ≥ 0x80 seen in earlier blocks (0: none).
+    let mut pending_high = 0usize;
+    let mut block_start = 0usize;
+    let mut tail = [0u8; 64];
+    let mut ok = true;
+    while block_start < buf.len() && ok {
+        let block: &[u8; 64] = match buf.get(block_start..block_start + 64) {
+            Some(b) => b.try_into().expect("64 bytes"),
+            None => {
+                // The range's last block (once per range): zeros match nothing.
+                let rest = &buf[block_start..];
+                tail[..rest.len()].copy_from_slice(rest);
+                &tail
+            }
+        };
+        let (md, mn, ms, mut mh) = classify(block, p.delim);
+        if ms != 0 && !specials_ok(buf, block_start, ms) {
+            ok = false;
+            break;
+        }
+        let mut structural = md | mn;
+        while structural != 0 {
+            let bit = structural.trailing_zeros();
+            let pos = block_start + bit as usize;
+            ends.push(pos);
+            if mn & (1u64 << bit) != 0 {
+                line += 1;
+                let below = mh & ((1u64 << bit) - 1);
+                let last_high = if below != 0 {
+                    Some(block_start + 63 - below.leading_zeros() as usize)
+                } else if pending_high > row_start {
+                    Some(pending_high - 1)
+                } else {
+                    None
+                };
+                mh &= !((1u64 << bit) - 1);
+                if !row(p, part, buf, row_start, &ends, last_high, line, errors) {
+                    ok = false;
+                    break;
+                }
+                ends.clear();
+                row_start = pos + 1;
+            }
+            structural &= structural - 1;
+        }
+        if mh != 0 {
+            pending_high = block_start + 64 - mh.leading_zeros() as usize;
+        }
+        block_start += 64;
+    }
+    if ok && row_start < buf.len() {
+        // The file's last line, without a newline.
+        line += 1;
+        ends.push(buf.len());
+        let last_high = buf[row_start..].iter().rposition(|&b| b >= 0x80).map(|i| row_start + i);
+        ok = row(p, part, buf, row_start, &ends, last_high, line, errors);
+    }
+    part.ends = ends;
+    ok.then_some(line)
+}
+
+/// Every '"' or '\r' of the block: a quote needs the CSV reader; a carriage
+/// return is fine only right before a newline.
+fn specials_ok(buf: &[u8], block_start: usize, mut ms: u64) -> bool {
+    while ms != 0 {
+        let pos = block_start + ms.trailing_zeros() as usize;
+        if buf[pos] == b'"' || buf.get(pos + 1).is_some_and(|&b| b != b'\n') {
+            return false;
+        }
+        ms &= ms - 1;
+    }
+    true
+}
+
+/// Digits only (at most 15: exact in f64, as the reader's parse gives them).
+#[inline]
+fn digits(b: &[u8]) -> Option<f64> {
+    if b.is_empty() || b.len() > 15 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u64;
+    }
+    Some(v as f64)
+}
+
+/// An optional non-negative number as the reader reads it: Ok(None) when
+/// empty, Err when the row must go through `parse_row`.
+#[inline]
+fn opt_number(b: &[u8]) -> Result<Option<f64>, ()> {
+    if b.is_empty() {
+        return Ok(None);
+    }
+    if let Some(v) = digits(b) {
+        return Ok(Some(v));
+    }
+    let t = std::str::from_utf8(b).map_err(|_| ())?.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    non_negative(t).map(Some).map_err(|_| ())
+}
+
+#[inline]
+fn opt_mark(b: &[u8]) -> Result<Option<u8>, ()> {
+    match b {
+        [] => Ok(None),
+        [c @ b'2'..=b'5'] => Ok(Some(c - b'0')),
+        [b'1'] => Ok(Some(2)),
+        _ => {
+            let t = std::str::from_utf8(b).map_err(|_| ())?.trim();
+            if t.is_empty() {
+                return Ok(None);
+            }
+            parse_mark(t).map(Some).map_err(|_| ())
+        }
+    }
+}
+
+/// One line of a range and where its fields end.
+struct Line<'b> {
+    buf: &'b [u8],
+    start: usize,
+    /// End of the line without its '\r\n' or '\n'.
+    end: usize,
+    /// Position of each field's delimiter; the last is the line's end.
+    ends: &'b [usize],
+}
+
+impl<'b> Line<'b> {
+    #[inline]
+    fn field(&self, i: usize) -> &'b [u8] {
+        let s = if i == 0 { self.start } else { self.ends[i - 1] + 1 };
+        let e = if i + 1 == self.ends.len() { self.end } else { self.ends[i] };
+        &self.buf[s..e.max(s)]
+    }
+}
+
+/// Reads one row (fields end at `ends`; the last may end with '\r').
+/// Returns false when the file needs the CSV reader.
+#[allow(clippy::too_many_arguments)]
+fn row(p: &Plan, part: &mut Part, buf: &[u8], row_start: usize, ends: &[usize], last_high: Option<usize>, line: u64, errors: &mut Errors) -> bool {
+    let mut row_end = *ends.last().expect("a row has an end");
+    if row_end > row_start && buf[row_end - 1] == b'\r' {
+        row_end -= 1;
+    }
+    if row_end == row_start {
+        return true; // an empty line: the CSV reader skips it
+    }
+    let l = Line { buf, start: row_start, end: row_end, ends };
+    let c = &p.cols;
+    if ends.len() >= c.needed {
+        let prefix_end = if c.prefix == ends.len() { row_end } else { ends[c.prefix - 1] };
+        let prefix = &buf[row_start..prefix_end];
+        let same = part.last_ids.is_some() && part.last_prefix == prefix;
+        // Bytes ≥ 0x80 are fine inside a prefix taken before from a checked
+        // line; anywhere else the line must be checked as UTF-8.
+        let checked = match last_high {
+            None => true,
+            Some(h) if same && h < prefix_end => true,
+            Some(_) => std::str::from_utf8(&buf[row_start..row_end]).is_ok(),
+        };
+        if !checked {
+            return false;
+        }
+        let ids = if same {
+            part.last_ids
+        } else {
+            let ids = cached_ids(c, part, &l);
+            if ids.is_some() {
+                part.last_prefix.clear();
+                part.last_prefix.extend_from_slice(prefix);
+                part.last_ids = ids;
+            }
+            ids
+        };
+        if let Some((school, key)) = ids {
+            if fast(c, part, &l, school, key) {
+                return true;
+            }
+        }
+    }
+    slow(p, part, &l, line, errors)
+}
+
+/// The assessment's raw cells, length-prefixed (a cache key).
+fn key_bytes(c: &Cols, l: &Line, out: &mut Vec<u8>) {
+    out.clear();
+    for i in [c.year, c.procedure, c.subject, c.grade] {
+        let f = l.field(i);
+        out.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        out.extend_from_slice(f);
+    }
+}
+
+/// The ids of the row's school and assessment when both were seen in rows
+/// the reader accepted.
+fn cached_ids(c: &Cols, part: &mut Part, l: &Line) -> Option<(u32, u32)> {
+    let school = *part.schools.get(l.field(c.school))?;
+    key_bytes(c, l, &mut part.key_buf);
+    let key = *part.keys.get(part.key_buf.as_slice())?;
+    Some((school, key))
+}
+
+/// The row's numbers when every field is plainly valid, added to the cell.
+/// False: the row needs `parse_row` (it may be bad, or valid but unusual).
+#[inline]
+fn fast(c: &Cols, part: &mut Part, l: &Line, school: u32, key: u32) -> bool {
+    let student = l.field(c.student);
+    match student.first() {
+        Some(b) if b.is_ascii_graphic() => {}
+        _ => match std::str::from_utf8(student) {
+            Ok(t) if !t.trim().is_empty() => {}
+            _ => return false,
+        },
+    }
+    let Ok(Some(score)) = opt_number(l.field(c.score)) else { return false };
+    let Ok(max_score) = c.max_score.map_or(Ok(None), |i| opt_number(l.field(i))) else { return false };
+    let Ok(mark) = c.mark.map_or(Ok(None), |i| opt_mark(l.field(i))) else { return false };
+    let Ok(journal_mark) = c.journal.map_or(Ok(None), |i| opt_mark(l.field(i))) else { return false };
+    if let Some(i) = c.date {
+        let b = l.field(i);
+        if !b.is_empty() {
+            match std::str::from_utf8(b).map(str::trim) {
+                Ok("") => {}
+                Ok(t) if parse_date(t).is_ok() => {}
+                _ => return false,
+            }
+        }
+    }
+    part.tasks.clear();
+    for &i in &c.tasks {
+        match opt_number(l.field(i)) {
+            Ok(v) => part.tasks.push(v),
+            Err(()) => return false,
+        }
+    }
+    if max_score.is_some_and(|m| score > m) {
+        return false;
+    }
+    let p = PupilScore { score, max_score, mark, journal_mark, tasks: &part.tasks };
+    part.acc.add(school, key, &p);
+    true
+}
+
+/// The row through the reader's own parsing (errors recorded with the
+/// range-local line number). False when the line is not UTF-8.
+fn slow(p: &Plan, part: &mut Part, l: &Line, line: u64, errors: &mut Errors) -> bool {
+    let Ok(text) = std::str::from_utf8(&l.buf[l.start..l.end]) else { return false };
+    let cells: StringRecord = text.split(p.delim as char).collect();
+    let row = Row { number: line, cells };
+    if row.is_blank() {
+        return true;
+    }
+    let mut f = Fields::new(&p.map, &row, errors);
+    let Some(rec) = parse_row(&mut f, false, &mut part.key_cache, &|_| true, &|_| None) else {
+        return true;
+    };
+    if let ResultBody::Pupil { result, .. } = rec.body {
+        let s = part.acc.school_id(&rec.school_code);
+        let k = part.acc.key_id(&rec.key);
+        let c = &p.cols;
+        part.schools.entry(l.field(c.school).to_vec()).or_insert(s);
+        key_bytes(c, l, &mut part.key_buf);
+        if !part.keys.contains_key(part.key_buf.as_slice()) {
+            part.keys.insert(part.key_buf.clone(), k);
+        }
+        part.acc.add(s, k, &result.as_score());
+    }
+    true
+}

@@ -1,0 +1,39 @@
+//! Roadmaps and programmes of targeted support («дорожные карты», «программы
+//! повышения качества образования», «планы мероприятий»): the plan model,
+//! deadlines as people write them, import of existing plans from Word (DOCX)
+//! and Excel (XLSX) tables, and execution reports. Pure domain: no database.
+//!
+//! ```
+//! use opora_plans::{parse_deadline, Period};
+//! let period = Period::academic_years(2022, 2023);
+//! let d = parse_deadline("Декабрь-август", period.as_ref());
+//! assert_eq!(d.start.unwrap().iso(), "2022-12-01");
+//! assert_eq!(d.end.unwrap().iso(), "2023-08-31");
+//! ```
+
+pub mod date;
+pub mod deadline;
+pub mod document;
+pub mod docx;
+pub mod docx_out;
+pub mod import;
+pub mod model;
+pub mod report;
+pub mod xlsx;
+
+pub use date::{Date, DateRange};
+pub use deadline::{parse_deadline, Condition, Deadline, DeadlineKind, Period, Recurrence};
+pub use document::Document;
+pub use import::{import_bytes, import_file, plan_from_document, ImportOptions};
+pub use model::*;
+
+/// Errors of reading a plan, in Russian.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Format(String),
+    #[error("{0}")]
+    NoTable(String),
+}

@@ -1,0 +1,509 @@
+//! Login, sessions, CSRF and the caller's identity.
+//!
+//! - Passwords: argon2id (PHC strings, random salt), checked off the async
+//!   runtime. Unknown logins are checked against a dummy hash, so timing does
+//!   not tell which logins exist.
+//! - Sessions: a random 256-bit token in an `HttpOnly`, `SameSite=Strict`
+//!   cookie; the database keeps its SHA-256, the user and a CSRF token.
+//! - CSRF: every state-changing request carries the session's token (form
+//!   field `csrf`, `X-CSRF-Token` header, or `csrf` in the query for file
+//!   uploads) and, when the browser sends `Origin`/`Referer`, they must name
+//!   this site. The login form uses a pre-session token in its own cookie.
+//! - Lock-out: after 5 consecutive failures a login is refused for 15
+//!   minutes, whatever the password (opora_store::auth).
+
+use crate::error::{WebError, WebResult};
+use crate::AppState;
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use opora_store::scope::Scope;
+use opora_store::sessions::Session;
+use opora_store::users::{Role, User};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+pub const SESSION_COOKIE: &str = "opora_session";
+pub const LOGIN_CSRF_COOKIE: &str = "opora_csrf";
+/// Largest form body read by the CSRF check (file uploads are multipart and
+/// are not buffered here).
+const FORM_LIMIT: usize = 1024 * 1024;
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// 32 random bytes as hex.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    getrandom::getrandom(&mut b).expect("system random numbers");
+    hex(&b)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// An argon2id hash of a password (PHC string).
+pub fn hash_password(password: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let mut salt = [0u8; 16];
+    getrandom::getrandom(&mut salt).expect("system random numbers");
+    let salt = SaltString::encode_b64(&salt).expect("salt");
+    argon2::Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2").to_string()
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    match PasswordHash::new(hash) {
+        Ok(h) => argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Err(_) => false,
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| hash_password(&random_token()))
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+fn cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if let Some(a) = max_age {
+        c.push_str(&format!("; Max-Age={a}"));
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// The session found for a request (set by [`session_layer`]).
+#[derive(Clone)]
+pub struct CurrentSession {
+    pub session: Option<Session>,
+    pub token_hash: Option<String>,
+}
+
+/// Looks up the session of every request and checks CSRF and origin on
+/// every state-changing one.
+pub async fn session_layer(State(st): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let token = cookie_value(&parts.headers, SESSION_COOKIE).filter(|t| t.len() == 64);
+    let hash = token.as_deref().map(token_hash);
+    let session = match &hash {
+        Some(h) => match st.db.session(h).await {
+            Ok(s) => s,
+            Err(e) => return WebError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let api = parts.uri.path().starts_with("/api/");
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut body = body;
+    if unsafe_method {
+        let reject = |msg: &str| {
+            let e = WebError::Forbidden(msg.to_string());
+            if api {
+                e.into_json()
+            } else {
+                e.into_response()
+            }
+        };
+        if !same_origin(&parts.headers) {
+            return reject("Запрос отклонён: он отправлен с другого сайта.");
+        }
+        let expected = match &session {
+            Some(s) => Some(s.csrf.clone()),
+            None => cookie_value(&parts.headers, LOGIN_CSRF_COOKIE),
+        };
+        let mut provided = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        if provided.is_none() {
+            provided = parts.uri.query().and_then(|q| form_field(q, "csrf"));
+        }
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if provided.is_none() && is_form {
+            let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+                Ok(b) => b,
+                Err(_) => return WebError::PayloadTooLarge(FORM_LIMIT).into_response(),
+            };
+            provided = std::str::from_utf8(&bytes).ok().and_then(|s| form_field(s, "csrf"));
+            body = Body::from(bytes);
+        }
+        let ok = matches!((&expected, &provided), (Some(e), Some(p)) if !e.is_empty() && constant_eq(e, p));
+        if !ok {
+            return reject("Запрос отклонён: устарела или отсутствует отметка безопасности формы (CSRF). Обновите страницу и повторите действие.");
+        }
+    }
+    parts.extensions.insert(CurrentSession { session, token_hash: hash });
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// `Origin` (or, without it, `Referer`) must name this host when present.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let matches = |url: &str| {
+        let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+        let authority = rest.split('/').next().unwrap_or("");
+        !host.is_empty() && authority.eq_ignore_ascii_case(host)
+    };
+    if let Some(o) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        return o != "null" && matches(o);
+    }
+    if let Some(r) = headers.get(header::REFERER).and_then(|v| v.to_str().ok()) {
+        return matches(r);
+    }
+    true
+}
+
+/// One field of an urlencoded string.
+fn form_field(s: &str, name: &str) -> Option<String> {
+    serde_urlencoded_pairs(s).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            Some((percent_decode(k)?, percent_decode(v)?))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let h = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
+                out.push(u8::from_str_radix(h, 16).ok()?);
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The logged-in caller: the user, its scope and its session's CSRF token.
+#[derive(Clone)]
+pub struct Caller {
+    pub user: User,
+    pub scope: Scope,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl Caller {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+    pub fn is_region(&self) -> bool {
+        self.user.role == Role::Region
+    }
+    pub fn manages_users(&self) -> bool {
+        self.user.role.manages_users()
+    }
+    pub fn reads_audit(&self) -> bool {
+        self.user.role.manages_users()
+    }
+    /// Runs identification and uploads data: the regional operator.
+    pub fn require_region(&self) -> WebResult<()> {
+        if self.is_region() {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden("Это действие доступно только региональному оператору.".into()))
+        }
+    }
+    pub fn require_user_admin(&self) -> WebResult<()> {
+        if self.manages_users() {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(
+                "Раздел доступен региональному оператору и муниципальному администратору.".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let api = parts.uri.path().starts_with("/api/");
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+        let cur = parts.extensions.get::<CurrentSession>().cloned();
+        let Some(CurrentSession { session: Some(s), token_hash: Some(h) }) = cur else {
+            return Err(WebError::Unauthenticated { api, next });
+        };
+        let scope = st.db.scope_of(&s.user).await?;
+        Ok(Caller { user: s.user, scope, csrf: s.csrf, token_hash: h })
+    }
+}
+
+/// A navigation link.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// What every page's frame needs: title, the user, navigation, CSRF token.
+pub struct Layout {
+    pub title: String,
+    pub user_name: String,
+    pub role_title: String,
+    pub scope_title: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Layout {
+    pub fn new(c: &Caller, title: impl Into<String>, active: &str) -> Layout {
+        let mut items: Vec<(&'static str, &'static str)> =
+            vec![("/", "Главная"), ("/schools", "Школы"), ("/identification", "Идентификация")];
+        if c.is_region() {
+            items.push(("/upload", "Загрузка данных"));
+        }
+        if c.manages_users() {
+            items.push(("/users", "Пользователи"));
+            items.push(("/audit", "Журнал"));
+        }
+        Layout {
+            title: title.into(),
+            user_name: c.user.display_name.clone(),
+            role_title: c.user.role.title().to_string(),
+            scope_title: String::new(),
+            csrf: c.csrf.clone(),
+            nav: items.into_iter().map(|(href, label)| NavItem { href, label, active: href == active }).collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    next: String,
+    login: String,
+    error: String,
+    region: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only local paths are followed after login.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.starts_with("/login") {
+        next.to_string()
+    } else {
+        "/".into()
+    }
+}
+
+pub async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> WebResult<Response> {
+    if let Some(t) = cookie_value(&headers, SESSION_COOKIE) {
+        if st.db.session(&token_hash(&t)).await?.is_some() {
+            return Ok(Redirect::to(&safe_next(&q.next)).into_response());
+        }
+    }
+    let existing = cookie_value(&headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() == 64);
+    let csrf = existing.clone().unwrap_or_else(random_token);
+    let region = st.db.region_name().await?.unwrap_or_default();
+    let page = LoginPage { csrf: csrf.clone(), next: safe_next(&q.next), login: String::new(), error: String::new(), region };
+    let mut res = Html(page.render()?).into_response();
+    if existing.is_none() {
+        res.headers_mut().append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure_cookies, None).parse().expect("cookie"));
+    }
+    Ok(res)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebResult<Response> {
+    let login: String = f.login.trim().chars().take(100).collect();
+    let region = st.db.region_name().await?.unwrap_or_default();
+    let fail = |status: StatusCode, msg: String| -> WebResult<Response> {
+        let page = LoginPage { csrf: f.csrf.clone(), next: safe_next(&f.next), login: login.clone(), error: msg, region: region.clone() };
+        Ok((status, Html(page.render()?)).into_response())
+    };
+    if login.is_empty() || f.password.is_empty() {
+        return fail(StatusCode::BAD_REQUEST, "Введите логин и пароль.".into());
+    }
+    let tz = st.cfg.tz_offset_hours;
+    if let Some(until) = st.db.login_locked_until(&login).await? {
+        st.db.audit(&login, "вход отклонён: блокировка", "", "").await?;
+        return fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until, tz)),
+        );
+    }
+    let found = st.db.user_for_login(&login).await?;
+    let hash = found.as_ref().and_then(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let password = f.password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let user = match (found, ok) {
+        (Some((u, Some(_))), true) => u,
+        _ => {
+            let locked = st.db.record_login_failure(&login, st.cfg.lock).await?;
+            st.db.audit(&login, "неудачный вход", "", "").await?;
+            if let Some(until) = locked {
+                st.db.audit(&login, "блокировка входа", "", &format!("до {until}")).await?;
+                return fail(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until, tz)),
+                );
+            }
+            return fail(StatusCode::UNAUTHORIZED, "Неверный логин или пароль.".into());
+        }
+    };
+    if user.blocked {
+        st.db.audit(&user.login, "вход отклонён: учётная запись заблокирована", "", "").await?;
+        return fail(StatusCode::FORBIDDEN, "Учётная запись заблокирована. Обратитесь к администратору.".into());
+    }
+    st.db.clear_login_failures(&login).await?;
+    let token = random_token();
+    let expires = opora_store::auth::time_text_in(st.cfg.session_hours * 3600);
+    st.db.create_session(&token_hash(&token), user.id, &random_token(), &expires).await?;
+    st.db.audit_by(&user, "вход", "", "", None).await?;
+    let mut res = Redirect::to(&safe_next(&f.next)).into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, &token, st.cfg.secure_cookies, None).parse().expect("cookie"));
+    Ok(res)
+}
+
+pub async fn logout(State(st): State<AppState>, caller: Caller) -> WebResult<Response> {
+    st.db.delete_session(&caller.token_hash).await?;
+    st.db.audit_by(&caller.user, "выход", "", "", None).await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, "", st.cfg.secure_cookies, Some(0)).parse().expect("cookie"));
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    l: Layout,
+    login: String,
+    error: String,
+    done: bool,
+}
+
+pub async fn account_page(caller: Caller) -> WebResult<Html<String>> {
+    let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error: String::new(), done: false };
+    Ok(Html(page.render()?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+pub async fn change_password(State(st): State<AppState>, caller: Caller, Form(f): Form<PasswordForm>) -> WebResult<Response> {
+    let render = |status: StatusCode, error: String, done: bool| -> WebResult<Response> {
+        let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error, done };
+        Ok((status, Html(page.render()?)).into_response())
+    };
+    let hash = st.db.user_for_login(&caller.user.login).await?.and_then(|(_, h)| h).unwrap_or_else(|| dummy_hash().to_string());
+    let current = f.current.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &current)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    if !ok {
+        return render(StatusCode::BAD_REQUEST, "Текущий пароль введён неверно.".into(), false);
+    }
+    if let Err(msg) = check_new_password(&f.new_password, &f.repeat) {
+        return render(StatusCode::BAD_REQUEST, msg, false);
+    }
+    let pw = f.new_password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    st.db.set_password_hash(caller.user.id, &hash).await?;
+    st.db.delete_user_sessions(caller.user.id, Some(&caller.token_hash)).await?;
+    st.db.audit_by(&caller.user, "смена пароля", &caller.user.login, "", None).await?;
+    render(StatusCode::OK, String::new(), true)
+}
+
+/// Rules for a new password.
+pub fn check_new_password(p: &str, repeat: &str) -> Result<(), String> {
+    if p.chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!("Пароль должен быть не короче {MIN_PASSWORD_LEN} символов."));
+    }
+    if p != repeat {
+        return Err("Пароли не совпадают.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("секрет-123");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password(&h, "секрет-123"));
+        assert!(!verify_password(&h, "секрет-124"));
+        assert!(!verify_password("мусор", "x"));
+    }
+
+    #[test]
+    fn form_fields_decode() {
+        assert_eq!(form_field("a=1&csrf=ab%2Fc+d", "csrf").as_deref(), Some("ab/c d"));
+        assert_eq!(form_field("login=%D0%B0", "login").as_deref(), Some("а"));
+        assert_eq!(form_field("a=1", "csrf"), None);
+    }
+
+    #[test]
+    fn next_only_local() {
+        assert_eq!(safe_next("/schools?q=1"), "/schools?q=1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+    }
+}

@@ -1,0 +1,134 @@
+//! Главная: the scope at a glance — schools per category in the latest
+//! run, per municipality, the latest run and changes since the previous one.
+
+use crate::auth::{Caller, Layout};
+use crate::error::WebResult;
+use crate::fmt;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use opora_store::registry::SchoolRow;
+use std::collections::BTreeMap;
+
+pub struct MunicipalityRow {
+    pub id: i64,
+    pub name: String,
+    pub schools: usize,
+    pub shnor: usize,
+    pub shnsu: usize,
+    pub low: usize,
+    pub resilient: usize,
+}
+
+pub struct ChangeRow {
+    pub title: &'static str,
+    pub now: usize,
+    pub entered: usize,
+    pub left: usize,
+}
+
+pub struct RunInfo {
+    pub id: i64,
+    pub at: String,
+    pub years: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    scope_title: String,
+    total: usize,
+    counts: Vec<(&'static str, &'static str, usize)>,
+    municipalities: Vec<MunicipalityRow>,
+    latest: Option<RunInfo>,
+    previous: Option<RunInfo>,
+    changes: Vec<ChangeRow>,
+    own_schools: Vec<(String, String, String)>,
+    show_municipalities: bool,
+    empty_registry: bool,
+    can_run: bool,
+}
+
+pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
+    let db = &st.db;
+    let (_, all) = st.cache.school_rows(db, &caller.scope).await?;
+    let rows: &[SchoolRow] = &all;
+    let count = |f: fn(&SchoolRow) -> bool| rows.iter().filter(|r| f(r)).count();
+    let counts = vec![
+        ("ШНОР", "shnor", count(|r| r.latest.as_ref().is_some_and(|l| l.is_shnor))),
+        ("ШНСУ", "shnsu", count(|r| r.latest.as_ref().is_some_and(|l| l.is_shnsu))),
+        ("Низкие результаты", "low", count(|r| r.latest.as_ref().is_some_and(|l| l.is_low_results))),
+        ("Резильентные", "resilient", count(|r| r.latest.as_ref().is_some_and(|l| l.is_resilient))),
+    ];
+    let mut by_m: BTreeMap<i64, MunicipalityRow> = BTreeMap::new();
+    for r in rows {
+        let m = by_m.entry(r.school.municipality_id).or_insert_with(|| MunicipalityRow {
+            id: r.school.municipality_id,
+            name: r.school.municipality.clone(),
+            schools: 0,
+            shnor: 0,
+            shnsu: 0,
+            low: 0,
+            resilient: 0,
+        });
+        m.schools += 1;
+        if let Some(l) = &r.latest {
+            m.shnor += l.is_shnor as usize;
+            m.shnsu += l.is_shnsu as usize;
+            m.low += l.is_low_results as usize;
+            m.resilient += l.is_resilient as usize;
+        }
+    }
+    let runs = db.runs_in(&caller.scope).await?;
+    let tz = st.cfg.tz_offset_hours;
+    let info = |r: &opora_store::runs::RunSummary| RunInfo {
+        id: r.id,
+        at: fmt::datetime(&r.at, tz),
+        years: fmt::run_years(&r.years),
+        actor: r.actor.clone(),
+    };
+    let latest = runs.first().map(info);
+    let previous = runs.get(1).map(info);
+    let mut changes = Vec::new();
+    if let (Some(a), Some(b)) = (&previous, &latest) {
+        for ch in db.compare_runs(&caller.scope, a.id, b.id).await? {
+            changes.push(ChangeRow {
+                title: ch.kind.title(),
+                now: ch.stayed + ch.entered.len(),
+                entered: ch.entered.len(),
+                left: ch.left.len(),
+            });
+        }
+    }
+    let show_municipalities = by_m.len() > 1;
+    let own_schools = if rows.len() <= 10 {
+        rows.iter()
+            .map(|r| (r.school.code.clone(), r.school.short_name.clone(), r.latest.as_ref().map(|l| l.category.clone()).unwrap_or_else(|| "нет данных".into())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let empty_registry = rows.is_empty() && caller.is_region();
+    let page = HomePage {
+        l: Layout::new(&caller, "Главная", "/"),
+        scope_title: super::scope_title(db, &caller).await?,
+        total: rows.len(),
+        counts,
+        municipalities: {
+            let mut v: Vec<MunicipalityRow> = by_m.into_values().collect();
+            v.sort_by_key(|m| opora_store::registry::ru_key(&m.name));
+            v
+        },
+        latest,
+        previous,
+        changes,
+        own_schools,
+        show_municipalities,
+        empty_registry,
+        can_run: caller.is_region(),
+    };
+    Ok(Html(page.render()?))
+}

@@ -1,0 +1,428 @@
+//! Загрузка данных: upload a CSV/XLSX file → preview, column mapping and a
+//! validation report → confirm. Nothing is written to the database before
+//! the confirmation; the import itself is all or nothing (store::import).
+
+use crate::auth::{random_token, Caller, Layout};
+use crate::error::{WebError, WebResult};
+use crate::{AppState, Staged};
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use opora_io::records::{Errors, Fields};
+use opora_io::{open_table, ColumnMap, RowError, Schema, TableOptions};
+use opora_store::import::{ImportKind, ImportOptions};
+use opora_store::StoreError;
+use std::collections::HashSet;
+use tokio::io::AsyncWriteExt;
+
+const KINDS: [(ImportKind, &str); 5] = [
+    (ImportKind::Schools, "schools"),
+    (ImportKind::Results, "results"),
+    (ImportKind::Context, "context"),
+    (ImportKind::Checklist, "checklist"),
+    (ImportKind::Scales, "scales"),
+];
+
+fn kind_code(k: ImportKind) -> &'static str {
+    KINDS.iter().find(|x| x.0 == k).map(|x| x.1).unwrap_or("results")
+}
+
+/// Errors shown on the page (all are counted).
+const SHOWN_ERRORS: usize = 500;
+const PREVIEW_ROWS: usize = 10;
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    l: Layout,
+    kinds: Vec<(&'static str, String)>,
+    limit_mb: usize,
+    error: String,
+}
+
+fn kinds() -> Vec<(&'static str, String)> {
+    KINDS.iter().map(|(k, c)| (*c, capitalise(k.title()))).collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
+    caller.require_region()?;
+    let page = UploadPage {
+        l: Layout::new(&caller, "Загрузка данных", "/upload"),
+        kinds: kinds(),
+        limit_mb: st.cfg.upload_limit / (1024 * 1024),
+        error: String::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+fn upload_error(e: axum::extract::multipart::MultipartError, limit: usize) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::PayloadTooLarge(limit)
+    } else {
+        WebError::BadRequest(format!("Файл не получен полностью: {}", e.body_text()))
+    }
+}
+
+/// Receives the file into a private temporary folder.
+pub async fn receive(State(st): State<AppState>, caller: Caller, headers: HeaderMap, mut mp: Multipart) -> WebResult<Response> {
+    caller.require_region()?;
+    let limit = st.cfg.upload_limit;
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(WebError::PayloadTooLarge(limit));
+    }
+    let id = random_token()[..24].to_string();
+    let mut kind = None;
+    let mut sheet = None;
+    let mut file: Option<(String, std::path::PathBuf, usize)> = None;
+    while let Some(mut field) = mp.next_field().await.map_err(|e| upload_error(e, limit))? {
+        match field.name().unwrap_or("") {
+            "kind" => {
+                let v = field.text().await.map_err(|e| upload_error(e, limit))?;
+                kind = KINDS.iter().find(|k| k.1 == v.trim()).map(|k| k.0);
+            }
+            "sheet" => {
+                let v = field.text().await.map_err(|e| upload_error(e, limit))?;
+                sheet = Some(v.trim().to_string()).filter(|s| !s.is_empty());
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").to_string();
+                let lower = name.to_lowercase();
+                let ext = if lower.ends_with(".xlsx") {
+                    "xlsx"
+                } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
+                    "csv"
+                } else if name.is_empty() {
+                    return Err(WebError::BadRequest("Выберите файл для загрузки.".into()));
+                } else {
+                    return Err(WebError::UnsupportedType(format!(
+                        "Файл «{name}»: поддерживаются только CSV (UTF-8 или Windows-1251) и XLSX. Сохраните таблицу в одном из этих форматов."
+                    )));
+                };
+                let path = st.upload_dir.path().join(format!("{id}.{ext}"));
+                let mut out = tokio::fs::File::create(&path).await.map_err(|e| WebError::Internal(e.to_string()))?;
+                let mut size = 0usize;
+                let mut head = Vec::new();
+                loop {
+                    let chunk = match field.chunk().await {
+                        Ok(Some(c)) => c,
+                        Ok(None) => break,
+                        Err(e) => {
+                            drop(out);
+                            let _ = tokio::fs::remove_file(&path).await;
+                            return Err(upload_error(e, limit));
+                        }
+                    };
+                    size += chunk.len();
+                    if size > limit {
+                        drop(out);
+                        let _ = tokio::fs::remove_file(&path).await;
+                        return Err(WebError::PayloadTooLarge(limit));
+                    }
+                    if head.len() < 8 {
+                        head.extend_from_slice(&chunk[..chunk.len().min(8)]);
+                    }
+                    out.write_all(&chunk).await.map_err(|e| WebError::Internal(e.to_string()))?;
+                }
+                out.flush().await.map_err(|e| WebError::Internal(e.to_string()))?;
+                // The content must match the name: XLSX is a ZIP; CSV is text.
+                let zip = head.starts_with(b"PK\x03\x04");
+                if (ext == "xlsx") != zip || head.contains(&0) && ext == "csv" {
+                    let _ = tokio::fs::remove_file(&path).await;
+                    return Err(WebError::UnsupportedType(format!(
+                        "Содержимое файла «{name}» не похоже на {}. Проверьте, что файл сохранён в этом формате.",
+                        if ext == "xlsx" { "книгу Excel (XLSX)" } else { "текстовый файл CSV" }
+                    )));
+                }
+                file = Some((name, path, size));
+            }
+            _ => {}
+        }
+    }
+    let Some((file_name, path, size)) = file else {
+        return Err(WebError::BadRequest("Выберите файл для загрузки.".into()));
+    };
+    if size == 0 {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(WebError::BadRequest(format!("Файл «{file_name}» пуст.")));
+    }
+    let Some(kind) = kind else {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(WebError::BadRequest("Укажите, что загружается.".into()));
+    };
+    st.uploads
+        .lock()
+        .expect("uploads")
+        .insert(id.clone(), Staged { user_id: caller.user.id, kind, file_name, path, map: Vec::new(), sheet });
+    Ok(Redirect::to(&format!("/upload/{id}")).into_response())
+}
+
+fn staged(st: &AppState, caller: &Caller, id: &str) -> WebResult<Staged> {
+    let map = st.uploads.lock().expect("uploads");
+    match map.get(id) {
+        Some(s) if s.user_id == caller.user.id => Ok(s.clone()),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+pub struct FieldChoice {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub required: bool,
+    pub options: Vec<(String, bool)>,
+    pub found: bool,
+}
+
+/// The pre-check of a staged file.
+pub struct Check {
+    pub header: Vec<String>,
+    pub preview: Vec<Vec<String>>,
+    pub fields: Vec<FieldChoice>,
+    pub mapping_error: String,
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
+    pub rows: u64,
+    pub ignored: Vec<String>,
+    pub free: Vec<String>,
+}
+
+fn schema_for(kind: ImportKind, file: &str, header: &[String], map: &[(String, String)]) -> &'static Schema {
+    if kind == ImportKind::Results && opora_io::records::results::is_school_level(file, header, map) {
+        &opora_io::records::results::SCHOOL_SCHEMA
+    } else {
+        kind.schema()
+    }
+}
+
+/// Reads the whole file and checks every row as the import would (except
+/// checks that need the stored results, such as duplicates across files).
+fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
+    let mut t = open_table(&s.path, &TableOptions { sheet: s.sheet.clone() }).map_err(|e| e.to_string())?;
+    let header = t.header.clone();
+    let schema = schema_for(s.kind, &t.file_name, &header, &s.map);
+    let mut c = Check {
+        header: header.clone(),
+        preview: Vec::new(),
+        fields: Vec::new(),
+        mapping_error: String::new(),
+        errors: Vec::new(),
+        error_count: 0,
+        rows: 0,
+        ignored: Vec::new(),
+        free: Vec::new(),
+    };
+    let resolved = ColumnMap::resolve(&t.file_name, &header, schema, &s.map);
+    let index = resolved.as_ref().map(|m| m.index.clone()).unwrap_or_default();
+    for f in schema.fields {
+        let chosen = s.map.iter().find(|(k, _)| k == f.name).map(|(_, h)| h.clone()).or_else(|| index.get(f.name).map(|&i| header[i].clone()));
+        c.fields.push(FieldChoice {
+            name: f.name,
+            title: f.aliases.first().copied().unwrap_or(f.name),
+            required: f.required,
+            found: chosen.is_some(),
+            options: header.iter().map(|h| (h.clone(), chosen.as_deref() == Some(h.as_str()))).collect(),
+        });
+    }
+    let map = match resolved {
+        Ok(m) => m,
+        Err(e) => {
+            c.mapping_error = e.to_string();
+            for row in t.by_ref().take(PREVIEW_ROWS) {
+                c.preview.push(row.map_err(|e| e.to_string())?.to_strings());
+            }
+            return Ok(c);
+        }
+    };
+    c.ignored = map.ignored.clone();
+    c.free = map.free.iter().map(|(h, _)| h.clone()).collect();
+    let mut errors = Errors::new(&t.file_name);
+    let known = |code: &str| codes.contains(code);
+    let school_level = std::ptr::eq(schema, &opora_io::records::results::SCHOOL_SCHEMA);
+    for row in t.by_ref() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                c.mapping_error = e.to_string();
+                break;
+            }
+        };
+        if row.is_blank() {
+            continue;
+        }
+        c.rows += 1;
+        if c.preview.len() < PREVIEW_ROWS {
+            c.preview.push(row.to_strings());
+        }
+        let mut f = Fields::new(&map, &row, &mut errors);
+        match s.kind {
+            ImportKind::Schools => {
+                opora_io::records::schools::parse_row(&mut f);
+            }
+            ImportKind::Results => {
+                opora_io::records::results::parse_row(&mut f, school_level, &mut Default::default(), &known, &|_| None);
+            }
+            ImportKind::Context => {
+                opora_io::records::context::parse_row(&mut f, &known);
+            }
+            ImportKind::Checklist => {
+                opora_io::records::checklist::parse_row(&mut f, &known);
+            }
+            ImportKind::Scales => {
+                opora_io::records::scales::parse_row(&mut f);
+            }
+        }
+    }
+    c.error_count = errors.count;
+    c.errors = errors.list.into_iter().take(SHOWN_ERRORS).collect();
+    Ok(c)
+}
+
+#[derive(Template)]
+#[template(path = "upload_preview.html")]
+struct PreviewPage {
+    l: Layout,
+    id: String,
+    file_name: String,
+    kind_title: String,
+    c: Check,
+    fatal: String,
+}
+
+async fn render_preview(st: &AppState, caller: &Caller, id: &str, s: Staged) -> WebResult<Response> {
+    let mut codes: HashSet<String> = st.db.school_ids().await?.into_keys().collect();
+    if s.kind == ImportKind::Schools {
+        codes.clear();
+    }
+    let s2 = s.clone();
+    let result = tokio::task::spawn_blocking(move || check(&s2, &codes)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let (c, fatal) = match result {
+        Ok(c) => (c, String::new()),
+        Err(e) => (
+            Check {
+                header: vec![],
+                preview: vec![],
+                fields: vec![],
+                mapping_error: String::new(),
+                errors: vec![],
+                error_count: 0,
+                rows: 0,
+                ignored: vec![],
+                free: vec![],
+            },
+            e,
+        ),
+    };
+    let page = PreviewPage {
+        l: Layout::new(caller, "Проверка файла", "/upload"),
+        id: id.to_string(),
+        file_name: s.file_name.clone(),
+        kind_title: capitalise(s.kind.title()),
+        c,
+        fatal,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+pub async fn preview(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+    caller.require_region()?;
+    let s = staged(&st, &caller, &id)?;
+    render_preview(&st, &caller, &id, s).await
+}
+
+/// New column mapping: fields `map_<field>` = header text.
+pub async fn remap(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form<Vec<(String, String)>>) -> WebResult<Response> {
+    caller.require_region()?;
+    staged(&st, &caller, &id)?;
+    let map: Vec<(String, String)> = f
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_string(), v)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    if let Some(s) = st.uploads.lock().expect("uploads").get_mut(&id) {
+        s.map = map;
+    }
+    Ok(Redirect::to(&format!("/upload/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "upload_done.html")]
+struct DonePage {
+    l: Layout,
+    file_name: String,
+    kind_title: String,
+    ok: bool,
+    message: String,
+    report: Vec<(&'static str, String)>,
+    errors: Vec<RowError>,
+    error_count: usize,
+}
+
+pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+    caller.require_region()?;
+    let s = staged(&st, &caller, &id)?;
+    let opts = ImportOptions { sheet: s.sheet.clone(), map: s.map.clone(), actor: caller.user.login.clone() };
+    let result = st.db.import_file(s.kind, &s.path, &opts, &|_| {}).await;
+    st.cache.invalidate();
+    let mut page = DonePage {
+        l: Layout::new(&caller, "Результат загрузки", "/upload"),
+        file_name: s.file_name.clone(),
+        kind_title: capitalise(s.kind.title()),
+        ok: false,
+        message: String::new(),
+        report: Vec::new(),
+        errors: Vec::new(),
+        error_count: 0,
+    };
+    let status = match result {
+        Ok(r) => {
+            st.uploads.lock().expect("uploads").remove(&id);
+            let _ = tokio::fs::remove_file(&s.path).await;
+            page.ok = true;
+            page.message = "Файл загружен.".into();
+            page.report = vec![
+                ("Строк в файле", r.rows.to_string()),
+                ("Записано строк", r.written.to_string()),
+                ("Групп изменено", r.groups_changed.to_string()),
+                ("Групп без изменений", r.groups_unchanged.to_string()),
+            ];
+            if !r.ignored_columns.is_empty() {
+                page.report.push(("Пропущенные столбцы", r.ignored_columns.join(", ")));
+            }
+            for n in r.notes {
+                page.report.push(("Замечание", n));
+            }
+            StatusCode::OK
+        }
+        Err(StoreError::Rejected { count, errors, .. }) => {
+            page.message = "Файл не загружен: в данных есть ошибки. Ничего не записано. Исправьте строки и загрузите файл снова.".into();
+            page.error_count = count;
+            page.errors = errors.into_iter().take(SHOWN_ERRORS).collect();
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(StoreError::File(e)) => {
+            page.message = format!("Файл не загружен: {e}");
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let _ = kind_code;
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+    caller.require_region()?;
+    let s = staged(&st, &caller, &id)?;
+    st.uploads.lock().expect("uploads").remove(&id);
+    let _ = tokio::fs::remove_file(&s.path).await;
+    Ok(Redirect::to("/upload").into_response())
+}

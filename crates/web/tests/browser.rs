@@ -1,0 +1,266 @@
+//! End-to-end tests in headless Debian Chromium driven through chromedriver
+//! (WebDriver, fantoccini), on SQLite and on PostgreSQL: every demo login,
+//! an identification run, the scatter plot and a click on a school, an
+//! upload with errors, XLSX exports, negative cases; screenshots at 1366×768
+//! and at phone width into `<target>/screenshots/` for a person to look at.
+//!
+//! Skipped (with a message) only when chromedriver is not installed;
+//! `scripts/test.sh` installs Debian's `chromium` and `chromium-driver`.
+
+mod common;
+
+use common::*;
+use fantoccini::{Client as Browser, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_driver(exe: &Path) -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(exe)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    // Wait until it listens (bounded number of attempts).
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Driver { child, url: format!("http://127.0.0.1:{port}") }
+}
+
+async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Browser {
+    let args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-dev-shm-usage".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--no-first-run".into(),
+        "--disable-quic".into(),
+        "--lang=ru-RU".into(),
+        "--window-size=1366,768".into(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": chromium.to_string_lossy(), "args": args }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let b = ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await.expect("WebDriver session");
+    b.set_window_size(1366, 768).await.unwrap();
+    b
+}
+
+fn shots_dir() -> PathBuf {
+    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("../../target"));
+    let d = target.join("screenshots");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Screenshots at desktop (1366×768) and phone (390×844) width.
+async fn shoot(b: &Browser, name: &str) {
+    let dir = shots_dir();
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}-1366.png")), png).unwrap();
+    b.set_window_size(390, 844).await.unwrap();
+    let png = b.screenshot().await.unwrap();
+    std::fs::write(dir.join(format!("{name}-phone.png")), png).unwrap();
+    b.set_window_size(1366, 768).await.unwrap();
+}
+
+async fn text(b: &Browser, css: &str) -> String {
+    b.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+}
+
+async fn path(b: &Browser) -> String {
+    let u = b.current_url().await.unwrap();
+    match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    }
+}
+
+async fn login(b: &Browser, base: &str, user: &str) {
+    b.goto(&format!("{base}/login")).await.unwrap();
+    b.find(Locator::Id("login")).await.unwrap().send_keys(user).await.unwrap();
+    b.find(Locator::Id("password")).await.unwrap().send_keys("demo").await.unwrap();
+    b.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    b.wait().for_element(Locator::Css("header.top .who")).await.unwrap();
+    assert_eq!(path(b).await, "/", "{user} lands on the home page");
+}
+
+/// Runs a fetch in the page and returns "status content-type".
+async fn fetch(b: &Browser, url: &str, method: &str) -> String {
+    let script = "const [url, method, done] = arguments; \
+                  fetch(url, {method: method, credentials: 'same-origin'}) \
+                  .then(r => done(r.status + ' ' + (r.headers.get('content-type') || ''))) \
+                  .catch(e => done('error ' + e));";
+    let v = b.execute_async(script, vec![url.into(), method.into()]).await.unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn every_role_in_a_real_browser() {
+    let (Some(driver_exe), Some(chromium)) =
+        (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
+    else {
+        eprintln!("SKIPPED: chromedriver or chromium is not installed (scripts/test.sh installs Debian's chromium and chromium-driver)");
+        return;
+    };
+    let driver = start_driver(&driver_exe).await;
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let ms = t.db.municipalities().await.unwrap();
+        let first = t.db.schools(Some(ms[0].id)).await.unwrap();
+        let second = t.db.schools(Some(ms[1].id)).await.unwrap();
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+
+        // Региональный оператор: run, scatter plot, click a school, upload with errors, exports.
+        let b = browser(&driver, &chromium, &profiles.path().join("region")).await;
+        login(&b, &base, "region").await;
+        b.goto(&format!("{base}/identification")).await.unwrap();
+        b.find(Locator::Css("#run-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Id("scatter-plot")).await.unwrap();
+        let run_path = path(&b).await;
+        assert!(run_path.starts_with("/identification/runs/"), "{run_path}");
+        shoot(&b, &format!("{tag}-region-run")).await;
+        let points = b.find_all(Locator::Css("#scatter-plot a circle")).await.unwrap();
+        assert!(points.len() > 50, "points: {}", points.len());
+        let mut clicked = false;
+        for p in points.iter().rev().take(40) {
+            if p.click().await.is_ok() {
+                clicked = true;
+                break;
+            }
+        }
+        assert!(clicked, "no point of the scatter plot could be clicked");
+        b.wait().for_element(Locator::Id("h-results")).await.unwrap();
+        let card_path = path(&b).await;
+        assert!(card_path.starts_with("/schools/"), "{card_path}");
+        assert!(text(&b, "#category").await.len() > 1);
+        shoot(&b, &format!("{tag}-region-card")).await;
+        // XLSX exports answer with a workbook.
+        let lists = format!("{run_path}/lists.xlsx");
+        b.goto(&format!("{base}{run_path}")).await.unwrap();
+        let xlsx = fetch(&b, &lists, "GET").await;
+        assert!(xlsx.starts_with("200 application/vnd.openxmlformats"), "{xlsx}");
+        b.goto(&format!("{base}/schools?category=shnor")).await.unwrap();
+        let href = b.find(Locator::Css("a[href^='/schools.xlsx']")).await.unwrap().attr("href").await.unwrap().unwrap();
+        let xlsx = fetch(&b, &href, "GET").await;
+        assert!(xlsx.starts_with("200 application/vnd.openxmlformats"), "{xlsx}");
+        shoot(&b, &format!("{tag}-region-schools")).await;
+        // An upload with errors shows every error; nothing is written.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("результаты-с-ошибками.csv");
+        std::fs::write(
+            &file,
+            format!(
+                "Год;Код ОО;Процедура;Предмет;Класс;Код участника;Первичный балл\n2025;{};ВПР;Математика;5;A1;abc\n2025;НЕТ-ТАКОЙ;ВПР;Математика;5;A2;5\n",
+                first[0].code
+            ),
+        )
+        .unwrap();
+        let before = t.db.count("pupil_results").await.unwrap();
+        b.goto(&format!("{base}/upload")).await.unwrap();
+        b.find(Locator::Id("file")).await.unwrap().send_keys(&file.to_string_lossy()).await.unwrap();
+        b.find(Locator::Css("#upload-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        let msg = text(&b, "#check-errors").await;
+        assert!(msg.contains("Найдено ошибок: 2"), "{msg}");
+        let table = text(&b, "#error-table").await;
+        assert!(table.contains("НЕТ-ТАКОЙ") && table.contains("abc"), "{table}");
+        assert!(b.find(Locator::Id("confirm")).await.is_err(), "no confirm button for a file with errors");
+        shoot(&b, &format!("{tag}-region-upload-errors")).await;
+        assert_eq!(t.db.count("pupil_results").await.unwrap(), before);
+        // The audit log shows the run and the exports.
+        b.goto(&format!("{base}/audit")).await.unwrap();
+        let audit = text(&b, "#audit-table").await;
+        assert!(audit.contains("запуск идентификации") && audit.contains("экспорт"), "{audit}");
+        shoot(&b, &format!("{tag}-region-audit")).await;
+        b.goto(&format!("{base}/")).await.unwrap();
+        shoot(&b, &format!("{tag}-region-home")).await;
+        b.close().await.unwrap();
+
+        // Every other role: its home, its scope, and the negative cases.
+        let cases = [
+            ("mo1", first[5].code.clone(), second[0].code.clone()),
+            ("metod1", first[2].code.clone(), first[3].code.clone()),
+            ("school1", first[0].code.clone(), first[1].code.clone()),
+            ("teacher1", first[0].code.clone(), second[1].code.clone()),
+        ];
+        for (user, inside, outside) in cases {
+            let b = browser(&driver, &chromium, &profiles.path().join(user)).await;
+            login(&b, &base, user).await;
+            shoot(&b, &format!("{tag}-{user}-home")).await;
+            b.goto(&format!("{base}/schools/{inside}")).await.unwrap();
+            assert_eq!(text(&b, "h1").await.is_empty(), false);
+            b.wait().for_element(Locator::Id("h-results")).await.unwrap();
+            shoot(&b, &format!("{tag}-{user}-card")).await;
+            // Another school's card: not found.
+            b.goto(&format!("{base}/schools/{outside}")).await.unwrap();
+            assert_eq!(text(&b, "h1").await, "Не найдено", "{user} → {outside}");
+            // Another municipality's list: empty.
+            b.goto(&format!("{base}/schools?municipality={}", ms[1].id)).await.unwrap();
+            assert_eq!(text(&b, "#found").await, "0", "{user}");
+            // The run, limited to the scope; a click on a point opens an allowed card.
+            b.goto(&format!("{base}{run_path}")).await.unwrap();
+            let pts = b.find_all(Locator::Css("#scatter-plot a")).await.unwrap();
+            for p in &pts {
+                let href = p.attr("href").await.unwrap().unwrap_or_default();
+                assert_ne!(href, format!("/schools/{outside}"), "{user} sees {outside} in the plot");
+            }
+            // A POST without the CSRF token is refused, and the session stays.
+            assert!(fetch(&b, "/logout", "POST").await.starts_with("403"), "{user}");
+            b.goto(&format!("{base}/schools")).await.unwrap();
+            assert_eq!(path(&b).await, "/schools", "{user} still logged in");
+            shoot(&b, &format!("{tag}-{user}-schools")).await;
+            // Areas of other roles.
+            if user != "mo1" {
+                b.goto(&format!("{base}/users")).await.unwrap();
+                assert_eq!(text(&b, "h1").await, "Доступ запрещён", "{user}");
+            }
+            b.goto(&format!("{base}/upload")).await.unwrap();
+            assert_eq!(text(&b, "h1").await, "Доступ запрещён", "{user}");
+            // Logout through the form.
+            b.goto(&format!("{base}/")).await.unwrap();
+            b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+            b.wait().for_element(Locator::Id("login")).await.unwrap();
+            b.close().await.unwrap();
+        }
+        t.db.close().await;
+    });
+}

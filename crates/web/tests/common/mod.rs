@@ -1,0 +1,280 @@
+//! Test support: a fresh database per test on SQLite and (when
+//! `OPORA_TEST_DATABASE_URL` is set) on PostgreSQL in a schema of its own,
+//! loaded with the demo region (pupil results thinned to every 6th row so
+//! that a load takes seconds), the demo users, and the real application on
+//! a free port of 127.0.0.1; a small cookie-keeping HTTP client.
+
+#![allow(dead_code)]
+
+use opora_store::import::{ImportKind, ImportOptions};
+use opora_store::Db;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub struct TestDb {
+    pub db: Db,
+    pub name: &'static str,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+    url: Option<String>,
+}
+
+impl TestDb {
+    pub async fn drop_schema(self) {
+        self.db.close().await;
+        if let (Some(schema), Some(url)) = (self.schema, self.url) {
+            if let Ok(Db::Postgres(p)) = Db::connect_postgres(&url, None).await {
+                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).execute(&p).await;
+                p.close().await;
+            }
+        }
+    }
+}
+
+fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!("w_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The databases every test runs against.
+pub async fn databases() -> Vec<TestDb> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(None, dir.path()).await.expect("open SQLite");
+    let mut out = vec![TestDb { db, name: "sqlite", _dir: Some(dir), schema: None, url: None }];
+    if let Ok(url) = std::env::var("OPORA_TEST_DATABASE_URL") {
+        if !url.is_empty() {
+            let schema = unique_name();
+            let db = Db::connect_postgres(&url, Some(&schema)).await.expect("connect PostgreSQL");
+            db.migrate().await.expect("migrate PostgreSQL");
+            out.push(TestDb { db, name: "postgres", _dir: None, schema: Some(schema), url: Some(url) });
+        }
+    }
+    out
+}
+
+/// Runs `body` once per database.
+#[macro_export]
+macro_rules! for_each_db {
+    (|$t:ident| $body:block) => {
+        for $t in common::databases().await {
+            eprintln!("backend: {}", $t.name);
+            $body
+            $t.drop_schema().await;
+        }
+    };
+}
+
+/// The demo region's files, written once per test process, results thinned.
+pub fn demo_files() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("opora-web-demo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let summary = opora_demo::write_demo(&dir, &opora_demo::DemoOptions::default()).expect("demo files");
+        for f in &summary.files {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("results") {
+                let text = std::fs::read_to_string(f).unwrap();
+                let mut lines = text.lines();
+                let mut out = String::from(lines.next().unwrap());
+                out.push('\n');
+                for (i, l) in lines.enumerate() {
+                    if i % 6 == 0 {
+                        out.push_str(l);
+                        out.push('\n');
+                    }
+                }
+                std::fs::write(f, out).unwrap();
+            }
+        }
+        dir
+    })
+}
+
+pub async fn import(db: &Db, kind: ImportKind, path: &Path) {
+    db.import_file(kind, path, &ImportOptions { actor: "test".into(), ..Default::default() }, &|_| {})
+        .await
+        .unwrap_or_else(|e| panic!("import {}: {e}", path.display()));
+}
+
+/// Loads the (thinned) demo region and the demo users.
+pub async fn load_demo(db: &Db) {
+    let dir = demo_files();
+    db.set_region_name("Северная область").await.unwrap();
+    import(db, ImportKind::Schools, &dir.join("schools.csv")).await;
+    import(db, ImportKind::Scales, &dir.join("scales.csv")).await;
+    let mut results: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("results"))
+        .collect();
+    results.sort();
+    for r in results {
+        import(db, ImportKind::Results, &r).await;
+    }
+    import(db, ImportKind::Context, &dir.join("context.csv")).await;
+    import(db, ImportKind::Checklist, &dir.join("checklist.csv")).await;
+    opora_web::demo_users::create_demo_users(db).await.unwrap();
+}
+
+/// Runs an identification with the default settings and saves it as the web does.
+pub async fn run_identification(db: &Db) -> i64 {
+    let data = db.identification_data().await.unwrap();
+    let input = opora_analytics::Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
+    let run = opora_analytics::identify(&input, &opora_analytics::Config::default()).unwrap();
+    let id = db.save_run("region", &run).await.unwrap();
+    db.index_run(id, &run).await.unwrap();
+    id
+}
+
+/// Starts the application on 127.0.0.1:0; returns its base URL.
+pub async fn spawn(db: &Db, cfg: opora_web::Config) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = opora_web::app(db.clone(), cfg);
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+pub fn test_config() -> opora_web::Config {
+    opora_web::Config { upload_limit: 2 * 1024 * 1024, ..opora_web::Config::default() }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects, fills
+/// the CSRF token from the last page it saw.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookies: HashMap<String, String>,
+    pub csrf: String,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub location: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Client { http, base: base.to_string(), cookies: HashMap::new(), csrf: String::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn finish(&mut self, res: reqwest::Response) -> Page {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        for c in headers.get_all(reqwest::header::SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let first = c.split(';').next().unwrap();
+            let (k, v) = first.split_once('=').unwrap();
+            if c.contains("Max-Age=0") || v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let location = headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let body = res.text().await.unwrap_or_default();
+        if let Some(t) = csrf_of(&body) {
+            self.csrf = t;
+        }
+        Page { status, body, location, headers }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let res = self.http.get(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).send().await.unwrap();
+        self.finish(res).await
+    }
+
+    pub async fn get_bytes(&mut self, path: &str) -> (u16, Vec<u8>, String) {
+        let res = self.http.get(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).send().await.unwrap();
+        let status = res.status().as_u16();
+        let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        (status, res.bytes().await.unwrap().to_vec(), ct)
+    }
+
+    /// POSTs a form with the current CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut f: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        f.push(("csrf".into(), self.csrf.clone()));
+        self.post_raw(path, &f, &[]).await
+    }
+
+    /// POSTs exactly these fields with extra headers (no CSRF added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(String, String)], headers: &[(&str, &str)]) -> Page {
+        let body: String = fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        self.finish(res).await
+    }
+
+    /// Uploads a file as the upload form does (CSRF token in the query).
+    pub async fn upload(&mut self, kind: &str, name: &str, bytes: Vec<u8>) -> Page {
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_string())
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        let res = self
+            .http
+            .post(format!("{}/upload?csrf={}", self.base, self.csrf))
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(res).await
+    }
+
+    pub async fn login(&mut self, login: &str, password: &str) -> Page {
+        self.get("/login").await;
+        self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await
+    }
+
+    pub async fn json(&mut self, path: &str) -> (u16, serde_json::Value) {
+        let p = self.get(path).await;
+        (p.status, serde_json::from_str(&p.body).unwrap_or(serde_json::Value::Null))
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn csrf_of(html: &str) -> Option<String> {
+    let i = html.find("name=\"csrf\" value=\"")?;
+    let rest = &html[i + 19..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// A logged-in client for a demo login.
+pub async fn logged_in(base: &str, login: &str) -> Client {
+    let mut c = Client::new(base);
+    let p = c.login(login, opora_web::demo_users::DEMO_PASSWORD).await;
+    assert_eq!(p.status, 303, "login {login}: {}", p.body);
+    c.get("/").await;
+    c
+}
