@@ -8,8 +8,8 @@ use crate::model::{self, FitRows, Model, YearModel};
 use crate::standardise::{self, Scale, SchoolIndex};
 use crate::stats::AssessmentKey;
 use crate::{
-    checklist, objectivity, text, AnalyticsError, CellInput, CellTable, Config, Input, Mode, Run,
-    Selection, Weights,
+    checklist, objectivity, text, AnalyticsError, CellInput, CellTable, ChecklistRow, Config,
+    ContextTable, Input, Mode, Run, SchoolInfo, Selection, Weights,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,6 +55,40 @@ pub fn identify(input: &Input, cfg: &Config) -> Result<Run, AnalyticsError> {
 
 /// [`identify`] over compact statistics (what a national batch accumulates).
 pub fn identify_cells(input: &CellInput, cfg: &Config) -> Result<Run, AnalyticsError> {
+    let ev = evaluate_cells(input, cfg)?;
+    Ok(finish(ev, input.checklist, cfg))
+}
+
+/// [`identify_cells`] taking the table, which is freed as soon as the last
+/// step reading it is done (before the checklist and the outputs are built:
+/// at national scale that is the difference of a few hundred MB at the peak).
+pub fn identify_cells_owned(
+    stats: CellTable,
+    context: &ContextTable,
+    schools: &[SchoolInfo],
+    checklist: &[ChecklistRow],
+    cfg: &Config,
+) -> Result<Run, AnalyticsError> {
+    let input = CellInput { stats: &stats, context, schools, checklist };
+    let ev = evaluate_cells(&input, cfg)?;
+    drop(stats);
+    Ok(finish(ev, checklist, cfg))
+}
+
+/// What the steps reading the cells produce.
+struct Evaluated {
+    all_years: Vec<i32>,
+    window: Vec<i32>,
+    whole: WindowEval,
+    per_year: BTreeMap<i32, WindowEval>,
+    notes: Vec<String>,
+    objectivity: Vec<crate::ObjectivitySign>,
+    objectivity_notes: Vec<String>,
+    mode: Mode,
+}
+
+/// Steps 1–3 on the window and on each year, and the signs (step 6).
+fn evaluate_cells(input: &CellInput, cfg: &Config) -> Result<Evaluated, AnalyticsError> {
     validate(cfg)?;
     let all_years = input.stats.years();
     if all_years.is_empty() {
@@ -112,6 +146,12 @@ pub fn identify_cells(input: &CellInput, cfg: &Config) -> Result<Run, AnalyticsE
         year_notes(y, &ev, &window, &mut notes);
         per_year.insert(y, ev);
     }
+    Ok(Evaluated { all_years, window, whole, per_year, notes, objectivity, objectivity_notes, mode })
+}
+
+/// Categories, the model and the checklist (steps 4–5) from the evaluations.
+fn finish(ev: Evaluated, checklist_rows: &[ChecklistRow], cfg: &Config) -> Run {
+    let Evaluated { all_years, window, whole, per_year, mut notes, objectivity, objectivity_notes, mode } = ev;
     let flags: BTreeMap<i32, WindowFlags> = per_year
         .iter()
         .map(|(y, ev)| (*y, categories::window_flags(ev, cfg)))
@@ -126,14 +166,14 @@ pub fn identify_cells(input: &CellInput, cfg: &Config) -> Result<Run, AnalyticsE
     let schools = categories::assemble(&whole, &flags, &window, cfg);
     notes.extend(objectivity_notes);
     let checklist = checklist::evaluate(
-        input.checklist,
+        checklist_rows,
         &flags,
         &all_years,
         &cfg.checklist,
         cfg.low_percent,
     );
     dedup(&mut notes);
-    Ok(Run {
+    Run {
         schools,
         model,
         objectivity,
@@ -142,7 +182,7 @@ pub fn identify_cells(input: &CellInput, cfg: &Config) -> Result<Run, AnalyticsE
         years: window,
         mode,
         config: cfg.clone(),
-    })
+    }
 }
 
 fn validate(cfg: &Config) -> Result<(), AnalyticsError> {

@@ -27,7 +27,7 @@ pub use checklist::{ChecklistItem, ChecklistOutcome, ChecklistStatus};
 pub use identify::identify;
 pub use model::{Coefficient, DroppedFactor, Model, YearModel};
 pub use objectivity::ObjectivitySign;
-pub use identify::identify_cells;
+pub use identify::{identify_cells, identify_cells_owned};
 pub use stats::{
     AssessmentKey, AssessmentStats, Cell, CellTable, PupilResult, PupilScore, SchoolResult,
     StatsAccumulator, StatsTable,

@@ -62,6 +62,8 @@ struct Cols {
     journal: Option<usize>,
     date: Option<usize>,
     tasks: Vec<usize>,
+    /// Role of each column, by index.
+    roles: Vec<Role>,
     /// Fields a row must have for the fast path (the highest index read + 1).
     needed: usize,
     /// The key columns (school, year, procedure, subject, grade) all lie in
@@ -121,11 +123,15 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
         journal: idx("journal_mark"),
         date: idx("date"),
         tasks: map.tasks.iter().map(|(_, i)| *i).collect(),
+        roles: Vec::new(),
         needed: 0,
         prefix: 0,
     };
     let keys = [cols.school, cols.year, cols.procedure, cols.subject, cols.grade];
     cols.prefix = keys.iter().max().expect("five key columns") + 1;
+    if cols.prefix > MAX_PREFIX {
+        return None;
+    }
     cols.needed = [cols.student, cols.score]
         .into_iter()
         .chain(keys)
@@ -137,6 +143,17 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
         .max()
         .expect("columns")
         + 1;
+    cols.roles = vec![Role::Other; cols.needed];
+    let mut set = |i: Option<usize>, r: Role| i.into_iter().for_each(|i| cols.roles[i] = r);
+    set(Some(cols.student), Role::Student);
+    set(Some(cols.score), Role::Score);
+    set(cols.max_score, Role::MaxScore);
+    set(cols.mark, Role::Mark);
+    set(cols.journal, Role::Journal);
+    set(cols.date, Role::Date);
+    for (j, &i) in cols.tasks.clone().iter().enumerate() {
+        cols.roles[i] = Role::Task(j as u16);
+    }
     Some(Plan {
         label: t.file_name.clone(),
         file,
@@ -269,7 +286,6 @@ struct Part {
     key_buf: Vec<u8>,
     key_cache: KeyCache,
     tasks: Vec<Option<f64>>,
-    ends: Vec<usize>,
 }
 
 impl Part {
@@ -283,7 +299,6 @@ impl Part {
             key_buf: Vec::new(),
             key_cache: KeyCache::default(),
             tasks: Vec::new(),
-            ends: Vec::new(),
         }
     }
 }
@@ -367,19 +382,62 @@ fn classify(block: &[u8; 64], delim: u8) -> (u64, u64, u64, u64) {
     }
 }
 
-/// Splits `buf` (whole lines) into rows and fields and reads every row.
+/// What a column is to the fast path.
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    Other,
+    Student,
+    Score,
+    MaxScore,
+    Mark,
+    Journal,
+    Date,
+    Task(u16),
+}
+
+/// The row being read: what its fields gave so far.
+struct RowState {
+    /// Still on the fast path (every field read so far was plainly valid).
+    fast: bool,
+    /// End of each of the first `prefix` fields (the key columns).
+    key_ends: [usize; MAX_PREFIX],
+    /// The first `prefix` fields equal those of the last fast row.
+    same: bool,
+    score: Option<f64>,
+    max_score: Option<f64>,
+    mark: Option<u8>,
+    journal: Option<u8>,
+}
+
+/// Key columns must lie in the first this many fields for the fast path.
+const MAX_PREFIX: usize = 32;
+
+impl RowState {
+    fn new() -> RowState {
+        RowState { fast: true, key_ends: [0; MAX_PREFIX], same: false, score: None, max_score: None, mark: None, journal: None }
+    }
+}
+
+/// Splits `buf` (whole lines) into rows and fields and reads every row, in
+/// one pass: each field is parsed as soon as its end is found.
 /// Returns the number of lines, or None when the file needs the CSV reader.
 fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u64> {
-    let mut ends = std::mem::take(&mut part.ends);
-    ends.clear();
+    let c = &p.cols;
+    let roles = &c.roles;
+    let mut tasks = std::mem::take(&mut part.tasks);
+    tasks.clear();
+    tasks.resize(c.tasks.len(), None);
     let mut row_start = 0usize;
+    let mut field_start = 0usize;
+    let mut field = 0usize;
+    let mut st = RowState::new();
     let mut line = 0u64;
     // Position + 1 of the last byte ≥ 0x80 seen in earlier blocks (0: none).
     let mut pending_high = 0usize;
     let mut block_start = 0usize;
     let mut tail = [0u8; 64];
     let mut ok = true;
-    while block_start < buf.len() && ok {
+    'blocks: while block_start < buf.len() {
         let block: &[u8; 64] = match buf.get(block_start..block_start + 64) {
             Some(b) => b.try_into().expect("64 bytes"),
             None => {
@@ -398,8 +456,13 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
         while structural != 0 {
             let bit = structural.trailing_zeros();
             let pos = block_start + bit as usize;
-            ends.push(pos);
-            if mn & (1u64 << bit) != 0 {
+            let newline = mn & (1u64 << bit) != 0;
+            // The field [field_start, end): the last one without its '\r'.
+            let end = if newline && pos > field_start && buf[pos - 1] == b'\r' { pos - 1 } else { pos };
+            if st.fast {
+                read_field(p, part, &mut st, &mut tasks, buf, row_start, field, field_start, end);
+            }
+            if newline {
                 line += 1;
                 let below = mh & ((1u64 << bit) - 1);
                 let last_high = if below != 0 {
@@ -410,13 +473,22 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
                     None
                 };
                 mh &= !((1u64 << bit) - 1);
-                if !row(p, part, buf, row_start, &ends, last_high, line, errors) {
+                let fields = field + 1;
+                if !end_row(p, part, &mut st, &tasks, buf, row_start, end, fields, last_high, line, errors) {
                     ok = false;
-                    break;
+                    break 'blocks;
                 }
-                ends.clear();
+                st = RowState::new();
                 row_start = pos + 1;
+                field = 0;
+            } else {
+                field += 1;
+                if field >= roles.len().max(c.prefix) && field > MAX_PREFIX {
+                    // Many more fields than the header: only the CSV reader.
+                    st.fast = false;
+                }
             }
+            field_start = pos + 1;
             structural &= structural - 1;
         }
         if mh != 0 {
@@ -427,12 +499,110 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
     if ok && row_start < buf.len() {
         // The file's last line, without a newline.
         line += 1;
-        ends.push(buf.len());
+        let end = buf.len();
+        if st.fast {
+            read_field(p, part, &mut st, &mut tasks, buf, row_start, field, field_start, end);
+        }
         let last_high = buf[row_start..].iter().rposition(|&b| b >= 0x80).map(|i| row_start + i);
-        ok = row(p, part, buf, row_start, &ends, last_high, line, errors);
+        ok = end_row(p, part, &mut st, &tasks, buf, row_start, end, field + 1, last_high, line, errors);
     }
-    part.ends = ends;
+    part.tasks = tasks;
     ok.then_some(line)
+}
+
+/// Reads field `i` ([s, e)) of the row on the fast path; anything not
+/// plainly valid takes the row off it.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn read_field(p: &Plan, part: &Part, st: &mut RowState, tasks: &mut [Option<f64>], buf: &[u8], row_start: usize, i: usize, s: usize, e: usize) {
+    let c = &p.cols;
+    let b = &buf[s..e.max(s)];
+    if i < c.prefix {
+        st.key_ends[i] = e;
+        if i + 1 == c.prefix {
+            st.same = part.last_ids.is_some() && part.last_prefix.as_slice() == &buf[row_start..e];
+        }
+    }
+    let Some(&role) = c.roles.get(i) else { return };
+    let ok = match role {
+        Role::Other => true,
+        Role::Task(j) => match opt_number(b) {
+            Ok(v) => {
+                tasks[j as usize] = v;
+                true
+            }
+            Err(()) => false,
+        },
+        Role::Score => match opt_number(b) {
+            Ok(Some(v)) => {
+                st.score = Some(v);
+                true
+            }
+            _ => false,
+        },
+        Role::MaxScore => opt_number(b).map(|v| st.max_score = v).is_ok(),
+        Role::Mark => opt_mark(b).map(|v| st.mark = v).is_ok(),
+        Role::Journal => opt_mark(b).map(|v| st.journal = v).is_ok(),
+        Role::Student => match b.first() {
+            Some(x) if x.is_ascii_graphic() => true,
+            _ => matches!(std::str::from_utf8(b), Ok(t) if !t.trim().is_empty()),
+        },
+        Role::Date => {
+            b.is_empty()
+                || match std::str::from_utf8(b).map(str::trim) {
+                    Ok("") => true,
+                    Ok(t) => parse_date(t).is_ok(),
+                    Err(_) => false,
+                }
+        }
+    };
+    st.fast &= ok;
+}
+
+/// The row [row_start, row_end) is read: adds it on the fast path, or sends
+/// it through `parse_row`. False when the file needs the CSV reader.
+#[allow(clippy::too_many_arguments)]
+fn end_row(p: &Plan, part: &mut Part, st: &mut RowState, tasks: &[Option<f64>], buf: &[u8], row_start: usize, row_end: usize, fields: usize, last_high: Option<usize>, line: u64, errors: &mut Errors) -> bool {
+    if row_end == row_start {
+        return true; // an empty line: the CSV reader skips it
+    }
+    let c = &p.cols;
+    if st.fast && fields >= c.needed {
+        let prefix_end = st.key_ends[c.prefix - 1];
+        // Bytes ≥ 0x80 are fine inside a prefix taken before from a checked
+        // line; anywhere else the line must be checked as UTF-8.
+        let checked = match last_high {
+            None => true,
+            Some(h) if st.same && h < prefix_end => true,
+            Some(_) => std::str::from_utf8(&buf[row_start..row_end]).is_ok(),
+        };
+        if !checked {
+            return false;
+        }
+        let ids = if st.same {
+            part.last_ids
+        } else {
+            let field = |i: usize| {
+                let s = if i == 0 { row_start } else { st.key_ends[i - 1] + 1 };
+                &buf[s..st.key_ends[i].max(s)]
+            };
+            let ids = cached_ids(c, part, field);
+            if ids.is_some() {
+                part.last_prefix.clear();
+                part.last_prefix.extend_from_slice(&buf[row_start..prefix_end]);
+                part.last_ids = ids;
+            }
+            ids
+        };
+        if let (Some((school, key)), Some(score)) = (ids, st.score) {
+            if !st.max_score.is_some_and(|m| score > m) {
+                let score = PupilScore { score, max_score: st.max_score, mark: st.mark, journal_mark: st.journal, tasks };
+                part.acc.add(school, key, &score);
+                return true;
+            }
+        }
+    }
+    slow(p, part, &buf[row_start..row_end], line, errors)
 }
 
 /// Every '"' or '\r' of the block: a quote needs the CSV reader; a carriage
@@ -498,77 +668,11 @@ fn opt_mark(b: &[u8]) -> Result<Option<u8>, ()> {
     }
 }
 
-/// One line of a range and where its fields end.
-struct Line<'b> {
-    buf: &'b [u8],
-    start: usize,
-    /// End of the line without its '\r\n' or '\n'.
-    end: usize,
-    /// Position of each field's delimiter; the last is the line's end.
-    ends: &'b [usize],
-}
-
-impl<'b> Line<'b> {
-    #[inline]
-    fn field(&self, i: usize) -> &'b [u8] {
-        let s = if i == 0 { self.start } else { self.ends[i - 1] + 1 };
-        let e = if i + 1 == self.ends.len() { self.end } else { self.ends[i] };
-        &self.buf[s..e.max(s)]
-    }
-}
-
-/// Reads one row (fields end at `ends`; the last may end with '\r').
-/// Returns false when the file needs the CSV reader.
-#[allow(clippy::too_many_arguments)]
-fn row(p: &Plan, part: &mut Part, buf: &[u8], row_start: usize, ends: &[usize], last_high: Option<usize>, line: u64, errors: &mut Errors) -> bool {
-    let mut row_end = *ends.last().expect("a row has an end");
-    if row_end > row_start && buf[row_end - 1] == b'\r' {
-        row_end -= 1;
-    }
-    if row_end == row_start {
-        return true; // an empty line: the CSV reader skips it
-    }
-    let l = Line { buf, start: row_start, end: row_end, ends };
-    let c = &p.cols;
-    if ends.len() >= c.needed {
-        let prefix_end = if c.prefix == ends.len() { row_end } else { ends[c.prefix - 1] };
-        let prefix = &buf[row_start..prefix_end];
-        let same = part.last_ids.is_some() && part.last_prefix == prefix;
-        // Bytes ≥ 0x80 are fine inside a prefix taken before from a checked
-        // line; anywhere else the line must be checked as UTF-8.
-        let checked = match last_high {
-            None => true,
-            Some(h) if same && h < prefix_end => true,
-            Some(_) => std::str::from_utf8(&buf[row_start..row_end]).is_ok(),
-        };
-        if !checked {
-            return false;
-        }
-        let ids = if same {
-            part.last_ids
-        } else {
-            let ids = cached_ids(c, part, &l);
-            if ids.is_some() {
-                part.last_prefix.clear();
-                part.last_prefix.extend_from_slice(prefix);
-                part.last_ids = ids;
-            }
-            ids
-        };
-        if let Some((school, key)) = ids {
-            if fast(c, part, &l, school, key) {
-                return true;
-            }
-        }
-    }
-    slow(p, part, &l, line, errors)
-}
-
 /// The assessment's raw cells, length-prefixed (a cache key).
-fn key_bytes(c: &Cols, l: &Line, out: &mut Vec<u8>) {
+fn key_bytes<'b>(c: &Cols, field: impl Fn(usize) -> &'b [u8], out: &mut Vec<u8>) {
     out.clear();
     for i in [c.year, c.procedure, c.subject, c.grade] {
-        let f = l.field(i);
+        let f = field(i);
         out.extend_from_slice(&(f.len() as u32).to_le_bytes());
         out.extend_from_slice(f);
     }
@@ -576,58 +680,17 @@ fn key_bytes(c: &Cols, l: &Line, out: &mut Vec<u8>) {
 
 /// The ids of the row's school and assessment when both were seen in rows
 /// the reader accepted.
-fn cached_ids(c: &Cols, part: &mut Part, l: &Line) -> Option<(u32, u32)> {
-    let school = *part.schools.get(l.field(c.school))?;
-    key_bytes(c, l, &mut part.key_buf);
+fn cached_ids<'b>(c: &Cols, part: &mut Part, field: impl Fn(usize) -> &'b [u8]) -> Option<(u32, u32)> {
+    let school = *part.schools.get(field(c.school))?;
+    key_bytes(c, field, &mut part.key_buf);
     let key = *part.keys.get(part.key_buf.as_slice())?;
     Some((school, key))
 }
 
-/// The row's numbers when every field is plainly valid, added to the cell.
-/// False: the row needs `parse_row` (it may be bad, or valid but unusual).
-#[inline]
-fn fast(c: &Cols, part: &mut Part, l: &Line, school: u32, key: u32) -> bool {
-    let student = l.field(c.student);
-    match student.first() {
-        Some(b) if b.is_ascii_graphic() => {}
-        _ => match std::str::from_utf8(student) {
-            Ok(t) if !t.trim().is_empty() => {}
-            _ => return false,
-        },
-    }
-    let Ok(Some(score)) = opt_number(l.field(c.score)) else { return false };
-    let Ok(max_score) = c.max_score.map_or(Ok(None), |i| opt_number(l.field(i))) else { return false };
-    let Ok(mark) = c.mark.map_or(Ok(None), |i| opt_mark(l.field(i))) else { return false };
-    let Ok(journal_mark) = c.journal.map_or(Ok(None), |i| opt_mark(l.field(i))) else { return false };
-    if let Some(i) = c.date {
-        let b = l.field(i);
-        if !b.is_empty() {
-            match std::str::from_utf8(b).map(str::trim) {
-                Ok("") => {}
-                Ok(t) if parse_date(t).is_ok() => {}
-                _ => return false,
-            }
-        }
-    }
-    part.tasks.clear();
-    for &i in &c.tasks {
-        match opt_number(l.field(i)) {
-            Ok(v) => part.tasks.push(v),
-            Err(()) => return false,
-        }
-    }
-    if max_score.is_some_and(|m| score > m) {
-        return false;
-    }
-    let p = PupilScore { score, max_score, mark, journal_mark, tasks: &part.tasks };
-    part.acc.add(school, key, &p);
-    true
-}
-
 /// The row through the reader's own parsing (errors recorded with the
 /// range-local line number). False when the line is not UTF-8.
-fn slow(p: &Plan, part: &mut Part, l: &Line, line: u64, errors: &mut Errors) -> bool {
-    let Ok(text) = std::str::from_utf8(&l.buf[l.start..l.end]) else { return false };
+fn slow(p: &Plan, part: &mut Part, bytes: &[u8], line: u64, errors: &mut Errors) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else { return false };
     let cells: StringRecord = text.split(p.delim as char).collect();
     let row = Row { number: line, cells };
     if row.is_blank() {
@@ -641,8 +704,9 @@ fn slow(p: &Plan, part: &mut Part, l: &Line, line: u64, errors: &mut Errors) -> 
         let s = part.acc.school_id(&rec.school_code);
         let k = part.acc.key_id(&rec.key);
         let c = &p.cols;
-        part.schools.entry(l.field(c.school).to_vec()).or_insert(s);
-        key_bytes(c, l, &mut part.key_buf);
+        let field = |i: usize| row.cells.get(i).unwrap_or("").as_bytes();
+        part.schools.entry(field(c.school).to_vec()).or_insert(s);
+        key_bytes(c, field, &mut part.key_buf);
         if !part.keys.contains_key(part.key_buf.as_slice()) {
             part.keys.insert(part.key_buf.clone(), k);
         }

@@ -5,7 +5,7 @@
 use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
 use crate::fastcsv;
 use anyhow::{bail, Context, Result};
-use opora_analytics::{export, CellInput, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, Weights};
+use opora_analytics::{export, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, Weights};
 use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, TableOptions};
@@ -63,10 +63,10 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
             }
             Err(FileError::Other(e)) => return Err(e),
         };
-        let input = CellInput { stats: &files.stats, context: &files.context, schools: &files.schools, checklist: &files.checklist };
-        let run = opora_analytics::identify_cells(&input, &cfg)?;
+        let FileInputs { stats, context, schools, checklist } = files;
+        let run = opora_analytics::identify_cells_owned(stats, &context, &schools, &checklist, &cfg)?;
         stage("identified", run.schools.len());
-        (run, files.schools)
+        (run, schools)
     };
     if let Some(out) = &args.out {
         write_outputs(out, &run, &schools, !run.checklist.is_empty())?;
@@ -120,6 +120,7 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError
         return Err(anyhow::anyhow!("укажите файл контекста: --context ФАЙЛ").into());
     };
     let mut bad = Vec::new();
+    stage("reading files", 0);
     // Score histograms only where a sign needs them (memory at national scale).
     let mut acc = StatsAccumulator::for_identification(cfg);
     read_all_results(&args.results, &args.sheet, &mut acc, &mut bad)?;
@@ -148,7 +149,9 @@ pub fn stage(what: &str, items: usize) {
     let kb = |name: &str| {
         status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
     };
-    tracing::debug!(items, rss_mib = kb("VmRSS:") / 1024, peak_mib = kb("VmHWM:") / 1024, "{what}");
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let secs = START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64();
+    tracing::debug!(secs, items, rss_mib = kb("VmRSS:") / 1024, peak_mib = kb("VmHWM:") / 1024, "{what}");
 }
 
 /// Streams every results file into `acc`, in file order. UTF-8 pupil-level
@@ -156,7 +159,7 @@ pub fn stage(what: &str, items: usize) {
 /// other files (Windows-1251, XLSX, school level) by the sequential reader.
 /// Bad rows of every file are collected in `bad`.
 fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, acc: &mut StatsAccumulator, bad: &mut Vec<Errors>) -> Result<(), FileError> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::env::var("OPORA_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let parallel = std::env::var_os("OPORA_SEQUENTIAL").is_none();
     let mut plans = Vec::new();
     let mut which = Vec::with_capacity(paths.len());
