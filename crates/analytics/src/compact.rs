@@ -11,13 +11,18 @@
 //! The encoding is lossless: `Cell::encode(s).stats() == s` for every cell
 //! (tested), so the engine's numbers do not change; sums stay exact f64.
 //!
+//! The encoded parts of all cells live back to back in one byte vector (no
+//! allocation per cell, no allocator overhead, and the memory goes back to
+//! the system in one piece when the table is dropped).
+//!
 //! A [`CellTable`] holds the cells sorted by (school id, assessment) exactly
 //! like `StatsTable`'s B-tree, so every pass visits them in the same order.
 
 use crate::stats::{self, AssessmentKey, AssessmentStats, JournalTable, StatsTable};
 use std::collections::BTreeSet;
 
-/// One (school, assessment) cell: the moments inline, the rest encoded.
+/// One (school, assessment) cell: the moments inline, the rest encoded in
+/// the byte vector of its table or accumulator (`blobs` below).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     /// Index into [`CellTable::schools`].
@@ -28,9 +33,10 @@ pub struct Cell {
     pub sum: f64,
     pub sum_sq: f64,
     pub school_level: bool,
-    /// Everything else of [`AssessmentStats`]; empty (no allocation) when
-    /// all of it is zero or absent.
-    extra: Box<[u8]>,
+    /// Everything else of [`AssessmentStats`]: `len` bytes at `at` in the
+    /// blobs; none when all of it is zero or absent.
+    at: u64,
+    len: u32,
 }
 
 // Presence flags of the encoded part (two bytes at its start).
@@ -139,50 +145,52 @@ fn journal_counts(t: &JournalTable) -> (u64, u64, u64) {
 }
 
 impl Cell {
-    /// The compact form of `s` (lossless).
-    pub fn encode(school: u32, key: u32, s: &AssessmentStats) -> Cell {
-        let mut out = vec![0u8, 0u8];
+    /// The compact form of `s` (lossless), its encoded part appended to `blobs`.
+    pub fn encode(school: u32, key: u32, s: &AssessmentStats, blobs: &mut Vec<u8>) -> Cell {
+        let at = blobs.len();
+        blobs.extend_from_slice(&[0, 0]);
+        let out = blobs;
         let mut flags = 0u16;
         if let Some(v) = s.sd_score {
             flags |= F_SD;
-            put_f64(&mut out, v);
+            put_f64(out, v);
         }
         if let Some(v) = s.se {
             flags |= F_SE;
-            put_f64(&mut out, v);
+            put_f64(out, v);
         }
         if let Some(v) = s.max_score {
             flags |= F_MAX;
-            put_num(&mut out, v);
+            put_num(out, v);
         }
         if s.mark_counts.iter().any(|c| *c != 0) {
             flags |= F_MARKS;
-            s.mark_counts.iter().for_each(|c| put_varint(&mut out, *c));
+            s.mark_counts.iter().for_each(|c| put_varint(out, *c));
         }
         if s.mark_min.iter().any(Option::is_some) {
             flags |= F_MARK_MIN;
             let bits = s.mark_min.iter().enumerate().fold(0u8, |b, (i, m)| b | ((m.is_some() as u8) << i));
             out.push(bits);
-            s.mark_min.iter().flatten().for_each(|v| put_num(&mut out, *v));
+            s.mark_min.iter().flatten().for_each(|v| put_num(out, *v));
         }
         let counts = (s.journal_n, s.journal_higher, s.journal_lower);
         if let Some(t) = &s.journal_table {
             flags |= F_JTABLE;
-            t.iter().flatten().for_each(|c| put_varint(&mut out, *c as u64));
+            t.iter().flatten().for_each(|c| put_varint(out, *c as u64));
         }
         let derived = s.journal_table.as_deref().map(journal_counts).unwrap_or((0, 0, 0));
         if counts != derived {
             flags |= F_JCOUNTS;
-            put_varint(&mut out, counts.0);
-            put_varint(&mut out, counts.1);
-            put_varint(&mut out, counts.2);
+            put_varint(out, counts.0);
+            put_varint(out, counts.1);
+            put_varint(out, counts.2);
         }
         let (offset, hist) = s.score_hist.raw();
         if !hist.is_empty() {
             flags |= F_HIST;
-            put_varint(&mut out, zigzag(offset));
-            put_varint(&mut out, hist.len() as u64);
-            hist.iter().for_each(|c| put_varint(&mut out, *c as u64));
+            put_varint(out, zigzag(offset));
+            put_varint(out, hist.len() as u64);
+            hist.iter().for_each(|c| put_varint(out, *c as u64));
         }
         // The three task vectors grow together; a stored cell with ragged
         // ones is padded with zeros (what an absent task means to O4).
@@ -197,23 +205,24 @@ impl Cell {
             };
             // Trailing unused tasks (columns of a longer assessment) cost nothing.
             let stored = (0..tasks).rev().find(|&i| !zero(i)).map_or(0, |i| i + 1);
-            put_varint(&mut out, tasks as u64);
-            put_varint(&mut out, stored as u64);
+            put_varint(out, tasks as u64);
+            put_varint(out, stored as u64);
             for i in 0..stored {
-                put_varint(&mut out, s.task_n.get(i).copied().unwrap_or(0));
-                put_num(&mut out, get(&s.task_sums, i));
-                put_num(&mut out, get(&s.task_max, i));
+                put_varint(out, s.task_n.get(i).copied().unwrap_or(0));
+                put_num(out, get(&s.task_sums, i));
+                put_num(out, get(&s.task_max, i));
             }
         }
         if s.non_integral > 0 {
             flags |= F_NONINT;
-            put_varint(&mut out, s.non_integral);
+            put_varint(out, s.non_integral);
         }
-        let extra: Box<[u8]> = if flags == 0 {
-            Box::default()
+        let len = if flags == 0 {
+            out.truncate(at);
+            0
         } else {
-            out[..2].copy_from_slice(&flags.to_le_bytes());
-            out.into_boxed_slice()
+            out[at..at + 2].copy_from_slice(&flags.to_le_bytes());
+            out.len() - at
         };
         Cell {
             school,
@@ -222,14 +231,34 @@ impl Cell {
             sum: s.sum,
             sum_sq: s.sum_sq,
             school_level: s.school_level,
-            extra,
+            at: at as u64,
+            len: u32::try_from(len).expect("a cell's encoded part is far below 4 GiB"),
         }
+    }
+
+    /// This cell's encoded part in `blobs`.
+    fn extra<'b>(&self, blobs: &'b [u8]) -> &'b [u8] {
+        &blobs[self.at as usize..self.at as usize + self.len as usize]
+    }
+
+    /// The same cell with its encoded part `by` bytes further (its blobs
+    /// appended after `by` others).
+    pub(crate) fn shifted(mut self, by: usize) -> Cell {
+        self.at += by as u64;
+        self
+    }
+
+    /// The same cell with its encoded part copied from `from` to `to`.
+    pub(crate) fn moved(&self, from: &[u8], to: &mut Vec<u8>) -> Cell {
+        let at = to.len() as u64;
+        to.extend_from_slice(self.extra(from));
+        Cell { at, ..self.clone() }
     }
 
     /// The published SD and SE (school-level cells), read without decoding
     /// the rest.
-    pub fn sd_se(&self) -> (Option<f64>, Option<f64>) {
-        let mut r = Reader { b: &self.extra, pos: 0 };
+    pub fn sd_se(&self, blobs: &[u8]) -> (Option<f64>, Option<f64>) {
+        let mut r = Reader { b: self.extra(blobs), pos: 0 };
         let f = r.flags();
         let sd = (f & F_SD != 0).then(|| r.f64());
         let se = (f & F_SE != 0).then(|| r.f64());
@@ -241,32 +270,32 @@ impl Cell {
     }
 
     /// As [`AssessmentStats::within_ss`].
-    pub fn within_ss(&self) -> Option<f64> {
-        let sd = if self.school_level { self.sd_se().0 } else { None };
+    pub fn within_ss(&self, blobs: &[u8]) -> Option<f64> {
+        let sd = if self.school_level { self.sd_se(blobs).0 } else { None };
         stats::within_ss(self.n, self.sum, self.sum_sq, self.school_level, sd)
     }
 
     /// As [`AssessmentStats::se_of_mean`].
-    pub fn se_of_mean(&self) -> Option<f64> {
-        let (sd, se) = self.sd_se();
+    pub fn se_of_mean(&self, blobs: &[u8]) -> Option<f64> {
+        let (sd, se) = self.sd_se(blobs);
         stats::se_of_mean(self.n, self.sum, self.sum_sq, self.school_level, sd, se)
     }
 
-    /// Bytes this cell takes beyond its inline part.
+    /// Bytes this cell's encoded part takes.
     pub fn heap_bytes(&self) -> usize {
-        self.extra.len()
+        self.len as usize
     }
 
     /// The full statistics.
-    pub fn stats(&self) -> AssessmentStats {
+    pub fn stats(&self, blobs: &[u8]) -> AssessmentStats {
         let mut s = AssessmentStats::default();
-        self.stats_into(&mut s);
+        self.stats_into(blobs, &mut s);
         s
     }
 
     /// The full statistics into `s`, reusing its vectors (no allocation once
     /// they are large enough: the signs decode a million cells this way).
-    pub fn stats_into(&self, s: &mut AssessmentStats) {
+    pub fn stats_into(&self, blobs: &[u8], s: &mut AssessmentStats) {
         s.n = self.n;
         s.sum = self.sum;
         s.sum_sq = self.sum_sq;
@@ -281,7 +310,7 @@ impl Cell {
         s.task_n.clear();
         s.task_sums.clear();
         s.task_max.clear();
-        let mut r = Reader { b: &self.extra, pos: 0 };
+        let mut r = Reader { b: self.extra(blobs), pos: 0 };
         let f = r.flags();
         if f & F_JTABLE == 0 {
             s.journal_table = None;
@@ -354,13 +383,15 @@ pub struct CellTable {
     schools: Vec<String>,
     keys: Vec<AssessmentKey>,
     cells: Vec<Cell>,
+    /// The cells' encoded parts.
+    blobs: Vec<u8>,
 }
 
 impl CellTable {
     /// From interned parts in any order: ids are renumbered in sorted order,
     /// cells sorted, and ids no cell uses dropped. Cells must be unique per
     /// (school, key).
-    pub(crate) fn from_parts(schools: Vec<String>, keys: Vec<AssessmentKey>, mut cells: Vec<Cell>) -> CellTable {
+    pub(crate) fn from_parts(schools: Vec<String>, keys: Vec<AssessmentKey>, mut cells: Vec<Cell>, mut blobs: Vec<u8>) -> CellTable {
         let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
         let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
         for c in &mut cells {
@@ -369,7 +400,62 @@ impl CellTable {
         }
         cells.sort_unstable_by_key(|c| (c.school, c.key));
         cells.shrink_to_fit();
-        CellTable { schools, keys, cells }
+        blobs.shrink_to_fit();
+        CellTable { schools, keys, cells, blobs }
+    }
+
+    /// From interned parts in any order where equal (school, key) cells may
+    /// repeat (several threads' parts of one input): ids renumbered in sorted
+    /// order, cells sorted, equal cells merged in the order given, cells
+    /// without results dropped.
+    pub(crate) fn from_parts_merging(schools: Vec<String>, keys: Vec<AssessmentKey>, mut cells: Vec<Cell>, mut blobs: Vec<u8>) -> CellTable {
+        let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
+        let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
+        for c in &mut cells {
+            c.school = school_map[c.school as usize];
+            c.key = key_map[c.key as usize];
+        }
+        // Stable: repeated cells keep the order of their parts.
+        cells.sort_by_key(|c| (c.school, c.key));
+        let mut out: Vec<Cell> = Vec::with_capacity(cells.len());
+        let mut pending: Option<AssessmentStats> = None;
+        for c in cells {
+            match out.last() {
+                Some(last) if (last.school, last.key) == (c.school, c.key) => {
+                    let acc = pending.get_or_insert_with(|| last.stats(&blobs));
+                    acc.merge(&c.stats(&blobs));
+                }
+                _ => {
+                    if let Some(s) = pending.take() {
+                        let last = out.pop().expect("a pending merge has its cell");
+                        out.push(Cell::encode(last.school, last.key, &s, &mut blobs));
+                    }
+                    out.push(c);
+                }
+            }
+        }
+        if let Some(s) = pending.take() {
+            let last = out.pop().expect("a pending merge has its cell");
+            out.push(Cell::encode(last.school, last.key, &s, &mut blobs));
+        }
+        out.retain(|c| c.n > 0);
+        // Ids no cell with results uses (all of a school's results non-finite).
+        let used_schools: Vec<bool> = {
+            let mut u = vec![false; schools.len()];
+            out.iter().for_each(|c| u[c.school as usize] = true);
+            u
+        };
+        let used_keys: Vec<bool> = {
+            let mut u = vec![false; keys.len()];
+            out.iter().for_each(|c| u[c.key as usize] = true);
+            u
+        };
+        if used_schools.iter().all(|u| *u) && used_keys.iter().all(|u| *u) {
+            out.shrink_to_fit();
+            blobs.shrink_to_fit();
+            return CellTable { schools, keys, cells: out, blobs };
+        }
+        CellTable::from_parts(schools, keys, out, blobs)
     }
 
     /// The compact form of a table (e.g. one read from the store).
@@ -384,14 +470,15 @@ impl CellTable {
             .collect();
         let mut schools: Vec<String> = Vec::new();
         let mut cells = Vec::with_capacity(t.cells.len());
+        let mut blobs = Vec::new();
         for ((school, key), s) in &t.cells {
             if schools.last() != Some(school) {
                 schools.push(school.clone());
             }
             let k = keys.binary_search(key).expect("key collected above") as u32;
-            cells.push(Cell::encode(schools.len() as u32 - 1, k, s));
+            cells.push(Cell::encode(schools.len() as u32 - 1, k, s, &mut blobs));
         }
-        CellTable { schools, keys, cells }
+        CellTable { schools, keys, cells, blobs }
     }
 
     /// Back to the exchange form.
@@ -400,13 +487,33 @@ impl CellTable {
             cells: self
                 .cells
                 .iter()
-                .map(|c| ((self.school(c).to_string(), self.key(c).clone()), c.stats()))
+                .map(|c| ((self.school(c).to_string(), self.key(c).clone()), self.stats(c)))
                 .collect(),
         }
     }
 
     pub fn cells(&self) -> &[Cell] {
         &self.cells
+    }
+
+    /// The full statistics of a cell of this table.
+    pub fn stats(&self, c: &Cell) -> AssessmentStats {
+        c.stats(&self.blobs)
+    }
+
+    /// [`Self::stats`] into `s`, reusing its vectors.
+    pub fn stats_into(&self, c: &Cell, s: &mut AssessmentStats) {
+        c.stats_into(&self.blobs, s)
+    }
+
+    /// As [`AssessmentStats::within_ss`].
+    pub fn within_ss(&self, c: &Cell) -> Option<f64> {
+        c.within_ss(&self.blobs)
+    }
+
+    /// As [`AssessmentStats::se_of_mean`].
+    pub fn se_of_mean(&self, c: &Cell) -> Option<f64> {
+        c.se_of_mean(&self.blobs)
     }
 
     /// Assessments, sorted; a cell's `key` indexes this.
@@ -446,7 +553,7 @@ impl CellTable {
     /// Approximate memory held, in bytes (inline cells, encoded parts, ids).
     pub fn memory_bytes(&self) -> usize {
         self.cells.capacity() * std::mem::size_of::<Cell>()
-            + self.cells.iter().map(Cell::heap_bytes).sum::<usize>()
+            + self.blobs.capacity()
             + self.schools.iter().map(|s| s.capacity() + 24).sum::<usize>()
             + self.keys.len() * std::mem::size_of::<AssessmentKey>()
     }
@@ -495,15 +602,19 @@ mod tests {
     }
 
     fn roundtrip(s: &AssessmentStats) {
-        let c = Cell::encode(3, 4, s);
-        assert_eq!(&c.stats(), s);
+        let mut blobs = vec![7u8; 5];
+        let c = Cell::encode(3, 4, s, &mut blobs);
+        assert_eq!(&c.stats(&blobs), s);
+        let mut other = vec![1u8];
+        let m = c.moved(&blobs, &mut other);
+        assert_eq!(&m.stats(&other), s);
         // Decoding over a cell that had everything leaves nothing behind.
         let mut full = AssessmentStats::default();
         full.add_pupil(&pupil(7.0, Some(3), Some(5), vec![Some(1.0); 20]));
         full.se = Some(1.0);
-        c.stats_into(&mut full);
+        c.stats_into(&blobs, &mut full);
         assert_eq!(&full, s);
-        assert_eq!((c.within_ss(), c.se_of_mean()), (s.within_ss(), s.se_of_mean()));
+        assert_eq!((c.within_ss(&blobs), c.se_of_mean(&blobs)), (s.within_ss(), s.se_of_mean()));
     }
 
     #[test]
@@ -516,7 +627,7 @@ mod tests {
         s.add_pupil(&pupil(1e300, None, Some(2), vec![Some(f64::MAX)]));
         s.add_pupil(&pupil(5000.0, Some(3), Some(4), vec![]));
         roundtrip(&s);
-        assert!(Cell::encode(0, 0, &s).heap_bytes() > 0);
+        assert!(Cell::encode(0, 0, &s, &mut Vec::new()).heap_bytes() > 0);
         // Journal counts that the table does not explain (a store cell).
         let mut odd = s.clone();
         odd.journal_n += 7;
@@ -541,7 +652,7 @@ mod tests {
         });
         roundtrip(&school);
         let bare = AssessmentStats { n: 5, sum: 10.0, sum_sq: 30.0, ..Default::default() };
-        assert_eq!(Cell::encode(0, 0, &bare).heap_bytes(), 0);
+        assert_eq!(Cell::encode(0, 0, &bare, &mut Vec::new()).heap_bytes(), 0);
         roundtrip(&bare);
     }
 
@@ -559,14 +670,17 @@ mod tests {
         let order: Vec<(&str, i32)> = c.cells().iter().map(|x| (c.school(x), c.key(x).year)).collect();
         assert_eq!(order, vec![("A", 2023), ("A", 2024), ("B", 2023), ("C", 2024)]);
         assert_eq!(c.to_table(), t);
+        let mut blobs = Vec::new();
+        let cells = vec![
+            Cell::encode(0, 0, &t.cells.values().next().unwrap().clone(), &mut blobs),
+            Cell::encode(3, 1, &AssessmentStats::default(), &mut blobs),
+            Cell::encode(1, 0, &AssessmentStats::default(), &mut blobs),
+        ];
         let parts = CellTable::from_parts(
             vec!["Z".into(), "B".into(), "unused".into(), "A".into()],
             c.keys().to_vec(),
-            vec![
-                Cell::encode(0, 0, &t.cells.values().next().unwrap().clone()),
-                Cell::encode(3, 1, &AssessmentStats::default()),
-                Cell::encode(1, 0, &AssessmentStats::default()),
-            ],
+            cells,
+            blobs,
         );
         assert_eq!(parts.schools(), ["A", "B", "Z"]);
         let order: Vec<(&str, u32)> = parts.cells().iter().map(|x| (parts.school(x), x.key)).collect();

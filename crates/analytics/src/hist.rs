@@ -31,6 +31,15 @@ impl ScoreHist {
     /// Adds `count` pupils at `score`. Returns false (and counts nothing) when
     /// the score would stretch the range beyond [`MAX_SPAN`].
     pub fn add(&mut self, score: i64, count: u64) -> bool {
+        // The usual case: a score within the range seen so far.
+        if let Some(c) = score
+            .checked_sub(self.offset)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.counts.get_mut(i))
+        {
+            *c = c.saturating_add(count.min(u32::MAX as u64) as u32);
+            return true;
+        }
         if count == 0 {
             return true;
         }

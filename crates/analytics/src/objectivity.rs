@@ -121,7 +121,7 @@ pub(crate) fn signs(
             pool.resize_with(ids.len(), Default::default);
         }
         for (&i, s) in ids.iter().zip(pool.iter_mut()) {
-            table.cells()[i as usize].stats_into(s);
+            table.stats_into(&table.cells()[i as usize], s);
         }
         let cells: Cells = ids
             .iter()

@@ -42,7 +42,7 @@ pub fn scales(
     let mut out = BTreeMap::new();
     let mut by_means = Vec::new();
     for (key, list) in table.keys().iter().zip(&cells).filter(|(_, l)| !l.is_empty()) {
-        let scale = scale_of(list);
+        let scale = scale_of(table, list);
         // A spread below 1e-9 of the score level is rounding noise of a constant.
         if !(scale.sigma.is_finite() && scale.sigma > 1e-9 * scale.mu.abs().max(1.0)) {
             notes.push(format!(
@@ -67,14 +67,14 @@ pub fn scales(
     out
 }
 
-fn scale_of(list: &[&Cell]) -> Scale {
+fn scale_of(table: &CellTable, list: &[&Cell]) -> Scale {
     let total: f64 = list.iter().map(|s| s.n as f64).sum();
     let mu = list.iter().map(|s| s.sum).sum::<f64>() / total;
     let between: f64 = list
         .iter()
         .map(|s| s.n as f64 * (s.sum / s.n as f64 - mu).powi(2))
         .sum();
-    let within: Option<f64> = list.iter().map(|s| s.within_ss()).sum();
+    let within: Option<f64> = list.iter().map(|s| table.within_ss(s)).sum();
     // Pupil moments when every cell knows its within-school spread; the
     // decomposition Σ within + Σ n(mean − μ)² avoids Σx² − (Σx)²/N cancellation.
     match within {
@@ -132,8 +132,8 @@ pub fn school_indices(
         buf.push(ZCell {
             n: s.n as f64,
             mean: (s.sum / s.n as f64 - sc.mu) / sc.sigma,
-            within: s.within_ss().map(|w| w / (sc.sigma * sc.sigma)),
-            se: s.se_of_mean().map(|e| e / sc.sigma),
+            within: table.within_ss(s).map(|w| w / (sc.sigma * sc.sigma)),
+            se: table.se_of_mean(s).map(|e| e / sc.sigma),
             pupils: !s.school_level,
         });
     }

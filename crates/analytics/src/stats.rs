@@ -248,12 +248,15 @@ impl AssessmentStats {
             self.task_n.resize(tasks.len(), 0);
             self.task_max.resize(tasks.len(), 0.0);
         }
-        for (i, t) in tasks.iter().enumerate() {
+        // Zipped (every vector is at least as long as `tasks` now): no bounds
+        // checks in the hottest loop of a batch run.
+        let slots = self.task_sums.iter_mut().zip(self.task_n.iter_mut()).zip(self.task_max.iter_mut());
+        for (t, ((sum, n), max)) in tasks.iter().zip(slots) {
             if let Some(v) = t.filter(|v| v.is_finite()) {
-                self.task_sums[i] += v;
-                self.task_n[i] += 1;
-                if self.task_n[i] == 1 || v > self.task_max[i] {
-                    self.task_max[i] = v;
+                *sum += v;
+                *n += 1;
+                if *n == 1 || v > *max {
+                    *max = v;
                 }
             }
         }
@@ -423,6 +426,11 @@ pub struct StatsAccumulator {
     /// (school, key) → position in `cells`.
     index: HashMap<(u32, u32), u32>,
     cells: Vec<Cell>,
+    /// The cells' encoded parts ([`Cell`]), back to back.
+    blobs: Vec<u8>,
+    /// Bytes of `blobs` no cell uses any more (cells seen again and stored
+    /// anew); compacted away when they outweigh the rest.
+    garbage: usize,
     current: Option<Current>,
     /// None: histograms for every procedure; Some: only for these (lower case).
     hist_procedures: Option<Vec<String>>,
@@ -505,7 +513,7 @@ impl StatsAccumulator {
         if !hit {
             self.flush();
             let slot = self.index.get(&(school, key)).copied();
-            let stats = slot.map(|i| self.cells[i as usize].stats()).unwrap_or_default();
+            let stats = slot.map(|i| self.cells[i as usize].stats(&self.blobs)).unwrap_or_default();
             self.current = Some(Current {
                 school,
                 key,
@@ -527,14 +535,43 @@ impl StatsAccumulator {
             c.stats.task_n = Vec::new();
             c.stats.task_max = Vec::new();
         }
-        let cell = Cell::encode(c.school, c.key, &c.stats);
-        match c.slot {
-            Some(i) => self.cells[i as usize] = cell,
+        let cell = Cell::encode(c.school, c.key, &c.stats, &mut self.blobs);
+        self.store(c.slot, cell);
+    }
+
+    /// Stores a cell (anew when `slot` is its old position).
+    fn store(&mut self, slot: Option<u32>, cell: Cell) {
+        match slot {
+            Some(i) => {
+                self.garbage += self.cells[i as usize].heap_bytes();
+                self.cells[i as usize] = cell;
+                self.compact_if_wasteful();
+            }
             None => {
-                self.index.insert((c.school, c.key), self.cells.len() as u32);
+                self.index.insert((cell.school, cell.key), self.cells.len() as u32);
                 self.cells.push(cell);
             }
         }
+    }
+
+    /// Input in no particular order stores cells again and again: once the
+    /// bytes no cell uses outweigh the rest, the blobs are rewritten (memory
+    /// stays within twice what the cells need).
+    fn compact_if_wasteful(&mut self) {
+        // Tests compact at once, to exercise it.
+        let least = if cfg!(test) { 1 } else { 1 << 20 };
+        if self.garbage >= least && self.garbage * 2 >= self.blobs.len() {
+            self.compact();
+        }
+    }
+
+    fn compact(&mut self) {
+        let mut blobs = Vec::with_capacity(self.blobs.len() - self.garbage);
+        for c in &mut self.cells {
+            *c = c.moved(&self.blobs, &mut blobs);
+        }
+        self.blobs = blobs;
+        self.garbage = 0;
     }
 
     /// Whether `p` belongs to the current cell (cheap: no hashing).
@@ -592,22 +629,53 @@ impl StatsAccumulator {
         let schools: Vec<u32> = other.schools.iter().map(|s| self.school_id(s)).collect();
         let keys: Vec<u32> = other.keys.iter().map(|k| self.key_id(k)).collect();
         self.cells.reserve(other.cells.len());
+        self.blobs.reserve(other.blobs.len() - other.garbage);
         for c in std::mem::take(&mut other.cells) {
             let (s, k) = (schools[c.school as usize], keys[c.key as usize]);
-            match self.index.get(&(s, k)) {
-                Some(&i) => {
-                    let mut a = self.cells[i as usize].stats();
-                    a.merge(&c.stats());
-                    self.cells[i as usize] = Cell::encode(s, k, &a);
+            match self.index.get(&(s, k)).copied() {
+                Some(i) => {
+                    let mut a = self.cells[i as usize].stats(&self.blobs);
+                    a.merge(&c.stats(&other.blobs));
+                    let cell = Cell::encode(s, k, &a, &mut self.blobs);
+                    self.store(Some(i), cell);
                 }
                 None => {
-                    let mut c = c;
+                    let mut c = c.moved(&other.blobs, &mut self.blobs);
                     (c.school, c.key) = (s, k);
-                    self.index.insert((s, k), self.cells.len() as u32);
-                    self.cells.push(c);
+                    self.store(None, c);
                 }
             }
         }
+    }
+
+    /// The compact table of everything several accumulators hold (e.g. the
+    /// threads' parts of a batch, in input order), as if one had read it all:
+    /// equal cells are merged in the order of `parts`. Cheaper than
+    /// [`Self::merge`]: no per-cell lookup, one sort.
+    pub fn combine(parts: Vec<StatsAccumulator>) -> CellTable {
+        let mut all = StatsAccumulator::default();
+        let total: usize = parts.iter().map(|p| p.cells.len() + 1).sum();
+        let bytes: usize = parts.iter().map(|p| p.blobs.len() - p.garbage).sum();
+        all.cells.reserve(total);
+        all.blobs.reserve(bytes);
+        for mut p in parts {
+            p.flush();
+            if p.garbage > 0 {
+                p.compact();
+            }
+            let schools: Vec<u32> = p.schools.iter().map(|s| all.school_id(s)).collect();
+            let keys: Vec<u32> = p.keys.iter().map(|k| all.key_id(k)).collect();
+            let base = all.blobs.len();
+            all.blobs.extend_from_slice(&p.blobs);
+            drop(std::mem::take(&mut p.blobs));
+            all.cells.extend(p.cells.into_iter().map(|c| {
+                let mut c = c.shifted(base);
+                (c.school, c.key) = (schools[c.school as usize], keys[c.key as usize]);
+                c
+            }));
+        }
+        let StatsAccumulator { schools, keys, cells, blobs, .. } = all;
+        CellTable::from_parts_merging(schools, keys, cells, blobs)
     }
 
     /// Cells so far (for progress and memory reports).
@@ -622,9 +690,12 @@ impl StatsAccumulator {
     /// The compact table of every cell with at least one result.
     pub fn into_cells(mut self) -> CellTable {
         self.flush();
-        let StatsAccumulator { schools, keys, mut cells, .. } = self;
+        if self.garbage > self.blobs.len() / 8 {
+            self.compact();
+        }
+        let StatsAccumulator { schools, keys, mut cells, blobs, .. } = self;
         cells.retain(|c| c.n > 0);
-        CellTable::from_parts(schools, keys, cells)
+        CellTable::from_parts(schools, keys, cells, blobs)
     }
 
     /// The table in exchange form ([`AssessmentStats`] per cell).
@@ -745,6 +816,46 @@ mod tests {
         let t = lean.into_table();
         assert!(t.cells[&key].score_hist.is_empty());
         assert_eq!(t.cells[&key].n, 7);
+    }
+
+    #[test]
+    fn any_order_and_merged_parts_give_the_same_table() {
+        let mut rows = Vec::new();
+        for i in 0..600u32 {
+            let mut p = pupil(["A", "B", "C"][(i % 3) as usize], (i % 17) as f64, Some(2 + (i % 4) as u8), Some(3));
+            p.grade = 4 + (i % 5) as i32;
+            p.procedure = ["ВПР", "ОГЭ"][(i % 2) as usize].into();
+            p.tasks = (0..(i % 7)).map(|t| Some((t + i) as f64 % 3.0)).collect();
+            rows.push(p);
+        }
+        let mut sorted = rows.clone();
+        sorted.sort_by(|a, b| (&a.school_id, a.grade, &a.procedure).cmp(&(&b.school_id, b.grade, &b.procedure)));
+        let table = |rows: &[PupilResult]| {
+            let mut acc = StatsAccumulator::histograms_only_for(&["ВПР".to_string()]);
+            rows.iter().for_each(|r| acc.add_pupil(r));
+            acc.into_table()
+        };
+        let expected = table(&sorted);
+        // Interleaved: every row switches cells, cells are stored again and
+        // again and the blobs are compacted on the way.
+        assert_eq!(table(&rows), expected);
+        let mut whole = StatsAccumulator::histograms_only_for(&["ВПР".to_string()]);
+        for part in rows.chunks(97) {
+            let mut acc = whole.empty_like();
+            part.iter().for_each(|r| acc.add_pupil(r));
+            whole.merge(acc);
+        }
+        assert_eq!(whole.into_table(), expected);
+        let parts: Vec<StatsAccumulator> = rows
+            .chunks(97)
+            .map(|part| {
+                let mut acc = StatsAccumulator::histograms_only_for(&["ВПР".to_string()]);
+                part.iter().for_each(|r| acc.add_pupil(r));
+                acc
+            })
+            .collect();
+        assert_eq!(StatsAccumulator::combine(parts).to_table(), expected);
+        assert!(expected.cells.values().all(|s| s.task_sums.is_empty() || s.score_hist.total() > 0));
     }
 
     #[test]

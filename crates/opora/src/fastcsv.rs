@@ -423,7 +423,6 @@ impl RowState {
 /// Returns the number of lines, or None when the file needs the CSV reader.
 fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u64> {
     let c = &p.cols;
-    let roles = &c.roles;
     let mut tasks = std::mem::take(&mut part.tasks);
     tasks.clear();
     tasks.resize(c.tasks.len(), None);
@@ -483,10 +482,6 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
                 field = 0;
             } else {
                 field += 1;
-                if field >= roles.len().max(c.prefix) && field > MAX_PREFIX {
-                    // Many more fields than the header: only the CSV reader.
-                    st.fast = false;
-                }
             }
             field_start = pos + 1;
             structural &= structural - 1;
@@ -499,7 +494,7 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
     if ok && row_start < buf.len() {
         // The file's last line, without a newline.
         line += 1;
-        let end = buf.len();
+        let end = if buf.ends_with(b"\r") { buf.len() - 1 } else { buf.len() };
         if st.fast {
             read_field(p, part, &mut st, &mut tasks, buf, row_start, field, field_start, end);
         }

@@ -119,26 +119,36 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError
     let Some(context_path) = &args.context else {
         return Err(anyhow::anyhow!("укажите файл контекста: --context ФАЙЛ").into());
     };
-    let mut bad = Vec::new();
     stage("reading files", 0);
-    // Score histograms only where a sign needs them (memory at national scale).
-    let mut acc = StatsAccumulator::for_identification(cfg);
-    read_all_results(&args.results, &args.sheet, &mut acc, &mut bad)?;
-    stage("results read", acc.len());
-    let context = read_context(context_path, &args.sheet).or_else(|e| collect(e, &mut bad, ContextTable::default()))?;
-    let checklist = match &args.checklist {
-        Some(p) => read_checklist(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
-        None => Vec::new(),
-    };
-    let schools = match &args.schools {
-        Some(p) => read_school_infos(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
-        None => Vec::new(),
-    };
+    // The small files are read beside the results.
+    let (results, others) = std::thread::scope(|s| {
+        let others = s.spawn(|| -> Result<_, FileError> {
+            let mut bad = Vec::new();
+            let context = read_context(context_path, &args.sheet).or_else(|e| collect(e, &mut bad, ContextTable::default()))?;
+            let checklist = match &args.checklist {
+                Some(p) => read_checklist(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
+                None => Vec::new(),
+            };
+            let schools = match &args.schools {
+                Some(p) => read_school_infos(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
+                None => Vec::new(),
+            };
+            Ok((context, checklist, schools, bad))
+        });
+        // Score histograms only where a sign needs them (memory at national scale).
+        let mut bad = Vec::new();
+        let parts = read_all_results(&args.results, &args.sheet, &StatsAccumulator::for_identification(cfg), &mut bad);
+        (parts.map(|p| (p, bad)), others.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let (parts, mut bad) = results?;
+    let (context, checklist, schools, mut other_bad) = others?;
+    bad.append(&mut other_bad);
     if !bad.is_empty() {
         return Err(FileError::Rows(bad));
     }
-    let stats = acc.into_cells();
-    stage("cells sorted", stats.len());
+    stage("files read", parts.len());
+    let stats = StatsAccumulator::combine(parts);
+    stage("cells combined and sorted", stats.len());
     tracing::debug!(bytes = stats.memory_bytes(), "compact table");
     Ok(FileInputs { stats, context, schools, checklist })
 }
@@ -154,11 +164,12 @@ pub fn stage(what: &str, items: usize) {
     tracing::debug!(secs, items, rss_mib = kb("VmRSS:") / 1024, peak_mib = kb("VmHWM:") / 1024, "{what}");
 }
 
-/// Streams every results file into `acc`, in file order. UTF-8 pupil-level
-/// CSV files are read in parallel (crate::fastcsv), one worker per core;
-/// other files (Windows-1251, XLSX, school level) by the sequential reader.
-/// Bad rows of every file are collected in `bad`.
-fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, acc: &mut StatsAccumulator, bad: &mut Vec<Errors>) -> Result<(), FileError> {
+/// Reads every results file into accumulators (with the histogram policy of
+/// `template`), returned in file order. UTF-8 pupil-level CSV files are read
+/// in parallel (crate::fastcsv), one worker per core; other files
+/// (Windows-1251, XLSX, school level) by the sequential reader. Bad rows of
+/// every file are collected in `bad`.
+fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, template: &StatsAccumulator, bad: &mut Vec<Errors>) -> Result<Vec<StatsAccumulator>, FileError> {
     let threads = std::env::var("OPORA_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let parallel = std::env::var_os("OPORA_SEQUENTIAL").is_none();
     let mut plans = Vec::new();
@@ -173,22 +184,28 @@ fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, acc: &
             None => which.push(None),
         }
     }
-    let mut outcomes: Vec<Option<fastcsv::Outcome>> = fastcsv::read(&plans, acc, threads).into_iter().map(Some).collect();
+    let mut outcomes: Vec<Option<fastcsv::Outcome>> = fastcsv::read(&plans, template, threads).into_iter().map(Some).collect();
     stage("parsed in parallel", plans.len());
+    let mut all = Vec::new();
     for (path, w) in paths.iter().zip(which) {
         let outcome = w.and_then(|i| outcomes[i].take());
         let sequential = match outcome {
             Some(fastcsv::Outcome::Read { parts, errors }) => {
                 match errors {
                     Some(e) => bad.push(e),
-                    None => parts.into_iter().for_each(|p| acc.merge(p)),
+                    None => all.extend(parts),
                 }
                 Ok(())
             }
             Some(fastcsv::Outcome::Failed(e)) => {
                 return Err(anyhow::anyhow!("ошибка чтения файла «{}»: {e}", path.display()).into());
             }
-            Some(fastcsv::Outcome::Fallback) | None => read_results(path, sheet, acc),
+            Some(fastcsv::Outcome::Fallback) | None => {
+                let mut acc = template.empty_like();
+                let r = read_results(path, sheet, &mut acc);
+                all.push(acc);
+                r
+            }
         };
         match sequential {
             Ok(()) => {}
@@ -196,7 +213,7 @@ fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, acc: &
             Err(other) => return Err(other),
         }
     }
-    Ok(())
+    Ok(all)
 }
 
 /// Keeps row errors for the final report; passes other errors on.
@@ -350,7 +367,9 @@ pub fn write_outputs(out: &Path, run: &Run, schools: &[SchoolInfo], with_checkli
     let model = model_sheet(run);
     std::thread::scope(|s| {
         let report = s.spawn(|| {
-            crate::report::write(&out.join("report.xlsx"), run, &model, with_checklist, &title).context("не удалось сформировать report.xlsx")
+            let r = crate::report::write(&out.join("report.xlsx"), run, &model, with_checklist, &title).context("не удалось сформировать report.xlsx");
+            stage("report.xlsx written", 0);
+            r
         });
         let files = (|| {
             csv("schools.csv", Table::Schools)?;
@@ -359,7 +378,9 @@ pub fn write_outputs(out: &Path, run: &Run, schools: &[SchoolInfo], with_checkli
             if with_checklist {
                 csv("checklist.csv", Table::Checklist)?;
             }
-            write("scatter.svg", &export::scatter_svg(run, schools))
+            write("scatter.svg", &export::scatter_svg(run, schools))?;
+            stage("csv, json and svg written", 0);
+            Ok(())
         })();
         let report = report.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         files.and(report)
