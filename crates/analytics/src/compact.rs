@@ -89,7 +89,19 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    #[inline(always)]
     fn varint(&mut self) -> u64 {
+        // Most values (counts, task scores) take one byte.
+        let first = self.b[self.pos];
+        if first < 0x80 {
+            self.pos += 1;
+            return first as u64;
+        }
+        self.varint_long()
+    }
+
+    #[inline(never)]
+    fn varint_long(&mut self) -> u64 {
         let mut v = 0u64;
         let mut shift = 0;
         loop {
@@ -109,6 +121,7 @@ impl Reader<'_> {
         f64::from_le_bytes(bytes)
     }
 
+    #[inline(always)]
     fn num(&mut self) -> f64 {
         let v = self.varint();
         if v & 1 == 0 {

@@ -21,29 +21,6 @@ fn push_field(out: &mut String, s: &str) {
     }
 }
 
-fn float(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:?}")
-    } else {
-        String::new()
-    }
-}
-
-fn opt(x: Option<f64>) -> String {
-    x.map(float).unwrap_or_default()
-}
-
-fn opt_u(x: Option<u64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn years(y: &[i32]) -> String {
-    y.iter()
-        .map(|y| y.to_string())
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 /// Appends one CSV line.
 fn push_line(out: &mut String, cells: &[impl AsRef<str>]) {
     for (i, c) in cells.iter().enumerate() {
@@ -109,34 +86,81 @@ pub const CHECKLIST_COLUMNS: [&str; 8] = [
     "explanation",
 ];
 
-fn school_row(o: &SchoolOutcome) -> Vec<String> {
-    vec![
-        o.school_id.clone(),
-        o.n.to_string(),
-        opt(o.result_index),
-        opt(o.result_se),
-        opt(o.expected),
-        opt(o.social_index),
-        opt(o.residual),
-        opt(o.effect),
-        opt(o.effect_se),
-        opt(o.ci_low),
-        opt(o.ci_high),
-        opt_u(o.rank),
-        opt(o.percentile),
-        o.is_shnor.to_string(),
-        o.is_low_results.to_string(),
-        o.is_shnsu.to_string(),
-        o.is_resilient.to_string(),
-        o.insufficient_data.to_string(),
-        years(&o.years_flagged),
-        o.no_context.to_string(),
-        opt(o.reliability),
-        opt_u(o.index_rank),
-        years(&o.years_low_results),
-        o.category.clone(),
-        o.reason.clone(),
-    ]
+/// One cell of a table, typed: CSV writes it as text, the report as a number
+/// or text without going through the text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Text(&'a str),
+    /// Whole numbers; `None` is an empty cell.
+    Int(Option<i64>),
+    /// Written in Rust's shortest round-trip form; `None` or not finite is
+    /// an empty cell.
+    Num(Option<f64>),
+    Bool(bool),
+    /// Years joined by `;`.
+    Years(&'a [i32]),
+}
+
+impl Value<'_> {
+    /// Appends the cell's CSV text (unquoted).
+    pub fn push_text(&self, out: &mut String) {
+        match *self {
+            Value::Text(t) => out.push_str(t),
+            Value::Int(Some(v)) => {
+                let _ = write!(out, "{v}");
+            }
+            Value::Num(Some(x)) if x.is_finite() => {
+                let _ = write!(out, "{x:?}");
+            }
+            Value::Int(None) | Value::Num(_) => {}
+            Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Value::Years(y) => {
+                for (i, v) in y.iter().enumerate() {
+                    if i > 0 {
+                        out.push(';');
+                    }
+                    let _ = write!(out, "{v}");
+                }
+            }
+        }
+    }
+
+    /// Whether the CSV text needs quotes.
+    fn needs_quotes(&self) -> bool {
+        matches!(self, Value::Text(t) if t.contains([',', '"', '\n', '\r']))
+    }
+}
+
+fn school_row(o: &SchoolOutcome, f: &mut impl FnMut(&[Value])) {
+    let n = |x: Option<f64>| Value::Num(x);
+    let u = |x: Option<u64>| Value::Int(x.map(|v| v as i64));
+    f(&[
+        Value::Text(&o.school_id),
+        u(Some(o.n)),
+        n(o.result_index),
+        n(o.result_se),
+        n(o.expected),
+        n(o.social_index),
+        n(o.residual),
+        n(o.effect),
+        n(o.effect_se),
+        n(o.ci_low),
+        n(o.ci_high),
+        u(o.rank),
+        n(o.percentile),
+        Value::Bool(o.is_shnor),
+        Value::Bool(o.is_low_results),
+        Value::Bool(o.is_shnsu),
+        Value::Bool(o.is_resilient),
+        Value::Bool(o.insufficient_data),
+        Value::Years(&o.years_flagged),
+        Value::Bool(o.no_context),
+        n(o.reliability),
+        u(o.index_rank),
+        Value::Years(&o.years_low_results),
+        Value::Text(&o.category),
+        Value::Text(&o.reason),
+    ])
 }
 
 /// The tables of a run written as CSV files (and as sheets of the report).
@@ -169,32 +193,31 @@ impl Table {
         self.len(run) == 0
     }
 
-    /// Calls `f` with the cells of every data row, in order, as the CSV
-    /// file holds them (before quoting).
-    pub fn for_each_row(self, run: &Run, f: impl FnMut(&[String])) {
+    /// Calls `f` with the cells of every data row, in order.
+    pub fn for_each_row(self, run: &Run, f: impl FnMut(&[Value])) {
         self.rows(run, usize::MAX, f)
     }
 
     /// As [`Self::for_each_row`], the first `n` rows only.
-    pub fn for_first_rows(self, run: &Run, n: usize, f: impl FnMut(&[String])) {
+    pub fn for_first_rows(self, run: &Run, n: usize, f: impl FnMut(&[Value])) {
         self.rows(run, n, f)
     }
 
-    fn rows(self, run: &Run, limit: usize, mut f: impl FnMut(&[String])) {
+    fn rows(self, run: &Run, limit: usize, mut f: impl FnMut(&[Value])) {
         match self {
-            Table::Schools => run.schools.iter().take(limit).for_each(|o| f(&school_row(o))),
+            Table::Schools => run.schools.iter().take(limit).for_each(|o| school_row(o, &mut f)),
             Table::Objectivity => {
                 for o in run.objectivity.iter().take(limit) {
                     f(&[
-                        o.school_id.clone(),
-                        o.year.to_string(),
-                        o.procedure.clone(),
-                        o.subject.clone(),
-                        o.grade.to_string(),
-                        o.sign.clone(),
-                        float(o.statistic),
-                        float(o.threshold),
-                        o.explanation.clone(),
+                        Value::Text(&o.school_id),
+                        Value::Int(Some(o.year as i64)),
+                        Value::Text(&o.procedure),
+                        Value::Text(&o.subject),
+                        Value::Int(Some(o.grade as i64)),
+                        Value::Text(&o.sign),
+                        Value::Num(Some(o.statistic)),
+                        Value::Num(Some(o.threshold)),
+                        Value::Text(&o.explanation),
                     ]);
                 }
             }
@@ -202,14 +225,14 @@ impl Table {
                 let items = run.checklist.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)));
                 for (c, i) in items.take(limit) {
                     f(&[
-                        c.school_id.clone(),
-                        c.year.to_string(),
-                        i.criterion.to_string(),
-                        i.name.clone(),
-                        i.status.label().to_string(),
-                        opt(i.value),
-                        float(i.threshold),
-                        i.explanation.clone(),
+                        Value::Text(&c.school_id),
+                        Value::Int(Some(c.year as i64)),
+                        Value::Int(Some(i.criterion as i64)),
+                        Value::Text(&i.name),
+                        Value::Text(i.status.label()),
+                        Value::Num(i.value),
+                        Value::Num(Some(i.threshold)),
+                        Value::Text(&i.explanation),
                     ]);
                 }
             }
@@ -219,11 +242,24 @@ impl Table {
     /// The table as CSV, streamed to `out` (a national run's checklist is
     /// over 100 MB: it is never held as one string).
     pub fn write_csv(self, run: &Run, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let mut buf = String::with_capacity(1 << 16);
+        let mut buf = String::with_capacity(1 << 17);
         push_line(&mut buf, self.columns());
         let mut result = Ok(());
+        let mut cell = String::new();
         self.for_each_row(run, |cells| {
-            push_line(&mut buf, cells);
+            for (i, v) in cells.iter().enumerate() {
+                if i > 0 {
+                    buf.push(',');
+                }
+                if v.needs_quotes() {
+                    cell.clear();
+                    v.push_text(&mut cell);
+                    push_field(&mut buf, &cell);
+                } else {
+                    v.push_text(&mut buf);
+                }
+            }
+            buf.push('\n');
             if buf.len() >= 1 << 16 && result.is_ok() {
                 result = out.write_all(buf.as_bytes());
                 buf.clear();
@@ -632,10 +668,20 @@ mod tests {
         let mut line = String::new();
         push_line(&mut line, &["x", "", "y\nz"]);
         assert_eq!(line, "x,,\"y\nz\"\n");
+        let float = |x: f64| {
+            let mut s = String::new();
+            Value::Num(Some(x)).push_text(&mut s);
+            s
+        };
         assert_eq!(float(0.1), "0.1");
         assert_eq!(float(1.0), "1.0");
         assert_eq!(float(1e-300).parse::<f64>().unwrap(), 1e-300);
         assert_eq!(float(f64::NAN), "");
+        let mut y = String::new();
+        Value::Years(&[2023, 2024]).push_text(&mut y);
+        Value::Int(None).push_text(&mut y);
+        Value::Bool(false).push_text(&mut y);
+        assert_eq!(y, "2023;2024false");
         assert_eq!(url_segment("шк 1"), "%D1%88%D0%BA%201");
         assert_eq!(ticks(-1.0, 1.0), vec![-1.0, -0.5, 0.0, 0.5, 1.0]);
     }

@@ -31,7 +31,7 @@ use std::sync::Mutex;
 
 /// Bytes per range: large enough that per-range costs vanish, small enough
 /// that the last ranges of a run keep every core busy.
-const CHUNK: u64 = 16 << 20;
+pub const CHUNK: u64 = 16 << 20;
 
 /// A file the fast path can read.
 pub struct Plan {
@@ -176,17 +176,19 @@ pub enum Outcome {
     Failed(std::io::Error),
 }
 
-/// Reads the files in parallel on `threads` workers, each part accumulating
-/// with the histogram policy of `template`.
-pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize) -> Vec<Outcome> {
+/// Reads the files in parallel on `threads` workers, in ranges of about
+/// `chunk` bytes, each part accumulating with the histogram policy of
+/// `template`.
+pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize, chunk: u64) -> Vec<Outcome> {
+    let chunk = chunk.max(1);
     // Ranges of every file in one queue, so no core waits at a file's end.
     let mut ranges = Vec::new();
     for (f, p) in plans.iter().enumerate() {
         let data = p.len.saturating_sub(p.data_start);
-        let n = data.div_ceil(CHUNK).max(1);
+        let n = data.div_ceil(chunk).max(1);
         for c in 0..n {
-            let lo = p.data_start + c * CHUNK;
-            ranges.push((f, c as usize, lo, (lo + CHUNK).min(p.len)));
+            let lo = p.data_start + c * chunk;
+            ranges.push((f, c as usize, lo, (lo + chunk).min(p.len)));
         }
     }
     let next = AtomicUsize::new(0);

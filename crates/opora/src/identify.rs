@@ -170,8 +170,19 @@ pub fn stage(what: &str, items: usize) {
 /// (Windows-1251, XLSX, school level) by the sequential reader. Bad rows of
 /// every file are collected in `bad`.
 fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, template: &StatsAccumulator, bad: &mut Vec<Errors>) -> Result<Vec<StatsAccumulator>, FileError> {
-    let threads = std::env::var("OPORA_THREADS").ok().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok()).filter(|n| *n > 0);
+    // OPORA_THREADS: workers (default: the cores); OPORA_SEQUENTIAL: no
+    // parallel reading at all (for comparisons).
+    let threads = env("OPORA_THREADS").map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
     let parallel = std::env::var_os("OPORA_SEQUENTIAL").is_none();
+    read_results_with(paths, sheet, template, bad, parallel.then_some((threads, fastcsv::CHUNK)))
+}
+
+/// [`read_all_results`] with the parallel reader's workers and range size
+/// (`None`: every file by the sequential reader).
+fn read_results_with(paths: &[std::path::PathBuf], sheet: &Option<String>, template: &StatsAccumulator, bad: &mut Vec<Errors>, parallel: Option<(usize, u64)>) -> Result<Vec<StatsAccumulator>, FileError> {
+    let (threads, chunk) = parallel.unwrap_or((1, fastcsv::CHUNK));
+    let parallel = parallel.is_some();
     let mut plans = Vec::new();
     let mut which = Vec::with_capacity(paths.len());
     for path in paths {
@@ -184,7 +195,7 @@ fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, templa
             None => which.push(None),
         }
     }
-    let mut outcomes: Vec<Option<fastcsv::Outcome>> = fastcsv::read(&plans, template, threads).into_iter().map(Some).collect();
+    let mut outcomes: Vec<Option<fastcsv::Outcome>> = fastcsv::read(&plans, template, threads, chunk).into_iter().map(Some).collect();
     stage("parsed in parallel", plans.len());
     let mut all = Vec::new();
     for (path, w) in paths.iter().zip(which) {
@@ -407,5 +418,122 @@ fn model_sheet(run: &Run) -> opora_io::xlsx_out::Sheet {
         name: "Модель".into(),
         header: ["Коэффициент", "Оценка", "Ст. ошибка", "t", "p"].map(String::from).to_vec(),
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opora_analytics::StatsTable;
+    use std::path::PathBuf;
+
+    /// What reading gave: the table (when no row was bad), the bad rows as
+    /// printed, and how many there were.
+    fn read(paths: &[PathBuf], parallel: Option<(usize, u64)>) -> (Option<StatsTable>, Vec<String>, usize) {
+        let mut bad = Vec::new();
+        let parts = match read_results_with(paths, &None, &StatsAccumulator::new(), &mut bad, parallel) {
+            Ok(p) => p,
+            Err(FileError::Rows(_)) => unreachable!("row errors are collected"),
+            Err(FileError::Other(e)) => panic!("{e:#}"),
+        };
+        let errors: Vec<String> = bad.iter().flat_map(|e| e.list.iter().map(|r| r.to_string())).collect();
+        let count = bad.iter().map(|e| e.count).sum();
+        (bad.is_empty().then(|| StatsAccumulator::combine(parts).to_table()), errors, count)
+    }
+
+    fn assert_same_as_sequential(paths: &[PathBuf]) -> (Option<StatsTable>, Vec<String>) {
+        let (table, errors, count) = read(paths, None);
+        for threads in [1, 3] {
+            for chunk in [1, 7, 61, 4096, fastcsv::CHUNK] {
+                let (t, e, c) = read(paths, Some((threads, chunk)));
+                assert_eq!(e, errors, "threads {threads}, ranges of {chunk} bytes");
+                assert_eq!(c, count);
+                assert!(t == table, "threads {threads}, ranges of {chunk} bytes: tables differ");
+            }
+        }
+        (table, errors)
+    }
+
+    fn file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    /// Pupil rows in no particular order, with what real files hold: several
+    /// schools and assessments, task scores, empty cells.
+    fn rows(n: usize, nl: &str) -> String {
+        let mut s = format!("year,school_id,procedure,subject,grade,student_key,score,max_score,mark,journal_mark,task_1,task_2,task_3,extra{nl}");
+        let mut x: u64 = 7;
+        for i in 0..n {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (x >> 33) as usize;
+            let school = ["sch01", "sch02", "школа 3"][r % 3];
+            let (proc_, subj, grade) = [("ВПР", "математика", 5), ("впр", "Русский язык", 6), ("ОГЭ", "математика", 9)][(r / 3) % 3];
+            let score = r % 21;
+            let mark = if i % 5 == 0 { String::new() } else { (2 + score / 6).min(5).to_string() };
+            let journal = if i % 3 == 0 { String::new() } else { (2 + (r / 7) % 4).to_string() };
+            let tasks = if proc_ == "ОГЭ" { ",,".to_string() } else { format!("{},{},{}", r % 3, (r / 3) % 2, if i % 4 == 0 { String::new() } else { (r % 5).to_string() }) };
+            s += &format!("2024,{school},{proc_},{subj},{grade},P{i:05},{score},20,{mark},{journal},{tasks},x{nl}");
+        }
+        s
+    }
+
+    #[test]
+    fn parallel_reading_matches_the_sequential_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        // Clean canonical files: LF, CRLF with a BOM and no final newline.
+        let lf = file(&dir, "lf.csv", rows(300, "\n").as_bytes());
+        let mut crlf = b"\xEF\xBB\xBF".to_vec();
+        crlf.extend_from_slice(rows(200, "\r\n").trim_end().as_bytes());
+        let crlf = file(&dir, "crlf.csv", &crlf);
+        let (table, errors) = assert_same_as_sequential(&[lf.clone(), crlf]);
+        assert!(errors.is_empty() && table.is_some_and(|t| t.cells.len() >= 9));
+
+        // Valid but unusual cells: the rows go through `parse_row`.
+        let mut odd = rows(50, "\n");
+        odd += "\n,,,,,,,,,,,,,\n";
+        odd += "2024,sch01,ВПР,математика,5,P1,\"12,5\",20,4,4,1,1,1,x\n";
+        odd += "2024,sch01,ВПР,математика,5,P2, 7 ,20,1,5,0,0,,\n";
+        odd += "2024 ,sch01 ,ВПР,математика,5, P3,12.5,20,3,,1,1,1\n";
+        odd += "2024,sch01,ВПР,математика,5,P4,3%,20,3,3,1,1,1,x,more,cells\n";
+        odd += "2024,sch02,ВПР,математика,5,P5,0000000000000012,20,3,3,1,1,1,x\n";
+        odd += "2024,sch02,ВПР,математика,5,P6,1\n";
+        let odd_path = file(&dir, "odd.csv", odd.replace("\"12,5\"", "12,5").replace(",12,5,", ",12.5,").as_bytes());
+        assert_same_as_sequential(&[odd_path]);
+        // A quote anywhere: the whole file goes to the CSV reader.
+        let quoted = file(&dir, "quoted.csv", odd.as_bytes());
+        assert_same_as_sequential(&[quoted]);
+        // Semicolons, and a Windows-1251 file (sequential by design).
+        let semi = file(&dir, "semi.csv", rows(80, "\n").replace(',', ";").as_bytes());
+        let cp1251 = file(&dir, "cp1251.csv", b"year;school_id;procedure;subject;grade;student_key;score\n2024;s1;\xc2\xcf\xd0;m;5;k1;3\n2024;s1;\xc2\xcf\xd0;m;5;k2;4\n");
+        assert_same_as_sequential(&[semi, cp1251]);
+    }
+
+    #[test]
+    fn bad_rows_are_all_listed_with_their_line_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = rows(120, "\n");
+        let bad = [
+            (5, "2024,sch01,ВПР,математика,5,P9,abc,20,3,3,1,1,1,x"),
+            (17, "2024,sch01,ВПР,математика,5,,7,20,3,3,1,1,1,x"),
+            (40, "2024,sch01,ВПР,математика,5,P9,25,20,3,3,1,1,1,x"),
+            (41, "2024,sch01,ВПР,математика,5,P9,5,20,6,3,1,-1,1,x"),
+            (90, "2024,sch01,ВПР,математика,12,P9,5,20,3,3,1,1,1,x"),
+            (121, "20x4,sch02,ВПР,математика,5,P9,5,20,3,3,1,1,1,x"),
+        ];
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        for (i, l) in bad {
+            lines[i - 1] = l.to_string();
+        }
+        text = lines.join("\n") + "\n";
+        let clean = file(&dir, "clean.csv", rows(30, "\n").as_bytes());
+        let broken = file(&dir, "broken.csv", text.as_bytes());
+        let (table, errors) = assert_same_as_sequential(&[clean, broken]);
+        assert!(table.is_none());
+        let rows_named: Vec<&str> = errors.iter().map(|e| e.split(':').next().unwrap()).collect();
+        assert_eq!(rows_named.len(), 7, "{errors:#?}");
+        assert!(errors[0].starts_with("broken.csv, строка 5, столбец «score», значение «abc»"), "{}", errors[0]);
+        assert!(errors.iter().any(|e| e.starts_with("broken.csv, строка 121, столбец «year»")), "{errors:#?}");
     }
 }
