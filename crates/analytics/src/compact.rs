@@ -182,7 +182,11 @@ impl Cell {
         }
         if s.mark_min.iter().any(Option::is_some) {
             flags |= F_MARK_MIN;
-            let bits = s.mark_min.iter().enumerate().fold(0u8, |b, (i, m)| b | ((m.is_some() as u8) << i));
+            let bits = s
+                .mark_min
+                .iter()
+                .enumerate()
+                .fold(0u8, |b, (i, m)| b | ((m.is_some() as u8) << i));
             out.push(bits);
             s.mark_min.iter().flatten().for_each(|v| put_num(out, *v));
         }
@@ -191,7 +195,11 @@ impl Cell {
             flags |= F_JTABLE;
             t.iter().flatten().for_each(|c| put_varint(out, *c as u64));
         }
-        let derived = s.journal_table.as_deref().map(journal_counts).unwrap_or((0, 0, 0));
+        let derived = s
+            .journal_table
+            .as_deref()
+            .map(journal_counts)
+            .unwrap_or((0, 0, 0));
         if counts != derived {
             flags |= F_JCOUNTS;
             put_varint(out, counts.0);
@@ -271,7 +279,10 @@ impl Cell {
     /// The published SD and SE (school-level cells), read without decoding
     /// the rest.
     pub fn sd_se(&self, blobs: &[u8]) -> (Option<f64>, Option<f64>) {
-        let mut r = Reader { b: self.extra(blobs), pos: 0 };
+        let mut r = Reader {
+            b: self.extra(blobs),
+            pos: 0,
+        };
         let f = r.flags();
         let sd = (f & F_SD != 0).then(|| r.f64());
         let se = (f & F_SE != 0).then(|| r.f64());
@@ -284,7 +295,11 @@ impl Cell {
 
     /// As [`AssessmentStats::within_ss`].
     pub fn within_ss(&self, blobs: &[u8]) -> Option<f64> {
-        let sd = if self.school_level { self.sd_se(blobs).0 } else { None };
+        let sd = if self.school_level {
+            self.sd_se(blobs).0
+        } else {
+            None
+        };
         stats::within_ss(self.n, self.sum, self.sum_sq, self.school_level, sd)
     }
 
@@ -323,7 +338,10 @@ impl Cell {
         s.task_n.clear();
         s.task_sums.clear();
         s.task_max.clear();
-        let mut r = Reader { b: self.extra(blobs), pos: 0 };
+        let mut r = Reader {
+            b: self.extra(blobs),
+            pos: 0,
+        };
         let f = r.flags();
         if f & F_JTABLE == 0 {
             s.journal_table = None;
@@ -368,7 +386,8 @@ impl Cell {
         if f & F_HIST != 0 {
             let offset = unzigzag(r.varint());
             let len = r.varint() as usize;
-            s.score_hist.set_raw(offset, (0..len).map(|_| r.varint() as u32));
+            s.score_hist
+                .set_raw(offset, (0..len).map(|_| r.varint() as u32));
         }
         if f & F_TASKS != 0 {
             let tasks = r.varint() as usize;
@@ -404,7 +423,12 @@ impl CellTable {
     /// From interned parts in any order: ids are renumbered in sorted order,
     /// cells sorted, and ids no cell uses dropped. Cells must be unique per
     /// (school, key).
-    pub(crate) fn from_parts(schools: Vec<String>, keys: Vec<AssessmentKey>, mut cells: Vec<Cell>, mut blobs: Vec<u8>) -> CellTable {
+    pub(crate) fn from_parts(
+        schools: Vec<String>,
+        keys: Vec<AssessmentKey>,
+        mut cells: Vec<Cell>,
+        mut blobs: Vec<u8>,
+    ) -> CellTable {
         let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
         let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
         for c in &mut cells {
@@ -414,14 +438,24 @@ impl CellTable {
         cells.sort_unstable_by_key(|c| (c.school, c.key));
         cells.shrink_to_fit();
         blobs.shrink_to_fit();
-        CellTable { schools, keys, cells, blobs }
+        CellTable {
+            schools,
+            keys,
+            cells,
+            blobs,
+        }
     }
 
     /// From interned parts in any order where equal (school, key) cells may
     /// repeat (several threads' parts of one input): ids renumbered in sorted
     /// order, cells sorted, equal cells merged in the order given, cells
     /// without results dropped.
-    pub(crate) fn from_parts_merging(schools: Vec<String>, keys: Vec<AssessmentKey>, mut cells: Vec<Cell>, mut blobs: Vec<u8>) -> CellTable {
+    pub(crate) fn from_parts_merging(
+        schools: Vec<String>,
+        keys: Vec<AssessmentKey>,
+        mut cells: Vec<Cell>,
+        mut blobs: Vec<u8>,
+    ) -> CellTable {
         let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
         let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
         for c in &mut cells {
@@ -466,7 +500,12 @@ impl CellTable {
         if used_schools.iter().all(|u| *u) && used_keys.iter().all(|u| *u) {
             out.shrink_to_fit();
             blobs.shrink_to_fit();
-            return CellTable { schools, keys, cells: out, blobs };
+            return CellTable {
+                schools,
+                keys,
+                cells: out,
+                blobs,
+            };
         }
         CellTable::from_parts(schools, keys, out, blobs)
     }
@@ -491,7 +530,12 @@ impl CellTable {
             let k = keys.binary_search(key).expect("key collected above") as u32;
             cells.push(Cell::encode(schools.len() as u32 - 1, k, s, &mut blobs));
         }
-        CellTable { schools, keys, cells, blobs }
+        CellTable {
+            schools,
+            keys,
+            cells,
+            blobs,
+        }
     }
 
     /// Back to the exchange form.
@@ -500,7 +544,12 @@ impl CellTable {
             cells: self
                 .cells
                 .iter()
-                .map(|c| ((self.school(c).to_string(), self.key(c).clone()), self.stats(c)))
+                .map(|c| {
+                    (
+                        (self.school(c).to_string(), self.key(c).clone()),
+                        self.stats(c),
+                    )
+                })
                 .collect(),
         }
     }
@@ -567,7 +616,11 @@ impl CellTable {
     pub fn memory_bytes(&self) -> usize {
         self.cells.capacity() * std::mem::size_of::<Cell>()
             + self.blobs.capacity()
-            + self.schools.iter().map(|s| s.capacity() + 24).sum::<usize>()
+            + self
+                .schools
+                .iter()
+                .map(|s| s.capacity() + 24)
+                .sum::<usize>()
             + self.keys.len() * std::mem::size_of::<AssessmentKey>()
     }
 }
@@ -598,7 +651,12 @@ mod tests {
     use super::*;
     use crate::stats::{PupilResult, SchoolResult};
 
-    fn pupil(score: f64, mark: Option<u8>, journal: Option<u8>, tasks: Vec<Option<f64>>) -> PupilResult {
+    fn pupil(
+        score: f64,
+        mark: Option<u8>,
+        journal: Option<u8>,
+        tasks: Vec<Option<f64>>,
+    ) -> PupilResult {
         PupilResult {
             year: 2023,
             school_id: "A".into(),
@@ -627,14 +685,22 @@ mod tests {
         full.se = Some(1.0);
         c.stats_into(&blobs, &mut full);
         assert_eq!(&full, s);
-        assert_eq!((c.within_ss(&blobs), c.se_of_mean(&blobs)), (s.within_ss(), s.se_of_mean()));
+        assert_eq!(
+            (c.within_ss(&blobs), c.se_of_mean(&blobs)),
+            (s.within_ss(), s.se_of_mean())
+        );
     }
 
     #[test]
     fn encoding_is_lossless() {
         roundtrip(&AssessmentStats::default());
         let mut s = AssessmentStats::default();
-        s.add_pupil(&pupil(10.0, Some(4), Some(3), vec![Some(1.0), None, Some(2.5), None, None]));
+        s.add_pupil(&pupil(
+            10.0,
+            Some(4),
+            Some(3),
+            vec![Some(1.0), None, Some(2.5), None, None],
+        ));
         s.add_pupil(&pupil(12.5, Some(5), Some(5), vec![Some(0.0), Some(7.0)]));
         s.add_pupil(&pupil(-3.0, Some(2), None, vec![]));
         s.add_pupil(&pupil(1e300, None, Some(2), vec![Some(f64::MAX)]));
@@ -664,7 +730,12 @@ mod tests {
             mark_shares: [Some(10.0), None, Some(30.0), Some(40.0)],
         });
         roundtrip(&school);
-        let bare = AssessmentStats { n: 5, sum: 10.0, sum_sq: 30.0, ..Default::default() };
+        let bare = AssessmentStats {
+            n: 5,
+            sum: 10.0,
+            sum_sq: 30.0,
+            ..Default::default()
+        };
         assert_eq!(Cell::encode(0, 0, &bare, &mut Vec::new()).heap_bytes(), 0);
         roundtrip(&bare);
     }
@@ -672,16 +743,31 @@ mod tests {
     #[test]
     fn table_roundtrip_keeps_order_and_ids() {
         let mut t = StatsTable::default();
-        for (school, year, proc_) in [("B", 2023, "ВПР"), ("A", 2024, "ОГЭ"), ("A", 2023, "ВПР"), ("C", 2024, "ВПР")] {
+        for (school, year, proc_) in [
+            ("B", 2023, "ВПР"),
+            ("A", 2024, "ОГЭ"),
+            ("A", 2023, "ВПР"),
+            ("C", 2024, "ВПР"),
+        ] {
             let mut s = AssessmentStats::default();
-            s.add_pupil(&PupilResult { score: year as f64 - 2000.0, ..pupil(1.0, Some(3), None, vec![]) });
+            s.add_pupil(&PupilResult {
+                score: year as f64 - 2000.0,
+                ..pupil(1.0, Some(3), None, vec![])
+            });
             t.insert(school, AssessmentKey::new(year, proc_, "математика", 5), s);
         }
         let c = CellTable::from_table(&t);
         assert_eq!(c.schools(), ["A", "B", "C"]);
         assert_eq!(c.years(), vec![2023, 2024]);
-        let order: Vec<(&str, i32)> = c.cells().iter().map(|x| (c.school(x), c.key(x).year)).collect();
-        assert_eq!(order, vec![("A", 2023), ("A", 2024), ("B", 2023), ("C", 2024)]);
+        let order: Vec<(&str, i32)> = c
+            .cells()
+            .iter()
+            .map(|x| (c.school(x), c.key(x).year))
+            .collect();
+        assert_eq!(
+            order,
+            vec![("A", 2023), ("A", 2024), ("B", 2023), ("C", 2024)]
+        );
         assert_eq!(c.to_table(), t);
         let mut blobs = Vec::new();
         let cells = vec![
@@ -696,7 +782,11 @@ mod tests {
             blobs,
         );
         assert_eq!(parts.schools(), ["A", "B", "Z"]);
-        let order: Vec<(&str, u32)> = parts.cells().iter().map(|x| (parts.school(x), x.key)).collect();
+        let order: Vec<(&str, u32)> = parts
+            .cells()
+            .iter()
+            .map(|x| (parts.school(x), x.key))
+            .collect();
         assert_eq!(order, vec![("A", 1), ("B", 0), ("Z", 0)]);
     }
 }

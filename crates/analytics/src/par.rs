@@ -15,7 +15,11 @@ pub fn threads() -> usize {
 
 /// `f(state, i)` for i in 0..n on up to `threads()` threads, each with its
 /// own `state` from `init` (e.g. reusable buffers); results in order of i.
-pub fn map<T: Send, S>(n: usize, init: impl Fn() -> S + Sync, f: impl Fn(&mut S, usize) -> T + Sync) -> Vec<T> {
+pub fn map<T: Send, S>(
+    n: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize) -> T + Sync,
+) -> Vec<T> {
     let workers = threads().min(n);
     if workers <= 1 {
         let mut s = init();
@@ -47,17 +51,24 @@ pub fn map<T: Send, S>(n: usize, init: impl Fn() -> S + Sync, f: impl Fn(&mut S,
     for (i, t) in parts.into_iter().flatten() {
         slots[i] = Some(t);
     }
-    slots.into_iter().map(|t| t.expect("every index computed")).collect()
+    slots
+        .into_iter()
+        .map(|t| t.expect("every index computed"))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn results_in_input_order() {
-        let v = super::map(100, || 0u64, |calls, i| {
-            *calls += 1;
-            i * i
-        });
+        let v = super::map(
+            100,
+            || 0u64,
+            |calls, i| {
+                *calls += 1;
+                i * i
+            },
+        );
         assert_eq!(v, (0..100).map(|i| i * i).collect::<Vec<_>>());
         assert!(super::map(0, || (), |_, i| i).is_empty());
     }

@@ -5,10 +5,13 @@
 //! counts, journal comparisons, task sums). Merging is associative, so the store
 //! can persist cells and a batch run can stream files without holding them.
 
+pub use crate::compact::{Cell, CellTable};
 pub use crate::hist::ScoreHist;
 use serde::{Deserialize, Serialize};
-pub use crate::compact::{Cell, CellTable};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// Cells an accumulator keeps open (in full form) at a time.
+pub const OPEN_CELLS: usize = 16;
 
 /// One assessment: (year, procedure, subject, grade).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -139,7 +142,13 @@ impl PupilResult {
 
 /// Σ(score − mean)² within a cell, when the within-school spread is known
 /// (see [`AssessmentStats::within_ss`]).
-pub(crate) fn within_ss(n: u64, sum: f64, sum_sq: f64, school_level: bool, sd: Option<f64>) -> Option<f64> {
+pub(crate) fn within_ss(
+    n: u64,
+    sum: f64,
+    sum_sq: f64,
+    school_level: bool,
+    sd: Option<f64>,
+) -> Option<f64> {
     if n == 0 || (school_level && sd.is_none()) {
         return None;
     }
@@ -234,7 +243,8 @@ impl AssessmentStats {
         if let Some(m) = p.max_score.filter(|m| m.is_finite()) {
             self.max_score = max_opt(self.max_score, Some(m));
         }
-        if p.score.fract() == 0.0 && p.score.abs() < 9.0e15 {
+        // Integral: `as` truncates; no call to libm's trunc on the hot path.
+        if p.score.abs() < 9.0e15 && (p.score as i64) as f64 == p.score {
             Some(p.score as i64)
         } else {
             self.non_integral += 1;
@@ -250,7 +260,11 @@ impl AssessmentStats {
         }
         // Zipped (every vector is at least as long as `tasks` now): no bounds
         // checks in the hottest loop of a batch run.
-        let slots = self.task_sums.iter_mut().zip(self.task_n.iter_mut()).zip(self.task_max.iter_mut());
+        let slots = self
+            .task_sums
+            .iter_mut()
+            .zip(self.task_n.iter_mut())
+            .zip(self.task_max.iter_mut());
         for (t, ((sum, n), max)) in tasks.iter().zip(slots) {
             if let Some(v) = t.filter(|v| v.is_finite()) {
                 *sum += v;
@@ -259,6 +273,47 @@ impl AssessmentStats {
                     *max = v;
                 }
             }
+        }
+    }
+
+    /// Back to empty, keeping the vectors' buffers.
+    pub(crate) fn reset(&mut self) {
+        let hist = std::mem::take(&mut self.score_hist);
+        let (mut sums, mut n, mut max) = (
+            std::mem::take(&mut self.task_sums),
+            std::mem::take(&mut self.task_n),
+            std::mem::take(&mut self.task_max),
+        );
+        *self = AssessmentStats::default();
+        self.score_hist = hist;
+        self.score_hist.clear_keep();
+        sums.clear();
+        n.clear();
+        max.clear();
+        (self.task_sums, self.task_n, self.task_max) = (sums, n, max);
+    }
+
+    /// Every field but the histogram, the task vectors and the journal table.
+    fn clone_moments(&self) -> AssessmentStats {
+        AssessmentStats {
+            n: self.n,
+            sum: self.sum,
+            sum_sq: self.sum_sq,
+            score_hist: ScoreHist::new(),
+            mark_counts: self.mark_counts,
+            journal_n: self.journal_n,
+            journal_higher: self.journal_higher,
+            journal_lower: self.journal_lower,
+            journal_table: None,
+            task_sums: Vec::new(),
+            task_n: Vec::new(),
+            task_max: Vec::new(),
+            max_score: self.max_score,
+            sd_score: self.sd_score,
+            se: self.se,
+            school_level: self.school_level,
+            non_integral: self.non_integral,
+            mark_min: self.mark_min,
         }
     }
 
@@ -294,13 +349,26 @@ impl AssessmentStats {
 
     /// Σ(score − mean)² within the cell, when the within-school spread is known.
     pub fn within_ss(&self) -> Option<f64> {
-        within_ss(self.n, self.sum, self.sum_sq, self.school_level, self.sd_score)
+        within_ss(
+            self.n,
+            self.sum,
+            self.sum_sq,
+            self.school_level,
+            self.sd_score,
+        )
     }
 
     /// Standard error of the cell mean in score units: the given `se`, else
     /// from the within-school sample SD.
     pub fn se_of_mean(&self) -> Option<f64> {
-        se_of_mean(self.n, self.sum, self.sum_sq, self.school_level, self.sd_score, self.se)
+        se_of_mean(
+            self.n,
+            self.sum,
+            self.sum_sq,
+            self.school_level,
+            self.sd_score,
+            self.se,
+        )
     }
 
     /// Adds another cell of the same (school, assessment).
@@ -410,11 +478,13 @@ impl StatsTable {
     }
 }
 
-/// Streaming accumulator. Keeps the current cell in full form outside the
-/// table, so that input sorted by school and assessment (the usual case) costs
-/// one comparison per row and no allocation; a finished cell is stored in
-/// compact form ([`Cell`]), with the school id and the assessment interned.
-/// Input in any order is accepted (a cell seen again is decoded and continued).
+/// Streaming accumulator. Keeps the cells being filled in full form outside
+/// the table (the last [`OPEN_CELLS`] used), so that input sorted by school
+/// and assessment (the usual case) costs one comparison per row and no
+/// allocation, and input interleaving a few assessments (rows by pupil) costs
+/// a short search; a cell that falls out of them is stored in compact form
+/// ([`Cell`]), with the school id and the assessment interned. Input in any
+/// order is accepted (a stored cell seen again is decoded and continued).
 #[derive(Debug, Default)]
 pub struct StatsAccumulator {
     school_ids: HashMap<String, u32>,
@@ -431,7 +501,8 @@ pub struct StatsAccumulator {
     /// Bytes of `blobs` no cell uses any more (cells seen again and stored
     /// anew); compacted away when they outweigh the rest.
     garbage: usize,
-    current: Option<Current>,
+    /// Cells being filled, the most recent last.
+    open: VecDeque<Current>,
     /// None: histograms for every procedure; Some: only for these (lower case).
     hist_procedures: Option<Vec<String>>,
 }
@@ -507,35 +578,68 @@ impl StatsAccumulator {
         i
     }
 
-    /// The full statistics of the cell (school, key), made current.
+    /// The full statistics of the cell (school, key), made the most recent
+    /// open cell.
     fn cell(&mut self, school: u32, key: u32) -> &mut Current {
-        let hit = matches!(&self.current, Some(c) if c.school == school && c.key == key);
-        if !hit {
-            self.flush();
-            let slot = self.index.get(&(school, key)).copied();
-            let stats = slot.map(|i| self.cells[i as usize].stats(&self.blobs)).unwrap_or_default();
-            self.current = Some(Current {
-                school,
-                key,
-                slot,
-                detail: self.key_detail[key as usize],
-                stats,
-            });
+        let is = |c: &Current| c.school == school && c.key == key;
+        if !self.open.back().is_some_and(is) {
+            match self.open.iter().position(is) {
+                Some(i) => {
+                    let c = self.open.remove(i).expect("position found");
+                    self.open.push_back(c);
+                }
+                None => {
+                    // The oldest open cell makes room, and lends its buffers.
+                    let mut stats = AssessmentStats::default();
+                    if self.open.len() >= OPEN_CELLS {
+                        let oldest = self.open.pop_front().expect("open cells");
+                        self.store_open_ref(&oldest);
+                        stats = oldest.stats;
+                    }
+                    let slot = self.index.get(&(school, key)).copied();
+                    match slot {
+                        Some(i) => self.cells[i as usize].stats_into(&self.blobs, &mut stats),
+                        None => stats.reset(),
+                    }
+                    self.open.push_back(Current {
+                        school,
+                        key,
+                        slot,
+                        detail: self.key_detail[key as usize],
+                        stats,
+                    });
+                }
+            }
         }
-        self.current.as_mut().expect("current cell set above")
+        self.open.back_mut().expect("the cell is open")
     }
 
+    /// Stores every open cell.
     fn flush(&mut self) {
-        let Some(mut c) = self.current.take() else {
-            return;
-        };
-        if !c.detail {
-            c.stats.score_hist.clear();
-            c.stats.task_sums = Vec::new();
-            c.stats.task_n = Vec::new();
-            c.stats.task_max = Vec::new();
+        while let Some(c) = self.open.pop_front() {
+            self.store_open(c);
         }
-        let cell = Cell::encode(c.school, c.key, &c.stats, &mut self.blobs);
+    }
+
+    fn store_open(&mut self, c: Current) {
+        self.store_open_ref(&c);
+    }
+
+    /// Stores an open cell, leaving its buffers to be reused.
+    fn store_open_ref(&mut self, c: &Current) {
+        let cell = if c.detail {
+            Cell::encode(c.school, c.key, &c.stats, &mut self.blobs)
+        } else {
+            let bare = AssessmentStats {
+                score_hist: ScoreHist::new(),
+                task_sums: Vec::new(),
+                task_n: Vec::new(),
+                task_max: Vec::new(),
+                journal_table: c.stats.journal_table.clone(),
+                ..c.stats.clone_moments()
+            };
+            Cell::encode(c.school, c.key, &bare, &mut self.blobs)
+        };
         self.store(c.slot, cell);
     }
 
@@ -548,7 +652,8 @@ impl StatsAccumulator {
                 self.compact_if_wasteful();
             }
             None => {
-                self.index.insert((cell.school, cell.key), self.cells.len() as u32);
+                self.index
+                    .insert((cell.school, cell.key), self.cells.len() as u32);
                 self.cells.push(cell);
             }
         }
@@ -574,9 +679,9 @@ impl StatsAccumulator {
         self.garbage = 0;
     }
 
-    /// Whether `p` belongs to the current cell (cheap: no hashing).
+    /// Whether `p` belongs to the most recent cell (cheap: no hashing).
     fn is_current(&self, school: &str, key: (i32, &str, &str, i32)) -> bool {
-        let Some(c) = &self.current else {
+        let Some(c) = self.open.back() else {
             return false;
         };
         let k = &self.keys[c.key as usize];
@@ -587,9 +692,16 @@ impl StatsAccumulator {
             && k.subject == key.2
     }
 
-    fn ids(&mut self, school: &str, year: i32, procedure: &str, subject: &str, grade: i32) -> (u32, u32) {
+    fn ids(
+        &mut self,
+        school: &str,
+        year: i32,
+        procedure: &str,
+        subject: &str,
+        grade: i32,
+    ) -> (u32, u32) {
         if self.is_current(school, (year, procedure, subject, grade)) {
-            let c = self.current.as_ref().expect("checked");
+            let c = self.open.back().expect("checked");
             return (c.school, c.key);
         }
         let s = self.school_id(school);
@@ -674,13 +786,19 @@ impl StatsAccumulator {
                 c
             }));
         }
-        let StatsAccumulator { schools, keys, cells, blobs, .. } = all;
+        let StatsAccumulator {
+            schools,
+            keys,
+            cells,
+            blobs,
+            ..
+        } = all;
         CellTable::from_parts_merging(schools, keys, cells, blobs)
     }
 
     /// Cells so far (for progress and memory reports).
     pub fn len(&self) -> usize {
-        self.cells.len() + usize::from(self.current.as_ref().is_some_and(|c| c.slot.is_none()))
+        self.cells.len() + self.open.iter().filter(|c| c.slot.is_none()).count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -693,7 +811,13 @@ impl StatsAccumulator {
         if self.garbage > self.blobs.len() / 8 {
             self.compact();
         }
-        let StatsAccumulator { schools, keys, mut cells, blobs, .. } = self;
+        let StatsAccumulator {
+            schools,
+            keys,
+            mut cells,
+            blobs,
+            ..
+        } = self;
         cells.retain(|c| c.n > 0);
         CellTable::from_parts(schools, keys, cells, blobs)
     }
@@ -822,14 +946,21 @@ mod tests {
     fn any_order_and_merged_parts_give_the_same_table() {
         let mut rows = Vec::new();
         for i in 0..600u32 {
-            let mut p = pupil(["A", "B", "C"][(i % 3) as usize], (i % 17) as f64, Some(2 + (i % 4) as u8), Some(3));
+            let mut p = pupil(
+                ["A", "B", "C"][(i % 3) as usize],
+                (i % 17) as f64,
+                Some(2 + (i % 4) as u8),
+                Some(3),
+            );
             p.grade = 4 + (i % 5) as i32;
             p.procedure = ["ВПР", "ОГЭ"][(i % 2) as usize].into();
             p.tasks = (0..(i % 7)).map(|t| Some((t + i) as f64 % 3.0)).collect();
             rows.push(p);
         }
         let mut sorted = rows.clone();
-        sorted.sort_by(|a, b| (&a.school_id, a.grade, &a.procedure).cmp(&(&b.school_id, b.grade, &b.procedure)));
+        sorted.sort_by(|a, b| {
+            (&a.school_id, a.grade, &a.procedure).cmp(&(&b.school_id, b.grade, &b.procedure))
+        });
         let table = |rows: &[PupilResult]| {
             let mut acc = StatsAccumulator::histograms_only_for(&["ВПР".to_string()]);
             rows.iter().for_each(|r| acc.add_pupil(r));
@@ -855,7 +986,10 @@ mod tests {
             })
             .collect();
         assert_eq!(StatsAccumulator::combine(parts).to_table(), expected);
-        assert!(expected.cells.values().all(|s| s.task_sums.is_empty() || s.score_hist.total() > 0));
+        assert!(expected
+            .cells
+            .values()
+            .all(|s| s.task_sums.is_empty() || s.score_hist.total() > 0));
     }
 
     #[test]

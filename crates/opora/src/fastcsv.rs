@@ -16,6 +16,9 @@
 //! - a file the byte splitter cannot read exactly like the CSV reader (a
 //!   quote character, a bare carriage return, bytes that are not UTF-8), or
 //!   that is not a UTF-8 pupil-level CSV, is read by the sequential reader.
+//!
+//! On Unix the files are mapped in memory (read in place from the page cache,
+//! each range released once read); elsewhere they are read range by range.
 
 use opora_analytics::{PupilScore, StatsAccumulator};
 use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA};
@@ -24,7 +27,6 @@ use opora_io::values::{parse_date, parse_mark};
 use opora_io::{ColumnMap, Row, StringRecord, TableReader};
 use std::collections::HashMap;
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -33,10 +35,115 @@ use std::sync::Mutex;
 /// that the last ranges of a run keep every core busy.
 pub const CHUNK: u64 = 16 << 20;
 
+/// A file mapped read-only: the workers read the page cache in place
+/// instead of copying every byte once more (a tenth of the reading time).
+/// Like ripgrep, this assumes the file does not shrink while it is read
+/// (the process would get SIGBUS); input files of a run are not rewritten
+/// under it.
+#[cfg(unix)]
+struct Mapped {
+    ptr: *mut libc::c_void,
+    len: usize,
+}
+
+// SAFETY: the mapping is read-only and never remapped; sharing `&[u8]` views
+// of it between threads is as safe as sharing any immutable slice.
+#[cfg(unix)]
+unsafe impl Send for Mapped {}
+#[cfg(unix)]
+unsafe impl Sync for Mapped {}
+
+#[cfg(unix)]
+impl Mapped {
+    fn new(file: &File, len: u64) -> Option<Mapped> {
+        use std::os::unix::io::AsRawFd;
+        let len = usize::try_from(len).ok().filter(|l| *l > 0)?;
+        // SAFETY: a fresh read-only private mapping of a file we hold open;
+        // failure is checked and the mapping is released in Drop.
+        let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_PRIVATE, file.as_raw_fd(), 0) };
+        if ptr == libc::MAP_FAILED {
+            return None;
+        }
+        // SAFETY: advice on the mapping just created; failure is harmless.
+        unsafe { libc::madvise(ptr, len, libc::MADV_SEQUENTIAL) };
+        Some(Mapped { ptr, len })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr` maps `len` readable bytes for as long as `self` lives.
+        unsafe { std::slice::from_raw_parts(self.ptr as *const u8, self.len) }
+    }
+
+    /// Lets the pages of [start, end) go from this process once read: they
+    /// stay in the page cache, but not in the process's resident memory (a
+    /// national batch is 6 GB). Another thread still reading a shared
+    /// boundary page simply faults it in again, with the same content.
+    fn release(&self, start: usize, end: usize) {
+        const PAGE: usize = 4096;
+        let from = start / PAGE * PAGE;
+        let to = end.min(self.len);
+        if to > from {
+            // SAFETY: the range lies within the mapping; MADV_DONTNEED on a
+            // read-only private file mapping only drops page table entries.
+            unsafe { libc::madvise((self.ptr as *mut u8).add(from) as *mut libc::c_void, to - from, libc::MADV_DONTNEED) };
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the mapping made in `new`; no slice of it
+        // outlives `self` (they borrow it).
+        unsafe { libc::munmap(self.ptr, self.len) };
+    }
+}
+
+/// No mapping off Unix: files are read range by range.
+#[cfg(not(unix))]
+struct Mapped;
+
+#[cfg(not(unix))]
+impl Mapped {
+    fn new(_: &File, _: u64) -> Option<Mapped> {
+        None
+    }
+    fn bytes(&self) -> &[u8] {
+        &[]
+    }
+    fn release(&self, _: usize, _: usize) {}
+}
+
+/// Reads `buf.len()` bytes at `at`.
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < buf.len() {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at + done as u64)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (file, buf, at);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
+
 /// A file the fast path can read.
 pub struct Plan {
     pub label: String,
     file: File,
+    /// The file mapped in memory, when the system allows it.
+    mapped: Option<Mapped>,
     len: u64,
     /// First byte after the header line.
     data_start: u64,
@@ -64,6 +171,9 @@ struct Cols {
     tasks: Vec<usize>,
     /// Role of each column, by index.
     roles: Vec<Role>,
+    /// (first column, count) of the task columns when they are adjacent and
+    /// in task order (the usual layout), else (0, 0).
+    task_run: (usize, usize),
     /// Fields a row must have for the fast path (the highest index read + 1).
     needed: usize,
     /// The key columns (school, year, procedure, subject, grade) all lie in
@@ -78,7 +188,7 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
     let file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut head = vec![0u8; (len.min(1 << 20)) as usize];
-    file.read_exact_at(&mut head, 0).ok()?;
+    read_exact_at(&file, &mut head, 0).ok()?;
     if head.starts_with(b"PK\x03\x04") {
         return None;
     }
@@ -124,6 +234,7 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
         date: idx("date"),
         tasks: map.tasks.iter().map(|(_, i)| *i).collect(),
         roles: Vec::new(),
+        task_run: (0, 0),
         needed: 0,
         prefix: 0,
     };
@@ -154,8 +265,15 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
     for (j, &i) in cols.tasks.clone().iter().enumerate() {
         cols.roles[i] = Role::Task(j as u16);
     }
+    if let Some(&first) = cols.tasks.first() {
+        if cols.tasks.iter().enumerate().all(|(j, &i)| i == first + j) {
+            cols.task_run = (first, cols.tasks.len());
+        }
+    }
+    let mapped = if std::env::var_os("OPORA_NO_MMAP").is_some() { None } else { Mapped::new(&file, len) };
     Some(Plan {
         label: t.file_name.clone(),
+        mapped,
         file,
         len,
         data_start: end as u64 + 1,
@@ -314,7 +432,7 @@ fn line_start(p: &Plan, pos: u64) -> std::io::Result<u64> {
     let mut window = vec![0u8; 64 * 1024];
     while at < p.len {
         let n = window.len().min((p.len - at) as usize);
-        p.file.read_exact_at(&mut window[..n], at)?;
+        read_exact_at(&p.file, &mut window[..n], at)?;
         if let Some(i) = window[..n].iter().position(|&b| b == b'\n') {
             return Ok(at + i as u64 + 1);
         }
@@ -333,15 +451,22 @@ fn read_range(p: &Plan, part: &mut Part, lo: u64, hi: u64, buf: &mut Vec<u8>) ->
         return Ok(Some((0, None)));
     }
     let n = (end - start) as usize;
-    if buf.len() < n {
-        buf.resize(n, 0);
-    }
-    p.file.read_exact_at(&mut buf[..n], start)?;
-    let mut errors = Errors::new(&p.label);
-    let lines = match split(p, part, &buf[..n], &mut errors) {
-        Some(lines) => lines,
-        None => return Ok(None),
+    let bytes: &[u8] = match &p.mapped {
+        Some(m) => &m.bytes()[start as usize..end as usize],
+        None => {
+            if buf.len() < n {
+                buf.resize(n, 0);
+            }
+            read_exact_at(&p.file, &mut buf[..n], start)?;
+            &buf[..n]
+        }
     };
+    let mut errors = Errors::new(&p.label);
+    let lines = split(p, part, bytes, &mut errors);
+    if let Some(m) = &p.mapped {
+        m.release(start as usize, end as usize);
+    }
+    let Some(lines) = lines else { return Ok(None) };
     Ok(Some((lines, (errors.count > 0).then_some(errors))))
 }
 
@@ -418,6 +543,16 @@ impl RowState {
     fn new() -> RowState {
         RowState { fast: true, key_ends: [0; MAX_PREFIX], same: false, score: None, max_score: None, mark: None, journal: None }
     }
+
+    /// Ready for the next row (`key_ends` is written before it is read).
+    fn reset(&mut self) {
+        self.fast = true;
+        self.same = false;
+        self.score = None;
+        self.max_score = None;
+        self.mark = None;
+        self.journal = None;
+    }
 }
 
 /// Splits `buf` (whole lines) into rows and fields and reads every row, in
@@ -479,7 +614,7 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
                     ok = false;
                     break 'blocks;
                 }
-                st = RowState::new();
+                st.reset();
                 row_start = pos + 1;
                 field = 0;
             } else {
@@ -514,6 +649,20 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
 fn read_field(p: &Plan, part: &Part, st: &mut RowState, tasks: &mut [Option<f64>], buf: &[u8], row_start: usize, i: usize, s: usize, e: usize) {
     let c = &p.cols;
     let b = &buf[s..e.max(s)];
+    // Task scores first: most fields are (a run of columns, usually one
+    // character each), and a range check predicts better than a jump table.
+    let j = i.wrapping_sub(c.task_run.0);
+    if j < c.task_run.1 {
+        match b {
+            [] => tasks[j] = None,
+            [d @ b'0'..=b'9'] => tasks[j] = Some((d - b'0') as f64),
+            _ => match opt_number(b) {
+                Ok(v) => tasks[j] = v,
+                Err(()) => st.fast = false,
+            },
+        }
+        return;
+    }
     if i < c.prefix {
         st.key_ends[i] = e;
         if i + 1 == c.prefix {

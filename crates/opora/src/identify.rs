@@ -487,8 +487,14 @@ mod tests {
         let mut crlf = b"\xEF\xBB\xBF".to_vec();
         crlf.extend_from_slice(rows(200, "\r\n").trim_end().as_bytes());
         let crlf = file(&dir, "crlf.csv", &crlf);
-        let (table, errors) = assert_same_as_sequential(&[lf.clone(), crlf]);
+        let (table, errors) = assert_same_as_sequential(&[lf.clone(), crlf.clone()]);
         assert!(errors.is_empty() && table.is_some_and(|t| t.cells.len() >= 9));
+        // …and it was the parallel reader that read them.
+        let how = |p: &PathBuf| {
+            let plan = fastcsv::plan(p, &super::table(p, &None).map_err(|_| ()).unwrap());
+            plan.map(|plan| matches!(fastcsv::read(&[plan], &StatsAccumulator::new(), 2, 64)[0], fastcsv::Outcome::Read { .. }))
+        };
+        assert_eq!((how(&lf), how(&crlf)), (Some(true), Some(true)));
 
         // Valid but unusual cells: the rows go through `parse_row`.
         let mut odd = rows(50, "\n");
@@ -503,11 +509,13 @@ mod tests {
         assert_same_as_sequential(&[odd_path]);
         // A quote anywhere: the whole file goes to the CSV reader.
         let quoted = file(&dir, "quoted.csv", odd.as_bytes());
-        assert_same_as_sequential(&[quoted]);
+        assert_same_as_sequential(&[quoted.clone()]);
+        assert_eq!(how(&quoted), Some(false));
         // Semicolons, and a Windows-1251 file (sequential by design).
         let semi = file(&dir, "semi.csv", rows(80, "\n").replace(',', ";").as_bytes());
         let cp1251 = file(&dir, "cp1251.csv", b"year;school_id;procedure;subject;grade;student_key;score\n2024;s1;\xc2\xcf\xd0;m;5;k1;3\n2024;s1;\xc2\xcf\xd0;m;5;k2;4\n");
-        assert_same_as_sequential(&[semi, cp1251]);
+        assert_same_as_sequential(&[semi.clone(), cp1251.clone()]);
+        assert_eq!((how(&semi), how(&cp1251)), (Some(true), None));
     }
 
     #[test]
