@@ -56,6 +56,7 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
             if args.demo {
                 demo::load_if_empty(&db).await?;
                 opora_web::demo_users::create_demo_users(&db).await.context("демо-пользователи")?;
+                opora_web::demo_plans::create_demo_plans(&db).await.context("демо-план")?;
             }
             let addr: std::net::SocketAddr = args.addr.parse().with_context(|| format!("неверный адрес «{}»", args.addr))?;
             opora_web::serve(db, addr, |a| println!("Опора работает: http://{a}/ (остановить: Ctrl+C)"))

@@ -8,7 +8,7 @@ use crate::cli::{
     PlanStatusArgs,
 };
 use anyhow::{anyhow, bail, Context, Result};
-use opora_plans::report::{quarterly_report, ReportItem, DETAIL_HEADER, SUMMARY_HEADER};
+use opora_store::plan_reports::ReportFormat;
 use opora_plans::{ActivityStatus, Date, DeadlineKind, ImportOptions, Level, Period, Plan};
 use opora_store::plans::{PlanLinks, PlanSource, StatusUpdate};
 use opora_store::scope::Scope;
@@ -345,56 +345,21 @@ async fn overdue(db_args: &DbArgs, a: PlanOverdueArgs) -> Result<ExitCode> {
 }
 
 async fn report(db_args: &DbArgs, a: PlanReportArgs) -> Result<ExitCode> {
-    let (year, q) = opora_plans::report::parse_quarter(&a.quarter)
+    let quarter = opora_plans::report::parse_quarter(&a.quarter)
         .ok_or_else(|| anyhow!("квартал «{}»: ожидается, например, 2023-1 или «I квартал 2023»", a.quarter))?;
     let as_of = parse_day(a.date.as_deref())?;
-    let ext = a.out.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    if ext != "xlsx" && ext != "docx" {
+    let ext = a.out.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    let Some(format) = ReportFormat::from_extension(&ext) else {
         bail!("файл отчёта «{}»: укажите расширение .xlsx или .docx", a.out.display());
-    }
+    };
     let db = db_args.open().await?;
     let (scope, mut title) = scope_of(&db, a.municipality.as_deref(), a.school.as_deref()).await?;
     if let Some(pid) = a.plan {
         let p = db.plan(pid).await?.ok_or_else(|| anyhow!("план № {pid} не найден"))?;
         title = p.title;
     }
-    let rows = db.execution_rows(&scope, a.plan).await?;
+    let (rep, bytes) = db.quarterly_report(&scope, a.plan, &title, quarter, as_of, format).await?;
     db.close().await;
-    let items: Vec<ReportItem> = rows
-        .into_iter()
-        .map(|r| ReportItem {
-            unit: if r.unit.is_empty() { r.plan_title.clone() } else { r.unit },
-            plan: r.plan_title,
-            number: r.number,
-            text: r.text,
-            deadline_text: r.deadline.text.clone(),
-            due: r.deadline.end,
-            status: r.status,
-            done_at: r.done_at,
-            evidence: r.evidence.max(0) as usize,
-            responsible: r.responsible_text,
-        })
-        .collect();
-    let rep = quarterly_report(&title, &items, year, q, as_of).ok_or_else(|| anyhow!("неверный квартал"))?;
-    let bytes = if ext == "docx" {
-        opora_plans::docx_out::quarterly_report_docx(&rep)
-    } else {
-        use opora_io::xlsx_out::{workbook, Cell, Sheet};
-        let num = |v: usize| Cell::Number(Some(v as f64));
-        let mut summary: Vec<Vec<Cell>> = rep
-            .units
-            .iter()
-            .chain(std::iter::once(&rep.total))
-            .map(|u| vec![Cell::Text(u.unit.clone()), num(u.total), num(u.on_time), num(u.late), num(u.overdue), num(u.open), num(u.cancelled), num(u.without_evidence)])
-            .collect();
-        summary.push(vec![Cell::Text(format!("{}: {}", rep.title, rep.subtitle()))]);
-        let detail: Vec<Vec<Cell>> = rep.rows.iter().map(|r| r.cells().into_iter().map(Cell::Text).collect()).collect();
-        workbook(&[
-            Sheet { name: "Сводка".into(), header: SUMMARY_HEADER.iter().map(|s| s.to_string()).collect(), rows: summary },
-            Sheet { name: "Мероприятия".into(), header: DETAIL_HEADER.iter().map(|s| s.to_string()).collect(), rows: detail },
-        ])
-        .map_err(|e| anyhow!("не удалось записать XLSX: {e}"))?
-    };
     std::fs::write(&a.out, bytes).with_context(|| format!("не удалось записать «{}»", a.out.display()))?;
     let t = &rep.total;
     println!(

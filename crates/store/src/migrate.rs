@@ -31,6 +31,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "plans: sections, activities, responsibles, history, versions, evidence, comments, support pairs, templates",
     sqlite: include_str!("../migrations/sqlite/0004_plans.sql"),
     postgres: include_str!("../migrations/postgres/0004_plans.sql"),
+}, Migration {
+    version: 5,
+    name: "evidence files in the database",
+    sqlite: include_str!("../migrations/sqlite/0005_evidence_files.sql"),
+    postgres: include_str!("../migrations/postgres/0005_evidence_files.sql"),
 }];
 
 impl Db {

@@ -108,6 +108,17 @@ pub struct OverdueActivity {
     pub responsible_text: String,
 }
 
+/// Which activities [`Db::activity_rows`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityQuery {
+    /// Not done and past the deadline.
+    Overdue,
+    /// Planned or in progress, whatever the deadline.
+    Open,
+    /// Done and waiting for the curator's confirmation.
+    AwaitingVerification,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
     pub id: i64,
@@ -261,6 +272,15 @@ impl Db {
 
     /// Plans the scope may see, newest first, with activity counts (overdue as of `today`).
     pub async fn plans(&self, scope: &Scope, today: Date) -> Result<Vec<PlanSummary>> {
+        self.plan_summaries(scope, today, None).await
+    }
+
+    /// One plan's summary, when the scope may see it.
+    pub async fn plan_summary(&self, scope: &Scope, plan_id: i64, today: Date) -> Result<Option<PlanSummary>> {
+        Ok(self.plan_summaries(scope, today, Some(plan_id)).await?.into_iter().next())
+    }
+
+    async fn plan_summaries(&self, scope: &Scope, today: Date, only: Option<i64>) -> Result<Vec<PlanSummary>> {
         let sql = format!(
             "SELECT p.id, p.level, p.title, p.owner, p.municipality_id, p.school_id, \
                COALESCE(s.short_name, m.name, ''), p.period_text, p.status, p.is_template, p.version, p.created_at, \
@@ -268,11 +288,11 @@ impl Db {
                (SELECT COUNT(*) FROM plan_activities a WHERE a.plan_id = p.id AND a.status IN ('done', 'verified')), \
                (SELECT COUNT(*) FROM plan_activities a WHERE a.plan_id = p.id AND a.status IN ('planned', 'in_progress') AND a.deadline_end < $1) \
              FROM plans p LEFT JOIN schools s ON s.id = p.school_id LEFT JOIN municipalities m ON m.id = p.municipality_id \
-             WHERE {} ORDER BY p.id DESC",
+             WHERE ($2 = 0 OR p.id = $2) AND {} ORDER BY p.id DESC",
             plans_sql(scope, "p")
         );
         let today = today.iso();
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(&today).fetch_all(p).await?.iter().map(|r| PlanSummary {
+        Ok(on_db!(self, p => sqlx::query(&sql).bind(&today).bind(only.unwrap_or(0)).fetch_all(p).await?.iter().map(|r| PlanSummary {
             id: r.get(0), level: r.get(1), title: r.get(2), owner: r.get(3), municipality_id: r.get(4), school_id: r.get(5),
             unit: r.get(6), period: r.get(7), status: r.get(8), is_template: r.get::<i64, _>(9) != 0, version: r.get(10),
             created_at: r.get(11), activities: r.get(12), done: r.get(13), overdue: r.get(14),
@@ -451,13 +471,23 @@ impl Db {
     /// Unfinished activities whose deadline passed before `today`, in the
     /// scope's own plans (archived plans and templates aside), oldest first.
     pub async fn overdue(&self, scope: &Scope, today: Date) -> Result<Vec<OverdueActivity>> {
+        self.activity_rows(scope, ActivityQuery::Overdue, today).await
+    }
+
+    /// Activities of the scope's own working plans in one state, by deadline
+    /// (`days_overdue` is negative while the deadline is ahead).
+    pub async fn activity_rows(&self, scope: &Scope, q: ActivityQuery, today: Date) -> Result<Vec<OverdueActivity>> {
+        let cond = match q {
+            ActivityQuery::Overdue => "a.status IN ('planned', 'in_progress') AND a.deadline_end IS NOT NULL AND a.deadline_end < $1",
+            ActivityQuery::Open => "a.status IN ('planned', 'in_progress') AND $1 = $1",
+            ActivityQuery::AwaitingVerification => "a.status = 'done' AND $1 = $1",
+        };
         let sql = format!(
-            "SELECT a.id, p.id, p.title, COALESCE(s.short_name, m.name, ''), a.number, a.text, a.deadline_text, a.deadline_end, a.status, a.responsible_text \
+            "SELECT a.id, p.id, p.title, COALESCE(s.short_name, m.name, ''), a.number, a.text, a.deadline_text, COALESCE(a.deadline_end, ''), a.status, a.responsible_text \
              FROM plan_activities a JOIN plans p ON p.id = a.plan_id \
              LEFT JOIN schools s ON s.id = p.school_id LEFT JOIN municipalities m ON m.id = p.municipality_id \
-             WHERE a.status IN ('planned', 'in_progress') AND a.deadline_end IS NOT NULL AND a.deadline_end < $1 \
-               AND p.status <> 'archived' AND p.is_template = 0 AND {} \
-             ORDER BY a.deadline_end, p.id, a.position",
+             WHERE {cond} AND p.status <> 'archived' AND p.is_template = 0 AND {} \
+             ORDER BY CASE WHEN a.deadline_end IS NULL THEN 1 ELSE 0 END, a.deadline_end, p.id, a.position",
             own_plans_sql(scope, "p")
         );
         let today_iso = today.iso();
@@ -514,6 +544,47 @@ impl Db {
     pub async fn add_evidence_file(&self, activity_id: i64, f: &NewEvidenceFile, actor: &str) -> Result<i64> {
         check_evidence_file(&f.name, f.size_bytes).map_err(db_err)?;
         self.insert_evidence(activity_id, "file", &f.name, "", &f.media_type, Some(f.size_bytes as i64), &f.sha256, &f.storage_path, actor).await
+    }
+
+    /// Attaches a file as evidence with its content (kept in the database),
+    /// in one transaction.
+    pub async fn add_evidence_file_with_content(&self, activity_id: i64, f: &NewEvidenceFile, content: &[u8], actor: &str) -> Result<i64> {
+        check_evidence_file(&f.name, content.len() as u64).map_err(db_err)?;
+        if self.activity_plan_id(activity_id).await?.is_none() {
+            return Err(StoreError::NotFound(format!("мероприятие № {activity_id}")));
+        }
+        let sql = "INSERT INTO plan_evidence (activity_id, kind, name, url, media_type, size_bytes, sha256, storage_path, added_at, added_by) \
+                   VALUES ($1, 'file', $2, '', $3, $4, $5, 'db', $6, $7) RETURNING id";
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, c => {
+            let id: i64 = sqlx::query_scalar(sql).bind(activity_id).bind(&f.name).bind(&f.media_type).bind(content.len() as i64)
+                .bind(&f.sha256).bind(now_text()).bind(actor).fetch_one(&mut *c).await?;
+            sqlx::query("INSERT INTO plan_evidence_files (evidence_id, content) VALUES ($1, $2)").bind(id).bind(content).execute(&mut *c).await?;
+            id
+        });
+        tx.commit().await?;
+        self.audit(actor, "подтверждающий документ", &format!("мероприятие № {activity_id}"), &f.name).await?;
+        Ok(id)
+    }
+
+    /// One piece of evidence and, for a file kept in the database, its content.
+    pub async fn evidence_item(&self, evidence_id: i64) -> Result<Option<(Evidence, Option<Vec<u8>>)>> {
+        let sql = "SELECT id, activity_id, kind, name, url, media_type, size_bytes, sha256, storage_path, added_at, added_by, verified_at, verified_by \
+                   FROM plan_evidence WHERE id = $1";
+        let e = on_db!(self, p => sqlx::query(sql).bind(evidence_id).fetch_optional(p).await?.map(|r| Evidence {
+            id: r.get(0), activity_id: r.get(1), kind: r.get(2), name: r.get(3), url: r.get(4), media_type: r.get(5), size_bytes: r.get(6),
+            sha256: r.get(7), storage_path: r.get(8), added_at: r.get(9), added_by: r.get(10), verified_at: r.get(11), verified_by: r.get(12),
+        }));
+        let Some(e) = e else { return Ok(None) };
+        let content: Option<Vec<u8>> = on_db!(self, p => sqlx::query_scalar("SELECT content FROM plan_evidence_files WHERE evidence_id = $1")
+            .bind(evidence_id).fetch_optional(p).await)?;
+        Ok(Some((e, content)))
+    }
+
+    /// Evidence count per activity of a plan.
+    pub async fn evidence_counts(&self, plan_id: i64) -> Result<HashMap<i64, i64>> {
+        let sql = "SELECT e.activity_id, COUNT(*) FROM plan_evidence e JOIN plan_activities a ON a.id = e.activity_id WHERE a.plan_id = $1 GROUP BY e.activity_id";
+        Ok(on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?.iter().map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1))).collect()))
     }
 
     /// Attaches a link (a page on the school's site, a shared folder) as evidence.

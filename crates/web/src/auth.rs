@@ -289,7 +289,7 @@ pub struct Layout {
 impl Layout {
     pub fn new(c: &Caller, title: impl Into<String>, active: &str) -> Layout {
         let mut items: Vec<(&'static str, &'static str)> =
-            vec![("/", "Главная"), ("/schools", "Школы"), ("/identification", "Идентификация")];
+            vec![("/", "Главная"), ("/schools", "Школы"), ("/identification", "Идентификация"), ("/plans", "Дорожные карты"), ("/tasks", "Мои задачи")];
         if c.is_region() {
             items.push(("/upload", "Загрузка данных"));
         }

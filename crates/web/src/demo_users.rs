@@ -69,5 +69,6 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
         })
         .await?;
     }
+    crate::demo_plans::create_demo_plans(db).await?;
     Ok(true)
 }

@@ -7,7 +7,8 @@
 //! store's queries (out of scope = 404).
 //!
 //! Modules by area: [`auth`] (login, sessions, CSRF, lock-out), `pages::*`
-//! (home, schools, school card, identification, upload, users, audit),
+//! (home, schools, school card, identification, upload, users, audit,
+//! plans: roadmaps, activities, evidence, «мои задачи», support pairs),
 //! [`api`] (JSON + OpenAPI), `charts` (SVG), `assets` (CSS/JS embedded).
 
 pub mod api;
@@ -15,6 +16,7 @@ mod assets;
 pub mod auth;
 mod cache;
 mod charts;
+pub mod demo_plans;
 pub mod demo_users;
 mod error;
 mod fmt;
@@ -106,13 +108,22 @@ pub struct AppState {
     pub(crate) uploads: Arc<Mutex<HashMap<String, Staged>>>,
     pub(crate) upload_dir: Arc<tempfile::TempDir>,
     pub(crate) cache: Arc<cache::Cache>,
+    /// Roadmaps read from uploaded files, waiting for confirmation (by token).
+    pub(crate) plan_uploads: Arc<Mutex<HashMap<String, pages::plans::StagedPlan>>>,
 }
 
 /// The application's routes over a database.
 pub fn app(db: Db, cfg: Config) -> Router {
     let upload_dir = tempfile::Builder::new().prefix("opora-uploads-").tempdir().expect("temporary folder for uploads");
     let cache = Arc::new(cache::Cache::new(cfg.cache_ttl));
-    let state = AppState { db, cfg: Arc::new(cfg), uploads: Arc::default(), upload_dir: Arc::new(upload_dir), cache };
+    let state = AppState {
+        db,
+        cfg: Arc::new(cfg),
+        uploads: Arc::default(),
+        upload_dir: Arc::new(upload_dir),
+        cache,
+        plan_uploads: Arc::default(),
+    };
     let upload_limit = state.cfg.upload_limit;
     Router::new()
         .route("/", get(pages::home::home))
@@ -140,6 +151,31 @@ pub fn app(db: Db, cfg: Config) -> Router {
         .route("/users/{id}/password", post(pages::users::reset_password))
         .route("/users/{id}/block", post(pages::users::block))
         .route("/audit", get(pages::audit::list))
+        .route("/plans", get(pages::plans::list))
+        .route(
+            "/plans/import",
+            post(pages::plans::import).layer(DefaultBodyLimit::max(pages::plans::MAX_PLAN_FILE + 64 * 1024)),
+        )
+        .route("/plans/import/confirm", post(pages::plans::confirm_import))
+        .route("/plans/{id}", get(pages::plans::show))
+        .route("/plans/{id}/status", post(pages::plans::set_status))
+        .route("/plans/{id}/template", post(pages::plans::set_template))
+        .route("/plans/{id}/apply", post(pages::plans::apply_template))
+        .route("/plans/{id}/timeline.svg", get(pages::plans::timeline_svg))
+        .route("/plans/{id}/report", get(pages::plans::report))
+        .route("/activities/{id}", get(pages::plans::activity::show))
+        .route("/activities/{id}/status", post(pages::plans::activity::set_status))
+        .route(
+            "/activities/{id}/evidence",
+            post(pages::plans::activity::add_evidence).layer(DefaultBodyLimit::max(pages::plans::MAX_PLAN_FILE + 64 * 1024)),
+        )
+        .route("/activities/{id}/comments", post(pages::plans::activity::comment))
+        .route("/activities/{id}/cascade", post(pages::plans::activity::cascade))
+        .route("/evidence/{id}", get(pages::plans::activity::download))
+        .route("/evidence/{id}/verify", post(pages::plans::activity::verify_evidence))
+        .route("/tasks", get(pages::plans::tasks::page))
+        .route("/support", get(pages::plans::support::page).post(pages::plans::support::create))
+        .route("/support/{id}/close", post(pages::plans::support::close))
         .merge(api::routes())
         .route("/static/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))

@@ -264,3 +264,103 @@ async fn every_role_in_a_real_browser() {
         t.db.close().await;
     });
 }
+
+/// Clicks the first link whose text contains `label` and waits for the next page.
+async fn click_link(b: &Browser, label: &str) {
+    let links = b.find_all(Locator::Css("main a")).await.unwrap();
+    for l in links {
+        if l.text().await.unwrap_or_default().contains(label) {
+            l.click().await.unwrap();
+            b.wait().for_element(Locator::Css("h1")).await.unwrap();
+            return;
+        }
+    }
+    panic!("no link «{label}» on {}", path(b).await);
+}
+
+async fn click(b: &Browser, css: &str) {
+    b.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    b.wait().for_element(Locator::Css("h1")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser() {
+    let (Some(driver_exe), Some(chromium)) =
+        (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
+    else {
+        eprintln!("SKIPPED: chromedriver or chromium is not installed (scripts/test.sh installs Debian's chromium and chromium-driver)");
+        return;
+    };
+    let driver = start_driver(&driver_exe).await;
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+
+        // Муниципалитет: the plan table, the timeline, the cascade to every school.
+        let b = browser(&driver, &chromium, &profiles.path().join("mo1")).await;
+        login(&b, &base, "mo1").await;
+        b.goto(&format!("{base}/plans")).await.unwrap();
+        shoot(&b, &format!("{tag}-mo1-plans")).await;
+        click_link(&b, "Дорожная карта по повышению качества").await;
+        assert!(text(&b, "h1").await.starts_with("Дорожная карта"));
+        b.find(Locator::Css("img.timeline")).await.unwrap();
+        shoot(&b, &format!("{tag}-mo1-plan")).await;
+        click_link(&b, "Заключить соглашения").await;
+        let municipal_activity = path(&b).await;
+        click(&b, "button[name=all]").await;
+        assert!(text(&b, "#cascade-progress").await.contains("запланировано"));
+        shoot(&b, &format!("{tag}-mo1-cascade")).await;
+        b.close().await.unwrap();
+
+        // Администратор школы: «мои задачи» → the task → in progress → done with a document.
+        let b = browser(&driver, &chromium, &profiles.path().join("school1")).await;
+        login(&b, &base, "school1").await;
+        b.goto(&format!("{base}/tasks")).await.unwrap();
+        shoot(&b, &format!("{tag}-school1-tasks")).await;
+        click_link(&b, "Заключить соглашения").await;
+        let task = path(&b).await;
+        assert_ne!(task, municipal_activity, "the school works on its own copy");
+        click(&b, "button[value=in_progress]").await;
+        assert!(text(&b, "#activity-status").await.starts_with("в работе"), "in progress (and overdue: the deadline was in October)");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("соглашение.pdf");
+        std::fs::write(&file, b"%PDF-1.4 agreement").unwrap();
+        b.find(Locator::Id("ev-file")).await.unwrap().send_keys(&file.to_string_lossy()).await.unwrap();
+        click(&b, "form[action*='/evidence?'] button[type=submit]").await;
+        assert!(text(&b, "ul.evidence").await.contains("соглашение.pdf"));
+        click(&b, "button[value=done]").await;
+        assert_eq!(text(&b, "#activity-status").await, "выполнено");
+        shoot(&b, &format!("{tag}-school1-activity")).await;
+        b.close().await.unwrap();
+
+        // Куратор: waiting for confirmation → confirms the document and the activity.
+        let b = browser(&driver, &chromium, &profiles.path().join("metod1")).await;
+        login(&b, &base, "metod1").await;
+        b.goto(&format!("{base}/tasks")).await.unwrap();
+        assert!(text(&b, "main").await.contains("Ждут вашего подтверждения"));
+        b.find(Locator::Css(&format!("a[href='{task}']"))).await.unwrap().click().await.unwrap();
+        b.wait().for_element(Locator::Css("ul.evidence")).await.unwrap();
+        click(&b, "form[action$='/verify'] button").await;
+        assert!(text(&b, "ul.evidence").await.contains("подтверждён"));
+        click(&b, "button[value=verified]").await;
+        assert_eq!(text(&b, "#activity-status").await, "подтверждено куратором");
+        shoot(&b, &format!("{tag}-metod1-verified")).await;
+        b.close().await.unwrap();
+
+        // Учитель: its tasks; the municipality sees the confirmation in the progress.
+        let b = browser(&driver, &chromium, &profiles.path().join("teacher1")).await;
+        login(&b, &base, "teacher1").await;
+        b.goto(&format!("{base}/tasks?all=1")).await.unwrap();
+        assert_eq!(text(&b, "h1").await, "Мои задачи");
+        shoot(&b, &format!("{tag}-teacher1-tasks")).await;
+        b.close().await.unwrap();
+        let b = browser(&driver, &chromium, &profiles.path().join("mo1-again")).await;
+        login(&b, &base, "mo1").await;
+        b.goto(&format!("{base}{municipal_activity}")).await.unwrap();
+        assert!(text(&b, "main").await.contains("подтверждено 1"));
+        b.close().await.unwrap();
+        t.db.close().await;
+    });
+}

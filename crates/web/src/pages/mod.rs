@@ -4,6 +4,7 @@ pub mod audit;
 pub mod card;
 pub mod home;
 pub mod identification;
+pub mod plans;
 pub mod schools;
 pub mod upload;
 pub mod users;

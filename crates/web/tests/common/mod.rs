@@ -242,6 +242,26 @@ impl Client {
         self.finish(res).await
     }
 
+    /// POSTs a multipart form (text fields and one file) with the CSRF
+    /// token in the query, as the pages' file forms do.
+    pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: Vec<u8>) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let res = self
+            .http
+            .post(format!("{}{path}{sep}csrf={}", self.base, self.csrf))
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.finish(res).await
+    }
+
     pub async fn login(&mut self, login: &str, password: &str) -> Page {
         self.get("/login").await;
         self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await

@@ -1,0 +1,138 @@
+//! The demo municipality's roadmap, so that `opora serve --demo` shows plans
+//! at work on the first day: a municipal plan of the first municipality
+//! (sections, deadlines written as people write them, one activity done and
+//! confirmed, one overdue), its «Руководителям ОО: разработать…» activity
+//! cascaded to the curator's three schools, and a support pair.
+//!
+//! Dates are relative to the academic year that contains today, so the demo
+//! stays alive whatever the date.
+
+use opora_plans::{parse_deadline, Activity, ActivityStatus, Approval, Date, DocumentType, Level, Period, Plan, PlanStatus, Responsible, Section};
+use opora_store::plans::{NewSupportPair, PlanLinks, StatusUpdate};
+use opora_store::scope::Scope;
+use opora_store::{Db, StoreError};
+
+const ACTOR: &str = "demo";
+
+/// (number, text, deadline as written, responsible, form, expected result)
+type Row = (&'static str, &'static str, String, &'static str, &'static str, &'static str);
+
+fn sections(y: i32) -> Vec<(&'static str, &'static str, Vec<Row>)> {
+    let n = y + 1;
+    vec![
+        ("1.", "Организационно-управленческие мероприятия", vec![
+            ("1.1.", "Утвердить перечень школ с низкими образовательными результатами и школ-наставников", format!("сентябрь {y}"),
+             "Управление образования", "", "Приказ управления образования"),
+            ("1.2.", "Руководителям ОО: разработать и утвердить программы антирисковых мер по рискам, выявленным при самодиагностике", format!("до 15.10.{y}"),
+             "Руководители общеобразовательных организаций", "", "Программа антирисковых мер, приказ ОО"),
+            ("1.3.", "Заключить соглашения о сетевом взаимодействии школ-наставников и школ с низкими результатами", format!("Октябрь {y}"),
+             "Управление образования, ОО, оказывающая поддержку, ОО, которой оказывается поддержка", "", "Соглашения"),
+        ]),
+        ("2.", "Методическое сопровождение", vec![
+            ("2.1.", "Семинар для заместителей директоров «Анализ результатов ВПР и планирование коррекционной работы»", "Ноябрь, декабрь, март, май".into(),
+             "Муниципальный методический центр", "семинар", "Протокол, аналитическая справка"),
+            ("2.2.", "Консультации учителей математики и русского языка школ с низкими результатами", "По запросу".into(),
+             "Муниципальный методический центр, учителя-предметники", "консультации офлайн и онлайн", "Журнал консультаций"),
+            ("2.3.", "Курсы повышения квалификации учителей по формированию функциональной грамотности", "В течение учебного года".into(),
+             "Институт развития образования, руководители ОО", "курсы", "Удостоверения о повышении квалификации"),
+            ("2.4.", "Взаимопосещение уроков учителями школ-наставников и поддерживаемых школ", format!("Декабрь {y} – апрель {n}"),
+             "ОО, оказывающая поддержку, ОО, которой оказывается поддержка, учителя", "открытые уроки", "Отчёт"),
+        ]),
+        ("3.", "Мониторинг эффективности", vec![
+            ("3.1.", "Анализ результатов ВПР в школах с низкими результатами", format!("май-июнь {n}"),
+             "Муниципальный методический центр", "", "Аналитическая справка"),
+            ("3.2.", "Отчёт об исполнении дорожной карты на совещании руководителей", format!("декабрь {y}, май {n}"),
+             "Управление образования", "совещание", "Протокол совещания"),
+        ]),
+    ]
+}
+
+/// Creates the demo roadmap unless there are plans already.
+pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
+    let today = Date::today();
+    if !db.plans(&Scope::Region, today).await?.is_empty() {
+        return Ok(false);
+    }
+    let Some(first) = db.municipalities().await?.into_iter().next() else { return Ok(false) };
+    let schools = db.schools(Some(first.id)).await?;
+    if schools.len() < 4 {
+        return Ok(false);
+    }
+    // The academic year that contains today.
+    let y = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let period = Period::academic_years(y, y + 1).ok_or_else(|| StoreError::Invalid("демо-план: период".into()))?;
+    let mut plan = Plan::new(
+        Level::Municipality,
+        &format!("Дорожная карта по повышению качества образования в школах с низкими образовательными результатами на {y}-{} учебный год", y + 1),
+    );
+    plan.owner = format!("Управление образования: {}", first.name);
+    plan.period = Some(period.clone());
+    plan.goal = Some("Повышение качества образования в школах с низкими результатами обучения и школах, функционирующих в неблагоприятных социальных условиях".into());
+    plan.tasks = vec![
+        "Обеспечить адресную методическую поддержку школ с низкими результатами".into(),
+        "Организовать сетевое взаимодействие со школами-наставниками".into(),
+    ];
+    plan.status = PlanStatus::Approved;
+    plan.approval = Some(Approval {
+        document: "приказ".into(),
+        number: Some("245-од".into()),
+        date: Date::new(y, 9, 1),
+        by: Some("Управление образования".into()),
+        text: format!("Утверждена приказом управления образования от 01.09.{y} № 245-од"),
+    });
+    for (number, title, rows) in sections(y) {
+        let mut s = Section::new(Some(number.into()), title);
+        for (n, text, deadline, resp, form, result) in rows {
+            let mut a = Activity::new(text, parse_deadline(&deadline, Some(&period)));
+            a.number = Some(n.into());
+            a.responsible_text = resp.into();
+            a.responsibles = Responsible::split(resp, None);
+            a.form = Some(form.to_string()).filter(|f| !f.is_empty());
+            a.result_document = DocumentType::detect(result);
+            a.result = Some(result.into());
+            s.activities.push(a);
+        }
+        plan.sections.push(s);
+    }
+    let links = PlanLinks { municipality_id: Some(first.id), school_id: None };
+    let saved = db.save_plan(&plan, &links, None, ACTOR).await?;
+    let stored = db.plan(saved.id).await?.ok_or_else(|| StoreError::NotFound("демо-план".into()))?;
+    let id_of = |number: &str| {
+        stored.all_activities().iter().find(|x| x.activity.number.as_deref() == Some(number)).and_then(|x| x.activity.id)
+    };
+    // 1.1 done on time and confirmed; 2.1 in progress; 1.3 left overdue.
+    if let Some(a) = id_of("1.1.") {
+        let on = Date::new(y, 9, 20);
+        db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::Done, actor: ACTOR.into(), comment: "Приказ № 250-од от 20.09".into(), on })
+            .await?;
+        db.add_evidence_link(a, "Приказ на сайте управления", "https://example.ru/docs/prikaz-250", ACTOR).await?;
+        db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::Verified, actor: ACTOR.into(), comment: String::new(), on: None })
+            .await?;
+    }
+    if let Some(a) = id_of("2.1.") {
+        db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::InProgress, actor: ACTOR.into(), comment: String::new(), on: None })
+            .await?;
+    }
+    // «Руководителям ОО: разработать…» goes to the curator's three schools.
+    if let Some(a) = id_of("1.2.") {
+        let ids: Vec<i64> = schools.iter().take(3).map(|s| s.id).collect();
+        db.cascade_activity(a, &ids, ACTOR).await?;
+    }
+    let curators: Vec<i64> =
+        db.users().await?.into_iter().filter(|u| u.login == "metod1").map(|u| u.id).collect();
+    db.add_support_pair(
+        &NewSupportPair {
+            leader_school_id: schools[3].id,
+            supported_school_id: schools[0].id,
+            period_start: Date::new(y, 10, 1),
+            period_end: Date::new(y + 1, 5, 31),
+            agreement_number: "12".into(),
+            agreement_date: Date::new(y, 10, 1),
+            agreement_file: String::new(),
+            curator_user_ids: curators,
+        },
+        ACTOR,
+    )
+    .await?;
+    Ok(true)
+}

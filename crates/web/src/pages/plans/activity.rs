@@ -1,0 +1,363 @@
+//! One activity of a plan: its details, the status workflow (with who and
+//! when), evidence (files kept in the database, links), the curator's
+//! confirmation, comments, and — for a municipal activity addressed to
+//! schools — the cascade to schools with their progress.
+
+use super::rights::Rights;
+use super::{deadline_summary, load_plan, read_form, sha256_hex, status_class, status_title, today, MAX_PLAN_FILE};
+use crate::auth::{Caller, Layout};
+use crate::error::{WebError, WebResult};
+use crate::fmt;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use opora_plans::{ActivityStatus, Plan};
+use opora_store::plans::{NewEvidenceFile, StatusUpdate};
+use opora_store::plans::PlanSummary;
+use opora_store::scope::Scope;
+use serde::Deserialize;
+
+/// The activity `id` with its plan, when the caller sees the plan.
+async fn load(st: &AppState, c: &Caller, id: i64) -> WebResult<(PlanSummary, Plan, Rights)> {
+    let plan_id = st.db.activity_plan_id(id).await?.ok_or(WebError::NotFound)?;
+    load_plan(st, c, plan_id).await
+}
+
+fn find(plan: &Plan, id: i64) -> WebResult<opora_plans::Located<'_>> {
+    plan.all_activities().into_iter().find(|x| x.activity.id == Some(id)).ok_or(WebError::NotFound)
+}
+
+pub struct EvidenceRow {
+    pub id: i64,
+    pub file: bool,
+    pub name: String,
+    pub url: String,
+    pub size: String,
+    pub added: String,
+    pub verified: String,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub change: String,
+    pub comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "activity.html")]
+struct ActivityPage {
+    l: Layout,
+    id: i64,
+    plan_id: i64,
+    plan_title: String,
+    section: String,
+    number: String,
+    text: String,
+    deadline: String,
+    parsed: String,
+    responsibles: Vec<(String, String)>,
+    form: String,
+    result: String,
+    result_document: String,
+    notes: Vec<String>,
+    status: String,
+    status_class: &'static str,
+    cancel_reason: String,
+    /// (status code, button label) the caller may set now.
+    moves: Vec<(&'static str, &'static str)>,
+    can_cancel: bool,
+    rights: Rights,
+    evidence: Vec<EvidenceRow>,
+    history: Vec<HistoryRow>,
+    comments: Vec<HistoryRow>,
+    limit_mb: usize,
+    /// Cascade: the schools it may go to (id, name, already has it).
+    cascade_schools: Vec<(i64, String)>,
+    progress: Option<opora_store::plans::CascadeProgress>,
+    progress_rows: Vec<(String, String, &'static str)>,
+    notice: String,
+}
+
+fn size_text(bytes: Option<i64>) -> String {
+    match bytes {
+        Some(b) if b >= 1024 * 1024 => format!("{} МБ", fmt::num(Some(b as f64 / (1024.0 * 1024.0)), 1)),
+        Some(b) => format!("{} КБ", fmt::num(Some((b as f64 / 1024.0).max(0.1)), 1)),
+        None => String::new(),
+    }
+}
+
+fn move_label(to: ActivityStatus, from: ActivityStatus) -> &'static str {
+    match to {
+        ActivityStatus::InProgress if matches!(from, ActivityStatus::Done | ActivityStatus::Verified) => "Вернуть на доработку",
+        ActivityStatus::InProgress => "Взять в работу",
+        ActivityStatus::Done => "Отметить выполненным",
+        ActivityStatus::Verified => "Подтвердить выполнение",
+        ActivityStatus::Planned => "Вернуть в план",
+        ActivityStatus::Cancelled => "Отменить",
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub done: String,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    axum::extract::Query(nq): axum::extract::Query<NoticeQuery>,
+) -> WebResult<Html<String>> {
+    let (summary, plan, rights) = load(&st, &caller, id).await?;
+    let x = find(&plan, id)?;
+    let a = x.activity;
+    let today = today();
+    let overdue = a.is_overdue(today);
+    let tz = st.cfg.tz_offset_hours;
+    let moves = ActivityStatus::ALL
+        .iter()
+        .copied()
+        .filter(|&to| to != ActivityStatus::Cancelled && a.status.can_become(to) && rights.may_set(a.status, to))
+        .map(|to| (to.code(), move_label(to, a.status)))
+        .collect();
+    let evidence = st
+        .db
+        .evidence(id)
+        .await?
+        .into_iter()
+        .map(|e| EvidenceRow {
+            id: e.id,
+            file: e.kind == "file",
+            size: size_text(e.size_bytes),
+            added: format!("{}, {}", fmt::datetime(&e.added_at, tz), e.added_by),
+            verified: e.verified_at.map(|v| format!("подтверждён {}, {}", fmt::datetime(&v, tz), e.verified_by)).unwrap_or_default(),
+            name: e.name,
+            url: e.url,
+        })
+        .collect();
+    let history = st
+        .db
+        .activity_history(id)
+        .await?
+        .into_iter()
+        .map(|h| HistoryRow {
+            at: fmt::datetime(&h.at, tz),
+            actor: h.actor,
+            change: format!("{} → {}", status_title(&h.from, false), status_title(&h.to, false)),
+            comment: h.comment,
+        })
+        .collect();
+    let comments = st
+        .db
+        .comments(id)
+        .await?
+        .into_iter()
+        .map(|c| HistoryRow { at: fmt::datetime(&c.at, tz), actor: c.author, change: String::new(), comment: c.text })
+        .collect();
+    // A municipal activity may go to the municipality's schools.
+    let (cascade_schools, progress) = match (summary.level.as_str(), summary.municipality_id) {
+        ("municipality", Some(m)) if rights.manage => {
+            let schools = st.db.schools_in(&Scope::Municipality(m)).await?.into_iter().map(|s| (s.id, s.short_name)).collect();
+            let p = st.db.cascade_progress(id, today).await?;
+            (schools, Some(p).filter(|p| p.total > 0))
+        }
+        _ => (Vec::new(), None),
+    };
+    let progress_rows = progress
+        .as_ref()
+        .map(|p| p.schools.iter().map(|(n, s, o)| (n.clone(), status_title(s, *o), status_class(s, *o))).collect())
+        .unwrap_or_default();
+    let notice = match nq.done.as_str() {
+        "status" => "Статус изменён.",
+        "evidence" => "Документ добавлен.",
+        "verified" => "Документ подтверждён.",
+        "comment" => "Комментарий добавлен.",
+        "cascade" => "Мероприятие направлено в планы школ.",
+        _ => "",
+    }
+    .to_string();
+    let page = ActivityPage {
+        l: Layout::new(&caller, format!("Мероприятие {}", a.number.clone().unwrap_or_default()), "/plans"),
+        id,
+        plan_id: summary.id,
+        plan_title: summary.title.clone(),
+        section: x.sections.iter().map(|s| format!("{} {}", s.number.clone().unwrap_or_default(), s.title).trim().to_string()).collect::<Vec<_>>().join(" › "),
+        number: a.number.clone().unwrap_or_default(),
+        text: a.text.clone(),
+        deadline: a.deadline.text.clone(),
+        parsed: deadline_summary(&a.deadline),
+        responsibles: a.responsibles.iter().map(|r| (r.name.clone(), r.part.clone().unwrap_or_else(|| r.role.title().to_string()))).collect(),
+        form: a.form.clone().unwrap_or_default(),
+        result: a.result.clone().unwrap_or_default(),
+        result_document: a.result_document.map(|d| d.title().to_string()).unwrap_or_default(),
+        notes: a.notes.clone(),
+        status: status_title(a.status.code(), overdue),
+        status_class: status_class(a.status.code(), overdue),
+        cancel_reason: a.cancel_reason.clone().unwrap_or_default(),
+        moves,
+        can_cancel: !a.status.is_closed() && rights.manage,
+        rights,
+        evidence,
+        history,
+        comments,
+        limit_mb: MAX_PLAN_FILE / (1024 * 1024),
+        cascade_schools,
+        progress,
+        progress_rows,
+        notice,
+    };
+    Ok(Html(page.render()?))
+}
+
+fn back(id: i64, what: &str) -> Response {
+    Redirect::to(&format!("/activities/{id}?done={what}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    pub status: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+pub async fn set_status(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> WebResult<Response> {
+    let (_, plan, rights) = load(&st, &caller, id).await?;
+    let from = find(&plan, id)?.activity.status;
+    let to = ActivityStatus::parse(&f.status).ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус «{}».", f.status)))?;
+    if !rights.may_set(from, to) {
+        return Err(WebError::Forbidden(format!("Ваша роль не может перевести это мероприятие в статус «{}».", to.title())));
+    }
+    st.db.set_activity_status(id, &StatusUpdate { to, actor: caller.user.login.clone(), comment: f.comment, on: None }).await?;
+    Ok(back(id, "status"))
+}
+
+pub async fn add_evidence(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, mp: Multipart) -> WebResult<Response> {
+    let (_, _, rights) = load(&st, &caller, id).await?;
+    if !rights.work {
+        return Err(WebError::Forbidden("Добавлять документы может исполнитель мероприятия.".into()));
+    }
+    let form = read_form(mp, MAX_PLAN_FILE).await?;
+    let url = form.fields.get("url").cloned().unwrap_or_default();
+    let name = form.fields.get("name").cloned().unwrap_or_default();
+    match form.file {
+        Some((file_name, bytes)) => {
+            if bytes.is_empty() {
+                return Err(WebError::BadRequest(format!("Файл «{file_name}» пуст.")));
+            }
+            let f = NewEvidenceFile {
+                media_type: media_type(&file_name).to_string(),
+                size_bytes: bytes.len() as u64,
+                sha256: sha256_hex(&bytes),
+                storage_path: String::new(),
+                name: file_name,
+            };
+            st.db.add_evidence_file_with_content(id, &f, &bytes, &caller.user.login).await.map_err(unsupported)?;
+        }
+        None if !url.is_empty() => {
+            st.db.add_evidence_link(id, &name, &url, &caller.user.login).await?;
+        }
+        None => return Err(WebError::BadRequest("Выберите файл или укажите ссылку на документ.".into())),
+    }
+    Ok(back(id, "evidence"))
+}
+
+/// A refused file type is «415 Unsupported Media Type», not a bad request.
+fn unsupported(e: opora_store::StoreError) -> WebError {
+    match e {
+        opora_store::StoreError::Invalid(m) if m.contains("не принимается") => WebError::UnsupportedType(format!("Документ не добавлен: {m}.")),
+        other => other.into(),
+    }
+}
+
+fn media_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Some("jpg") | Some("jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("txt") | Some("csv") => "text/plain",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Downloads an evidence file (a read that is written to the audit log:
+/// documents may hold personal data).
+pub async fn download(State(st): State<AppState>, caller: Caller, Path(eid): Path<i64>) -> WebResult<Response> {
+    let (e, content) = st.db.evidence_item(eid).await?.ok_or(WebError::NotFound)?;
+    load(&st, &caller, e.activity_id).await?;
+    if e.kind != "file" {
+        return Err(WebError::NotFound);
+    }
+    let content = content.ok_or(WebError::NotFound)?;
+    st.db.audit(&caller.user.login, "просмотр документа", &format!("мероприятие № {}", e.activity_id), &e.name).await?;
+    let ascii: String = e.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    Ok((
+        [
+            // Always a download, never rendered by the browser (uploaded content is untrusted).
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", fmt::urlencode(&e.name))),
+        ],
+        content,
+    )
+        .into_response())
+}
+
+pub async fn verify_evidence(State(st): State<AppState>, caller: Caller, Path(eid): Path<i64>) -> WebResult<Response> {
+    let (e, _) = st.db.evidence_item(eid).await?.ok_or(WebError::NotFound)?;
+    let (_, _, rights) = load(&st, &caller, e.activity_id).await?;
+    if !rights.verify {
+        return Err(WebError::Forbidden("Подтверждать документы может куратор школы, муниципалитет или регион.".into()));
+    }
+    st.db.verify_evidence(eid, &caller.user.login).await?;
+    Ok(back(e.activity_id, "verified"))
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    pub text: String,
+}
+
+pub async fn comment(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<CommentForm>) -> WebResult<Response> {
+    let (_, _, rights) = load(&st, &caller, id).await?;
+    if !rights.comment() {
+        return Err(WebError::Forbidden("Комментировать могут исполнители мероприятия и кураторы.".into()));
+    }
+    if f.text.trim().is_empty() {
+        return Err(WebError::BadRequest("Напишите текст комментария.".into()));
+    }
+    st.db.add_comment(id, &caller.user.login, &f.text).await?;
+    Ok(back(id, "comment"))
+}
+
+pub async fn cascade(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, body: String) -> WebResult<Response> {
+    let (summary, _, rights) = load(&st, &caller, id).await?;
+    let m = match (summary.level.as_str(), summary.municipality_id) {
+        ("municipality", Some(m)) if rights.manage => m,
+        _ => return Err(WebError::Forbidden("Направлять мероприятие в планы школ может муниципалитет — владелец плана.".into())),
+    };
+    let allowed: Vec<i64> = st.db.schools_in(&Scope::Municipality(m)).await?.iter().map(|s| s.id).collect();
+    // `school` repeats (one checkbox per school); `all=1` takes every school.
+    let pairs: Vec<(String, String)> = body
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let ids: Vec<i64> = if pairs.iter().any(|(k, v)| k == "all" && v == "1") {
+        allowed.clone()
+    } else {
+        pairs.iter().filter(|(k, _)| k == "school").filter_map(|(_, v)| v.parse().ok()).filter(|s| allowed.contains(s)).collect()
+    };
+    if ids.is_empty() {
+        return Err(WebError::BadRequest("Отметьте школы, в планы которых направить мероприятие.".into()));
+    }
+    st.db.cascade_activity(id, &ids, &caller.user.login).await?;
+    Ok(back(id, "cascade"))
+}

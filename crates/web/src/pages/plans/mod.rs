@@ -1,0 +1,680 @@
+//! Дорожные карты: the list of plans and overdue activities, import of a
+//! Word/Excel roadmap (preview, then confirm), the plan table with filters,
+//! the timeline, the plan's status and its quarterly reports. Activities,
+//! evidence and cascade are in [`activity`]; «мои задачи» in [`tasks`];
+//! support pairs and leader suggestions in [`support`].
+
+pub mod activity;
+pub mod rights;
+pub mod support;
+pub mod tasks;
+mod timeline;
+
+use crate::auth::{random_token, Caller, Layout};
+use crate::error::{WebError, WebResult};
+use crate::fmt;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use opora_plans::{ActivityStatus, Date, ImportOptions, Level, Period, Plan, PlanStatus};
+use opora_store::plan_reports::ReportFormat;
+use opora_store::plans::{PlanLinks, PlanSource, PlanSummary};
+use opora_store::scope::Scope;
+use opora_store::users::Role;
+use rights::Rights;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// Largest roadmap document or evidence file accepted (the evidence rule).
+pub const MAX_PLAN_FILE: usize = opora_plans::MAX_EVIDENCE_BYTES as usize;
+
+/// A roadmap read from an uploaded file, waiting for confirmation.
+#[derive(Debug, Clone)]
+pub(crate) struct StagedPlan {
+    pub user_id: i64,
+    pub plan: Plan,
+    pub links: PlanLinks,
+    pub source: PlanSource,
+}
+
+pub fn today() -> Date {
+    Date::today()
+}
+
+/// A visible plan with the caller's rights on it (404 when out of scope).
+pub(crate) async fn load_plan(st: &AppState, c: &Caller, id: i64) -> WebResult<(PlanSummary, Plan, Rights)> {
+    let summary = st.db.plan_summary(&c.scope, id, today()).await?.ok_or(WebError::NotFound)?;
+    let plan = st.db.plan(id).await?.ok_or(WebError::NotFound)?;
+    let school_municipality = match summary.school_id {
+        Some(sid) => st.db.schools_in(&Scope::School(sid)).await?.first().map(|s| s.municipality_id),
+        None => None,
+    };
+    let r = rights::rights(c, &summary, school_municipality);
+    Ok((summary, plan, r))
+}
+
+pub(crate) fn status_class(code: &str, overdue: bool) -> &'static str {
+    if overdue {
+        return "st-overdue";
+    }
+    match code {
+        "in_progress" => "st-progress",
+        "done" => "st-done",
+        "verified" => "st-verified",
+        "cancelled" => "st-cancelled",
+        _ => "st-planned",
+    }
+}
+
+pub(crate) fn status_title(code: &str, overdue: bool) -> String {
+    let t = ActivityStatus::parse(code).map(|s| s.title()).unwrap_or("запланировано");
+    if overdue {
+        format!("{t}, просрочено")
+    } else {
+        t.to_string()
+    }
+}
+
+fn level_title(code: &str) -> &'static str {
+    Level::parse(code).map(|l| l.title()).unwrap_or("")
+}
+
+fn plan_status_title(code: &str) -> &'static str {
+    PlanStatus::parse(code).map(|s| s.title()).unwrap_or("")
+}
+
+// ---------------------------------------------------------------------------
+// The list
+
+pub struct PlanRow {
+    pub id: i64,
+    pub title: String,
+    pub level: &'static str,
+    pub unit: String,
+    pub period: String,
+    pub status: &'static str,
+    pub activities: i64,
+    pub done: i64,
+    pub overdue: i64,
+    pub template: bool,
+}
+
+pub struct OverdueRow {
+    pub activity_id: i64,
+    pub plan_id: i64,
+    pub unit: String,
+    pub number: String,
+    pub text: String,
+    pub deadline: String,
+    pub days: i64,
+    pub responsible: String,
+}
+
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    l: Layout,
+    rows: Vec<PlanRow>,
+    overdue: Vec<OverdueRow>,
+    overdue_by_unit: Vec<(String, usize)>,
+    targets: Vec<(String, String)>,
+    limit_mb: usize,
+    today: String,
+}
+
+fn overdue_rows(rows: Vec<opora_store::plans::OverdueActivity>) -> Vec<OverdueRow> {
+    rows.into_iter()
+        .map(|o| OverdueRow {
+            activity_id: o.activity_id,
+            plan_id: o.plan_id,
+            unit: o.unit,
+            number: o.number,
+            text: o.text,
+            deadline: o.deadline_text,
+            days: o.days_overdue,
+            responsible: o.responsible_text,
+        })
+        .collect()
+}
+
+/// Where the caller may import a plan: ("region" | "m:ID" | "s:ID", label).
+async fn import_targets(st: &AppState, c: &Caller) -> WebResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    match (&c.scope, c.role()) {
+        (Scope::Region, _) => {
+            out.push(("region".into(), "Региональный план".into()));
+            for m in st.db.municipalities().await? {
+                out.push((format!("m:{}", m.id), format!("План муниципалитета: {}", m.name)));
+            }
+        }
+        (Scope::Municipality(m), _) => {
+            let name = st.db.municipalities().await?.into_iter().find(|x| x.id == *m).map(|x| x.name).unwrap_or_default();
+            out.push((format!("m:{m}"), format!("План муниципалитета: {name}")));
+            for s in st.db.schools_in(&c.scope).await? {
+                out.push((format!("s:{}", s.id), format!("План школы: {}", s.short_name)));
+            }
+        }
+        (Scope::School(id), Role::SchoolAdmin) => {
+            for s in st.db.schools_in(&Scope::School(*id)).await? {
+                out.push((format!("s:{}", s.id), format!("План школы: {}", s.short_name)));
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+pub async fn list(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
+    let today = today();
+    let plans = st.db.plans(&caller.scope, today).await?;
+    let overdue = overdue_rows(st.db.overdue(&caller.scope, today).await?);
+    let mut by_unit: std::collections::BTreeMap<String, usize> = Default::default();
+    for o in &overdue {
+        *by_unit.entry(o.unit.clone()).or_default() += 1;
+    }
+    let page = PlansPage {
+        l: Layout::new(&caller, "Дорожные карты", "/plans"),
+        rows: plans
+            .into_iter()
+            .map(|p| PlanRow {
+                id: p.id,
+                level: level_title(&p.level),
+                status: plan_status_title(&p.status),
+                title: p.title,
+                unit: p.unit,
+                period: p.period,
+                activities: p.activities,
+                done: p.done,
+                overdue: p.overdue,
+                template: p.is_template,
+            })
+            .collect(),
+        overdue,
+        overdue_by_unit: by_unit.into_iter().collect(),
+        targets: import_targets(&st, &caller).await?,
+        limit_mb: MAX_PLAN_FILE / (1024 * 1024),
+        today: today.ru(),
+    };
+    Ok(Html(page.render()?))
+}
+
+// ---------------------------------------------------------------------------
+// Import: upload → preview → confirm
+
+/// A multipart form read whole into memory (at most `limit` bytes of file).
+pub(crate) struct UploadedForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+pub(crate) async fn read_form(mut mp: Multipart, limit: usize) -> WebResult<UploadedForm> {
+    let mut form = UploadedForm { fields: Default::default(), file: None };
+    let err = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::PayloadTooLarge(limit)
+        } else {
+            WebError::BadRequest(format!("Форма не получена полностью: {}", e.body_text()))
+        }
+    };
+    while let Some(mut field) = mp.next_field().await.map_err(err)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(err)? {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(WebError::PayloadTooLarge(limit));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if !file_name.is_empty() {
+                form.file = Some((file_name, bytes));
+            }
+        } else {
+            let v = field.text().await.map_err(err)?;
+            form.fields.insert(name, v.trim().to_string());
+        }
+    }
+    Ok(form)
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub struct PreviewRow {
+    pub section: bool,
+    pub depth: usize,
+    pub number: String,
+    pub text: String,
+    pub deadline: String,
+    pub parsed: String,
+    pub responsible: String,
+    pub result: String,
+}
+
+#[derive(Template)]
+#[template(path = "plan_preview.html")]
+struct PreviewPage {
+    l: Layout,
+    token: String,
+    file: String,
+    title: String,
+    level: &'static str,
+    owner: String,
+    period: String,
+    approval: String,
+    goal: String,
+    sections: usize,
+    activities: usize,
+    warnings: Vec<String>,
+    rows: Vec<PreviewRow>,
+}
+
+fn preview_rows(plan: &Plan) -> Vec<PreviewRow> {
+    fn walk(s: &opora_plans::Section, depth: usize, out: &mut Vec<PreviewRow>) {
+        out.push(PreviewRow {
+            section: true,
+            depth,
+            number: s.number.clone().unwrap_or_default(),
+            text: s.title.clone(),
+            deadline: String::new(),
+            parsed: String::new(),
+            responsible: String::new(),
+            result: String::new(),
+        });
+        for a in &s.activities {
+            out.push(activity_preview(a, depth + 1));
+        }
+        for c in &s.sections {
+            walk(c, depth + 1, out);
+        }
+    }
+    let mut out: Vec<PreviewRow> = plan.activities.iter().map(|a| activity_preview(a, 0)).collect();
+    for s in &plan.sections {
+        walk(s, 0, &mut out);
+    }
+    out
+}
+
+fn activity_preview(a: &opora_plans::Activity, depth: usize) -> PreviewRow {
+    PreviewRow {
+        section: false,
+        depth,
+        number: a.number.clone().unwrap_or_default(),
+        text: a.text.clone(),
+        deadline: a.deadline.text.clone(),
+        parsed: deadline_summary(&a.deadline),
+        responsible: a.responsible_text.clone(),
+        result: a.result.clone().unwrap_or_default(),
+    }
+}
+
+pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
+    if d.summary.is_empty() {
+        "не распознан — оставлен как написан".into()
+    } else if d.year_from_period {
+        format!("{} (год — из периода плана)", d.summary)
+    } else {
+        d.summary.clone()
+    }
+}
+
+pub async fn import(State(st): State<AppState>, caller: Caller, mp: Multipart) -> WebResult<Html<String>> {
+    let targets = import_targets(&st, &caller).await?;
+    if targets.is_empty() {
+        return Err(WebError::Forbidden("Загружать дорожные карты могут регион, муниципалитет и администратор школы.".into()));
+    }
+    let form = read_form(mp, MAX_PLAN_FILE).await?;
+    let Some((file_name, bytes)) = form.file else {
+        return Err(WebError::BadRequest("Выберите файл дорожной карты (DOCX или XLSX).".into()));
+    };
+    let target = form.fields.get("target").cloned().unwrap_or_default();
+    if !targets.iter().any(|(t, _)| *t == target) {
+        return Err(WebError::BadRequest("Выберите, чей это план: из списка «Чей план».".into()));
+    }
+    let period = match form.fields.get("period").filter(|p| !p.is_empty()) {
+        Some(p) => Some(Period::parse(p).ok_or_else(|| {
+            WebError::BadRequest(format!("Период «{p}» не распознан: напишите, например, 2022-2023 или «2020-2021 годы»."))
+        })?),
+        None => None,
+    };
+    let (level, links) = match target.split_once(':') {
+        Some(("m", id)) => (Level::Municipality, PlanLinks { municipality_id: id.parse().ok(), school_id: None }),
+        Some(("s", id)) => {
+            let sid: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+            let school = st.db.schools_in(&Scope::School(sid)).await?.into_iter().next().ok_or(WebError::NotFound)?;
+            (Level::School, PlanLinks { municipality_id: Some(school.municipality_id), school_id: Some(sid) })
+        }
+        _ => (Level::Region, PlanLinks::default()),
+    };
+    let opts = ImportOptions { file_name: file_name.clone(), period, level: Some(level), title: None, owner: None };
+    let mut plan = opora_plans::import_bytes(&bytes, &opts)
+        .map_err(|e| WebError::BadRequest(format!("Файл «{file_name}» не прочитан как дорожная карта: {e}")))?;
+    if plan.owner.is_empty() {
+        plan.owner = targets.iter().find(|(t, _)| *t == target).map(|(_, l)| l.split(": ").nth(1).unwrap_or(l).to_string()).unwrap_or_default();
+    }
+    let token = random_token()[..24].to_string();
+    let page = PreviewPage {
+        l: Layout::new(&caller, "Проверка дорожной карты", "/plans"),
+        token: token.clone(),
+        file: file_name.clone(),
+        title: plan.title.clone(),
+        level: plan.level.title(),
+        owner: plan.owner.clone(),
+        period: plan.period.as_ref().map(|p| format!("{} – {}{}", p.start.ru(), p.end.ru(), if p.inferred { " (определён по срокам)" } else { "" })).unwrap_or_else(|| "не указан".into()),
+        approval: plan.approval.as_ref().map(|a| a.text.clone()).unwrap_or_default(),
+        goal: plan.goal.clone().unwrap_or_default(),
+        sections: plan.all_sections().len(),
+        activities: plan.activity_count(),
+        warnings: plan.import.as_ref().map(|i| i.warnings.clone()).unwrap_or_default(),
+        rows: preview_rows(&plan),
+    };
+    let html = page.render()?;
+    let staged = StagedPlan { user_id: caller.user.id, plan, links, source: PlanSource { file: file_name, hash: sha256_hex(&bytes) } };
+    st.plan_uploads.lock().expect("plan uploads").insert(token, staged);
+    Ok(Html(html))
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    pub token: String,
+}
+
+pub async fn confirm_import(State(st): State<AppState>, caller: Caller, Form(f): Form<TokenForm>) -> WebResult<Response> {
+    let staged = {
+        let mut map = st.plan_uploads.lock().expect("plan uploads");
+        match map.get(&f.token) {
+            Some(s) if s.user_id == caller.user.id => map.remove(&f.token),
+            _ => None,
+        }
+    };
+    let Some(s) = staged else {
+        return Err(WebError::BadRequest("Эта загрузка уже подтверждена или устарела. Загрузите файл ещё раз.".into()));
+    };
+    let saved = st.db.save_plan(&s.plan, &s.links, Some(&s.source), &caller.user.login).await?;
+    Ok(Redirect::to(&format!("/plans/{}?imported={}", saved.id, if saved.created { 1 } else { 2 })).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// One plan
+
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub responsible: String,
+    #[serde(default)]
+    pub month: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub imported: String,
+}
+
+pub struct ActivityRow {
+    pub id: i64,
+    pub section: String,
+    pub number: String,
+    pub text: String,
+    pub deadline: String,
+    pub parsed: String,
+    pub responsible: String,
+    pub result: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub evidence: i64,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    l: Layout,
+    id: i64,
+    title: String,
+    level: &'static str,
+    unit: String,
+    owner: String,
+    period: String,
+    status: &'static str,
+    status_code: String,
+    approval: String,
+    goal: String,
+    tasks: Vec<String>,
+    total: i64,
+    done: i64,
+    overdue: i64,
+    rows: Vec<ActivityRow>,
+    shown: usize,
+    q: PlanQuery,
+    statuses: Vec<(&'static str, &'static str)>,
+    months: Vec<(String, String)>,
+    manage: bool,
+    quarter: String,
+    notice: String,
+    versions: Vec<(i64, String, String, String)>,
+    is_template: bool,
+    /// Top-level sections (id, title) a template may apply.
+    blocks: Vec<(i64, String)>,
+}
+
+/// The months a deadline touches, as "YYYY-MM" (for the month filter).
+fn touches_month(d: &opora_plans::Deadline, month: &str) -> bool {
+    let Some((y, m)) = month.split_once('-').and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?))) else {
+        return true;
+    };
+    let (Some(first), Some(last)) = (Date::first_of_month(y, m), Date::last_of_month(y, m)) else { return true };
+    if !d.periods.is_empty() {
+        return d.periods.iter().any(|p| p.start <= last && p.end >= first);
+    }
+    match (d.start, d.end) {
+        (Some(s), Some(e)) => s <= last && e >= first,
+        (None, Some(e)) => e >= first && e <= last,
+        (Some(s), None) => s <= last,
+        (None, None) => false,
+    }
+}
+
+fn plan_months(plan: &Plan) -> Vec<(String, String)> {
+    let Some(p) = &plan.period else { return Vec::new() };
+    let mut out = Vec::new();
+    let (mut y, mut m) = (p.start.year(), p.start.month());
+    while (y, m) <= (p.end.year(), p.end.month()) && out.len() < 60 {
+        out.push((format!("{y}-{m:02}"), format!("{} {y}", timeline::MONTHS[(m - 1) as usize])));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query<PlanQuery>) -> WebResult<Html<String>> {
+    let (summary, plan, rights) = load_plan(&st, &caller, id).await?;
+    let today = today();
+    let evidence = st.db.evidence_counts(id).await?;
+    let needle = opora_store::registry::search_fold(&q.q);
+    let responsible = opora_store::registry::search_fold(&q.responsible);
+    let all = plan.all_activities();
+    let rows: Vec<ActivityRow> = all
+        .iter()
+        .filter(|x| {
+            let a = x.activity;
+            let overdue = a.is_overdue(today);
+            let status_ok = match q.status.as_str() {
+                "" => true,
+                "overdue" => overdue,
+                "open" => !a.status.is_closed(),
+                code => a.status.code() == code,
+            };
+            status_ok
+                && (responsible.is_empty() || opora_store::registry::search_fold(&a.responsible_text).contains(&responsible))
+                && (q.month.is_empty() || touches_month(&a.deadline, &q.month))
+                && (needle.is_empty() || opora_store::registry::search_fold(&a.text).contains(&needle))
+        })
+        .map(|x| {
+            let a = x.activity;
+            let overdue = a.is_overdue(today);
+            let aid = a.id.unwrap_or_default();
+            ActivityRow {
+                id: aid,
+                section: x.sections.iter().map(|s| format!("{} {}", s.number.clone().unwrap_or_default(), s.title).trim().to_string()).collect::<Vec<_>>().join(" › "),
+                number: a.number.clone().unwrap_or_default(),
+                text: a.text.clone(),
+                deadline: a.deadline.text.clone(),
+                parsed: deadline_summary(&a.deadline),
+                responsible: a.responsible_text.clone(),
+                result: a.result.clone().unwrap_or_default(),
+                status: status_title(a.status.code(), overdue),
+                status_class: status_class(a.status.code(), overdue),
+                evidence: evidence.get(&aid).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    let notice = match q.imported.as_str() {
+        "1" => "План загружен и сохранён.".to_string(),
+        "2" => "Этот файл уже был загружен: ничего не изменено, открыт сохранённый план.".to_string(),
+        "applied" => "Шаблон применён: мероприятия добавлены в планы школ (школы, где они уже были, пропущены).".to_string(),
+        _ => String::new(),
+    };
+    let tz = st.cfg.tz_offset_hours;
+    let versions = st.db.plan_versions(id).await?.into_iter().map(|v| (v.version, fmt::datetime(&v.at, tz), v.actor, v.change)).collect();
+    let page = PlanPage {
+        l: Layout::new(&caller, plan.title.clone(), "/plans"),
+        id,
+        level: level_title(&summary.level),
+        unit: summary.unit.clone(),
+        owner: plan.owner.clone(),
+        period: plan.period.as_ref().map(|p| format!("{} – {}", p.start.ru(), p.end.ru())).unwrap_or_else(|| "не указан".into()),
+        status: plan.status.title(),
+        status_code: plan.status.code().to_string(),
+        approval: plan.approval.as_ref().map(|a| a.text.clone()).unwrap_or_default(),
+        goal: plan.goal.clone().unwrap_or_default(),
+        tasks: plan.tasks.clone(),
+        total: summary.activities,
+        done: summary.done,
+        overdue: summary.overdue,
+        shown: rows.len(),
+        rows,
+        statuses: std::iter::once(("open", "не выполненные"))
+            .chain(std::iter::once(("overdue", "просроченные")))
+            .chain(ActivityStatus::ALL.iter().map(|s| (s.code(), s.title())))
+            .collect(),
+        months: plan_months(&plan),
+        manage: rights.manage,
+        quarter: format!("{}-{}", today.year(), today.quarter()),
+        notice,
+        versions,
+        is_template: summary.is_template,
+        blocks: plan.sections.iter().filter_map(|s| Some((s.id?, format!("{} {}", s.number.clone().unwrap_or_default(), s.title).trim().to_string()))).collect(),
+        title: plan.title,
+        q,
+    };
+    Ok(Html(page.render()?))
+}
+
+pub async fn timeline_svg(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Response> {
+    let (_, plan, _) = load_plan(&st, &caller, id).await?;
+    let svg = timeline::render(&plan, today());
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    pub status: String,
+}
+
+pub async fn set_status(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> WebResult<Response> {
+    let (_, _, rights) = load_plan(&st, &caller, id).await?;
+    if !rights.manage {
+        return Err(WebError::Forbidden("Менять статус этого плана может его владелец или вышестоящий орган.".into()));
+    }
+    let status = PlanStatus::parse(&f.status).ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус плана «{}».", f.status)))?;
+    st.db.set_plan_status(id, status, &caller.user.login).await?;
+    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub quarter: String,
+    #[serde(default)]
+    pub format: String,
+    /// "plan" (this plan) or "scope" (every plan of the caller's scope).
+    #[serde(default)]
+    pub of: String,
+}
+
+/// The quarterly execution report of a plan (or of the caller's scope) as XLSX or DOCX.
+pub async fn report(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> WebResult<Response> {
+    let (_, plan, _) = load_plan(&st, &caller, id).await?;
+    let quarter = opora_plans::report::parse_quarter(&q.quarter)
+        .ok_or_else(|| WebError::BadRequest(format!("Квартал «{}»: укажите, например, 2026-4 или «IV квартал 2026».", q.quarter)))?;
+    let format = ReportFormat::from_extension(if q.format.is_empty() { "xlsx" } else { &q.format })
+        .ok_or_else(|| WebError::BadRequest("Формат отчёта: xlsx или docx.".into()))?;
+    let (plan_id, title) = if q.of == "scope" {
+        (None, format!("Исполнение планов: {}", super::scope_title(&st.db, &caller).await?))
+    } else {
+        (Some(id), plan.title.clone())
+    };
+    // A plan the caller only reads (a regional plan seen by a school) is
+    // reported through its own scope: nothing outside it.
+    let scope = if q.of == "scope" { caller.scope.clone() } else { Scope::Region };
+    let (_, bytes) = st.db.quarterly_report(&scope, plan_id, &title, quarter, today(), format).await?;
+    let name = format!("otchet-{}-kv{}-{}.{}", quarter.0, quarter.1, if q.of == "scope" { "scope".to_string() } else { id.to_string() }, format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TemplateForm {
+    pub template: String,
+}
+
+/// Marks a plan as a template (never chased as overdue, never in reports) or back.
+pub async fn set_template(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<TemplateForm>) -> WebResult<Response> {
+    let (_, _, rights) = load_plan(&st, &caller, id).await?;
+    if !rights.manage {
+        return Err(WebError::Forbidden("Делать план шаблоном может его владелец.".into()));
+    }
+    st.db.set_template(id, f.template == "1").await?;
+    Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+}
+
+/// Applies a template's chosen blocks to every school of a list in one
+/// action: all ШНОР of the newest run the caller sees, or all its schools.
+pub async fn apply_template(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, body: String) -> WebResult<Response> {
+    let (summary, _, rights) = load_plan(&st, &caller, id).await?;
+    if !rights.manage || !summary.is_template {
+        return Err(WebError::Forbidden("Применять шаблон может его владелец.".into()));
+    }
+    let pairs: Vec<(String, String)> =
+        body.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let to = pairs.iter().find(|(k, _)| k == "to").map(|(_, v)| v.as_str()).unwrap_or("");
+    let sections: Vec<i64> = pairs.iter().filter(|(k, _)| k == "section").filter_map(|(_, v)| v.parse().ok()).collect();
+    let mine = st.db.schools_in(&caller.scope).await?;
+    let school_ids: Vec<i64> = match to {
+        "shnor" => {
+            let run = st.db.runs_in(&caller.scope).await?.iter().map(|r| r.id).max()
+                .ok_or_else(|| WebError::BadRequest("Расчётов ещё нет: запустите идентификацию или выберите «все школы».".into()))?;
+            let codes: std::collections::HashSet<String> =
+                st.db.run_lines_in(&caller.scope, run).await?.into_iter().filter(|l| l.is_shnor).map(|l| l.school_code).collect();
+            mine.iter().filter(|s| codes.contains(&s.code)).map(|s| s.id).collect()
+        }
+        "all" => mine.iter().map(|s| s.id).collect(),
+        _ => return Err(WebError::BadRequest("Выберите, к каким школам применить шаблон.".into())),
+    };
+    if school_ids.is_empty() {
+        return Err(WebError::BadRequest("В выбранном списке нет школ.".into()));
+    }
+    let chosen = if sections.is_empty() { None } else { Some(sections.as_slice()) };
+    st.db.apply_template(id, chosen, &school_ids, &caller.user.login).await?;
+    Ok(Redirect::to(&format!("/plans/{id}?imported=applied")).into_response())
+}

@@ -1,0 +1,158 @@
+//! Пары поддержки: leader (or curator) school → supported school, with
+//! curators, period and agreement; and leader schools suggested for each
+//! ШНОР of the latest identification run (`opora_store::leaders`).
+//! Everyone sees the pairs of their scope; the region and municipalities
+//! create and close them (a municipality only between its own schools).
+
+use crate::auth::{Caller, Layout};
+use crate::error::{WebError, WebResult};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use opora_plans::Date;
+use opora_store::leaders::LeaderSuggestion;
+use opora_store::plans::NewSupportPair;
+use opora_store::scope::Scope;
+use opora_store::users::Role;
+use serde::Deserialize;
+
+pub struct PairRow {
+    pub id: i64,
+    pub leader: String,
+    pub supported: String,
+    pub municipality: String,
+    pub period: String,
+    pub agreement: String,
+    pub curators: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "support.html")]
+struct SupportPage {
+    l: Layout,
+    pairs: Vec<PairRow>,
+    manage: bool,
+    run_id: Option<i64>,
+    suggestions: Vec<LeaderSuggestion>,
+    schools: Vec<(i64, String)>,
+    curators: Vec<(i64, String)>,
+}
+
+fn manages_pairs(c: &Caller) -> bool {
+    matches!(c.role(), Role::Region | Role::Municipality)
+}
+
+fn day(d: &Option<String>) -> String {
+    d.as_deref().and_then(Date::parse).map(|d| d.ru()).unwrap_or_default()
+}
+
+pub async fn page(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
+    let pairs = st
+        .db
+        .support_pairs(&caller.scope)
+        .await?
+        .into_iter()
+        .map(|p| PairRow {
+            id: p.id,
+            period: match (day(&p.period_start), day(&p.period_end)) {
+                (a, b) if a.is_empty() && b.is_empty() => String::new(),
+                (a, b) => format!("{a} – {b}"),
+            },
+            agreement: match (p.agreement_number.as_str(), day(&p.agreement_date)) {
+                ("", d) if d.is_empty() => String::new(),
+                (n, d) => format!("№ {n} от {d}"),
+            },
+            curators: p.curators.join(", "),
+            active: p.status != "closed",
+            leader: p.leader,
+            supported: p.supported,
+            municipality: p.municipality,
+        })
+        .collect();
+    let manage = manages_pairs(&caller);
+    // The newest run the caller sees.
+    let run_id = st.db.runs_in(&caller.scope).await?.iter().map(|r| r.id).max();
+    let suggestions = match run_id {
+        Some(r) if manage || matches!(caller.role(), Role::Curator) => st.db.leader_suggestions(&caller.scope, r).await?,
+        _ => Vec::new(),
+    };
+    let schools = if manage { st.db.schools_in(&caller.scope).await?.into_iter().map(|s| (s.id, s.short_name)).collect() } else { Vec::new() };
+    let curators = if manage {
+        st.db
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Curator && (caller.is_region() || matches!(caller.scope, Scope::Municipality(m) if u.municipality_id == Some(m))))
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = SupportPage { l: Layout::new(&caller, "Пары поддержки", "/support"), pairs, manage, run_id, suggestions, schools, curators };
+    Ok(Html(page.render()?))
+}
+
+#[derive(Deserialize)]
+pub struct PairForm {
+    pub leader: i64,
+    pub supported: i64,
+    #[serde(default)]
+    pub period_start: String,
+    #[serde(default)]
+    pub period_end: String,
+    #[serde(default)]
+    pub agreement_number: String,
+    #[serde(default)]
+    pub agreement_date: String,
+    #[serde(default)]
+    pub curator: String,
+}
+
+fn form_date(label: &str, s: &str) -> WebResult<Option<Date>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Date::parse(s).map(Some).ok_or_else(|| WebError::BadRequest(format!("{label}: «{s}» — не дата; напишите дд.мм.гггг.")))
+}
+
+pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<PairForm>) -> WebResult<Response> {
+    if !manages_pairs(&caller) {
+        return Err(WebError::Forbidden("Пары поддержки создают регион и муниципалитет.".into()));
+    }
+    let visible: Vec<i64> = st.db.schools_in(&caller.scope).await?.iter().map(|s| s.id).collect();
+    if !visible.contains(&f.leader) || !visible.contains(&f.supported) {
+        return Err(WebError::NotFound);
+    }
+    let curator_ids: Vec<i64> = f.curator.split(',').filter_map(|c| c.trim().parse().ok()).collect();
+    let pair = NewSupportPair {
+        leader_school_id: f.leader,
+        supported_school_id: f.supported,
+        period_start: form_date("Начало периода", &f.period_start)?,
+        period_end: form_date("Окончание периода", &f.period_end)?,
+        agreement_number: f.agreement_number.trim().to_string(),
+        agreement_date: form_date("Дата соглашения", &f.agreement_date)?,
+        agreement_file: String::new(),
+        curator_user_ids: curator_ids,
+    };
+    st.db.add_support_pair(&pair, &caller.user.login).await?;
+    Ok(Redirect::to("/support").into_response())
+}
+
+pub async fn close(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Response> {
+    if !manages_pairs(&caller) {
+        return Err(WebError::Forbidden("Пары поддержки закрывают регион и муниципалитет.".into()));
+    }
+    // Only a pair the caller sees (its supported school in scope).
+    let pairs = st.db.support_pairs(&caller.scope).await?;
+    let pair = pairs.iter().find(|p| p.id == id).ok_or(WebError::NotFound)?;
+    let visible: Vec<i64> = st.db.schools_in(&caller.scope).await?.iter().map(|s| s.id).collect();
+    if !visible.contains(&pair.supported_school_id) {
+        return Err(WebError::NotFound);
+    }
+    st.db.close_support_pair(id, &caller.user.login).await?;
+    Ok(Redirect::to("/support").into_response())
+}
