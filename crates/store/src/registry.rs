@@ -316,6 +316,10 @@ pub struct SchoolRow {
     /// Code, names and address folded for search ([`search_fold`]).
     #[serde(skip)]
     pub search: String,
+    /// [`ru_key`] of the short name: the default order, computed once per
+    /// row rather than on every request.
+    #[serde(skip)]
+    pub name_key: Vec<u32>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -401,8 +405,12 @@ impl Db {
                 reason: r.get(21),
             });
             let search = search_fold(&format!("{} {} {} {}", school.code, school.full_name, school.short_name, school.address));
-            SchoolRow { school, latest, search }
-        }).collect());
+            let name_key = ru_key(&school.short_name);
+            SchoolRow { school, latest, search, name_key }
+        }).collect::<Vec<_>>());
+        // In the default order (by name) already: lists need no sort then.
+        let mut rows = rows;
+        rows.sort_by(|a, b| a.name_key.cmp(&b.name_key));
         Ok((latest, rows))
     }
 }
@@ -433,35 +441,41 @@ pub fn page_of(all: &[SchoolRow], latest: Option<i64>, f: &SchoolFilter) -> Scho
             Some(l) if !l.insufficient_data => 4,
             _ => 5,
         };
-        // Keys computed once per row (ru_key allocates).
-        let mut keyed: Vec<(Vec<u32>, Vec<u32>, &SchoolRow)> = rows
-            .drain(..)
-            .map(|r| {
-                let primary = match f.sort {
-                    SchoolSort::Code => ru_key(&r.school.code),
-                    SchoolSort::Municipality => ru_key(&r.school.municipality),
-                    SchoolSort::Kind => ru_key(&r.school.kind),
-                    _ => Vec::new(),
+        // Rows come sorted by name (Db::school_rows): the default order needs
+        // no sort; other orders compute their keys once per row.
+        let by_name = |a: &&SchoolRow, b: &&SchoolRow| a.name_key <= b.name_key;
+        let mut rows: Vec<&SchoolRow> = if f.sort == SchoolSort::Name && rows.is_sorted_by(by_name) {
+            rows
+        } else {
+            let mut keyed: Vec<(Vec<u32>, &[u32], &SchoolRow)> = rows
+                .drain(..)
+                .map(|r| {
+                    let primary = match f.sort {
+                        SchoolSort::Code => ru_key(&r.school.code),
+                        SchoolSort::Municipality => ru_key(&r.school.municipality),
+                        SchoolSort::Kind => ru_key(&r.school.kind),
+                        _ => Vec::new(),
+                    };
+                    (primary, r.name_key.as_slice(), r)
+                })
+                .collect();
+            let effect = |r: &SchoolRow| r.latest.as_ref().and_then(|l| l.effect);
+            keyed.sort_by(|a, b| {
+                let first = match f.sort {
+                    SchoolSort::Enrolment => a.2.school.enrolment.cmp(&b.2.school.enrolment),
+                    SchoolSort::Category => cat_rank(a.2).cmp(&cat_rank(b.2)),
+                    SchoolSort::Effect => match (effect(a.2), effect(b.2)) {
+                        (Some(x), Some(y)) => x.total_cmp(&y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    },
+                    _ => a.0.cmp(&b.0),
                 };
-                (primary, ru_key(&r.school.short_name), r)
-            })
-            .collect();
-        let effect = |r: &SchoolRow| r.latest.as_ref().and_then(|l| l.effect);
-        keyed.sort_by(|a, b| {
-            let first = match f.sort {
-                SchoolSort::Enrolment => a.2.school.enrolment.cmp(&b.2.school.enrolment),
-                SchoolSort::Category => cat_rank(a.2).cmp(&cat_rank(b.2)),
-                SchoolSort::Effect => match (effect(a.2), effect(b.2)) {
-                    (Some(x), Some(y)) => x.total_cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                },
-                _ => a.0.cmp(&b.0),
-            };
-            first.then_with(|| a.1.cmp(&b.1))
-        });
-        let mut rows: Vec<&SchoolRow> = keyed.into_iter().map(|k| k.2).collect();
+                first.then_with(|| a.1.cmp(&b.1))
+            });
+            keyed.into_iter().map(|k| k.2).collect()
+        };
         if f.desc {
             rows.reverse();
         }

@@ -65,10 +65,11 @@ pub struct SignRow {
     pub explanation: String,
 }
 
+/// The card's content: the same for everyone who may see the school, so it
+/// is rendered once and kept in the cache (see [`card`]).
 #[derive(Template)]
-#[template(path = "card.html")]
-struct CardPage {
-    l: Layout,
+#[template(path = "card_body.html")]
+struct CardBody {
     code: String,
     short_name: String,
     full_name: String,
@@ -110,9 +111,27 @@ fn year_label(y: i64) -> String {
     }
 }
 
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage<'a> {
+    l: Layout,
+    body: &'a str,
+}
+
+/// Карточка школы. The scope check comes first, from the scope's cached
+/// rows (the store's scoped query); the rendered content is cached per school.
 pub async fn card(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> WebResult<Html<String>> {
+    let (_, rows) = st.cache.school_rows(&st.db, &caller.scope).await?;
+    let school = rows.iter().find(|r| r.school.code == code).ok_or(WebError::NotFound)?;
+    let title = school.school.short_name.clone();
+    let body = st.cache.card(&code, || render_body(&st, &caller, &code)).await?;
+    let page = CardPage { l: Layout::new(&caller, title, "/schools"), body: &body };
+    Ok(Html(page.render()?))
+}
+
+async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<String> {
     let means = st.cache.region_means(&st.db).await?;
-    let card = st.db.school_card_with(&caller.scope, &code, Some(&means)).await?.ok_or(WebError::NotFound)?;
+    let card = st.db.school_card_with(&caller.scope, code, Some(&means)).await?.ok_or(WebError::NotFound)?;
     let tz = st.cfg.tz_offset_hours;
     let s = &card.school;
     // Context: one row per indicator, one column per year.
@@ -197,8 +216,7 @@ pub async fn card(State(st): State<AppState>, caller: Caller, Path(code): Path<S
             explanation: o.explanation.clone(),
         })
         .collect();
-    let page = CardPage {
-        l: Layout::new(&caller, s.short_name.clone(), "/schools"),
+    let body = CardBody {
         code: s.code.clone(),
         short_name: s.short_name.clone(),
         full_name: s.full_name.clone(),
@@ -217,7 +235,7 @@ pub async fn card(State(st): State<AppState>, caller: Caller, Path(code): Path<S
         checklist,
         signs,
     };
-    Ok(Html(page.render()?))
+    Ok(body.render()?)
 }
 
 /// One chart per (procedure, subject): the school's mean as % of the

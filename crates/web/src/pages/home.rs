@@ -119,7 +119,7 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         counts,
         municipalities: {
             let mut v: Vec<MunicipalityRow> = by_m.into_values().collect();
-            v.sort_by_key(|m| opora_store::registry::ru_key(&m.name));
+            v.sort_by_cached_key(|m| opora_store::registry::ru_key(&m.name));
             v
         },
         latest,

@@ -118,17 +118,8 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Li
     let (run_id, all) = st.cache.school_rows(db, &caller.scope).await?;
     let page = opora_store::registry::page_of(&all, run_id, &f);
     // Filter choices from the scope's rows (no extra queries).
-    let mut ms: Vec<(i64, String)> = all.iter().map(|r| (r.school.municipality_id, r.school.municipality.clone())).collect();
-    ms.sort_by_key(|m| (opora_store::registry::ru_key(&m.1), m.0));
-    ms.dedup();
-    let municipalities = ms.into_iter().map(|(id, name)| (id.to_string(), name, Some(id) == f.municipality)).collect();
-    let distinct = |get: fn(&opora_store::registry::SchoolRow) -> &String| {
-        let mut v: Vec<String> = all.iter().map(|r| get(r).clone()).collect();
-        v.sort_by_key(|k| opora_store::registry::ru_key(k));
-        v.dedup();
-        v
-    };
-    let (kinds, locs) = (distinct(|r| &r.school.kind), distinct(|r| &r.school.locality));
+    let choices = st.cache.choices(db, &caller.scope).await?;
+    let municipalities = choices.municipalities.iter().map(|(id, name)| (id.to_string(), name.clone(), Some(*id) == f.municipality)).collect();
     let rows = page
         .rows
         .iter()
@@ -183,8 +174,8 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Li
         export_href,
         municipalities,
         categories: CategoryFilter::ALL.iter().map(|c| (c.code(), c.title(), Some(*c) == f.category)).collect(),
-        kinds: kinds.into_iter().map(|k| { let sel = f.kind.as_deref() == Some(k.as_str()); (k, sel) }).collect(),
-        localities: locs.into_iter().map(|k| { let sel = f.locality.as_deref() == Some(k.as_str()); (k, sel) }).collect(),
+        kinds: choices.kinds.iter().map(|k| (k.clone(), f.kind.as_deref() == Some(k.as_str()))).collect(),
+        localities: choices.localities.iter().map(|k| (k.clone(), f.locality.as_deref() == Some(k.as_str()))).collect(),
         sorts,
         run_id: page.run_id,
     };
