@@ -175,3 +175,46 @@ impl Cache {
         self.cards.clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn never() -> std::future::Ready<Result<u32>> {
+        panic!("must not recompute")
+    }
+
+    #[tokio::test]
+    async fn a_fresh_value_is_served_and_an_expired_one_while_another_request_refreshes() {
+        // Everything is expired at once with a zero lifetime.
+        let c = Cache::new(Duration::ZERO);
+        let slot: Slot<u32> = Slot::new();
+        assert_eq!(c.get_or_compute(&slot, "k", 10, || async { Ok(1) }).await.unwrap(), 1, "nothing cached: computed");
+        {
+            let _busy = c.refresh.try_lock().unwrap();
+            assert_eq!(c.get_or_compute(&slot, "k", 10, never).await.unwrap(), 1, "refresh under way: the expired value");
+        }
+        assert_eq!(c.get_or_compute(&slot, "k", 10, || async { Ok(2) }).await.unwrap(), 2, "expired and nobody refreshing: recomputed");
+        let c = Cache::new(Duration::from_secs(3600));
+        assert_eq!(c.get_or_compute(&slot, "k", 10, never).await.unwrap(), 2, "fresh: served as is");
+    }
+
+    #[tokio::test]
+    async fn cards_are_rendered_once_and_invalidation_drops_them() {
+        let c = Cache::new(Duration::from_secs(3600));
+        let a = c.card("s1", || async { Ok("<h1>Школа</h1>".to_string()) }).await.unwrap();
+        let b = c
+            .card("s1", || async {
+                if true {
+                    panic!("must not render again");
+                }
+                Ok(String::new())
+            })
+            .await
+            .unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        c.invalidate();
+        let d = c.card("s1", || async { Ok("<h1>Новая</h1>".to_string()) }).await.unwrap();
+        assert_eq!(d.as_str(), "<h1>Новая</h1>");
+    }
+}
