@@ -472,7 +472,7 @@ pub fn page_of(all: &[SchoolRow], latest: Option<i64>, f: &SchoolFilter) -> Scho
                     },
                     _ => a.0.cmp(&b.0),
                 };
-                first.then_with(|| a.1.cmp(&b.1))
+                first.then_with(|| a.1.cmp(b.1))
             });
             keyed.into_iter().map(|k| k.2).collect()
         };
