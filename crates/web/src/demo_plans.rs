@@ -26,7 +26,7 @@ fn sections(y: i32) -> Vec<(&'static str, &'static str, Vec<Row>)> {
             ("1.2.", "Руководителям ОО: разработать и утвердить программы антирисковых мер по рискам, выявленным при самодиагностике", format!("до 15.10.{y}"),
              "Руководители общеобразовательных организаций", "", "Программа антирисковых мер, приказ ОО"),
             ("1.3.", "Заключить соглашения о сетевом взаимодействии школ-наставников и школ с низкими результатами", format!("Октябрь {y}"),
-             "Управление образования, ОО, оказывающая поддержку, ОО, которой оказывается поддержка", "", "Соглашения"),
+             "Управление образования; Школа-наставник — ОО, оказывающая поддержку; Поддерживаемая школа — ОО, которой оказывается поддержка", "", "Соглашения"),
         ]),
         ("2.", "Методическое сопровождение", vec![
             ("2.1.", "Семинар для заместителей директоров «Анализ результатов ВПР и планирование коррекционной работы»", "Ноябрь, декабрь, март, май".into(),
@@ -36,7 +36,7 @@ fn sections(y: i32) -> Vec<(&'static str, &'static str, Vec<Row>)> {
             ("2.3.", "Курсы повышения квалификации учителей по формированию функциональной грамотности", "В течение учебного года".into(),
              "Институт развития образования, руководители ОО", "курсы", "Удостоверения о повышении квалификации"),
             ("2.4.", "Взаимопосещение уроков учителями школ-наставников и поддерживаемых школ", format!("Декабрь {y} – апрель {n}"),
-             "ОО, оказывающая поддержку, ОО, которой оказывается поддержка, учителя", "открытые уроки", "Отчёт"),
+             "Школа-наставник — ОО, оказывающая поддержку; Поддерживаемая школа — ОО, которой оказывается поддержка; учителя", "открытые уроки", "Отчёт"),
         ]),
         ("3.", "Мониторинг эффективности", vec![
             ("3.1.", "Анализ результатов ВПР в школах с низкими результатами", format!("май-июнь {n}"),
@@ -45,6 +45,25 @@ fn sections(y: i32) -> Vec<(&'static str, &'static str, Vec<Row>)> {
              "Управление образования", "совещание", "Протокол совещания"),
         ]),
     ]
+}
+
+/// «Имя — часть; …»: the responsibles with their parts, as a two-row header
+/// of a real roadmap gives them; a plain list is split as the import does.
+fn responsibles(text: &str) -> Vec<Responsible> {
+    if !text.contains(';') {
+        return Responsible::split(text, None);
+    }
+    text.split(';')
+        .map(|item| {
+            let (name, part) = match item.split_once(" — ") {
+                Some((n, p)) => (n.trim(), Some(p.trim())),
+                None => (item.trim(), None),
+            };
+            let mut r = Responsible::split(name, part).into_iter().next().expect("a name");
+            r.part = part.map(str::to_string);
+            r
+        })
+        .collect()
 }
 
 /// Creates the demo roadmap unless there are plans already.
@@ -86,7 +105,7 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
             let mut a = Activity::new(text, parse_deadline(&deadline, Some(&period)));
             a.number = Some(n.into());
             a.responsible_text = resp.into();
-            a.responsibles = Responsible::split(resp, None);
+            a.responsibles = responsibles(resp);
             a.form = Some(form.to_string()).filter(|f| !f.is_empty());
             a.result_document = DocumentType::detect(result);
             a.result = Some(result.into());

@@ -11,60 +11,7 @@ use opora_store::Db;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub struct TestDb {
-    pub db: Db,
-    pub name: &'static str,
-    _dir: Option<tempfile::TempDir>,
-    schema: Option<String>,
-    url: Option<String>,
-}
-
-impl TestDb {
-    pub async fn drop_schema(self) {
-        self.db.close().await;
-        if let (Some(schema), Some(url)) = (self.schema, self.url) {
-            if let Ok(Db::Postgres(p)) = Db::connect_postgres(&url, None).await {
-                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).execute(&p).await;
-                p.close().await;
-            }
-        }
-    }
-}
-
-fn unique_name() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("w_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::Relaxed))
-}
-
-/// The databases every test runs against.
-pub async fn databases() -> Vec<TestDb> {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(None, dir.path()).await.expect("open SQLite");
-    let mut out = vec![TestDb { db, name: "sqlite", _dir: Some(dir), schema: None, url: None }];
-    if let Ok(url) = std::env::var("OPORA_TEST_DATABASE_URL") {
-        if !url.is_empty() {
-            let schema = unique_name();
-            let db = Db::connect_postgres(&url, Some(&schema)).await.expect("connect PostgreSQL");
-            db.migrate().await.expect("migrate PostgreSQL");
-            out.push(TestDb { db, name: "postgres", _dir: None, schema: Some(schema), url: Some(url) });
-        }
-    }
-    out
-}
-
-/// Runs `body` once per database.
-#[macro_export]
-macro_rules! for_each_db {
-    (|$t:ident| $body:block) => {
-        for $t in common::databases().await {
-            eprintln!("backend: {}", $t.name);
-            $body
-            $t.drop_schema().await;
-        }
-    };
-}
+pub use opora_testkit::for_each_db;
 
 /// The demo region's files, written once per test process, results thinned.
 pub fn demo_files() -> &'static Path {
