@@ -2,7 +2,7 @@
 //! (the same store queries with the caller's scope; out of scope = 404).
 //! Authentication is the session cookie of the web login. The OpenAPI 3.1
 //! document at `/api/openapi.json` is written by hand (see docs/decisions.md:
-//! seven read-only endpoints do not pay for a derive-macro framework).
+//! ten read-only endpoints do not pay for a derive-macro framework).
 
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -43,6 +43,9 @@ pub const PATHS: &[&str] = &[
     "/api/runs",
     "/api/runs/{id}",
     "/api/runs/{id}/lists/{list}",
+    "/api/plans",
+    "/api/plans/{id}",
+    "/api/overdue",
     "/api/openapi.json",
 ];
 
@@ -55,6 +58,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/runs", get(runs))
         .route("/api/runs/{id}", get(run))
         .route("/api/runs/{id}/lists/{list}", get(run_list))
+        .route("/api/plans", get(plans))
+        .route("/api/plans/{id}", get(plan))
+        .route("/api/overdue", get(overdue))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -119,6 +125,25 @@ async fn run_list(State(st): State<AppState>, caller: Caller, Path((id, list)): 
         return Err(WebError::NotFound.into());
     }
     Ok(Json(st.db.run_list(&caller.scope, id, kind).await?))
+}
+
+async fn plans(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<opora_store::plans::PlanSummary>> {
+    Ok(Json(st.db.plans(&caller.scope, opora_plans::Date::today()).await?))
+}
+
+/// A plan whole (sections, activities with deadlines as written and as
+/// parsed, statuses) with its summary and what the caller may do with it.
+async fn plan(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Value> {
+    let (summary, plan, rights) = crate::pages::plans::load_plan(&st, &caller, id).await?;
+    Ok(Json(json!({
+        "summary": summary,
+        "plan": plan,
+        "rights": { "work": rights.work, "verify": rights.verify, "manage": rights.manage },
+    })))
+}
+
+async fn overdue(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<opora_store::plans::OverdueActivity>> {
+    Ok(Json(st.db.overdue(&caller.scope, opora_plans::Date::today()).await?))
 }
 
 async fn openapi() -> Response {
@@ -226,6 +251,14 @@ pub fn openapi_document() -> Value {
                 "parameters": [param("id", "path", "Номер расчёта", "integer"),
                     json!({ "name": "list", "in": "path", "required": true, "schema": { "type": "string", "enum": ["shnor", "shnsu", "low", "resilient"] } })],
                 "responses": responses("Строки списка", json!({ "type": "array", "items": { "$ref": "#/components/schemas/ListRow" } })) } },
+            "/api/plans": { "get": { "summary": "Дорожные карты в области доступа (свои, своих школ и региональные) с числом мероприятий, выполненных и просроченных",
+                "responses": responses("Планы", json!({ "type": "array", "items": { "type": "object" } })) } },
+            "/api/plans/{id}": { "get": { "summary": "План целиком: разделы, мероприятия, сроки как написаны и как поняты, статусы; права пользователя на план",
+                "parameters": [param("id", "path", "Номер плана", "integer")],
+                "responses": responses("План", obj(json!({ "summary": { "type": "object" }, "plan": { "type": "object" },
+                    "rights": obj(json!({ "work": { "type": "boolean" }, "verify": { "type": "boolean" }, "manage": { "type": "boolean" } })) }))) } },
+            "/api/overdue": { "get": { "summary": "Просроченные мероприятия планов своей зоны ответственности (на сегодня)",
+                "responses": responses("Мероприятия", json!({ "type": "array", "items": { "type": "object" } })) } },
             "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
                 "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
         }

@@ -175,6 +175,22 @@ async fn no_role_reads_or_changes_a_plan_outside_its_scope() {
             let p = c.get("/plans").await;
             assert!(!p.body.contains(&format!("План {}", second[0].short_name)), "{login} lists another municipality's plan");
         }
+        // The same through the API.
+        for login in ["mo1", "school1"] {
+            let mut c = logged_in(&base, login).await;
+            let (status, body) = c.json(&format!("/api/plans/{}", other_municipality.0)).await;
+            assert_eq!((status, body["status"].as_u64()), (404, Some(404)), "{login}");
+            let (_, list) = c.json("/api/plans").await;
+            assert!(list.as_array().unwrap().iter().all(|p| p["id"].as_i64() != Some(other_municipality.0)), "{login}");
+        }
+        let mut mo = logged_in(&base, "mo1").await;
+        let (_, overdue) = mo.json("/api/overdue").await;
+        assert!(overdue.as_array().unwrap().iter().any(|o| o["days_overdue"].as_i64().unwrap() > 0), "the demo plan's overdue activities");
+        let muni = t.db.plans(&Scope::Region, Date::today()).await.unwrap().into_iter().find(|p| p.level == "municipality").unwrap();
+        let (status, body) = mo.json(&format!("/api/plans/{}", muni.id)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["rights"]["manage"], true);
+        assert!(body["plan"]["sections"].as_array().unwrap().len() >= 3);
         // Region sees both; a POST without the CSRF token is refused.
         let mut region = logged_in(&base, "region").await;
         assert_eq!(region.get(&format!("/plans/{}", other_municipality.0)).await.status, 200);
@@ -187,7 +203,6 @@ async fn no_role_reads_or_changes_a_plan_outside_its_scope() {
         let p = teacher.post_file("/plans/import", &[("target", &format!("s:{}", first[0].id))], "plan.docx", std::fs::read(SEED_DOCX).unwrap()).await;
         assert_eq!(p.status, 403);
         // A municipality may not import a plan for another municipality's school.
-        let mut mo = logged_in(&base, "mo1").await;
         let p = mo.post_file("/plans/import", &[("target", &format!("s:{}", second[0].id))], "plan.docx", std::fs::read(SEED_DOCX).unwrap()).await;
         assert_eq!(p.status, 400);
         // Support pairs are created by the region and municipalities only.
