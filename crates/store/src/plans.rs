@@ -137,6 +137,19 @@ pub struct Evidence {
     pub verified_by: String,
 }
 
+const EVIDENCE_COLUMNS: &str =
+    "id, activity_id, kind, name, url, media_type, size_bytes, sha256, storage_path, added_at, added_by, verified_at, verified_by";
+
+/// Maps a row of [`EVIDENCE_COLUMNS`] (expanded once per backend's row type).
+macro_rules! evidence_from_row {
+    () => {
+        |r| Evidence {
+            id: r.get(0), activity_id: r.get(1), kind: r.get(2), name: r.get(3), url: r.get(4), media_type: r.get(5), size_bytes: r.get(6),
+            sha256: r.get(7), storage_path: r.get(8), added_at: r.get(9), added_by: r.get(10), verified_at: r.get(11), verified_by: r.get(12),
+        }
+    };
+}
+
 /// A file to attach as evidence (its content is kept by the caller under `storage_path`).
 #[derive(Debug, Clone, Default)]
 pub struct NewEvidenceFile {
@@ -569,12 +582,8 @@ impl Db {
 
     /// One piece of evidence and, for a file kept in the database, its content.
     pub async fn evidence_item(&self, evidence_id: i64) -> Result<Option<(Evidence, Option<Vec<u8>>)>> {
-        let sql = "SELECT id, activity_id, kind, name, url, media_type, size_bytes, sha256, storage_path, added_at, added_by, verified_at, verified_by \
-                   FROM plan_evidence WHERE id = $1";
-        let e = on_db!(self, p => sqlx::query(sql).bind(evidence_id).fetch_optional(p).await?.map(|r| Evidence {
-            id: r.get(0), activity_id: r.get(1), kind: r.get(2), name: r.get(3), url: r.get(4), media_type: r.get(5), size_bytes: r.get(6),
-            sha256: r.get(7), storage_path: r.get(8), added_at: r.get(9), added_by: r.get(10), verified_at: r.get(11), verified_by: r.get(12),
-        }));
+        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE id = $1");
+        let e = on_db!(self, p => sqlx::query(&sql).bind(evidence_id).fetch_optional(p).await?.map(evidence_from_row!()));
         let Some(e) = e else { return Ok(None) };
         let content: Option<Vec<u8>> = on_db!(self, p => sqlx::query_scalar("SELECT content FROM plan_evidence_files WHERE evidence_id = $1")
             .bind(evidence_id).fetch_optional(p).await)?;
@@ -629,12 +638,8 @@ impl Db {
     }
 
     pub async fn evidence(&self, activity_id: i64) -> Result<Vec<Evidence>> {
-        let sql = "SELECT id, activity_id, kind, name, url, media_type, size_bytes, sha256, storage_path, added_at, added_by, verified_at, verified_by \
-                   FROM plan_evidence WHERE activity_id = $1 ORDER BY id";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(activity_id).fetch_all(p).await?.iter().map(|r| Evidence {
-            id: r.get(0), activity_id: r.get(1), kind: r.get(2), name: r.get(3), url: r.get(4), media_type: r.get(5), size_bytes: r.get(6),
-            sha256: r.get(7), storage_path: r.get(8), added_at: r.get(9), added_by: r.get(10), verified_at: r.get(11), verified_by: r.get(12),
-        }).collect()))
+        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE activity_id = $1 ORDER BY id");
+        Ok(on_db!(self, p => sqlx::query(&sql).bind(activity_id).fetch_all(p).await?.iter().map(evidence_from_row!()).collect()))
     }
 
     pub async fn add_comment(&self, activity_id: i64, author: &str, text: &str) -> Result<i64> {
