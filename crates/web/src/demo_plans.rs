@@ -2,7 +2,8 @@
 //! at work on the first day: a municipal plan of the first municipality
 //! (sections, deadlines written as people write them, one activity done and
 //! confirmed, one overdue), its «Руководителям ОО: разработать…» activity
-//! cascaded to the curator's three schools, and a support pair.
+//! and the teachers' lesson visits cascaded to the curator's three schools,
+//! and a support pair.
 //!
 //! Dates are relative to the academic year that contains today, so the demo
 //! stays alive whatever the date.
@@ -132,10 +133,13 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
         db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::InProgress, actor: ACTOR.into(), comment: String::new(), on: None })
             .await?;
     }
-    // «Руководителям ОО: разработать…» goes to the curator's three schools.
-    if let Some(a) = id_of("1.2.") {
-        let ids: Vec<i64> = schools.iter().take(3).map(|s| s.id).collect();
-        db.cascade_activity(a, &ids, ACTOR).await?;
+    // «Руководителям ОО: разработать…» and the lesson visits (teachers' work)
+    // go to the curator's three schools.
+    let ids: Vec<i64> = schools.iter().take(3).map(|s| s.id).collect();
+    for number in ["1.2.", "2.4."] {
+        if let Some(a) = id_of(number) {
+            db.cascade_activity(a, &ids, ACTOR).await?;
+        }
     }
     let curators: Vec<i64> =
         db.users().await?.into_iter().filter(|u| u.login == "metod1").map(|u| u.id).collect();
