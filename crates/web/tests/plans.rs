@@ -273,10 +273,16 @@ async fn leader_schools_are_suggested_from_the_latest_run() {
         assert!(!shnor.is_empty());
         assert!(shnor.iter().all(|s| s.candidates.iter().all(|c| c.school_id != s.school_id)));
         let with = shnor.iter().find(|s| !s.candidates.is_empty()).expect("some ШНОР has a leader candidate");
-        let p = region.post("/support", &[("leader", &with.candidates[0].school_id.to_string()), ("supported", &with.school_id.to_string())]).await;
+        let (leader, supported) = (with.candidates[0].school_id.to_string(), with.school_id.to_string());
+        let p = region.post("/support", &[("leader", &leader), ("supported", &supported), ("agreement_link", "ftp://x")]).await;
+        assert_eq!(p.status, 400, "an agreement link must be http(s)");
+        let p = region
+            .post("/support", &[("leader", &leader), ("supported", &supported), ("agreement_number", "7"), ("agreement_date", "01.10.2026"), ("agreement_link", "https://example.ru/s7.pdf")])
+            .await;
         assert_eq!(p.status, 303, "{}", p.body);
         let p = region.get("/support").await;
         assert!(p.body.contains(&with.short_name));
+        assert!(p.body.contains("href=\"https://example.ru/s7.pdf\"") && p.body.contains("№ 7 от 01.10.2026"));
         // The curator sees the pairs of its schools but may not create one.
         let mut metod = logged_in(&base, "metod1").await;
         assert!(metod.get("/support").await.body.contains("Пары поддержки"));

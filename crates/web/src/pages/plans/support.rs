@@ -25,6 +25,8 @@ pub struct PairRow {
     pub municipality: String,
     pub period: String,
     pub agreement: String,
+    /// A link to the agreement's text (http/https), when given.
+    pub agreement_link: String,
     pub curators: String,
     pub active: bool,
 }
@@ -61,9 +63,16 @@ pub async fn page(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
                 (a, b) if a.is_empty() && b.is_empty() => String::new(),
                 (a, b) => format!("{a} – {b}"),
             },
-            agreement: match (p.agreement_number.as_str(), day(&p.agreement_date)) {
+            agreement: match (p.agreement_number.trim(), day(&p.agreement_date)) {
                 ("", d) if d.is_empty() => String::new(),
+                ("", d) => format!("от {d}"),
+                (n, d) if d.is_empty() => format!("№ {n}"),
                 (n, d) => format!("№ {n} от {d}"),
+            },
+            agreement_link: if p.agreement_file.starts_with("https://") || p.agreement_file.starts_with("http://") {
+                p.agreement_file.clone()
+            } else {
+                String::new()
             },
             curators: p.curators.join(", "),
             active: p.status != "closed",
@@ -108,6 +117,8 @@ pub struct PairForm {
     #[serde(default)]
     pub agreement_date: String,
     #[serde(default)]
+    pub agreement_link: String,
+    #[serde(default)]
     pub curator: String,
 }
 
@@ -128,6 +139,10 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<Pa
         return Err(WebError::NotFound);
     }
     let curator_ids: Vec<i64> = f.curator.split(',').filter_map(|c| c.trim().parse().ok()).collect();
+    let link = f.agreement_link.trim();
+    if !link.is_empty() {
+        opora_plans::check_evidence_link(link).map_err(|m| WebError::BadRequest(format!("Соглашение: {m}.")))?;
+    }
     let pair = NewSupportPair {
         leader_school_id: f.leader,
         supported_school_id: f.supported,
@@ -135,7 +150,7 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<Pa
         period_end: form_date("Окончание периода", &f.period_end)?,
         agreement_number: f.agreement_number.trim().to_string(),
         agreement_date: form_date("Дата соглашения", &f.agreement_date)?,
-        agreement_file: String::new(),
+        agreement_file: link.to_string(),
         curator_user_ids: curator_ids,
     };
     st.db.add_support_pair(&pair, &caller.user.login).await?;
