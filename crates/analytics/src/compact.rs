@@ -419,6 +419,18 @@ pub struct CellTable {
     blobs: Vec<u8>,
 }
 
+/// Renumbers the cells' school and key ids in sorted order, dropping ids no
+/// cell uses; returns the kept schools and keys.
+fn renumber(schools: Vec<String>, keys: Vec<AssessmentKey>, cells: &mut [Cell]) -> (Vec<String>, Vec<AssessmentKey>) {
+    let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
+    let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
+    for c in cells.iter_mut() {
+        c.school = school_map[c.school as usize];
+        c.key = key_map[c.key as usize];
+    }
+    (schools, keys)
+}
+
 impl CellTable {
     /// From interned parts in any order: ids are renumbered in sorted order,
     /// cells sorted, and ids no cell uses dropped. Cells must be unique per
@@ -429,12 +441,7 @@ impl CellTable {
         mut cells: Vec<Cell>,
         mut blobs: Vec<u8>,
     ) -> CellTable {
-        let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
-        let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
-        for c in &mut cells {
-            c.school = school_map[c.school as usize];
-            c.key = key_map[c.key as usize];
-        }
+        let (schools, keys) = renumber(schools, keys, &mut cells);
         cells.sort_unstable_by_key(|c| (c.school, c.key));
         cells.shrink_to_fit();
         blobs.shrink_to_fit();
@@ -456,12 +463,7 @@ impl CellTable {
         mut cells: Vec<Cell>,
         mut blobs: Vec<u8>,
     ) -> CellTable {
-        let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
-        let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
-        for c in &mut cells {
-            c.school = school_map[c.school as usize];
-            c.key = key_map[c.key as usize];
-        }
+        let (schools, keys) = renumber(schools, keys, &mut cells);
         // Stable: repeated cells keep the order of their parts.
         cells.sort_by_key(|c| (c.school, c.key));
         let mut out: Vec<Cell> = Vec::with_capacity(cells.len());

@@ -3,47 +3,11 @@
 //! and, when OPORA_TEST_DATABASE_URL is set, on PostgreSQL.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_opora");
+mod common;
 
-struct Backend {
-    name: &'static str,
-    data: tempfile::TempDir,
-    database_url: Option<String>,
-}
-
-fn backends() -> Vec<Backend> {
-    let mut v = vec![Backend { name: "sqlite", data: tempfile::tempdir().unwrap(), database_url: None }];
-    if let Ok(url) = std::env::var("OPORA_TEST_DATABASE_URL") {
-        if !url.is_empty() {
-            let schema = format!(
-                "plancli_{}_{}",
-                std::process::id(),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_000
-            );
-            let admin = Command::new("psql").args([url.as_str(), "-qc", &format!("CREATE SCHEMA {schema}")]).output();
-            assert!(admin.map(|o| o.status.success()).unwrap_or(false), "cannot create schema {schema} with psql");
-            let sep = if url.contains('?') { '&' } else { '?' };
-            v.push(Backend { name: "postgres", data: tempfile::tempdir().unwrap(), database_url: Some(format!("{url}{sep}options=-csearch_path%3D{schema}")) });
-        }
-    }
-    v
-}
-
-fn opora(b: &Backend, args: &[&str]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).env("OPORA_DATA", b.data.path()).env("OPORA_LOG", "warn");
-    match &b.database_url {
-        Some(u) => cmd.env("DATABASE_URL", u),
-        None => cmd.env_remove("DATABASE_URL"),
-    };
-    cmd.output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+use common::*;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../plans/tests/fixtures").join(name)

@@ -182,10 +182,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// One field of an urlencoded string.
 fn form_field(s: &str, name: &str) -> Option<String> {
-    serde_urlencoded_pairs(s).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    form_pairs(s).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-fn serde_urlencoded_pairs(s: &str) -> Vec<(String, String)> {
+/// The decoded `name=value` pairs of a URL-encoded form body or query.
+pub(crate) fn form_pairs(s: &str) -> Vec<(String, String)> {
     s.split('&')
         .filter_map(|kv| {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));

@@ -134,13 +134,7 @@ async fn fetch(b: &Browser, url: &str, method: &str) -> String {
 
 #[tokio::test]
 async fn every_role_in_a_real_browser() {
-    let (Some(driver_exe), Some(chromium)) =
-        (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
-    else {
-        eprintln!("SKIPPED: chromedriver or chromium is not installed (scripts/test.sh installs Debian's chromium and chromium-driver)");
-        return;
-    };
-    let driver = start_driver(&driver_exe).await;
+    let Some((driver, chromium)) = start().await else { return };
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
@@ -265,6 +259,18 @@ async fn every_role_in_a_real_browser() {
     });
 }
 
+/// chromedriver started and Chromium's path, or None (with a message) when
+/// they are not installed.
+async fn start() -> Option<(Driver, PathBuf)> {
+    let (Some(driver_exe), Some(chromium)) =
+        (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
+    else {
+        eprintln!("SKIPPED: chromedriver or chromium is not installed (scripts/test.sh installs Debian's chromium and chromium-driver)");
+        return None;
+    };
+    Some((start_driver(&driver_exe).await, chromium))
+}
+
 /// Clicks the first link whose text contains `label` and waits for the next page.
 async fn click_link(b: &Browser, label: &str) {
     let links = b.find_all(Locator::Css("main a")).await.unwrap();
@@ -285,13 +291,7 @@ async fn click(b: &Browser, css: &str) {
 
 #[tokio::test]
 async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser() {
-    let (Some(driver_exe), Some(chromium)) =
-        (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
-    else {
-        eprintln!("SKIPPED: chromedriver or chromium is not installed (scripts/test.sh installs Debian's chromium and chromium-driver)");
-        return;
-    };
-    let driver = start_driver(&driver_exe).await;
+    let Some((driver, chromium)) = start().await else { return };
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;

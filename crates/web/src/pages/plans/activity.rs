@@ -345,11 +345,7 @@ pub async fn cascade(State(st): State<AppState>, caller: Caller, Path(id): Path<
     };
     let allowed: Vec<i64> = st.db.schools_in(&Scope::Municipality(m)).await?.iter().map(|s| s.id).collect();
     // `school` repeats (one checkbox per school); `all=1` takes every school.
-    let pairs: Vec<(String, String)> = body
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let pairs = crate::auth::form_pairs(&body);
     let ids: Vec<i64> = if pairs.iter().any(|(k, v)| k == "all" && v == "1") {
         allowed.clone()
     } else {

@@ -655,8 +655,7 @@ pub async fn apply_template(State(st): State<AppState>, caller: Caller, Path(id)
     if !rights.manage || !summary.is_template {
         return Err(WebError::Forbidden("Применять шаблон может его владелец.".into()));
     }
-    let pairs: Vec<(String, String)> =
-        body.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let pairs = crate::auth::form_pairs(&body);
     let to = pairs.iter().find(|(k, _)| k == "to").map(|(_, v)| v.as_str()).unwrap_or("");
     let sections: Vec<i64> = pairs.iter().filter(|(k, _)| k == "section").filter_map(|(_, v)| v.parse().ok()).collect();
     let mine = st.db.schools_in(&caller.scope).await?;
