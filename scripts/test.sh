@@ -1,30 +1,52 @@
 #!/usr/bin/env bash
-# Runs Opora's whole test suite on SQLite and on PostgreSQL.
-# Starts the local PostgreSQL cluster when it is down; set
-# OPORA_TEST_DATABASE_URL to use another server ("" skips PostgreSQL).
+# Runs Opora's whole test suite on SQLite and on PostgreSQL, with the browser
+# (Chromium + chromedriver) and LibreOffice tests; installs what is missing
+# (Debian packages) and starts the local PostgreSQL cluster when it is down.
+# Set OPORA_TEST_DATABASE_URL to use another PostgreSQL server. Under CI
+# (CI=true) a missing tool fails the run instead of skipping its tests, and
+# formatting and clippy warnings fail it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/opora-target}"
 export OPORA_TEST_DATABASE_URL="${OPORA_TEST_DATABASE_URL-postgres://postgres@127.0.0.1:5432/test}"
 
-if [ -n "$OPORA_TEST_DATABASE_URL" ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi; }
+
+# Debian packages the tests drive: the browser, its driver, LibreOffice
+# (the reports must open in it), PostgreSQL.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+if [ "$OPORA_TEST_DATABASE_URL" = "postgres://postgres@127.0.0.1:5432/test" ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]}…"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ "$OPORA_TEST_DATABASE_URL" = "postgres://postgres@127.0.0.1:5432/test" ]; then
   if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
     echo "Starting PostgreSQL…"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
     for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+  fi
+  # A fresh cluster: let the tests in without a password and make sure the database exists.
+  if ! psql "$OPORA_TEST_DATABASE_URL" -qtAc 'SELECT 1' >/dev/null 2>&1; then
+    conf="$(ls /etc/postgresql/*/main/pg_hba.conf | head -n 1)"
+    as_root sed -i -E 's/^(host\s+all\s+all\s+127\.0\.0\.1\/32\s+)\S+/\1trust/; s/^(local\s+all\s+postgres\s+)\S+/\1trust/' "$conf"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main reload || true
+    psql -h 127.0.0.1 -U postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = 'test'" | grep -q 1 \
+      || psql -h 127.0.0.1 -U postgres -qc 'CREATE DATABASE test'
   fi
 fi
 
-# Browser end-to-end tests drive Debian's Chromium through chromedriver.
-if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "Installing chromium and chromium-driver for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
-      || echo "Could not install chromium-driver: the browser tests will be skipped."
-  else
-    echo "chromium/chromedriver are missing and cannot be installed here: the browser tests will be skipped."
-  fi
+if [ "${CI:-}" = "true" ]; then
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets --locked -- -D warnings
 fi
 
 cargo test --workspace --locked "$@"

@@ -313,6 +313,11 @@ pub struct ImportArgs {
     /// Соответствие столбцов: поле="Заголовок в файле" (можно несколько раз)
     #[arg(long = "map", value_name = "ПОЛЕ=ЗАГОЛОВОК")]
     pub map: Vec<String>,
+    /// Добавить процедуры и предметы, которых ещё нет в системе (без флага такой
+    /// файл не загружается, а новые названия перечисляются — чтобы опечатка
+    /// не стала новым предметом)
+    #[arg(long = "new-names")]
+    pub new_names: bool,
     /// Формат отчёта
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,

@@ -46,7 +46,12 @@ fn progress_bar() -> Option<ProgressBar> {
 
 pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
     let db = db_args.open().await?;
-    let opts = ImportOptions { sheet: args.sheet.clone(), map: parse_map(&args.map)?, actor: "cli".into() };
+    let opts = ImportOptions {
+        sheet: args.sheet.clone(),
+        map: parse_map(&args.map)?,
+        actor: "cli".into(),
+        allow_new_names: args.new_names,
+    };
     let bar = progress_bar();
     let on_progress = |p: Progress| {
         if let Some(b) = &bar {
@@ -82,6 +87,16 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::from(2))
         }
+        Err(StoreError::NewNames { file, names }) => {
+            let v = serde_json::json!({ "status": "new_names", "file": file, "names": names });
+            let message = StoreError::NewNames { file, names }.to_string();
+            if args.format == OutputFormat::Json {
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "message": message, "details": v }))?);
+            } else {
+                eprintln!("Файл не загружен: {message}.");
+            }
+            Ok(ExitCode::from(2))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -103,7 +118,9 @@ fn print_report(r: &ImportReport, format: OutputFormat, elapsed: std::time::Dura
         opora_io::values::fmt_ru(secs, 2),
         (r.rows as f64 / secs).round()
     );
-    if r.groups_changed + r.groups_unchanged > 0 {
+    if r.groups_changed == 0 && r.groups_unchanged > 0 {
+        println!("Данные не изменились: такие же результаты уже загружены.");
+    } else if r.groups_changed + r.groups_unchanged > 0 {
         println!("Групп «школа × процедура»: изменено {}, без изменений {}.", r.groups_changed, r.groups_unchanged);
     }
     if !r.ignored_columns.is_empty() {

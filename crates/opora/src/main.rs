@@ -53,6 +53,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
+            // Rows of an import killed mid-way are invisible; delete them now.
+            db.recover_imports().await.context("очистка после прерванной загрузки")?;
             if args.demo {
                 demo::load_if_empty(&db).await?;
                 opora_web::demo_users::create_demo_users(&db).await.context("демо-пользователи")?;

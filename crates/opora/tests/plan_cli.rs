@@ -119,12 +119,12 @@ fn import_status_overdue_report_cascade() {
     }
 }
 
-/// The quarterly reports open in LibreOffice (skipped where it is not installed).
+/// The quarterly reports open in LibreOffice (required under CI).
 #[test]
 fn reports_open_in_libreoffice() {
     let Some(lo) = ["libreoffice", "soffice"].into_iter().find(|p| Command::new(p).arg("--version").output().is_ok_and(|o| o.status.success()))
     else {
-        eprintln!("LibreOffice is not installed: skipped");
+        opora_testkit::missing_tool("LibreOffice");
         return;
     };
     let b = Backend { name: "sqlite", data: tempfile::tempdir().unwrap(), database_url: None };

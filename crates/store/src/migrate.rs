@@ -36,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "evidence files in the database",
     sqlite: include_str!("../migrations/sqlite/0005_evidence_files.sql"),
     postgres: include_str!("../migrations/postgres/0005_evidence_files.sql"),
+}, Migration {
+    version: 6,
+    name: "results imports in generations (short transactions), test scores, common subjects",
+    sqlite: include_str!("../migrations/sqlite/0006_import_generations.sql"),
+    postgres: include_str!("../migrations/postgres/0006_import_generations.sql"),
 }];
 
 impl Db {

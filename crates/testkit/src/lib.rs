@@ -29,6 +29,28 @@ impl TestDb {
     }
 }
 
+/// Whether the tests run under CI (`CI=true`), where every tool a test needs
+/// must be present: a missing one fails the run instead of skipping.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Call when a test cannot run because `what` is missing: a failure under
+/// CI, a loud skip on a developer's machine.
+pub fn missing_tool(what: &str) {
+    assert!(!under_ci(), "{what} is required under CI (scripts/test.sh installs it)");
+    eprintln!("SKIPPED: {what} is not installed (scripts/test.sh installs it)");
+}
+
+/// The PostgreSQL server of the tests, if any. Under CI it must be set.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var("OPORA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    if url.is_none() {
+        missing_tool("PostgreSQL (OPORA_TEST_DATABASE_URL)");
+    }
+    url
+}
+
 /// A name no other test process or call uses (schemas, folders).
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,13 +64,11 @@ pub async fn databases() -> Vec<TestDb> {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(None, dir.path()).await.expect("open SQLite");
     let mut out = vec![TestDb { db, name: "sqlite", _dir: Some(dir), schema: None, url: None }];
-    if let Ok(url) = std::env::var("OPORA_TEST_DATABASE_URL") {
-        if !url.is_empty() {
-            let schema = unique_name("t");
-            let db = Db::connect_postgres(&url, Some(&schema)).await.expect("connect PostgreSQL");
-            db.migrate().await.expect("migrate PostgreSQL");
-            out.push(TestDb { db, name: "postgres", _dir: None, schema: Some(schema), url: Some(url) });
-        }
+    if let Some(url) = postgres_url() {
+        let schema = unique_name("t");
+        let db = Db::connect_postgres(&url, Some(&schema)).await.expect("connect PostgreSQL");
+        db.migrate().await.expect("migrate PostgreSQL");
+        out.push(TestDb { db, name: "postgres", _dir: None, schema: Some(schema), url: Some(url) });
     }
     out
 }

@@ -265,7 +265,7 @@ async fn start() -> Option<(Driver, PathBuf)> {
     let (Some(driver_exe), Some(chromium)) =
         (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
     else {
-        eprintln!("SKIPPED: chromedriver or chromium is not installed (scripts/test.sh installs Debian's chromium and chromium-driver)");
+        opora_testkit::missing_tool("Chromium and chromedriver (Debian's chromium, chromium-driver)");
         return None;
     };
     Some((start_driver(&driver_exe).await, chromium))

@@ -17,8 +17,8 @@ pub struct Backend {
 
 pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend { name: "sqlite", data: tempfile::tempdir().unwrap(), database_url: None }];
-    if let Ok(url) = std::env::var("OPORA_TEST_DATABASE_URL") {
-        if !url.is_empty() {
+    if let Some(url) = opora_testkit::postgres_url() {
+        {
             let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
             let schema = format!("cli_{}_{}", std::process::id(), nanos % 1_000_000_000);
             let admin = Command::new("psql").args([url.as_str(), "-qc", &format!("CREATE SCHEMA {schema}")]).output();

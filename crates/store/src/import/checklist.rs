@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 const COLS: &[&str] = &["school_id", "year", "continuation_rate", "graduates", "ege_below_min", "olympiad_participants", "pupils", "kdn_pdn", "noko_satisfaction"];
 
-pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<ImportReport> {
+pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
     let map = resolve(&table, &SCHEMA, opts)?;
     let schools = db.school_ids().await?;
     let mut errors = Errors::new(&table.file_name);
@@ -37,6 +37,6 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
     errors.into_result()?;
     let mut tx = db.begin().await?;
     batch.flush(&mut tx).await?;
-    tx.commit().await?;
-    Ok(ImportReport { file: table.file_name.clone(), kind: "checklist".into(), rows: n, written: batch.written, ignored_columns: map.ignored.clone(), ..Default::default() })
+    let report = ImportReport { file: table.file_name.clone(), kind: "checklist".into(), rows: n, written: batch.written, ignored_columns: map.ignored.clone(), ..Default::default() };
+    Ok(super::Written { tx, report, generation: None })
 }

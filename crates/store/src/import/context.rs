@@ -23,7 +23,7 @@ fn indicator_code(header: &str) -> String {
         .unwrap_or_else(|| header.trim().to_string())
 }
 
-pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<ImportReport> {
+pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
     let map = resolve(&table, &SCHEMA, opts)?;
     if map.free.is_empty() {
         return Err(StoreError::Invalid(format!(
@@ -64,13 +64,13 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         batch.push(vec![Val::Int(Some(*school)), Val::Int(Some(*year)), Val::Text(Some(codes[*i].clone())), Val::Real(Some(*v))]);
     }
     batch.flush(&mut tx).await?;
-    tx.commit().await?;
-    Ok(ImportReport {
+    let report = ImportReport {
         file: table.file_name.clone(),
         kind: "context".into(),
         rows: n,
         written: values.len() as u64,
         notes: vec![format!("показатели: {}", codes.join(", "))],
         ..Default::default()
-    })
+    };
+    Ok(super::Written { tx, report, generation: None })
 }

@@ -1,13 +1,17 @@
 //! Imports of registry and results files: all or nothing.
 //!
-//! Every import reads the file once, row by row, inside one transaction. Each
-//! row is checked; every bad row is reported (row, column, value, reason in
-//! Russian) and, if there is any, the transaction is rolled back: nothing is
-//! written. Writes are idempotent (upserts, or replacement of a whole
-//! (school, assessment) group), so re-importing the same file changes nothing.
+//! Every import reads the file once, row by row. Each row is checked; every
+//! bad row is reported (row, column, value, reason in Russian) and, if there
+//! is any, nothing becomes visible. Registry files (small) are written in one
+//! transaction; results files in short transactions made visible by a last
+//! one (see `results`). The audit entry commits with the data. Writes are
+//! idempotent (upserts, or replacement of a whole (school, assessment)
+//! group), so re-importing the same file changes nothing. One import runs at
+//! a time per database (`lock`); a second waits.
 
 mod checklist;
 mod context;
+mod lock;
 mod results;
 mod scales;
 mod schools;
@@ -57,6 +61,18 @@ pub struct ImportOptions {
     pub map: Vec<(String, String)>,
     /// Who imports (for the audit log).
     pub actor: String,
+    /// Create procedures and subjects the system does not know yet. Without
+    /// it such a file is refused with [`crate::StoreError::NewNames`].
+    pub allow_new_names: bool,
+}
+
+/// An import whose rows are written and whose last transaction is open: the
+/// caller adds the audit entry to it and commits.
+pub(crate) struct Written {
+    pub tx: crate::db::Tx,
+    pub report: ImportReport,
+    /// For results: the generation whose leftovers are swept after commit.
+    pub generation: Option<i64>,
 }
 
 /// Progress of a running import, for a progress bar.
@@ -86,7 +102,10 @@ pub type ProgressFn<'a> = &'a (dyn Fn(Progress) + Send + Sync);
 
 impl Db {
     /// Imports one file of the given kind. On bad rows returns
-    /// [`StoreError::Rejected`] and writes nothing.
+    /// [`StoreError::Rejected`] and writes nothing. Waits while another
+    /// import runs on the same database.
+    ///
+    /// [`StoreError::Rejected`]: crate::StoreError::Rejected
     pub async fn import_file(
         &self,
         kind: ImportKind,
@@ -96,6 +115,8 @@ impl Db {
     ) -> Result<ImportReport> {
         let table = opora_io::open_table(path, &TableOptions { sheet: opts.sheet.clone() })?;
         let file = table.file_name.clone();
+        let actor = if opts.actor.is_empty() { "cli" } else { &opts.actor };
+        let lock = self.lock_imports().await?;
         let result = match kind {
             ImportKind::Schools => schools::import(self, table, opts, progress).await,
             ImportKind::Results => results::import(self, table, opts, progress).await,
@@ -103,18 +124,47 @@ impl Db {
             ImportKind::Checklist => checklist::import(self, table, opts, progress).await,
             ImportKind::Scales => scales::import(self, table, opts, progress).await,
         };
-        let actor = if opts.actor.is_empty() { "cli" } else { &opts.actor };
-        match &result {
-            Ok(r) => {
-                let details = format!(
-                    "строк: {}, записано: {}, групп изменено: {}, без изменений: {}",
-                    r.rows, r.written, r.groups_changed, r.groups_unchanged
-                );
-                self.audit(actor, &format!("импорт: {}", kind.title()), &file, &details).await?;
+        let outcome = match result {
+            Ok(written) => self.commit_import(kind, &file, actor, written).await,
+            Err(e) => {
+                self.audit(actor, &format!("импорт отклонён: {}", kind.title()), &file, &e.to_string()).await?;
+                Err(e)
             }
-            Err(e) => self.audit(actor, &format!("импорт отклонён: {}", kind.title()), &file, &e.to_string()).await?,
+        };
+        lock.release().await;
+        outcome
+    }
+
+    /// Commits an import together with its audit entry, then sweeps what a
+    /// results import left behind (a failed sweep is repeated by the next
+    /// import; the data is committed either way).
+    async fn commit_import(&self, kind: ImportKind, file: &str, actor: &str, mut w: Written) -> Result<ImportReport> {
+        let r = &w.report;
+        let details = format!(
+            "строк: {}, записано: {}, групп изменено: {}, без изменений: {}",
+            r.rows, r.written, r.groups_changed, r.groups_unchanged
+        );
+        let sql = "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
+        let action = format!("импорт: {}", kind.title());
+        on_tx!(&mut w.tx, c => {
+            sqlx::query(sql).bind(crate::audit::now_text()).bind(actor).bind(&action).bind(file).bind(&details).execute(&mut *c).await?;
+        });
+        w.tx.commit().await?;
+        if let Some(generation) = w.generation {
+            if let Err(e) = results::sweep(self, generation, "done").await {
+                tracing::warn!("leftover rows of import {generation} are left for the next import to sweep: {e}");
+            }
         }
-        result
+        Ok(w.report)
+    }
+
+    /// Deletes what imports killed mid-way left behind (invisible rows).
+    /// Imports do it themselves; the server calls it at start.
+    pub async fn recover_imports(&self) -> Result<()> {
+        let lock = self.lock_imports().await?;
+        let outcome = results::recover(self).await;
+        lock.release().await;
+        outcome
     }
 }
 
@@ -152,3 +202,56 @@ pub(crate) async fn ensure_assessment(tx: &mut crate::db::Tx, key: &opora_analyt
     }))
 }
 
+
+/// Procedures and subjects the system knows: a file naming others is
+/// refused unless the new names are confirmed ([`ImportOptions::allow_new_names`]).
+#[derive(Clone, Default)]
+pub(crate) struct KnownNames {
+    procedures: std::collections::HashSet<String>,
+    subjects: std::collections::HashSet<String>,
+}
+
+impl KnownNames {
+    pub(crate) async fn load(db: &Db) -> Result<KnownNames> {
+        Ok(on_db!(db, p => KnownNames {
+            procedures: sqlx::query_scalar("SELECT code FROM procedures").fetch_all(p).await?.into_iter().collect(),
+            subjects: sqlx::query_scalar("SELECT name FROM subjects").fetch_all(p).await?.into_iter().collect(),
+        }))
+    }
+
+    /// The names of `keys` (with the row each first appears in) not known yet.
+    pub(crate) fn new_in<'a>(
+        &self,
+        keys: impl Iterator<Item = (&'a opora_analytics::AssessmentKey, u64)>,
+    ) -> Vec<crate::error::NewName> {
+        let mut found = std::collections::BTreeMap::new();
+        for (key, row) in keys {
+            self.note(key, row, &mut found);
+        }
+        found.into_values().collect()
+    }
+
+    /// Adds the unknown names of `key` to `found` unless already there.
+    pub(crate) fn note(
+        &self,
+        key: &opora_analytics::AssessmentKey,
+        row: u64,
+        found: &mut std::collections::BTreeMap<String, crate::error::NewName>,
+    ) {
+        use crate::error::{NameKind, NewName};
+        if !self.procedures.contains(&key.procedure) {
+            found.entry(format!("p|{}", key.procedure)).or_insert(NewName {
+                kind: NameKind::Procedure,
+                name: key.procedure.clone(),
+                first_row: row,
+            });
+        }
+        if !self.subjects.contains(&key.subject) {
+            found.entry(format!("s|{}", key.subject)).or_insert(NewName {
+                kind: NameKind::Subject,
+                name: key.subject.clone(),
+                first_row: row,
+            });
+        }
+    }
+}

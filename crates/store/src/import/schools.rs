@@ -10,7 +10,7 @@ use opora_io::TableReader;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
-pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<ImportReport> {
+pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
     let map = resolve(&table, &SCHEMA, opts)?;
     let mut errors = Errors::new(&table.file_name);
     let mut rows = Vec::new();
@@ -29,18 +29,20 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         rows.push(rec);
     }
     errors.into_result()?;
-    write(db, &rows).await?;
-    Ok(ImportReport {
+    let tx = write(db, &rows).await?;
+    let report = ImportReport {
         file: table.file_name.clone(),
         kind: "schools".into(),
         rows: n,
         written: rows.len() as u64,
         ignored_columns: map.ignored.clone(),
         ..Default::default()
-    })
+    };
+    Ok(super::Written { tx, report, generation: None })
 }
 
-async fn write(db: &Db, rows: &[SchoolRecord]) -> Result<()> {
+/// Writes the rows in a transaction left open for the caller.
+async fn write(db: &Db, rows: &[SchoolRecord]) -> Result<crate::db::Tx> {
     let mut tx = db.begin().await?;
     let names: HashSet<&str> = rows.iter().map(|r| r.municipality.as_str()).collect();
     let mut ids: HashMap<String, i64> = HashMap::new();
@@ -61,5 +63,5 @@ async fn write(db: &Db, rows: &[SchoolRecord]) -> Result<()> {
         ]);
     }
     batch.flush(&mut tx).await?;
-    tx.commit().await
+    Ok(tx)
 }
