@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Word (DOCX) documents from roadmap texts, for the plan import tests.
 
-The seed documents (../shared/seeds/*.txt) are text extracted from Word
-tables: a line with tabs is a table row, other lines are paragraphs, and a
-blank line between two rows is a page break (the table goes on on the next
-page, often with a row cut in two). This script writes such a text back as a
+The seed documents (crates/plans/tests/fixtures/seed_*.txt) are text
+extracted from Word tables: a line with tabs is a table row, other lines are
+paragraphs, and a blank line between two rows is a page break (the table goes
+on on the next page, often with a row cut in two). This script writes such a text back as a
 real DOCX: paragraphs, tables with borders, a page break and a new table where
 the text has one, and heading rows («I. Организационно-…» alone in the first
 cell) as one cell spanning the table, the way Word documents have them.
 
-    python3 tools/plans/seed_to_docx.py SEED.txt OUT.docx
+    python3 tools/plans/seed_to_docx.py crates/plans/tests/fixtures/seed_000_alekseevsky.txt \
+        crates/plans/tests/fixtures/seed_000_alekseevsky.docx
     python3 tools/plans/seed_to_docx.py --synthetic OUT.docx
 
 `--synthetic` writes a plan that exercises what real Word files have and the

@@ -2,6 +2,10 @@
 //! tools/plans/seed_to_docx.py) and a synthetic plan with the Word features the
 //! seeds lack: every activity present once, sections right, deadlines parsed
 //! or honestly left as text.
+//!
+//! Everything read here is committed under tests/fixtures: the seed texts
+//! (`seed_*.txt`, the tables as extracted from the original documents) and the
+//! DOCX files made from them. A missing fixture fails the test.
 
 use opora_plans::{import_file, plan_from_document, Activity, Document, ImportOptions, Level, Plan, PlanStatus, SectionKind};
 use std::path::{Path, PathBuf};
@@ -10,8 +14,10 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-fn seed_text(name: &str) -> Option<String> {
-    std::fs::read_to_string(Path::new("/work/shared/seeds").join(name)).ok()
+/// A committed seed text; a missing one is a failure, never a skipped check.
+fn seed_text(name: &str) -> String {
+    let path = fixture(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {} is missing or unreadable: {e}", path.display()))
 }
 
 fn import(name: &str) -> Plan {
@@ -133,11 +139,10 @@ fn seed_000_municipal_roadmap() {
     assert_eq!(p.import.as_ref().unwrap().merged_rows, 3);
     // The gap in the document's numbering is reported, not filled.
     assert!(p.import.as_ref().unwrap().warnings.iter().any(|w| w.contains("после 2.7 идёт 2.9.")));
-    if let Some(text) = seed_text("000_b371f8bb76588755.txt") {
-        let numbers: Vec<String> = acts.iter().filter_map(|a| a.number.clone()).collect();
-        assert_eq!(numbers, seed_numbers(&text), "every numbered row once, in order");
-        nothing_lost(&p, &text, 1, 8);
-    }
+    let text = seed_text("seed_000_alekseevsky.txt");
+    let numbers: Vec<String> = acts.iter().filter_map(|a| a.number.clone()).collect();
+    assert_eq!(numbers, seed_numbers(&text), "every numbered row once, in order");
+    nothing_lost(&p, &text, 1, 8);
 }
 
 const SEED_002: &[ActivityRow] = &[
@@ -183,11 +188,10 @@ fn seed_002_school_roadmap() {
     assert_eq!(acts[0].responsibles.len(), 3);
     // Header rows repeated on each page are not activities.
     assert_eq!(p.import.as_ref().unwrap().tables, 4);
-    if let Some(text) = seed_text("002_35301b81dbd54fe3.txt") {
-        let numbers: Vec<String> = acts.iter().filter_map(|a| a.number.clone()).collect();
-        assert_eq!(numbers, seed_numbers(&text));
-        nothing_lost(&p, &text, 1, 35);
-    }
+    let text = seed_text("seed_002_school46.txt");
+    let numbers: Vec<String> = acts.iter().filter_map(|a| a.number.clone()).collect();
+    assert_eq!(numbers, seed_numbers(&text));
+    nothing_lost(&p, &text, 1, 35);
 }
 
 const SEED_004_SECTIONS: &[SectionRow] = &[
@@ -266,9 +270,7 @@ fn seed_004_scanned_order_with_roadmap() {
     let m = acts.iter().find(|a| a.text.starts_with("Проведение мониторинга эффективности")).unwrap();
     assert_eq!(m.text, "Проведение мониторинга эффективности руководителей всех ОУ");
     assert_eq!(m.responsible_text, "Управление образования");
-    if let Some(text) = seed_text("004_95f0c8ad3f505a10.txt") {
-        nothing_lost(&p, &text, 0, 54);
-    }
+    nothing_lost(&p, &seed_text("seed_004_spirovo.txt"), 0, 54);
 }
 
 const SYNTHETIC_SECTIONS: &[SectionRow] = &[
@@ -323,14 +325,11 @@ fn synthetic_word_features() {
 
 #[test]
 fn text_and_docx_agree() {
-    for (txt, docx) in [
-        ("000_b371f8bb76588755.txt", "seed_000_alekseevsky.docx"),
-        ("002_35301b81dbd54fe3.txt", "seed_002_school46.docx"),
-        ("004_95f0c8ad3f505a10.txt", "seed_004_spirovo.docx"),
-    ] {
-        let Some(text) = seed_text(txt) else { continue };
+    for seed in ["seed_000_alekseevsky", "seed_002_school46", "seed_004_spirovo"] {
+        let (txt, docx) = (format!("{seed}.txt"), format!("{seed}.docx"));
+        let text = seed_text(&txt);
         let mut a = plan_from_document(&Document::from_tsv_text(&text), &ImportOptions::default(), "txt").unwrap();
-        let mut b = import(docx);
+        let mut b = import(&docx);
         a.import = None;
         b.import = None;
         // Heading rows are one wide cell in the DOCX: same sections either way.
