@@ -63,9 +63,20 @@ impl Date {
         if nums.len() != 3 {
             return None;
         }
-        let n: Vec<i64> = nums.iter().map(|x| x.trim().parse::<i64>().ok()).collect::<Option<_>>()?;
-        let (y, m, d) = if s.contains('-') { (n[0], n[1], n[2]) } else { (n[2], n[1], n[0]) };
-        Date::new(i32::try_from(y).ok()?, u32::try_from(m).ok()?, u32::try_from(d).ok()?)
+        let n: Vec<i64> = nums
+            .iter()
+            .map(|x| x.trim().parse::<i64>().ok())
+            .collect::<Option<_>>()?;
+        let (y, m, d) = if s.contains('-') {
+            (n[0], n[1], n[2])
+        } else {
+            (n[2], n[1], n[0])
+        };
+        Date::new(
+            i32::try_from(y).ok()?,
+            u32::try_from(m).ok()?,
+            u32::try_from(d).ok()?,
+        )
     }
 
     /// Days since 1970-01-01.
@@ -83,9 +94,15 @@ impl Date {
 
     /// Today in UTC (the system clock).
     pub fn today() -> Date {
-        let d = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
-        Date::new(d.year().into(), d.month().unsigned_abs().into(), d.day().unsigned_abs().into())
-            .unwrap_or(Date(civil::date(2000, 1, 1)))
+        let d = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        Date::new(
+            d.year().into(),
+            d.month().unsigned_abs().into(),
+            d.day().unsigned_abs().into(),
+        )
+        .unwrap_or(Date(civil::date(2000, 1, 1)))
     }
 
     /// Quarter of the year, 1–4.
@@ -98,8 +115,14 @@ impl Date {
 /// calendar repeats every 400 years, so a year outside what `jiff` covers is
 /// asked about as the year with the same place in that cycle.
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    let year = if (-9999..=9999).contains(&year) { year } else { 2000 + year.rem_euclid(400) };
-    let Ok(month) = i8::try_from(month) else { return 0 };
+    let year = if (-9999..=9999).contains(&year) {
+        year
+    } else {
+        2000 + year.rem_euclid(400)
+    };
+    let Ok(month) = i8::try_from(month) else {
+        return 0;
+    };
     civil::Date::new(year as i16, month, 1).map_or(0, |d| d.days_in_month().unsigned_abs().into())
 }
 
@@ -142,7 +165,10 @@ impl DateRange {
     }
 
     pub fn month(year: i32, month: u32) -> Option<DateRange> {
-        DateRange::new(Date::first_of_month(year, month)?, Date::last_of_month(year, month)?)
+        DateRange::new(
+            Date::first_of_month(year, month)?,
+            Date::last_of_month(year, month)?,
+        )
     }
 
     pub fn months(y1: i32, m1: u32, y2: i32, m2: u32) -> Option<DateRange> {
@@ -169,13 +195,27 @@ mod tests {
 
     #[test]
     fn days_since_1970() {
-        for (iso, days) in [("1970-01-01", 0), ("1900-01-01", -25_567), ("2000-03-01", 11_017), ("2024-02-29", 19_782), ("2200-12-31", 84_370)] {
+        for (iso, days) in [
+            ("1970-01-01", 0),
+            ("1900-01-01", -25_567),
+            ("2000-03-01", 11_017),
+            ("2024-02-29", 19_782),
+            ("2200-12-31", 84_370),
+        ] {
             let d = Date::parse(iso).unwrap();
             assert_eq!(d.days(), days, "{iso}");
             assert_eq!(Date::from_days(days), Some(d), "{iso}");
         }
-        assert_eq!(Date::from_days(-25_568), None, "31.12.1899 is outside a plan's years");
-        assert_eq!(Date::from_days(84_371), None, "01.01.2201 is outside a plan's years");
+        assert_eq!(
+            Date::from_days(-25_568),
+            None,
+            "31.12.1899 is outside a plan's years"
+        );
+        assert_eq!(
+            Date::from_days(84_371),
+            None,
+            "01.01.2201 is outside a plan's years"
+        );
         assert_eq!(Date::from_days(i64::MAX), None);
         assert_eq!(Date::from_days(i64::MIN), None);
     }
@@ -195,7 +235,10 @@ mod tests {
                     _ => 31,
                 };
                 assert_eq!(days_in_month(year, month), length, "{month}.{year}");
-                assert_eq!(Date::last_of_month(year, month).map(|d| d.day()), Some(length));
+                assert_eq!(
+                    Date::last_of_month(year, month).map(|d| d.day()),
+                    Some(length)
+                );
                 assert_eq!(Date::new(year, month, length + 1), None);
                 for day in 1..=length {
                     let d = Date::new(year, month, day).unwrap();
@@ -211,7 +254,11 @@ mod tests {
     #[test]
     fn month_lengths_for_any_year() {
         assert_eq!(days_in_month(12_000, 2), 29, "divisible by 400");
-        assert_eq!(days_in_month(-10_100, 2), 28, "divisible by 100, not by 400");
+        assert_eq!(
+            days_in_month(-10_100, 2),
+            28,
+            "divisible by 100, not by 400"
+        );
         assert_eq!(days_in_month(2024, 0), 0);
         assert_eq!(days_in_month(2024, 13), 0);
         assert_eq!(days_in_month(2024, 300), 0);
@@ -234,7 +281,10 @@ mod tests {
         assert!(Date::parse("-1.01.2020").is_none());
         assert!(Date::parse("99999999999999999999.1.1").is_none());
         assert_eq!(Date::parse("2021-08-27").unwrap().quarter(), 3);
-        assert_eq!(serde_json::to_string(&Date::new(2020, 4, 1).unwrap()).unwrap(), "\"2020-04-01\"");
+        assert_eq!(
+            serde_json::to_string(&Date::new(2020, 4, 1).unwrap()).unwrap(),
+            "\"2020-04-01\""
+        );
         assert!(serde_json::from_str::<Date>("\"2023-02-29\"").is_err());
     }
 
