@@ -18,14 +18,76 @@ const EPOCH: civil::Date = civil::date(1970, 1, 1);
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(civil::Date);
 
+/// Why a day, a month and a year make no date: in Russian, with what a
+/// correct date looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("месяца {0} не бывает (месяц — число от 01 до 12)")]
+    NoSuchMonth(u32),
+    #[error("дня 0 не бывает (дни месяца — с 01)")]
+    DayZero,
+    #[error("в {} {days} {} (последний день — {days:02}.{month:02})", month_prepositional(*.month), days_word(*.days))]
+    PastMonthEnd { month: u32, days: u32 },
+    #[error("{0} год не високосный (последний день февраля — 28.02.{0})")]
+    NotLeapYear(i32),
+    #[error("год {0} вне 1900–2200 (проверьте год)")]
+    YearOutOfRange(i32),
+}
+
+const MONTHS_PREPOSITIONAL: [&str; 12] = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+];
+
+fn month_prepositional(month: u32) -> &'static str {
+    MONTHS_PREPOSITIONAL[(month.clamp(1, 12) - 1) as usize]
+}
+
+/// «31 день», «30 дней».
+fn days_word(days: u32) -> &'static str {
+    if days % 10 == 1 && days % 100 != 11 {
+        "день"
+    } else {
+        "дней"
+    }
+}
+
 impl Date {
     /// A valid date or `None` (years 1900–2200 only: anything else in a plan is a typo).
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
-        if !YEARS.contains(&year) {
-            return None;
+        Date::try_new(year, month, day).ok()
+    }
+
+    /// A valid date, or what is wrong with it (years 1900–2200 only).
+    pub fn try_new(year: i32, month: u32, day: u32) -> Result<Date, DateError> {
+        if !(1..=12).contains(&month) {
+            return Err(DateError::NoSuchMonth(month));
         }
-        let (month, day) = (i8::try_from(month).ok()?, i8::try_from(day).ok()?);
-        civil::Date::new(year as i16, month, day).ok().map(Date)
+        let days = days_in_month(year, month);
+        match day {
+            0 => return Err(DateError::DayZero),
+            29 if month == 2 && days == 28 => return Err(DateError::NotLeapYear(year)),
+            d if d > days => return Err(DateError::PastMonthEnd { month, days }),
+            _ => {}
+        }
+        if !YEARS.contains(&year) {
+            return Err(DateError::YearOutOfRange(year));
+        }
+        // The month is 1–12, the day within the month, the year within i16:
+        // jiff accepts them (its error cannot happen here).
+        civil::Date::new(year as i16, month as i8, day as i8)
+            .map(Date)
+            .map_err(|_| DateError::YearOutOfRange(year))
     }
 
     pub fn first_of_month(year: i32, month: u32) -> Option<Date> {
@@ -286,6 +348,34 @@ mod tests {
             "\"2020-04-01\""
         );
         assert!(serde_json::from_str::<Date>("\"2023-02-29\"").is_err());
+    }
+
+    #[test]
+    fn what_is_wrong_with_a_date() {
+        let cases = [
+            ((2027, 13, 31), DateError::NoSuchMonth(13)),
+            ((2027, 0, 1), DateError::NoSuchMonth(0)),
+            ((2024, 5, 0), DateError::DayZero),
+            (
+                (2024, 4, 31),
+                DateError::PastMonthEnd { month: 4, days: 30 },
+            ),
+            (
+                (2024, 2, 30),
+                DateError::PastMonthEnd { month: 2, days: 29 },
+            ),
+            ((2023, 2, 29), DateError::NotLeapYear(2023)),
+            ((2100, 2, 29), DateError::NotLeapYear(2100)),
+            ((2201, 1, 1), DateError::YearOutOfRange(2201)),
+            ((1899, 12, 31), DateError::YearOutOfRange(1899)),
+        ];
+        for ((y, m, d), error) in cases {
+            assert_eq!(Date::try_new(y, m, d), Err(error), "{d}.{m}.{y}");
+        }
+        assert_eq!(
+            Date::try_new(2000, 2, 29).map(|d| d.iso()),
+            Ok("2000-02-29".to_string())
+        );
     }
 
     #[test]

@@ -18,8 +18,31 @@
 //! - «до X» ends at the end of X, «с X» starts at X and has no end;
 //! - «ежегодно» with months repeats them in every year of the period.
 
-use crate::date::{Date, DateRange};
+use crate::date::{Date, DateError, DateRange};
 use serde::{Deserialize, Serialize};
+
+/// A date written in a deadline that does not exist («31.13.2027»,
+/// «31.04.2024», «29 февраля 2023»).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("даты {date} нет, {problem}")]
+pub struct ImpossibleDate {
+    /// The date as read, `dd.mm.yyyy` (`dd.mm` without a year).
+    pub date: String,
+    pub problem: DateError,
+}
+
+impl ImpossibleDate {
+    fn new(day: u32, month: u32, year: Option<i32>, problem: DateError) -> ImpossibleDate {
+        let date = match year {
+            Some(y) => format!("{day:02}.{month:02}.{y}"),
+            None => format!("{day:02}.{month:02}"),
+        };
+        ImpossibleDate { date, problem }
+    }
+}
+
+/// A leap year: a day and month without a year are checked against it (29.02 exists).
+const ANY_LEAP_YEAR: i32 = 2000;
 
 /// The period of a plan: academic years (1 September – 31 August) or
 /// calendar years or explicit dates.
@@ -378,7 +401,11 @@ fn tokenize(s: &str) -> Vec<Tok> {
                         _ => i = save_y,
                     }
                 }
-                if db <= 2 && (1..=12).contains(&b) && (1..=31).contains(&a) {
+                // «31.13.2027» is a date written wrong, not the figures 31, 13 and
+                // the year 2027; without a year only a plausible day and month are a date.
+                let date_shaped =
+                    year.is_some() || ((1..=12).contains(&b) && (1..=31).contains(&a));
+                if db <= 2 && date_shaped {
                     out.push(Tok::DayMonth {
                         d: a,
                         m: b,
@@ -635,6 +662,8 @@ struct Scan {
     items: Vec<It>,
     conditions: Vec<Condition>,
     recurrence: Option<Recurrence>,
+    /// Dates written that do not exist: they give no date.
+    impossible: Vec<ImpossibleDate>,
 }
 
 impl Scan {
@@ -774,11 +803,19 @@ impl Scan {
                         y
                     });
                     self.skip_year_words();
-                    self.items.push(It::P(Pt::Day { d, m, y }));
+                    self.day(d, m, y);
                 }
                 Tok::Num { v, digits } => self.number(v, digits),
                 Tok::Word(w) => self.word_tok(&w),
             }
+        }
+    }
+
+    /// A day as written: a point if it exists, else a problem to report.
+    fn day(&mut self, d: u32, m: u32, y: Option<i32>) {
+        match Date::try_new(y.unwrap_or(ANY_LEAP_YEAR), m, d) {
+            Ok(_) => self.items.push(It::P(Pt::Day { d, m, y })),
+            Err(problem) => self.impossible.push(ImpossibleDate::new(d, m, y, problem)),
         }
     }
 
@@ -822,9 +859,7 @@ impl Scan {
                     self.i += 1;
                 }
                 self.skip_year_words();
-                if crate::date::days_in_month(y.unwrap_or(2000), m) >= v {
-                    self.items.push(It::P(Pt::Day { d: v, m, y }));
-                }
+                self.day(v, m, y);
                 return;
             }
             if self.unit_after_ordinal(v) {}
@@ -1228,8 +1263,24 @@ pub fn normalize_space(s: &str) -> String {
 }
 
 /// Parses a deadline as written. `period` is the plan's period, used for
-/// months without a year and for «в течение года».
+/// months without a year and for «в течение года». A date that does not
+/// exist («31.13.2027») gives no date; [`try_parse_deadline`] reports it.
 pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
+    read_deadline(text, period).0
+}
+
+/// Parses a deadline as written, rejecting a date that does not exist
+/// («31.13.2027», «31.04.2024», «29.02.2023», «00.05.2024»).
+pub fn try_parse_deadline(text: &str, period: Option<&Period>) -> Result<Deadline, ImpossibleDate> {
+    let (deadline, impossible) = read_deadline(text, period);
+    match impossible.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(deadline),
+    }
+}
+
+/// The deadline and the dates written in it that do not exist.
+fn read_deadline(text: &str, period: Option<&Period>) -> (Deadline, Vec<ImpossibleDate>) {
     let text_n = normalize_space(text);
     let mut scan = Scan {
         toks: tokenize(&text_n),
@@ -1237,6 +1288,7 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
         items: Vec::new(),
         conditions: Vec::new(),
         recurrence: None,
+        impossible: Vec::new(),
     };
     scan.run();
     let mut spans = spans(&scan.items);
@@ -1433,7 +1485,7 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
         summary: String::new(),
     };
     d.summary = summary(&d);
-    d
+    (d, scan.impossible)
 }
 
 /// What was understood, in Russian.

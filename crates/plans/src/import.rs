@@ -3,10 +3,13 @@
 //! across a page break, and read the title, period, goal, tasks and approving
 //! document from the text around the table. The rules are in docs/plans.md.
 
-use crate::deadline::{normalize_space, parse_deadline, DeadlineKind, Period};
+use crate::deadline::{
+    normalize_space, parse_deadline, try_parse_deadline, DeadlineKind, ImpossibleDate, Period,
+};
 use crate::document::{Block, Document, Table, VMerge};
 use crate::model::*;
 use crate::{Date, PlanError};
+use std::fmt;
 use std::path::Path;
 
 /// What the user can tell the importer.
@@ -532,6 +535,99 @@ fn guess_mapping(rows: &[GRow]) -> Option<Mapping> {
         headers: Vec::new(),
         guessed: true,
     })
+}
+
+// ---------------------------------------------------------------------------
+// Dates that do not exist
+
+/// A deadline cell with a date that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpossibleDateCell {
+    /// The table of the document (the sheet of a workbook), from 1.
+    pub table: usize,
+    /// The row of that table, from 1, header rows included.
+    pub row: usize,
+    /// The column, from 1.
+    pub column: usize,
+    /// The column's header as written (empty when there is no header).
+    pub header: String,
+    /// The cell's text.
+    pub value: String,
+    pub error: ImpossibleDate,
+}
+
+/// The import is refused: deadlines name dates that do not exist. Every
+/// such cell is listed, so that one correction fixes them all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpossibleDates {
+    pub file: String,
+    /// The tables are sheets of an Excel workbook.
+    pub workbook: bool,
+    pub cells: Vec<ImpossibleDateCell>,
+}
+
+impl std::error::Error for ImpossibleDates {}
+
+impl fmt::Display for ImpossibleDates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = if self.file.is_empty() {
+            "в документе".to_string()
+        } else {
+            format!("в файле «{}»", self.file)
+        };
+        let one = self.cells.len() == 1;
+        match one {
+            true => writeln!(f, "{place} в сроке указана несуществующая дата:")?,
+            false => writeln!(
+                f,
+                "{place} в сроках указаны несуществующие даты ({}):",
+                self.cells.len()
+            )?,
+        }
+        let table = if self.workbook {
+            "лист"
+        } else {
+            "таблица"
+        };
+        for (k, c) in self.cells.iter().enumerate() {
+            let header = if c.header.is_empty() {
+                String::new()
+            } else {
+                format!(" «{}»", c.header)
+            };
+            let end = if k + 1 == self.cells.len() { '.' } else { ';' };
+            writeln!(
+                f,
+                "— {table} {}, строка {}, столбец {}{header}: «{}» — {}{end}",
+                c.table, c.row, c.column, c.value, c.error
+            )?;
+        }
+        match one {
+            true => write!(f, "Исправьте дату в этой ячейке и загрузите файл снова."),
+            false => write!(f, "Исправьте даты в этих ячейках и загрузите файл снова."),
+        }
+    }
+}
+
+/// Deadline cells of the plan's rows with dates that do not exist.
+fn impossible_dates(rows: &[(GRow, Mapping)]) -> Vec<ImpossibleDateCell> {
+    let mut out = Vec::new();
+    for (r, m) in rows {
+        for c in m.cols_of(Field::Deadline) {
+            let value = normalize_space(r.get(c.idx));
+            if let Err(error) = try_parse_deadline(&value, None) {
+                out.push(ImpossibleDateCell {
+                    table: r.table,
+                    row: r.row,
+                    column: c.idx + 1,
+                    header: c.header.clone(),
+                    value,
+                    error,
+                });
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -2069,6 +2165,15 @@ pub fn plan_from_document(
             first_row = false;
             data_rows.push((r, mapping.clone()));
         }
+    }
+    let impossible = impossible_dates(&data_rows);
+    if !impossible.is_empty() {
+        return Err(ImpossibleDates {
+            file: opts.file_name.clone(),
+            workbook: format == "xlsx",
+            cells: impossible,
+        }
+        .into());
     }
     // Rows to the tree, with a look ahead at the next number for «1.» over «1.1.».
     let numbers: Vec<String> = data_rows

@@ -1,8 +1,10 @@
 //! Deadlines as written in the issue, in every deadline cell of the three
 //! seed documents, and more: what each one means.
 
-use opora_plans::deadline::{parse_deadline, Condition, DeadlineKind as K, Period, Recurrence};
-use opora_plans::Date;
+use opora_plans::deadline::{
+    parse_deadline, try_parse_deadline, Condition, DeadlineKind as K, Period, Recurrence,
+};
+use opora_plans::{Date, DateError};
 use proptest::prelude::*;
 
 /// The plan periods the cases run under.
@@ -745,7 +747,20 @@ const CASES: &[(&str, P, K, &str, &str, bool)] = &[
     ),
     ("после проведения ВПР", P::Ac2022, K::Text, "", "", false),
     ("в период проведения ГИА", P::Ac2022, K::Text, "", "", false),
+    // Dates that do not exist give no date (try_parse_deadline rejects them).
     ("31.02.2021", P::None, K::Text, "", "", false),
+    ("31.13.2027", P::None, K::Text, "", "", false),
+    ("31.13.2027", P::Ac2022, K::Text, "", "", false),
+    ("до 31.04.2024", P::None, K::Text, "", "", false),
+    ("00.05.2024", P::None, K::Text, "", "", false),
+    (
+        "29.02.2024",
+        P::None,
+        K::Date,
+        "2024-02-29",
+        "2024-02-29",
+        false,
+    ),
     ("", P::Ac2022, K::Empty, "", "", false),
     ("   ", P::None, K::Empty, "", "", false),
 ];
@@ -778,6 +793,136 @@ fn deadline_table() {
         failures.len(),
         CASES.len(),
         failures.join("\n")
+    );
+}
+
+/// (deadline as written, the impossible date as read, what is wrong)
+const IMPOSSIBLE: &[(&str, &str, DateError)] = &[
+    ("31.13.2027", "31.13.2027", DateError::NoSuchMonth(13)),
+    ("до 31.13.2027 г.", "31.13.2027", DateError::NoSuchMonth(13)),
+    ("15.00.2024", "15.00.2024", DateError::NoSuchMonth(0)),
+    ("7.13.27", "07.13.2027", DateError::NoSuchMonth(13)),
+    (
+        "31.04.2024",
+        "31.04.2024",
+        DateError::PastMonthEnd { month: 4, days: 30 },
+    ),
+    (
+        "с 01.09.2022 по 31.09.2022",
+        "31.09.2022",
+        DateError::PastMonthEnd { month: 9, days: 30 },
+    ),
+    (
+        "32.01.2024",
+        "32.01.2024",
+        DateError::PastMonthEnd { month: 1, days: 31 },
+    ),
+    (
+        "30.02.2024",
+        "30.02.2024",
+        DateError::PastMonthEnd { month: 2, days: 29 },
+    ),
+    ("29.02.2023", "29.02.2023", DateError::NotLeapYear(2023)),
+    ("29.02.1900", "29.02.1900", DateError::NotLeapYear(1900)),
+    ("00.05.2024", "00.05.2024", DateError::DayZero),
+    ("31.12.2301", "31.12.2301", DateError::YearOutOfRange(2301)),
+    // Without a year: a day the month never has.
+    (
+        "31.04",
+        "31.04",
+        DateError::PastMonthEnd { month: 4, days: 30 },
+    ),
+    (
+        "7.08.-31.06.2021",
+        "31.06.2021",
+        DateError::PastMonthEnd { month: 6, days: 30 },
+    ),
+    // The year after a space, and a month in words.
+    (
+        "31.04 2024",
+        "31.04.2024",
+        DateError::PastMonthEnd { month: 4, days: 30 },
+    ),
+    (
+        "31 апреля 2024 г.",
+        "31.04.2024",
+        DateError::PastMonthEnd { month: 4, days: 30 },
+    ),
+    (
+        "29 февраля 2023 года",
+        "29.02.2023",
+        DateError::NotLeapYear(2023),
+    ),
+    (
+        "30 февраля",
+        "30.02",
+        DateError::PastMonthEnd { month: 2, days: 29 },
+    ),
+];
+
+#[test]
+fn impossible_dates_are_rejected() {
+    for &(text, date, problem) in IMPOSSIBLE {
+        for p in [P::None, P::Ac2022] {
+            let e = try_parse_deadline(text, period(p).as_ref()).expect_err(text);
+            assert_eq!(
+                (e.date.as_str(), e.problem),
+                (date, problem),
+                "«{text}» ({p:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn possible_dates_and_other_figures_are_accepted() {
+    for text in [
+        "29.02.2024",
+        "29.02",
+        "31.12.2027",
+        "01.01.1900",
+        "31.12.2200",
+        "7.08.-11.08.2021 года",
+        "29 февраля 2024",
+        "в 10.00",
+        "1.5 месяца",
+        "до 25 числа",
+    ] {
+        let d = try_parse_deadline(text, None).unwrap_or_else(|e| panic!("«{text}»: {e}"));
+        assert_eq!(
+            d,
+            parse_deadline(text, None),
+            "«{text}»: the same as the lenient parse"
+        );
+    }
+}
+
+#[test]
+fn impossible_dates_say_what_is_wrong_in_russian() {
+    let message = |text: &str| try_parse_deadline(text, None).unwrap_err().to_string();
+    assert_eq!(
+        message("31.13.2027"),
+        "даты 31.13.2027 нет, месяца 13 не бывает (месяц — число от 01 до 12)"
+    );
+    assert_eq!(
+        message("31.04.2024"),
+        "даты 31.04.2024 нет, в апреле 30 дней (последний день — 30.04)"
+    );
+    assert_eq!(
+        message("32.01.2024"),
+        "даты 32.01.2024 нет, в январе 31 день (последний день — 31.01)"
+    );
+    assert_eq!(
+        message("29.02.2023"),
+        "даты 29.02.2023 нет, 2023 год не високосный (последний день февраля — 28.02.2023)"
+    );
+    assert_eq!(
+        message("00.05.2024"),
+        "даты 00.05.2024 нет, дня 0 не бывает (дни месяца — с 01)"
+    );
+    assert_eq!(
+        message("31.12.2301"),
+        "даты 31.12.2301 нет, год 2301 вне 1900–2200 (проверьте год)"
     );
 }
 
