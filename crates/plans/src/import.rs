@@ -754,8 +754,18 @@ fn known_section_title(s: &str) -> bool {
     (l.contains("инвариантн")
         || l.contains("вариативн")
         || l.starts_with("мониторинг эффективности")
-        || l.starts_with("мониторинг результативности"))
+        || l.starts_with("мониторинг результативности")
+        || is_monitoring_block(&l))
         && s.chars().count() <= 120
+}
+
+/// A block of a programme («Инвариантная часть», «Вариативный блок»,
+/// «Мониторинг»): it holds sections and is held by none.
+fn is_block_title(title: &str) -> bool {
+    let l = title.to_lowercase();
+    known_section_title(title)
+        || l.contains("часть")
+        || l.split(|c: char| !c.is_alphabetic()).any(|w| w == "блок")
 }
 
 fn starts_lower(s: &str) -> bool {
@@ -860,9 +870,7 @@ impl Builder {
         let kind = match (&number, &path) {
             (Some(n), Some(_)) if roman_value(n).is_some() => Nest::Roman,
             (_, Some(p)) => Nest::Arabic(p.clone()),
-            _ if known_section_title(&title) || title.to_lowercase().contains("часть") => {
-                Nest::Container
-            }
+            _ if is_block_title(&title) => Nest::Container,
             _ => Nest::Plain,
         };
         while let Some(t) = self.stack.last() {
@@ -1167,6 +1175,89 @@ fn section_of_row(
     None
 }
 
+/// True when a row has cells of its own besides the text — typed in it or
+/// merged down into it: a deadline, a responsible, a form or a result.
+fn has_own_cells(r: &GRow, m: &Mapping) -> bool {
+    let filled = |c: &Col| {
+        let merged_down = r
+            .above
+            .get(c.idx)
+            .and_then(|a| a.as_deref())
+            .is_some_and(|t| !t.trim().is_empty());
+        !r.get(c.idx).trim().is_empty() || merged_down
+    };
+    m.cols
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.field,
+                Field::Deadline | Field::Responsible | Field::Form | Field::Result
+            )
+        })
+        .any(filled)
+}
+
+/// A row without a number in a table with a number column (numbered or left
+/// empty) continues the activity above only when what it adds cannot stand
+/// alone: no text of its own, text going on mid-sentence (a lower-case
+/// start), or text after an unfinished sentence with no cells of its own.
+/// A row with its own deadline, responsible, form or result is an activity.
+fn continues_in_numbered_table(prev: &RawActivity, r: &GRow, m: &Mapping, f: &RowFields) -> bool {
+    f.text.is_empty()
+        || starts_lower(&f.text)
+        || (!ends_sentence(&prev.text) && !has_own_cells(r, m))
+}
+
+/// A row of a table without a number column (often a scanned page, where
+/// every line of a cell is a row of its own) continues the activity above
+/// by how its text reads.
+fn continues_without_numbers(prev: &RawActivity, f: &RowFields, table_start: bool) -> bool {
+    if f.text.is_empty() {
+        true
+    } else if !starts_lower(&f.text) {
+        // «ОУ» continuing «… руководителей всех»: an abbreviation
+        // after an unfinished phrase, with no deadline of its own.
+        starts_abbreviation(&f.text) && f.deadline.is_empty() && !ends_sentence(&prev.text)
+    } else if !f.deadline.is_empty() && !prev.deadline.is_empty() && !ends_open(&prev.text) {
+        // A row with its own deadline after one that had one starts
+        // a new activity, unless the previous text stops mid-phrase.
+        false
+    } else if table_start {
+        // Right after a page break: only an unfinished sentence continues.
+        !ends_sentence(&prev.text)
+    } else {
+        true
+    }
+}
+
+/// Adds a continued row's cells to the activity above (`repeated`: its text
+/// repeats the end of the activity's text, kept once).
+fn merge_row(prev: &mut RawActivity, r: &GRow, m: &Mapping, repeated: bool) {
+    let row = fields(r, m, false);
+    prev.text = if repeated {
+        join_overlapping(&prev.text, &row.text)
+    } else {
+        join_cell(&prev.text, &row.text)
+    };
+    prev.deadline = join_cell(&prev.deadline, &row.deadline);
+    for (i, (t, part)) in row.responsibles.iter().enumerate() {
+        match prev.responsibles.get_mut(i) {
+            Some(p) => p.0 = join_cell(&p.0, t),
+            None => prev.responsibles.push((t.clone(), part.clone())),
+        }
+    }
+    prev.form = join_cell(&prev.form, &row.form);
+    prev.result = join_cell(&prev.result, &row.result);
+    for (h, v) in row.notes {
+        match prev.notes.iter_mut().find(|(ph, _)| *ph == h) {
+            Some(n) => n.1 = join_cell(&n.1, &v),
+            None => prev.notes.push((h, v)),
+        }
+    }
+    prev.source.rows.push([r.table, r.row]);
+    prev.last_fragment = normalize_space(&row.text);
+}
+
 /// Builds the plan's tree from the plan tables' rows.
 struct Reader<'a> {
     b: Builder,
@@ -1211,60 +1302,16 @@ impl Reader<'_> {
         }
         if number.is_empty() {
             if let Some(prev) = self.b.last_activity() {
-                let lower = starts_lower(&f.text);
-                let continues = if has_number_col {
-                    // An unnumbered row: the previous activity continued on
-                    // the next page, unless it is a new sentence after a full stop.
-                    f.text.is_empty() || lower || !ends_sentence(&prev.text)
-                } else if f.text.is_empty() {
-                    true
-                } else if !lower {
-                    // «ОУ» continuing «… руководителей всех»: an abbreviation
-                    // after an unfinished phrase, with no deadline of its own.
-                    starts_abbreviation(&f.text)
-                        && f.deadline.is_empty()
-                        && !ends_sentence(&prev.text)
-                } else if !f.deadline.is_empty()
-                    && !prev.deadline.is_empty()
-                    && !ends_open(&prev.text)
-                {
-                    // A row with its own deadline after one that had one starts
-                    // a new activity, unless the previous text stops mid-phrase.
-                    false
-                } else if table_start {
-                    // Right after a page break: only an unfinished sentence continues.
-                    !ends_sentence(&prev.text)
+                let continued = if has_number_col {
+                    continues_in_numbered_table(prev, r, m, &f)
                 } else {
-                    true
+                    continues_without_numbers(prev, &f, table_start)
                 };
                 let repeated = !has_number_col
                     && !f.text.is_empty()
                     && overlaps(&prev.text, &prev.last_fragment, &f.text);
-                if continues || repeated {
-                    let inherited = fields(r, m, false);
-                    prev.text = if repeated {
-                        join_overlapping(&prev.text, &inherited.text)
-                    } else {
-                        join_cell(&prev.text, &inherited.text)
-                    };
-                    prev.deadline = join_cell(&prev.deadline, &inherited.deadline);
-                    for (i, (t, part)) in inherited.responsibles.iter().enumerate() {
-                        if let Some(p) = prev.responsibles.get_mut(i) {
-                            p.0 = join_cell(&p.0, t);
-                        } else {
-                            prev.responsibles.push((t.clone(), part.clone()));
-                        }
-                    }
-                    prev.form = join_cell(&prev.form, &inherited.form);
-                    prev.result = join_cell(&prev.result, &inherited.result);
-                    for (h, v) in inherited.notes {
-                        match prev.notes.iter_mut().find(|(ph, _)| *ph == h) {
-                            Some(n) => n.1 = join_cell(&n.1, &v),
-                            None => prev.notes.push((h, v)),
-                        }
-                    }
-                    prev.source.rows.push([r.table, r.row]);
-                    prev.last_fragment = normalize_space(&f.text);
+                if continued || repeated {
+                    merge_row(prev, r, m, repeated);
                     self.info.merged_rows += 1;
                     return;
                 }

@@ -400,13 +400,26 @@ impl SectionKind {
         } else if t.contains("вариатив") {
             SectionKind::Variable
         } else if t.contains("мониторинг")
-            && (t.contains("эффективност") || t.contains("результативност"))
+            && (t.contains("эффективност")
+                || t.contains("результативност")
+                || is_monitoring_block(&t))
         {
             SectionKind::Monitoring
         } else {
             SectionKind::Other
         }
     }
+}
+
+/// A block named by monitoring alone: «Мониторинг», «Блок мониторинга»,
+/// «Мониторинговый блок» (`title` in lower case).
+pub(crate) fn is_monitoring_block(title: &str) -> bool {
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| w.starts_with("мониторинг"))
+        && (words.len() == 1 || words.contains(&"блок"))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -634,6 +647,24 @@ pub fn check_evidence_link(url: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_kinds() {
+        let cases = [
+            ("Инвариантная часть", SectionKind::Invariant),
+            ("Инвариантный блок", SectionKind::Invariant),
+            ("Вариативный блок", SectionKind::Variable),
+            ("Мониторинг эффективности", SectionKind::Monitoring),
+            ("Мониторинг", SectionKind::Monitoring),
+            ("Блок мониторинга", SectionKind::Monitoring),
+            ("Мониторинговый блок", SectionKind::Monitoring),
+            ("Мониторинг результатов ВПР", SectionKind::Other),
+            ("Работа с кадрами", SectionKind::Other),
+        ];
+        for (title, kind) in cases {
+            assert_eq!(SectionKind::detect(title), kind, "{title}");
+        }
+    }
 
     #[test]
     fn codes_and_titles() {

@@ -645,6 +645,153 @@ fn synthetic_word_features() {
     );
 }
 
+const UNNUMBERED_SECTIONS: &[SectionRow] = &[
+    (0, "", "Инвариантный блок", 6),
+    (0, "", "Вариативный блок", 4),
+    (0, "", "Мониторинг", 3),
+];
+
+/// No numbers: each activity is keyed by the first 40 characters of its text.
+const UNNUMBERED: &[ActivityRow] = &[
+    (
+        "Анализ результатов ВПР и ГИА школ с низк",
+        "до 15.09.2025",
+        "until",
+        "",
+        "2025-09-15",
+    ),
+    (
+        "Заключение договоров о сетевом взаимодей",
+        "Сентябрь 2025",
+        "range",
+        "2025-09-01",
+        "2025-09-30",
+    ),
+    (
+        "Разработка программ повышения качества о",
+        "сентябрь – октябрь 2025",
+        "range",
+        "2025-09-01",
+        "2025-10-31",
+    ),
+    // Cut by the page break: «В течение» + «учебного года».
+    (
+        "Проведение методических семинаров для уч",
+        "В течение учебного года",
+        "range",
+        "2025-09-01",
+        "2026-08-31",
+    ),
+    (
+        "Посещение уроков учителей математики нас",
+        "Ноябрь, декабрь, март, май",
+        "periods",
+        "2025-11-01",
+        "2026-05-31",
+    ),
+    (
+        "Посещение уроков учителей русского языка",
+        "Ноябрь, декабрь, март, май",
+        "periods",
+        "2025-11-01",
+        "2026-05-31",
+    ),
+    (
+        "Консультации психолога для родителей обу",
+        "По запросу",
+        "condition",
+        "",
+        "",
+    ),
+    (
+        "Участие учителей в вебинарах регионально",
+        "По графику",
+        "condition",
+        "",
+        "",
+    ),
+    (
+        "Стажировки учителей в школах-наставниках",
+        "январь – март 2026 г.",
+        "range",
+        "2026-01-01",
+        "2026-03-31",
+    ),
+    (
+        "Совещание директоров по итогам первого п",
+        "25.01.2026",
+        "date",
+        "2026-01-25",
+        "2026-01-25",
+    ),
+    (
+        "Мониторинг текущей успеваемости в школах",
+        "Ежемесячно",
+        "recurring",
+        "2025-09-01",
+        "2026-08-31",
+    ),
+    (
+        "Анализ результатов ВПР весной 2026 года",
+        "апрель-май 2026",
+        "range",
+        "2026-04-01",
+        "2026-05-31",
+    ),
+    (
+        "Отчёт о реализации дорожной карты на сов",
+        "до 30.06.2026",
+        "until",
+        "",
+        "2026-06-30",
+    ),
+];
+
+/// The «№» column is empty throughout: rows with cells of their own are
+/// activities; only a row that cannot stand alone continues the one above.
+#[test]
+fn unnumbered_roadmap_with_blocks() {
+    let p = import("unnumbered_blocks.docx");
+    assert_eq!(p.level, Level::Municipality);
+    check(&p, UNNUMBERED_SECTIONS, UNNUMBERED);
+    let kinds: Vec<SectionKind> = p.sections.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            SectionKind::Invariant,
+            SectionKind::Variable,
+            SectionKind::Monitoring
+        ]
+    );
+
+    let acts = activities(&p);
+    // The two-row header: the responsibles' levels.
+    let parts: Vec<Option<&str>> = acts[0]
+        .responsibles
+        .iter()
+        .map(|r| r.part.as_deref())
+        .collect();
+    assert_eq!(
+        parts,
+        [Some("Муниципальный уровень"), Some("Школьный уровень")]
+    );
+    // The row cut by the page break is one activity from two rows.
+    let seminars = acts[3];
+    assert_eq!(seminars.text, "Проведение методических семинаров для учителей математики и русского языка по итогам диагностики");
+    assert_eq!(seminars.source.as_ref().unwrap().rows, vec![[1, 7], [2, 3]]);
+    // Cells merged down belong to both activities that share them.
+    for a in &acts[4..6] {
+        assert_eq!(a.responsible_text, "Муниципальный уровень: Школы-наставники; Школьный уровень: Заместители директоров по УВР");
+        assert_eq!(a.result.as_deref(), Some("Протоколы посещения"));
+    }
+    let info = p.import.as_ref().unwrap();
+    assert_eq!(
+        (info.tables, info.merged_rows),
+        (2, 1),
+        "one row continued on the next page"
+    );
+}
+
 #[test]
 fn text_and_docx_agree() {
     for seed in [
@@ -699,6 +846,7 @@ fn figures() {
         ("seed_002_school46.docx", 15, 15, 0),
         ("seed_004_spirovo.docx", 29, 29, 0),
         ("synthetic_support.docx", 10, 10, 0),
+        ("unnumbered_blocks.docx", 13, 13, 0),
     ] {
         let p = import(name);
         let acts = activities(&p);

@@ -127,6 +127,45 @@ fn roman_sections_and_numbered_subsections() {
     assert_eq!(p.sections[1].kind, opora_plans::SectionKind::Variable);
 }
 
+/// A row without a number continues the activity above only when it cannot
+/// stand alone; a row with its own deadline and responsible is an activity.
+#[test]
+fn unnumbered_rows_in_a_numbered_table() {
+    let p = plan(
+        "План работы на 2025-2026 учебный год\n\
+         \n\
+         №\tМероприятие\tСрок\tОтветственный\tРезультат\n\
+         1.\tСовещание руководителей школ\tсентябрь 2025\tУправление образования\tПротокол\n\
+         \tСеминар для заместителей директоров\tоктябрь 2025\tМетодический центр\tМатериалы\n\
+         2.\tКурсы повышения квалификации учителей\tВ течение\tМетодический центр\tУдостоверения\n\
+         \tматематики\tучебного года\t\t\n\
+         3.\tАнализ результатов диагностики в школах\tдекабрь 2025\tМетодический центр\tСправка\n\
+         \tМБОУ «СОШ № 5» и МБОУ «СОШ № 7»\t\t\t\n",
+    );
+    let acts: Vec<(String, String)> = p
+        .all_activities()
+        .iter()
+        .map(|l| (l.activity.text.clone(), l.activity.deadline.text.clone()))
+        .collect();
+    let want = [
+        ("Совещание руководителей школ", "сентябрь 2025"),
+        // Its own deadline, responsible and result: an activity, though unnumbered.
+        ("Семинар для заместителей директоров", "октябрь 2025"),
+        // Lower case: the text (and the deadline) go on.
+        (
+            "Курсы повышения квалификации учителей математики",
+            "В течение учебного года",
+        ),
+        // Nothing but text after an unfinished sentence.
+        (
+            "Анализ результатов диагностики в школах МБОУ «СОШ № 5» и МБОУ «СОШ № 7»",
+            "декабрь 2025",
+        ),
+    ];
+    assert_eq!(acts, want.map(|(t, d)| (t.to_string(), d.to_string())));
+    assert_eq!(p.import.as_ref().unwrap().merged_rows, 2);
+}
+
 #[test]
 fn direction_column_is_kept_as_a_note() {
     let p = plan(
