@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
 """Word (DOCX) documents from roadmap texts, for the plan import tests.
 
-The seed documents (../shared/seeds/*.txt) are text extracted from Word
-tables: a line with tabs is a table row, other lines are paragraphs, and a
-blank line between two rows is a page break (the table goes on on the next
-page, often with a row cut in two). This script writes such a text back as a
+The seed documents (crates/plans/tests/fixtures/seed_*.txt) are text
+extracted from Word tables: a line with tabs is a table row, other lines are
+paragraphs, and a blank line between two rows is a page break (the table goes
+on on the next page, often with a row cut in two). This script writes such a text back as a
 real DOCX: paragraphs, tables with borders, a page break and a new table where
 the text has one, and heading rows («I. Организационно-…» alone in the first
 cell) as one cell spanning the table, the way Word documents have them.
 
-    python3 tools/plans/seed_to_docx.py SEED.txt OUT.docx
+    python3 tools/plans/seed_to_docx.py crates/plans/tests/fixtures/seed_000_alekseevsky.txt \
+        crates/plans/tests/fixtures/seed_000_alekseevsky.docx
     python3 tools/plans/seed_to_docx.py --synthetic OUT.docx
+    python3 tools/plans/seed_to_docx.py --unnumbered OUT.docx
 
 `--synthetic` writes a plan that exercises what real Word files have and the
 seeds do not: an automatically numbered «№» column (numbering.xml), a two-row
 header with the responsibles' parts, vertically merged cells, a header row
 repeated on every page, a row of column numbers, blocks «Инвариантная часть»,
 «Вариативная часть», «Мониторинг эффективности».
+
+`--unnumbered` writes a roadmap whose «№» column is empty throughout, with a
+two-row merged header, blocks «Инвариантный блок», «Вариативный блок»,
+«Мониторинг» across the table, a row cut by a page break and two activities
+sharing cells merged down.
 
 Only the standard library is used (zipfile and hand-written WordprocessingML).
 """
@@ -322,9 +329,103 @@ def synthetic_body():
     return body
 
 
+def unnumbered_body():
+    """A municipal roadmap whose «№» column is left empty throughout: only the
+    cells of each row tell an activity from a row continued on the next page."""
+    p = [
+        paragraph("УПРАВЛЕНИЕ ОБРАЗОВАНИЯ АДМИНИСТРАЦИИ ЗАРЕЧНОГО МУНИЦИПАЛЬНОГО ОКРУГА", bold=True, center=True),
+        paragraph(""),
+        paragraph("Дорожная карта", bold=True, center=True),
+        paragraph("по поддержке школ с низкими результатами обучения Заречного муниципального округа "
+                  "на 2025-2026 учебный год", bold=True, center=True),
+        paragraph(""),
+    ]
+    widths = [600, 4600, 1900, 2000, 2000, 2300]
+    header1 = {
+        "header": True,
+        "cells": [
+            {"text": "№", "vmerge": "restart", "bold": True},
+            {"text": "Мероприятие", "vmerge": "restart", "bold": True},
+            {"text": "Срок", "vmerge": "restart", "bold": True},
+            {"text": "Ответственные", "span": 2, "bold": True},
+            {"text": "Ожидаемый результат", "vmerge": "restart", "bold": True},
+        ],
+    }
+    header2 = {
+        "header": True,
+        "cells": [
+            {"vmerge": "continue"},
+            {"vmerge": "continue"},
+            {"vmerge": "continue"},
+            {"text": "Муниципальный уровень", "bold": True},
+            {"text": "Школьный уровень", "bold": True},
+            {"vmerge": "continue"},
+        ],
+    }
+
+    def act(text, deadline, municipal, school, result):
+        return ["", text, deadline, municipal, school, result]
+
+    def block(title):
+        return [{"text": title, "span": 6, "bold": True}]
+
+    rows1 = [
+        header1,
+        header2,
+        block("Инвариантный блок"),
+        act("Анализ результатов ВПР и ГИА школ с низкими результатами обучения", "до 15.09.2025",
+            "Управление образования", "Директора школ", "Аналитическая справка"),
+        act("Заключение договоров о сетевом взаимодействии школ-наставников и школ с низкими результатами.",
+            "Сентябрь 2025", "Управление образования", "Директора школ", "Договоры"),
+        act("Разработка программ повышения качества образования в школах с низкими результатами",
+            "сентябрь – октябрь 2025", "Методический центр", "Директора школ", "Программы школ"),
+        # Cut by the page break: the text and the deadline go on on the next page.
+        act("Проведение методических семинаров для учителей", "В течение", "Методический центр",
+            "Заместители директоров", "Материалы семинаров"),
+    ]
+    rows2 = [
+        header1,
+        header2,
+        act("математики и русского языка по итогам диагностики", "учебного года", "", "", ""),
+        # Two activities sharing every cell but the text (merged down).
+        ["", "Посещение уроков учителей математики наставниками",
+         {"text": "Ноябрь, декабрь, март, май", "vmerge": "restart"},
+         {"text": "Школы-наставники", "vmerge": "restart"},
+         {"text": "Заместители директоров по УВР", "vmerge": "restart"},
+         {"text": "Протоколы посещения", "vmerge": "restart"}],
+        ["", "Посещение уроков учителей русского языка наставниками",
+         {"vmerge": "continue"}, {"vmerge": "continue"}, {"vmerge": "continue"}, {"vmerge": "continue"}],
+        block("Вариативный блок"),
+        act("Консультации психолога для родителей обучающихся с рисками учебной неуспешности", "По запросу",
+            "", "Педагоги-психологи", "Журнал консультаций"),
+        act("Участие учителей в вебинарах регионального института развития образования", "По графику",
+            "Институт развития образования", "Учителя", "Сертификаты участников"),
+        act("Стажировки учителей в школах-наставниках", "январь – март 2026 г.", "Управление образования",
+            "Директора школ", "Отчёты о стажировках"),
+        act("Совещание директоров по итогам первого полугодия", "25.01.2026", "Управление образования", "",
+            "Протокол совещания"),
+        block("Мониторинг"),
+        act("Мониторинг текущей успеваемости в школах с низкими результатами", "Ежемесячно",
+            "Управление образования", "Заместители директоров по УВР", "Мониторинговые справки"),
+        act("Анализ результатов ВПР весной 2026 года", "апрель-май 2026", "Методический центр", "",
+            "Аналитическая справка"),
+        act("Отчёт о реализации дорожной карты на совещании руководителей", "до 30.06.2026",
+            "Управление образования", "Директора школ", "Приказ об итогах"),
+    ]
+    body = "".join(p)
+    body += table(rows1, widths)
+    body += paragraph("", page_break=True)
+    body += table(rows2, widths)
+    body += paragraph("")
+    body += paragraph("Начальник управления образования\tА.В. Смирнова")
+    return body
+
+
 def main(argv):
     if len(argv) == 3 and argv[1] == "--synthetic":
         write_docx(argv[2], document(synthetic_body()))
+    elif len(argv) == 3 and argv[1] == "--unnumbered":
+        write_docx(argv[2], document(unnumbered_body()))
     elif len(argv) == 3:
         with open(argv[1], encoding="utf-8") as f:
             text = f.read()

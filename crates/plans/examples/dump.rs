@@ -8,7 +8,10 @@ fn main() {
         eprintln!("usage: dump FILE [json]");
         std::process::exit(2);
     };
-    let opts = opora_plans::ImportOptions { file_name: path.clone(), ..Default::default() };
+    let opts = opora_plans::ImportOptions {
+        file_name: path.clone(),
+        ..Default::default()
+    };
     let plan = if path.ends_with(".txt") {
         let text = std::fs::read_to_string(path).expect("read");
         opora_plans::plan_from_document(&opora_plans::Document::from_tsv_text(&text), &opts, "txt")
@@ -29,17 +32,44 @@ fn main() {
     println!("title: {}\nlevel: {:?}  owner: {}\nperiod: {:?}\ngoal: {:?}\ntasks: {:?}\napproval: {:?}\nstatus: {:?}",
         plan.title, plan.level, plan.owner, plan.period.as_ref().map(|p| (&p.text, p.start, p.end, p.inferred)), plan.goal, plan.tasks, plan.approval, plan.status);
     for a in &plan.activities {
-        println!("  - [{}] {} | {} => {} | {} | {:?}", a.number.as_deref().unwrap_or(""), short(&a.text), a.deadline.text, a.deadline.summary, a.responsible_text, a.result_document);
+        println!(
+            "  - [{}] {} | {} => {} | {} | {:?}",
+            a.number.as_deref().unwrap_or(""),
+            short(&a.text),
+            a.deadline.text,
+            a.deadline.summary,
+            a.responsible_text,
+            a.result_document
+        );
     }
     for (depth, s) in plan.all_sections() {
-        println!("{}§ [{}] {} ({:?})", "  ".repeat(depth), s.number.as_deref().unwrap_or(""), s.title, s.kind);
+        println!(
+            "{}§ [{}] {} ({:?})",
+            "  ".repeat(depth),
+            s.number.as_deref().unwrap_or(""),
+            s.title,
+            s.kind
+        );
         for a in &s.activities {
-            println!("{}  - [{}] {} | {} => {} | {} | {:?} {:?}", "  ".repeat(depth), a.number.as_deref().unwrap_or(""), short(&a.text), a.deadline.text, a.deadline.summary, a.responsible_text, a.result_document, a.source.as_ref().map(|s| &s.rows));
+            println!(
+                "{}  - [{}] {} | {} => {} | {} | {:?} {:?}",
+                "  ".repeat(depth),
+                a.number.as_deref().unwrap_or(""),
+                short(&a.text),
+                a.deadline.text,
+                a.deadline.summary,
+                a.responsible_text,
+                a.result_document,
+                a.source.as_ref().map(|s| &s.rows)
+            );
         }
     }
     println!("activities: {}", plan.activity_count());
     if let Some(i) = &plan.import {
-        println!("import: tables {} rows {} merged {} skipped {}\ncolumns: {:?}", i.tables, i.rows, i.merged_rows, i.skipped_rows, i.columns);
+        println!(
+            "import: tables {} rows {} merged {} skipped {}\ncolumns: {:?}",
+            i.tables, i.rows, i.merged_rows, i.skipped_rows, i.columns
+        );
         for w in &i.warnings {
             println!("! {w}");
         }
@@ -48,5 +78,13 @@ fn main() {
 
 fn short(s: &str) -> String {
     let c: Vec<char> = s.chars().collect();
-    if c.len() > 70 { format!("{}…{}", c[..40].iter().collect::<String>(), c[c.len()-25..].iter().collect::<String>()) } else { s.to_string() }
+    if c.len() > 70 {
+        format!(
+            "{}…{}",
+            c[..40].iter().collect::<String>(),
+            c[c.len() - 25..].iter().collect::<String>()
+        )
+    } else {
+        s.to_string()
+    }
 }

@@ -18,8 +18,31 @@
 //! - «до X» ends at the end of X, «с X» starts at X and has no end;
 //! - «ежегодно» with months repeats them in every year of the period.
 
-use crate::date::{Date, DateRange};
+use crate::date::{Date, DateError, DateRange};
 use serde::{Deserialize, Serialize};
+
+/// A date written in a deadline that does not exist («31.13.2027»,
+/// «31.04.2024», «29 февраля 2023»).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("даты {date} нет, {problem}")]
+pub struct ImpossibleDate {
+    /// The date as read, `dd.mm.yyyy` (`dd.mm` without a year).
+    pub date: String,
+    pub problem: DateError,
+}
+
+impl ImpossibleDate {
+    fn new(day: u32, month: u32, year: Option<i32>, problem: DateError) -> ImpossibleDate {
+        let date = match year {
+            Some(y) => format!("{day:02}.{month:02}.{y}"),
+            None => format!("{day:02}.{month:02}"),
+        };
+        ImpossibleDate { date, problem }
+    }
+}
+
+/// A leap year: a day and month without a year are checked against it (29.02 exists).
+const ANY_LEAP_YEAR: i32 = 2000;
 
 /// The period of a plan: academic years (1 September – 31 August) or
 /// calendar years or explicit dates.
@@ -40,14 +63,30 @@ impl Period {
     /// 1 September `y1` – 31 August `y2`.
     pub fn academic_years(y1: i32, y2: i32) -> Option<Period> {
         let (start, end) = (Date::new(y1, 9, 1)?, Date::new(y2, 8, 31)?);
-        (start < end).then(|| Period { start, end, academic: true, text: academic_title(y1, y2), inferred: false })
+        (start < end).then(|| Period {
+            start,
+            end,
+            academic: true,
+            text: academic_title(y1, y2),
+            inferred: false,
+        })
     }
 
     /// 1 January `y1` – 31 December `y2`.
     pub fn calendar_years(y1: i32, y2: i32) -> Option<Period> {
         let (start, end) = (Date::new(y1, 1, 1)?, Date::new(y2, 12, 31)?);
-        let text = if y1 == y2 { format!("{y1} год") } else { format!("{y1}–{y2} годы") };
-        (start < end).then_some(Period { start, end, academic: false, text, inferred: false })
+        let text = if y1 == y2 {
+            format!("{y1} год")
+        } else {
+            format!("{y1}–{y2} годы")
+        };
+        (start < end).then_some(Period {
+            start,
+            end,
+            academic: false,
+            text,
+            inferred: false,
+        })
     }
 
     /// The year that September–December belong to.
@@ -65,7 +104,10 @@ impl Period {
     }
 
     pub fn range(&self) -> DateRange {
-        DateRange { start: self.start, end: self.end }
+        DateRange {
+            start: self.start,
+            end: self.end,
+        }
     }
 
     /// Parses a period as people write it: «2022-2023 учебный год»,
@@ -74,8 +116,12 @@ impl Period {
     pub fn parse(text: &str) -> Option<Period> {
         let toks = tokenize(text);
         let lower = text.to_lowercase();
-        let academic_words = lower.contains("учебн") || lower.contains("уч.") || lower.contains("уч ");
-        let calendar_words = ["годы", "гг", "годов", "годах", "года"].iter().any(|w| lower.contains(w)) && !academic_words;
+        let academic_words =
+            lower.contains("учебн") || lower.contains("уч.") || lower.contains("уч ");
+        let calendar_words = ["годы", "гг", "годов", "годах", "года"]
+            .iter()
+            .any(|w| lower.contains(w))
+            && !academic_words;
         // Explicit dates first.
         let dates: Vec<(u32, u32, i32)> = toks
             .iter()
@@ -88,7 +134,13 @@ impl Period {
             let a = Date::new(dates[0].2, dates[0].1, dates[0].0)?;
             let b = Date::new(dates[1].2, dates[1].1, dates[1].0)?;
             if a < b {
-                return Some(Period { start: a, end: b, academic: false, text: text.trim().to_string(), inferred: false });
+                return Some(Period {
+                    start: a,
+                    end: b,
+                    academic: false,
+                    text: text.trim().to_string(),
+                    inferred: false,
+                });
             }
         }
         let years: Vec<(i32, usize)> = toks
@@ -108,7 +160,11 @@ impl Period {
             }
             _ => None,
         };
-        let second = years.get(1).map(|y| y.0).filter(|y2| *y2 > y1 && *y2 <= y1 + 10).or(short_second);
+        let second = years
+            .get(1)
+            .map(|y| y.0)
+            .filter(|y2| *y2 > y1 && *y2 <= y1 + 10)
+            .or(short_second);
         let mut p = match second {
             Some(y2) => {
                 let slash = matches!(toks.get(i1 + 1), Some(Tok::Slash));
@@ -277,7 +333,11 @@ impl Deadline {
     /// The end of the first period that has not ended before `today`
     /// (for recurring activities, the next occurrence), else the overall end.
     pub fn next_due(&self, today: Date) -> Option<Date> {
-        self.periods.iter().map(|p| p.end).find(|e| *e >= today).or(self.end)
+        self.periods
+            .iter()
+            .map(|p| p.end)
+            .find(|e| *e >= today)
+            .or(self.end)
     }
 
     /// True when a date was understood from the text (or the plan's period).
@@ -341,8 +401,16 @@ fn tokenize(s: &str) -> Vec<Tok> {
                         _ => i = save_y,
                     }
                 }
-                if db <= 2 && (1..=12).contains(&b) && (1..=31).contains(&a) {
-                    out.push(Tok::DayMonth { d: a, m: b, y: year });
+                // «31.13.2027» is a date written wrong, not the figures 31, 13 and
+                // the year 2027; without a year only a plausible day and month are a date.
+                let date_shaped =
+                    year.is_some() || ((1..=12).contains(&b) && (1..=31).contains(&a));
+                if db <= 2 && date_shaped {
+                    out.push(Tok::DayMonth {
+                        d: a,
+                        m: b,
+                        y: year,
+                    });
                     continue;
                 }
                 i = save;
@@ -353,7 +421,11 @@ fn tokenize(s: &str) -> Vec<Tok> {
             while i < chars.len() && chars[i].is_alphabetic() {
                 i += 1;
             }
-            let w: String = chars[start..i].iter().collect::<String>().to_lowercase().replace('ё', "е");
+            let w: String = chars[start..i]
+                .iter()
+                .collect::<String>()
+                .to_lowercase()
+                .replace('ё', "е");
             out.push(Tok::Word(w));
         } else {
             if is_dash(c) {
@@ -413,8 +485,20 @@ pub fn month_of_word(w: &str) -> Option<u32> {
     ABBR.iter().find(|(a, _)| *a == w).map(|(_, m)| *m)
 }
 
-pub const MONTHS_NOMINATIVE: [&str; 12] =
-    ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
+pub const MONTHS_NOMINATIVE: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
 
 fn ordinal_word(w: &str) -> Option<u32> {
     match w {
@@ -442,7 +526,10 @@ fn unit_word(w: &str) -> Option<Unit> {
         Some(Unit::Quarter)
     } else if w.starts_with("полугоди") {
         Some(Unit::Half)
-    } else if matches!(w, "четверть" | "четверти" | "четвертью" | "четвертям" | "четвертях") {
+    } else if matches!(
+        w,
+        "четверть" | "четверти" | "четвертью" | "четвертям" | "четвертях"
+    ) {
         Some(Unit::Term)
     } else {
         None
@@ -450,7 +537,10 @@ fn unit_word(w: &str) -> Option<Unit> {
 }
 
 fn is_year_word(w: &str) -> bool {
-    matches!(w, "г" | "гг" | "год" | "года" | "году" | "годы" | "годов" | "годах" | "годом")
+    matches!(
+        w,
+        "г" | "гг" | "год" | "года" | "году" | "годы" | "годов" | "годах" | "годом"
+    )
 }
 
 fn is_academic_word(w: &str) -> bool {
@@ -462,15 +552,33 @@ fn is_academic_word(w: &str) -> bool {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Pt {
-    Day { d: u32, m: u32, y: Option<i32> },
-    Month { m: u32, y: Option<i32> },
+    Day {
+        d: u32,
+        m: u32,
+        y: Option<i32>,
+    },
+    Month {
+        m: u32,
+        y: Option<i32>,
+    },
     Year(i32),
-    Years { y1: i32, y2: i32, academic: Option<bool> },
+    Years {
+        y1: i32,
+        y2: i32,
+        academic: Option<bool>,
+    },
     /// Quarter, half-year or school term; `school` when its year came from
     /// the plan's period (a half-year then is a school one).
-    Unit { unit: Unit, n: u32, y: Option<i32>, school: bool },
+    Unit {
+        unit: Unit,
+        n: u32,
+        y: Option<i32>,
+        school: bool,
+    },
     /// «года» after «в течение»: the plan's year; academic for «учебного года».
-    ContextYear { academic: bool },
+    ContextYear {
+        academic: bool,
+    },
 }
 
 impl Pt {
@@ -481,7 +589,10 @@ impl Pt {
         }
     }
     fn needs_year(&self) -> bool {
-        matches!(self, Pt::Day { y: None, .. } | Pt::Month { y: None, .. } | Pt::Unit { y: None, .. })
+        matches!(
+            self,
+            Pt::Day { y: None, .. } | Pt::Month { y: None, .. } | Pt::Unit { y: None, .. }
+        )
     }
     fn set_year(&mut self, year: i32) {
         match self {
@@ -494,7 +605,9 @@ impl Pt {
         match *self {
             Pt::Day { d, m, .. } => Some((m, d)),
             Pt::Month { m, .. } => Some((m, 1)),
-            Pt::Unit { unit, n, school, .. } => Some((unit_months(unit, n, school).0, 1)),
+            Pt::Unit {
+                unit, n, school, ..
+            } => Some((unit_months(unit, n, school).0, 1)),
             _ => None,
         }
     }
@@ -502,7 +615,9 @@ impl Pt {
         match *self {
             Pt::Day { d, m, .. } => Some((m, d)),
             Pt::Month { m, .. } => Some((m, 31)),
-            Pt::Unit { unit, n, school, .. } => Some((unit_months(unit, n, school).1, 31)),
+            Pt::Unit {
+                unit, n, school, ..
+            } => Some((unit_months(unit, n, school).1, 31)),
             _ => None,
         }
     }
@@ -547,6 +662,8 @@ struct Scan {
     items: Vec<It>,
     conditions: Vec<Condition>,
     recurrence: Option<Recurrence>,
+    /// Dates written that do not exist: they give no date.
+    impossible: Vec<ImpossibleDate>,
 }
 
 impl Scan {
@@ -636,7 +753,9 @@ impl Scan {
                 }
             }
         }
-        let Some(unit) = self.word(j).and_then(unit_word) else { return false };
+        let Some(unit) = self.word(j).and_then(unit_word) else {
+            return false;
+        };
         let max = if unit == Unit::Half { 2 } else { 4 };
         if n > max || second.is_some_and(|m| m > max) {
             return false;
@@ -650,10 +769,20 @@ impl Scan {
             self.i += 1;
             self.skip_year_words();
         }
-        self.items.push(It::P(Pt::Unit { unit, n, y, school: false }));
+        self.items.push(It::P(Pt::Unit {
+            unit,
+            n,
+            y,
+            school: false,
+        }));
         if let Some(m) = second {
             self.items.push(It::Dash);
-            self.items.push(It::P(Pt::Unit { unit, n: m, y, school: false }));
+            self.items.push(It::P(Pt::Unit {
+                unit,
+                n: m,
+                y,
+                school: false,
+            }));
         }
         true
     }
@@ -674,11 +803,19 @@ impl Scan {
                         y
                     });
                     self.skip_year_words();
-                    self.items.push(It::P(Pt::Day { d, m, y }));
+                    self.day(d, m, y);
                 }
                 Tok::Num { v, digits } => self.number(v, digits),
                 Tok::Word(w) => self.word_tok(&w),
             }
+        }
+    }
+
+    /// A day as written: a point if it exists, else a problem to report.
+    fn day(&mut self, d: u32, m: u32, y: Option<i32>) {
+        match Date::try_new(y.unwrap_or(ANY_LEAP_YEAR), m, d) {
+            Ok(_) => self.items.push(It::P(Pt::Day { d, m, y })),
+            Err(problem) => self.impossible.push(ImpossibleDate::new(d, m, y, problem)),
         }
     }
 
@@ -704,7 +841,11 @@ impl Scan {
             let academic = self.skip_year_words();
             if academic == Some(true) {
                 // «2022 учебный год»: the academic year that starts then.
-                self.items.push(It::P(Pt::Years { y1, y2: y1 + 1, academic: Some(true) }));
+                self.items.push(It::P(Pt::Years {
+                    y1,
+                    y2: y1 + 1,
+                    academic: Some(true),
+                }));
             } else {
                 self.items.push(It::P(Pt::Year(y1)));
             }
@@ -718,13 +859,10 @@ impl Scan {
                     self.i += 1;
                 }
                 self.skip_year_words();
-                if crate::date::days_in_month(y.unwrap_or(2000), m) >= v {
-                    self.items.push(It::P(Pt::Day { d: v, m, y }));
-                }
+                self.day(v, m, y);
                 return;
             }
-            if self.unit_after_ordinal(v) {
-            }
+            if self.unit_after_ordinal(v) {}
         }
         // Any other number («1 раз в квартал», a stray figure) means nothing by itself.
     }
@@ -752,7 +890,8 @@ impl Scan {
                 while let Some(x) = self.word(j) {
                     if is_academic_word(x) {
                         academic = true;
-                    } else if !matches!(x, "всего" | "текущего" | "этого" | "данного") {
+                    } else if !matches!(x, "всего" | "текущего" | "этого" | "данного")
+                    {
                         break;
                     }
                     j += 1;
@@ -764,7 +903,12 @@ impl Scan {
                     }
                 }
             }
-            "весь" | "всего" if matches!(self.word(self.i), Some("период" | "периода" | "срок" | "срока")) => {
+            "весь" | "всего"
+                if matches!(
+                    self.word(self.i),
+                    Some("период" | "периода" | "срок" | "срока")
+                ) =>
+            {
                 self.i += 1;
                 self.items.push(It::P(Pt::ContextYear { academic: false }));
             }
@@ -780,7 +924,8 @@ impl Scan {
                             if is_academic_word(x) {
                                 academic = true;
                                 j += 1;
-                            } else if matches!(x, "текущего" | "этого" | "данного") {
+                            } else if matches!(x, "текущего" | "этого" | "данного")
+                            {
                                 j += 1;
                             } else {
                                 break;
@@ -794,19 +939,23 @@ impl Scan {
                     }
                 }
             }
-            "с" | "со" | "от"
-                if self.point_starts(self.i) => {
-                    self.items.push(It::From);
-                }
-            "раз" | "раза" | "каждый" | "каждую" | "каждое" | "каждого" | "каждом" | "каждой" => {
+            "с" | "со" | "от" if self.point_starts(self.i) => {
+                self.items.push(It::From);
+            }
+            "раз" | "раза" | "каждый" | "каждую" | "каждое" | "каждого" | "каждом" | "каждой" =>
+            {
                 let mut j = self.i;
                 if matches!(self.word(j), Some("в" | "во")) {
                     j += 1;
                 }
                 let r = match self.word(j) {
                     Some(u) if u.starts_with("месяц") => Some(Recurrence::Monthly),
-                    Some(u) if u.starts_with("квартал") || u.starts_with("четверт") => Some(Recurrence::Quarterly),
-                    Some(u) if u.starts_with("полугод") || u.starts_with("семестр") => Some(Recurrence::HalfYearly),
+                    Some(u) if u.starts_with("квартал") || u.starts_with("четверт") => {
+                        Some(Recurrence::Quarterly)
+                    }
+                    Some(u) if u.starts_with("полугод") || u.starts_with("семестр") => {
+                        Some(Recurrence::HalfYearly)
+                    }
                     Some(u) if u.starts_with("недел") => Some(Recurrence::Weekly),
                     Some(u) if u.starts_with("дн") || u == "день" => Some(Recurrence::Daily),
                     Some(u) if is_year_word(u) || is_academic_word(u) => Some(Recurrence::Yearly),
@@ -825,10 +974,16 @@ impl Scan {
             _ if w.starts_with("ежекварт") => self.push_recur(Recurrence::Quarterly),
             _ if w.starts_with("еженедел") => self.push_recur(Recurrence::Weekly),
             _ if w.starts_with("ежедневн") => self.push_recur(Recurrence::Daily),
-            _ if w.starts_with("постоянн") || w.starts_with("систематическ") || w.starts_with("регулярн") => {
+            _ if w.starts_with("постоянн")
+                || w.starts_with("систематическ")
+                || w.starts_with("регулярн") =>
+            {
                 self.push_recur(Recurrence::Continuous)
             }
-            _ if w.starts_with("запрос") || w.starts_with("требовани") || w.starts_with("заявк") => {
+            _ if w.starts_with("запрос")
+                || w.starts_with("требовани")
+                || w.starts_with("заявк") =>
+            {
                 self.push_cond(Condition::OnRequest)
             }
             _ if w.starts_with("график") => self.push_cond(Condition::BySchedule),
@@ -847,7 +1002,9 @@ fn spans(items: &[It]) -> Vec<Span> {
         match items[i] {
             It::From => {
                 if let Some(It::P(a)) = items.get(i + 1) {
-                    if let (Some(It::Until | It::Dash), Some(It::P(b))) = (items.get(i + 2), items.get(i + 3)) {
+                    if let (Some(It::Until | It::Dash), Some(It::P(b))) =
+                        (items.get(i + 2), items.get(i + 3))
+                    {
                         out.push(Span::Range(*a, *b));
                         i += 4;
                     } else {
@@ -866,11 +1023,16 @@ fn spans(items: &[It]) -> Vec<Span> {
             }
             It::P(a) => {
                 // «7.08.-11.08.2021», «Декабрь-август», «сентябрь 2022 по май 2023»
-                if let (Some(It::Dash | It::Until), Some(It::P(b))) = (items.get(i + 1), items.get(i + 2)) {
+                if let (Some(It::Dash | It::Until), Some(It::P(b))) =
+                    (items.get(i + 1), items.get(i + 2))
+                {
                     // Year spans and «в течение года» are not ends of a range.
                     let ok = !matches!(
                         (a, b),
-                        (Pt::ContextYear { .. }, _) | (_, Pt::ContextYear { .. }) | (Pt::Years { .. }, _) | (_, Pt::Years { .. })
+                        (Pt::ContextYear { .. }, _)
+                            | (_, Pt::ContextYear { .. })
+                            | (Pt::Years { .. }, _)
+                            | (_, Pt::Years { .. })
                     );
                     if ok {
                         out.push(Span::Range(a, *b));
@@ -977,11 +1139,17 @@ fn years_from_period(spans: &mut [Span], period: &Period) -> bool {
     for s in spans.iter_mut() {
         match s {
             Span::Range(a, b) if a.needs_year() && b.needs_year() => {
-                let (Some((m1, _)), Some((m2, _))) = (a.key_start(), b.key_start()) else { continue };
+                let (Some((m1, _)), Some((m2, _))) = (a.key_start(), b.key_start()) else {
+                    continue;
+                };
                 let first = period.first_year();
                 let (y1, y2) = if m1 > m2 {
                     // Crosses the new year: «Декабрь-август».
-                    let y1 = if m1 >= 9 { first } else { context_year(m1, period) };
+                    let y1 = if m1 >= 9 {
+                        first
+                    } else {
+                        context_year(m1, period)
+                    };
                     (y1, y1 + 1)
                 } else if m1 >= 9 {
                     (first, first)
@@ -1004,7 +1172,12 @@ fn years_from_period(spans: &mut [Span], period: &Period) -> bool {
                 }
                 for p in pts {
                     if p.needs_year() {
-                        if let Pt::Unit { unit: Unit::Half, school, .. } = p {
+                        if let Pt::Unit {
+                            unit: Unit::Half,
+                            school,
+                            ..
+                        } = p
+                        {
                             *school = true;
                         }
                         if let Some((m, _)) = p.key_start() {
@@ -1025,7 +1198,10 @@ fn point_range(p: &Pt, period: Option<&Period>) -> Option<DateRange> {
     match *p {
         Pt::Day { d, m, y: Some(y) } => {
             let day = Date::new(y, m, d)?;
-            Some(DateRange { start: day, end: day })
+            Some(DateRange {
+                start: day,
+                end: day,
+            })
         }
         Pt::Month { m, y: Some(y) } => DateRange::month(y, m),
         Pt::Year(y) => DateRange::months(y, 1, y, 12),
@@ -1039,14 +1215,22 @@ fn point_range(p: &Pt, period: Option<&Period>) -> Option<DateRange> {
                 DateRange::months(y1, 1, y2, 12)
             }
         }
-        Pt::Unit { unit, n, y: Some(y), school } => {
+        Pt::Unit {
+            unit,
+            n,
+            y: Some(y),
+            school,
+        } => {
             let (m1, m2) = unit_months(unit, n, school);
             DateRange::months(y, m1, y, m2)
         }
         Pt::ContextYear { academic } => {
             let p = period?;
             if academic && !p.academic {
-                DateRange::new(Date::new(p.first_year(), 9, 1)?, Date::new(p.second_year().max(p.first_year() + 1), 8, 31)?)
+                DateRange::new(
+                    Date::new(p.first_year(), 9, 1)?,
+                    Date::new(p.second_year().max(p.first_year() + 1), 8, 31)?,
+                )
             } else {
                 Some(p.range())
             }
@@ -1079,10 +1263,33 @@ pub fn normalize_space(s: &str) -> String {
 }
 
 /// Parses a deadline as written. `period` is the plan's period, used for
-/// months without a year and for «в течение года».
+/// months without a year and for «в течение года». A date that does not
+/// exist («31.13.2027») gives no date; [`try_parse_deadline`] reports it.
 pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
+    read_deadline(text, period).0
+}
+
+/// Parses a deadline as written, rejecting a date that does not exist
+/// («31.13.2027», «31.04.2024», «29.02.2023», «00.05.2024»).
+pub fn try_parse_deadline(text: &str, period: Option<&Period>) -> Result<Deadline, ImpossibleDate> {
+    let (deadline, impossible) = read_deadline(text, period);
+    match impossible.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(deadline),
+    }
+}
+
+/// The deadline and the dates written in it that do not exist.
+fn read_deadline(text: &str, period: Option<&Period>) -> (Deadline, Vec<ImpossibleDate>) {
     let text_n = normalize_space(text);
-    let mut scan = Scan { toks: tokenize(&text_n), i: 0, items: Vec::new(), conditions: Vec::new(), recurrence: None };
+    let mut scan = Scan {
+        toks: tokenize(&text_n),
+        i: 0,
+        items: Vec::new(),
+        conditions: Vec::new(),
+        recurrence: None,
+        impossible: Vec::new(),
+    };
     scan.run();
     let mut spans = spans(&scan.items);
     years_from_text(&mut spans);
@@ -1096,13 +1303,14 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
 
     // A yearly activity with months and no year: every year of the scope
     // (a span written in the text, else the plan's period).
-    let yearly_months = recurrence == Some(Recurrence::Yearly) && spans.iter().any(|s| {
-        let (a, b) = match s {
-            Span::One(a) | Span::Until(a) | Span::From(a) => (a, None),
-            Span::Range(a, b) => (a, Some(b)),
-        };
-        a.needs_year() || b.is_some_and(|b| b.needs_year())
-    });
+    let yearly_months = recurrence == Some(Recurrence::Yearly)
+        && spans.iter().any(|s| {
+            let (a, b) = match s {
+                Span::One(a) | Span::Until(a) | Span::From(a) => (a, None),
+                Span::Range(a, b) => (a, Some(b)),
+            };
+            a.needs_year() || b.is_some_and(|b| b.needs_year())
+        });
     if yearly_months {
         let written_scope = spans.iter().find_map(|s| match s {
             Span::One(p @ (Pt::Years { .. } | Pt::Year(_))) => point_range(p, period),
@@ -1117,7 +1325,9 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
             match s {
                 Span::One(Pt::Years { .. } | Pt::Year(_)) if written_scope.is_some() => {}
                 Span::One(p) | Span::Until(p) | Span::From(p) if p.needs_year() => {
-                    if let (Some(scope), Some((m1, _)), Some((m2, _))) = (scope, p.key_start(), p.key_end()) {
+                    if let (Some(scope), Some((m1, _)), Some((m2, _))) =
+                        (scope, p.key_start(), p.key_end())
+                    {
                         for y in scope.start.year()..=scope.end.year() {
                             if let Some(r) = DateRange::months(y, m1, y, m2) {
                                 if r.start >= scope.start && r.end <= scope.end {
@@ -1128,7 +1338,9 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
                     }
                 }
                 Span::Range(a, b) if a.needs_year() && b.needs_year() => {
-                    if let (Some(scope), Some((m1, _)), Some((m2, _))) = (scope, a.key_start(), b.key_end()) {
+                    if let (Some(scope), Some((m1, _)), Some((m2, _))) =
+                        (scope, a.key_start(), b.key_end())
+                    {
                         for y in scope.start.year()..=scope.end.year() {
                             let y2 = if m2 < m1 { y + 1 } else { y };
                             if let Some(r) = DateRange::months(y, m1, y2, m2) {
@@ -1180,9 +1392,18 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
             }
         }
     }
-    let months = if periods.is_empty() && until_end.is_none() && from_start.is_none() { months_written } else { Vec::new() };
+    let months = if periods.is_empty() && until_end.is_none() && from_start.is_none() {
+        months_written
+    } else {
+        Vec::new()
+    };
     // A recurrence with no date at all runs over the plan's period.
-    if recurrence.is_some() && periods.is_empty() && until_end.is_none() && from_start.is_none() && months.is_empty() {
+    if recurrence.is_some()
+        && periods.is_empty()
+        && until_end.is_none()
+        && from_start.is_none()
+        && months.is_empty()
+    {
         if let Some(p) = period {
             periods.push(p.range());
             year_from_period = true;
@@ -1191,7 +1412,11 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
     let mut sorted = periods.clone();
     sorted.sort();
     sorted.dedup();
-    let periods = if sorted.len() == periods.len() { periods } else { sorted };
+    let periods = if sorted.len() == periods.len() {
+        periods
+    } else {
+        sorted
+    };
 
     let mut start = periods.iter().map(|r| r.start).min();
     let mut end = periods.iter().map(|r| r.end).max();
@@ -1213,7 +1438,9 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
 
     let kind = if text_n.is_empty() {
         DeadlineKind::Empty
-    } else if recurrence.is_some() && (start.is_some() || end.is_some() || !months.is_empty() || period.is_none()) {
+    } else if recurrence.is_some()
+        && (start.is_some() || end.is_some() || !months.is_empty() || period.is_none())
+    {
         DeadlineKind::Recurring
     } else if start.is_some() || end.is_some() {
         if periods.is_empty() && until_end.is_some() {
@@ -1229,7 +1456,12 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
         }
     } else if !months.is_empty() {
         DeadlineKind::Months
-    } else if spans.iter().any(|s| matches!(s, Span::One(Pt::ContextYear { .. }) | Span::Until(Pt::ContextYear { .. }))) {
+    } else if spans.iter().any(|s| {
+        matches!(
+            s,
+            Span::One(Pt::ContextYear { .. }) | Span::Until(Pt::ContextYear { .. })
+        )
+    }) {
         DeadlineKind::WholePeriod
     } else if !scan.conditions.is_empty() {
         DeadlineKind::Condition
@@ -1241,7 +1473,11 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
         kind,
         start,
         end,
-        periods: if periods.len() > 1 || recurrence.is_some() { periods } else { Vec::new() },
+        periods: if periods.len() > 1 || recurrence.is_some() {
+            periods
+        } else {
+            Vec::new()
+        },
         recurrence,
         months,
         conditions: scan.conditions,
@@ -1249,7 +1485,7 @@ pub fn parse_deadline(text: &str, period: Option<&Period>) -> Deadline {
         summary: String::new(),
     };
     d.summary = summary(&d);
-    d
+    (d, scan.impossible)
 }
 
 /// What was understood, in Russian.
@@ -1264,11 +1500,21 @@ fn summary(d: &Deadline) -> String {
         _ => {}
     }
     if !d.months.is_empty() {
-        let names: Vec<&str> = d.months.iter().map(|m| MONTHS_NOMINATIVE[(*m - 1) as usize]).collect();
+        let names: Vec<&str> = d
+            .months
+            .iter()
+            .map(|m| MONTHS_NOMINATIVE[(*m - 1) as usize])
+            .collect();
         parts.push(format!("{} (год не указан)", names.join(", ")));
     }
     if d.periods.len() > 1 {
-        parts.push(d.periods.iter().map(|p| p.ru()).collect::<Vec<_>>().join("; "));
+        parts.push(
+            d.periods
+                .iter()
+                .map(|p| p.ru())
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
     } else {
         match (d.start, d.end) {
             (Some(s), Some(e)) if s == e => parts.push(s.ru()),
@@ -1299,13 +1545,24 @@ mod tests {
         assert_eq!(
             tokenize("7.08.-11.08.2021 года"),
             vec![
-                Tok::DayMonth { d: 7, m: 8, y: None },
+                Tok::DayMonth {
+                    d: 7,
+                    m: 8,
+                    y: None
+                },
                 Tok::Dash,
-                Tok::DayMonth { d: 11, m: 8, y: Some(2021) },
+                Tok::DayMonth {
+                    d: 11,
+                    m: 8,
+                    y: Some(2021)
+                },
                 Tok::Word("года".into())
             ]
         );
-        assert_eq!(tokenize("2022г."), vec![Tok::Num { v: 2022, digits: 4 }, Tok::Word("г".into())]);
+        assert_eq!(
+            tokenize("2022г."),
+            vec![Tok::Num { v: 2022, digits: 4 }, Tok::Word("г".into())]
+        );
         assert_eq!(month_of_word("Августа"), Some(8));
         assert_eq!(month_of_word("мая"), Some(5));
         assert_eq!(month_of_word("мастер"), None);
@@ -1316,10 +1573,16 @@ mod tests {
     fn periods() {
         let p = Period::parse("на 2020-2021 годы").unwrap();
         assert!(!p.academic);
-        assert_eq!((p.start.iso(), p.end.iso()), ("2020-01-01".into(), "2021-12-31".into()));
+        assert_eq!(
+            (p.start.iso(), p.end.iso()),
+            ("2020-01-01".into(), "2021-12-31".into())
+        );
         let p = Period::parse("в 2022-2023 учебном году").unwrap();
         assert!(p.academic);
-        assert_eq!((p.start.iso(), p.end.iso()), ("2022-09-01".into(), "2023-08-31".into()));
+        assert_eq!(
+            (p.start.iso(), p.end.iso()),
+            ("2022-09-01".into(), "2023-08-31".into())
+        );
         assert!(Period::parse("2022/2023").unwrap().academic);
         assert!(Period::parse("2022-23").unwrap().academic);
         assert_eq!(Period::parse("2023 год").unwrap().end.iso(), "2023-12-31");

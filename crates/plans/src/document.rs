@@ -47,7 +47,11 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(text: &str) -> Cell {
-        Cell { text: text.to_string(), span: 1, vmerge: VMerge::None }
+        Cell {
+            text: text.to_string(),
+            span: 1,
+            vmerge: VMerge::None,
+        }
     }
 }
 
@@ -55,13 +59,23 @@ impl Table {
     /// A table from rows of texts (tests, tab-separated text).
     pub fn from_texts(rows: &[Vec<&str>]) -> Table {
         Table {
-            rows: rows.iter().map(|r| Row { cells: r.iter().map(|t| Cell::new(t)).collect(), repeat_header: false }).collect(),
+            rows: rows
+                .iter()
+                .map(|r| Row {
+                    cells: r.iter().map(|t| Cell::new(t)).collect(),
+                    repeat_header: false,
+                })
+                .collect(),
         }
     }
 
     /// Grid columns: the widest row.
     pub fn columns(&self) -> usize {
-        self.rows.iter().map(|r| r.cells.iter().map(|c| c.span.max(1)).sum::<usize>()).max().unwrap_or(0)
+        self.rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.span.max(1)).sum::<usize>())
+            .max()
+            .unwrap_or(0)
     }
 }
 

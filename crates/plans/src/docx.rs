@@ -13,10 +13,17 @@ use std::io::Read;
 /// The largest XML part read (a plan is kilobytes; this guards against zip bombs).
 const MAX_PART: u64 = 64 << 20;
 
-fn part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>, PlanError> {
-    let Ok(f) = zip.by_name(name) else { return Ok(None) };
+fn part(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, PlanError> {
+    let Ok(f) = zip.by_name(name) else {
+        return Ok(None);
+    };
     let mut s = String::new();
-    f.take(MAX_PART).read_to_string(&mut s).map_err(|e| PlanError::Format(format!("часть «{name}» не читается: {e}")))?;
+    f.take(MAX_PART)
+        .read_to_string(&mut s)
+        .map_err(|e| PlanError::Format(format!("часть «{name}» не читается: {e}")))?;
     Ok(Some(s))
 }
 
@@ -27,13 +34,19 @@ pub fn read_docx(bytes: &[u8]) -> Result<Document, PlanError> {
             "это файл Word старого формата (DOC); откройте его в Word или LibreOffice и сохраните как DOCX".into(),
         ));
     }
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| PlanError::Format(format!("файл не является документом DOCX (архив не читается: {e})")))?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        PlanError::Format(format!(
+            "файл не является документом DOCX (архив не читается: {e})"
+        ))
+    })?;
     let doc_name = part(&mut zip, "[Content_Types].xml")?
         .and_then(|ct| main_part_name(&ct))
         .unwrap_or_else(|| "word/document.xml".to_string());
-    let xml = part(&mut zip, &doc_name)?
-        .ok_or_else(|| PlanError::Format("в файле нет основной части документа (word/document.xml): это не DOCX".into()))?;
+    let xml = part(&mut zip, &doc_name)?.ok_or_else(|| {
+        PlanError::Format(
+            "в файле нет основной части документа (word/document.xml): это не DOCX".into(),
+        )
+    })?;
     let mut numbering = match part(&mut zip, "word/numbering.xml")? {
         Some(n) => Numbering::parse(&n),
         None => Numbering::default(),
@@ -50,7 +63,9 @@ fn main_part_name(content_types: &str) -> Option<String> {
         match r.read_event() {
             Ok(Event::Empty(e) | Event::Start(e)) if local(e.name().0) == "Override" => {
                 let ct = attr(&e, "ContentType")?;
-                if ct.contains("wordprocessingml.document.main") || ct.contains("wordprocessingml.template.main") {
+                if ct.contains("wordprocessingml.document.main")
+                    || ct.contains("wordprocessingml.template.main")
+                {
                     return attr(&e, "PartName").map(|p| p.trim_start_matches('/').to_string());
                 }
             }
@@ -65,7 +80,10 @@ fn local(name: &str) -> &str {
 }
 
 fn attr(e: &quick_xml::events::BytesStart, name: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| local(a.key.0) == name).map(|a| unescape(&a.value))
+    e.attributes()
+        .flatten()
+        .find(|a| local(a.key.0) == name)
+        .map(|a| unescape(&a.value))
 }
 
 /// Resolves `&amp;`, `&lt;`, … and `&#NNN;` in an attribute value.
@@ -81,7 +99,9 @@ fn unescape(s: &str) -> String {
         match after.find(';') {
             Some(end) if end <= 10 => {
                 let name = &after[..end];
-                let c = if let Some(num) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                let c = if let Some(num) =
+                    name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                {
                     u32::from_str_radix(num, 16).ok().and_then(char::from_u32)
                 } else if let Some(num) = name.strip_prefix('#') {
                     num.parse::<u32>().ok().and_then(char::from_u32)
@@ -150,21 +170,31 @@ impl Numbering {
                     match name.as_str() {
                         "abstractNum" => {
                             let id = attr(&e, "abstractNumId").unwrap_or_default();
-                            n.abstracts.entry(id.clone()).or_insert_with(|| vec![Level::default(); 9]);
+                            n.abstracts
+                                .entry(id.clone())
+                                .or_insert_with(|| vec![Level::default(); 9]);
                             cur_abstract = Some(id);
                         }
                         "lvl" if cur_abstract.is_some() => {
-                            cur_level = attr(&e, "ilvl").and_then(|v| v.parse().ok()).filter(|l: &usize| *l < 9);
+                            cur_level = attr(&e, "ilvl")
+                                .and_then(|v| v.parse().ok())
+                                .filter(|l: &usize| *l < 9);
                             if let (Some(a), Some(l)) = (&cur_abstract, cur_level) {
                                 if let Some(levels) = n.abstracts.get_mut(a) {
-                                    levels[l] = Level { start: 1, fmt: "decimal".into(), text: format!("%{}.", l + 1) };
+                                    levels[l] = Level {
+                                        start: 1,
+                                        fmt: "decimal".into(),
+                                        text: format!("%{}.", l + 1),
+                                    };
                                 }
                             }
                         }
                         "start" | "numFmt" | "lvlText" => {
                             let v = attr(&e, "val").unwrap_or_default();
                             if let (Some(a), Some(l)) = (&cur_abstract, cur_level) {
-                                if let Some(level) = n.abstracts.get_mut(a).and_then(|ls| ls.get_mut(l)) {
+                                if let Some(level) =
+                                    n.abstracts.get_mut(a).and_then(|ls| ls.get_mut(l))
+                                {
                                     match name.as_str() {
                                         "start" => level.start = v.parse().unwrap_or(1),
                                         "numFmt" => level.fmt = v,
@@ -175,7 +205,9 @@ impl Numbering {
                         }
                         "num" => {
                             let id = attr(&e, "numId").unwrap_or_default();
-                            n.nums.entry(id.clone()).or_insert_with(|| (String::new(), HashMap::new()));
+                            n.nums
+                                .entry(id.clone())
+                                .or_insert_with(|| (String::new(), HashMap::new()));
                             cur_num = Some(id);
                         }
                         "abstractNumId" => {
@@ -186,7 +218,9 @@ impl Numbering {
                                 }
                             }
                         }
-                        "lvlOverride" => cur_override = attr(&e, "ilvl").and_then(|v| v.parse().ok()),
+                        "lvlOverride" => {
+                            cur_override = attr(&e, "ilvl").and_then(|v| v.parse().ok())
+                        }
                         "startOverride" => {
                             if let (Some(id), Some(l)) = (&cur_num, cur_override) {
                                 let v = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -214,10 +248,17 @@ impl Numbering {
 
     /// The label Word shows for the next paragraph of list `num_id` at `level`.
     fn next_label(&mut self, num_id: &str, level: usize) -> String {
-        let Some((abstract_id, overrides)) = self.nums.get(num_id).cloned() else { return String::new() };
-        let Some(levels) = self.abstracts.get(&abstract_id).cloned() else { return String::new() };
+        let Some((abstract_id, overrides)) = self.nums.get(num_id).cloned() else {
+            return String::new();
+        };
+        let Some(levels) = self.abstracts.get(&abstract_id).cloned() else {
+            return String::new();
+        };
         let level = level.min(8);
-        let counters = self.counters.entry(abstract_id.clone()).or_insert([None; 9]);
+        let counters = self
+            .counters
+            .entry(abstract_id.clone())
+            .or_insert([None; 9]);
         if !overrides.is_empty() && self.overridden.insert(num_id.to_string()) {
             for (l, v) in &overrides {
                 if *l < 9 {
@@ -240,7 +281,11 @@ impl Numbering {
         let mut label = def.text.clone();
         for l in (0..=level).rev() {
             let value = counters[l].unwrap_or(start(l));
-            let fmt = if l == level { def.fmt.as_str() } else { levels[l].fmt.as_str() };
+            let fmt = if l == level {
+                def.fmt.as_str()
+            } else {
+                levels[l].fmt.as_str()
+            };
             label = label.replace(&format!("%{}", l + 1), &format_number(value, fmt));
         }
         label
@@ -304,7 +349,9 @@ fn russian_letter(v: i64) -> String {
         return v.to_string();
     }
     let i = ((v - 1) % letters.len() as i64) as usize;
-    letters[i].to_string().repeat(((v - 1) / letters.len() as i64 + 1) as usize)
+    letters[i]
+        .to_string()
+        .repeat(((v - 1) / letters.len() as i64 + 1) as usize)
 }
 
 fn style_numbers(xml: &str) -> HashMap<String, (String, usize)> {
@@ -370,7 +417,9 @@ fn parse_document_xml(xml: &str, numbering: &mut Numbering) -> Result<Document, 
     let mut nested_rows: Vec<String> = Vec::new();
 
     loop {
-        let ev = r.read_event().map_err(|e| PlanError::Format(format!("документ DOCX повреждён (XML): {e}")))?;
+        let ev = r
+            .read_event()
+            .map_err(|e| PlanError::Format(format!("документ DOCX повреждён (XML): {e}")))?;
         match ev {
             Event::Eof => break,
             Event::Start(e) => {
@@ -391,7 +440,13 @@ fn parse_document_xml(xml: &str, numbering: &mut Numbering) -> Result<Document, 
                         row = Some(Row::default());
                         grid_before = 0;
                     }
-                    "tc" if tables.len() == 1 => cell = Some(CellBuf { paras: Vec::new(), span: 1, vmerge: VMerge::None }),
+                    "tc" if tables.len() == 1 => {
+                        cell = Some(CellBuf {
+                            paras: Vec::new(),
+                            span: 1,
+                            vmerge: VMerge::None,
+                        })
+                    }
                     "p" => {
                         if para_depth == 0 {
                             para = Para::default();
@@ -415,19 +470,29 @@ fn parse_document_xml(xml: &str, numbering: &mut Numbering) -> Result<Document, 
                     "br" | "cr" if para_depth > 0 => para.text.push('\n'),
                     "noBreakHyphen" if para_depth > 0 => para.text.push('-'),
                     "numId" if in_ppr => para.num_id = attr(&e, "val"),
-                    "ilvl" if in_ppr => para.level = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                    "ilvl" if in_ppr => {
+                        para.level = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(0)
+                    }
                     "pStyle" if in_ppr => para.style = attr(&e, "val"),
                     "gridSpan" if tables.len() == 1 => {
                         if let Some(c) = cell.as_mut() {
-                            c.span = attr(&e, "val").and_then(|v| v.parse().ok()).filter(|s: &usize| *s >= 1 && *s <= 64).unwrap_or(1);
+                            c.span = attr(&e, "val")
+                                .and_then(|v| v.parse().ok())
+                                .filter(|s: &usize| *s >= 1 && *s <= 64)
+                                .unwrap_or(1);
                         }
                     }
                     "gridBefore" if tables.len() == 1 => {
-                        grid_before = attr(&e, "val").and_then(|v| v.parse().ok()).filter(|s: &usize| *s <= 64).unwrap_or(0);
+                        grid_before = attr(&e, "val")
+                            .and_then(|v| v.parse().ok())
+                            .filter(|s: &usize| *s <= 64)
+                            .unwrap_or(0);
                     }
                     "vMerge" => set_vmerge(&mut cell, &e, tables.len()),
                     "tblHeader" if tables.len() == 1 => {
-                        let on = attr(&e, "val").map(|v| v != "0" && v != "false").unwrap_or(true);
+                        let on = attr(&e, "val")
+                            .map(|v| v != "0" && v != "false")
+                            .unwrap_or(true);
                         if let Some(rw) = row.as_mut() {
                             rw.repeat_header = on;
                         }
@@ -435,24 +500,21 @@ fn parse_document_xml(xml: &str, numbering: &mut Numbering) -> Result<Document, 
                     _ => {}
                 }
             }
-            Event::Text(t)
-                if skip_depth == 0 && in_text && para_depth > 0 => {
-                    para.text.push_str(&t.xml10_content());
+            Event::Text(t) if skip_depth == 0 && in_text && para_depth > 0 => {
+                para.text.push_str(&t.xml10_content());
+            }
+            Event::CData(t) if skip_depth == 0 && in_text && para_depth > 0 => {
+                para.text.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(g) if skip_depth == 0 && in_text && para_depth > 0 => {
+                let c = match g.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => entity(&g),
+                };
+                if let Some(c) = c {
+                    para.text.push(c);
                 }
-            Event::CData(t)
-                if skip_depth == 0 && in_text && para_depth > 0 => {
-                    para.text.push_str(&t.xml10_content());
-                }
-            Event::GeneralRef(g)
-                if skip_depth == 0 && in_text && para_depth > 0 => {
-                    let c = match g.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c),
-                        _ => entity(&g),
-                    };
-                    if let Some(c) = c {
-                        para.text.push(c);
-                    }
-                }
+            }
             Event::End(e) => {
                 let name = local(e.name().0);
                 if skip_depth > 0 {
@@ -467,12 +529,18 @@ fn parse_document_xml(xml: &str, numbering: &mut Numbering) -> Result<Document, 
                         if para_depth == 0 {
                             let mut text = std::mem::take(&mut para.text);
                             let num = para.num_id.clone().map(|n| (n, para.level)).or_else(|| {
-                                para.style.as_ref().and_then(|s| numbering.style_numbers.get(s).cloned())
+                                para.style
+                                    .as_ref()
+                                    .and_then(|s| numbering.style_numbers.get(s).cloned())
                             });
                             if let Some((num_id, level)) = num.filter(|(n, _)| n != "0") {
                                 let label = numbering.next_label(&num_id, level);
                                 if !label.is_empty() {
-                                    text = if text.trim().is_empty() { label } else { format!("{label} {}", text.trim_start()) };
+                                    text = if text.trim().is_empty() {
+                                        label
+                                    } else {
+                                        format!("{label} {}", text.trim_start())
+                                    };
                                 }
                             }
                             if tables.len() >= 2 {
@@ -490,13 +558,24 @@ fn parse_document_xml(xml: &str, numbering: &mut Numbering) -> Result<Document, 
                     "tc" => {
                         if let (Some(c), Some(rw)) = (cell.take(), row.as_mut()) {
                             let text = c.paras.join("\n");
-                            rw.cells.push(Cell { text: text.trim_end_matches('\n').to_string(), span: c.span, vmerge: c.vmerge });
+                            rw.cells.push(Cell {
+                                text: text.trim_end_matches('\n').to_string(),
+                                span: c.span,
+                                vmerge: c.vmerge,
+                            });
                         }
                     }
                     "tr" if tables.len() == 1 => {
                         if let Some(mut rw) = row.take() {
                             if grid_before > 0 {
-                                rw.cells.insert(0, Cell { text: String::new(), span: grid_before, vmerge: VMerge::None });
+                                rw.cells.insert(
+                                    0,
+                                    Cell {
+                                        text: String::new(),
+                                        span: grid_before,
+                                        vmerge: VMerge::None,
+                                    },
+                                );
                             }
                             if let Some(t) = tables.last_mut() {
                                 t.rows.push(rw);
@@ -565,8 +644,13 @@ mod tests {
 </w:body></w:document>"#;
         let doc = parse_document_xml(xml, &mut Numbering::default()).unwrap();
         assert_eq!(doc.blocks.len(), 3);
-        assert_eq!(doc.blocks[0], Block::Paragraph("Дорожная карта\t A & B Я".into()));
-        let Block::Table(t) = &doc.blocks[1] else { panic!() };
+        assert_eq!(
+            doc.blocks[0],
+            Block::Paragraph("Дорожная карта\t A & B Я".into())
+        );
+        let Block::Table(t) = &doc.blocks[1] else {
+            panic!()
+        };
         assert!(t.rows[0].repeat_header);
         assert_eq!(t.rows[0].cells[1].span, 2);
         assert_eq!(t.rows[0].cells[1].text, "a\nb");

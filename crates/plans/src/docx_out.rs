@@ -31,12 +31,19 @@ fn runs(text: &str, bold: bool, size_half_points: Option<u32>) -> String {
     if let Some(s) = size_half_points {
         rpr.push_str(&format!("<w:sz w:val=\"{s}\"/>"));
     }
-    let rpr = if rpr.is_empty() { String::new() } else { format!("<w:rPr>{rpr}</w:rPr>") };
+    let rpr = if rpr.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{rpr}</w:rPr>")
+    };
     text.split('\n')
         .enumerate()
         .map(|(i, line)| {
             let br = if i > 0 { "<w:br/>" } else { "" };
-            format!("<w:r>{rpr}{br}<w:t xml:space=\"preserve\">{}</w:t></w:r>", esc(line))
+            format!(
+                "<w:r>{rpr}{br}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                esc(line)
+            )
         })
         .collect()
 }
@@ -53,17 +60,26 @@ impl DocxBuilder {
     }
 
     pub fn heading(&mut self, text: &str) -> &mut Self {
-        self.body.push_str(&format!("<w:p><w:pPr><w:jc w:val=\"center\"/><w:spacing w:after=\"120\"/></w:pPr>{}</w:p>", runs(text, true, Some(28))));
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:jc w:val=\"center\"/><w:spacing w:after=\"120\"/></w:pPr>{}</w:p>",
+            runs(text, true, Some(28))
+        ));
         self
     }
 
     pub fn paragraph(&mut self, text: &str) -> &mut Self {
-        self.body.push_str(&format!("<w:p><w:pPr><w:spacing w:after=\"120\"/></w:pPr>{}</w:p>", runs(text, false, None)));
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:spacing w:after=\"120\"/></w:pPr>{}</w:p>",
+            runs(text, false, None)
+        ));
         self
     }
 
     pub fn bold_paragraph(&mut self, text: &str) -> &mut Self {
-        self.body.push_str(&format!("<w:p><w:pPr><w:spacing w:before=\"240\" w:after=\"120\"/></w:pPr>{}</w:p>", runs(text, true, None)));
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:spacing w:before=\"240\" w:after=\"120\"/></w:pPr>{}</w:p>",
+            runs(text, true, None)
+        ));
         self
     }
 
@@ -71,10 +87,15 @@ impl DocxBuilder {
     pub fn table(&mut self, header: &[&str], rows: &[Vec<String>], widths: &[u32]) -> &mut Self {
         let borders: String = ["top", "left", "bottom", "right", "insideH", "insideV"]
             .iter()
-            .map(|s| format!("<w:{s} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"))
+            .map(|s| {
+                format!("<w:{s} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>")
+            })
             .collect();
         let total: u32 = widths.iter().sum();
-        let grid: String = widths.iter().map(|w| format!("<w:gridCol w:w=\"{w}\"/>")).collect();
+        let grid: String = widths
+            .iter()
+            .map(|w| format!("<w:gridCol w:w=\"{w}\"/>"))
+            .collect();
         let cell = |text: &str, w: u32, bold: bool| {
             format!(
                 "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr><w:p>{}</w:p></w:tc>",
@@ -93,7 +114,11 @@ impl DocxBuilder {
         for r in rows {
             t.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
             for i in 0..header.len() {
-                t.push_str(&cell(r.get(i).map(|s| s.as_str()).unwrap_or(""), widths.get(i).copied().unwrap_or(1000), false));
+                t.push_str(&cell(
+                    r.get(i).map(|s| s.as_str()).unwrap_or(""),
+                    widths.get(i).copied().unwrap_or(1000),
+                    false,
+                ));
             }
             t.push_str("</w:tr>");
         }
@@ -135,7 +160,8 @@ impl DocxBuilder {
         let mut buf = std::io::Cursor::new(Vec::new());
         {
             let mut z = zip::ZipWriter::new(&mut buf);
-            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
             for (name, data) in [
                 ("[Content_Types].xml", content_types.to_string()),
                 ("_rels/.rels", rels.to_string()),
@@ -156,27 +182,46 @@ impl DocxBuilder {
 /// The quarterly execution report as a DOCX document.
 pub fn quarterly_report_docx(r: &QuarterReport) -> Vec<u8> {
     let mut d = DocxBuilder::new();
-    d.heading(&format!("Отчёт об исполнении планов мероприятий: {}", r.title));
+    d.heading(&format!(
+        "Отчёт об исполнении планов мероприятий: {}",
+        r.title
+    ));
     d.paragraph(&r.subtitle());
     d.bold_paragraph("Сводка");
     let mut summary: Vec<Vec<String>> = r.units.iter().map(|u| u.cells()).collect();
     summary.push(r.total.cells());
-    d.table(&SUMMARY_HEADER, &summary, &[3600, 1300, 1500, 1700, 1400, 1500, 1300, 2300]);
+    d.table(
+        &SUMMARY_HEADER,
+        &summary,
+        &[3600, 1300, 1500, 1700, 1400, 1500, 1300, 2300],
+    );
     if r.dateless > 0 {
         d.paragraph(&format!(
             "Мероприятий без даты в сроке («по запросу», «по графику» и т. п.) в отчёт не вошло: {}.",
             r.dateless
         ));
     }
-    let problems: Vec<Vec<String>> =
-        r.rows.iter().filter(|x| matches!(x.outcome, crate::report::Outcome::Overdue) || x.without_evidence).map(|x| x.cells()).collect();
+    let problems: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .filter(|x| matches!(x.outcome, crate::report::Outcome::Overdue) || x.without_evidence)
+        .map(|x| x.cells())
+        .collect();
     if !problems.is_empty() {
         d.bold_paragraph("Просроченные мероприятия и мероприятия без подтверждающих документов");
-        d.table(&DETAIL_HEADER, &problems, &[1900, 1900, 600, 4000, 1500, 1200, 1300, 1300, 900]);
+        d.table(
+            &DETAIL_HEADER,
+            &problems,
+            &[1900, 1900, 600, 4000, 1500, 1200, 1300, 1300, 900],
+        );
     }
     d.bold_paragraph("Все мероприятия квартала");
     let all: Vec<Vec<String>> = r.rows.iter().map(|x| x.cells()).collect();
-    d.table(&DETAIL_HEADER, &all, &[1900, 1900, 600, 4000, 1500, 1200, 1300, 1300, 900]);
+    d.table(
+        &DETAIL_HEADER,
+        &all,
+        &[1900, 1900, 600, 4000, 1500, 1200, 1300, 1300, 900],
+    );
     d.finish()
 }
 
@@ -187,8 +232,13 @@ mod tests {
     #[test]
     fn readable_by_our_reader() {
         let mut d = DocxBuilder::new();
-        d.heading("Заголовок & <проверка>").paragraph("Первая строка\nвторая");
-        d.table(&["А", "Б"], &[vec!["1".into(), "два".into()]], &[1000, 2000]);
+        d.heading("Заголовок & <проверка>")
+            .paragraph("Первая строка\nвторая");
+        d.table(
+            &["А", "Б"],
+            &[vec!["1".into(), "два".into()]],
+            &[1000, 2000],
+        );
         let bytes = d.finish();
         let doc = crate::docx::read_docx(&bytes).unwrap();
         let texts: Vec<String> = doc
@@ -196,7 +246,18 @@ mod tests {
             .iter()
             .map(|b| match b {
                 crate::document::Block::Paragraph(p) => p.clone(),
-                crate::document::Block::Table(t) => t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect::<Vec<_>>().join("|")).collect::<Vec<_>>().join("/"),
+                crate::document::Block::Table(t) => t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        r.cells
+                            .iter()
+                            .map(|c| c.text.clone())
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/"),
             })
             .collect();
         assert_eq!(texts[0], "Заголовок & <проверка>");

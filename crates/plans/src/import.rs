@@ -3,10 +3,13 @@
 //! across a page break, and read the title, period, goal, tasks and approving
 //! document from the text around the table. The rules are in docs/plans.md.
 
-use crate::deadline::{normalize_space, parse_deadline, DeadlineKind, Period};
+use crate::deadline::{
+    normalize_space, parse_deadline, try_parse_deadline, DeadlineKind, ImpossibleDate, Period,
+};
 use crate::document::{Block, Document, Table, VMerge};
 use crate::model::*;
 use crate::{Date, PlanError};
+use std::fmt;
 use std::path::Path;
 
 /// What the user can tell the importer.
@@ -23,10 +26,14 @@ pub struct ImportOptions {
 
 /// Reads a DOCX or XLSX file (by its content, whatever its extension).
 pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Plan, PlanError> {
-    let bytes = std::fs::read(path).map_err(|e| PlanError::Io(format!("файл «{}» не читается: {e}", path.display())))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| PlanError::Io(format!("файл «{}» не читается: {e}", path.display())))?;
     let mut opts = opts.clone();
     if opts.file_name.is_empty() {
-        opts.file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        opts.file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
     }
     import_bytes(&bytes, &opts)
 }
@@ -48,17 +55,25 @@ fn detect_format(bytes: &[u8]) -> Result<&'static str, PlanError> {
         ));
     }
     if !bytes.starts_with(b"PK") {
-        return Err(PlanError::Format("файл не является документом DOCX или книгой XLSX".into()));
+        return Err(PlanError::Format(
+            "файл не является документом DOCX или книгой XLSX".into(),
+        ));
     }
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| PlanError::Format(format!("архив DOCX/XLSX повреждён: {e}")))?;
-    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok()).map(|n| n.into_owned()).collect();
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok())
+        .map(|n| n.into_owned())
+        .collect();
     if names.iter().any(|n| n.starts_with("word/")) {
         Ok("docx")
     } else if names.iter().any(|n| n.starts_with("xl/")) {
         Ok("xlsx")
     } else {
-        Err(PlanError::Format("архив не похож ни на документ Word (DOCX), ни на книгу Excel (XLSX)".into()))
+        Err(PlanError::Format(
+            "архив не похож ни на документ Word (DOCX), ни на книгу Excel (XLSX)".into(),
+        ))
     }
 }
 
@@ -92,7 +107,17 @@ impl Field {
 
 fn norm(s: &str) -> String {
     let s = s.to_lowercase().replace('ё', "е");
-    normalize_space(&s.chars().map(|c| if c.is_alphanumeric() || c == '№' || c == '/' { c } else { ' ' }).collect::<String>())
+    normalize_space(
+        &s.chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '№' || c == '/' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect::<String>(),
+    )
 }
 
 /// The field a column header names (aliases in docs/plans.md).
@@ -103,25 +128,48 @@ fn field_of_header(h: &str) -> Option<Field> {
     }
     let words: Vec<&str> = n.split(' ').collect();
     let word_starts = |p: &str| words.iter().any(|w| w.starts_with(p));
-    if n.starts_with('№') || n.contains("п/п") || matches!(n.as_str(), "n" | "no" | "nn" | "номер" | "пп" | "n п п") {
+    if n.starts_with('№')
+        || n.contains("п/п")
+        || matches!(n.as_str(), "n" | "no" | "nn" | "номер" | "пп" | "n п п")
+    {
         return Some(Field::Number);
     }
-    if word_starts("срок") || word_starts("дата") || word_starts("даты") || n == "период" || n.starts_with("период ") || n == "когда" {
+    if word_starts("срок")
+        || word_starts("дата")
+        || word_starts("даты")
+        || n == "период"
+        || n.starts_with("период ")
+        || n == "когда"
+    {
         return Some(Field::Deadline);
     }
-    if word_starts("ответствен") || word_starts("исполнител") || word_starts("соисполнител") {
+    if word_starts("ответствен") || word_starts("исполнител") || word_starts("соисполнител")
+    {
         return Some(Field::Responsible);
     }
-    if word_starts("результат") || word_starts("продукт") || word_starts("выход") || word_starts("отчет") || n.contains("итоговый документ")
-        || n.contains("подтверждающ") || word_starts("эффект")
+    if word_starts("результат")
+        || word_starts("продукт")
+        || word_starts("выход")
+        || word_starts("отчет")
+        || n.contains("итоговый документ")
+        || n.contains("подтверждающ")
+        || word_starts("эффект")
     {
         return Some(Field::Result);
     }
     if word_starts("форм") {
         return Some(Field::Form);
     }
-    if word_starts("мероприят") || word_starts("содержани") || word_starts("наименовани") || word_starts("действи") || word_starts("тема")
-        || word_starts("направлени") || n.contains("вид работ") || n.contains("виды работ") || n == "работа" || n == "задачи"
+    if word_starts("мероприят")
+        || word_starts("содержани")
+        || word_starts("наименовани")
+        || word_starts("действи")
+        || word_starts("тема")
+        || word_starts("направлени")
+        || n.contains("вид работ")
+        || n.contains("виды работ")
+        || n == "работа"
+        || n == "задачи"
         || word_starts("деятельност")
     {
         return Some(Field::Text);
@@ -173,10 +221,17 @@ impl GRow {
         self.cells.get(i).map(|s| s.as_str()).unwrap_or("")
     }
     fn non_empty(&self) -> Vec<usize> {
-        (0..self.cells.len()).filter(|i| !self.cells[*i].trim().is_empty()).collect()
+        (0..self.cells.len())
+            .filter(|i| !self.cells[*i].trim().is_empty())
+            .collect()
     }
     fn joined(&self) -> String {
-        self.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" ")
+        self.cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -228,10 +283,16 @@ fn header_mapping(r: &GRow, next: Option<&GRow>) -> Option<(Mapping, bool)> {
     if filled.len() < 2 || filled.iter().any(|i| r.cells[*i].chars().count() > 100) {
         return None;
     }
-    let fields: Vec<(usize, Field)> = filled.iter().filter_map(|i| field_of_header(&r.cells[*i]).map(|f| (*i, f))).collect();
+    let fields: Vec<(usize, Field)> = filled
+        .iter()
+        .filter_map(|i| field_of_header(&r.cells[*i]).map(|f| (*i, f)))
+        .collect();
     let has = |f: Field| fields.iter().any(|(_, x)| *x == f);
     let known = fields.iter().filter(|(_, f)| *f != Field::Note).count();
-    if !has(Field::Text) || !(has(Field::Deadline) || has(Field::Responsible) || has(Field::Result)) || known * 2 < filled.len() {
+    if !has(Field::Text)
+        || !(has(Field::Deadline) || has(Field::Responsible) || has(Field::Result))
+        || known * 2 < filled.len()
+    {
         return None;
     }
     let mut cols: Vec<Col> = Vec::new();
@@ -252,7 +313,10 @@ fn header_mapping(r: &GRow, next: Option<&GRow>) -> Option<(Mapping, bool)> {
     let sub = next.filter(|n| {
         let spanned: Vec<usize> = filled.iter().copied().filter(|i| spans[*i] > 1).collect();
         !spanned.is_empty()
-            && n.non_empty().iter().all(|j| spanned.iter().any(|i| *j >= *i && *j < i + spans[*i]) && n.cells[*j].chars().count() <= 80)
+            && n.non_empty().iter().all(|j| {
+                spanned.iter().any(|i| *j >= *i && *j < i + spans[*i])
+                    && n.cells[*j].chars().count() <= 80
+            })
             && !n.non_empty().is_empty()
     });
     for (i, f) in &fields {
@@ -270,10 +334,20 @@ fn header_mapping(r: &GRow, next: Option<&GRow>) -> Option<(Mapping, bool)> {
                         (Field::Note, Some(g)) => g,
                         _ => *f,
                     };
-                    cols.push(Col { idx: j, field, header: format!("{header}: {s}"), part: Some(s) });
+                    cols.push(Col {
+                        idx: j,
+                        field,
+                        header: format!("{header}: {s}"),
+                        part: Some(s),
+                    });
                 }
             }
-            _ => cols.push(Col { idx: *i, field: *f, header, part: None }),
+            _ => cols.push(Col {
+                idx: *i,
+                field: *f,
+                header,
+                part: None,
+            }),
         }
     }
     // One text column: «Мероприятие» rather than «Направление» or «Задачи»
@@ -282,14 +356,26 @@ fn header_mapping(r: &GRow, next: Option<&GRow>) -> Option<(Mapping, bool)> {
         let n = norm(h);
         if n.contains("мероприят") {
             3
-        } else if n.contains("содержани") || n.contains("наименовани") || n.contains("действи") || n.contains("работ") {
+        } else if n.contains("содержани")
+            || n.contains("наименовани")
+            || n.contains("действи")
+            || n.contains("работ")
+        {
             2
         } else {
             1
         }
     };
-    if let Some(best) = cols.iter().filter(|c| c.field == Field::Text).max_by_key(|c| (rank(&c.header), std::cmp::Reverse(c.idx))).map(|c| c.idx) {
-        for c in cols.iter_mut().filter(|c| c.field == Field::Text && c.idx != best) {
+    if let Some(best) = cols
+        .iter()
+        .filter(|c| c.field == Field::Text)
+        .max_by_key(|c| (rank(&c.header), std::cmp::Reverse(c.idx)))
+        .map(|c| c.idx)
+    {
+        for c in cols
+            .iter_mut()
+            .filter(|c| c.field == Field::Text && c.idx != best)
+        {
             c.field = Field::Note;
         }
     }
@@ -304,9 +390,15 @@ fn header_mapping(r: &GRow, next: Option<&GRow>) -> Option<(Mapping, bool)> {
         }
     }
     // Several responsible columns: each one's header is the part it plays.
-    let n_resp = cols.iter().filter(|c| c.field == Field::Responsible).count();
+    let n_resp = cols
+        .iter()
+        .filter(|c| c.field == Field::Responsible)
+        .count();
     if n_resp > 1 {
-        for c in cols.iter_mut().filter(|c| c.field == Field::Responsible && c.part.is_none()) {
+        for c in cols
+            .iter_mut()
+            .filter(|c| c.field == Field::Responsible && c.part.is_none())
+        {
             c.part = Some(c.header.clone());
         }
     }
@@ -316,7 +408,15 @@ fn header_mapping(r: &GRow, next: Option<&GRow>) -> Option<(Mapping, bool)> {
             headers.push(norm(&n.joined()));
         }
     }
-    Some((Mapping { cols, width: r.cells.len(), headers, guessed: false }, used_sub))
+    Some((
+        Mapping {
+            cols,
+            width: r.cells.len(),
+            headers,
+            guessed: false,
+        },
+        used_sub,
+    ))
 }
 
 /// A first column with no header that holds numbers («1.», «1.1.») is the
@@ -325,17 +425,36 @@ fn complete_mapping(m: &mut Mapping, rows: &[GRow]) {
     if m.col(Field::Number).is_some() || m.cols.iter().any(|c| c.idx == 0) {
         return;
     }
-    let cells: Vec<&str> = rows.iter().map(|r| r.get(0).trim()).filter(|s| !s.is_empty()).collect();
-    let numeric = cells.iter().filter(|s| number_path(s).is_some() && s.chars().count() <= 8).count();
+    let cells: Vec<&str> = rows
+        .iter()
+        .map(|r| r.get(0).trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let numeric = cells
+        .iter()
+        .filter(|s| number_path(s).is_some() && s.chars().count() <= 8)
+        .count();
     if !cells.is_empty() && numeric * 2 >= cells.len() {
-        m.cols.insert(0, Col { idx: 0, field: Field::Number, header: String::new(), part: None });
+        m.cols.insert(
+            0,
+            Col {
+                idx: 0,
+                field: Field::Number,
+                header: String::new(),
+                part: None,
+            },
+        );
     }
 }
 
 /// A row of column numbers under the header («1 | 2 | 3 | 4 | 5»).
 fn is_column_numbers(r: &GRow) -> bool {
     let filled = r.non_empty();
-    filled.len() >= 3 && filled.iter().enumerate().all(|(k, i)| r.cells[*i].trim().trim_end_matches('.') == (k + 1).to_string())
+    filled.len() >= 3
+        && filled
+            .iter()
+            .enumerate()
+            .all(|(k, i)| r.cells[*i].trim().trim_end_matches('.') == (k + 1).to_string())
 }
 
 /// Guesses columns from content when no header row is found.
@@ -344,7 +463,11 @@ fn guess_mapping(rows: &[GRow]) -> Option<Mapping> {
     if width < 2 || rows.len() < 2 {
         return None;
     }
-    let cells = |c: usize| rows.iter().map(move |r| r.get(c).trim()).filter(|s| !s.is_empty());
+    let cells = |c: usize| {
+        rows.iter()
+            .map(move |r| r.get(c).trim())
+            .filter(|s| !s.is_empty())
+    };
     let share = |c: usize, f: &dyn Fn(&str) -> bool| {
         let n = cells(c).count();
         if n == 0 {
@@ -353,10 +476,21 @@ fn guess_mapping(rows: &[GRow]) -> Option<Mapping> {
             cells(c).filter(|s| f(s)).count() as f64 / n as f64
         }
     };
-    let number = (share(0, &|s| number_path(s).is_some() && s.chars().count() <= 8) >= 0.5).then_some(0);
+    let number =
+        (share(0, &|s| number_path(s).is_some() && s.chars().count() <= 8) >= 0.5).then_some(0);
     let deadline = (0..width)
         .filter(|c| Some(*c) != number)
-        .map(|c| (c, share(c, &|s| !matches!(parse_deadline(s, None).kind, DeadlineKind::Text | DeadlineKind::Empty))))
+        .map(|c| {
+            (
+                c,
+                share(c, &|s| {
+                    !matches!(
+                        parse_deadline(s, None).kind,
+                        DeadlineKind::Text | DeadlineKind::Empty
+                    )
+                }),
+            )
+        })
         .filter(|(_, s)| *s >= 0.4)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(c, _)| c)?;
@@ -364,22 +498,136 @@ fn guess_mapping(rows: &[GRow]) -> Option<Mapping> {
         let n = cells(c).count().max(1);
         cells(c).map(|s| s.chars().count()).sum::<usize>() as f64 / n as f64
     };
-    let text = (0..width).filter(|c| Some(*c) != number && *c != deadline).max_by(|a, b| avg_len(*a).total_cmp(&avg_len(*b)))?;
+    let text = (0..width)
+        .filter(|c| Some(*c) != number && *c != deadline)
+        .max_by(|a, b| avg_len(*a).total_cmp(&avg_len(*b)))?;
     let mut cols = Vec::new();
-    let mut push = |idx: usize, field: Field| cols.push(Col { idx, field, header: String::new(), part: None });
+    let mut push = |idx: usize, field: Field| {
+        cols.push(Col {
+            idx,
+            field,
+            header: String::new(),
+            part: None,
+        })
+    };
     if let Some(n) = number {
         push(n, Field::Number);
     }
     push(text, Field::Text);
     push(deadline, Field::Deadline);
-    let rest: Vec<usize> = (0..width).filter(|c| Some(*c) != number && *c != text && *c != deadline).collect();
-    if let Some(first) = rest.iter().copied().find(|c| *c > deadline).or(rest.first().copied()) {
+    let rest: Vec<usize> = (0..width)
+        .filter(|c| Some(*c) != number && *c != text && *c != deadline)
+        .collect();
+    if let Some(first) = rest
+        .iter()
+        .copied()
+        .find(|c| *c > deadline)
+        .or(rest.first().copied())
+    {
         push(first, Field::Responsible);
         if let Some(last) = rest.iter().copied().filter(|c| *c != first).max() {
             push(last, Field::Result);
         }
     }
-    Some(Mapping { cols, width, headers: Vec::new(), guessed: true })
+    Some(Mapping {
+        cols,
+        width,
+        headers: Vec::new(),
+        guessed: true,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Dates that do not exist
+
+/// A deadline cell with a date that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpossibleDateCell {
+    /// The table of the document (the sheet of a workbook), from 1.
+    pub table: usize,
+    /// The row of that table, from 1, header rows included.
+    pub row: usize,
+    /// The column, from 1.
+    pub column: usize,
+    /// The column's header as written (empty when there is no header).
+    pub header: String,
+    /// The cell's text.
+    pub value: String,
+    pub error: ImpossibleDate,
+}
+
+/// The import is refused: deadlines name dates that do not exist. Every
+/// such cell is listed, so that one correction fixes them all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpossibleDates {
+    pub file: String,
+    /// The tables are sheets of an Excel workbook.
+    pub workbook: bool,
+    pub cells: Vec<ImpossibleDateCell>,
+}
+
+impl std::error::Error for ImpossibleDates {}
+
+impl fmt::Display for ImpossibleDates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let place = if self.file.is_empty() {
+            "в документе".to_string()
+        } else {
+            format!("в файле «{}»", self.file)
+        };
+        let one = self.cells.len() == 1;
+        match one {
+            true => writeln!(f, "{place} в сроке указана несуществующая дата:")?,
+            false => writeln!(
+                f,
+                "{place} в сроках указаны несуществующие даты ({}):",
+                self.cells.len()
+            )?,
+        }
+        let table = if self.workbook {
+            "лист"
+        } else {
+            "таблица"
+        };
+        for (k, c) in self.cells.iter().enumerate() {
+            let header = if c.header.is_empty() {
+                String::new()
+            } else {
+                format!(" «{}»", c.header)
+            };
+            let end = if k + 1 == self.cells.len() { '.' } else { ';' };
+            writeln!(
+                f,
+                "— {table} {}, строка {}, столбец {}{header}: «{}» — {}{end}",
+                c.table, c.row, c.column, c.value, c.error
+            )?;
+        }
+        match one {
+            true => write!(f, "Исправьте дату в этой ячейке и загрузите файл снова."),
+            false => write!(f, "Исправьте даты в этих ячейках и загрузите файл снова."),
+        }
+    }
+}
+
+/// Deadline cells of the plan's rows with dates that do not exist.
+fn impossible_dates(rows: &[(GRow, Mapping)]) -> Vec<ImpossibleDateCell> {
+    let mut out = Vec::new();
+    for (r, m) in rows {
+        for c in m.cols_of(Field::Deadline) {
+            let value = normalize_space(r.get(c.idx));
+            if let Err(error) = try_parse_deadline(&value, None) {
+                out.push(ImpossibleDateCell {
+                    table: r.table,
+                    row: r.row,
+                    column: c.idx + 1,
+                    header: c.header.clone(),
+                    value,
+                    error,
+                });
+            }
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -423,10 +671,17 @@ fn number_path(s: &str) -> Option<Vec<u32>> {
         return Some(vec![r]);
     }
     let s = s.trim_end_matches(['.', ')']);
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
-    let parts: Option<Vec<u32>> = s.split(['.', ',']).map(|p| p.parse::<u32>().ok().filter(|v| *v < 1000)).collect();
+    let parts: Option<Vec<u32>> = s
+        .split(['.', ','])
+        .map(|p| p.parse::<u32>().ok().filter(|v| *v < 1000))
+        .collect();
     parts.filter(|p| !p.is_empty() && p.len() <= 6)
 }
 
@@ -435,7 +690,8 @@ fn number_path(s: &str) -> Option<Vec<u32>> {
 fn split_heading(s: &str) -> Option<(Option<String>, String)> {
     let s = normalize_space(s);
     let lower = s.to_lowercase();
-    for word in ["раздел", "блок", "модуль", "направление", "часть"] {
+    for word in ["раздел", "блок", "модуль", "направление", "часть"]
+    {
         if lower.starts_with(word) {
             let rest = s[word.len()..].trim_start();
             // «Раздел 2. Название» or «Раздел II: Название» or «Раздел. Название»
@@ -448,7 +704,10 @@ fn split_heading(s: &str) -> Option<(Option<String>, String)> {
                 }
             }
             let num = rest[..num_end].trim_end_matches(['.', ',']).to_string();
-            let title = rest[num_end..].trim_start_matches([':', '.', ' ', '–', '-']).trim().to_string();
+            let title = rest[num_end..]
+                .trim_start_matches([':', '.', ' ', '–', '-'])
+                .trim()
+                .to_string();
             if num.is_empty() {
                 return Some((None, s.clone()));
             }
@@ -459,7 +718,10 @@ fn split_heading(s: &str) -> Option<(Option<String>, String)> {
     // separator, then a letter.
     let mut end = 0;
     for (i, c) in s.char_indices() {
-        if c.is_ascii_digit() || matches!(c, '.' | ',' | ')') || matches!(c, 'I' | 'V' | 'X' | 'І' | 'Х') {
+        if c.is_ascii_digit()
+            || matches!(c, '.' | ',' | ')')
+            || matches!(c, 'I' | 'V' | 'X' | 'І' | 'Х')
+        {
             end = i + c.len_utf8();
         } else {
             break;
@@ -475,7 +737,9 @@ fn split_heading(s: &str) -> Option<(Option<String>, String)> {
     // A Roman numeral needs a separator before the title («I. Орг…», «II Раздел»),
     // digits may run into it («3.1.Объективность»).
     let roman = roman_value(&num).is_some() && !num.chars().any(|c| c.is_ascii_digit());
-    if !first.is_alphabetic() || (roman && !(num.ends_with('.') || num.ends_with(')') || rest.starts_with(' '))) {
+    if !first.is_alphabetic()
+        || (roman && !(num.ends_with('.') || num.ends_with(')') || rest.starts_with(' ')))
+    {
         return None;
     }
     if roman && first.is_lowercase() {
@@ -487,8 +751,21 @@ fn split_heading(s: &str) -> Option<(Option<String>, String)> {
 
 fn known_section_title(s: &str) -> bool {
     let l = s.to_lowercase();
-    (l.contains("инвариантн") || l.contains("вариативн") || l.starts_with("мониторинг эффективности") || l.starts_with("мониторинг результативности"))
+    (l.contains("инвариантн")
+        || l.contains("вариативн")
+        || l.starts_with("мониторинг эффективности")
+        || l.starts_with("мониторинг результативности")
+        || is_monitoring_block(&l))
         && s.chars().count() <= 120
+}
+
+/// A block of a programme («Инвариантная часть», «Вариативный блок»,
+/// «Мониторинг»): it holds sections and is held by none.
+fn is_block_title(title: &str) -> bool {
+    let l = title.to_lowercase();
+    known_section_title(title)
+        || l.contains("часть")
+        || l.split(|c: char| !c.is_alphabetic()).any(|w| w == "блок")
 }
 
 fn starts_lower(s: &str) -> bool {
@@ -501,17 +778,27 @@ fn starts_lower(s: &str) -> bool {
 }
 
 fn starts_abbreviation(s: &str) -> bool {
-    let w: String = s.trim_start().chars().take_while(|c| c.is_alphabetic()).collect();
+    let w: String = s
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
     let n = w.chars().count();
     (2..=5).contains(&n) && w.chars().all(|c| c.is_uppercase())
 }
 
 fn ends_sentence(s: &str) -> bool {
-    matches!(s.trim_end().chars().last(), Some('.' | '!' | '?' | ';' | '»' | '"' | ')'))
+    matches!(
+        s.trim_end().chars().last(),
+        Some('.' | '!' | '?' | ';' | '»' | '"' | ')')
+    )
 }
 
 fn ends_open(s: &str) -> bool {
-    matches!(s.trim_end().chars().last(), Some(',' | ':' | '-' | '–' | '(' | '/'))
+    matches!(
+        s.trim_end().chars().last(),
+        Some(',' | ':' | '-' | '–' | '(' | '/')
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -583,7 +870,7 @@ impl Builder {
         let kind = match (&number, &path) {
             (Some(n), Some(_)) if roman_value(n).is_some() => Nest::Roman,
             (_, Some(p)) => Nest::Arabic(p.clone()),
-            _ if known_section_title(&title) || title.to_lowercase().contains("часть") => Nest::Container,
+            _ if is_block_title(&title) => Nest::Container,
             _ => Nest::Plain,
         };
         while let Some(t) = self.stack.last() {
@@ -593,7 +880,13 @@ impl Builder {
             self.stack.pop();
         }
         let idx = self.nodes.len();
-        self.nodes.push(SecNode { number, title, nest: kind, activities: Vec::new(), children: Vec::new() });
+        self.nodes.push(SecNode {
+            number,
+            title,
+            nest: kind,
+            activities: Vec::new(),
+            children: Vec::new(),
+        });
         match self.stack.last() {
             Some(parent) => self.nodes[*parent].children.push(idx),
             None => self.top.push(idx),
@@ -661,7 +954,8 @@ fn join_overlapping(a: &str, b: &str) -> String {
 fn overlaps(a: &str, last: &str, b: &str) -> bool {
     let head = |s: &str| -> String { normalize_space(s).chars().take(30).collect() };
     let (hb, hl) = (head(b), head(last));
-    (hb.chars().count() >= 30 && normalize_space(a).contains(&hb)) || (hl.chars().count() >= 30 && normalize_space(b).contains(&hl))
+    (hb.chars().count() >= 30 && normalize_space(a).contains(&hb))
+        || (hl.chars().count() >= 30 && normalize_space(b).contains(&hl))
 }
 
 struct RowFields {
@@ -676,7 +970,10 @@ struct RowFields {
 
 impl RowFields {
     fn own_fields(&self) -> bool {
-        !self.deadline.is_empty() || self.responsibles.iter().any(|(t, _)| !t.is_empty()) || !self.form.is_empty() || !self.result.is_empty()
+        !self.deadline.is_empty()
+            || self.responsibles.iter().any(|(t, _)| !t.is_empty())
+            || !self.form.is_empty()
+            || !self.result.is_empty()
     }
 }
 
@@ -690,13 +987,24 @@ fn fields(r: &GRow, m: &Mapping, inherit: bool) -> RowFields {
         }
     };
     let join = |f: Field, sep: &str| {
-        m.cols_of(f).map(get).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(sep)
+        m.cols_of(f)
+            .map(get)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(sep)
     };
     let mut notes = Vec::new();
     for c in m.cols_of(Field::Note) {
         let v = get(c);
         if !v.is_empty() {
-            notes.push((if c.header.is_empty() { format!("столбец {}", c.idx + 1) } else { c.header.clone() }, v));
+            notes.push((
+                if c.header.is_empty() {
+                    format!("столбец {}", c.idx + 1)
+                } else {
+                    c.header.clone()
+                },
+                v,
+            ));
         }
     }
     // Unmapped columns keep their content as notes: nothing is lost.
@@ -706,10 +1014,19 @@ fn fields(r: &GRow, m: &Mapping, inherit: bool) -> RowFields {
         }
     }
     RowFields {
-        number: m.col(Field::Number).map(|c| r.get(c).trim().to_string()).unwrap_or_default(),
-        text: m.col(Field::Text).map(|c| r.get(c).trim().to_string()).unwrap_or_default(),
+        number: m
+            .col(Field::Number)
+            .map(|c| r.get(c).trim().to_string())
+            .unwrap_or_default(),
+        text: m
+            .col(Field::Text)
+            .map(|c| r.get(c).trim().to_string())
+            .unwrap_or_default(),
         deadline: join(Field::Deadline, " – "),
-        responsibles: m.cols_of(Field::Responsible).map(|c| (get(c), c.part.clone())).collect(),
+        responsibles: m
+            .cols_of(Field::Responsible)
+            .map(|c| (get(c), c.part.clone()))
+            .collect(),
         form: join(Field::Form, "; "),
         result: join(Field::Result, "; "),
         notes,
@@ -729,24 +1046,37 @@ struct RowContext<'a> {
 /// A capitalised short line that does not read as a sentence continued.
 fn is_title_like(s: &str) -> bool {
     let s = s.trim();
-    !starts_lower(s) && !starts_abbreviation(s) && s.chars().count() <= 150 && !ends_open(s) && !s.ends_with(';')
+    !starts_lower(s)
+        && !starts_abbreviation(s)
+        && s.chars().count() <= 150
+        && !ends_open(s)
+        && !s.ends_with(';')
 }
 
-fn section_of_row(r: &GRow, m: &Mapping, f: &RowFields, next_number: Option<&str>, ctx: RowContext<'_>) -> Option<(Option<String>, String)> {
+fn section_of_row(
+    r: &GRow,
+    m: &Mapping,
+    f: &RowFields,
+    next_number: Option<&str>,
+    ctx: RowContext<'_>,
+) -> Option<(Option<String>, String)> {
     let filled = r.non_empty();
     let first = *filled.first()?;
     let number_col = m.col(Field::Number);
     let text_col = m.col(Field::Text);
     let own = f.own_fields();
     // One cell across the table.
-    let wide = filled.len() == 1 && r.spans[first] >= 2 && r.spans[first] * 2 >= r.cells.len().max(2);
+    let wide =
+        filled.len() == 1 && r.spans[first] >= 2 && r.spans[first] * 2 >= r.cells.len().max(2);
     let joined = normalize_space(&r.joined());
     if wide && !(starts_lower(&joined) && split_heading(&joined).is_none()) {
         // (A lowercase line across the table continues the text above.)
         return Some(split_heading(&joined).unwrap_or((None, joined)));
     }
     if known_section_title(&f.text) && !own {
-        let num = number_col.map(|c| r.get(c).trim().to_string()).filter(|n| !n.is_empty() && number_path(n).is_some());
+        let num = number_col
+            .map(|c| r.get(c).trim().to_string())
+            .filter(|n| !n.is_empty() && number_path(n).is_some());
         return Some(match num {
             Some(n) => (Some(n), f.text.clone()),
             None => split_heading(&f.text).unwrap_or((None, f.text.clone())),
@@ -758,7 +1088,11 @@ fn section_of_row(r: &GRow, m: &Mapping, f: &RowFields, next_number: Option<&str
         if !num.is_empty() && num.chars().any(|c| c.is_alphabetic()) && roman_value(num).is_none() {
             if let Some((n, title)) = split_heading(num) {
                 if !own && (f.text.is_empty() || n.is_some()) {
-                    let title = if f.text.is_empty() { title } else { format!("{title} {}", f.text) };
+                    let title = if f.text.is_empty() {
+                        title
+                    } else {
+                        format!("{title} {}", f.text)
+                    };
                     return Some((n, title));
                 }
             }
@@ -782,8 +1116,16 @@ fn section_of_row(r: &GRow, m: &Mapping, f: &RowFields, next_number: Option<&str
         }
         // Only the text, a capitalised title («Работа с педагогическими кадрами»),
         // where a new block of numbers begins: a heading without a number.
-        if num.is_empty() && !own && filled.len() == 1 && Some(first) == text_col && is_title_like(&f.text) {
-            let starts_block = match (ctx.prev_number.and_then(number_path), next_number.and_then(number_path)) {
+        if num.is_empty()
+            && !own
+            && filled.len() == 1
+            && Some(first) == text_col
+            && is_title_like(&f.text)
+        {
+            let starts_block = match (
+                ctx.prev_number.and_then(number_path),
+                next_number.and_then(number_path),
+            ) {
                 (_, None) => false,
                 (None, Some(_)) => true,
                 (Some(p), Some(n)) => p.first() != n.first() || n.len() < p.len(),
@@ -800,15 +1142,29 @@ fn section_of_row(r: &GRow, m: &Mapping, f: &RowFields, next_number: Option<&str
         if first != tc && !(first < tc && r.get(first).trim().is_empty()) {
             return None;
         }
-        let deadline_has_date = !matches!(parse_deadline(&f.deadline, None).kind, DeadlineKind::Text | DeadlineKind::Empty);
+        let deadline_has_date = !matches!(
+            parse_deadline(&f.deadline, None).kind,
+            DeadlineKind::Text | DeadlineKind::Empty
+        );
         if deadline_has_date {
             return None;
         }
-        let short_rest = filled.iter().filter(|i| **i != tc).all(|i| r.cells[*i].chars().count() <= 40);
+        let short_rest = filled
+            .iter()
+            .filter(|i| **i != tc)
+            .all(|i| r.cells[*i].chars().count() <= 40);
         if let Some((n, title)) = split_heading(&f.text) {
             if n.is_some() && short_rest && (f.text.chars().count() <= 150) {
-                let rest: Vec<&str> = filled.iter().filter(|i| **i != tc).map(|i| r.cells[*i].trim()).collect();
-                let title = if rest.is_empty() { title } else { format!("{title} {}", rest.join(" ")) };
+                let rest: Vec<&str> = filled
+                    .iter()
+                    .filter(|i| **i != tc)
+                    .map(|i| r.cells[*i].trim())
+                    .collect();
+                let title = if rest.is_empty() {
+                    title
+                } else {
+                    format!("{title} {}", rest.join(" "))
+                };
                 return Some((n, normalize_space(&title)));
             }
         }
@@ -817,6 +1173,89 @@ fn section_of_row(r: &GRow, m: &Mapping, f: &RowFields, next_number: Option<&str
         }
     }
     None
+}
+
+/// True when a row has cells of its own besides the text — typed in it or
+/// merged down into it: a deadline, a responsible, a form or a result.
+fn has_own_cells(r: &GRow, m: &Mapping) -> bool {
+    let filled = |c: &Col| {
+        let merged_down = r
+            .above
+            .get(c.idx)
+            .and_then(|a| a.as_deref())
+            .is_some_and(|t| !t.trim().is_empty());
+        !r.get(c.idx).trim().is_empty() || merged_down
+    };
+    m.cols
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.field,
+                Field::Deadline | Field::Responsible | Field::Form | Field::Result
+            )
+        })
+        .any(filled)
+}
+
+/// A row without a number in a table with a number column (numbered or left
+/// empty) continues the activity above only when what it adds cannot stand
+/// alone: no text of its own, text going on mid-sentence (a lower-case
+/// start), or text after an unfinished sentence with no cells of its own.
+/// A row with its own deadline, responsible, form or result is an activity.
+fn continues_in_numbered_table(prev: &RawActivity, r: &GRow, m: &Mapping, f: &RowFields) -> bool {
+    f.text.is_empty()
+        || starts_lower(&f.text)
+        || (!ends_sentence(&prev.text) && !has_own_cells(r, m))
+}
+
+/// A row of a table without a number column (often a scanned page, where
+/// every line of a cell is a row of its own) continues the activity above
+/// by how its text reads.
+fn continues_without_numbers(prev: &RawActivity, f: &RowFields, table_start: bool) -> bool {
+    if f.text.is_empty() {
+        true
+    } else if !starts_lower(&f.text) {
+        // «ОУ» continuing «… руководителей всех»: an abbreviation
+        // after an unfinished phrase, with no deadline of its own.
+        starts_abbreviation(&f.text) && f.deadline.is_empty() && !ends_sentence(&prev.text)
+    } else if !f.deadline.is_empty() && !prev.deadline.is_empty() && !ends_open(&prev.text) {
+        // A row with its own deadline after one that had one starts
+        // a new activity, unless the previous text stops mid-phrase.
+        false
+    } else if table_start {
+        // Right after a page break: only an unfinished sentence continues.
+        !ends_sentence(&prev.text)
+    } else {
+        true
+    }
+}
+
+/// Adds a continued row's cells to the activity above (`repeated`: its text
+/// repeats the end of the activity's text, kept once).
+fn merge_row(prev: &mut RawActivity, r: &GRow, m: &Mapping, repeated: bool) {
+    let row = fields(r, m, false);
+    prev.text = if repeated {
+        join_overlapping(&prev.text, &row.text)
+    } else {
+        join_cell(&prev.text, &row.text)
+    };
+    prev.deadline = join_cell(&prev.deadline, &row.deadline);
+    for (i, (t, part)) in row.responsibles.iter().enumerate() {
+        match prev.responsibles.get_mut(i) {
+            Some(p) => p.0 = join_cell(&p.0, t),
+            None => prev.responsibles.push((t.clone(), part.clone())),
+        }
+    }
+    prev.form = join_cell(&prev.form, &row.form);
+    prev.result = join_cell(&prev.result, &row.result);
+    for (h, v) in row.notes {
+        match prev.notes.iter_mut().find(|(ph, _)| *ph == h) {
+            Some(n) => n.1 = join_cell(&n.1, &v),
+            None => prev.notes.push((h, v)),
+        }
+    }
+    prev.source.rows.push([r.table, r.row]);
+    prev.last_fragment = normalize_space(&row.text);
 }
 
 /// Builds the plan's tree from the plan tables' rows.
@@ -833,8 +1272,15 @@ impl Reader<'_> {
         let f = fields(r, m, false);
         let prev_number = self.last_number.clone();
         let ctx = match self.b.last_activity() {
-            Some(prev) => RowContext { prev_is_activity: true, prev_ends_sentence: ends_sentence(&prev.text), prev_number: prev_number.as_deref() },
-            None => RowContext { prev_number: prev_number.as_deref(), ..Default::default() },
+            Some(prev) => RowContext {
+                prev_is_activity: true,
+                prev_ends_sentence: ends_sentence(&prev.text),
+                prev_number: prev_number.as_deref(),
+            },
+            None => RowContext {
+                prev_number: prev_number.as_deref(),
+                ..Default::default()
+            },
         };
         if let Some((number, title)) = section_of_row(r, m, &f, next_number, ctx) {
             self.b.add_section(number, title);
@@ -856,49 +1302,16 @@ impl Reader<'_> {
         }
         if number.is_empty() {
             if let Some(prev) = self.b.last_activity() {
-                let lower = starts_lower(&f.text);
-                let continues = if has_number_col {
-                    // An unnumbered row: the previous activity continued on
-                    // the next page, unless it is a new sentence after a full stop.
-                    f.text.is_empty() || lower || !ends_sentence(&prev.text)
-                } else if f.text.is_empty() {
-                    true
-                } else if !lower {
-                    // «ОУ» continuing «… руководителей всех»: an abbreviation
-                    // after an unfinished phrase, with no deadline of its own.
-                    starts_abbreviation(&f.text) && f.deadline.is_empty() && !ends_sentence(&prev.text)
-                } else if !f.deadline.is_empty() && !prev.deadline.is_empty() && !ends_open(&prev.text) {
-                    // A row with its own deadline after one that had one starts
-                    // a new activity, unless the previous text stops mid-phrase.
-                    false
-                } else if table_start {
-                    // Right after a page break: only an unfinished sentence continues.
-                    !ends_sentence(&prev.text)
+                let continued = if has_number_col {
+                    continues_in_numbered_table(prev, r, m, &f)
                 } else {
-                    true
+                    continues_without_numbers(prev, &f, table_start)
                 };
-                let repeated = !has_number_col && !f.text.is_empty() && overlaps(&prev.text, &prev.last_fragment, &f.text);
-                if continues || repeated {
-                    let inherited = fields(r, m, false);
-                    prev.text = if repeated { join_overlapping(&prev.text, &inherited.text) } else { join_cell(&prev.text, &inherited.text) };
-                    prev.deadline = join_cell(&prev.deadline, &inherited.deadline);
-                    for (i, (t, part)) in inherited.responsibles.iter().enumerate() {
-                        if let Some(p) = prev.responsibles.get_mut(i) {
-                            p.0 = join_cell(&p.0, t);
-                        } else {
-                            prev.responsibles.push((t.clone(), part.clone()));
-                        }
-                    }
-                    prev.form = join_cell(&prev.form, &inherited.form);
-                    prev.result = join_cell(&prev.result, &inherited.result);
-                    for (h, v) in inherited.notes {
-                        match prev.notes.iter_mut().find(|(ph, _)| *ph == h) {
-                            Some(n) => n.1 = join_cell(&n.1, &v),
-                            None => prev.notes.push((h, v)),
-                        }
-                    }
-                    prev.source.rows.push([r.table, r.row]);
-                    prev.last_fragment = normalize_space(&f.text);
+                let repeated = !has_number_col
+                    && !f.text.is_empty()
+                    && overlaps(&prev.text, &prev.last_fragment, &f.text);
+                if continued || repeated {
+                    merge_row(prev, r, m, repeated);
                     self.info.merged_rows += 1;
                     return;
                 }
@@ -906,7 +1319,11 @@ impl Reader<'_> {
         }
         // A new activity: merged cells from above fill empty cells.
         let f = fields(r, m, true);
-        if text.is_empty() && f.deadline.is_empty() && f.responsibles.iter().all(|(t, _)| t.is_empty()) && f.result.is_empty() {
+        if text.is_empty()
+            && f.deadline.is_empty()
+            && f.responsibles.iter().all(|(t, _)| t.is_empty())
+            && f.result.is_empty()
+        {
             // A number with nothing else: keep it as an activity so nothing is lost.
             if number.is_empty() {
                 return;
@@ -923,7 +1340,9 @@ impl Reader<'_> {
             form: f.form,
             result: f.result,
             notes: f.notes,
-            source: SourceRef { rows: vec![[r.table, r.row]] },
+            source: SourceRef {
+                rows: vec![[r.table, r.row]],
+            },
             last_fragment: normalize_space(&text),
         });
     }
@@ -935,7 +1354,12 @@ impl Reader<'_> {
 /// A line of text around the table: spaces normalised, a tab kept (it
 /// separates a position from a signature).
 fn clean_line(s: &str) -> String {
-    s.replace('*', "").split('\t').map(normalize_space).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\t")
+    s.replace('*', "")
+        .split('\t')
+        .map(normalize_space)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\t")
 }
 
 const TITLE_STARTS: &[&str] = &[
@@ -954,12 +1378,22 @@ const TITLE_STARTS: &[&str] = &[
 ];
 
 fn title_start(line: &str) -> bool {
-    let l = line.trim_start_matches(['«', '"', '„', '“', ' ']).to_lowercase();
-    TITLE_STARTS.iter().any(|t| l.starts_with(t) && l[t.len()..].chars().next().is_none_or(|c| !c.is_alphabetic()))
+    let l = line
+        .trim_start_matches(['«', '"', '„', '“', ' '])
+        .to_lowercase();
+    TITLE_STARTS.iter().any(|t| {
+        l.starts_with(t)
+            && l[t.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphabetic())
+    })
 }
 
 fn find_title(lines: &[String]) -> Option<String> {
-    let start = lines.iter().rposition(|l| title_start(l) && l.chars().count() <= 300)?;
+    let start = lines
+        .iter()
+        .rposition(|l| title_start(l) && l.chars().count() <= 300)?;
     let mut parts = vec![lines[start].clone()];
     let mut i = start + 1;
     // «Дорожная карта» alone, a blank line, then «по повышению …».
@@ -974,7 +1408,12 @@ fn find_title(lines: &[String]) -> Option<String> {
     while i < lines.len() && parts.len() < 6 {
         let l = &lines[i];
         let low = l.to_lowercase();
-        if l.is_empty() || low.starts_with("цел") || low.starts_with("задач") || low.starts_with('№') || l.chars().count() > 300 {
+        if l.is_empty()
+            || low.starts_with("цел")
+            || low.starts_with("задач")
+            || low.starts_with('№')
+            || l.chars().count() > 300
+        {
             break;
         }
         parts.push(l.clone());
@@ -988,9 +1427,15 @@ fn find_title(lines: &[String]) -> Option<String> {
 fn period_of_lines(lines: &[String]) -> Option<Period> {
     for (i, l) in lines.iter().enumerate() {
         let low = l.to_lowercase();
-        let label = ["сроки реализации", "срок реализации", "период реализации", "сроки и этапы реализации", "срок действия"]
-            .iter()
-            .any(|p| low.starts_with(p));
+        let label = [
+            "сроки реализации",
+            "срок реализации",
+            "период реализации",
+            "сроки и этапы реализации",
+            "срок действия",
+        ]
+        .iter()
+        .any(|p| low.starts_with(p));
         if !label {
             continue;
         }
@@ -1013,18 +1458,46 @@ fn period_of_lines(lines: &[String]) -> Option<Period> {
 fn period_of_title(title: &str) -> Option<Period> {
     let l = title.to_lowercase();
     let years_follow = |marker: &str| {
-        l.match_indices(marker).any(|(i, _)| l[i + marker.len()..].trim_start().chars().next().is_some_and(|c| c.is_ascii_digit()))
+        l.match_indices(marker).any(|(i, _)| {
+            l[i + marker.len()..]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        })
     };
-    let hint = l.contains("учебн") || l.contains(" год") || l.contains("гг") || [" на ", " в ", " период ", " с "].iter().any(|m| years_follow(m));
+    let hint = l.contains("учебн")
+        || l.contains(" год")
+        || l.contains("гг")
+        || [" на ", " в ", " период ", " с "]
+            .iter()
+            .any(|m| years_follow(m));
     if !hint {
         return None;
     }
     // From the first year that follows a marker (not «ГИА-2023»).
-    let start = [" на ", " в ", " период ", " с "].iter().filter_map(|m| {
-        l.match_indices(m).find(|(i, _)| l[i + m.len()..].trim_start().chars().next().is_some_and(|c| c.is_ascii_digit())).map(|(i, _)| i)
-    }).min();
+    let start = [" на ", " в ", " период ", " с "]
+        .iter()
+        .filter_map(|m| {
+            l.match_indices(m)
+                .find(|(i, _)| {
+                    l[i + m.len()..]
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit())
+                })
+                .map(|(i, _)| i)
+        })
+        .min();
     let text = match start {
-        Some(i) => &title[title.char_indices().map(|(b, _)| b).find(|b| *b >= i).unwrap_or(0)..],
+        Some(i) => {
+            &title[title
+                .char_indices()
+                .map(|(b, _)| b)
+                .find(|b| *b >= i)
+                .unwrap_or(0)..]
+        }
         None => title,
     };
     Period::parse(text).map(|mut p| {
@@ -1050,7 +1523,10 @@ fn strip_label(line: &str) -> String {
 fn strip_list_marker(s: &str) -> String {
     let mut s = s.trim().to_string();
     loop {
-        let t = s.trim_start_matches(['-', '–', '—', '•', '·', '*', '▪', ' ']).trim_start().to_string();
+        let t = s
+            .trim_start_matches(['-', '–', '—', '•', '·', '*', '▪', ' '])
+            .trim_start()
+            .to_string();
         let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
         let t = if !digits.is_empty() && t[digits.len()..].starts_with(['.', ')']) {
             t[digits.len() + 1..].trim_start().to_string()
@@ -1079,19 +1555,33 @@ fn find_goal_tasks(lines: &[String]) -> (Option<String>, Vec<String>) {
         let low = l.to_lowercase();
         if goal.is_none() && (low.starts_with("цель") || low.starts_with("цели")) {
             let g = strip_label(l);
-            goal = if g.is_empty() { lines.get(i + 1).filter(|n| !n.is_empty()).cloned() } else { Some(g) };
+            goal = if g.is_empty() {
+                lines.get(i + 1).filter(|n| !n.is_empty()).cloned()
+            } else {
+                Some(g)
+            };
         }
         if tasks.is_empty() && low.starts_with("задач") {
             let inline = strip_label(l);
             if !inline.is_empty() {
-                tasks.extend(inline.split(';').map(strip_list_marker).filter(|t| !t.is_empty()));
+                tasks.extend(
+                    inline
+                        .split(';')
+                        .map(strip_list_marker)
+                        .filter(|t| !t.is_empty()),
+                );
             }
             let mut j = i + 1;
             while j < lines.len() {
                 let n = &lines[j];
                 if n.is_empty() {
                     // A blank line inside the list is allowed; stop at one followed by non-list text.
-                    if lines.get(j + 1).is_some_and(|x| is_list_item(x)) || tasks.is_empty() && lines.get(j + 1).is_some_and(|x| !x.is_empty() && !is_heading_like(x)) {
+                    if lines.get(j + 1).is_some_and(|x| is_list_item(x))
+                        || tasks.is_empty()
+                            && lines
+                                .get(j + 1)
+                                .is_some_and(|x| !x.is_empty() && !is_heading_like(x))
+                    {
                         j += 1;
                         continue;
                     }
@@ -1113,7 +1603,10 @@ fn find_goal_tasks(lines: &[String]) -> (Option<String>, Vec<String>) {
 
 fn is_heading_like(s: &str) -> bool {
     let l = s.to_lowercase();
-    l.starts_with("мероприятия") || l.starts_with('№') || l.starts_with("ожидаемые") || l.starts_with("целевые")
+    l.starts_with("мероприятия")
+        || l.starts_with('№')
+        || l.starts_with("ожидаемые")
+        || l.starts_with("целевые")
 }
 
 fn dates_in(s: &str) -> Vec<Date> {
@@ -1138,7 +1631,10 @@ fn dates_in(s: &str) -> Vec<Date> {
 fn number_after_sign(s: &str) -> Option<String> {
     let pos = s.rfind('№')?;
     let rest = s[pos + '№'.len_utf8()..].trim_start();
-    let n: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';').collect();
+    let n: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';')
+        .collect();
     let n = n.trim_end_matches(['.', ')']).to_string();
     (!n.is_empty() && n.chars().any(|c| c.is_alphanumeric())).then_some(n)
 }
@@ -1148,16 +1644,33 @@ fn find_approval(lines: &[String]) -> Option<Approval> {
     // «ПРИКАЗ» then «27.06.2022 № 130».
     for (k, l) in non_empty.iter().enumerate() {
         let low = l.to_lowercase();
-        if low == "приказ" || low.starts_with("приказ ") && l.chars().count() < 60 || low == "распоряжение" || low == "постановление" {
+        if low == "приказ"
+            || low.starts_with("приказ ") && l.chars().count() < 60
+            || low == "распоряжение"
+            || low == "постановление"
+        {
             let mut window: Vec<&String> = non_empty.iter().skip(k).take(3).copied().collect();
-            if let Some(end) = window.iter().position(|w| !dates_in(w).is_empty() || number_after_sign(w).is_some()) {
+            if let Some(end) = window
+                .iter()
+                .position(|w| !dates_in(w).is_empty() || number_after_sign(w).is_some())
+            {
                 window.truncate(end + 1);
             }
-            let text = window.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+            let text = window
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let date = dates_in(&text).first().copied();
             let number = number_after_sign(&text);
             if date.is_some() || number.is_some() {
-                return Some(Approval { document: low.split(' ').next().unwrap_or("приказ").to_string(), number, date, by: None, text });
+                return Some(Approval {
+                    document: low.split(' ').next().unwrap_or("приказ").to_string(),
+                    number,
+                    date,
+                    by: None,
+                    text,
+                });
             }
         }
     }
@@ -1166,19 +1679,34 @@ fn find_approval(lines: &[String]) -> Option<Approval> {
     for (k, l) in non_empty.iter().enumerate() {
         let mut low = l.to_lowercase();
         let mut l = l.to_string();
-        if low.starts_with("утвержд") && !low.starts_with("утверждаю") && l.chars().count() < 20 {
+        if low.starts_with("утвержд") && !low.starts_with("утверждаю") && l.chars().count() < 20
+        {
             if let Some(next) = non_empty.get(k + 1) {
                 l = format!("{l} {next}");
                 low = l.to_lowercase();
             }
         }
         let l = &l;
-        if low.contains("утвержд") && (low.contains("приказ") || low.contains("протокол") || low.contains("решени")) {
+        if low.contains("утвержд")
+            && (low.contains("приказ") || low.contains("протокол") || low.contains("решени"))
+        {
             let date = dates_in(l).first().copied();
             let number = number_after_sign(l);
             if date.is_some() || number.is_some() {
-                let document = if low.contains("приказ") { "приказ" } else if low.contains("протокол") { "протокол" } else { "решение" };
-                return Some(Approval { document: document.into(), number, date, by: None, text: l.to_string() });
+                let document = if low.contains("приказ") {
+                    "приказ"
+                } else if low.contains("протокол") {
+                    "протокол"
+                } else {
+                    "решение"
+                };
+                return Some(Approval {
+                    document: document.into(),
+                    number,
+                    date,
+                    by: None,
+                    text: l.to_string(),
+                });
             }
         }
     }
@@ -1189,22 +1717,61 @@ fn find_approval(lines: &[String]) -> Option<Approval> {
             if let Some(end) = window.iter().position(|w| !dates_in(w).is_empty()) {
                 window.truncate(end + 1);
             }
-            let text = window.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+            let text = window
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             let date = window.iter().flat_map(|w| dates_in(w)).next();
             let by = window.iter().skip(1).find(|w| {
                 let lw = w.to_lowercase();
-                lw.starts_with("директор") || lw.starts_with("начальник") || lw.starts_with("руководител") || lw.starts_with("заведующ")
-                    || lw.starts_with("министр") || lw.starts_with("глава") || lw.starts_with("председател")
+                lw.starts_with("директор")
+                    || lw.starts_with("начальник")
+                    || lw.starts_with("руководител")
+                    || lw.starts_with("заведующ")
+                    || lw.starts_with("министр")
+                    || lw.starts_with("глава")
+                    || lw.starts_with("председател")
             });
-            let number = window.iter().find(|w| w.to_lowercase().contains("приказ")).and_then(|w| number_after_sign(w));
-            return Some(Approval { document: "утверждено".into(), number, date, by: by.map(|s| s.to_string()), text });
+            let number = window
+                .iter()
+                .find(|w| w.to_lowercase().contains("приказ"))
+                .and_then(|w| number_after_sign(w));
+            return Some(Approval {
+                document: "утверждено".into(),
+                number,
+                date,
+                by: by.map(|s| s.to_string()),
+                text,
+            });
         }
     }
     None
 }
 
-const AUTHORITY: &[&str] = &["управлени", "отдел", "министерств", "комитет", "департамент"];
-const SCHOOL_WORDS: &[&str] = &["моу", "мбоу", "маоу", "мкоу", "гбоу", "гоу", "чоу", "сош", "оош", "школ", "лицей", "гимнази", "оу «", "оу \""];
+const AUTHORITY: &[&str] = &[
+    "управлени",
+    "отдел",
+    "министерств",
+    "комитет",
+    "департамент",
+];
+const SCHOOL_WORDS: &[&str] = &[
+    "моу",
+    "мбоу",
+    "маоу",
+    "мкоу",
+    "гбоу",
+    "гоу",
+    "чоу",
+    "сош",
+    "оош",
+    "школ",
+    "лицей",
+    "гимнази",
+    "оу «",
+    "оу \"",
+];
 
 fn to_nominative_org(s: &str) -> String {
     let mut words: Vec<String> = s.split_whitespace().map(str::to_string).collect();
@@ -1228,10 +1795,20 @@ fn to_nominative_org(s: &str) -> String {
 fn strip_signature(s: &str) -> String {
     let s = s.split('\t').next().unwrap_or(s);
     let mut words: Vec<&str> = s.split_whitespace().collect();
-    let initials = |w: &str| w.contains('.') && w.chars().all(|c| c.is_alphabetic() || c == '.') && w.chars().filter(|c| c.is_alphabetic()).count() <= 3;
-    let surname = |w: &str| w.chars().next().is_some_and(|c| c.is_uppercase()) && w.chars().all(|c| c.is_alphabetic() || c == '-');
+    let initials = |w: &str| {
+        w.contains('.')
+            && w.chars().all(|c| c.is_alphabetic() || c == '.')
+            && w.chars().filter(|c| c.is_alphabetic()).count() <= 3
+    };
+    let surname = |w: &str| {
+        w.chars().next().is_some_and(|c| c.is_uppercase())
+            && w.chars().all(|c| c.is_alphabetic() || c == '-')
+    };
     let n = words.len();
-    if n >= 3 && ((initials(words[n - 2]) && surname(words[n - 1])) || (surname(words[n - 2]) && initials(words[n - 1]))) {
+    if n >= 3
+        && ((initials(words[n - 2]) && surname(words[n - 1]))
+            || (surname(words[n - 2]) && initials(words[n - 1])))
+    {
         words.truncate(n - 2);
     }
     words.join(" ")
@@ -1249,7 +1826,8 @@ fn find_owner(pre: &[String], post: &[String], approval: Option<&Approval>) -> S
     }
     // «Директор МОУ «Средняя школа № 46»».
     if let Some(by) = approval.and_then(|a| a.by.as_ref()) {
-        for pos in ["директор ", "начальник ", "руководитель ", "заведующий "] {
+        for pos in ["директор ", "начальник ", "руководитель ", "заведующий "]
+        {
             if let Some(rest) = by.to_lowercase().strip_prefix(pos) {
                 let org = &by[by.len() - rest.len()..];
                 return to_nominative_org(&strip_signature(org.trim()));
@@ -1259,9 +1837,12 @@ fn find_owner(pre: &[String], post: &[String], approval: Option<&Approval>) -> S
     // The signature under the table: «Начальник отдела образования …».
     for l in post.iter().chain(pre.iter()) {
         let low = l.to_lowercase();
-        for pos in ["начальник ", "директор ", "руководитель ", "председатель "] {
+        for pos in ["начальник ", "директор ", "руководитель ", "председатель "]
+        {
             if let Some(rest) = low.strip_prefix(pos) {
-                if AUTHORITY.iter().any(|a| rest.starts_with(a)) || SCHOOL_WORDS.iter().any(|w| rest.contains(w)) {
+                if AUTHORITY.iter().any(|a| rest.starts_with(a))
+                    || SCHOOL_WORDS.iter().any(|w| rest.contains(w))
+                {
                     return to_nominative_org(&strip_signature(l[l.len() - rest.len()..].trim()));
                 }
             }
@@ -1272,9 +1853,24 @@ fn find_owner(pre: &[String], post: &[String], approval: Option<&Approval>) -> S
 
 fn find_level(owner: &str, title: &str, approval: Option<&Approval>) -> Level {
     let o = owner.to_lowercase();
-    let by = approval.and_then(|a| a.by.as_deref()).unwrap_or("").to_lowercase();
-    let municipal = |s: &str| s.contains("муниципальн") || s.contains("район") || s.contains("округ") || s.contains("городск") || s.contains("города");
-    let regional = |s: &str| s.contains("министерств") || s.contains("региональн") || s.contains("област") || s.contains("края") || s.contains("республик");
+    let by = approval
+        .and_then(|a| a.by.as_deref())
+        .unwrap_or("")
+        .to_lowercase();
+    let municipal = |s: &str| {
+        s.contains("муниципальн")
+            || s.contains("район")
+            || s.contains("округ")
+            || s.contains("городск")
+            || s.contains("города")
+    };
+    let regional = |s: &str| {
+        s.contains("министерств")
+            || s.contains("региональн")
+            || s.contains("област")
+            || s.contains("края")
+            || s.contains("республик")
+    };
     if !o.is_empty() {
         if AUTHORITY.iter().any(|a| o.contains(a)) {
             if municipal(&o) || o.starts_with("отдел") {
@@ -1290,9 +1886,14 @@ fn find_level(owner: &str, title: &str, approval: Option<&Approval>) -> Level {
         }
     }
     let t = title.to_lowercase();
-    if t.contains("муниципальн") || t.contains("района") || t.contains("округа") {
+    if t.contains("муниципальн") || t.contains("района") || t.contains("округа")
+    {
         Level::Municipality
-    } else if t.contains("региональн") || t.contains("области") || t.contains("края") || t.contains("республики") {
+    } else if t.contains("региональн")
+        || t.contains("области")
+        || t.contains("края")
+        || t.contains("республики")
+    {
         Level::Region
     } else {
         Level::School
@@ -1307,10 +1908,17 @@ fn infer_period(deadlines: &[&str]) -> Option<Period> {
         let p = parse_deadline(d, None);
         let Some(s) = p.start.or(p.end) else { continue };
         total += 1;
-        let y = if s.month() >= 9 { s.year() } else { s.year() - 1 };
+        let y = if s.month() >= 9 {
+            s.year()
+        } else {
+            s.year() - 1
+        };
         *counts.entry(y).or_default() += 1;
     }
-    let (y, n) = counts.iter().max_by_key(|(y, n)| (**n, -**y)).map(|(y, n)| (*y, *n))?;
+    let (y, n) = counts
+        .iter()
+        .max_by_key(|(y, n)| (**n, -**y))
+        .map(|(y, n)| (*y, *n))?;
     if n * 2 < total {
         return None;
     }
@@ -1329,7 +1937,10 @@ fn build_activity(r: RawActivity, period: Option<&Period>) -> Activity {
             continue;
         }
         for x in Responsible::split(t, part.as_deref()) {
-            if !responsibles.iter().any(|y: &Responsible| y.name == x.name && y.part == x.part) {
+            if !responsibles
+                .iter()
+                .any(|y: &Responsible| y.name == x.name && y.part == x.part)
+            {
                 responsibles.push(x);
             }
         }
@@ -1346,7 +1957,11 @@ fn build_activity(r: RawActivity, period: Option<&Period>) -> Activity {
     a.form = Some(normalize_space(&r.form)).filter(|s| !s.is_empty());
     a.result_document = DocumentType::detect(&result);
     a.result = Some(result).filter(|s| !s.is_empty());
-    a.notes = r.notes.into_iter().map(|(h, v)| format!("{h}: {}", normalize_space(&v))).collect();
+    a.notes = r
+        .notes
+        .into_iter()
+        .map(|(h, v)| format!("{h}: {}", normalize_space(&v)))
+        .collect();
     a.source = Some(r.source);
     a
 }
@@ -1355,8 +1970,14 @@ fn to_section(b: &mut Builder, idx: usize, period: Option<&Period>) -> Section {
     let acts = std::mem::take(&mut b.nodes[idx].activities);
     let children = b.nodes[idx].children.clone();
     let mut s = Section::new(b.nodes[idx].number.clone(), &b.nodes[idx].title);
-    s.activities = acts.into_iter().map(|a| build_activity(a, period)).collect();
-    s.sections = children.into_iter().map(|c| to_section(b, c, period)).collect();
+    s.activities = acts
+        .into_iter()
+        .map(|a| build_activity(a, period))
+        .collect();
+    s.sections = children
+        .into_iter()
+        .map(|c| to_section(b, c, period))
+        .collect();
     s
 }
 
@@ -1365,21 +1986,36 @@ fn numbering_warnings(plan: &Plan) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut prev: Option<Vec<u32>> = None;
     for l in plan.all_activities() {
-        let Some(n) = &l.activity.number else { continue };
+        let Some(n) = &l.activity.number else {
+            continue;
+        };
         let Some(p) = number_path(n) else { continue };
         if !seen.insert(p.clone()) {
             out.push(format!("номер {n} встречается в таблице несколько раз"));
         }
         if let Some(q) = &prev {
-            if q.len() == p.len() && q[..q.len() - 1] == p[..p.len() - 1] && p[p.len() - 1] > q[q.len() - 1] + 1 {
+            if q.len() == p.len()
+                && q[..q.len() - 1] == p[..p.len() - 1]
+                && p[p.len() - 1] > q[q.len() - 1] + 1
+            {
                 let missing: Vec<String> = (q[q.len() - 1] + 1..p[p.len() - 1])
                     .map(|k| {
                         let mut m = p.clone();
                         *m.last_mut().unwrap() = k;
-                        m.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(".")
+                        m.iter()
+                            .map(|x| x.to_string())
+                            .collect::<Vec<_>>()
+                            .join(".")
                     })
                     .collect();
-                out.push(format!("в нумерации пропуск: после {} идёт {n} (нет {})", q.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("."), missing.join(", ")));
+                out.push(format!(
+                    "в нумерации пропуск: после {} идёт {n} (нет {})",
+                    q.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join("."),
+                    missing.join(", ")
+                ));
             }
         }
         prev = Some(p);
@@ -1388,8 +2024,16 @@ fn numbering_warnings(plan: &Plan) -> Vec<String> {
 }
 
 /// Turns a document into a plan. Fails only when there is no plan table.
-pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) -> Result<Plan, PlanError> {
-    let mut info = ImportInfo { file: opts.file_name.clone(), format: format.to_string(), ..Default::default() };
+pub fn plan_from_document(
+    doc: &Document,
+    opts: &ImportOptions,
+    format: &str,
+) -> Result<Plan, PlanError> {
+    let mut info = ImportInfo {
+        file: opts.file_name.clone(),
+        format: format.to_string(),
+        ..Default::default()
+    };
     // Tables on the grid.
     let mut tables: Vec<(usize, Vec<GRow>)> = Vec::new(); // (block index, rows)
     for (bi, b) in doc.blocks.iter().enumerate() {
@@ -1411,7 +2055,11 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
     }
     if first.is_none() {
         // No header: the largest table, columns guessed from content.
-        let best = tables.iter().enumerate().filter(|(_, (_, rows))| rows.len() >= 2).max_by_key(|(_, (_, rows))| rows.len());
+        let best = tables
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, rows))| rows.len() >= 2)
+            .max_by_key(|(_, (_, rows))| rows.len());
         if let Some((ti, (_, rows))) = best {
             if let Some(m) = guess_mapping(rows) {
                 info.warnings.push(format!(
@@ -1424,7 +2072,10 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
     }
     let Some((first_table, header_row, mut mapping, sub_used)) = first else {
         return Err(PlanError::NoTable(if tables.is_empty() {
-            format!("в файле «{}» нет таблиц: план мероприятий ожидается таблицей", opts.file_name)
+            format!(
+                "в файле «{}» нет таблиц: план мероприятий ожидается таблицей",
+                opts.file_name
+            )
         } else {
             format!(
                 "в файле «{}» не найдена таблица плана: нужны столбцы «Мероприятия» (или «Содержание работы»), «Сроки», «Ответственные»",
@@ -1432,7 +2083,20 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
             )
         }));
     };
-    info.columns = mapping.cols.iter().map(|c| (if c.header.is_empty() { format!("столбец {}", c.idx + 1) } else { c.header.clone() }, c.field.title().to_string())).collect();
+    info.columns = mapping
+        .cols
+        .iter()
+        .map(|c| {
+            (
+                if c.header.is_empty() {
+                    format!("столбец {}", c.idx + 1)
+                } else {
+                    c.header.clone()
+                },
+                c.field.title().to_string(),
+            )
+        })
+        .collect();
 
     // Paragraph lines before the plan table (and title rows inside it), and after.
     let mut pre: Vec<String> = Vec::new();
@@ -1451,7 +2115,12 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
         }
     }
 
-    let mut reader = Reader { b: Builder::default(), info: &mut info, table_started: false, last_number: None };
+    let mut reader = Reader {
+        b: Builder::default(),
+        info: &mut info,
+        table_started: false,
+        last_number: None,
+    };
     let mut plan_tables = 0;
     let mut last_plan_block = first_block;
     let mut data_rows: Vec<(GRow, Mapping)> = Vec::new();
@@ -1476,7 +2145,10 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
         } else {
             // A later table: its own header, or a continuation of the plan
             // table on the next page (same columns, or deadlines in the deadline column).
-            let own = rows.iter().enumerate().take(5).find_map(|(ri, r)| header_mapping(r, rows.get(ri + 1)).map(|(m, s)| (ri, m, s)));
+            let own =
+                rows.iter().enumerate().take(5).find_map(|(ri, r)| {
+                    header_mapping(r, rows.get(ri + 1)).map(|(m, s)| (ri, m, s))
+                });
             match own {
                 Some((ri, mut m, s)) => {
                     complete_mapping(&mut m, &rows[ri + 1..]);
@@ -1486,16 +2158,31 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
                 None => {
                     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
                     let dl = mapping.col(Field::Deadline);
-                    let cells: Vec<&str> = rows.iter().filter_map(|r| dl.map(|c| r.get(c))).filter(|s| !s.trim().is_empty()).collect();
-                    let dated = cells.iter().filter(|s| !matches!(parse_deadline(s, None).kind, DeadlineKind::Text | DeadlineKind::Empty)).count();
+                    let cells: Vec<&str> = rows
+                        .iter()
+                        .filter_map(|r| dl.map(|c| r.get(c)))
+                        .filter(|s| !s.trim().is_empty())
+                        .collect();
+                    let dated = cells
+                        .iter()
+                        .filter(|s| {
+                            !matches!(
+                                parse_deadline(s, None).kind,
+                                DeadlineKind::Text | DeadlineKind::Empty
+                            )
+                        })
+                        .count();
                     let same = width == mapping.width;
-                    let fits = width > mapping.col(Field::Text).unwrap_or(0) && !cells.is_empty() && dated * 2 >= cells.len();
+                    let fits = width > mapping.col(Field::Text).unwrap_or(0)
+                        && !cells.is_empty()
+                        && dated * 2 >= cells.len();
                     // A header of another kind («№ | Показатель | Значение»): another table.
                     let other_header = rows.iter().take(2).any(|r| {
                         let f = r.non_empty();
                         f.len() >= 2
                             && f.iter().all(|i| r.cells[*i].chars().count() <= 60)
-                            && f.iter().any(|i| field_of_header(&r.cells[*i]) == Some(Field::Number))
+                            && f.iter()
+                                .any(|i| field_of_header(&r.cells[*i]) == Some(Field::Number))
                     });
                     if !(same || fits) || other_header {
                         break;
@@ -1526,10 +2213,29 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
             data_rows.push((r, mapping.clone()));
         }
     }
+    let impossible = impossible_dates(&data_rows);
+    if !impossible.is_empty() {
+        return Err(ImpossibleDates {
+            file: opts.file_name.clone(),
+            workbook: format == "xlsx",
+            cells: impossible,
+        }
+        .into());
+    }
     // Rows to the tree, with a look ahead at the next number for «1.» over «1.1.».
-    let numbers: Vec<String> = data_rows.iter().map(|(r, m)| m.col(Field::Number).map(|c| r.get(c).trim().to_string()).unwrap_or_default()).collect();
+    let numbers: Vec<String> = data_rows
+        .iter()
+        .map(|(r, m)| {
+            m.col(Field::Number)
+                .map(|c| r.get(c).trim().to_string())
+                .unwrap_or_default()
+        })
+        .collect();
     for (k, (r, m)) in data_rows.iter().enumerate() {
-        let next = numbers[k + 1..].iter().find(|n| !n.is_empty()).map(|s| s.as_str());
+        let next = numbers[k + 1..]
+            .iter()
+            .find(|n| !n.is_empty())
+            .map(|s| s.as_str());
         reader.table_started = r.repeat_header;
         reader.row(r, m, next);
     }
@@ -1545,19 +2251,40 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
     }
 
     // Text around the table.
-    let title = opts.title.clone().or_else(|| find_title(&pre)).unwrap_or_else(|| {
-        info.warnings.push("название плана не найдено в тексте перед таблицей; взято имя файла".into());
-        Path::new(&opts.file_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "План мероприятий".into())
-    });
+    let title = opts
+        .title
+        .clone()
+        .or_else(|| find_title(&pre))
+        .unwrap_or_else(|| {
+            info.warnings
+                .push("название плана не найдено в тексте перед таблицей; взято имя файла".into());
+            Path::new(&opts.file_name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "План мероприятий".into())
+        });
     let (goal, tasks) = find_goal_tasks(&pre);
     let approval = find_approval(&pre);
-    let owner = opts.owner.clone().unwrap_or_else(|| find_owner(&pre, &post, approval.as_ref()));
-    let level = opts.level.unwrap_or_else(|| find_level(&owner, &title, approval.as_ref()));
+    let owner = opts
+        .owner
+        .clone()
+        .unwrap_or_else(|| find_owner(&pre, &post, approval.as_ref()));
+    let level = opts
+        .level
+        .unwrap_or_else(|| find_level(&owner, &title, approval.as_ref()));
 
     // The period: given, written in the title, or inferred from the deadlines.
     let raw_deadlines: Vec<String> = {
-        let mut v: Vec<String> = b.top_activities.iter().map(|a| a.deadline.clone()).collect();
-        v.extend(b.nodes.iter().flat_map(|n| n.activities.iter().map(|a| a.deadline.clone())));
+        let mut v: Vec<String> = b
+            .top_activities
+            .iter()
+            .map(|a| a.deadline.clone())
+            .collect();
+        v.extend(
+            b.nodes
+                .iter()
+                .flat_map(|n| n.activities.iter().map(|a| a.deadline.clone())),
+        );
         v
     };
     let period = match opts.period.clone() {
@@ -1581,30 +2308,82 @@ pub fn plan_from_document(doc: &Document, opts: &ImportOptions, format: &str) ->
         },
     };
 
-    let activities = std::mem::take(&mut b.top_activities).into_iter().map(|a| build_activity(a, period.as_ref())).collect();
-    let sections = b.top.clone().into_iter().map(|i| to_section(&mut b, i, period.as_ref())).collect();
-    let status = if approval.as_ref().is_some_and(|a| a.date.is_some() || a.number.is_some()) { PlanStatus::Approved } else { PlanStatus::Draft };
-    let mut plan = Plan { id: None, level, owner, title, period, goal, tasks, approval, status, activities, sections, import: None };
+    let activities = std::mem::take(&mut b.top_activities)
+        .into_iter()
+        .map(|a| build_activity(a, period.as_ref()))
+        .collect();
+    let sections = b
+        .top
+        .clone()
+        .into_iter()
+        .map(|i| to_section(&mut b, i, period.as_ref()))
+        .collect();
+    let status = if approval
+        .as_ref()
+        .is_some_and(|a| a.date.is_some() || a.number.is_some())
+    {
+        PlanStatus::Approved
+    } else {
+        PlanStatus::Draft
+    };
+    let mut plan = Plan {
+        id: None,
+        level,
+        owner,
+        title,
+        period,
+        goal,
+        tasks,
+        approval,
+        status,
+        activities,
+        sections,
+        import: None,
+    };
 
     if mapping.guessed {
-        info.warnings.push("проверьте соответствие столбцов: заголовок таблицы не распознан".into());
+        info.warnings
+            .push("проверьте соответствие столбцов: заголовок таблицы не распознан".into());
     }
     let unparsed: Vec<String> = plan
         .all_activities()
         .iter()
         .filter(|l| l.activity.deadline.kind == DeadlineKind::Text)
-        .map(|l| format!("{}«{}»", l.activity.number.as_ref().map(|n| format!("{n} ")).unwrap_or_default(), l.activity.deadline.text))
+        .map(|l| {
+            format!(
+                "{}«{}»",
+                l.activity
+                    .number
+                    .as_ref()
+                    .map(|n| format!("{n} "))
+                    .unwrap_or_default(),
+                l.activity.deadline.text
+            )
+        })
         .collect();
     if !unparsed.is_empty() {
-        info.warnings.push(format!("сроки без дат сохранены текстом ({}): {}", unparsed.len(), unparsed.join("; ")));
+        info.warnings.push(format!(
+            "сроки без дат сохранены текстом ({}): {}",
+            unparsed.len(),
+            unparsed.join("; ")
+        ));
     }
-    let empty_text = plan.all_activities().iter().filter(|l| l.activity.text.is_empty()).count();
+    let empty_text = plan
+        .all_activities()
+        .iter()
+        .filter(|l| l.activity.text.is_empty())
+        .count();
     if empty_text > 0 {
-        info.warnings.push(format!("мероприятий без текста: {empty_text} (проверьте таблицу)"));
+        info.warnings.push(format!(
+            "мероприятий без текста: {empty_text} (проверьте таблицу)"
+        ));
     }
     info.warnings.extend(numbering_warnings(&plan));
     if plan.activity_count() == 0 {
-        return Err(PlanError::NoTable(format!("в таблице плана файла «{}» не найдено ни одного мероприятия", opts.file_name)));
+        return Err(PlanError::NoTable(format!(
+            "в таблице плана файла «{}» не найдено ни одного мероприятия",
+            opts.file_name
+        )));
     }
     plan.import = Some(info);
     Ok(plan)
@@ -1629,7 +2408,10 @@ mod tests {
             ("Форма проведения", Some(Field::Form)),
             ("Планируемый результат", Some(Field::Result)),
             ("Ожидаемый результат", Some(Field::Result)),
-            ("Представление результатов оценочной деятельности", Some(Field::Result)),
+            (
+                "Представление результатов оценочной деятельности",
+                Some(Field::Result),
+            ),
             ("Примечание", Some(Field::Note)),
             ("", None),
         ];
@@ -1640,11 +2422,29 @@ mod tests {
 
     #[test]
     fn headings() {
-        assert_eq!(split_heading("I. Организационно-управленческие мероприятия"), Some((Some("I.".into()), "Организационно-управленческие мероприятия".into())));
-        assert_eq!(split_heading("1.1. Достижение минимального уровня"), Some((Some("1.1.".into()), "Достижение минимального уровня".into())));
-        assert_eq!(split_heading("3,2. Эффективность"), Some((Some("3.2.".into()), "Эффективность".into())));
-        assert_eq!(split_heading("3.1.Объективность оценочных"), Some((Some("3.1.".into()), "Объективность оценочных".into())));
-        assert_eq!(split_heading("Раздел 2. Работа с кадрами"), Some((Some("2".into()), "Работа с кадрами".into())));
+        assert_eq!(
+            split_heading("I. Организационно-управленческие мероприятия"),
+            Some((
+                Some("I.".into()),
+                "Организационно-управленческие мероприятия".into()
+            ))
+        );
+        assert_eq!(
+            split_heading("1.1. Достижение минимального уровня"),
+            Some((Some("1.1.".into()), "Достижение минимального уровня".into()))
+        );
+        assert_eq!(
+            split_heading("3,2. Эффективность"),
+            Some((Some("3.2.".into()), "Эффективность".into()))
+        );
+        assert_eq!(
+            split_heading("3.1.Объективность оценочных"),
+            Some((Some("3.1.".into()), "Объективность оценочных".into()))
+        );
+        assert_eq!(
+            split_heading("Раздел 2. Работа с кадрами"),
+            Some((Some("2".into()), "Работа с кадрами".into()))
+        );
         assert_eq!(split_heading("Инвариантная часть"), None);
         assert_eq!(split_heading("2020-2021"), None);
         assert_eq!(split_heading("IVанов"), None);
@@ -1656,13 +2456,21 @@ mod tests {
 
     #[test]
     fn joins() {
-        assert_eq!(join_cell("Отдел образования администрации", "района"), "Отдел образования администрации района");
+        assert_eq!(
+            join_cell("Отдел образования администрации", "района"),
+            "Отдел образования администрации района"
+        );
         assert_eq!(join_cell("РМК", "РМК"), "РМК");
-        let a = "Создание условий для повышения компетентности педагогов в области практики развития";
+        let a =
+            "Создание условий для повышения компетентности педагогов в области практики развития";
         let b = "компетентности педагогов в области практики развития функциональной грамотности";
         assert_eq!(join_overlapping(a, b), "Создание условий для повышения компетентности педагогов в области практики развития функциональной грамотности");
         assert!(overlaps(a, a, b));
-        assert!(!overlaps("Анализ результатов ВПР", "Анализ результатов ВПР", "Проведение совещания"));
+        assert!(!overlaps(
+            "Анализ результатов ВПР",
+            "Анализ результатов ВПР",
+            "Проведение совещания"
+        ));
         let p58 = "Разработка и утверждение программ по работе со слабоуспевающими обучающимися в 2022-2023 учебном году.";
         let p59 = "Проведение совещания с руководителями ОУ округа по реализации программ по работе со слабоуспевающими обучающимися в 2022-2023 учебном году.";
         assert!(!overlaps(p58, p58, p59));

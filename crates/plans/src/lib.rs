@@ -21,10 +21,16 @@ pub mod model;
 pub mod report;
 pub mod xlsx;
 
-pub use date::{Date, DateRange};
-pub use deadline::{parse_deadline, Condition, Deadline, DeadlineKind, Period, Recurrence};
+pub use date::{Date, DateError, DateRange};
+pub use deadline::{
+    parse_deadline, try_parse_deadline, Condition, Deadline, DeadlineKind, ImpossibleDate, Period,
+    Recurrence,
+};
 pub use document::Document;
-pub use import::{import_bytes, import_file, plan_from_document, ImportOptions};
+pub use import::{
+    import_bytes, import_file, plan_from_document, ImportOptions, ImpossibleDateCell,
+    ImpossibleDates,
+};
 pub use model::*;
 
 /// Errors of reading a plan, in Russian.
@@ -36,4 +42,7 @@ pub enum PlanError {
     Format(String),
     #[error("{0}")]
     NoTable(String),
+    /// Deadlines name dates that do not exist («31.13.2027»): each cell is listed.
+    #[error(transparent)]
+    ImpossibleDates(#[from] ImpossibleDates),
 }

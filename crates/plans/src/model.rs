@@ -84,7 +84,10 @@ impl ActivityStatus {
 
     /// Finished: nothing more is expected.
     pub fn is_closed(self) -> bool {
-        matches!(self, ActivityStatus::Done | ActivityStatus::Verified | ActivityStatus::Cancelled)
+        matches!(
+            self,
+            ActivityStatus::Done | ActivityStatus::Verified | ActivityStatus::Cancelled
+        )
     }
 }
 
@@ -174,22 +177,52 @@ impl ResponsibleRole {
     pub fn detect(name: &str) -> ResponsibleRole {
         let t = name.to_lowercase().replace('ё', "е");
         let has = |s: &str| t.contains(s);
-        if has("оказывающ") || has("куратор") || has("наставни") || has("лидер") {
+        if has("оказывающ") || has("куратор") || has("наставни") || has("лидер")
+        {
             ResponsibleRole::SupportingSchool
-        } else if has("которой оказыва") || has("получающ") || has("шнор") || has("поддерживаем") {
+        } else if has("которой оказыва") || has("получающ") || has("шнор") || has("поддерживаем")
+        {
             ResponsibleRole::SupportedSchool
-        } else if has("институт") || has("иро") && t.len() <= 12 || has("цнппм") || has("методическ") && has("центр") || has("рмк") || has("рмц")
-            || has("имц") || has("рмо") || has("методическ") && has("объединени")
+        } else if has("институт")
+            || has("иро") && t.len() <= 12
+            || has("цнппм")
+            || has("методическ") && has("центр")
+            || has("рмк")
+            || has("рмц")
+            || has("имц")
+            || has("рмо")
+            || has("методическ") && has("объединени")
         {
             ResponsibleRole::Institute
-        } else if has("управлени") || has("отдел") || has("министерств") || has("комитет") || has("департамент") || has("администрац")
+        } else if has("управлени")
+            || has("отдел")
+            || has("министерств")
+            || has("комитет")
+            || has("департамент")
+            || has("администрац")
         {
             ResponsibleRole::Authority
-        } else if has("директор") || has("заместител") || has("зам.") || has("учител") || has("педагог") || has("психолог")
-            || has("руководител") || has("классн") || has("специалист") || has("методист") || has("тьютор") || has("советник")
+        } else if has("директор")
+            || has("заместител")
+            || has("зам.")
+            || has("учител")
+            || has("педагог")
+            || has("психолог")
+            || has("руководител")
+            || has("классн")
+            || has("специалист")
+            || has("методист")
+            || has("тьютор")
+            || has("советник")
         {
             ResponsibleRole::Person
-        } else if has("оо") || has("оу") || has("школ") || has("общеобразовательн") || has("организаци") || has("лицей") || has("гимнази")
+        } else if has("оо")
+            || has("оу")
+            || has("школ")
+            || has("общеобразовательн")
+            || has("организаци")
+            || has("лицей")
+            || has("гимнази")
         {
             ResponsibleRole::School
         } else {
@@ -232,7 +265,9 @@ impl Responsible {
         pieces.push(cur);
         for p in pieces {
             let name = p.split_whitespace().collect::<Vec<_>>().join(" ");
-            let name = name.trim_matches(|c: char| c == '.' || c == '-' || c == '–' || c.is_whitespace()).to_string();
+            let name = name
+                .trim_matches(|c: char| c == '.' || c == '-' || c == '–' || c.is_whitespace())
+                .to_string();
             if name.is_empty() || !name.chars().any(|c| c.is_alphabetic()) {
                 continue;
             }
@@ -240,10 +275,16 @@ impl Responsible {
                 continue;
             }
             let role = match part.map(ResponsibleRole::detect) {
-                Some(r @ (ResponsibleRole::SupportingSchool | ResponsibleRole::SupportedSchool)) => r,
+                Some(
+                    r @ (ResponsibleRole::SupportingSchool | ResponsibleRole::SupportedSchool),
+                ) => r,
                 _ => ResponsibleRole::detect(&name),
             };
-            out.push(Responsible { name, role, part: part.map(str::to_string) });
+            out.push(Responsible {
+                name,
+                role,
+                part: part.map(str::to_string),
+            });
         }
         out
     }
@@ -358,12 +399,27 @@ impl SectionKind {
             SectionKind::Invariant
         } else if t.contains("вариатив") {
             SectionKind::Variable
-        } else if t.contains("мониторинг") && (t.contains("эффективност") || t.contains("результативност")) {
+        } else if t.contains("мониторинг")
+            && (t.contains("эффективност")
+                || t.contains("результативност")
+                || is_monitoring_block(&t))
+        {
             SectionKind::Monitoring
         } else {
             SectionKind::Other
         }
     }
+}
+
+/// A block named by monitoring alone: «Мониторинг», «Блок мониторинга»,
+/// «Мониторинговый блок» (`title` in lower case).
+pub(crate) fn is_monitoring_block(title: &str) -> bool {
+    let words: Vec<&str> = title
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().any(|w| w.starts_with("мониторинг"))
+        && (words.len() == 1 || words.contains(&"блок"))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -383,7 +439,14 @@ pub struct Section {
 
 impl Section {
     pub fn new(number: Option<String>, title: &str) -> Section {
-        Section { id: None, number, title: title.to_string(), kind: SectionKind::detect(title), activities: Vec::new(), sections: Vec::new() }
+        Section {
+            id: None,
+            number,
+            title: title.to_string(),
+            kind: SectionKind::detect(title),
+            activities: Vec::new(),
+            sections: Vec::new(),
+        }
     }
 }
 
@@ -463,14 +526,24 @@ impl Plan {
         fn walk<'a>(s: &'a Section, path: &mut Vec<&'a Section>, out: &mut Vec<Located<'a>>) {
             path.push(s);
             for a in &s.activities {
-                out.push(Located { sections: path.clone(), activity: a });
+                out.push(Located {
+                    sections: path.clone(),
+                    activity: a,
+                });
             }
             for c in &s.sections {
                 walk(c, path, out);
             }
             path.pop();
         }
-        let mut out: Vec<Located> = self.activities.iter().map(|a| Located { sections: Vec::new(), activity: a }).collect();
+        let mut out: Vec<Located> = self
+            .activities
+            .iter()
+            .map(|a| Located {
+                sections: Vec::new(),
+                activity: a,
+            })
+            .collect();
         for s in &self.sections {
             walk(s, &mut Vec::new(), &mut out);
         }
@@ -500,7 +573,9 @@ impl Plan {
     /// period has been set or corrected).
     pub fn reparse_deadlines(&mut self) {
         let period = self.period.clone();
-        let fix = |a: &mut Activity| a.deadline = crate::deadline::parse_deadline(&a.deadline.text, period.as_ref());
+        let fix = |a: &mut Activity| {
+            a.deadline = crate::deadline::parse_deadline(&a.deadline.text, period.as_ref())
+        };
         fn walk(s: &mut Section, fix: &dyn Fn(&mut Activity)) {
             s.activities.iter_mut().for_each(fix);
             for c in &mut s.sections {
@@ -518,19 +593,28 @@ impl Plan {
 pub const MAX_EVIDENCE_BYTES: u64 = 20 * 1024 * 1024;
 
 /// File types accepted as evidence (documents, tables, scans, photos, archives).
-pub const EVIDENCE_EXTENSIONS: &[&str] =
-    &["pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "csv", "ppt", "pptx", "odp", "jpg", "jpeg", "png", "zip", "txt"];
+pub const EVIDENCE_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods", "csv", "ppt", "pptx", "odp", "jpg",
+    "jpeg", "png", "zip", "txt",
+];
 
 /// Checks an evidence file's name and size; the reason in Russian when refused.
 pub fn check_evidence_file(name: &str, size: u64) -> Result<(), String> {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
     if name.trim().is_empty() {
         return Err("у файла нет имени".into());
     }
     if !EVIDENCE_EXTENSIONS.contains(&ext.as_str()) {
         return Err(format!(
             "файл «{name}»: тип «{}» не принимается; допустимы {}",
-            if ext.is_empty() { "без расширения".to_string() } else { ext },
+            if ext.is_empty() {
+                "без расширения".to_string()
+            } else {
+                ext
+            },
             EVIDENCE_EXTENSIONS.join(", ")
         ));
     }
@@ -538,7 +622,10 @@ pub fn check_evidence_file(name: &str, size: u64) -> Result<(), String> {
         return Err(format!("файл «{name}» пустой"));
     }
     if size > MAX_EVIDENCE_BYTES {
-        return Err(format!("файл «{name}» больше {} МБ", MAX_EVIDENCE_BYTES / 1024 / 1024));
+        return Err(format!(
+            "файл «{name}» больше {} МБ",
+            MAX_EVIDENCE_BYTES / 1024 / 1024
+        ));
     }
     Ok(())
 }
@@ -546,10 +633,14 @@ pub fn check_evidence_file(name: &str, size: u64) -> Result<(), String> {
 /// Checks an evidence link: http or https only.
 pub fn check_evidence_link(url: &str) -> Result<(), String> {
     let u = url.trim();
-    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
     match rest {
         Some(r) if !r.is_empty() && !r.contains(char::is_whitespace) && u.len() <= 2000 => Ok(()),
-        _ => Err(format!("ссылка «{u}» должна начинаться с http:// или https://")),
+        _ => Err(format!(
+            "ссылка «{u}» должна начинаться с http:// или https://"
+        )),
     }
 }
 
@@ -558,10 +649,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn section_kinds() {
+        let cases = [
+            ("Инвариантная часть", SectionKind::Invariant),
+            ("Инвариантный блок", SectionKind::Invariant),
+            ("Вариативный блок", SectionKind::Variable),
+            ("Мониторинг эффективности", SectionKind::Monitoring),
+            ("Мониторинг", SectionKind::Monitoring),
+            ("Блок мониторинга", SectionKind::Monitoring),
+            ("Мониторинговый блок", SectionKind::Monitoring),
+            ("Мониторинг результатов ВПР", SectionKind::Other),
+            ("Работа с кадрами", SectionKind::Other),
+        ];
+        for (title, kind) in cases {
+            assert_eq!(SectionKind::detect(title), kind, "{title}");
+        }
+    }
+
+    #[test]
     fn codes_and_titles() {
-        assert_eq!(ActivityStatus::parse("в работе"), Some(ActivityStatus::InProgress));
-        assert_eq!(ActivityStatus::parse("verified"), Some(ActivityStatus::Verified));
-        assert_eq!(serde_json::to_string(&ActivityStatus::InProgress).unwrap(), "\"in_progress\"");
+        assert_eq!(
+            ActivityStatus::parse("в работе"),
+            Some(ActivityStatus::InProgress)
+        );
+        assert_eq!(
+            ActivityStatus::parse("verified"),
+            Some(ActivityStatus::Verified)
+        );
+        assert_eq!(
+            serde_json::to_string(&ActivityStatus::InProgress).unwrap(),
+            "\"in_progress\""
+        );
         assert_eq!(Level::School.title(), "школьный");
         assert!(ActivityStatus::Planned.can_become(ActivityStatus::InProgress));
         assert!(!ActivityStatus::Planned.can_become(ActivityStatus::Verified));
@@ -572,15 +690,36 @@ mod tests {
     #[test]
     fn document_types() {
         let cases = [
-            ("Аналитическая информация", Some(DocumentType::AnalyticalNote)),
+            (
+                "Аналитическая информация",
+                Some(DocumentType::AnalyticalNote),
+            ),
             ("Протокол заседания", Some(DocumentType::Protocol)),
-            ("Приказ отдела образования, опеки и попечительства", Some(DocumentType::Order)),
-            ("Программы повышения качества образования", Some(DocumentType::Programme)),
+            (
+                "Приказ отдела образования, опеки и попечительства",
+                Some(DocumentType::Order),
+            ),
+            (
+                "Программы повышения качества образования",
+                Some(DocumentType::Programme),
+            ),
             ("Протоколы заседаний", Some(DocumentType::Protocol)),
-            ("Результаты анкетирования", Some(DocumentType::SurveyResults)),
-            ("Размещение информации на сайтах ОО", Some(DocumentType::Publication)),
-            ("Аналитический отчет диагностического исследования", Some(DocumentType::Report)),
-            ("Приказ о закреплении наставников", Some(DocumentType::Order)),
+            (
+                "Результаты анкетирования",
+                Some(DocumentType::SurveyResults),
+            ),
+            (
+                "Размещение информации на сайтах ОО",
+                Some(DocumentType::Publication),
+            ),
+            (
+                "Аналитический отчет диагностического исследования",
+                Some(DocumentType::Report),
+            ),
+            (
+                "Приказ о закреплении наставников",
+                Some(DocumentType::Order),
+            ),
             ("соглашение", Some(DocumentType::Agreement)),
             ("Локальные акты", Some(DocumentType::LocalAct)),
             ("Курсовая подготовка", None),
@@ -596,19 +735,36 @@ mod tests {
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].role, ResponsibleRole::Authority);
         assert_eq!(r[1].role, ResponsibleRole::School);
-        let r = Responsible::split("Заместители директора по УВР, классные руководители, учителя-предметники", None);
-        assert_eq!(r.iter().map(|x| x.role).collect::<Vec<_>>(), [ResponsibleRole::Person; 3]);
-        let r = Responsible::split("МБОУ «СОШ № 1, корпус 2»", Some("ОО, оказывающая поддержку"));
+        let r = Responsible::split(
+            "Заместители директора по УВР, классные руководители, учителя-предметники",
+            None,
+        );
+        assert_eq!(
+            r.iter().map(|x| x.role).collect::<Vec<_>>(),
+            [ResponsibleRole::Person; 3]
+        );
+        let r = Responsible::split(
+            "МБОУ «СОШ № 1, корпус 2»",
+            Some("ОО, оказывающая поддержку"),
+        );
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].role, ResponsibleRole::SupportingSchool);
-        assert_eq!(Responsible::split("РМК, ОУ", None).iter().map(|x| x.role).collect::<Vec<_>>(), [ResponsibleRole::Institute, ResponsibleRole::School]);
+        assert_eq!(
+            Responsible::split("РМК, ОУ", None)
+                .iter()
+                .map(|x| x.role)
+                .collect::<Vec<_>>(),
+            [ResponsibleRole::Institute, ResponsibleRole::School]
+        );
         assert!(Responsible::split(" , ;", None).is_empty());
     }
 
     #[test]
     fn evidence_rules() {
         assert!(check_evidence_file("Протокол.PDF", 1000).is_ok());
-        assert!(check_evidence_file("virus.exe", 10).unwrap_err().contains("не принимается"));
+        assert!(check_evidence_file("virus.exe", 10)
+            .unwrap_err()
+            .contains("не принимается"));
         assert!(check_evidence_file("big.pdf", MAX_EVIDENCE_BYTES + 1).is_err());
         assert!(check_evidence_file("empty.pdf", 0).is_err());
         assert!(check_evidence_link("https://school.ru/doc").is_ok());

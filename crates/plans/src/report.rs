@@ -88,7 +88,9 @@ pub fn parse_quarter(s: &str) -> Option<(i32, u32)> {
         .split(|c: char| !c.is_alphanumeric())
         .find_map(|w| {
             let w = w.trim_start_matches('q');
-            w.parse::<u32>().ok().or_else(|| roman.iter().find(|(r, _)| *r == w).map(|(_, n)| *n))
+            w.parse::<u32>()
+                .ok()
+                .or_else(|| roman.iter().find(|(r, _)| *r == w).map(|(_, n)| *n))
         })
         .filter(|q| (1..=4).contains(q))?;
     Some((year, q))
@@ -133,7 +135,13 @@ pub struct QuarterReport {
 
 /// Builds the report for quarter `q` of `year` as of `as_of`: activities due
 /// in the quarter, and those due earlier that are still not done.
-pub fn quarterly_report(title: &str, items: &[ReportItem], year: i32, q: u32, as_of: Date) -> Option<QuarterReport> {
+pub fn quarterly_report(
+    title: &str,
+    items: &[ReportItem],
+    year: i32,
+    q: u32,
+    as_of: Date,
+) -> Option<QuarterReport> {
     let range = quarter(year, q)?;
     let mut rows = Vec::new();
     let mut dateless = 0;
@@ -148,16 +156,28 @@ pub fn quarterly_report(title: &str, items: &[ReportItem], year: i32, q: u32, as
             continue;
         }
         let outcome = outcome(it, as_of);
-        let without_evidence = matches!(it.status, ActivityStatus::Done | ActivityStatus::Verified) && it.evidence == 0;
-        rows.push(ReportRow { item: it.clone(), outcome, without_evidence, carried_over: carried });
+        let without_evidence = matches!(it.status, ActivityStatus::Done | ActivityStatus::Verified)
+            && it.evidence == 0;
+        rows.push(ReportRow {
+            item: it.clone(),
+            outcome,
+            without_evidence,
+            carried_over: carried,
+        });
     }
     let mut units: Vec<UnitSummary> = Vec::new();
-    let mut total = UnitSummary { unit: "Итого".into(), ..Default::default() };
+    let mut total = UnitSummary {
+        unit: "Итого".into(),
+        ..Default::default()
+    };
     for r in &rows {
         let idx = match units.iter().position(|u| u.unit == r.item.unit) {
             Some(i) => i,
             None => {
-                units.push(UnitSummary { unit: r.item.unit.clone(), ..Default::default() });
+                units.push(UnitSummary {
+                    unit: r.item.unit.clone(),
+                    ..Default::default()
+                });
                 units.len() - 1
             }
         };
@@ -175,7 +195,17 @@ pub fn quarterly_report(title: &str, items: &[ReportItem], year: i32, q: u32, as
             }
         }
     }
-    Some(QuarterReport { title: title.to_string(), year, quarter: q, range, as_of, units, total, rows, dateless })
+    Some(QuarterReport {
+        title: title.to_string(),
+        year,
+        quarter: q,
+        range,
+        as_of,
+        units,
+        total,
+        rows,
+        dateless,
+    })
 }
 
 pub const SUMMARY_HEADER: [&str; 8] = [
@@ -189,8 +219,17 @@ pub const SUMMARY_HEADER: [&str; 8] = [
     "Без подтверждающих документов",
 ];
 
-pub const DETAIL_HEADER: [&str; 9] =
-    ["Школа / муниципалитет", "План", "№", "Мероприятие", "Срок (как в плане)", "Срок по дате", "Статус", "Итог", "Документы"];
+pub const DETAIL_HEADER: [&str; 9] = [
+    "Школа / муниципалитет",
+    "План",
+    "№",
+    "Мероприятие",
+    "Срок (как в плане)",
+    "Срок по дате",
+    "Статус",
+    "Итог",
+    "Документы",
+];
 
 impl UnitSummary {
     pub fn cells(&self) -> Vec<String> {
@@ -223,7 +262,11 @@ impl ReportRow {
             it.due.map(|d| d.ru()).unwrap_or_default(),
             it.status.title().to_string(),
             outcome,
-            if self.without_evidence { "нет".to_string() } else { it.evidence.to_string() },
+            if self.without_evidence {
+                "нет".to_string()
+            } else {
+                it.evidence.to_string()
+            },
         ]
     }
 }
@@ -232,7 +275,12 @@ impl QuarterReport {
     /// «I квартал 2023 года (01.01.2023 – 31.03.2023), по состоянию на 05.04.2023».
     pub fn subtitle(&self) -> String {
         let roman = ["I", "II", "III", "IV"][(self.quarter - 1) as usize];
-        format!("{roman} квартал {} года ({}), по состоянию на {}", self.year, self.range.ru(), self.as_of.ru())
+        format!(
+            "{roman} квартал {} года ({}), по состоянию на {}",
+            self.year,
+            self.range.ru(),
+            self.as_of.ru()
+        )
     }
 }
 
@@ -240,7 +288,13 @@ impl QuarterReport {
 mod tests {
     use super::*;
 
-    fn item(unit: &str, due: &str, status: ActivityStatus, done: Option<&str>, evidence: usize) -> ReportItem {
+    fn item(
+        unit: &str,
+        due: &str,
+        status: ActivityStatus,
+        done: Option<&str>,
+        evidence: usize,
+    ) -> ReportItem {
         ReportItem {
             unit: unit.into(),
             plan: "План".into(),
@@ -268,16 +322,30 @@ mod tests {
             item("СОШ № 2", "2023-03-15", Cancelled, None, 0),
             item("СОШ № 2", "", Planned, None, 0),
         ];
-        let r = quarterly_report("Отчёт", &items, 2023, 1, Date::parse("2023-03-20").unwrap()).unwrap();
-        assert_eq!(r.rows.len(), 6, "May is outside, the dateless one is not counted");
+        let r =
+            quarterly_report("Отчёт", &items, 2023, 1, Date::parse("2023-03-20").unwrap()).unwrap();
+        assert_eq!(
+            r.rows.len(),
+            6,
+            "May is outside, the dateless one is not counted"
+        );
         assert_eq!(r.dateless, 1);
         let s1 = &r.units[0];
-        assert_eq!((s1.total, s1.on_time, s1.late, s1.open, s1.without_evidence), (3, 1, 1, 1, 1));
+        assert_eq!(
+            (s1.total, s1.on_time, s1.late, s1.open, s1.without_evidence),
+            (3, 1, 1, 1, 1)
+        );
         let s2 = &r.units[1];
         assert_eq!((s2.total, s2.overdue, s2.cancelled), (3, 2, 1));
-        assert!(r.rows.iter().any(|x| x.carried_over && x.item.due == Date::parse("2022-12-31")));
+        assert!(r
+            .rows
+            .iter()
+            .any(|x| x.carried_over && x.item.due == Date::parse("2022-12-31")));
         assert_eq!(r.total.total, 6);
-        assert_eq!(r.subtitle(), "I квартал 2023 года (01.01.2023 – 31.03.2023), по состоянию на 20.03.2023");
+        assert_eq!(
+            r.subtitle(),
+            "I квартал 2023 года (01.01.2023 – 31.03.2023), по состоянию на 20.03.2023"
+        );
     }
 
     #[test]

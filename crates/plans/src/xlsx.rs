@@ -23,7 +23,9 @@ fn cell_text(d: &Data) -> String {
 fn serial_to_date(serial: f64) -> String {
     // 1899-12-30 is serial 0 (Excel's leap-year bug makes this right from March 1900).
     let days = serial.floor() as i64 - 25_569;
-    crate::Date::from_days(days).map(|d| d.ru()).unwrap_or_else(|| serial.to_string())
+    crate::Date::from_days(days)
+        .map(|d| d.ru())
+        .unwrap_or_else(|| serial.to_string())
 }
 
 /// Reads every non-empty sheet of a workbook as a table.
@@ -32,7 +34,9 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Document, PlanError> {
         .map_err(|e| PlanError::Format(format!("книга Excel не читается: {e}")))?;
     let mut blocks = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| PlanError::Format(format!("лист «{name}» не читается: {e}")))?;
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| PlanError::Format(format!("лист «{name}» не читается: {e}")))?;
         if range.is_empty() {
             continue;
         }
@@ -50,7 +54,10 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Document, PlanError> {
                 continue;
             }
             let (sr, sc) = (sr as usize, sc as usize);
-            let (er, ec) = ((er.max(0) as usize).min(height - 1), (ec.max(0) as usize).min(width - 1));
+            let (er, ec) = (
+                (er.max(0) as usize).min(height - 1),
+                (ec.max(0) as usize).min(width - 1),
+            );
             for r in sr..=er {
                 spans[r][sc] = ec - sc + 1;
                 for cell in covered[r].iter_mut().take(ec + 1).skip(sc + 1) {
@@ -67,18 +74,31 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Document, PlanError> {
             for (ci, d) in row.iter().enumerate() {
                 match covered[ri][ci] {
                     1 => continue,
-                    2 => cells.push(Cell { text: String::new(), span: spans[ri][ci], vmerge: VMerge::Continue }),
+                    2 => cells.push(Cell {
+                        text: String::new(),
+                        span: spans[ri][ci],
+                        vmerge: VMerge::Continue,
+                    }),
                     _ => {
-                        let restart = spans.get(ri + 1).is_some_and(|_| covered.get(ri + 1).is_some_and(|n| n[ci] == 2));
+                        let restart = spans
+                            .get(ri + 1)
+                            .is_some_and(|_| covered.get(ri + 1).is_some_and(|n| n[ci] == 2));
                         cells.push(Cell {
                             text: cell_text(d).trim().to_string(),
                             span: spans[ri][ci],
-                            vmerge: if restart { VMerge::Restart } else { VMerge::None },
+                            vmerge: if restart {
+                                VMerge::Restart
+                            } else {
+                                VMerge::None
+                            },
                         })
                     }
                 }
             }
-            table.rows.push(Row { cells, repeat_header: false });
+            table.rows.push(Row {
+                cells,
+                repeat_header: false,
+            });
         }
         blocks.push(Block::Paragraph(String::new()));
         blocks.push(Block::Table(table));

@@ -5,17 +5,44 @@
 use opora_plans::{plan_from_document, Document, ImportOptions, Plan};
 
 fn plan(text: &str) -> Plan {
-    plan_from_document(&Document::from_tsv_text(text), &ImportOptions { file_name: "t.docx".into(), ..Default::default() }, "txt").unwrap()
+    plan_from_document(
+        &Document::from_tsv_text(text),
+        &ImportOptions {
+            file_name: "t.docx".into(),
+            ..Default::default()
+        },
+        "txt",
+    )
+    .unwrap()
 }
 
 fn outline(p: &Plan) -> Vec<String> {
     let short = |s: &str| s.chars().take(20).collect::<String>();
-    let mut out: Vec<String> = p.activities.iter().map(|a| format!("- {} {}", a.number.clone().unwrap_or_default(), short(&a.text))).collect();
+    let mut out: Vec<String> = p
+        .activities
+        .iter()
+        .map(|a| {
+            format!(
+                "- {} {}",
+                a.number.clone().unwrap_or_default(),
+                short(&a.text)
+            )
+        })
+        .collect();
     for (d, s) in p.all_sections() {
-        let num = s.number.clone().map(|n| format!("{n} ")).unwrap_or_default();
+        let num = s
+            .number
+            .clone()
+            .map(|n| format!("{n} "))
+            .unwrap_or_default();
         out.push(format!("{}§ {num}{}", " ".repeat(d), s.title));
         for a in &s.activities {
-            out.push(format!("{} - {} {}", " ".repeat(d), a.number.clone().unwrap_or_default(), short(&a.text)));
+            out.push(format!(
+                "{} - {} {}",
+                " ".repeat(d),
+                a.number.clone().unwrap_or_default(),
+                short(&a.text)
+            ));
         }
     }
     out
@@ -52,10 +79,20 @@ fn headings_without_numbers_and_column_numbers() {
         ]
     );
     let acts: Vec<_> = p.all_activities().into_iter().map(|l| l.activity).collect();
-    assert_eq!(acts[3].text, "Курсы повышения квалификации по математике и русскому языку");
+    assert_eq!(
+        acts[3].text,
+        "Курсы повышения квалификации по математике и русскому языку"
+    );
     assert_eq!(acts[1].notes, ["Отметка о выполнении: выполнено"]);
-    assert_eq!(acts[0].deadline.start.map(|d| d.iso()), Some("2023-09-01".into()));
-    assert_eq!(p.import.as_ref().unwrap().skipped_rows, 1, "the row of column numbers");
+    assert_eq!(
+        acts[0].deadline.start.map(|d| d.iso()),
+        Some("2023-09-01".into())
+    );
+    assert_eq!(
+        p.import.as_ref().unwrap().skipped_rows,
+        1,
+        "the row of column numbers"
+    );
 }
 
 #[test]
@@ -90,6 +127,45 @@ fn roman_sections_and_numbered_subsections() {
     assert_eq!(p.sections[1].kind, opora_plans::SectionKind::Variable);
 }
 
+/// A row without a number continues the activity above only when it cannot
+/// stand alone; a row with its own deadline and responsible is an activity.
+#[test]
+fn unnumbered_rows_in_a_numbered_table() {
+    let p = plan(
+        "План работы на 2025-2026 учебный год\n\
+         \n\
+         №\tМероприятие\tСрок\tОтветственный\tРезультат\n\
+         1.\tСовещание руководителей школ\tсентябрь 2025\tУправление образования\tПротокол\n\
+         \tСеминар для заместителей директоров\tоктябрь 2025\tМетодический центр\tМатериалы\n\
+         2.\tКурсы повышения квалификации учителей\tВ течение\tМетодический центр\tУдостоверения\n\
+         \tматематики\tучебного года\t\t\n\
+         3.\tАнализ результатов диагностики в школах\tдекабрь 2025\tМетодический центр\tСправка\n\
+         \tМБОУ «СОШ № 5» и МБОУ «СОШ № 7»\t\t\t\n",
+    );
+    let acts: Vec<(String, String)> = p
+        .all_activities()
+        .iter()
+        .map(|l| (l.activity.text.clone(), l.activity.deadline.text.clone()))
+        .collect();
+    let want = [
+        ("Совещание руководителей школ", "сентябрь 2025"),
+        // Its own deadline, responsible and result: an activity, though unnumbered.
+        ("Семинар для заместителей директоров", "октябрь 2025"),
+        // Lower case: the text (and the deadline) go on.
+        (
+            "Курсы повышения квалификации учителей математики",
+            "В течение учебного года",
+        ),
+        // Nothing but text after an unfinished sentence.
+        (
+            "Анализ результатов диагностики в школах МБОУ «СОШ № 5» и МБОУ «СОШ № 7»",
+            "декабрь 2025",
+        ),
+    ];
+    assert_eq!(acts, want.map(|(t, d)| (t.to_string(), d.to_string())));
+    assert_eq!(p.import.as_ref().unwrap().merged_rows, 2);
+}
+
 #[test]
 fn direction_column_is_kept_as_a_note() {
     let p = plan(
@@ -116,9 +192,22 @@ fn no_header_columns_from_content() {
     );
     let acts: Vec<_> = p.all_activities().into_iter().map(|l| l.activity).collect();
     assert_eq!(acts.len(), 3);
-    assert_eq!((acts[1].number.as_deref(), acts[1].text.as_str(), acts[1].responsible_text.as_str()), (Some("2."), "Мониторинг результатов ВПР", "ИМЦ"));
+    assert_eq!(
+        (
+            acts[1].number.as_deref(),
+            acts[1].text.as_str(),
+            acts[1].responsible_text.as_str()
+        ),
+        (Some("2."), "Мониторинг результатов ВПР", "ИМЦ")
+    );
     assert_eq!(acts[1].result.as_deref(), Some("Аналитическая справка"));
-    assert!(p.import.as_ref().unwrap().warnings.iter().any(|w| w.contains("по содержимому")));
+    assert!(p
+        .import
+        .as_ref()
+        .unwrap()
+        .warnings
+        .iter()
+        .any(|w| w.contains("по содержимому")));
 }
 
 #[test]
@@ -139,10 +228,19 @@ fn passport_and_indicator_tables_are_not_activities() {
     );
     assert_eq!(p.activity_count(), 2);
     let per = p.period.as_ref().unwrap();
-    assert_eq!((per.start.iso(), per.end.iso(), per.inferred), ("2021-01-01".into(), "2024-12-31".into(), false));
-    assert_eq!(p.goal.as_deref(), Some("Переход школы в эффективный режим работы"));
+    assert_eq!(
+        (per.start.iso(), per.end.iso(), per.inferred),
+        ("2021-01-01".into(), "2024-12-31".into(), false)
+    );
+    assert_eq!(
+        p.goal.as_deref(),
+        Some("Переход школы в эффективный режим работы")
+    );
     // «сентябрь» of a 2021–2024 plan: the first year.
-    assert_eq!(p.activities[0].deadline.start.map(|d| d.iso()), Some("2021-09-01".into()));
+    assert_eq!(
+        p.activities[0].deadline.start.map(|d| d.iso()),
+        Some("2021-09-01".into())
+    );
 }
 
 #[test]
@@ -156,7 +254,10 @@ fn number_column_without_a_header() {
     );
     let acts: Vec<_> = p.all_activities().into_iter().map(|l| l.activity).collect();
     assert_eq!(acts.len(), 2);
-    assert_eq!((acts[1].number.as_deref(), acts[1].text.as_str()), (Some("2."), "Семинар по функциональной грамотности"));
+    assert_eq!(
+        (acts[1].number.as_deref(), acts[1].text.as_str()),
+        (Some("2."), "Семинар по функциональной грамотности")
+    );
     assert!(acts[0].notes.is_empty());
 }
 
@@ -171,7 +272,13 @@ fn two_row_header_in_text_without_merged_cells() {
     let a = &p.activities[0];
     assert_eq!(p.activity_count(), 1);
     assert_eq!(a.responsibles.len(), 2);
-    assert_eq!(a.responsibles[0].role, opora_plans::ResponsibleRole::SupportingSchool);
-    assert_eq!(a.responsibles[1].part.as_deref(), Some("ОО, которой оказывается поддержка"));
+    assert_eq!(
+        a.responsibles[0].role,
+        opora_plans::ResponsibleRole::SupportingSchool
+    );
+    assert_eq!(
+        a.responsibles[1].part.as_deref(),
+        Some("ОО, которой оказывается поддержка")
+    );
     assert_eq!(a.result.as_deref(), Some("Протокол"));
 }

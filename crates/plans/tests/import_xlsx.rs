@@ -10,17 +10,62 @@ fn workbook() -> Vec<u8> {
     ws.set_name("План").unwrap();
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("dd.mm.yyyy");
-    ws.merge_range(0, 0, 0, 5, "План мероприятий по поддержке школ с низкими результатами обучения", &bold).unwrap();
-    ws.merge_range(1, 0, 1, 5, "Управления образования Северского района на 2023-2024 учебный год", &bold).unwrap();
-    let header = ["№", "Мероприятие", "Срок", "Ответственный", "Форма проведения", "Результат"];
+    ws.merge_range(
+        0,
+        0,
+        0,
+        5,
+        "План мероприятий по поддержке школ с низкими результатами обучения",
+        &bold,
+    )
+    .unwrap();
+    ws.merge_range(
+        1,
+        0,
+        1,
+        5,
+        "Управления образования Северского района на 2023-2024 учебный год",
+        &bold,
+    )
+    .unwrap();
+    let header = [
+        "№",
+        "Мероприятие",
+        "Срок",
+        "Ответственный",
+        "Форма проведения",
+        "Результат",
+    ];
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *h, &bold).unwrap();
     }
-    ws.merge_range(4, 0, 4, 5, "1. Методическое сопровождение", &bold).unwrap();
+    ws.merge_range(4, 0, 4, 5, "1. Методическое сопровождение", &bold)
+        .unwrap();
     let rows: [[&str; 6]; 3] = [
-        ["1.1", "Семинар для заместителей директоров по УВР", "Октябрь", "ИМЦ", "Семинар", "Протокол"],
-        ["1.2", "Диагностика профессиональных дефицитов учителей", "", "ИМЦ, школы", "Тестирование", "Аналитическая справка"],
-        ["1.3", "Отчёт школ о реализации программ", "По запросу", "Руководители ОО", "", "Отчёт"],
+        [
+            "1.1",
+            "Семинар для заместителей директоров по УВР",
+            "Октябрь",
+            "ИМЦ",
+            "Семинар",
+            "Протокол",
+        ],
+        [
+            "1.2",
+            "Диагностика профессиональных дефицитов учителей",
+            "",
+            "ИМЦ, школы",
+            "Тестирование",
+            "Аналитическая справка",
+        ],
+        [
+            "1.3",
+            "Отчёт школ о реализации программ",
+            "По запросу",
+            "Руководители ОО",
+            "",
+            "Отчёт",
+        ],
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -30,13 +75,16 @@ fn workbook() -> Vec<u8> {
         }
     }
     // A real Excel date in the deadline cell of 1.2.
-    ws.write_datetime_with_format(6, 2, ExcelDateTime::from_ymd(2023, 11, 30).unwrap(), &date).unwrap();
-    ws.merge_range(8, 0, 8, 5, "2. Мониторинг эффективности", &bold).unwrap();
+    ws.write_datetime_with_format(6, 2, ExcelDateTime::from_ymd(2023, 11, 30).unwrap(), &date)
+        .unwrap();
+    ws.merge_range(8, 0, 8, 5, "2. Мониторинг эффективности", &bold)
+        .unwrap();
     ws.write_string(9, 0, "2.1").unwrap();
     ws.write_string(9, 1, "Мониторинг результатов ВПР").unwrap();
     ws.write_string(9, 2, "Апрель-май").unwrap();
     // The responsible merged down over two activities.
-    ws.merge_range(9, 3, 10, 3, "Управление образования", &Format::new()).unwrap();
+    ws.merge_range(9, 3, 10, 3, "Управление образования", &Format::new())
+        .unwrap();
     ws.write_string(10, 0, "2.2").unwrap();
     ws.write_string(10, 1, "Итоговое совещание").unwrap();
     ws.write_string(10, 2, "август 2024 г.").unwrap();
@@ -45,22 +93,64 @@ fn workbook() -> Vec<u8> {
 
 #[test]
 fn xlsx_plan() {
-    let plan = import_bytes(&workbook(), &ImportOptions { file_name: "plan.xlsx".into(), ..Default::default() }).unwrap();
+    let plan = import_bytes(
+        &workbook(),
+        &ImportOptions {
+            file_name: "plan.xlsx".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(plan.title, "План мероприятий по поддержке школ с низкими результатами обучения Управления образования Северского района на 2023-2024 учебный год");
     assert_eq!(plan.level, Level::Municipality);
     let p = plan.period.as_ref().unwrap();
-    assert_eq!((p.start.iso(), p.end.iso()), ("2023-09-01".into(), "2024-08-31".into()));
-    let sections: Vec<(Option<String>, String)> = plan.sections.iter().map(|s| (s.number.clone(), s.title.clone())).collect();
-    assert_eq!(sections, [(Some("1.".into()), "Методическое сопровождение".into()), (Some("2.".into()), "Мониторинг эффективности".into())]);
+    assert_eq!(
+        (p.start.iso(), p.end.iso()),
+        ("2023-09-01".into(), "2024-08-31".into())
+    );
+    let sections: Vec<(Option<String>, String)> = plan
+        .sections
+        .iter()
+        .map(|s| (s.number.clone(), s.title.clone()))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            (Some("1.".into()), "Методическое сопровождение".into()),
+            (Some("2.".into()), "Мониторинг эффективности".into())
+        ]
+    );
     assert_eq!(plan.sections[1].kind, opora_plans::SectionKind::Monitoring);
-    let acts: Vec<_> = plan.all_activities().into_iter().map(|l| l.activity).collect();
+    let acts: Vec<_> = plan
+        .all_activities()
+        .into_iter()
+        .map(|l| l.activity)
+        .collect();
     assert_eq!(acts.len(), 5);
-    assert_eq!(acts[0].deadline.start.map(|d| d.iso()), Some("2023-10-01".into()));
+    assert_eq!(
+        acts[0].deadline.start.map(|d| d.iso()),
+        Some("2023-10-01".into())
+    );
     assert_eq!(acts[1].deadline.text, "30.11.2023");
-    assert_eq!(acts[1].deadline.end.map(|d| d.iso()), Some("2023-11-30".into()));
-    assert_eq!(acts[2].deadline.conditions, [opora_plans::Condition::OnRequest]);
-    assert_eq!(acts[3].deadline.end.map(|d| d.iso()), Some("2024-05-31".into()));
-    assert_eq!(acts[4].responsible_text, "Управление образования", "merged cell applies to both rows");
-    assert_eq!(acts[4].deadline.end.map(|d| d.iso()), Some("2024-08-31".into()));
+    assert_eq!(
+        acts[1].deadline.end.map(|d| d.iso()),
+        Some("2023-11-30".into())
+    );
+    assert_eq!(
+        acts[2].deadline.conditions,
+        [opora_plans::Condition::OnRequest]
+    );
+    assert_eq!(
+        acts[3].deadline.end.map(|d| d.iso()),
+        Some("2024-05-31".into())
+    );
+    assert_eq!(
+        acts[4].responsible_text, "Управление образования",
+        "merged cell applies to both rows"
+    );
+    assert_eq!(
+        acts[4].deadline.end.map(|d| d.iso()),
+        Some("2024-08-31".into())
+    );
     assert_eq!(plan.import.as_ref().unwrap().format, "xlsx");
 }
