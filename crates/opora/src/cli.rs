@@ -257,6 +257,11 @@ pub struct IdentifyArgs {
     /// Правило лет K/Y: условие в K из последних Y лет
     #[arg(long, default_value = "2/3")]
     pub years: String,
+    /// С --db: последний учебный год расчёта (год весны, например 2025 для
+    /// 2024-2025 учебного года); по умолчанию — последний год, за который
+    /// результаты есть хотя бы у половины школ
+    #[arg(long, value_name = "ГОД", requires = "db")]
+    pub last_year: Option<i32>,
     /// Минимум результатов у школы
     #[arg(long, default_value_t = 10)]
     pub min_results: u64,

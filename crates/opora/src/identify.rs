@@ -9,6 +9,7 @@ use opora_analytics::{export, CellTable, ChecklistRow, Config, ContextRow, Conte
 use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, TableOptions};
+use opora_store::stats;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -47,9 +48,16 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let (run, schools) = if args.db {
         let db = db_args.open().await?;
-        let data = db.identification_data().await?;
+        let coverage = db.year_coverage().await?;
+        let last_year = match args.last_year {
+            Some(y) if coverage.iter().any(|c| c.year == y) => y,
+            Some(y) => bail!("за {y} год (весна) в базе нет результатов; укажите --last-year из загруженных лет"),
+            None => stats::default_last_year(&coverage).context("в базе нет результатов: сначала загрузите их (opora import results)")?,
+        };
+        let data = db.identification_data().await?.up_to(last_year);
         let input = Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
-        let run = opora_analytics::identify(&input, &cfg)?;
+        let mut run = opora_analytics::identify(&input, &cfg)?;
+        run.notes.extend(stats::thin_year_warnings(&coverage, &run.years));
         let id = db.save_run("cli", &run).await?;
         println!("Расчёт сохранён в базе под номером {id}.");
         db.close().await;

@@ -15,7 +15,65 @@ pub struct IdentificationData {
     pub checklist: Vec<ChecklistRow>,
 }
 
+/// How many schools have results in one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct YearCoverage {
+    pub year: i32,
+    pub schools: u64,
+}
+
+/// A year whose results cover fewer than this share of the best-covered
+/// year's schools is "thin": a handful of rows of a new year must not move
+/// the identification window of the whole region.
+pub const ADEQUATE_COVERAGE: f64 = 0.5;
+
+/// Whether `year` is covered by at least [`ADEQUATE_COVERAGE`] of the schools of
+/// the best-covered year.
+pub fn is_adequate(coverage: &[YearCoverage], year: i32) -> bool {
+    let best = coverage.iter().map(|c| c.schools).max().unwrap_or(0);
+    coverage.iter().find(|c| c.year == year).is_some_and(|c| c.schools as f64 >= ADEQUATE_COVERAGE * best as f64)
+}
+
+/// The default last year of a run: the latest year with adequate coverage.
+pub fn default_last_year(coverage: &[YearCoverage]) -> Option<i32> {
+    coverage.iter().rev().map(|c| c.year).find(|&y| is_adequate(coverage, y))
+}
+
+/// Warnings for the thin years among `years`, in Russian.
+pub fn thin_year_warnings(coverage: &[YearCoverage], years: &[i32]) -> Vec<String> {
+    let best = coverage.iter().map(|c| c.schools).max().unwrap_or(0);
+    coverage
+        .iter()
+        .filter(|c| years.contains(&c.year) && !is_adequate(coverage, c.year))
+        .map(|c| {
+            format!(
+                "за {} результаты есть только у {} из {} школ: год заполнен не полностью, выводы по нему ненадёжны",
+                opora_io::values::academic_year(c.year),
+                c.schools,
+                best
+            )
+        })
+        .collect()
+}
+
+impl IdentificationData {
+    /// Keeps the years up to `last_year`: a run states its years, so data
+    /// of a later year does not move its window.
+    pub fn up_to(mut self, last_year: i32) -> IdentificationData {
+        self.stats.cells.retain(|(_, key), _| key.year <= last_year);
+        self
+    }
+}
+
 impl Db {
+    /// Schools with results per year, ascending by year.
+    pub async fn year_coverage(&self) -> Result<Vec<YearCoverage>> {
+        let sql = "SELECT a.year, COUNT(DISTINCT st.school_id) FROM assessment_stats st JOIN assessments a ON a.id = st.assessment_id \
+                   GROUP BY a.year ORDER BY a.year";
+        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
+            .map(|r| YearCoverage { year: r.get::<i64, _>(0) as i32, schools: r.get::<i64, _>(1) as u64 }).collect()))
+    }
+
     pub async fn identification_data(&self) -> Result<IdentificationData> {
         Ok(IdentificationData {
             stats: self.stats_table().await?,
@@ -85,5 +143,30 @@ impl Db {
             kdn_pdn: u(r.get(7)),
             noko_satisfaction: r.get(8),
         }).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coverage(v: &[(i32, u64)]) -> Vec<YearCoverage> {
+        v.iter().map(|&(year, schools)| YearCoverage { year, schools }).collect()
+    }
+
+    #[test]
+    fn a_new_year_with_a_few_schools_does_not_become_the_default_last_year() {
+        let c = coverage(&[(2023, 245), (2024, 244), (2025, 245), (2026, 6)]);
+        assert_eq!(default_last_year(&c), Some(2025));
+        assert_eq!(thin_year_warnings(&c, &[2024, 2025, 2026]).len(), 1);
+        assert!(thin_year_warnings(&c, &[2024, 2025, 2026])[0].contains("только у 6 из 245 школ"));
+        assert!(thin_year_warnings(&c, &[2023, 2024, 2025]).is_empty());
+    }
+
+    #[test]
+    fn a_fully_covered_new_year_becomes_the_default() {
+        let c = coverage(&[(2024, 200), (2025, 130)]);
+        assert_eq!(default_last_year(&c), Some(2025));
+        assert_eq!(default_last_year(&[]), None);
     }
 }

@@ -14,6 +14,7 @@ use axum::Form;
 use opora_analytics::{Config, Input, Run, Selection, Weights};
 use opora_store::registry::KNOWN_INDICATORS;
 use opora_store::run_index::{ListKind, ListRow};
+use opora_store::stats::{self, YearCoverage};
 
 pub struct RunItem {
     pub id: i64,
@@ -40,6 +41,32 @@ pub struct Params {
     pub select: String,
     pub p_remove: String,
     pub weights: String,
+    /// The last academic year of the run (its window ends there); empty =
+    /// the latest year with adequate coverage.
+    pub last_year: String,
+}
+
+/// A year offered as the run's last year.
+pub struct YearChoice {
+    pub year: i32,
+    pub label: String,
+}
+
+fn year_choices(coverage: &[YearCoverage]) -> Vec<YearChoice> {
+    coverage
+        .iter()
+        .rev()
+        .map(|c| {
+            let thin = !stats::is_adequate(coverage, c.year);
+            let schools = fmt::plural(c.schools as i64, "школа", "школы", "школ");
+            let label = if thin {
+                format!("{} ({schools} — год заполнен не полностью)", opora_io::values::academic_year(c.year))
+            } else {
+                format!("{} ({schools})", opora_io::values::academic_year(c.year))
+            };
+            YearChoice { year: c.year, label }
+        })
+        .collect()
 }
 
 impl Default for Params {
@@ -54,6 +81,7 @@ impl Default for Params {
             select: "backward".into(),
             p_remove: "0,05".into(),
             weights: "none".into(),
+            last_year: String::new(),
         }
     }
 }
@@ -63,6 +91,17 @@ fn number(s: &str, what: &str) -> Result<f64, String> {
 }
 
 impl Params {
+    /// The chosen last year, or the latest adequately covered one.
+    fn last_year(&self, coverage: &[YearCoverage]) -> Result<i32, String> {
+        match self.last_year.trim() {
+            "" => stats::default_last_year(coverage).ok_or_else(|| "Нет загруженных результатов: сначала загрузите данные".to_string()),
+            y => match y.parse::<i32>() {
+                Ok(y) if coverage.iter().any(|c| c.year == y) => Ok(y),
+                _ => Err(format!("Последний год расчёта: за «{y}» нет результатов; выберите год из списка")),
+            },
+        }
+    }
+
     fn config(&self) -> Result<Config, String> {
         let low = number(&self.low_percent, "Доля школ с самыми низкими эффектами")?;
         let shnsu = number(&self.shnsu_percent, "Доля школ с самым низким социальным индексом")?;
@@ -101,6 +140,9 @@ struct IndexPage {
     runs: Vec<RunItem>,
     can_run: bool,
     p: Params,
+    years: Vec<YearChoice>,
+    /// The year selected in the form.
+    selected_year: i32,
     error: String,
 }
 
@@ -127,11 +169,14 @@ async fn run_items(st: &AppState, caller: &Caller) -> WebResult<Vec<RunItem>> {
 }
 
 pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
+    let coverage = st.db.year_coverage().await?;
     let page = IndexPage {
         l: Layout::new(&caller, "Идентификация", "/identification"),
         runs: run_items(&st, &caller).await?,
         can_run: caller.is_region(),
         p: Params::default(),
+        selected_year: stats::default_last_year(&coverage).unwrap_or(0),
+        years: year_choices(&coverage),
         error: String::new(),
     };
     Ok(Html(page.render()?))
@@ -139,25 +184,35 @@ pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html
 
 pub async fn run(State(st): State<AppState>, caller: Caller, Form(p): Form<Params>) -> WebResult<Response> {
     caller.require_region()?;
+    let coverage = st.db.year_coverage().await?;
     let fail = |error: String, runs: Vec<RunItem>| -> WebResult<Response> {
-        let page = IndexPage { l: Layout::new(&caller, "Идентификация", "/identification"), runs, can_run: true, p: p.clone(), error };
+        let page = IndexPage {
+            l: Layout::new(&caller, "Идентификация", "/identification"),
+            runs,
+            can_run: true,
+            p: p.clone(),
+            selected_year: p.last_year(&coverage).unwrap_or(0),
+            years: year_choices(&coverage),
+            error,
+        };
         Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
     };
-    let cfg = match p.config() {
+    let (cfg, last_year) = match p.config().and_then(|c| Ok((c, p.last_year(&coverage)?))) {
         Ok(c) => c,
         Err(e) => return fail(e, run_items(&st, &caller).await?),
     };
-    let data = st.db.identification_data().await?;
+    let data = st.db.identification_data().await?.up_to(last_year);
     let outcome = tokio::task::spawn_blocking(move || {
         let input = Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
         opora_analytics::identify(&input, &cfg)
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?;
-    let run = match outcome {
+    let mut run = match outcome {
         Ok(r) => r,
         Err(e) => return fail(format!("Расчёт не выполнен: {e}"), run_items(&st, &caller).await?),
     };
+    run.notes.extend(stats::thin_year_warnings(&coverage, &run.years));
     let id = st.db.save_run(&caller.user.login, &run).await?;
     st.db.index_run(id, &run).await?;
     st.cache.invalidate();

@@ -370,7 +370,7 @@ struct DonePage {
 pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
     caller.require_region()?;
     let s = staged(&st, &caller, &id)?;
-    let opts = ImportOptions { sheet: s.sheet.clone(), map: s.map.clone(), actor: caller.user.login.clone() };
+    let opts = ImportOptions { sheet: s.sheet.clone(), map: s.map.clone(), actor: caller.user.login.clone(), ..Default::default() };
     let result = st.db.import_file(s.kind, &s.path, &opts, &|_| {}).await;
     st.cache.invalidate();
     let mut page = DonePage {
