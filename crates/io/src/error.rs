@@ -30,17 +30,28 @@ impl fmt::Display for RowError {
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
     #[error("не удалось открыть файл «{file}»: {source}")]
-    Open { file: String, source: std::io::Error },
+    Open {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("ошибка чтения файла «{file}»: {message}")]
     Read { file: String, message: String },
     #[error("в файле «{file}» нет листа «{sheet}»; листы в книге: {available}")]
-    NoSheet { file: String, sheet: String, available: String },
+    NoSheet {
+        file: String,
+        sheet: String,
+        available: String,
+    },
     #[error("файл «{file}» пуст: нет строки заголовков")]
     Empty { file: String },
     #[error("формат файла «{file}» не поддерживается: ожидается CSV или XLSX")]
     Format { file: String },
     #[error("в файле «{file}» не найдены обязательные столбцы: {missing}. Найдены столбцы: {found}. Переименуйте столбцы или укажите соответствие параметром --map поле=\"Заголовок\"")]
-    MissingColumns { file: String, missing: String, found: String },
+    MissingColumns {
+        file: String,
+        missing: String,
+        found: String,
+    },
     #[error("параметр --map: {0}")]
     Mapping(String),
 }

@@ -10,6 +10,6 @@ pub mod values;
 pub mod xlsx_out;
 
 pub use columns::{ColumnMap, Field, Schema};
-pub use error::{IoError, RowError};
 pub use csv::StringRecord;
+pub use error::{IoError, RowError};
 pub use table::{open_table, Row, TableOptions, TableReader};

@@ -64,9 +64,15 @@ pub fn file_label(path: &Path) -> String {
 /// Opens a CSV or XLSX file (by content: XLSX starts with the ZIP signature).
 pub fn open_table(path: &Path, opts: &TableOptions) -> Result<TableReader, IoError> {
     let label = file_label(path);
-    let mut f = File::open(path).map_err(|source| IoError::Open { file: label.clone(), source })?;
+    let mut f = File::open(path).map_err(|source| IoError::Open {
+        file: label.clone(),
+        source,
+    })?;
     let mut magic = [0u8; 4];
-    let got = f.read(&mut magic).map_err(|source| IoError::Open { file: label.clone(), source })?;
+    let got = f.read(&mut magic).map_err(|source| IoError::Open {
+        file: label.clone(),
+        source,
+    })?;
     drop(f);
     if got == 4 && &magic == b"PK\x03\x04" {
         open_xlsx(path, &label, opts)
@@ -87,7 +93,9 @@ fn skip_blank(
             return Ok(r);
         }
     }
-    Err(IoError::Empty { file: label.to_string() })
+    Err(IoError::Empty {
+        file: label.to_string(),
+    })
 }
 
 // ---------------------------------------------------------------- CSV
@@ -138,7 +146,8 @@ struct CountingReader<R> {
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.consumed.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        self.consumed
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -161,14 +170,17 @@ impl<R: Read> Read for DecodingReader<R> {
                 return Ok(0);
             }
             let n = self.inner.read(&mut self.in_buf)?;
-            self.consumed.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+            self.consumed
+                .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
             let last = n == 0;
             self.eof = last;
             self.out_buf.clear();
             self.out_buf.reserve(n * 2 + 16);
             self.out_pos = 0;
             let mut s = String::with_capacity(n * 2 + 16);
-            let _ = self.decoder.decode_to_string(&self.in_buf[..n], &mut s, last);
+            let _ = self
+                .decoder
+                .decode_to_string(&self.in_buf[..n], &mut s, last);
             self.out_buf.extend_from_slice(s.as_bytes());
         }
         let k = buf.len().min(self.out_buf.len() - self.out_pos);
@@ -179,10 +191,18 @@ impl<R: Read> Read for DecodingReader<R> {
 }
 
 fn open_csv(path: &Path, label: &str) -> Result<TableReader, IoError> {
-    let open = || File::open(path).map_err(|source| IoError::Open { file: label.to_string(), source });
+    let open = || {
+        File::open(path).map_err(|source| IoError::Open {
+            file: label.to_string(),
+            source,
+        })
+    };
     let total_bytes = open()?.metadata().map(|m| m.len()).unwrap_or(0);
     let mut head = vec![0u8; 64 * 1024];
-    let n = read_full(&mut open()?, &mut head).map_err(|source| IoError::Open { file: label.to_string(), source })?;
+    let n = read_full(&mut open()?, &mut head).map_err(|source| IoError::Open {
+        file: label.to_string(),
+        source,
+    })?;
     head.truncate(n);
     let encoding = detect_encoding(&head);
     let (head_text, _, _) = encoding.decode(&head);
@@ -194,9 +214,15 @@ fn open_csv(path: &Path, label: &str) -> Result<TableReader, IoError> {
         // UTF-8 needs no decoding (the CSV reader validates it); skip a BOM.
         if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
             let mut bom = [0u8; 3];
-            file.read_exact(&mut bom).map_err(|source| IoError::Open { file: label.to_string(), source })?;
+            file.read_exact(&mut bom).map_err(|source| IoError::Open {
+                file: label.to_string(),
+                source,
+            })?;
         }
-        Box::new(CountingReader { inner: file, consumed: progress.clone() })
+        Box::new(CountingReader {
+            inner: file,
+            consumed: progress.clone(),
+        })
     } else {
         Box::new(DecodingReader {
             inner: file,
@@ -218,13 +244,21 @@ fn open_csv(path: &Path, label: &str) -> Result<TableReader, IoError> {
     let mut record = csv::StringRecord::new();
     let mut rdr = csv_reader;
     let mut rows: Box<dyn Iterator<Item = Result<Row, IoError>> + Send> =
-        Box::new(std::iter::from_fn(move || match rdr.read_record(&mut record) {
-            Ok(true) => {
-                let number = record.position().map(|p| p.line()).unwrap_or(0);
-                Some(Ok(Row { number, cells: record.clone() }))
+        Box::new(std::iter::from_fn(move || {
+            match rdr.read_record(&mut record) {
+                Ok(true) => {
+                    let number = record.position().map(|p| p.line()).unwrap_or(0);
+                    Some(Ok(Row {
+                        number,
+                        cells: record.clone(),
+                    }))
+                }
+                Ok(false) => None,
+                Err(e) => Some(Err(IoError::Read {
+                    file: file.clone(),
+                    message: e.to_string(),
+                })),
             }
-            Ok(false) => None,
-            Err(e) => Some(Err(IoError::Read { file: file.clone(), message: e.to_string() })),
         }));
     let header = skip_blank(&mut rows, label)?;
     Ok(TableReader {
@@ -253,14 +287,25 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReader, IoError> {
     use calamine::{open_workbook_auto, Reader};
-    let read_err = |e: calamine::Error| IoError::Read { file: label.to_string(), message: e.to_string() };
+    let read_err = |e: calamine::Error| IoError::Read {
+        file: label.to_string(),
+        message: e.to_string(),
+    };
     let mut book = open_workbook_auto(path).map_err(read_err)?;
     let names = book.sheet_names().to_vec();
     let sheet = match &opts.sheet {
-        Some(s) => names.iter().find(|n| n.trim().eq_ignore_ascii_case(s.trim())).cloned().ok_or_else(|| {
-            IoError::NoSheet { file: label.to_string(), sheet: s.clone(), available: names.join(", ") }
+        Some(s) => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+            .cloned()
+            .ok_or_else(|| IoError::NoSheet {
+                file: label.to_string(),
+                sheet: s.clone(),
+                available: names.join(", "),
+            })?,
+        None => names.first().cloned().ok_or_else(|| IoError::Empty {
+            file: label.to_string(),
         })?,
-        None => names.first().cloned().ok_or_else(|| IoError::Empty { file: label.to_string() })?,
     };
     let range = book.worksheet_range(&sheet).map_err(read_err)?;
     let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
@@ -272,7 +317,8 @@ fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReade
             cells: csv::StringRecord::from(cells.iter().map(cell_text).collect::<Vec<_>>()),
         })
         .collect();
-    let mut rows: Box<dyn Iterator<Item = Result<Row, IoError>> + Send> = Box::new(rows.into_iter().map(Ok));
+    let mut rows: Box<dyn Iterator<Item = Result<Row, IoError>> + Send> =
+        Box::new(rows.into_iter().map(Ok));
     let header = skip_blank(&mut rows, label)?;
     Ok(TableReader {
         file_name: label.to_string(),

@@ -26,7 +26,14 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(&s.name)?;
         for (c, h) in s.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &bold)?;
-            let width = s.rows.iter().take(200).map(|r| cell_width(r.get(c))).max().unwrap_or(8).max(h.chars().count().min(30));
+            let width = s
+                .rows
+                .iter()
+                .take(200)
+                .map(|r| cell_width(r.get(c)))
+                .max()
+                .unwrap_or(8)
+                .max(h.chars().count().min(30));
             ws.set_column_width(c as u16, (width.min(60) + 2) as f64)?;
         }
         for (r, row) in s.rows.iter().enumerate() {
@@ -63,8 +70,14 @@ fn cell_width(c: Option<&Cell>) -> usize {
 /// become numbers, `true`/`false` become «да»/«нет», headers are renamed by
 /// `title` (Russian column titles for people).
 pub fn sheet_from_csv(name: &str, csv_text: &str, title: &dyn Fn(&str) -> String) -> Sheet {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(csv_text.as_bytes());
-    let header = rdr.headers().map(|h| h.iter().map(title).collect()).unwrap_or_default();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let header = rdr
+        .headers()
+        .map(|h| h.iter().map(title).collect())
+        .unwrap_or_default();
     let rows = rdr
         .records()
         .filter_map(|r| r.ok())
@@ -85,5 +98,9 @@ pub fn sheet_from_csv(name: &str, csv_text: &str, title: &dyn Fn(&str) -> String
                 .collect()
         })
         .collect();
-    Sheet { name: name.to_string(), header, rows }
+    Sheet {
+        name: name.to_string(),
+        header,
+        rows,
+    }
 }

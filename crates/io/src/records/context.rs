@@ -7,8 +7,16 @@ use crate::{Field, Schema};
 
 pub static SCHEMA: Schema = Schema {
     fields: &[
-        Field { name: "school_id", aliases: &["Код ОО", "Логин ОО", "Логин", "Код школы"], required: true },
-        Field { name: "year", aliases: &["Год", "Учебный год"], required: false },
+        Field {
+            name: "school_id",
+            aliases: &["Код ОО", "Логин ОО", "Логин", "Код школы"],
+            required: true,
+        },
+        Field {
+            name: "year",
+            aliases: &["Год", "Учебный год"],
+            required: false,
+        },
     ],
     tasks: false,
     keep_unknown: true,
@@ -26,7 +34,10 @@ pub fn parse_row(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Opt
     let code = f.text("school_id");
     if let Some(c) = &code {
         if !school_known(c) {
-            f.fail("school_id", "ОО с таким кодом нет в реестре; загрузите реестр школ или исправьте код");
+            f.fail(
+                "school_id",
+                "ОО с таким кодом нет в реестре; загрузите реестр школ или исправьте код",
+            );
         }
     }
     let year = f.opt("year", parse_year);
@@ -49,5 +60,9 @@ pub fn parse_row(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Opt
     if f.bad {
         return None;
     }
-    Some(ContextRecord { school_code: code?, year, values })
+    Some(ContextRecord {
+        school_code: code?,
+        year,
+        values,
+    })
 }

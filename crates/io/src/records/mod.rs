@@ -26,9 +26,19 @@ pub struct Errors {
 
 impl Errors {
     pub fn new(file: &str) -> Errors {
-        Errors { file: file.to_string(), list: Vec::new(), count: 0 }
+        Errors {
+            file: file.to_string(),
+            list: Vec::new(),
+            count: 0,
+        }
     }
-    pub fn push(&mut self, row: u64, column: Option<String>, value: Option<&str>, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        row: u64,
+        column: Option<String>,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.count += 1;
         if self.list.len() < MAX_REPORTED_ERRORS {
             self.list.push(RowError {
@@ -62,18 +72,29 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a ColumnMap, row: &'a crate::Row, errors: &'a mut Errors) -> Fields<'a> {
-        Fields { map, cells: &row.cells, row: row.number, errors, bad: false }
+        Fields {
+            map,
+            cells: &row.cells,
+            row: row.number,
+            errors,
+            bad: false,
+        }
     }
 
     /// Records a problem with `field` (its cell value is quoted if present).
     pub fn fail(&mut self, field: &str, message: impl Into<String>) {
         let value = self.map.get(self.cells, field);
-        self.errors.push(self.row, Some(self.map.header_of(field)), value, message);
+        self.errors
+            .push(self.row, Some(self.map.header_of(field)), value, message);
         self.bad = true;
     }
 
     /// A required field, parsed; `None` (and an error) if empty or bad.
-    pub fn req<T>(&mut self, field: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
+    pub fn req<T>(
+        &mut self,
+        field: &str,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         match self.map.get(self.cells, field) {
             None => {
                 self.fail(field, "не заполнено обязательное поле; заполните ячейку");
@@ -84,12 +105,21 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional field: `None` when empty; an error when present but bad.
-    pub fn opt<T>(&mut self, field: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
+    pub fn opt<T>(
+        &mut self,
+        field: &str,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         let text = self.map.get(self.cells, field)?;
         self.parse_text(field, text, parse)
     }
 
-    fn parse_text<T>(&mut self, field: &str, text: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
+    fn parse_text<T>(
+        &mut self,
+        field: &str,
+        text: &str,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         match parse(text) {
             Ok(v) => Some(v),
             Err(msg) => {
