@@ -169,10 +169,19 @@ pub fn normalize_subject(s: &str) -> String {
     }
 }
 
+/// Grades taught in Russian schools: 1–11, and 12 in evening (shift) and
+/// open schools.
+pub const GRADES: std::ops::RangeInclusive<i64> = 1..=12;
+
+/// A grade (class year) 1–12.
 pub fn grade(s: &str) -> std::result::Result<i64, String> {
     match parse_integer(s) {
-        Ok(g @ 1..=11) => Ok(g),
-        _ => Err("ожидается номер класса от 1 до 11".into()),
+        Ok(g) if GRADES.contains(&g) => Ok(g),
+        _ => Err(format!(
+            "ожидается номер класса от {} до {}",
+            GRADES.start(),
+            GRADES.end()
+        )),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Maximum scores and mark thresholds per assessment.
 
-use super::results::{normalize_procedure, normalize_subject, Scale};
+use super::results::{grade, normalize_procedure, normalize_subject, Scale};
 use super::{non_negative, Fields};
-use crate::values::{parse_integer, parse_year};
+use crate::values::parse_year;
 use crate::{Field, Schema};
 use opora_analytics::AssessmentKey;
 
@@ -57,7 +57,7 @@ pub fn parse_row(f: &mut Fields<'_>) -> Option<(AssessmentKey, Scale)> {
     let year = f.req("year", parse_year);
     let procedure = f.req("procedure", |s| Ok(normalize_procedure(s)));
     let subject = f.req("subject", |s| Ok(normalize_subject(s)));
-    let grade = f.req("grade", parse_integer);
+    let grade = f.req("grade", grade);
     let max = f.req("max_score", non_negative);
     let t = [
         f.opt("min_3", non_negative),
