@@ -73,7 +73,8 @@ impl ColumnMap {
                 .ok_or_else(|| {
                     let names: Vec<_> = schema.fields.iter().map(|f| f.name).collect();
                     IoError::Mapping(format!(
-                        "неизвестное поле «{field}»; допустимые поля: {}",
+                        "неизвестное поле «{}»; допустимые поля: {}",
+                        crate::text::preview(field),
                         names.join(", ")
                     ))
                 })?;
@@ -82,7 +83,8 @@ impl ColumnMap {
                 .position(|h| *h == normalize_header(text))
                 .ok_or_else(|| {
                     IoError::Mapping(format!(
-                        "в файле «{file}» нет столбца «{text}» для поля {field}"
+                        "в файле «{file}» нет столбца «{}» для поля {field}",
+                        crate::text::preview(text)
                     ))
                 })?;
             map.index.insert(f.name, i);
@@ -128,11 +130,15 @@ impl ColumnMap {
             return Err(IoError::MissingColumns {
                 file: file.to_string(),
                 missing: missing.join(", "),
-                found: header
-                    .iter()
-                    .map(|h| format!("«{h}»"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                found: crate::error::quoted_list(
+                    &header
+                        .iter()
+                        .filter(|h| !h.trim().is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+                sheet: None,
+                sheets: Vec::new(),
             });
         }
         Ok(map)
