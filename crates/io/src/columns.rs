@@ -1,6 +1,6 @@
 //! Matching file headers to canonical fields through an alias table.
 
-use crate::error::IoError;
+use crate::error::{ColumnRef, IoError};
 use std::collections::HashMap;
 
 /// A canonical field of an import format with its accepted header spellings.
@@ -78,15 +78,19 @@ impl ColumnMap {
                         names.join(", ")
                     ))
                 })?;
-            let i = norm
-                .iter()
-                .position(|h| *h == normalize_header(text))
-                .ok_or_else(|| {
-                    IoError::Mapping(format!(
-                        "в файле «{file}» нет столбца «{}» для поля {field}",
-                        crate::text::preview(text)
-                    ))
-                })?;
+            let wanted = normalize_header(text);
+            let i = only_one(
+                file,
+                f.name,
+                header,
+                (0..header.len()).filter(|&i| norm[i] == wanted),
+            )?
+            .ok_or_else(|| {
+                IoError::Mapping(format!(
+                    "в файле «{file}» нет столбца «{}» для поля {field}",
+                    crate::text::preview(text)
+                ))
+            })?;
             map.index.insert(f.name, i);
             used[i] = true;
         }
@@ -98,7 +102,8 @@ impl ColumnMap {
                 .chain(f.aliases.iter().copied())
                 .map(normalize_header)
                 .collect();
-            if let Some(i) = (0..header.len()).find(|&i| !used[i] && wanted.contains(&norm[i])) {
+            let candidates = (0..header.len()).filter(|&i| !used[i] && wanted.contains(&norm[i]));
+            if let Some(i) = only_one(file, f.name, header, candidates)? {
                 map.index.insert(f.name, i);
                 used[i] = true;
             }
@@ -109,11 +114,17 @@ impl ColumnMap {
             }
             if schema.tasks {
                 if let Some(t) = task_number(&norm[i]) {
+                    if let Some(&(_, first)) = map.tasks.iter().find(|(n, _)| *n == t) {
+                        return Err(ambiguous(file, &format!("task_{t}"), header, first, i));
+                    }
                     map.tasks.push((t, i));
                     continue;
                 }
             }
             if schema.keep_unknown {
+                if let Some(&(_, first)) = map.free.iter().find(|(_, j)| norm[*j] == norm[i]) {
+                    return Err(ambiguous(file, header[first].trim(), header, first, i));
+                }
                 map.free.push((header[i].trim().to_string(), i));
             } else {
                 map.ignored.push(header[i].clone());
@@ -162,6 +173,32 @@ impl ColumnMap {
             .and_then(|&i| self.headers.get(i))
             .cloned()
             .unwrap_or_else(|| field.to_string())
+    }
+}
+
+/// The one column among `candidates` for `field`: `None` when there is
+/// none, an error naming the first two when there are several.
+fn only_one(
+    file: &str,
+    field: &str,
+    header: &[String],
+    mut candidates: impl Iterator<Item = usize>,
+) -> Result<Option<usize>, IoError> {
+    let Some(first) = candidates.next() else {
+        return Ok(None);
+    };
+    match candidates.next() {
+        None => Ok(Some(first)),
+        Some(second) => Err(ambiguous(file, field, header, first, second)),
+    }
+}
+
+fn ambiguous(file: &str, field: &str, header: &[String], first: usize, second: usize) -> IoError {
+    IoError::AmbiguousColumns {
+        file: file.to_string(),
+        field: field.to_string(),
+        first: ColumnRef::new(first, Some(&header[first])),
+        second: ColumnRef::new(second, Some(&header[second])),
     }
 }
 

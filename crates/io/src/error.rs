@@ -107,6 +107,25 @@ pub(crate) fn quoted_list(items: &[String]) -> String {
         .join(", ")
 }
 
+/// How to resolve two columns that claim one field.
+fn ambiguity_advice(field: &str, first: &ColumnRef, second: &ColumnRef) -> String {
+    let same = first
+        .header
+        .as_deref()
+        .map(crate::columns::normalize_header)
+        == second
+            .header
+            .as_deref()
+            .map(crate::columns::normalize_header);
+    if same {
+        "Заголовки одинаковые: удалите лишний столбец или переименуйте один из них".to_string()
+    } else {
+        format!(
+            "Удалите или переименуйте лишний столбец, или укажите нужный явно: --map {field}=\"Заголовок\" (при загрузке через сайт — выберите столбец для поля)"
+        )
+    }
+}
+
 /// Errors that stop reading a file as a whole.
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
@@ -184,6 +203,13 @@ pub enum IoError {
         character: char,
         /// The cell (a preview).
         value: String,
+    },
+    #[error("в файле «{file}» к полю {field} подходят два столбца: {first} и {second}; какой из них брать, неизвестно. {}", ambiguity_advice(field, first, second))]
+    AmbiguousColumns {
+        file: String,
+        field: String,
+        first: ColumnRef,
+        second: ColumnRef,
     },
     #[error("параметр --map: {0}")]
     Mapping(String),

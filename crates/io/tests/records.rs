@@ -1,8 +1,10 @@
 //! Typed records: parsing rows of the import formats.
 
-use opora_io::records::results::{parse_row, KeyCache, PUPIL_SCHEMA};
-use opora_io::records::{scales, Errors, Fields};
-use opora_io::{ColumnMap, Row, Schema, StringRecord};
+use opora_io::records::results::{
+    is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA,
+};
+use opora_io::records::{context, scales, Errors, Fields};
+use opora_io::{ColumnMap, IoError, Row, Schema, StringRecord};
 
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
@@ -83,4 +85,224 @@ fn scales_check_the_grade_like_results() {
         "{}",
         errors.list[0]
     );
+}
+
+/// The two columns named by an ambiguity error: (header, letter) each.
+fn ambiguity(
+    schema: &Schema,
+    header: &[&str],
+    explicit: &[(&str, &str)],
+) -> (String, [(String, String); 2], String) {
+    let explicit: Vec<(String, String)> = explicit
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    match ColumnMap::resolve("f.csv", &strings(header), schema, &explicit) {
+        Err(e @ IoError::AmbiguousColumns { .. }) => {
+            let msg = e.to_string();
+            let IoError::AmbiguousColumns {
+                field,
+                first,
+                second,
+                ..
+            } = e
+            else {
+                unreachable!()
+            };
+            let col = |c: opora_io::ColumnRef| {
+                (
+                    c.header.unwrap_or_default(),
+                    opora_io::text::column_letter(c.index),
+                )
+            };
+            (field, [col(first), col(second)], msg)
+        }
+        other => panic!("{header:?}: expected AmbiguousColumns, got {other:?}"),
+    }
+}
+
+fn pair(a: (&str, &str), b: (&str, &str)) -> [(String, String); 2] {
+    [
+        (a.0.to_string(), a.1.to_string()),
+        (b.0.to_string(), b.1.to_string()),
+    ]
+}
+
+#[test]
+fn two_columns_for_one_field_are_refused_naming_both() {
+    let (field, cols, msg) = ambiguity(
+        &PUPIL_SCHEMA,
+        &[
+            "Год",
+            "Код ОО",
+            "Процедура",
+            "Предмет",
+            "Класс",
+            "Код участника",
+            "score",
+            "score",
+        ],
+        &[],
+    );
+    assert_eq!(field, "score");
+    assert_eq!(cols, pair(("score", "G"), ("score", "H")));
+    assert!(
+        msg.contains("«score» (столбец G)")
+            && msg.contains("«score» (столбец H)")
+            && msg.contains("одинаковые"),
+        "{msg}"
+    );
+
+    let (field, cols, msg) = ambiguity(
+        &PUPIL_SCHEMA,
+        &[
+            "Год",
+            "school_id",
+            "Процедура",
+            "Предмет",
+            "Класс",
+            "Код ОО",
+            "Код участника",
+            "Балл",
+        ],
+        &[],
+    );
+    assert_eq!(field, "school_id");
+    assert_eq!(cols, pair(("school_id", "B"), ("Код ОО", "F")));
+    assert!(msg.contains("--map school_id="), "{msg}");
+
+    // Task columns and free columns of wide files too.
+    let (field, cols, _) = ambiguity(
+        &PUPIL_SCHEMA,
+        &[
+            "Год",
+            "Код ОО",
+            "Процедура",
+            "Предмет",
+            "Класс",
+            "Код участника",
+            "Балл",
+            "Задание 1",
+            "З1",
+        ],
+        &[],
+    );
+    assert_eq!(
+        (field.as_str(), cols),
+        ("task_1", pair(("Задание 1", "H"), ("З1", "I")))
+    );
+    let (field, _, _) = ambiguity(
+        &context::SCHEMA,
+        &["Код ОО", "low_income_share", "Low income share"],
+        &[],
+    );
+    assert_eq!(field, "low_income_share");
+}
+
+#[test]
+fn an_explicit_mapping_settles_two_candidate_columns() {
+    let header = strings(&[
+        "Год",
+        "Код ОО",
+        "Логин ОО",
+        "Процедура",
+        "Предмет",
+        "Класс",
+        "Код участника",
+        "Балл",
+    ]);
+    let map = ColumnMap::resolve(
+        "f.csv",
+        &header,
+        &PUPIL_SCHEMA,
+        &[("school_id".into(), "Логин ОО".into())],
+    )
+    .unwrap();
+    assert_eq!(map.index["school_id"], 2);
+    assert!(map.ignored.contains(&"Код ОО".to_string()));
+    // …but not when both columns carry the header it names.
+    let (field, _, _) = ambiguity(
+        &PUPIL_SCHEMA,
+        &[
+            "Год",
+            "Код ОО",
+            "Процедура",
+            "Предмет",
+            "Класс",
+            "Код участника",
+            "Балл",
+            "Балл",
+        ],
+        &[("score", "Балл")],
+    );
+    assert_eq!(field, "score");
+}
+
+#[test]
+fn primary_and_test_scores_are_two_fields() {
+    let header = [
+        "Год",
+        "Код ОО",
+        "Процедура",
+        "Предмет",
+        "Класс",
+        "Код участника",
+        "Первичный балл",
+        "Тестовый балл",
+    ];
+    let cells = ["2024", "001", "ЕГЭ", "Математика", "11", "p1", "15", "72"];
+    let (rec, errors) = parse_one(&PUPIL_SCHEMA, &header, &cells, |f| {
+        parse_row(f, false, &mut KeyCache::default(), &|_| true, &|_| None)
+    });
+    assert_eq!(errors.count, 0, "{:?}", errors.list);
+    let Some(ResultBody::Pupil {
+        result, test_score, ..
+    }) = rec.map(|r| r.body)
+    else {
+        panic!("pupil row")
+    };
+    assert_eq!((result.score, test_score), (15.0, Some(72.0)));
+
+    let mut bad = cells;
+    bad[7] = "172";
+    let (rec, errors) = parse_one(&PUPIL_SCHEMA, &header, &bad, |f| {
+        parse_row(f, false, &mut KeyCache::default(), &|_| true, &|_| None)
+    });
+    assert!(rec.is_none());
+    assert!(
+        errors.list[0]
+            .to_string()
+            .contains("«Тестовый балл», значение «172»: тестовый балл — от 0 до 100"),
+        "{}",
+        errors.list[0]
+    );
+
+    // Without a test score column the field is absent.
+    let (rec, _) = pupil(&["2024", "001", "ВПР", "Математика", "5", "p1", "15"]);
+    assert!(matches!(
+        rec.unwrap().body,
+        ResultBody::Pupil {
+            test_score: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_school_level_file_with_two_columns_for_a_field_says_so() {
+    let header = strings(&[
+        "Год",
+        "Код ОО",
+        "Процедура",
+        "Предмет",
+        "Класс",
+        "Участников",
+        "Число участников",
+        "Средний балл",
+    ]);
+    assert!(is_school_level("f.csv", &header, &[]));
+    match ColumnMap::resolve("f.csv", &header, &SCHOOL_SCHEMA, &[]) {
+        Err(IoError::AmbiguousColumns { field, .. }) => assert_eq!(field, "n"),
+        other => panic!("{other:?}"),
+    }
 }

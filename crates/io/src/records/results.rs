@@ -2,7 +2,7 @@
 
 use super::{clean_name, count, non_negative, percent, Fields};
 use crate::values::{parse_date, parse_integer, parse_mark, parse_year};
-use crate::{ColumnMap, Field, Schema};
+use crate::{ColumnMap, Field, IoError, Schema};
 use opora_analytics::{AssessmentKey, PupilResult, SchoolResult};
 
 pub const KEY_FIELDS: [Field; 5] = [
@@ -58,14 +58,18 @@ pub static PUPIL_SCHEMA: Schema = Schema {
         },
         Field {
             name: "score",
-            aliases: &[
-                "Балл",
-                "Первичный балл",
-                "Сумма баллов",
-                "Тестовый балл",
-                "Итоговый балл",
-            ],
+            aliases: &["Балл", "Первичный балл", "Сумма баллов", "Итоговый балл"],
             required: true,
+        },
+        // ЕГЭ exports carry the primary score and the test (100-point) score.
+        Field {
+            name: "test_score",
+            aliases: &[
+                "Тестовый балл",
+                "Балл по 100-балльной шкале",
+                "Стобалльный балл",
+            ],
+            required: false,
         },
         Field {
             name: "max_score",
@@ -185,6 +189,15 @@ pub fn grade(s: &str) -> std::result::Result<i64, String> {
     }
 }
 
+/// A test score (ЕГЭ's 100-point scale): 0–100.
+pub fn parse_test_score(s: &str) -> std::result::Result<f64, String> {
+    let v = crate::values::parse_number(s)?;
+    if !(0.0..=100.0).contains(&v) {
+        return Err("тестовый балл — от 0 до 100".into());
+    }
+    Ok(v)
+}
+
 /// Mark scale of an assessment.
 #[derive(Debug, Clone, Copy)]
 pub struct Scale {
@@ -218,11 +231,14 @@ pub struct ResultRecord {
 
 #[derive(Debug, Clone)]
 pub enum ResultBody {
-    /// A pupil's result (its `school_id` is the school code), the date the
-    /// work was written, if given (ISO), and the task scores as written,
-    /// `;`-separated (empty when the file has no task columns).
+    /// A pupil's result (its `school_id` is the school code; `score` is the
+    /// primary score), the test score on the 100-point scale if the file
+    /// has one (ЕГЭ), the date the work was written, if given (ISO), and the
+    /// task scores as written, `;`-separated (empty when the file has no
+    /// task columns).
     Pupil {
         result: PupilResult,
+        test_score: Option<f64>,
         held_on: Option<String>,
         tasks_text: String,
     },
@@ -231,9 +247,16 @@ pub enum ResultBody {
 
 /// Whether a results file is school level: it has `n` and `mean_score`
 /// columns (or they are mapped explicitly) and no pupil `score` column.
+/// A school-level file with another problem (two columns for one field)
+/// still counts as school level, so that resolving it reports that problem.
 pub fn is_school_level(file: &str, header: &[String], explicit: &[(String, String)]) -> bool {
-    let pupil = ColumnMap::resolve(file, header, &PUPIL_SCHEMA, explicit).is_ok();
-    !pupil && ColumnMap::resolve(file, header, &SCHOOL_SCHEMA, explicit).is_ok()
+    if ColumnMap::resolve(file, header, &PUPIL_SCHEMA, explicit).is_ok() {
+        return false;
+    }
+    !matches!(
+        ColumnMap::resolve(file, header, &SCHOOL_SCHEMA, explicit),
+        Err(IoError::MissingColumns { .. } | IoError::Mapping(_))
+    )
 }
 
 /// The last assessment key read and its raw cells: consecutive rows of a
@@ -337,6 +360,7 @@ fn pupil_row(
     let map = f.map;
     let student_key = f.text("student_key");
     let score = f.req("score", non_negative);
+    let test_score = f.opt("test_score", parse_test_score);
     let max_score = f.opt("max_score", non_negative);
     let mark = f.opt("mark", parse_mark);
     let journal_mark = f.opt("journal_mark", parse_mark);
@@ -401,6 +425,7 @@ fn pupil_row(
             journal_mark,
             tasks,
         },
+        test_score,
         held_on,
         tasks_text,
     })
