@@ -15,3 +15,4 @@ pub use columns::{ColumnMap, Field, Schema};
 pub use csv::StringRecord;
 pub use error::{ColumnRef, IoError, RowError, TextEncoding};
 pub use table::{open_table, Row, TableOptions, TableReader};
+pub use text::neutralise_formula;

@@ -1,5 +1,7 @@
-//! Text safety shared by readers and messages: short escaped previews of
-//! values for messages, control-character checks, spreadsheet column letters.
+//! Text safety shared by readers, messages and exporters: short escaped
+//! previews of values for messages, control-character checks, spreadsheet
+//! column letters, and neutralising cells a spreadsheet would run as a
+//! formula.
 
 use std::borrow::Cow;
 
@@ -85,6 +87,29 @@ pub fn column_letter(index: usize) -> String {
     String::from_utf8(letters).expect("ASCII letters")
 }
 
+/// Whether a spreadsheet opening `s` as a cell would take it for a formula
+/// (or for the start of one): text beginning with `=`, `+`, `-`, `@`, or a
+/// tab or carriage return that some programs strip before looking.
+pub fn looks_like_formula(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// A text cell made safe for export to CSV or XLSX: text that a spreadsheet
+/// would run as a formula gets a leading apostrophe (OWASP's advice against
+/// CSV injection), so it is shown as text and never executed. Other text is
+/// returned as is. Only for text cells: numbers written as numbers (also
+/// negative ones) need nothing.
+pub fn neutralise_formula(s: &str) -> Cow<'_, str> {
+    if looks_like_formula(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +139,17 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_plain_text_is_borrowed() {
+        for s in ["=1+1", "+7 900", "-2", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(neutralise_formula(s), format!("'{s}"));
+        }
+        assert!(matches!(
+            neutralise_formula("Школа №1"),
+            Cow::Borrowed("Школа №1")
+        ));
+        assert!(matches!(neutralise_formula(""), Cow::Borrowed("")));
     }
 }

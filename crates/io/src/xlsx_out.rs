@@ -1,6 +1,9 @@
 //! Writing simple tables to XLSX for people: a bold frozen header, sensible
-//! column widths, numbers as numbers.
+//! column widths, numbers as numbers. Text that a spreadsheet would run as
+//! a formula is written with a leading apostrophe
+//! ([`crate::neutralise_formula`]).
 
+use crate::neutralise_formula;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A cell to write: text or number (empty when `None`).
@@ -25,7 +28,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
         let ws = book.add_worksheet();
         ws.set_name(&s.name)?;
         for (c, h) in s.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)?;
+            ws.write_string_with_format(0, c as u16, neutralise_formula(h).as_ref(), &bold)?;
             let width = s
                 .rows
                 .iter()
@@ -41,7 +44,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
                 let (r, c) = (r as u32 + 1, c as u16);
                 match cell {
                     Cell::Text(t) => {
-                        ws.write_string(r, c, t)?;
+                        ws.write_string(r, c, neutralise_formula(t).as_ref())?;
                     }
                     Cell::Number(Some(v)) if v.is_finite() => {
                         ws.write_number(r, c, *v)?;

@@ -3,7 +3,7 @@
 use opora_io::records::results::{
     is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA,
 };
-use opora_io::records::{context, scales, Errors, Fields};
+use opora_io::records::{context, scales, schools, Errors, Fields};
 use opora_io::{ColumnMap, IoError, Row, Schema, StringRecord};
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -305,4 +305,68 @@ fn a_school_level_file_with_two_columns_for_a_field_says_so() {
         Err(IoError::AmbiguousColumns { field, .. }) => assert_eq!(field, "n"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn codes_are_one_line_and_school_codes_are_no_formulas() {
+    for bad in ["=1+2", "+79001234567", "-001", "@SUM(A1)"] {
+        let (rec, errors) = pupil(&["2024", bad, "ВПР", "Математика", "5", "p1", "15"]);
+        assert!(rec.is_none(), "{bad}");
+        assert!(
+            errors.list[0].message.contains("формулу"),
+            "{}",
+            errors.list[0]
+        );
+    }
+    for bad in ["00\n1", "00\t1", "001\u{200b}"] {
+        let (rec, errors) = pupil(&["2024", bad, "ВПР", "Математика", "5", "p1", "15"]);
+        assert!(rec.is_none(), "{bad:?}");
+        assert!(
+            errors.list[0].message.contains("одной строкой"),
+            "{}",
+            errors.list[0]
+        );
+        let (rec, errors) = pupil(&["2024", "001", "ВПР", "Математика", "5", bad, "15"]);
+        assert!(
+            rec.is_none() && errors.list[0].column.as_deref() == Some("Код участника"),
+            "{bad:?}"
+        );
+    }
+    let header = ["Код ОО", "Муниципалитет", "Наименование"];
+    let (rec, errors) = parse_one(
+        &schools::SCHEMA,
+        &header,
+        &["=HYPERLINK(\"x\")", "Город", "Школа"],
+        schools::parse_row,
+    );
+    assert!(rec.is_none() && errors.count == 1);
+    let (rec, _) = parse_one(
+        &schools::SCHEMA,
+        &header,
+        &["-", "Город", "Школа"],
+        schools::parse_row,
+    );
+    assert!(rec.is_none());
+    // A pupil key may start with a dash; a code with spaces around is trimmed.
+    let (rec, errors) = pupil(&["2024", " 001 ", "ВПР", "Математика", "5", "-p1", "15"]);
+    assert_eq!(errors.count, 0, "{:?}", errors.list);
+    assert_eq!(rec.unwrap().school_code, "001");
+}
+
+#[test]
+fn row_errors_echo_only_a_short_escaped_prefix_of_the_value() {
+    let long = format!("{}\u{1b}[31m{}", "я".repeat(10), "9".repeat(500));
+    let (_, errors) = pupil(&["2024", "001", "ВПР", "Математика", "5", "p1", &long]);
+    let e = &errors.list[0];
+    let value = e.value.as_deref().unwrap();
+    assert!(
+        value.starts_with("яяяяяяяяяя\\u{1b}[31m9") && value.ends_with('…'),
+        "{value}"
+    );
+    assert!(value.chars().count() <= 41, "{value}");
+    let text = e.to_string();
+    assert!(
+        !text.contains('\u{1b}') && !text.contains(&"9".repeat(41)),
+        "{text}"
+    );
 }

@@ -1,6 +1,6 @@
 //! Checklist data (methodology step 5), per school and year.
 
-use super::{count, percent, Fields};
+use super::{count, percent, school_code, Fields};
 use crate::values::parse_year;
 use crate::{Field, Schema};
 use opora_analytics::ChecklistRow;
@@ -76,7 +76,7 @@ pub static SCHEMA: Schema = Schema {
 
 /// Parses one checklist row (its `school_id` is the school code).
 pub fn parse_row(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Option<ChecklistRow> {
-    let code = f.text("school_id");
+    let code = f.req("school_id", school_code);
     if let Some(c) = &code {
         if !school_known(c) {
             f.fail(

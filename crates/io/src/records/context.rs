@@ -1,7 +1,7 @@
 //! Context indicators in a wide file: `school_id`, optional `year`, then one
 //! numeric column per indicator (the header is the indicator's code or name).
 
-use super::Fields;
+use super::{school_code, Fields};
 use crate::values::{parse_number, parse_year};
 use crate::{Field, Schema};
 
@@ -31,7 +31,7 @@ pub struct ContextRecord {
 }
 
 pub fn parse_row(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Option<ContextRecord> {
-    let code = f.text("school_id");
+    let code = f.req("school_id", school_code);
     if let Some(c) = &code {
         if !school_known(c) {
             f.fail(

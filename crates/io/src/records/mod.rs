@@ -44,8 +44,8 @@ impl Errors {
             self.list.push(RowError {
                 file: self.file.clone(),
                 row,
-                column,
-                value: value.map(str::to_string),
+                column: column.as_deref().map(crate::text::preview),
+                value: value.map(crate::text::preview),
                 message: message.into(),
             });
         }
@@ -136,6 +136,30 @@ impl<'a> Fields<'a> {
     pub fn opt_text(&self, field: &str) -> Option<String> {
         self.map.get(self.cells, field).map(str::to_string)
     }
+}
+
+/// A code (school code, pupil key): one line of visible text, without tabs,
+/// line breaks, control or invisible characters (which would make two
+/// spellings of one code that look the same).
+pub fn code(s: &str) -> std::result::Result<String, String> {
+    use crate::text::{describe_char, is_invisible};
+    if let Some(c) = s.chars().find(|&c| c.is_control() || is_invisible(c)) {
+        return Err(format!(
+            "код не может содержать символ {}: в ячейке должен быть только код, одной строкой",
+            describe_char(c)
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// A school code: a [`code`] that a spreadsheet would not take for a
+/// formula (codes are written back into the tables people download).
+pub fn school_code(s: &str) -> std::result::Result<String, String> {
+    let s = code(s)?;
+    if crate::text::looks_like_formula(&s) {
+        return Err("код ОО не может начинаться с «=», «+», «-» или «@»: электронная таблица выполнит такую ячейку как формулу; исправьте код".into());
+    }
+    Ok(s)
 }
 
 /// Parses a non-negative number.

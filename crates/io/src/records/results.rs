@@ -1,6 +1,6 @@
 //! Results of assessment procedures, pupil level or school level.
 
-use super::{clean_name, count, non_negative, percent, Fields};
+use super::{clean_name, count, non_negative, percent, school_code, Fields};
 use crate::values::{parse_date, parse_integer, parse_mark, parse_year};
 use crate::{ColumnMap, Field, IoError, Schema};
 use opora_analytics::{AssessmentKey, PupilResult, SchoolResult};
@@ -295,7 +295,7 @@ fn read_key(
     cache: &mut KeyCache,
     school_known: &dyn Fn(&str) -> bool,
 ) -> Option<(String, AssessmentKey)> {
-    let code = f.text("school_id");
+    let code = f.req("school_id", school_code);
     let key = match cache.lookup(f) {
         Some(k) => Some(k),
         None => {
@@ -358,7 +358,7 @@ fn pupil_row(
     scale: Option<Scale>,
 ) -> Option<ResultBody> {
     let map = f.map;
-    let student_key = f.text("student_key");
+    let student_key = f.req("student_key", super::code);
     let score = f.req("score", non_negative);
     let test_score = f.opt("test_score", parse_test_score);
     let max_score = f.opt("max_score", non_negative);

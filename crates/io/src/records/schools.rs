@@ -1,6 +1,6 @@
 //! The school registry.
 
-use super::{clean_name, count, Fields};
+use super::{clean_name, count, school_code, Fields};
 use crate::{Field, Schema};
 
 pub static SCHEMA: Schema = Schema {
@@ -136,7 +136,7 @@ pub struct SchoolRecord {
 }
 
 pub fn parse_row(f: &mut Fields<'_>) -> Option<SchoolRecord> {
-    let code = f.text("school_id");
+    let code = f.req("school_id", school_code);
     let municipality = f.text("municipality").map(|s| clean_name(&s));
     let full_name = f.text("full_name").map(|s| clean_name(&s));
     let kind = f.opt("type", parse_kind).unwrap_or_else(|| "СОШ".into());
