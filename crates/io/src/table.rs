@@ -563,7 +563,7 @@ fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReade
     let sheet = match &opts.sheet {
         Some(s) => names
             .iter()
-            .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+            .find(|n| n.trim().to_lowercase() == s.trim().to_lowercase())
             .cloned()
             .ok_or_else(|| IoError::NoSheet {
                 file: label.to_string(),
