@@ -407,9 +407,13 @@ impl<R: Read> CsvRows<R> {
             }
             return Ok(Row { number, cells });
         }
+        // Valid UTF-8 as a whole and split at character boundaries: then
+        // every field is valid UTF-8 (one validation per row, not per field).
+        let utf8 = std::str::from_utf8(&p.fields)
+            .ok()
+            .filter(|text| p.ends.iter().all(|&e| text.is_char_boundary(e)));
         if let Decoding::Undecided = self.decoding {
-            let utf8 = (0..n).all(|i| std::str::from_utf8(p.field(i)).is_ok());
-            self.decoding = if utf8 {
+            self.decoding = if utf8.is_some() {
                 Decoding::Utf8 { since: number }
             } else {
                 Decoding::Windows1251 { since: number }
@@ -428,39 +432,46 @@ impl<R: Read> CsvRows<R> {
         match self.decoding {
             Decoding::Undecided => unreachable!("decided above"),
             Decoding::Utf8 { since } => {
-                for i in 0..n {
-                    match std::str::from_utf8(p.field(i)) {
-                        Ok(s) => cells.push_field(s),
-                        Err(_) => {
-                            let (value, _) = WINDOWS_1251.decode_without_bom_handling(p.field(i));
-                            let value = preview(&value);
-                            return Err(mixed(
-                                i,
-                                value,
-                                TextEncoding::Utf8,
-                                since,
-                                TextEncoding::Windows1251,
-                            ));
-                        }
-                    }
-                }
-            }
-            Decoding::Windows1251 { since } => {
-                // Russian text in Windows-1251 is never valid UTF-8 (two
-                // Russian letters in a row are two UTF-8 lead bytes), so a
-                // row that is valid UTF-8 with Russian letters is UTF-8.
-                let texts: Option<Vec<&str>> = (0..n)
-                    .map(|i| std::str::from_utf8(p.field(i)).ok())
-                    .collect();
-                if let Some(i) = texts.and_then(|t| t.iter().position(|s| has_russian_letter(s))) {
-                    let value = preview(std::str::from_utf8(p.field(i)).expect("checked"));
+                let Some(text) = utf8 else {
+                    let i = (0..n)
+                        .find(|&i| std::str::from_utf8(p.field(i)).is_err())
+                        .unwrap_or(0);
+                    let value = preview(&WINDOWS_1251.decode_without_bom_handling(p.field(i)).0);
                     return Err(mixed(
                         i,
                         value,
-                        TextEncoding::Windows1251,
-                        since,
                         TextEncoding::Utf8,
+                        since,
+                        TextEncoding::Windows1251,
                     ));
+                };
+                let mut start = 0;
+                for &end in &p.ends {
+                    cells.push_field(&text[start..end]);
+                    start = end;
+                }
+            }
+            Decoding::Windows1251 { since } => {
+                // A Russian letter in Windows-1251 (but Ё, ё) is a byte that
+                // UTF-8 allows only before continuation bytes, which in 1251
+                // are signs (« » № – …) and Ё, ё: so real 1251 text is not
+                // valid UTF-8, and a valid UTF-8 row with Russian letters in
+                // a 1251 file is UTF-8 (docs/formats.md).
+                if let Some(text) = utf8.filter(|t| has_russian_letter(t)) {
+                    let mut start = 0;
+                    for (i, &end) in p.ends.iter().enumerate() {
+                        if has_russian_letter(&text[start..end]) {
+                            let value = preview(&text[start..end]);
+                            return Err(mixed(
+                                i,
+                                value,
+                                TextEncoding::Windows1251,
+                                since,
+                                TextEncoding::Utf8,
+                            ));
+                        }
+                        start = end;
+                    }
                 }
                 for i in 0..n {
                     cells.push_field(&WINDOWS_1251.decode_without_bom_handling(p.field(i)).0);
