@@ -70,15 +70,15 @@ pub struct TableReader {
     /// XLSX: the workbook's sheets, in order; empty for CSV.
     pub sheets: Vec<String>,
     rows: Rows,
-    /// The first data row, read ahead when opening.
-    first: Option<Row>,
+    /// Data rows read ahead when opening.
+    pending: std::collections::VecDeque<Row>,
     done: bool,
 }
 
 impl Iterator for TableReader {
     type Item = Result<Row, IoError>;
     fn next(&mut self) -> Option<Self::Item> {
-        if let Some(row) = self.first.take() {
+        if let Some(row) = self.pending.pop_front() {
             return Some(Ok(row));
         }
         if self.done {
@@ -212,7 +212,15 @@ fn next_data_row(
     Ok(None)
 }
 
-/// Reads the header and the first data row.
+/// At most this many title rows are looked for above the header.
+const MAX_TITLE_ROWS: usize = 10;
+
+/// How many cells of a row are filled.
+fn filled(row: &Row) -> usize {
+    row.cells.iter().filter(|c| !c.trim().is_empty()).count()
+}
+
+/// Reads the header (after any title rows) and the first data row.
 fn start(
     file: &str,
     mut rows: Rows,
@@ -221,7 +229,7 @@ fn start(
     sheet: Option<String>,
     sheets: Vec<String>,
 ) -> Result<TableReader, IoError> {
-    let Some(header_cells) = next_data_row(&mut rows, file, None)? else {
+    let Some(mut header_cells) = next_data_row(&mut rows, file, None)? else {
         return Err(match sheet {
             Some(sheet) => IoError::EmptySheet {
                 file: file.to_string(),
@@ -233,19 +241,39 @@ fn start(
             },
         });
     };
-    let header: Vec<String> = header_cells
-        .cells
-        .iter()
-        .map(|c| c.trim().to_string())
-        .collect();
-    let Some(first) = next_data_row(&mut rows, file, Some(&header))? else {
+    // Title rows above the header («Результаты ВПР, 2024» in the first cell
+    // and nothing else) are passed over: rows with one filled cell followed
+    // by a row with more are titles. In a one-column file they are not.
+    let trimmed =
+        |row: &Row| -> Vec<String> { row.cells.iter().map(|c| c.trim().to_string()).collect() };
+    let mut pending = std::collections::VecDeque::new();
+    let mut header = trimmed(&header_cells);
+    if filled(&header_cells) <= 1 {
+        while pending.len() <= MAX_TITLE_ROWS {
+            let Some(row) = next_data_row(&mut rows, file, Some(&header))? else {
+                break;
+            };
+            if filled(&row) > 1 {
+                // The titles end here: this row is the header.
+                pending.clear();
+                header_cells = row;
+                header = trimmed(&header_cells);
+                break;
+            }
+            pending.push_back(row);
+        }
+    }
+    if pending.is_empty() {
+        pending.extend(next_data_row(&mut rows, file, Some(&header))?);
+    }
+    if pending.is_empty() {
         return Err(IoError::NoData {
             file: file.to_string(),
             header_row: header_cells.number,
             sheet,
             sheets,
         });
-    };
+    }
     Ok(TableReader {
         file_name: file.to_string(),
         header,
@@ -255,7 +283,7 @@ fn start(
         sheet,
         sheets,
         rows,
-        first: Some(first),
+        pending,
         done: false,
     })
 }

@@ -341,3 +341,24 @@ fn a_binary_file_without_line_ends_is_refused_not_swallowed() {
         Err(IoError::RowTooLong { row: 1, .. })
     ));
 }
+
+#[test]
+fn title_rows_above_the_header_are_passed_over_and_counted() {
+    let text = "Результаты ВПР по математике, 2024;;;\n\n5 класс;;;\nКод ОО;Класс;Код участника;Балл\n001;5;p1;7\n";
+    for t in [text.to_string(), text.replace('\n', "\r\n")] {
+        let r = open(t.as_bytes()).unwrap();
+        assert_eq!((r.header_row, r.header[0].as_str()), (4, "Код ОО"));
+        assert_eq!(r.map(|r| r.unwrap().number).collect::<Vec<_>>(), vec![5]);
+    }
+    // A one-column file keeps its header.
+    let r = open(b"school_id\n001\n002\n").unwrap();
+    assert_eq!(
+        (r.header_row, r.header.clone()),
+        (1, vec!["school_id".to_string()])
+    );
+    // A title above a header without data: no data, at the header's row.
+    assert!(matches!(
+        open(b"Title\nschool_id;score\n"),
+        Err(IoError::NoData { header_row: 2, .. })
+    ));
+}

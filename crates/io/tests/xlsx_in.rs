@@ -106,8 +106,10 @@ fn an_instructions_sheet_or_an_empty_first_sheet_hints_too() {
 
 #[test]
 fn rows_and_columns_are_those_of_the_sheet() {
-    // A table starting at C4 below a title in A1.
-    let mut book = vec![("Данные", 3u32, 2u16, data())];
+    // A table starting at C4 below a title in C2.
+    let mut rows = vec![vec!["Результаты ВПР"], vec![]];
+    rows.extend(data());
+    let mut book = vec![("Данные", 1u32, 2u16, rows)];
     book[0]
         .3
         .push(vec!["2024", "001", "ВПР", "Математика", "5", "p2", "8"]);
