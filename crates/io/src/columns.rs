@@ -1,6 +1,6 @@
 //! Matching file headers to canonical fields through an alias table.
 
-use crate::error::IoError;
+use crate::error::{ColumnRef, IoError};
 use std::collections::HashMap;
 
 /// A canonical field of an import format with its accepted header spellings.
@@ -26,7 +26,12 @@ pub struct Schema {
 pub fn normalize_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}')
         .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '«' | '»' | '"' | '\'' | '№' | '(' | ')' | ':' | '\u{a0}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                ' ' | '_' | '-' | '.' | '«' | '»' | '"' | '\'' | '№' | '(' | ')' | ':' | '\u{a0}'
+            )
+        })
         .flat_map(|c| c.to_lowercase())
         .map(|c| if c == 'ё' { 'е' } else { c })
         .collect()
@@ -55,15 +60,36 @@ impl ColumnMap {
         explicit: &[(String, String)],
     ) -> Result<ColumnMap, IoError> {
         let norm: Vec<String> = header.iter().map(|h| normalize_header(h)).collect();
-        let mut map = ColumnMap { headers: header.to_vec(), ..Default::default() };
+        let mut map = ColumnMap {
+            headers: header.to_vec(),
+            ..Default::default()
+        };
         let mut used = vec![false; header.len()];
         for (field, text) in explicit {
-            let f = schema.fields.iter().find(|f| f.name == field.as_str()).ok_or_else(|| {
-                let names: Vec<_> = schema.fields.iter().map(|f| f.name).collect();
-                IoError::Mapping(format!("неизвестное поле «{field}»; допустимые поля: {}", names.join(", ")))
-            })?;
-            let i = norm.iter().position(|h| *h == normalize_header(text)).ok_or_else(|| {
-                IoError::Mapping(format!("в файле «{file}» нет столбца «{text}» для поля {field}"))
+            let f = schema
+                .fields
+                .iter()
+                .find(|f| f.name == field.as_str())
+                .ok_or_else(|| {
+                    let names: Vec<_> = schema.fields.iter().map(|f| f.name).collect();
+                    IoError::Mapping(format!(
+                        "неизвестное поле «{}»; допустимые поля: {}",
+                        crate::text::preview(field),
+                        names.join(", ")
+                    ))
+                })?;
+            let wanted = normalize_header(text);
+            let i = only_one(
+                file,
+                f.name,
+                header,
+                (0..header.len()).filter(|&i| norm[i] == wanted),
+            )?
+            .ok_or_else(|| {
+                IoError::Mapping(format!(
+                    "в файле «{file}» нет столбца «{}» для поля {field}",
+                    crate::text::preview(text)
+                ))
             })?;
             map.index.insert(f.name, i);
             used[i] = true;
@@ -72,9 +98,12 @@ impl ColumnMap {
             if map.index.contains_key(f.name) {
                 continue;
             }
-            let wanted: Vec<String> =
-                std::iter::once(f.name).chain(f.aliases.iter().copied()).map(normalize_header).collect();
-            if let Some(i) = (0..header.len()).find(|&i| !used[i] && wanted.contains(&norm[i])) {
+            let wanted: Vec<String> = std::iter::once(f.name)
+                .chain(f.aliases.iter().copied())
+                .map(normalize_header)
+                .collect();
+            let candidates = (0..header.len()).filter(|&i| !used[i] && wanted.contains(&norm[i]));
+            if let Some(i) = only_one(file, f.name, header, candidates)? {
                 map.index.insert(f.name, i);
                 used[i] = true;
             }
@@ -85,24 +114,42 @@ impl ColumnMap {
             }
             if schema.tasks {
                 if let Some(t) = task_number(&norm[i]) {
+                    if let Some(&(_, first)) = map.tasks.iter().find(|(n, _)| *n == t) {
+                        return Err(ambiguous(file, &format!("task_{t}"), header, first, i));
+                    }
                     map.tasks.push((t, i));
                     continue;
                 }
             }
             if schema.keep_unknown {
+                if let Some(&(_, first)) = map.free.iter().find(|(_, j)| norm[*j] == norm[i]) {
+                    return Err(ambiguous(file, header[first].trim(), header, first, i));
+                }
                 map.free.push((header[i].trim().to_string(), i));
             } else {
                 map.ignored.push(header[i].clone());
             }
         }
         map.tasks.sort();
-        let missing: Vec<&str> =
-            schema.fields.iter().filter(|f| f.required && !map.index.contains_key(f.name)).map(|f| describe(f)).collect();
+        let missing: Vec<&str> = schema
+            .fields
+            .iter()
+            .filter(|f| f.required && !map.index.contains_key(f.name))
+            .map(|f| describe(f))
+            .collect();
         if !missing.is_empty() {
             return Err(IoError::MissingColumns {
                 file: file.to_string(),
                 missing: missing.join(", "),
-                found: header.iter().map(|h| format!("«{h}»")).collect::<Vec<_>>().join(", "),
+                found: crate::error::quoted_list(
+                    &header
+                        .iter()
+                        .filter(|h| !h.trim().is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+                sheet: None,
+                sheets: Vec::new(),
             });
         }
         Ok(map)
@@ -121,7 +168,37 @@ impl ColumnMap {
 
     /// The header text of a field as written in the file.
     pub fn header_of(&self, field: &str) -> String {
-        self.index.get(field).and_then(|&i| self.headers.get(i)).cloned().unwrap_or_else(|| field.to_string())
+        self.index
+            .get(field)
+            .and_then(|&i| self.headers.get(i))
+            .cloned()
+            .unwrap_or_else(|| field.to_string())
+    }
+}
+
+/// The one column among `candidates` for `field`: `None` when there is
+/// none, an error naming the first two when there are several.
+fn only_one(
+    file: &str,
+    field: &str,
+    header: &[String],
+    mut candidates: impl Iterator<Item = usize>,
+) -> Result<Option<usize>, IoError> {
+    let Some(first) = candidates.next() else {
+        return Ok(None);
+    };
+    match candidates.next() {
+        None => Ok(Some(first)),
+        Some(second) => Err(ambiguous(file, field, header, first, second)),
+    }
+}
+
+fn ambiguous(file: &str, field: &str, header: &[String], first: usize, second: usize) -> IoError {
+    IoError::AmbiguousColumns {
+        file: file.to_string(),
+        field: field.to_string(),
+        first: ColumnRef::new(first, Some(&header[first])),
+        second: ColumnRef::new(second, Some(&header[second])),
     }
 }
 
@@ -145,11 +222,27 @@ fn task_number(norm: &str) -> Option<usize> {
 mod tests {
     use super::*;
     const F: &[Field] = &[
-        Field { name: "school_id", aliases: &["Код ОО", "Логин ОО"], required: true },
-        Field { name: "score", aliases: &["Балл", "Первичный балл"], required: true },
-        Field { name: "mark", aliases: &["Отметка"], required: false },
+        Field {
+            name: "school_id",
+            aliases: &["Код ОО", "Логин ОО"],
+            required: true,
+        },
+        Field {
+            name: "score",
+            aliases: &["Балл", "Первичный балл"],
+            required: true,
+        },
+        Field {
+            name: "mark",
+            aliases: &["Отметка"],
+            required: false,
+        },
     ];
-    const S: Schema = Schema { fields: F, tasks: true, keep_unknown: false };
+    const S: Schema = Schema {
+        fields: F,
+        tasks: true,
+        keep_unknown: false,
+    };
 
     fn h(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -157,7 +250,13 @@ mod tests {
 
     #[test]
     fn russian_aliases_tasks_and_ignored() {
-        let m = ColumnMap::resolve("f", &h(&["ЛОГИН ОО", "Первичный  балл", "Задание 2", "З1", "ФИО"]), &S, &[]).unwrap();
+        let m = ColumnMap::resolve(
+            "f",
+            &h(&["ЛОГИН ОО", "Первичный  балл", "Задание 2", "З1", "ФИО"]),
+            &S,
+            &[],
+        )
+        .unwrap();
         assert_eq!(m.index["school_id"], 0);
         assert_eq!(m.index["score"], 1);
         assert_eq!(m.tasks, vec![(1, 3), (2, 2)]);
@@ -166,9 +265,17 @@ mod tests {
 
     #[test]
     fn explicit_mapping_wins_and_missing_is_named_in_russian() {
-        let m = ColumnMap::resolve("f", &h(&["Код ОО", "Итог"]), &S, &[("score".into(), "итог".into())]).unwrap();
+        let m = ColumnMap::resolve(
+            "f",
+            &h(&["Код ОО", "Итог"]),
+            &S,
+            &[("score".into(), "итог".into())],
+        )
+        .unwrap();
         assert_eq!(m.index["score"], 1);
-        let e = ColumnMap::resolve("f.csv", &h(&["Код ОО"]), &S, &[]).unwrap_err().to_string();
+        let e = ColumnMap::resolve("f.csv", &h(&["Код ОО"]), &S, &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("Балл") && e.contains("f.csv"), "{e}");
     }
 }

@@ -3,13 +3,16 @@
 //! parsing with row-level errors in Russian, and XLSX writing.
 
 pub mod columns;
+mod csv_parse;
 pub mod error;
 pub mod records;
 pub mod table;
+pub mod text;
 pub mod values;
 pub mod xlsx_out;
 
 pub use columns::{ColumnMap, Field, Schema};
-pub use error::{IoError, RowError};
 pub use csv::StringRecord;
+pub use error::{ColumnRef, IoError, RowError, TextEncoding};
 pub use table::{open_table, Row, TableOptions, TableReader};
+pub use text::neutralise_formula;

@@ -4,7 +4,11 @@
 /// A number with a decimal comma or point; spaces (also non-breaking) as
 /// thousands separators are allowed: «1 234,5».
 pub fn parse_number(s: &str) -> Result<f64, String> {
-    let cleaned: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
     let cleaned = cleaned.trim_end_matches('%').replace(',', ".");
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
@@ -55,13 +59,29 @@ pub fn parse_mark(s: &str) -> Result<u8, String> {
 pub fn parse_date(s: &str) -> Result<(i32, u32, u32), String> {
     let err = || "ожидается дата в формате ДД.ММ.ГГГГ (например, 01.09.2024)".to_string();
     let t = s.trim();
-    let parts: Vec<&str> = if t.contains('.') { t.split('.').collect() } else { t.split('-').collect() };
+    let parts: Vec<&str> = if t.contains('.') {
+        t.split('.').collect()
+    } else {
+        t.split('-').collect()
+    };
     if parts.len() != 3 {
         return Err(err());
     }
-    let n: Vec<i64> = parts.iter().map(|p| p.trim().parse::<i64>()).collect::<Result<_, _>>().map_err(|_| err())?;
-    let (y, m, d) = if t.contains('.') { (n[2], n[1], n[0]) } else { (n[0], n[1], n[2]) };
-    if !(1900..=2100).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y as i32, m as u32) as i64 {
+    let n: Vec<i64> = parts
+        .iter()
+        .map(|p| p.trim().parse::<i64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| err())?;
+    let (y, m, d) = if t.contains('.') {
+        (n[2], n[1], n[0])
+    } else {
+        (n[0], n[1], n[2])
+    };
+    if !(1900..=2100).contains(&y)
+        || !(1..=12).contains(&m)
+        || d < 1
+        || d > days_in_month(y as i32, m as u32) as i64
+    {
         return Err(err());
     }
     Ok((y as i32, m as u32, d as u32))
@@ -100,7 +120,15 @@ pub fn excel_serial_to_text(serial: f64) -> String {
 /// noise: 12.5 → «12,5», −0.0 → «0».
 pub fn fmt_ru(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v);
-    let s = if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { s.trim_start_matches('-').to_string() } else { s };
+    let s = if s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    };
     s.replace('.', ",")
 }
 

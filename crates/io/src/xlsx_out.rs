@@ -1,6 +1,9 @@
 //! Writing simple tables to XLSX for people: a bold frozen header, sensible
-//! column widths, numbers as numbers.
+//! column widths, numbers as numbers. Text that a spreadsheet would run as
+//! a formula is written with a leading apostrophe
+//! ([`crate::neutralise_formula`]).
 
+use crate::neutralise_formula;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// A cell to write: text or number (empty when `None`).
@@ -25,8 +28,15 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
         let ws = book.add_worksheet();
         ws.set_name(&s.name)?;
         for (c, h) in s.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &bold)?;
-            let width = s.rows.iter().take(200).map(|r| cell_width(r.get(c))).max().unwrap_or(8).max(h.chars().count().min(30));
+            ws.write_string_with_format(0, c as u16, neutralise_formula(h).as_ref(), &bold)?;
+            let width = s
+                .rows
+                .iter()
+                .take(200)
+                .map(|r| cell_width(r.get(c)))
+                .max()
+                .unwrap_or(8)
+                .max(h.chars().count().min(30));
             ws.set_column_width(c as u16, (width.min(60) + 2) as f64)?;
         }
         for (r, row) in s.rows.iter().enumerate() {
@@ -34,7 +44,7 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
                 let (r, c) = (r as u32 + 1, c as u16);
                 match cell {
                     Cell::Text(t) => {
-                        ws.write_string(r, c, t)?;
+                        ws.write_string(r, c, neutralise_formula(t).as_ref())?;
                     }
                     Cell::Number(Some(v)) if v.is_finite() => {
                         ws.write_number(r, c, *v)?;
@@ -63,8 +73,14 @@ fn cell_width(c: Option<&Cell>) -> usize {
 /// become numbers, `true`/`false` become «да»/«нет», headers are renamed by
 /// `title` (Russian column titles for people).
 pub fn sheet_from_csv(name: &str, csv_text: &str, title: &dyn Fn(&str) -> String) -> Sheet {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(csv_text.as_bytes());
-    let header = rdr.headers().map(|h| h.iter().map(title).collect()).unwrap_or_default();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let header = rdr
+        .headers()
+        .map(|h| h.iter().map(title).collect())
+        .unwrap_or_default();
     let rows = rdr
         .records()
         .filter_map(|r| r.ok())
@@ -85,5 +101,9 @@ pub fn sheet_from_csv(name: &str, csv_text: &str, title: &dyn Fn(&str) -> String
                 .collect()
         })
         .collect();
-    Sheet { name: name.to_string(), header, rows }
+    Sheet {
+        name: name.to_string(),
+        header,
+        rows,
+    }
 }

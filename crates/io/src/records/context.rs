@@ -1,14 +1,22 @@
 //! Context indicators in a wide file: `school_id`, optional `year`, then one
 //! numeric column per indicator (the header is the indicator's code or name).
 
-use super::Fields;
+use super::{school_code, Fields};
 use crate::values::{parse_number, parse_year};
 use crate::{Field, Schema};
 
 pub static SCHEMA: Schema = Schema {
     fields: &[
-        Field { name: "school_id", aliases: &["Код ОО", "Логин ОО", "Логин", "Код школы"], required: true },
-        Field { name: "year", aliases: &["Год", "Учебный год"], required: false },
+        Field {
+            name: "school_id",
+            aliases: &["Код ОО", "Логин ОО", "Логин", "Код школы"],
+            required: true,
+        },
+        Field {
+            name: "year",
+            aliases: &["Год", "Учебный год"],
+            required: false,
+        },
     ],
     tasks: false,
     keep_unknown: true,
@@ -23,10 +31,13 @@ pub struct ContextRecord {
 }
 
 pub fn parse_row(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Option<ContextRecord> {
-    let code = f.text("school_id");
+    let code = f.req("school_id", school_code);
     if let Some(c) = &code {
         if !school_known(c) {
-            f.fail("school_id", "ОО с таким кодом нет в реестре; загрузите реестр школ или исправьте код");
+            f.fail(
+                "school_id",
+                "ОО с таким кодом нет в реестре; загрузите реестр школ или исправьте код",
+            );
         }
     }
     let year = f.opt("year", parse_year);
@@ -49,5 +60,9 @@ pub fn parse_row(f: &mut Fields<'_>, school_known: &dyn Fn(&str) -> bool) -> Opt
     if f.bad {
         return None;
     }
-    Some(ContextRecord { school_code: code?, year, values })
+    Some(ContextRecord {
+        school_code: code?,
+        year,
+        values,
+    })
 }

@@ -26,16 +26,26 @@ pub struct Errors {
 
 impl Errors {
     pub fn new(file: &str) -> Errors {
-        Errors { file: file.to_string(), list: Vec::new(), count: 0 }
+        Errors {
+            file: file.to_string(),
+            list: Vec::new(),
+            count: 0,
+        }
     }
-    pub fn push(&mut self, row: u64, column: Option<String>, value: Option<&str>, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        row: u64,
+        column: Option<String>,
+        value: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.count += 1;
         if self.list.len() < MAX_REPORTED_ERRORS {
             self.list.push(RowError {
                 file: self.file.clone(),
                 row,
-                column,
-                value: value.map(str::to_string),
+                column: column.as_deref().map(crate::text::preview),
+                value: value.map(crate::text::preview),
                 message: message.into(),
             });
         }
@@ -62,18 +72,29 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a ColumnMap, row: &'a crate::Row, errors: &'a mut Errors) -> Fields<'a> {
-        Fields { map, cells: &row.cells, row: row.number, errors, bad: false }
+        Fields {
+            map,
+            cells: &row.cells,
+            row: row.number,
+            errors,
+            bad: false,
+        }
     }
 
     /// Records a problem with `field` (its cell value is quoted if present).
     pub fn fail(&mut self, field: &str, message: impl Into<String>) {
         let value = self.map.get(self.cells, field);
-        self.errors.push(self.row, Some(self.map.header_of(field)), value, message);
+        self.errors
+            .push(self.row, Some(self.map.header_of(field)), value, message);
         self.bad = true;
     }
 
     /// A required field, parsed; `None` (and an error) if empty or bad.
-    pub fn req<T>(&mut self, field: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
+    pub fn req<T>(
+        &mut self,
+        field: &str,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         match self.map.get(self.cells, field) {
             None => {
                 self.fail(field, "не заполнено обязательное поле; заполните ячейку");
@@ -84,12 +105,21 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional field: `None` when empty; an error when present but bad.
-    pub fn opt<T>(&mut self, field: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
+    pub fn opt<T>(
+        &mut self,
+        field: &str,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         let text = self.map.get(self.cells, field)?;
         self.parse_text(field, text, parse)
     }
 
-    fn parse_text<T>(&mut self, field: &str, text: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Option<T> {
+    fn parse_text<T>(
+        &mut self,
+        field: &str,
+        text: &str,
+        parse: impl Fn(&str) -> std::result::Result<T, String>,
+    ) -> Option<T> {
         match parse(text) {
             Ok(v) => Some(v),
             Err(msg) => {
@@ -106,6 +136,30 @@ impl<'a> Fields<'a> {
     pub fn opt_text(&self, field: &str) -> Option<String> {
         self.map.get(self.cells, field).map(str::to_string)
     }
+}
+
+/// A code (school code, pupil key): one line of visible text, without tabs,
+/// line breaks, control or invisible characters (which would make two
+/// spellings of one code that look the same).
+pub fn code(s: &str) -> std::result::Result<String, String> {
+    use crate::text::{describe_char, is_invisible};
+    if let Some(c) = s.chars().find(|&c| c.is_control() || is_invisible(c)) {
+        return Err(format!(
+            "код не может содержать символ {}: в ячейке должен быть только код, одной строкой",
+            describe_char(c)
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// A school code: a [`code`] that a spreadsheet would not take for a
+/// formula (codes are written back into the tables people download).
+pub fn school_code(s: &str) -> std::result::Result<String, String> {
+    let s = code(s)?;
+    if crate::text::looks_like_formula(&s) {
+        return Err("код ОО не может начинаться с «=», «+», «-» или «@»: электронная таблица выполнит такую ячейку как формулу; исправьте код".into());
+    }
+    Ok(s)
 }
 
 /// Parses a non-negative number.

@@ -1,0 +1,129 @@
+//! Reading XLSX workbooks: choosing the sheet, row and column numbers.
+
+use opora_io::records::results::PUPIL_SCHEMA;
+use opora_io::{open_table, IoError, TableOptions, TableReader};
+use rust_xlsxwriter::Workbook;
+
+const HEADER: [&str; 7] = [
+    "Год",
+    "Код ОО",
+    "Процедура",
+    "Предмет",
+    "Класс",
+    "Код участника",
+    "Первичный балл",
+];
+const ROW: [&str; 7] = ["2024", "001", "ВПР", "Математика", "5", "p1", "7"];
+
+/// A workbook of sheets given as (name, first row, first column, rows);
+/// opened with `sheet`.
+fn open(
+    sheets: &[(&str, u32, u16, Vec<Vec<&str>>)],
+    sheet: Option<&str>,
+) -> Result<TableReader, IoError> {
+    let mut book = Workbook::new();
+    for (name, r0, c0, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string(r0 + r as u32, c0 + c as u16, *cell)
+                    .unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.xlsx");
+    book.save(&path).unwrap();
+    open_table(
+        &path,
+        &TableOptions {
+            sheet: sheet.map(str::to_string),
+        },
+    )
+}
+
+fn data() -> Vec<Vec<&'static str>> {
+    vec![HEADER.to_vec(), ROW.to_vec()]
+}
+
+#[test]
+fn a_sheet_without_the_columns_hints_at_the_other_sheets() {
+    let summary = vec![vec!["Муниципалитет", "Средний балл"], vec!["Город", "12"]];
+    let sheets = [("Сводка", 0, 0, summary), ("Данные", 0, 0, data())];
+    let t = open(&sheets, None).unwrap();
+    assert_eq!(
+        (t.sheet.as_deref(), t.sheets.clone()),
+        (
+            Some("Сводка"),
+            vec!["Сводка".to_string(), "Данные".to_string()]
+        )
+    );
+    let err = t.resolve(&PUPIL_SCHEMA, &[]).unwrap_err();
+    assert!(matches!(&err, IoError::MissingColumns { sheets, .. } if sheets.len() == 2));
+    let msg = err.to_string();
+    assert!(
+        msg.contains("Прочитан лист «Сводка»") && msg.contains("«Сводка», «Данные»"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("укажите лист: --sheet ИМЯ или выберите лист при загрузке"),
+        "{msg}"
+    );
+    // The right sheet resolves.
+    let t = open(&sheets, Some("данные")).unwrap();
+    assert!(t.resolve(&PUPIL_SCHEMA, &[]).is_ok());
+}
+
+#[test]
+fn an_instructions_sheet_or_an_empty_first_sheet_hints_too() {
+    let note = vec![vec!["Заполните лист «Данные»"]];
+    let err = open(
+        &[("Инструкция", 0, 0, note), ("Данные", 0, 0, data())],
+        None,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        matches!(err, IoError::NoData { header_row: 1, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("--sheet ИМЯ"), "{err}");
+    let err = open(&[("Пустой", 0, 0, vec![]), ("Данные", 0, 0, data())], None)
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&err, IoError::EmptySheet { sheet, .. } if sheet == "Пустой"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("«Пустой», «Данные»"), "{err}");
+    // No hint for a workbook of one sheet: there is nothing to choose.
+    let err = open(&[("Лист1", 0, 0, vec![vec!["Код ОО"]])], None)
+        .err()
+        .unwrap();
+    assert!(!err.to_string().contains("--sheet"), "{err}");
+}
+
+#[test]
+fn rows_and_columns_are_those_of_the_sheet() {
+    // A table starting at C4 below a title in C2.
+    let mut rows = vec![vec!["Результаты ВПР"], vec![]];
+    rows.extend(data());
+    let mut book = vec![("Данные", 1u32, 2u16, rows)];
+    book[0]
+        .3
+        .push(vec!["2024", "001", "ВПР", "Математика", "5", "p2", "8"]);
+    let t = open(&book, None).unwrap();
+    assert_eq!(t.header_row, 4);
+    let map = t.resolve(&PUPIL_SCHEMA, &[]).unwrap();
+    assert_eq!(map.index["school_id"], 3, "column D");
+    let rows: Vec<u64> = t.map(|r| r.unwrap().number).collect();
+    assert_eq!(rows, vec![5, 6]);
+    // Control characters are refused in workbooks as in CSV.
+    let mut bad = data();
+    bad[1][1] = "0\u{1}1";
+    match open(&[("Данные", 0, 1, bad)], None).err().unwrap() {
+        IoError::ControlChar { row, column, .. } => assert_eq!((row, column.index), (2, 2)),
+        e => panic!("{e:?}"),
+    }
+}
