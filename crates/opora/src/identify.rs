@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use opora_analytics::{export, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, Weights};
 use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
 use opora_io::records::{Errors, Fields};
-use opora_io::{open_table, ColumnMap, TableOptions};
+use opora_io::{open_table, TableOptions};
 use opora_store::stats;
 use std::path::Path;
 use std::process::ExitCode;
@@ -254,7 +254,7 @@ fn table(path: &Path, sheet: &Option<String>) -> Result<opora_io::TableReader, F
 fn read_results(path: &Path, sheet: &Option<String>, acc: &mut StatsAccumulator) -> Result<(), FileError> {
     let mut t = table(path, sheet)?;
     let school_level = is_school_level(&t.file_name, &t.header, &[]);
-    let map = ColumnMap::resolve(&t.file_name, &t.header, if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, &[])?;
+    let map = t.resolve(if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, &[])?;
     let mut errors = Errors::new(&t.file_name);
     let mut cache = KeyCache::default();
     while let Some(row) = t.next() {
@@ -277,7 +277,7 @@ fn read_results(path: &Path, sheet: &Option<String>, acc: &mut StatsAccumulator)
 fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, FileError> {
     use opora_io::records::context::{parse_row, SCHEMA};
     let mut t = table(path, sheet)?;
-    let map = ColumnMap::resolve(&t.file_name, &t.header, &SCHEMA, &[])?;
+    let map = t.resolve(&SCHEMA, &[])?;
     if map.free.is_empty() {
         return Err(anyhow::anyhow!("в файле контекста «{}» нет столбцов с факторами после school_id (и year)", t.file_name).into());
     }
@@ -300,7 +300,7 @@ fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, Fil
 fn read_checklist(path: &Path, sheet: &Option<String>) -> Result<Vec<ChecklistRow>, FileError> {
     use opora_io::records::checklist::{parse_row, SCHEMA};
     let mut t = table(path, sheet)?;
-    let map = ColumnMap::resolve(&t.file_name, &t.header, &SCHEMA, &[])?;
+    let map = t.resolve(&SCHEMA, &[])?;
     let mut errors = Errors::new(&t.file_name);
     let mut rows = Vec::new();
     while let Some(row) = t.next() {
@@ -318,7 +318,7 @@ fn read_checklist(path: &Path, sheet: &Option<String>) -> Result<Vec<ChecklistRo
 fn read_school_infos(path: &Path, sheet: &Option<String>) -> Result<Vec<SchoolInfo>, FileError> {
     use opora_io::records::schools::{parse_row, SCHEMA};
     let mut t = table(path, sheet)?;
-    let map = ColumnMap::resolve(&t.file_name, &t.header, &SCHEMA, &[])?;
+    let map = t.resolve(&SCHEMA, &[])?;
     let mut errors = Errors::new(&t.file_name);
     let mut rows = Vec::new();
     while let Some(row) = t.next() {

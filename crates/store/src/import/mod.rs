@@ -181,7 +181,7 @@ pub(crate) fn report_progress(table: &opora_io::TableReader, rows: u64, progress
 
 /// Resolves the header of a table against a schema.
 pub(crate) fn resolve(table: &opora_io::TableReader, schema: &Schema, opts: &ImportOptions) -> Result<ColumnMap> {
-    Ok(ColumnMap::resolve(&table.file_name, &table.header, schema, &opts.map)?)
+    Ok(table.resolve(schema, &opts.map)?)
 }
 
 /// The id of an assessment, creating it (with its procedure, subject and

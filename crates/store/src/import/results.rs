@@ -312,14 +312,19 @@ impl Pass {
             Group { stats: AssessmentStats::default(), hash: 0, rows: 0 }
         });
         let (vals, row_hash) = match body {
-            ResultBody::Pupil { result: p, held_on, tasks_text: tasks } => {
+            ResultBody::Pupil { result: p, test_score, held_on, tasks_text: tasks } => {
                 group.stats.add_pupil(&p);
                 let hash = Fnv::new().bytes(p.student_key.as_bytes()).num(Some(p.score)).num(p.max_score)
                     .int(p.mark.map_or(-1, i64::from)).int(p.journal_mark.map_or(-1, i64::from))
-                    .bytes(tasks.as_bytes()).bytes(held_on.as_deref().unwrap_or("").as_bytes()).0;
+                    .bytes(tasks.as_bytes()).bytes(held_on.as_deref().unwrap_or("").as_bytes());
+                // Hashed only when present, so files without it keep their stored hashes.
+                let hash = match test_score {
+                    Some(t) => hash.num(Some(t)).0,
+                    None => hash.0,
+                };
                 (vec![
                     Val::Int(Some(assessment)), Val::Int(Some(school)), Val::Int(Some(generation)), Val::Text(Some(p.student_key)),
-                    Val::Real(Some(p.score)), Val::Real(None), Val::Real(p.max_score), Val::Int(p.mark.map(i64::from)),
+                    Val::Real(Some(p.score)), Val::Real(test_score), Val::Real(p.max_score), Val::Int(p.mark.map(i64::from)),
                     Val::Int(p.journal_mark.map(i64::from)), Val::Text((!tasks.is_empty()).then_some(tasks)), Val::Text(held_on),
                 ], hash)
             }
