@@ -62,7 +62,7 @@ pub const SCHOOL_COLUMNS: [&str; 25] = [
 ];
 
 /// Column names of objectivity.csv.
-pub const OBJECTIVITY_COLUMNS: [&str; 9] = [
+pub const OBJECTIVITY_COLUMNS: [&str; 11] = [
     "school_id",
     "year",
     "procedure",
@@ -72,6 +72,8 @@ pub const OBJECTIVITY_COLUMNS: [&str; 9] = [
     "statistic",
     "threshold",
     "explanation",
+    "p_value",
+    "q_value",
 ];
 
 /// Column names of checklist.csv.
@@ -218,6 +220,8 @@ impl Table {
                         Value::Num(Some(o.statistic)),
                         Value::Num(Some(o.threshold)),
                         Value::Text(&o.explanation),
+                        Value::Num(o.p_value),
+                        Value::Num(o.q_value),
                     ]);
                 }
             }
@@ -393,6 +397,10 @@ pub fn summary_text(run: &Run) -> String {
         run.objectivity.len(),
         flagged.len()
     );
+    let tested = run.objectivity_tests.iter();
+    for t in tested.filter(|t| t.expected_false.is_some()) {
+        let _ = writeln!(s, "  {}", chance_line(t));
+    }
     if !run.checklist.is_empty() {
         let any = run.checklist.iter().filter(|c| c.yes_count > 0).count();
         let _ = writeln!(
@@ -408,6 +416,18 @@ pub fn summary_text(run: &Run) -> String {
         }
     }
     s
+}
+
+/// «O3: проверено ячеек 9000, ожидается случайно: 0,6, найдено: 12 (школ в списке: 5)».
+pub fn chance_line(t: &crate::SignTests) -> String {
+    format!(
+        "{}: проверено ячеек {}, ожидается случайно: {}, найдено: {} (школ в списке: {})",
+        t.sign,
+        t.cells_tested,
+        text::num(t.expected_false.unwrap_or(0.0), 1),
+        t.significant,
+        t.schools_listed
+    )
 }
 
 fn xml(s: &str) -> String {

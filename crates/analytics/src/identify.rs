@@ -83,6 +83,7 @@ struct Evaluated {
     per_year: BTreeMap<i32, WindowEval>,
     notes: Vec<String>,
     objectivity: Vec<crate::ObjectivitySign>,
+    objectivity_tests: Vec<crate::SignTests>,
     objectivity_notes: Vec<String>,
     mode: Mode,
 }
@@ -112,7 +113,7 @@ fn evaluate_cells(input: &CellInput, cfg: &Config) -> Result<Evaluated, Analytic
         .cloned()
         .collect();
     // The signs (step 6) need only the cells: they run beside steps 1–5.
-    let (objectivity, objectivity_notes, evaluated) = std::thread::scope(|s| {
+    let ((objectivity, objectivity_tests), objectivity_notes, evaluated) = std::thread::scope(|s| {
         let signs = s.spawn(|| {
             let mut notes = Vec::new();
             let out = objectivity::signs(input.stats, input.schools, &window_keys, &cfg.objectivity, &mut notes);
@@ -146,12 +147,12 @@ fn evaluate_cells(input: &CellInput, cfg: &Config) -> Result<Evaluated, Analytic
         year_notes(y, &ev, &window, &mut notes);
         per_year.insert(y, ev);
     }
-    Ok(Evaluated { all_years, window, whole, per_year, notes, objectivity, objectivity_notes, mode })
+    Ok(Evaluated { all_years, window, whole, per_year, notes, objectivity, objectivity_tests, objectivity_notes, mode })
 }
 
 /// Categories, the model and the checklist (steps 4–5) from the evaluations.
 fn finish(ev: Evaluated, checklist_rows: &[ChecklistRow], cfg: &Config) -> Run {
-    let Evaluated { all_years, window, whole, per_year, mut notes, objectivity, objectivity_notes, mode } = ev;
+    let Evaluated { all_years, window, whole, per_year, mut notes, objectivity, objectivity_tests, objectivity_notes, mode } = ev;
     let flags: BTreeMap<i32, WindowFlags> = per_year
         .iter()
         .map(|(y, ev)| (*y, categories::window_flags(ev, cfg)))
@@ -177,6 +178,7 @@ fn finish(ev: Evaluated, checklist_rows: &[ChecklistRow], cfg: &Config) -> Run {
         schools,
         model,
         objectivity,
+        objectivity_tests,
         checklist,
         notes,
         years: window,
@@ -196,6 +198,9 @@ fn validate(cfg: &Config) -> Result<(), AnalyticsError> {
     }
     if cfg.min_results == 0 {
         return bad("минимальное число результатов должно быть не меньше 1");
+    }
+    if cfg.objectivity.fdr_q.is_some_and(|q| !(q.is_finite() && q > 0.0 && q < 1.0)) {
+        return bad("доля ложных находок для признаков необъективности должна быть в пределах (0; 1)");
     }
     if let Selection::Backward { p_remove } = cfg.select {
         if !(p_remove.is_finite() && p_remove > 0.0 && p_remove <= 1.0) {
