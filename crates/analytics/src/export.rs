@@ -207,7 +207,11 @@ impl Table {
 
     fn rows(self, run: &Run, limit: usize, mut f: impl FnMut(&[Value])) {
         match self {
-            Table::Schools => run.schools.iter().take(limit).for_each(|o| school_row(o, &mut f)),
+            Table::Schools => run
+                .schools
+                .iter()
+                .take(limit)
+                .for_each(|o| school_row(o, &mut f)),
             Table::Objectivity => {
                 for o in run.objectivity.iter().take(limit) {
                     f(&[
@@ -226,7 +230,10 @@ impl Table {
                 }
             }
             Table::Checklist => {
-                let items = run.checklist.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)));
+                let items = run
+                    .checklist
+                    .iter()
+                    .flat_map(|c| c.items.iter().map(move |i| (c, i)));
                 for (c, i) in items.take(limit) {
                     f(&[
                         Value::Text(&c.school_id),

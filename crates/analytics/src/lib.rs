@@ -27,9 +27,9 @@ use serde::{Deserialize, Serialize};
 
 pub use checklist::{ChecklistItem, ChecklistOutcome, ChecklistStatus};
 pub use identify::identify;
+pub use identify::{identify_cells, identify_cells_owned};
 pub use model::{Coefficient, DroppedFactor, Model, YearModel};
 pub use objectivity::{ObjectivitySign, SignTests};
-pub use identify::{identify_cells, identify_cells_owned};
 pub use stats::{
     AssessmentKey, AssessmentStats, Cell, CellTable, PupilResult, PupilScore, SchoolResult,
     StatsAccumulator, StatsTable,
