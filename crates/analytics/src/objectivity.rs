@@ -14,7 +14,7 @@
 use crate::compact::CellTable;
 use crate::fdr::Bh;
 pub use crate::pvalue::binom_upper;
-use crate::pvalue::{binomials_upper, normal_upper};
+use crate::pvalue::{binomials_upper_screened, normal_upper};
 use crate::stats::{AssessmentKey, AssessmentStats, JournalTable};
 use crate::text::{cutoff, n2, num, pval};
 use crate::{ObjectivityThresholds, SchoolInfo};
@@ -716,7 +716,7 @@ fn conditional_p(t: &JournalTable, rates: &[f64; 7], higher: bool, observed: u64
         .map(|((n, _), r)| (*n, *r))
         .collect();
     let expected = groups.iter().map(|(n, r)| *n as f64 * r).sum();
-    (binomials_upper(&groups, observed), expected)
+    (binomials_upper_screened(&groups, observed), expected)
 }
 
 /// One direction of O2 in one school: ВПР above the journal (`higher`) or below.
@@ -922,12 +922,8 @@ fn heaps_p(heaps: &[Heap]) -> f64 {
             )
         })
         .collect();
-    let expected: f64 = groups.iter().map(|(n, pi)| *n as f64 * pi).sum();
     let observed: u64 = heaps.iter().map(|h| h.at.0).sum();
-    if observed as f64 <= expected {
-        return 1.0;
-    }
-    binomials_upper(&groups, observed)
+    binomials_upper_screened(&groups, observed)
 }
 
 /// The test at one boundary; None when the school has nobody at t or t − 1.
@@ -1221,18 +1217,21 @@ fn fives_by_journal(tables: &[&JournalTable]) -> [f64; 4] {
 }
 
 /// O5's p-value: the school's 5s against the region's rate at the same
-/// journal marks (a strong school has strong journal marks too); without
-/// the mark table, against the region's share of 5s.
-fn o5_p(s: &AssessmentStats, rates: Option<&[f64; 4]>, pr: f64, min: u64) -> f64 {
+/// journal marks (a strong school has strong journal marks too), and true;
+/// without the mark table, against the region's share of 5s, and false.
+fn o5_p(s: &AssessmentStats, rates: Option<&[f64; 4]>, pr: f64, min: u64) -> (f64, bool) {
     match (rates, s.journal_table.as_deref()) {
         (Some(r), Some(t)) if s.journal_n >= min => {
             let groups: Vec<(u64, f64)> = (0..4)
                 .map(|j| ((0..4).map(|m| t[m][j] as u64).sum(), r[j]))
                 .collect();
             let fives: u64 = (0..4).map(|j| t[3][j] as u64).sum();
-            binomials_upper(&groups, fives)
+            (binomials_upper_screened(&groups, fives), true)
         }
-        _ => binom_upper(s.mark_counts[3], s.mark_counts.iter().sum(), pr),
+        _ => (
+            binom_upper(s.mark_counts[3], s.mark_counts.iter().sum(), pr),
+            false,
+        ),
     }
 }
 
@@ -1279,13 +1278,15 @@ fn o5(
         let rule = se > 0.0
             && z > th.o5_z
             && !(th.o5_confirmed_top_percent.is_some() && confirmed.is_some());
-        let p = o5_p(c.1, rates.as_ref(), pr, th.min_pupils);
+        let (p, by_journal) = o5_p(c.1, rates.as_ref(), pr, th.min_pupils);
         let fives = Fives {
             count: c.1.mark_counts[3],
             marks: marks(c.1),
             share: ps,
             region: pr,
             z,
+            p,
+            by_journal,
         };
         fam.test(p, rule, rule, || o5_row(c.0, key, &fives, external, th));
     }
@@ -1298,6 +1299,9 @@ struct Fives {
     share: f64,
     region: f64,
     z: f64,
+    /// The test (see [`o5_p`]), and whether at the school's journal marks.
+    p: f64,
+    by_journal: bool,
 }
 
 fn o5_row(
@@ -1326,5 +1330,13 @@ fn o5_row(
         n2(f.z),
         n2(th.o5_z)
     );
+    let text = match th.fdr_q {
+        Some(_) if f.by_journal => format!(
+            "{text} Пятёрок больше, чем у учеников региона с теми же журнальными отметками: p {}.",
+            pval(f.p)
+        ),
+        Some(_) => format!("{text} Биномиальный критерий: p {}.", pval(f.p)),
+        None => text,
+    };
     sign(school, key, "O5", f.z, th.o5_z, text)
 }
