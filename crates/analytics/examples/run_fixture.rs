@@ -54,7 +54,8 @@ fn main() {
             o.o2_guard_p,
             o.o4_gap_z,
             o.o5_confirmed_top_percent,
-        ) = (1, None, None, None);
+            o.fdr_q,
+        ) = (1, None, None, None, None);
     }
     let run = match identify(&input, &cfg) {
         Ok(r) => r,

@@ -421,7 +421,11 @@ pub struct CellTable {
 
 /// Renumbers the cells' school and key ids in sorted order, dropping ids no
 /// cell uses; returns the kept schools and keys.
-fn renumber(schools: Vec<String>, keys: Vec<AssessmentKey>, cells: &mut [Cell]) -> (Vec<String>, Vec<AssessmentKey>) {
+fn renumber(
+    schools: Vec<String>,
+    keys: Vec<AssessmentKey>,
+    cells: &mut [Cell],
+) -> (Vec<String>, Vec<AssessmentKey>) {
     let (schools, school_map) = sorted_used(schools, cells.iter().map(|c| c.school));
     let (keys, key_map) = sorted_used(keys, cells.iter().map(|c| c.key));
     for c in cells.iter_mut() {

@@ -62,7 +62,7 @@ pub const SCHOOL_COLUMNS: [&str; 25] = [
 ];
 
 /// Column names of objectivity.csv.
-pub const OBJECTIVITY_COLUMNS: [&str; 9] = [
+pub const OBJECTIVITY_COLUMNS: [&str; 11] = [
     "school_id",
     "year",
     "procedure",
@@ -72,6 +72,8 @@ pub const OBJECTIVITY_COLUMNS: [&str; 9] = [
     "statistic",
     "threshold",
     "explanation",
+    "p_value",
+    "q_value",
 ];
 
 /// Column names of checklist.csv.
@@ -205,7 +207,11 @@ impl Table {
 
     fn rows(self, run: &Run, limit: usize, mut f: impl FnMut(&[Value])) {
         match self {
-            Table::Schools => run.schools.iter().take(limit).for_each(|o| school_row(o, &mut f)),
+            Table::Schools => run
+                .schools
+                .iter()
+                .take(limit)
+                .for_each(|o| school_row(o, &mut f)),
             Table::Objectivity => {
                 for o in run.objectivity.iter().take(limit) {
                     f(&[
@@ -218,11 +224,16 @@ impl Table {
                         Value::Num(Some(o.statistic)),
                         Value::Num(Some(o.threshold)),
                         Value::Text(&o.explanation),
+                        Value::Num(o.p_value),
+                        Value::Num(o.q_value),
                     ]);
                 }
             }
             Table::Checklist => {
-                let items = run.checklist.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)));
+                let items = run
+                    .checklist
+                    .iter()
+                    .flat_map(|c| c.items.iter().map(move |i| (c, i)));
                 for (c, i) in items.take(limit) {
                     f(&[
                         Value::Text(&c.school_id),
@@ -393,6 +404,10 @@ pub fn summary_text(run: &Run) -> String {
         run.objectivity.len(),
         flagged.len()
     );
+    let tested = run.objectivity_tests.iter();
+    for t in tested.filter(|t| t.expected_false.is_some()) {
+        let _ = writeln!(s, "  {}", chance_line(t));
+    }
     if !run.checklist.is_empty() {
         let any = run.checklist.iter().filter(|c| c.yes_count > 0).count();
         let _ = writeln!(
@@ -408,6 +423,18 @@ pub fn summary_text(run: &Run) -> String {
         }
     }
     s
+}
+
+/// «O3: проверено ячеек 9000, ожидается случайно: 0,6, найдено: 12 (школ в списке: 5)».
+pub fn chance_line(t: &crate::SignTests) -> String {
+    format!(
+        "{}: проверено ячеек {}, ожидается случайно: {}, найдено: {} (школ в списке: {})",
+        t.sign,
+        t.cells_tested,
+        text::num(t.expected_false.unwrap_or(0.0), 1),
+        t.significant,
+        t.schools_listed
+    )
 }
 
 fn xml(s: &str) -> String {

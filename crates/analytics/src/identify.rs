@@ -69,7 +69,12 @@ pub fn identify_cells_owned(
     checklist: &[ChecklistRow],
     cfg: &Config,
 ) -> Result<Run, AnalyticsError> {
-    let input = CellInput { stats: &stats, context, schools, checklist };
+    let input = CellInput {
+        stats: &stats,
+        context,
+        schools,
+        checklist,
+    };
     let ev = evaluate_cells(&input, cfg)?;
     drop(stats);
     Ok(finish(ev, checklist, cfg))
@@ -83,6 +88,7 @@ struct Evaluated {
     per_year: BTreeMap<i32, WindowEval>,
     notes: Vec<String>,
     objectivity: Vec<crate::ObjectivitySign>,
+    objectivity_tests: Vec<crate::SignTests>,
     objectivity_notes: Vec<String>,
     mode: Mode,
 }
@@ -112,21 +118,39 @@ fn evaluate_cells(input: &CellInput, cfg: &Config) -> Result<Evaluated, Analytic
         .cloned()
         .collect();
     // The signs (step 6) need only the cells: they run beside steps 1–5.
-    let (objectivity, objectivity_notes, evaluated) = std::thread::scope(|s| {
-        let signs = s.spawn(|| {
-            let mut notes = Vec::new();
-            let out = objectivity::signs(input.stats, input.schools, &window_keys, &cfg.objectivity, &mut notes);
-            (out, notes)
+    let ((objectivity, objectivity_tests), objectivity_notes, evaluated) =
+        std::thread::scope(|s| {
+            let signs = s.spawn(|| {
+                let mut notes = Vec::new();
+                let out = objectivity::signs(
+                    input.stats,
+                    input.schools,
+                    &window_keys,
+                    &cfg.objectivity,
+                    &mut notes,
+                );
+                (out, notes)
+            });
+            // The window, then each year on its own (step 4): all years of the
+            // data, so the checklist can look back three years from any year.
+            let mut jobs: Vec<(Vec<i32>, i32)> = vec![(window.clone(), last)];
+            let single = window.len() == 1;
+            jobs.extend(
+                all_years
+                    .iter()
+                    .filter(|&&y| !(single && y == last))
+                    .map(|&y| (vec![y], y)),
+            );
+            let evaluated = crate::par::map(
+                jobs.len(),
+                || (),
+                |_, i| evaluate(input, &ctx, &scales, &jobs[i].0, jobs[i].1, cfg),
+            );
+            let (out, notes) = signs
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (out, notes, evaluated)
         });
-        // The window, then each year on its own (step 4): all years of the
-        // data, so the checklist can look back three years from any year.
-        let mut jobs: Vec<(Vec<i32>, i32)> = vec![(window.clone(), last)];
-        let single = window.len() == 1;
-        jobs.extend(all_years.iter().filter(|&&y| !(single && y == last)).map(|&y| (vec![y], y)));
-        let evaluated = crate::par::map(jobs.len(), || (), |_, i| evaluate(input, &ctx, &scales, &jobs[i].0, jobs[i].1, cfg));
-        let (out, notes) = signs.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (out, notes, evaluated)
-    });
     let mut evaluated = evaluated.into_iter();
     let whole = evaluated.next().expect("the window is evaluated");
     if whole.n_sufficient < 2 {
@@ -146,12 +170,32 @@ fn evaluate_cells(input: &CellInput, cfg: &Config) -> Result<Evaluated, Analytic
         year_notes(y, &ev, &window, &mut notes);
         per_year.insert(y, ev);
     }
-    Ok(Evaluated { all_years, window, whole, per_year, notes, objectivity, objectivity_notes, mode })
+    Ok(Evaluated {
+        all_years,
+        window,
+        whole,
+        per_year,
+        notes,
+        objectivity,
+        objectivity_tests,
+        objectivity_notes,
+        mode,
+    })
 }
 
 /// Categories, the model and the checklist (steps 4–5) from the evaluations.
 fn finish(ev: Evaluated, checklist_rows: &[ChecklistRow], cfg: &Config) -> Run {
-    let Evaluated { all_years, window, whole, per_year, mut notes, objectivity, objectivity_notes, mode } = ev;
+    let Evaluated {
+        all_years,
+        window,
+        whole,
+        per_year,
+        mut notes,
+        objectivity,
+        objectivity_tests,
+        objectivity_notes,
+        mode,
+    } = ev;
     let flags: BTreeMap<i32, WindowFlags> = per_year
         .iter()
         .map(|(y, ev)| (*y, categories::window_flags(ev, cfg)))
@@ -177,6 +221,7 @@ fn finish(ev: Evaluated, checklist_rows: &[ChecklistRow], cfg: &Config) -> Run {
         schools,
         model,
         objectivity,
+        objectivity_tests,
         checklist,
         notes,
         years: window,
@@ -196,6 +241,15 @@ fn validate(cfg: &Config) -> Result<(), AnalyticsError> {
     }
     if cfg.min_results == 0 {
         return bad("минимальное число результатов должно быть не меньше 1");
+    }
+    if cfg
+        .objectivity
+        .fdr_q
+        .is_some_and(|q| !(q.is_finite() && q > 0.0 && q < 1.0))
+    {
+        return bad(
+            "доля ложных находок для признаков необъективности должна быть в пределах (0; 1)",
+        );
     }
     if let Selection::Backward { p_remove } = cfg.select {
         if !(p_remove.is_finite() && p_remove > 0.0 && p_remove <= 1.0) {

@@ -11,12 +11,14 @@ pub mod compact;
 pub mod context;
 pub mod effects;
 pub mod export;
+pub mod fdr;
 pub mod hist;
 mod identify;
 pub mod model;
 pub mod objectivity;
 pub mod ols;
 mod par;
+pub mod pvalue;
 pub mod standardise;
 pub mod stats;
 pub mod text;
@@ -25,9 +27,9 @@ use serde::{Deserialize, Serialize};
 
 pub use checklist::{ChecklistItem, ChecklistOutcome, ChecklistStatus};
 pub use identify::identify;
-pub use model::{Coefficient, DroppedFactor, Model, YearModel};
-pub use objectivity::ObjectivitySign;
 pub use identify::{identify_cells, identify_cells_owned};
+pub use model::{Coefficient, DroppedFactor, Model, YearModel};
+pub use objectivity::{ObjectivitySign, SignTests};
 pub use stats::{
     AssessmentKey, AssessmentStats, Cell, CellTable, PupilResult, PupilScore, SchoolResult,
     StatsAccumulator, StatsTable,
@@ -167,6 +169,12 @@ pub struct ObjectivityThresholds {
     /// O5: not shown when the school is among the region's top this-% in the
     /// closest external exam of the subject (None = the bare rule).
     pub o5_confirmed_top_percent: Option<f64>,
+    /// False discovery rate of each sign over all (school, assessment) cells
+    /// of the run (Benjamini–Hochberg): a sign is shown where its test is
+    /// significant at this rate and the methodology's rule holds. None:
+    /// every cell judged on its own by the rule and the per-cell guards
+    /// (`o2_guard_p`, `o3_p`, `o4_gap_z`).
+    pub fdr_q: Option<f64>,
 }
 
 impl Default for ObjectivityThresholds {
@@ -185,6 +193,7 @@ impl Default for ObjectivityThresholds {
             o4_gap_z: Some(3.0),
             o5_z: 3.0,
             o5_confirmed_top_percent: Some(25.0),
+            fdr_q: Some(fdr::DEFAULT_Q),
         }
     }
 }
@@ -297,6 +306,10 @@ pub struct Run {
     pub schools: Vec<SchoolOutcome>,
     pub model: Model,
     pub objectivity: Vec<ObjectivitySign>,
+    /// How each sign was tested over the run (O1..O5): cells tested,
+    /// significant, expected by chance. Empty in runs saved before it existed.
+    #[serde(default)]
+    pub objectivity_tests: Vec<SignTests>,
     pub checklist: Vec<ChecklistOutcome>,
     /// Remarks in Russian (standardisation used, factors dropped, edge cases).
     pub notes: Vec<String>,

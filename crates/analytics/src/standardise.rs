@@ -41,7 +41,12 @@ pub fn scales(
     }
     let mut out = BTreeMap::new();
     let mut by_means = Vec::new();
-    for (key, list) in table.keys().iter().zip(&cells).filter(|(_, l)| !l.is_empty()) {
+    for (key, list) in table
+        .keys()
+        .iter()
+        .zip(&cells)
+        .filter(|(_, l)| !l.is_empty())
+    {
         let scale = scale_of(table, list);
         // A spread below 1e-9 of the score level is rounding noise of a constant.
         if !(scale.sigma.is_finite() && scale.sigma > 1e-9 * scale.mu.abs().max(1.0)) {

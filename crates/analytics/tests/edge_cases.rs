@@ -446,3 +446,47 @@ fn school_level_without_sd_has_no_interval() {
     assert!(has_note(&r, "стандартизованы между школами"));
     assert_clean(&r);
 }
+
+/// Pupil `i`'s result; the mark follows the score.
+fn pupil(
+    year: i32,
+    school: &str,
+    procedure: &str,
+    grade: i32,
+    i: usize,
+    score: f64,
+) -> PupilResult {
+    PupilResult {
+        year,
+        school_id: school.into(),
+        procedure: procedure.into(),
+        subject: "математика".into(),
+        grade,
+        student_key: format!("{school}-{procedure}-{i}"),
+        score,
+        max_score: Some(20.0),
+        mark: Some(2 + (score / 6.0).min(3.0) as u8),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn grade_12_of_evening_schools_counts_like_any_grade() {
+    // Evening schools teach grade 12; grades 1–12 are all assessments.
+    let mut acc = StatsAccumulator::new();
+    for s in 0..6 {
+        let id = format!("v{s}");
+        let grade = if s < 3 { 12 } else { 11 };
+        for i in 0..12 {
+            let score = ((s * 5 + i * 7) % 21) as f64;
+            acc.add_pupil(&pupil(2024, &id, "ЕГЭ", grade, i, score));
+            acc.add_pupil(&pupil(2024, &id, "ВПР", 1 + i as i32, i, score));
+        }
+    }
+    let stats = acc.into_table();
+    let run = run(&stats, &ContextTable::default(), &Config::default()).unwrap();
+    for s in &run.schools {
+        assert_eq!(s.n, 24, "{}: every result counts", s.school_id);
+        assert!(s.result_index.is_some() && !s.insufficient_data);
+    }
+}

@@ -2,8 +2,8 @@
 //! sign at all on a clean region of identical schools.
 
 use opora_analytics::{
-    identify, Config, ContextTable, Input, ObjectivitySign, PupilResult, SchoolInfo,
-    StatsAccumulator,
+    identify, AnalyticsError, Config, ContextTable, Input, ObjectivitySign, PupilResult, Run,
+    SchoolInfo, StatsAccumulator,
 };
 
 /// SplitMix64: a small seeded generator, so the tests need no extra crate.
@@ -197,6 +197,18 @@ fn region_years(
     years: &[(i32, bool)],
     cfg: &Config,
 ) -> Vec<ObjectivitySign> {
+    region_run(plant, lyceum, spread, seed, years, cfg).objectivity
+}
+
+/// The whole run of [`region_years`].
+fn region_run(
+    plant: Plant,
+    lyceum: bool,
+    spread: f64,
+    seed: u64,
+    years: &[(i32, bool)],
+    cfg: &Config,
+) -> Run {
     let mut rng = Rng(seed);
     let mut acc = StatsAccumulator::new();
     for s in 0..30 {
@@ -222,7 +234,7 @@ fn region_years(
         schools: &schools,
         checklist: &[],
     };
-    identify(&input, cfg).unwrap().objectivity
+    identify(&input, cfg).unwrap()
 }
 
 /// The signs of one code in a region of identical schools with one plant.
@@ -262,17 +274,16 @@ fn false_alarm_rate(spread: f64, code: &str) -> f64 {
 
 #[test]
 fn clean_regions_have_few_false_alarms() {
-    // Levels: O2 and O4 carry a guard at p < 0.001 and 3 SE (0.1% per test),
-    // O3 is the methodology's p < 0.01 at three boundaries, O1 and O5 are
-    // screening rules: O1 among identical schools and O5 among strong ordinary
-    // schools fire by their definition, so they are measured where they apply.
+    // Every sign is corrected for the region's 30 cells (Benjamini–Hochberg
+    // at 5 %): at most one school in 150 may show it. O1 is measured among
+    // strong and weak schools, where its rule applies.
     let cases = [
         (0.0, "O2", 0.01),
         (0.5, "O2", 0.01),
         (0.0, "O4", 0.01),
         (0.5, "O4", 0.01),
-        (0.0, "O3", 0.04),
-        (0.5, "O1", 0.04),
+        (0.0, "O3", 0.01),
+        (0.5, "O1", 0.01),
         (0.0, "O5", 0.01),
     ];
     for (spread, code, max) in cases {
@@ -372,12 +383,20 @@ fn a_school_is_listed_when_the_sign_repeats() {
 }
 
 #[test]
-fn o5_is_not_shown_when_the_external_exam_confirms_the_level() {
+fn o5_is_not_shown_for_a_strong_school() {
     let mut cfg = Config::default();
     cfg.objectivity.min_assessments = 1;
     let strong = region_years(Plant::StrongSchool, false, 0.0, 1, &[(2023, true)], &cfg);
     assert!(strong.iter().all(|s| s.sign != "O5"), "{strong:#?}");
+    // Nor without that guard: its 5s are what its journal marks predict.
     cfg.objectivity.o5_confirmed_top_percent = None;
+    let unconfirmed = region_years(Plant::StrongSchool, false, 0.0, 1, &[(2023, true)], &cfg);
+    assert!(
+        unconfirmed.iter().all(|s| s.sign != "O5"),
+        "{unconfirmed:#?}"
+    );
+    // The bare rule of methodology.md lists it.
+    cfg.objectivity.fdr_q = None;
     let literal = region_years(Plant::StrongSchool, false, 0.0, 1, &[(2023, true)], &cfg);
     assert!(
         literal
@@ -385,4 +404,59 @@ fn o5_is_not_shown_when_the_external_exam_confirms_the_level() {
             .any(|s| s.sign == "O5" && s.school_id == "p00"),
         "{literal:#?}"
     );
+}
+
+#[test]
+fn each_sign_tells_the_cells_tested_and_the_findings_expected_by_chance() {
+    let mut cfg = Config::default();
+    cfg.objectivity.min_assessments = 1;
+    let run = region_run(Plant::Heaping, false, 0.0, 1, &[(2023, true)], &cfg);
+    let signs: Vec<&str> = run
+        .objectivity_tests
+        .iter()
+        .map(|t| t.sign.as_str())
+        .collect();
+    assert_eq!(signs, ["O1", "O2", "O3", "O4", "O5"]);
+    let o3 = &run.objectivity_tests[2];
+    // 30 schools, one ВПР assessment each: 30 cells; the planted one found.
+    assert_eq!(
+        (o3.cells_tested, o3.significant, o3.schools_listed),
+        (30, 1, 1)
+    );
+    assert_eq!((o3.fdr_q, o3.expected_false), (Some(0.05), Some(0.05)));
+    let row = run.objectivity.iter().find(|s| s.sign == "O3").unwrap();
+    let (p, q) = (row.p_value.unwrap(), row.q_value.unwrap());
+    assert!(p <= o3.p_cutoff.unwrap() && (q - 30.0 * p).abs() < 1e-12 * q.max(1e-300));
+    assert!(
+        row.explanation.contains("проверен в 30 ячейках")
+            && row.explanation.contains("ожидается случайно 0,1"),
+        "{}",
+        row.explanation
+    );
+    assert!(
+        run.notes
+            .iter()
+            .any(|n| n.contains("O3 — проверено 30, найдено 1")),
+        "{:?}",
+        run.notes
+    );
+}
+
+#[test]
+fn the_false_discovery_rate_must_lie_between_0_and_1() {
+    for q in [0.0, 1.0, f64::NAN] {
+        let mut cfg = Config::default();
+        cfg.objectivity.fdr_q = Some(q);
+        let stats = StatsAccumulator::new().into_table();
+        let input = Input {
+            stats: &stats,
+            context: &ContextTable::default(),
+            schools: &[],
+            checklist: &[],
+        };
+        assert!(
+            matches!(identify(&input, &cfg), Err(AnalyticsError::Config(_))),
+            "q = {q}"
+        );
+    }
 }

@@ -51,6 +51,11 @@ pub struct DemoOptions {
     pub seed: u64,
     /// Calendar years of the assessments (default 2023, 2024, 2025).
     pub years: Vec<i32>,
+    /// Region only: the number of schools (default `None`: the region's own
+    /// 245). The municipalities keep their shares of the schools.
+    pub schools: Option<u32>,
+    /// Which schools get planted non-objective patterns.
+    pub planting: Planting,
 }
 
 impl Default for DemoOptions {
@@ -59,8 +64,41 @@ impl Default for DemoOptions {
             scale: Scale::Region,
             seed: 2025,
             years: vec![2023, 2024, 2025],
+            schools: None,
+            planting: Planting::Default,
         }
     }
+}
+
+/// A planted non-objective pattern (what the ВПР results of a school show).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// ВПР inflated by 1.4 sd, journal marks follow; ОГЭ/ЕГЭ weak.
+    O1,
+    /// ВПР inflated by 0.7 sd while the journal keeps the true level.
+    O2,
+    /// Scores one or two points under a mark threshold lifted onto it.
+    O3,
+    /// Pupils tilted towards hard tasks and away from easy ones.
+    O4,
+    /// Most 4s and some 3s raised to 5s.
+    O5,
+}
+
+/// Planted non-objective schools.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Planting {
+    /// The scale's own: in the region 6 schools with O1, O2, O3, O4, O5 and
+    /// O3 + O5; nationally 0.5 % of the schools in the same cycle.
+    #[default]
+    Default,
+    /// No planted school: a clean region.
+    None,
+    /// `count` schools, each with one pattern, cycling through `patterns`.
+    Cycle {
+        count: usize,
+        patterns: Vec<Pattern>,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -99,8 +137,14 @@ pub fn write_demo(dir: &Path, opts: &DemoOptions) -> io::Result<DemoSummary> {
     let years = check_years(&opts.years)?;
     std::fs::create_dir_all(dir)?;
     let world = match opts.scale {
-        Scale::Region => region::build_region(opts.seed),
-        Scale::National => national::build_national(opts.seed),
+        Scale::Region => region::build_region(opts.seed, opts.schools, &opts.planting)?,
+        Scale::National if opts.schools.is_some() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "demo: the number of schools is set for the region scale only",
+            ))
+        }
+        Scale::National => national::build_national(opts.seed, &opts.planting),
     };
     let cat = assess::catalogue(opts.scale);
     let mut summary = DemoSummary {

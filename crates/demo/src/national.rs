@@ -6,12 +6,13 @@ use crate::names::{self, Place};
 use crate::region::{Builder, MuniKind, MuniPlan, RoleCounts, World};
 use crate::rng::Rng;
 use crate::tag;
+use crate::Planting;
 
 const REGIONS: u32 = 85;
 const MUNICIPALITIES: u32 = 2_000;
 const SCHOOLS: u32 = 40_000;
 
-pub(crate) fn build_national(seed: u64) -> World {
+pub(crate) fn build_national(seed: u64, planting: &Planting) -> World {
     let mut rng = Rng::from_parts(&[seed, tag::NATIONAL]);
     let mut towns = names::town_pool(&mut rng).into_iter();
     let muni_weights: Vec<f64> = (0..REGIONS).map(|_| rng.uniform(0.5, 1.5)).collect();
@@ -63,13 +64,13 @@ pub(crate) fn build_national(seed: u64) -> World {
         RoleCounts {
             low_effect: n / 100,
             resilient: n / 100,
-            planted: n / 200,
         },
+        &crate::region::planted_cycle(planting, n / 200),
     )
 }
 
 /// Splits `total` in proportion to `weights` (largest remainder), each at least `min`.
-fn allocate(total: u32, weights: &[f64], min: u32) -> Vec<u32> {
+pub(crate) fn allocate(total: u32, weights: &[f64], min: u32) -> Vec<u32> {
     let free = total - min * weights.len() as u32;
     let sum: f64 = weights.iter().sum();
     let exact: Vec<f64> = weights.iter().map(|w| free as f64 * w / sum).collect();

@@ -10,6 +10,8 @@
 use crate::names::{self, LegalForm, Place, SchoolType};
 use crate::rng::Rng;
 use crate::tag;
+use crate::{Pattern, Planting};
+use std::io;
 
 /// Pupil sd of the school mean per unit of social disadvantage.
 pub(crate) const SOCIAL_SLOPE: f64 = 0.30;
@@ -356,8 +358,10 @@ impl Builder {
         });
     }
 
-    pub(crate) fn finish(mut self, seed: u64, counts: RoleCounts) -> World {
-        assign_roles(&mut self.schools, &mut self.rng, counts);
+    /// Assigns the roles; `planted` holds the patterns of the planted
+    /// schools, one bit mask per school.
+    pub(crate) fn finish(mut self, seed: u64, counts: RoleCounts, planted: &[u8]) -> World {
+        assign_roles(&mut self.schools, &mut self.rng, counts, planted);
         World {
             seed,
             munis: self.munis,
@@ -482,21 +486,47 @@ fn town_types(n: u32, rng: &mut Rng) -> Vec<(SchoolType, bool)> {
 pub(crate) struct RoleCounts {
     pub low_effect: usize,
     pub resilient: usize,
-    pub planted: usize,
+}
+
+/// The patterns of the default planting: O1, O2, O3, O4, O5, O3 + O5.
+const DEFAULT_CYCLE: [u8; 6] = [O1, O2, O3, O4, O5, O3 | O5];
+
+/// One bit mask per planted school: `default_count` schools in the default
+/// cycle, none, or the requested cycle.
+pub(crate) fn planted_cycle(planting: &Planting, default_count: usize) -> Vec<u8> {
+    match planting {
+        Planting::Default => (0..default_count)
+            .map(|i| DEFAULT_CYCLE[i % DEFAULT_CYCLE.len()])
+            .collect(),
+        Planting::None => vec![],
+        Planting::Cycle { count, patterns } if !patterns.is_empty() => (0..*count)
+            .map(|i| bit(patterns[i % patterns.len()]))
+            .collect(),
+        Planting::Cycle { .. } => vec![],
+    }
+}
+
+fn bit(p: Pattern) -> u8 {
+    match p {
+        Pattern::O1 => O1,
+        Pattern::O2 => O2,
+        Pattern::O3 => O3,
+        Pattern::O4 => O4,
+        Pattern::O5 => O5,
+    }
 }
 
 /// Marks the designated schools and sets their latent effects.
-fn assign_roles(schools: &mut [School], rng: &mut Rng, counts: RoleCounts) {
+fn assign_roles(schools: &mut [School], rng: &mut Rng, counts: RoleCounts, cycle: &[u8]) {
     let mut order: Vec<usize> = (0..schools.len()).collect();
     rng.shuffle(&mut order);
     let planted_ok =
         |s: &School| matches!(s.kind, SchoolType::Sosh | SchoolType::Centre) && s.base >= 22.0;
-    let cycle = [O1, O2, O3, O4, O5, O3 | O5];
     let mut planted = 0;
     for &i in &order {
         let s = &mut schools[i];
-        if planted < counts.planted && planted_ok(s) {
-            s.patterns = cycle[planted % cycle.len()];
+        if planted < cycle.len() && planted_ok(s) {
+            s.patterns = cycle[planted];
             s.role = Role::Planted;
             if s.patterns & O1 != 0 {
                 // Externally confirmed results are weak: ОГЭ/ЕГЭ below the median.
@@ -526,23 +556,54 @@ fn assign_roles(schools: &mut [School], rng: &mut Rng, counts: RoleCounts) {
     }
 }
 
-/// The demo region «Северная область».
-pub(crate) fn build_region(seed: u64) -> World {
+/// The region's own number of schools.
+const REGION_SCHOOLS: u32 = 245;
+/// The range of `DemoOptions::schools` (at least one school per municipality).
+const REGION_SCHOOLS_RANGE: std::ops::RangeInclusive<u32> = 10..=5_000;
+
+/// The demo region «Северная область», with `schools` schools (None: 245).
+pub(crate) fn build_region(
+    seed: u64,
+    schools: Option<u32>,
+    planting: &Planting,
+) -> io::Result<World> {
     let mut b = Builder::new(seed, false);
-    let plans = region_plans();
+    let mut plans = region_plans();
+    if let Some(n) = schools {
+        if !REGION_SCHOOLS_RANGE.contains(&n) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "demo: a region has 10 to 5000 schools",
+            ));
+        }
+        resize(&mut plans, n);
+    }
     let centres: Vec<&str> = plans.iter().map(|p| p.centre.adj.as_str()).collect();
     b.exclude_villages(&centres);
-    for plan in plans {
-        b.add(&plan);
+    for plan in &plans {
+        b.add(plan);
     }
-    b.finish(
-        seed,
-        RoleCounts {
-            low_effect: 6,
-            resilient: 5,
-            planted: 6,
-        },
-    )
+    let n = schools.unwrap_or(REGION_SCHOOLS) as usize;
+    let per = |k: usize| (k * n + REGION_SCHOOLS as usize / 2) / REGION_SCHOOLS as usize;
+    let counts = RoleCounts {
+        low_effect: per(6),
+        resilient: per(5),
+    };
+    Ok(b.finish(seed, counts, &planted_cycle(planting, per(6))))
+}
+
+/// Gives the municipalities `n` schools in all, in proportion to their own
+/// numbers; each centre keeps its share of its municipality.
+fn resize(plans: &mut [MuniPlan], n: u32) {
+    let weights: Vec<f64> = plans.iter().map(|p| p.schools as f64).collect();
+    for (plan, k) in plans
+        .iter_mut()
+        .zip(crate::national::allocate(n, &weights, 1))
+    {
+        let centre = (plan.centre_schools * k + plan.schools / 2) / plan.schools;
+        plan.centre_schools = centre.clamp(1, k);
+        plan.schools = k;
+    }
 }
 
 const REGION_NAME: &str = "Северная область";

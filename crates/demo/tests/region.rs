@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use opora_demo::{write_demo, DemoOptions, DemoSummary, Scale};
+use opora_demo::{write_demo, DemoOptions, DemoSummary, Pattern, Planting, Scale};
 
 const YEARS: [i32; 3] = [2023, 2024, 2025];
 
@@ -732,6 +732,7 @@ fn national_options_are_accepted() {
             scale: Scale::National,
             seed: 1,
             years: vec![],
+            ..DemoOptions::default()
         },
     )
     .unwrap_err();
@@ -804,4 +805,69 @@ fn default_region_is_pinned() {
         actual == pinned,
         "generated files changed; new values:\n{listing}"
     );
+}
+
+#[test]
+fn the_region_can_be_resized_and_planted_on_request() {
+    let dir = out_dir("resized");
+    let clean = write_demo(
+        &dir,
+        &DemoOptions {
+            schools: Some(300),
+            planting: Planting::None,
+            years: vec![2025],
+            ..DemoOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((clean.municipalities, clean.schools), (10, 300));
+    assert!(clean.planted_non_objective.is_empty());
+    let (_, rows) = read_csv(&dir.join("planted.csv"));
+    assert!(rows.is_empty());
+    let planted = write_demo(
+        &dir,
+        &DemoOptions {
+            schools: Some(60),
+            planting: Planting::Cycle {
+                count: 4,
+                patterns: vec![Pattern::O3, Pattern::O2],
+            },
+            years: vec![2025],
+            ..DemoOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(planted.schools, 60);
+    let (_, rows) = read_csv(&dir.join("planted.csv"));
+    let patterns: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(
+        patterns.iter().filter(|p| **p == "O3").count(),
+        2,
+        "{patterns:?}"
+    );
+    assert_eq!(
+        patterns.iter().filter(|p| **p == "O2").count(),
+        2,
+        "{patterns:?}"
+    );
+    for bad in [Some(9), Some(5_001)] {
+        let opts = DemoOptions {
+            schools: bad,
+            ..DemoOptions::default()
+        };
+        assert_eq!(
+            write_demo(&dir, &opts).unwrap_err().kind(),
+            std::io::ErrorKind::InvalidInput
+        );
+    }
+    let national = DemoOptions {
+        scale: Scale::National,
+        schools: Some(300),
+        ..DemoOptions::default()
+    };
+    assert_eq!(
+        write_demo(&dir, &national).unwrap_err().kind(),
+        std::io::ErrorKind::InvalidInput
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -2,6 +2,8 @@
 //! CSVs and number-by-number comparison with the reference outputs.
 #![allow(dead_code)]
 
+pub mod demo_region;
+
 use opora_analytics::{
     export, ChecklistRow, ContextRow, ContextTable, PupilResult, Run, SchoolInfo, SchoolResult,
     StatsAccumulator, StatsTable,
