@@ -362,6 +362,8 @@ fn title(column: &str) -> String {
         "sign" => "Признак",
         "statistic" => "Значение",
         "threshold" => "Порог",
+        "p_value" => "p-значение",
+        "q_value" => "q-значение (с поправкой Бенджамини — Хохберга)",
         "explanation" => "Пояснение",
         "category" => "Категория",
         other => other,
