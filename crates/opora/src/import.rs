@@ -120,7 +120,8 @@ fn print_report(r: &ImportReport, format: OutputFormat, elapsed: std::time::Dura
     );
     if r.groups_changed == 0 && r.groups_unchanged > 0 {
         println!("Данные не изменились: такие же результаты уже загружены.");
-    } else if r.groups_changed + r.groups_unchanged > 0 {
+    }
+    if r.groups_changed + r.groups_unchanged > 0 {
         println!("Групп «школа × процедура»: изменено {}, без изменений {}.", r.groups_changed, r.groups_unchanged);
     }
     if !r.ignored_columns.is_empty() {

@@ -154,17 +154,9 @@ impl Date {
         YEARS.contains(&i32::from(d.year())).then_some(Date(d))
     }
 
-    /// Today in UTC (the system clock).
+    /// Today in the region's time zone (see [`crate::clock`]).
     pub fn today() -> Date {
-        let d = jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date();
-        Date::new(
-            d.year().into(),
-            d.month().unsigned_abs().into(),
-            d.day().unsigned_abs().into(),
-        )
-        .unwrap_or(Date(civil::date(2000, 1, 1)))
+        crate::clock::today()
     }
 
     /// Quarter of the year, 1–4.

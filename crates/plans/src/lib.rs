@@ -11,6 +11,7 @@
 //! assert_eq!(d.end.unwrap().iso(), "2023-08-31");
 //! ```
 
+pub mod clock;
 pub mod date;
 pub mod deadline;
 pub mod document;

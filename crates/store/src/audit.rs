@@ -5,13 +5,7 @@ use crate::{Db, Result};
 
 /// Current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (sorts as text on both backends).
 pub fn now_text() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (y, m, d) = opora_io::values::civil_from_days(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+    opora_plans::clock::now_utc_text()
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

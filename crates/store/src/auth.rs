@@ -10,14 +10,7 @@ use sqlx::Row;
 
 /// UTC time `secs_from_now` seconds from now as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn time_text_in(secs_from_now: i64) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + secs_from_now;
-    let (y, m, d) = opora_io::values::civil_from_days(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+    opora_plans::clock::utc_text_in(secs_from_now)
 }
 
 /// Lock-out policy: after `max_failures` consecutive failures the login is
