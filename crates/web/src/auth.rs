@@ -480,11 +480,7 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
         );
     }
     if let Err(wait) = st.login_bucket.try_take() {
-        let secs = wait.as_secs() + 1;
-        let msg = format!("Сейчас слишком много попыток входа. Подождите {} и войдите снова.", crate::fmt::plural(secs as i64, "секунду", "секунды", "секунд"));
-        let mut res = (StatusCode::TOO_MANY_REQUESTS, Html(page(msg).render()?)).into_response();
-        res.headers_mut().insert(header::RETRY_AFTER, secs.into());
-        return Ok(res);
+        return server_busy(page, wait);
     }
     let found = st.db.user_for_login(&login).await?;
     let ok = check_password(found.as_ref().and_then(|(_, h)| h.clone()), f.password.clone()).await?;
@@ -514,6 +510,19 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
     st.db.audit_by(&user, "вход", "", "", None).await?;
     let mut res = Redirect::to(&safe_next(&f.next)).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, &token, st.cfg.secure(), None).parse().expect("cookie"));
+    Ok(res)
+}
+
+/// The login form again when the server-wide bucket of password checks is
+/// empty: 429 with `Retry-After`; no password was checked, nothing counted.
+fn server_busy(page: impl Fn(String) -> LoginPage, wait: std::time::Duration) -> WebResult<Response> {
+    let secs = wait.as_secs() + 1;
+    let msg = format!(
+        "Сейчас слишком много попыток входа. Подождите {} и войдите снова.",
+        crate::fmt::plural(secs as i64, "секунду", "секунды", "секунд")
+    );
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, Html(page(msg).render()?)).into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, secs.into());
     Ok(res)
 }
 
