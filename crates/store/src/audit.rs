@@ -25,6 +25,16 @@ impl Db {
         Ok(())
     }
 
+    /// Writes an audit entry about something that belongs to a municipality
+    /// (a plan, a school, a support pair), so that the municipality's
+    /// administrator reads it too; `None` leaves it to the region.
+    pub async fn audit_for(&self, actor: &str, action: &str, object: &str, details: &str, municipality: Option<i64>) -> Result<()> {
+        let sql = "INSERT INTO audit_log (at, actor, action, object, details, municipality_id) VALUES ($1, $2, $3, $4, $5, $6)";
+        on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).bind(municipality)
+            .execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>> {
         use sqlx::Row;
         let sql = "SELECT id, at, actor, action, object, details FROM audit_log ORDER BY id DESC LIMIT $1";

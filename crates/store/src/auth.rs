@@ -76,6 +76,16 @@ impl Db {
         Ok(())
     }
 
+    /// Forgets failures that are older than `keep_secs` and lock nothing
+    /// now, so the table does not grow with every login ever mistyped.
+    /// Returns how many were removed.
+    pub async fn purge_login_failures(&self, keep_secs: i64) -> Result<u64> {
+        let now = crate::audit::now_text();
+        let before = time_text_in(-keep_secs.max(0));
+        let sql = "DELETE FROM login_failures WHERE last_at < $1 AND (locked_until IS NULL OR locked_until <= $2)";
+        Ok(on_db!(self, p => sqlx::query(sql).bind(&before).bind(&now).execute(p).await?.rows_affected()))
+    }
+
     /// Actions present in the part of the log the caller reads, for the filter.
     pub async fn audit_actions(&self, scope: &Scope) -> Result<Vec<String>> {
         let sql = format!("SELECT DISTINCT action FROM audit_log WHERE {} ORDER BY action", audit_scope_sql(scope));

@@ -12,7 +12,7 @@ use crate::audit::now_text;
 use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use opora_plans::{
-    check_evidence_file, check_evidence_link, parse_deadline, Activity, ActivityStatus, Approval, Date, Deadline, DocumentType, Level,
+    check_evidence_file, check_evidence_link, parse_deadline, EVIDENCE_EXTENSIONS, Activity, ActivityStatus, Approval, Date, Deadline, DocumentType, Level,
     Period, Plan, PlanStatus, Responsible, ResponsibleRole, Section, SectionKind, SourceRef,
 };
 use serde::Serialize;
@@ -187,6 +187,25 @@ pub struct ExecutionRow {
     pub responsible_text: String,
 }
 
+impl ExecutionRow {
+    /// The row as an item of a quarterly report (`opora_plans::report`), so
+    /// that a caller can lay a report out off the async runtime.
+    pub fn report_item(self) -> opora_plans::report::ReportItem {
+        opora_plans::report::ReportItem {
+            unit: if self.unit.is_empty() { self.plan_title.clone() } else { self.unit },
+            plan: self.plan_title,
+            number: self.number,
+            text: self.text,
+            deadline_text: self.deadline.text.clone(),
+            due: self.deadline.end,
+            status: self.status,
+            done_at: self.done_at,
+            evidence: self.evidence.max(0) as usize,
+            responsible: self.responsible_text,
+        }
+    }
+}
+
 fn db_err(msg: impl Into<String>) -> StoreError {
     StoreError::Invalid(msg.into())
 }
@@ -197,6 +216,40 @@ fn opt_date(d: Option<Date>) -> Option<String> {
 
 fn today_text() -> String {
     now_text()[..10].to_string()
+}
+
+/// How the audit log names a thing of a plan, and the municipality it
+/// belongs to (so that the municipality's administrator reads the entry).
+struct AuditRef {
+    object: String,
+    municipality: Option<i64>,
+}
+
+/// A long text cut for the audit log.
+fn short(text: &str) -> String {
+    const MAX: usize = 120;
+    let t = text.trim();
+    if t.chars().count() <= MAX {
+        t.to_string()
+    } else {
+        format!("{}…", t.chars().take(MAX).collect::<String>().trim_end())
+    }
+}
+
+/// The plan's own municipality or its school's.
+const PLAN_MUNICIPALITY: &str = "COALESCE(p.municipality_id, (SELECT s.municipality_id FROM schools s WHERE s.id = p.school_id))";
+
+/// An evidence file's name and size by the evidence rules: a type that is
+/// not accepted is [`StoreError::UnsupportedType`], any other refusal
+/// [`StoreError::Invalid`].
+fn check_file(name: &str, size: u64) -> Result<()> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    let known_type = name.trim().is_empty() || EVIDENCE_EXTENSIONS.contains(&ext.as_str());
+    check_evidence_file(name, size).map_err(|m| if known_type { StoreError::Invalid(m) } else { StoreError::UnsupportedType(m) })
+}
+
+fn stored_status(code: &str) -> Result<ActivityStatus> {
+    ActivityStatus::parse(code).ok_or_else(|| StoreError::stored("статус мероприятия", code))
 }
 
 /// Plans a scope may see: its own school's or municipality's plans, the
@@ -258,6 +311,31 @@ struct ActivityInsert<'a> {
 }
 
 impl Db {
+    /// «мероприятие 1.2. «…» плана «…»» and the plan's municipality.
+    async fn activity_ref(&self, activity_id: i64) -> Result<AuditRef> {
+        let sql = format!(
+            "SELECT a.number, a.text, p.title, {PLAN_MUNICIPALITY} FROM plan_activities a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1"
+        );
+        let row: Option<(String, String, String, Option<i64>)> =
+            on_db!(self, p => sqlx::query(&sql).bind(activity_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))));
+        let (number, text, title, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("мероприятие № {activity_id}")))?;
+        let number = if number.trim().is_empty() { String::new() } else { format!("{} ", number.trim()) };
+        Ok(AuditRef { object: format!("мероприятие {number}«{}» плана «{}»", short(&text), short(&title)), municipality })
+    }
+
+    /// «план «…» (school or municipality)» and its municipality.
+    async fn plan_ref(&self, plan_id: i64) -> Result<AuditRef> {
+        let sql = format!(
+            "SELECT p.title, COALESCE((SELECT s.short_name FROM schools s WHERE s.id = p.school_id), \
+               (SELECT m.name FROM municipalities m WHERE m.id = p.municipality_id), ''), {PLAN_MUNICIPALITY} FROM plans p WHERE p.id = $1"
+        );
+        let row: Option<(String, String, Option<i64>)> =
+            on_db!(self, p => sqlx::query(&sql).bind(plan_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
+        let (title, unit, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
+        let unit = if unit.is_empty() { String::new() } else { format!(" ({unit})") };
+        Ok(AuditRef { object: format!("план «{}»{unit}", short(&title)), municipality })
+    }
+
     /// Saves a plan whole (one transaction). A plan imported from the same
     /// file before is not written again: its id comes back with `created: false`.
     pub async fn save_plan(&self, plan: &Plan, links: &PlanLinks, source: Option<&PlanSource>, actor: &str) -> Result<SavedPlan> {
@@ -279,7 +357,8 @@ impl Db {
             Some(s) => format!("импорт из файла «{}»: разделов {n_sections}, мероприятий {n_activities}", s.file),
             None => format!("разделов {n_sections}, мероприятий {n_activities}"),
         };
-        self.audit(actor, "план сохранён", &format!("план № {id} «{}»", plan.title), &what).await?;
+        let r = self.plan_ref(id).await?;
+        self.audit_for(actor, "план сохранён", &r.object, &what, r.municipality).await?;
         Ok(SavedPlan { id, created: true, sections: n_sections, activities: n_activities })
     }
 
@@ -340,14 +419,15 @@ impl Db {
             by: Some(aby).filter(|s| !s.is_empty()),
             text: String::new(),
         });
-        let mut plan = Plan::new(Level::parse(&level).unwrap_or(Level::School), &title);
+        let level = Level::parse(&level).ok_or_else(|| StoreError::stored("уровень плана", &level))?;
+        let mut plan = Plan::new(level, &title);
         plan.id = Some(id);
         plan.owner = owner;
         plan.period = period;
         plan.goal = Some(goal).filter(|g| !g.is_empty());
-        plan.tasks = serde_json::from_str(&tasks).unwrap_or_default();
+        plan.tasks = serde_json::from_str(&tasks)?;
         plan.approval = approval;
-        plan.status = PlanStatus::parse(&status).unwrap_or(PlanStatus::Draft);
+        plan.status = PlanStatus::parse(&status).ok_or_else(|| StoreError::stored("статус плана", &status))?;
 
         let sql = "SELECT id, parent_id, number, title, kind FROM plan_sections WHERE plan_id = $1 ORDER BY position, id";
         let sections: Vec<(i64, Option<i64>, String, String, String)> = on_db!(self, p => sqlx::query(sql).bind(id).fetch_all(p).await?
@@ -383,9 +463,9 @@ impl Db {
             a.form = Some(form).filter(|f| !f.is_empty());
             a.result = Some(result).filter(|f| !f.is_empty());
             a.result_document = DocumentType::parse(&rdoc);
-            a.notes = serde_json::from_str(&notes).unwrap_or_default();
+            a.notes = serde_json::from_str(&notes)?;
             a.indicator = indicator;
-            a.status = ActivityStatus::parse(&st).unwrap_or(ActivityStatus::Planned);
+            a.status = stored_status(&st)?;
             a.cancel_reason = Some(reason).filter(|r| !r.is_empty());
             a.source = serde_json::from_str::<Vec<[usize; 2]>>(&source).ok().map(|rows| SourceRef { rows });
             acts.entry(sid).or_default().push(a);
@@ -419,11 +499,10 @@ impl Db {
 
     /// Changes an activity's status along the workflow and records who and when.
     pub async fn set_activity_status(&self, activity_id: i64, u: &StatusUpdate) -> Result<StatusChange> {
-        let sql = "SELECT a.status, p.title FROM plan_activities a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1";
-        let cur: Option<(String, String)> = on_db!(self, p => sqlx::query(sql).bind(activity_id).fetch_optional(p).await?
-            .map(|r| (r.get(0), r.get(1))));
-        let Some((from, plan_title)) = cur else { return Err(StoreError::NotFound(format!("мероприятие № {activity_id}"))) };
-        let from_status = ActivityStatus::parse(&from).unwrap_or(ActivityStatus::Planned);
+        let sql = "SELECT status FROM plan_activities WHERE id = $1";
+        let cur: Option<String> = on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).fetch_optional(p).await)?;
+        let Some(from) = cur else { return Err(StoreError::NotFound(format!("мероприятие № {activity_id}"))) };
+        let from_status = stored_status(&from)?;
         if !from_status.can_become(u.to) {
             return Err(db_err(format!(
                 "мероприятие № {activity_id}: из статуса «{}» нельзя перейти в «{}»",
@@ -459,13 +538,9 @@ impl Db {
                 .bind(activity_id).bind(&at).bind(&u.actor).bind(&from).bind(u.to.code()).bind(&comment).fetch_one(&mut *c).await?
         });
         tx.commit().await?;
-        self.audit(
-            &u.actor,
-            "статус мероприятия",
-            &format!("мероприятие № {activity_id} плана «{plan_title}»"),
-            &format!("{} → {}{}", from_status.title(), u.to.title(), if comment.is_empty() { String::new() } else { format!(": {comment}") }),
-        )
-        .await?;
+        let r = self.activity_ref(activity_id).await?;
+        let change = format!("{} → {}{}", from_status.title(), u.to.title(), if comment.is_empty() { String::new() } else { format!(": {comment}") });
+        self.audit_for(&u.actor, "статус мероприятия", &r.object, &change, r.municipality).await?;
         Ok(StatusChange { id, activity_id, at, actor: u.actor.clone(), from, to: u.to.code().to_string(), comment })
     }
 
@@ -532,7 +607,8 @@ impl Db {
             v
         });
         tx.commit().await?;
-        self.audit(actor, "статус плана", &format!("план № {plan_id} «{}»", plan.title), &change).await?;
+        let r = self.plan_ref(plan_id).await?;
+        self.audit_for(actor, "статус плана", &r.object, &change, r.municipality).await?;
         Ok(version)
     }
 
@@ -555,14 +631,14 @@ impl Db {
 
     /// Attaches a file (its metadata; the content is the caller's) as evidence.
     pub async fn add_evidence_file(&self, activity_id: i64, f: &NewEvidenceFile, actor: &str) -> Result<i64> {
-        check_evidence_file(&f.name, f.size_bytes).map_err(db_err)?;
+        check_file(&f.name, f.size_bytes)?;
         self.insert_evidence(activity_id, "file", &f.name, "", &f.media_type, Some(f.size_bytes as i64), &f.sha256, &f.storage_path, actor).await
     }
 
     /// Attaches a file as evidence with its content (kept in the database),
     /// in one transaction.
     pub async fn add_evidence_file_with_content(&self, activity_id: i64, f: &NewEvidenceFile, content: &[u8], actor: &str) -> Result<i64> {
-        check_evidence_file(&f.name, content.len() as u64).map_err(db_err)?;
+        check_file(&f.name, content.len() as u64)?;
         if self.activity_plan_id(activity_id).await?.is_none() {
             return Err(StoreError::NotFound(format!("мероприятие № {activity_id}")));
         }
@@ -576,7 +652,8 @@ impl Db {
             id
         });
         tx.commit().await?;
-        self.audit(actor, "подтверждающий документ", &format!("мероприятие № {activity_id}"), &f.name).await?;
+        let r = self.activity_ref(activity_id).await?;
+        self.audit_for(actor, "подтверждающий документ добавлен", &r.object, &format!("файл «{}»", f.name), r.municipality).await?;
         Ok(id)
     }
 
@@ -623,18 +700,21 @@ impl Db {
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
         let id: i64 = on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).bind(kind).bind(name).bind(url).bind(media_type)
             .bind(size).bind(sha256).bind(path).bind(now_text()).bind(actor).fetch_one(p).await)?;
-        self.audit(actor, "подтверждающий документ", &format!("мероприятие № {activity_id}"), name).await?;
+        let r = self.activity_ref(activity_id).await?;
+        let what = if kind == "link" { format!("ссылка «{name}»: {url}") } else { format!("файл «{name}»") };
+        self.audit_for(actor, "подтверждающий документ добавлен", &r.object, &what, r.municipality).await?;
         Ok(id)
     }
 
     /// A curator confirms that a piece of evidence proves the result.
     pub async fn verify_evidence(&self, evidence_id: i64, actor: &str) -> Result<()> {
+        let sql = "SELECT activity_id, name FROM plan_evidence WHERE id = $1";
+        let found: Option<(i64, String)> = on_db!(self, p => sqlx::query(sql).bind(evidence_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1))));
+        let (activity_id, name) = found.ok_or_else(|| StoreError::NotFound(format!("документ № {evidence_id}")))?;
         let sql = "UPDATE plan_evidence SET verified_at = $1, verified_by = $2 WHERE id = $3";
-        let n = on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(evidence_id).execute(p).await.map(|r| r.rows_affected()))?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("документ № {evidence_id}")));
-        }
-        Ok(())
+        on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(evidence_id).execute(p).await.map(|_| ()))?;
+        let r = self.activity_ref(activity_id).await?;
+        self.audit_for(actor, "подтверждающий документ подтверждён", &r.object, &format!("«{name}»"), r.municipality).await
     }
 
     pub async fn evidence(&self, activity_id: i64) -> Result<Vec<Evidence>> {
@@ -651,7 +731,10 @@ impl Db {
             return Err(StoreError::NotFound(format!("мероприятие № {activity_id}")));
         }
         let sql = "INSERT INTO plan_comments (activity_id, at, author, text) VALUES ($1, $2, $3, $4) RETURNING id";
-        Ok(on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).bind(now_text()).bind(author).bind(text).fetch_one(p).await)?)
+        let id: i64 = on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).bind(now_text()).bind(author).bind(text).fetch_one(p).await)?;
+        let r = self.activity_ref(activity_id).await?;
+        self.audit_for(author, "комментарий к мероприятию", &r.object, &short(text), r.municipality).await?;
+        Ok(id)
     }
 
     pub async fn comments(&self, activity_id: i64) -> Result<Vec<Comment>> {
@@ -675,23 +758,22 @@ impl Db {
              ORDER BY COALESCE(sm.name, m.name, ''), COALESCE(s.short_name, m.name, ''), p.id, a.position",
             own_plans_sql(scope, "p")
         );
-        let rows = on_db!(self, p => sqlx::query(&sql).bind(plan_id.unwrap_or(0)).fetch_all(p).await?.iter().map(|r| {
+        on_db!(self, p => sqlx::query(&sql).bind(plan_id.unwrap_or(0)).fetch_all(p).await?.iter().map(|r| -> Result<ExecutionRow> {
             let dtext: String = r.get(8);
             let djson: String = r.get(9);
             let period = match (r.get::<Option<String>, _>(14).as_deref().and_then(Date::parse), r.get::<Option<String>, _>(15).as_deref().and_then(Date::parse)) {
                 (Some(start), Some(end)) => Some(Period { start, end, academic: r.get::<i64, _>(16) != 0, text: String::new(), inferred: false }),
                 _ => None,
             };
-            ExecutionRow {
+            Ok(ExecutionRow {
                 activity_id: r.get(0), plan_id: r.get(1), plan_title: r.get(2), level: r.get(3), unit: r.get(4), municipality: r.get(5),
                 number: r.get(6), text: r.get(7),
                 deadline: serde_json::from_str(&djson).unwrap_or_else(|_| parse_deadline(&dtext, period.as_ref())),
-                status: ActivityStatus::parse(&r.get::<String, _>(10)).unwrap_or(ActivityStatus::Planned),
+                status: stored_status(&r.get::<String, _>(10))?,
                 done_at: r.get::<Option<String>, _>(11).as_deref().and_then(Date::parse),
                 responsible_text: r.get(12), evidence: r.get(13),
-            }
-        }).collect());
-        Ok(rows)
+            })
+        }).collect())
     }
 }
 
@@ -838,6 +920,9 @@ pub struct CascadeProgress {
 const CASCADE_SECTION: &str = "Мероприятия муниципального плана";
 
 impl Db {
+    /// Creates a support pair. The schools must exist and differ; every
+    /// curator must be a user with the curator role (each is kept once).
+    /// The audit entry names the schools and the curators.
     pub async fn add_support_pair(&self, p: &NewSupportPair, actor: &str) -> Result<i64> {
         if p.leader_school_id == p.supported_school_id {
             return Err(db_err("школа не может поддерживать сама себя"));
@@ -847,12 +932,14 @@ impl Db {
                 return Err(db_err(format!("период пары: начало {} позже окончания {}", a.ru(), b.ru())));
             }
         }
-        for sid in [p.leader_school_id, p.supported_school_id] {
-            let n: i64 = on_db!(self, c => sqlx::query_scalar("SELECT COUNT(*) FROM schools WHERE id = $1").bind(sid).fetch_one(c).await)?;
-            if n == 0 {
-                return Err(StoreError::NotFound(format!("школа № {sid}")));
-            }
-        }
+        let leader = self.school_name(p.leader_school_id).await?;
+        let (supported, municipality) = {
+            let sql = "SELECT short_name, municipality_id FROM schools WHERE id = $1";
+            let row: Option<(String, i64)> =
+                on_db!(self, c => sqlx::query(sql).bind(p.supported_school_id).fetch_optional(c).await?.map(|r| (r.get(0), r.get(1))));
+            row.ok_or_else(|| StoreError::NotFound(format!("школа № {}", p.supported_school_id)))?
+        };
+        let curators = self.pair_curators(&p.curator_user_ids).await?;
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, c => {
             let id: i64 = sqlx::query_scalar("INSERT INTO support_pairs (leader_school_id, supported_school_id, period_start, period_end, agreement_number, \
@@ -860,14 +947,60 @@ impl Db {
                 .bind(p.leader_school_id).bind(p.supported_school_id).bind(opt_date(p.period_start)).bind(opt_date(p.period_end))
                 .bind(&p.agreement_number).bind(opt_date(p.agreement_date)).bind(&p.agreement_file).bind(now_text()).bind(actor)
                 .fetch_one(&mut *c).await?;
-            for u in &p.curator_user_ids {
+            for (u, _) in &curators {
                 sqlx::query("INSERT INTO support_pair_curators (pair_id, user_id) VALUES ($1, $2)").bind(id).bind(u).execute(&mut *c).await?;
             }
             id
         });
         tx.commit().await?;
-        self.audit(actor, "пара поддержки", &format!("пара № {id}"), &format!("школа {} → школа {}", p.leader_school_id, p.supported_school_id)).await?;
+        let mut details = Vec::new();
+        if !curators.is_empty() {
+            details.push(format!("кураторы: {}", curators.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+        if p.period_start.is_some() || p.period_end.is_some() {
+            let day = |d: Option<Date>| d.map(|d| d.ru()).unwrap_or_default();
+            details.push(format!("период: {} – {}", day(p.period_start), day(p.period_end)));
+        }
+        if !p.agreement_number.trim().is_empty() {
+            details.push(format!("соглашение № {}", p.agreement_number.trim()));
+        }
+        let object = format!("«{leader}» → «{supported}»");
+        self.audit_for(actor, "пара поддержки создана", &object, &details.join("; "), Some(municipality)).await?;
         Ok(id)
+    }
+
+    /// Short names of schools, comma-separated, in the given order.
+    async fn school_names(&self, ids: &[i64]) -> Result<String> {
+        let mut names = Vec::with_capacity(ids.len());
+        for &id in ids {
+            names.push(self.school_name(id).await?);
+        }
+        Ok(names.join(", "))
+    }
+
+    async fn school_name(&self, school_id: i64) -> Result<String> {
+        let sql = "SELECT short_name FROM schools WHERE id = $1";
+        let name: Option<String> = on_db!(self, c => sqlx::query_scalar(sql).bind(school_id).fetch_optional(c).await)?;
+        name.ok_or_else(|| StoreError::NotFound(format!("школа № {school_id}")))
+    }
+
+    /// The curators of a new pair with their names, each once: an unknown
+    /// user is [`StoreError::ForeignKey`], a user of another role [`StoreError::Invalid`].
+    async fn pair_curators(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let mut out: Vec<(i64, String)> = Vec::new();
+        for &id in ids {
+            if out.iter().any(|(u, _)| *u == id) {
+                continue;
+            }
+            let sql = "SELECT display_name, role FROM users WHERE id = $1";
+            let row: Option<(String, String)> = on_db!(self, c => sqlx::query(sql).bind(id).fetch_optional(c).await?.map(|r| (r.get(0), r.get(1))));
+            let (name, role) = row.ok_or_else(|| StoreError::ForeignKey(format!("пользователь № {id} не найден")))?;
+            if crate::users::Role::from_stored(&role)? != crate::users::Role::Curator {
+                return Err(db_err(format!("«{name}» — не куратор: куратором пары может быть только методист / куратор")));
+            }
+            out.push((id, name));
+        }
+        Ok(out)
     }
 
     /// Support pairs whose supported or leader school the scope may see.
@@ -894,11 +1027,13 @@ impl Db {
     }
 
     pub async fn close_support_pair(&self, pair_id: i64, actor: &str) -> Result<()> {
-        let n = on_db!(self, p => sqlx::query("UPDATE support_pairs SET status = 'closed' WHERE id = $1").bind(pair_id).execute(p).await.map(|r| r.rows_affected()))?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("пара № {pair_id}")));
-        }
-        self.audit(actor, "пара поддержки закрыта", &format!("пара № {pair_id}"), "").await
+        let sql = "SELECT l.short_name, s.short_name, s.municipality_id FROM support_pairs sp JOIN schools l ON l.id = sp.leader_school_id \
+                   JOIN schools s ON s.id = sp.supported_school_id WHERE sp.id = $1";
+        let row: Option<(String, String, i64)> =
+            on_db!(self, p => sqlx::query(sql).bind(pair_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
+        let (leader, supported, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("пара № {pair_id}")))?;
+        on_db!(self, p => sqlx::query("UPDATE support_pairs SET status = 'closed' WHERE id = $1").bind(pair_id).execute(p).await.map(|_| ()))?;
+        self.audit_for(actor, "пара поддержки закрыта", &format!("«{leader}» → «{supported}»"), "", Some(municipality)).await
     }
 
     /// The school's working plan (latest not archived, not a template), or
@@ -976,13 +1111,9 @@ impl Db {
             tx.commit().await?;
             report.created += 1;
         }
-        self.audit(
-            actor,
-            "каскад мероприятия",
-            &format!("мероприятие № {activity_id} плана «{}»", plan.title),
-            &format!("школ: {}, создано {}, уже было {}", school_ids.len(), report.created, report.existing),
-        )
-        .await?;
+        let r = self.activity_ref(activity_id).await?;
+        let details = format!("школы: {}; создано {}, уже было {}", self.school_names(school_ids).await?, report.created, report.existing);
+        self.audit_for(actor, "каскад мероприятия", &r.object, &details, r.municipality).await?;
         Ok(report)
     }
 
@@ -995,7 +1126,7 @@ impl Db {
         let mut pr = CascadeProgress::default();
         let today = today.iso();
         for (name, st, end) in rows {
-            let status = ActivityStatus::parse(&st).unwrap_or(ActivityStatus::Planned);
+            let status = stored_status(&st)?;
             let overdue = !status.is_closed() && end.as_deref().is_some_and(|e| e < today.as_str());
             pr.total += 1;
             match status {
@@ -1080,13 +1211,14 @@ impl Db {
             tx.commit().await?;
             report.targets.push((school, target));
         }
-        self.audit(
-            actor,
-            "шаблон плана применён",
-            &format!("шаблон № {template_id} «{}»", tpl.title),
-            &format!("школ: {}, мероприятий создано {}, уже было у {}", school_ids.len(), report.created, report.existing),
-        )
-        .await?;
+        let r = self.plan_ref(template_id).await?;
+        let details = format!(
+            "школы: {}; мероприятий создано {}, уже было у {}",
+            self.school_names(school_ids).await?,
+            report.created,
+            report.existing
+        );
+        self.audit_for(actor, "шаблон плана применён", &format!("шаблон: {}", r.object), &details, r.municipality).await?;
         Ok(report)
     }
 }

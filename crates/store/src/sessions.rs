@@ -28,18 +28,20 @@ impl Db {
                    FROM sessions s JOIN users u ON u.id = s.user_id \
                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked = 0";
         let now = crate::audit::now_text();
-        Ok(on_db!(self, p => sqlx::query(sql).bind(token_hash).bind(&now).fetch_optional(p).await?.map(|r| Session {
-            user: User {
-                id: r.get(0),
-                login: r.get(1),
-                display_name: r.get(2),
-                role: crate::users::Role::from_code(&r.get::<String, _>(3)).unwrap_or(crate::users::Role::Teacher),
-                municipality_id: r.get(4),
-                school_id: r.get(5),
-                blocked: r.get::<i64, _>(6) != 0,
-            },
-            csrf: r.get(7),
-        })))
+        on_db!(self, p => sqlx::query(sql).bind(token_hash).bind(&now).fetch_optional(p).await?.map(|r| -> Result<Session> {
+            Ok(Session {
+                user: User {
+                    id: r.get(0),
+                    login: r.get(1),
+                    display_name: r.get(2),
+                    role: crate::users::Role::from_stored(&r.get::<String, _>(3))?,
+                    municipality_id: r.get(4),
+                    school_id: r.get(5),
+                    blocked: r.get::<i64, _>(6) != 0,
+                },
+                csrf: r.get(7),
+            })
+        }).transpose())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

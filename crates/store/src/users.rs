@@ -7,16 +7,20 @@ use sqlx::Row;
 
 const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked";
 
+/// Maps a row of [`USER_COLUMNS`] (expanded once per backend's row type); a
+/// role that is not one of the known codes is a damaged row, never a teacher.
 macro_rules! user_from_row {
     () => {
-        |r| User {
-            id: r.get(0),
-            login: r.get(1),
-            display_name: r.get(2),
-            role: Role::from_code(&r.get::<String, _>(3)).unwrap_or(Role::Teacher),
-            municipality_id: r.get(4),
-            school_id: r.get(5),
-            blocked: r.get::<i64, _>(6) != 0,
+        |r| -> Result<User> {
+            Ok(User {
+                id: r.get(0),
+                login: r.get(1),
+                display_name: r.get(2),
+                role: Role::from_stored(&r.get::<String, _>(3))?,
+                municipality_id: r.get(4),
+                school_id: r.get(5),
+                blocked: r.get::<i64, _>(6) != 0,
+            })
         }
     };
 }
@@ -57,6 +61,10 @@ impl Role {
     pub fn from_code(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.code() == s)
     }
+    /// A role read from the database: an unknown code is a damaged value.
+    pub fn from_stored(s: &str) -> Result<Role> {
+        Role::from_code(s).ok_or_else(|| StoreError::stored("роль пользователя", s))
+    }
     pub const ALL: [Role; 5] = [Role::Region, Role::Municipality, Role::Curator, Role::SchoolAdmin, Role::Teacher];
     /// Whether this role administers users (region and municipality).
     pub fn manages_users(self) -> bool {
@@ -87,21 +95,24 @@ pub struct NewUser<'a> {
 }
 
 impl Db {
-    /// Creates a user, checking that the scope fits the role.
+    /// Creates a user, checking that the scope fits the role. A login that
+    /// is taken (also by a concurrent request) is [`StoreError::Conflict`];
+    /// an unknown municipality or school is [`StoreError::ForeignKey`].
     pub async fn create_user(&self, u: &NewUser<'_>) -> Result<i64> {
         check_scope(u)?;
         let mut tx = self.begin().await?;
         let sql = "INSERT INTO users (login, display_name, role, municipality_id, school_id, password_hash, created_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-        let id: i64 = on_tx!(&mut tx, c => {
-            let id: i64 = sqlx::query_scalar(sql).bind(u.login).bind(u.display_name).bind(u.role.code())
+        let inserted: Result<i64> = on_tx!(&mut tx, c => {
+            sqlx::query_scalar(sql).bind(u.login).bind(u.display_name).bind(u.role.code())
                 .bind(u.municipality_id).bind(u.school_id).bind(u.password_hash).bind(crate::audit::now_text())
-                .fetch_one(&mut *c).await?;
-            for s in u.curated_schools {
-                sqlx::query("INSERT INTO user_schools (user_id, school_id) VALUES ($1, $2)").bind(id).bind(*s).execute(&mut *c).await?;
-            }
-            id
+                .fetch_one(&mut *c).await.map_err(StoreError::from)
         });
+        let id = inserted.map_err(|e| match e {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("логин «{}» уже занят", u.login)),
+            other => other,
+        })?;
+        insert_curated(&mut tx, id, u.curated_schools).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -116,14 +127,14 @@ impl Db {
     pub async fn users_in(&self, scope: &Scope) -> Result<Vec<User>> {
         let cond = users_scope_sql(scope);
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE {cond} ORDER BY u.id");
-        Ok(on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter().map(user_from_row!()).collect()))
+        on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter().map(user_from_row!()).collect())
     }
 
     /// One user, if the caller's scope covers it.
     pub async fn user_in(&self, scope: &Scope, id: i64) -> Result<Option<User>> {
         let cond = users_scope_sql(scope);
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND {cond}");
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(id).fetch_optional(p).await?.as_ref().map(user_from_row!())))
+        on_db!(self, p => sqlx::query(&sql).bind(id).fetch_optional(p).await?.as_ref().map(user_from_row!()).transpose())
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
@@ -133,10 +144,10 @@ impl Db {
     /// A user and its password hash, by login (case-insensitive for ASCII).
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, Option<String>)>> {
         let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE LOWER(u.login) = LOWER($1)");
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(login.trim()).fetch_optional(p).await?.as_ref().map(|r| {
+        on_db!(self, p => sqlx::query(&sql).bind(login.trim()).fetch_optional(p).await?.as_ref().map(|r| {
             let hash: Option<String> = r.get(7);
-            (Some(r).map(user_from_row!()).expect("row"), hash)
-        })))
+            Ok((Some(r).map(user_from_row!()).expect("row")?, hash))
+        }).transpose())
     }
 
     pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<()> {
@@ -160,10 +171,8 @@ impl Db {
                 .bind(u.display_name).bind(u.role.code()).bind(u.municipality_id).bind(u.school_id).bind(id)
                 .execute(&mut *c).await?;
             sqlx::query("DELETE FROM user_schools WHERE user_id = $1").bind(id).execute(&mut *c).await?;
-            for s in u.curated_schools {
-                sqlx::query("INSERT INTO user_schools (user_id, school_id) VALUES ($1, $2)").bind(id).bind(*s).execute(&mut *c).await?;
-            }
         });
+        insert_curated(&mut tx, id, u.curated_schools).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -174,6 +183,15 @@ impl Db {
     }
 }
 
+/// A curator's schools, each once (the same school twice in a form is one choice).
+async fn insert_curated(tx: &mut crate::db::Tx, user_id: i64, schools: &[i64]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for s in schools.iter().filter(|s| seen.insert(**s)) {
+        on_tx!(tx, c => sqlx::query("INSERT INTO user_schools (user_id, school_id) VALUES ($1, $2)").bind(user_id).bind(*s)
+            .execute(&mut *c).await.map(|_| ())?);
+    }
+    Ok(())
+}
 
 fn users_scope_sql(scope: &Scope) -> String {
     match scope {

@@ -1,7 +1,7 @@
 //! Everything the browser needs is compiled into the binary: no CDN, works
 //! in closed networks.
 
-use axum::extract::Path;
+use crate::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 

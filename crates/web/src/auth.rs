@@ -6,22 +6,26 @@
 //! - Sessions: a random 256-bit token in an `HttpOnly`, `SameSite=Strict`
 //!   cookie; the database keeps its SHA-256, the user and a CSRF token.
 //! - CSRF: every state-changing request carries the session's token (form
-//!   field `csrf`, `X-CSRF-Token` header, or `csrf` in the query for file
-//!   uploads) and, when the browser sends `Origin`/`Referer`, they must name
-//!   this site. The login form uses a pre-session token in its own cookie.
+//!   field `csrf` — in a multipart form the first field, read before the
+//!   file — or the `X-CSRF-Token` header) and, when the browser sends
+//!   `Origin`/`Referer`, they must name this site (`OPORA_PUBLIC_URL` when
+//!   set, else the `Host`). Never in the URL: it would end up in history and
+//!   logs. The login form uses a pre-session token in its own cookie.
 //! - Lock-out: after 5 consecutive failures a login is refused for 15
-//!   minutes, whatever the password (opora_store::auth).
+//!   minutes, whatever the password (opora_store::auth); across the server
+//!   at most `login_per_second` anonymous password checks run per second.
 
 use crate::error::{WebError, WebResult};
+use crate::extract::{Form, Query};
 use crate::AppState;
 use askama::Template;
-use axum::body::Body;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
+use futures_util::StreamExt;
 use opora_store::scope::Scope;
 use opora_store::sessions::Session;
 use opora_store::users::{Role, User};
@@ -32,7 +36,9 @@ pub const SESSION_COOKIE: &str = "opora_session";
 pub const LOGIN_CSRF_COOKIE: &str = "opora_csrf";
 /// Largest form body read by the CSRF check (file uploads are multipart and
 /// are not buffered here).
-const FORM_LIMIT: usize = 1024 * 1024;
+pub const FORM_LIMIT: usize = 1024 * 1024;
+/// How much of a multipart body is read to find its first field, `csrf`.
+const MULTIPART_PEEK: usize = 8 * 1024;
 pub const MIN_PASSWORD_LEN: usize = 8;
 
 /// 32 random bytes as hex.
@@ -57,6 +63,23 @@ pub fn hash_password(password: &str) -> String {
     getrandom::getrandom(&mut salt).expect("system random numbers");
     let salt = SaltString::encode_b64(&salt).expect("salt");
     argon2::Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2").to_string()
+}
+
+/// Checks a password against a stored hash (or, for an unknown login or a
+/// user without a password, against a dummy hash, so timing does not tell
+/// which logins exist) on the blocking pool: argon2id takes tens of
+/// milliseconds of CPU that must not stall the async runtime.
+pub async fn check_password(hash: Option<String>, password: String) -> WebResult<bool> {
+    let known = hash.is_some();
+    let ok = tokio::task::spawn_blocking(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &password))
+        .await
+        .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))?;
+    Ok(known && ok)
+}
+
+/// Hashes a new password on the blocking pool.
+pub async fn hash_password_off_runtime(password: String) -> WebResult<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| WebError::Internal(format!("хеширование пароля: {e}")))
 }
 
 pub fn verify_password(hash: &str, password: &str) -> bool {
@@ -130,30 +153,18 @@ pub async fn session_layer(State(st): State<AppState>, req: Request<Body>, next:
                 e.into_response()
             }
         };
-        if !same_origin(&parts.headers) {
+        if !same_origin(&parts.headers, st.cfg.public_url.as_deref()) {
             return reject("Запрос отклонён: он отправлен с другого сайта.");
         }
         let expected = match &session {
             Some(s) => Some(s.csrf.clone()),
             None => cookie_value(&parts.headers, LOGIN_CSRF_COOKIE),
         };
-        let mut provided = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-        if provided.is_none() {
-            provided = parts.uri.query().and_then(|q| form_field(q, "csrf"));
-        }
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if provided.is_none() && is_form {
-            let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
-                Ok(b) => b,
-                Err(_) => return WebError::PayloadTooLarge(FORM_LIMIT).into_response(),
-            };
-            provided = std::str::from_utf8(&bytes).ok().and_then(|s| form_field(s, "csrf"));
-            body = Body::from(bytes);
-        }
+        let (provided, rest) = match provided_csrf(&parts.headers, body).await {
+            Ok(x) => x,
+            Err(e) => return e.into_response(),
+        };
+        body = rest;
         let ok = matches!((&expected, &provided), (Some(e), Some(p)) if !e.is_empty() && constant_eq(e, p));
         if !ok {
             return reject("Запрос отклонён: устарела или отсутствует отметка безопасности формы (CSRF). Обновите страницу и повторите действие.");
@@ -163,13 +174,102 @@ pub async fn session_layer(State(st): State<AppState>, req: Request<Body>, next:
     next.run(Request::from_parts(parts, body)).await
 }
 
-/// `Origin` (or, without it, `Referer`) must name this host when present.
-fn same_origin(headers: &HeaderMap) -> bool {
+/// The CSRF token a request carries — the `X-CSRF-Token` header, the
+/// `csrf` field of a URL-encoded body, or the first field of a multipart
+/// body — and the body to pass on (what was read is put back in front).
+async fn provided_csrf(headers: &HeaderMap, body: Body) -> WebResult<(Option<String>, Body)> {
+    if let Some(t) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return Ok((Some(t.to_string()), body));
+    }
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if ct.starts_with("application/x-www-form-urlencoded") {
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::PayloadTooLarge(FORM_LIMIT))?;
+        let token = std::str::from_utf8(&bytes).ok().and_then(|s| form_field(s, "csrf"));
+        return Ok((token, Body::from(bytes)));
+    }
+    if let Some(boundary) = multipart_boundary(ct) {
+        return multipart_csrf(body, &boundary).await;
+    }
+    Ok((None, body))
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').filter_map(|p| p.trim().split_once('=')).find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary")).map(|(_, v)| v.trim().trim_matches('"').to_string())
+}
+
+/// Reads the head of a multipart body (at most [`MULTIPART_PEEK`] bytes)
+/// until its first part is complete; the token when that part is the field
+/// `csrf`. The body passed on is the same bytes, the head put back in front.
+async fn multipart_csrf(body: Body, boundary: &str) -> WebResult<(Option<String>, Body)> {
+    let mut stream = body.into_data_stream();
+    let mut head = Vec::new();
+    let token = loop {
+        if let FirstPart::Done(t) = first_part(&head, boundary) {
+            break t;
+        }
+        if head.len() >= MULTIPART_PEEK {
+            break None;
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(_)) => return Err(WebError::BadRequest("Форма с файлом получена не полностью. Отправьте её ещё раз.".into())),
+            None => break None,
+        }
+    };
+    let head = futures_util::stream::once(async move { Ok::<Bytes, axum::Error>(Bytes::from(head)) });
+    Ok((token, Body::from_stream(head.chain(stream))))
+}
+
+enum FirstPart {
+    /// The first part is complete: its value when it is `csrf`.
+    Done(Option<String>),
+    NeedMore,
+}
+
+/// The first part of a multipart body read so far.
+fn first_part(buf: &[u8], boundary: &str) -> FirstPart {
+    let delimiter = format!("--{boundary}");
+    let Some(start) = find(buf, delimiter.as_bytes()) else { return FirstPart::NeedMore };
+    let after = &buf[start + delimiter.len()..];
+    let Some(headers_end) = find(after, b"\r\n\r\n") else { return FirstPart::NeedMore };
+    let headers = String::from_utf8_lossy(&after[..headers_end]);
+    let is_csrf = headers.split("\r\n").any(|line| {
+        let Some((name, value)) = line.split_once(':') else { return false };
+        name.trim().eq_ignore_ascii_case("content-disposition")
+            && value.split(';').skip(1).filter_map(|p| p.trim().split_once('=')).any(|(k, v)| k.trim() == "name" && v.trim().trim_matches('"') == "csrf")
+            && !value.contains("filename")
+    });
+    if !is_csrf {
+        return FirstPart::Done(None);
+    }
+    let content = &after[headers_end + 4..];
+    match find(content, format!("\r\n{delimiter}").as_bytes()) {
+        Some(end) => FirstPart::Done(String::from_utf8(content[..end].to_vec()).ok().map(|t| t.trim().to_string())),
+        None => FirstPart::NeedMore,
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `Origin` (or, without it, `Referer`) must name this site when present:
+/// the public URL when one is configured (behind a reverse proxy), else the
+/// `Host` the request came to.
+fn same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let matches = |url: &str| {
-        let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
-        let authority = rest.split('/').next().unwrap_or("");
-        !host.is_empty() && authority.eq_ignore_ascii_case(host)
+    let matches = |url: &str| match public_url {
+        Some(public) => crate::public_origin(url).is_some_and(|o| o == public),
+        None => {
+            let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+            let authority = rest.split('/').next().unwrap_or("");
+            !host.is_empty() && authority.eq_ignore_ascii_case(host)
+        }
     };
     if let Some(o) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         return o != "null" && matches(o);
@@ -346,7 +446,7 @@ pub async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q)
     let page = LoginPage { csrf: csrf.clone(), next: safe_next(&q.next), login: String::new(), error: String::new(), region };
     let mut res = Html(page.render()?).into_response();
     if existing.is_none() {
-        res.headers_mut().append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure_cookies, None).parse().expect("cookie"));
+        res.headers_mut().append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure(), None).parse().expect("cookie"));
     }
     Ok(res)
 }
@@ -366,10 +466,8 @@ pub struct LoginForm {
 pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebResult<Response> {
     let login: String = f.login.trim().chars().take(100).collect();
     let region = st.db.region_name().await?.unwrap_or_default();
-    let fail = |status: StatusCode, msg: String| -> WebResult<Response> {
-        let page = LoginPage { csrf: f.csrf.clone(), next: safe_next(&f.next), login: login.clone(), error: msg, region: region.clone() };
-        Ok((status, Html(page.render()?)).into_response())
-    };
+    let page = |msg: String| LoginPage { csrf: f.csrf.clone(), next: safe_next(&f.next), login: login.clone(), error: msg, region: region.clone() };
+    let fail = |status: StatusCode, msg: String| -> WebResult<Response> { Ok((status, Html(page(msg).render()?)).into_response()) };
     if login.is_empty() || f.password.is_empty() {
         return fail(StatusCode::BAD_REQUEST, "Введите логин и пароль.".into());
     }
@@ -381,12 +479,11 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
             format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until, tz)),
         );
     }
+    if let Err(wait) = st.login_bucket.try_take() {
+        return server_busy(page, wait);
+    }
     let found = st.db.user_for_login(&login).await?;
-    let hash = found.as_ref().and_then(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
-    let password = f.password.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let ok = check_password(found.as_ref().and_then(|(_, h)| h.clone()), f.password.clone()).await?;
     let user = match (found, ok) {
         (Some((u, Some(_))), true) => u,
         _ => {
@@ -412,7 +509,20 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
     st.db.create_session(&token_hash(&token), user.id, &random_token(), &expires).await?;
     st.db.audit_by(&user, "вход", "", "", None).await?;
     let mut res = Redirect::to(&safe_next(&f.next)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, &token, st.cfg.secure_cookies, None).parse().expect("cookie"));
+    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, &token, st.cfg.secure(), None).parse().expect("cookie"));
+    Ok(res)
+}
+
+/// The login form again when the server-wide bucket of password checks is
+/// empty: 429 with `Retry-After`; no password was checked, nothing counted.
+fn server_busy(page: impl Fn(String) -> LoginPage, wait: std::time::Duration) -> WebResult<Response> {
+    let secs = wait.as_secs() + 1;
+    let msg = format!(
+        "Сейчас слишком много попыток входа. Подождите {} и войдите снова.",
+        crate::fmt::plural(secs as i64, "секунду", "секунды", "секунд")
+    );
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, Html(page(msg).render()?)).into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, secs.into());
     Ok(res)
 }
 
@@ -420,7 +530,7 @@ pub async fn logout(State(st): State<AppState>, caller: Caller) -> WebResult<Res
     st.db.delete_session(&caller.token_hash).await?;
     st.db.audit_by(&caller.user, "выход", "", "", None).await?;
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, "", st.cfg.secure_cookies, Some(0)).parse().expect("cookie"));
+    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, "", st.cfg.secure(), Some(0)).parse().expect("cookie"));
     Ok(res)
 }
 
@@ -433,8 +543,15 @@ struct AccountPage {
     done: bool,
 }
 
-pub async fn account_page(caller: Caller) -> WebResult<Html<String>> {
-    let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error: String::new(), done: false };
+#[derive(serde::Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn account_page(caller: Caller, Query(q): Query<DoneQuery>) -> WebResult<Html<String>> {
+    let done = q.done == "1";
+    let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error: String::new(), done };
     Ok(Html(page.render()?))
 }
 
@@ -453,21 +570,23 @@ pub async fn change_password(State(st): State<AppState>, caller: Caller, Form(f)
         let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error, done };
         Ok((status, Html(page.render()?)).into_response())
     };
-    let hash = st.db.user_for_login(&caller.user.login).await?.and_then(|(_, h)| h).unwrap_or_else(|| dummy_hash().to_string());
-    let current = f.current.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &current)).await.map_err(|e| WebError::Internal(e.to_string()))?;
-    if !ok {
+    let hash = st.db.user_for_login(&caller.user.login).await?.and_then(|(_, h)| h);
+    if !check_password(hash, f.current.clone()).await? {
         return render(StatusCode::BAD_REQUEST, "Текущий пароль введён неверно.".into(), false);
     }
     if let Err(msg) = check_new_password(&f.new_password, &f.repeat) {
         return render(StatusCode::BAD_REQUEST, msg, false);
     }
-    let pw = f.new_password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = hash_password_off_runtime(f.new_password.clone()).await?;
     st.db.set_password_hash(caller.user.id, &hash).await?;
     st.db.delete_user_sessions(caller.user.id, Some(&caller.token_hash)).await?;
-    st.db.audit_by(&caller.user, "смена пароля", &caller.user.login, "", None).await?;
-    render(StatusCode::OK, String::new(), true)
+    st.db.audit_by(&caller.user, "смена пароля", &user_label(&caller.user), "", None).await?;
+    Ok(Redirect::to("/account?done=1").into_response())
+}
+
+/// How the audit log names a user: login and full name.
+pub fn user_label(u: &User) -> String {
+    format!("{} ({})", u.login, u.display_name)
 }
 
 /// Rules for a new password.

@@ -14,9 +14,21 @@ pub enum WebError {
     NotFound,
     /// The role may not do this.
     Forbidden(String),
+    /// An address that exists, asked with the wrong method (a form's
+    /// address opened directly).
+    MethodNotAllowed,
     BadRequest(String),
+    /// The same thing exists already (409).
+    Conflict(String),
+    /// The form is readable but its values cannot be accepted (422).
+    Unprocessable(String),
     PayloadTooLarge(usize),
     UnsupportedType(String),
+    /// Too many requests of a kind across the server (429).
+    TooManyRequests(String),
+    /// Data read from the database is damaged: an internal error whose
+    /// detail goes to the server's log.
+    DamagedData(String),
     Internal(String),
 }
 
@@ -26,10 +38,14 @@ impl WebError {
             WebError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::DamagedData(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -37,11 +53,22 @@ impl WebError {
         match self {
             WebError::Unauthenticated { .. } => "Нужно войти в систему.".into(),
             WebError::NotFound => "Страница не найдена или у вас нет к ней доступа.".into(),
-            WebError::Forbidden(m) | WebError::BadRequest(m) | WebError::UnsupportedType(m) => m.clone(),
+            WebError::MethodNotAllowed => {
+                "Этот адрес принимает только отправку формы. Откройте раздел из меню и повторите действие.".into()
+            }
+            WebError::Forbidden(m)
+            | WebError::BadRequest(m)
+            | WebError::Conflict(m)
+            | WebError::Unprocessable(m)
+            | WebError::UnsupportedType(m)
+            | WebError::TooManyRequests(m) => m.clone(),
             WebError::PayloadTooLarge(limit) => format!(
                 "Файл слишком большой: можно загрузить не больше {} МБ. Разделите файл на части.",
                 limit / (1024 * 1024)
             ),
+            WebError::DamagedData(_) => {
+                "Сохранённые данные повреждены и не могут быть показаны. Сообщите администратору: подробности записаны в журнал сервера.".into()
+            }
             WebError::Internal(_) => "Внутренняя ошибка сервера. Подробности записаны в журнал сервера.".into(),
         }
     }
@@ -51,15 +78,22 @@ impl WebError {
             WebError::Unauthenticated { .. } => "Нужен вход",
             WebError::NotFound => "Не найдено",
             WebError::Forbidden(_) => "Доступ запрещён",
+            WebError::MethodNotAllowed => "Адрес формы",
             WebError::BadRequest(_) => "Ошибка в запросе",
+            WebError::Conflict(_) => "Уже существует",
+            WebError::Unprocessable(_) => "Проверьте данные",
             WebError::PayloadTooLarge(_) => "Файл слишком большой",
             WebError::UnsupportedType(_) => "Формат не поддерживается",
-            WebError::Internal(_) => "Ошибка сервера",
+            WebError::TooManyRequests(_) => "Слишком много запросов",
+            WebError::DamagedData(_) | WebError::Internal(_) => "Ошибка сервера",
         }
     }
 
     /// The JSON form of the error (API).
     pub fn into_json(self) -> Response {
+        if let WebError::Internal(detail) | WebError::DamagedData(detail) = &self {
+            tracing::error!("{detail}");
+        }
         let status = self.status();
         let body = serde_json::json!({ "error": self.message(), "status": status.as_u16() });
         (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
@@ -76,7 +110,7 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        if let WebError::Internal(detail) = &self {
+        if let WebError::Internal(detail) | WebError::DamagedData(detail) = &self {
             tracing::error!("{detail}");
         }
         if let WebError::Unauthenticated { api, next } = &self {
@@ -96,13 +130,37 @@ impl IntoResponse for WebError {
     }
 }
 
+/// Store errors by kind: what the caller asked for is missing (404), breaks
+/// a rule (400), exists already (409), names something that does not exist
+/// (422), is a refused file type (415); damaged stored data and database
+/// failures are internal (500, detail in the log).
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => WebError::NotFound,
-            StoreError::Invalid(m) => WebError::BadRequest(m),
+            StoreError::Invalid(m) => WebError::BadRequest(capitalise(&m)),
+            StoreError::Conflict(m) => WebError::Conflict(capitalise(&m)),
+            StoreError::ForeignKey(m) => WebError::Unprocessable(capitalise(&m)),
+            StoreError::UnsupportedType(m) => WebError::UnsupportedType(capitalise(&m)),
+            e @ (StoreError::Rejected { .. } | StoreError::File(_)) => WebError::Unprocessable(capitalise(&e.to_string())),
+            StoreError::InvalidStored(m) => WebError::DamagedData(m),
             other => WebError::Internal(other.to_string()),
         }
+    }
+}
+
+/// A store message (lower-case, as it continues a sentence) as a sentence.
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => {
+            let mut out: String = f.to_uppercase().chain(c).collect();
+            if !out.ends_with(['.', '!', '?', '»', ')']) {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
     }
 }
 

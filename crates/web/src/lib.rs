@@ -19,8 +19,12 @@ mod charts;
 pub mod demo_plans;
 pub mod demo_users;
 mod error;
+mod extract;
 mod fmt;
+pub mod maintenance;
 mod pages;
+mod previews;
+mod ratelimit;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
@@ -30,19 +34,27 @@ use axum::routing::{get, post};
 use axum::Router;
 use opora_store::auth::LockPolicy;
 use opora_store::Db;
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub use error::WebError;
+pub use maintenance::Maintenance;
 
 /// Settings of the web application (environment variables in [`Config::from_env`]).
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Largest accepted upload, bytes.
     pub upload_limit: usize,
-    /// Add `Secure` to cookies (set when served over HTTPS).
+    /// Add `Secure` to cookies (set when served over HTTPS; implied by an
+    /// `https://` public URL).
     pub secure_cookies: bool,
+    /// The address people open, e.g. `https://opora.example.ru` (scheme,
+    /// host and port only, normalised by [`public_origin`]). When set, the
+    /// `Origin`/`Referer` of every POST must name it — behind a reverse proxy
+    /// the `Host` the server sees is the proxy's, not the browser's.
+    pub public_url: Option<String>,
     pub lock: LockPolicy,
     /// Hours added to UTC when showing times (Moscow: 3).
     pub tz_offset_hours: i64,
@@ -51,7 +63,19 @@ pub struct Config {
     /// Rows per page of lists.
     pub per_page: usize,
     /// Lifetime of the in-memory list and card caches.
-    pub cache_ttl: std::time::Duration,
+    pub cache_ttl: Duration,
+    /// How long an upload or plan-import preview waits for confirmation.
+    pub preview_ttl: Duration,
+    /// Previews kept per user; a new one beyond this drops the oldest.
+    pub previews_per_user: usize,
+    /// Folder in which the temporary upload folder is made (system temp by default).
+    pub upload_parent: Option<PathBuf>,
+    /// Anonymous password checks (`POST /login`) allowed per second across
+    /// the server; bursts up to twice as many. Beyond: 429.
+    pub login_per_second: u32,
+    /// How often expired sessions, old login failures and expired previews
+    /// are removed.
+    pub maintenance_every: Duration,
 }
 
 impl Default for Config {
@@ -63,14 +87,22 @@ impl Default for Config {
             tz_offset_hours: 3,
             session_hours: 12,
             per_page: 50,
-            cache_ttl: std::time::Duration::from_secs(10),
+            cache_ttl: Duration::from_secs(10),
+            public_url: None,
+            preview_ttl: Duration::from_secs(3600),
+            previews_per_user: 5,
+            upload_parent: None,
+            login_per_second: 10,
+            maintenance_every: Duration::from_secs(60),
         }
     }
 }
 
 impl Config {
     /// `OPORA_UPLOAD_LIMIT_MB`, `OPORA_SECURE_COOKIES` (1/true),
-    /// `OPORA_TZ_OFFSET` (hours), `OPORA_SESSION_HOURS`.
+    /// `OPORA_TZ_OFFSET` (hours), `OPORA_SESSION_HOURS`, `OPORA_PUBLIC_URL`,
+    /// `OPORA_PREVIEW_MINUTES`, `OPORA_PREVIEWS_PER_USER`, `OPORA_UPLOAD_DIR`,
+    /// `OPORA_LOGIN_RATE` (per second).
     pub fn from_env() -> Config {
         let mut c = Config::default();
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -86,44 +118,99 @@ impl Config {
         if let Some(h) = var("OPORA_SESSION_HOURS").and_then(|v| v.trim().parse::<i64>().ok()) {
             c.session_hours = h.clamp(1, 24 * 30);
         }
+        if let Some(u) = var("OPORA_PUBLIC_URL") {
+            c.public_url = public_origin(&u);
+            if c.public_url.is_none() {
+                tracing::warn!("OPORA_PUBLIC_URL «{u}» не понят: нужен адрес вида https://opora.example.ru; проверка Origin идёт по Host");
+            }
+        }
+        if let Some(m) = var("OPORA_PREVIEW_MINUTES").and_then(|v| v.trim().parse::<u64>().ok()) {
+            c.preview_ttl = Duration::from_secs(m.clamp(1, 24 * 60) * 60);
+        }
+        if let Some(n) = var("OPORA_PREVIEWS_PER_USER").and_then(|v| v.trim().parse::<usize>().ok()) {
+            c.previews_per_user = n.clamp(1, 100);
+        }
+        if let Some(d) = var("OPORA_UPLOAD_DIR") {
+            c.upload_parent = Some(PathBuf::from(d.trim()));
+        }
+        if let Some(n) = var("OPORA_LOGIN_RATE").and_then(|v| v.trim().parse::<u32>().ok()) {
+            c.login_per_second = n.clamp(1, 1000);
+        }
         c
+    }
+
+    /// Whether cookies get `Secure`: asked for, or the public URL is https.
+    pub fn secure(&self) -> bool {
+        self.secure_cookies || self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 }
 
-/// A file uploaded and waiting for confirmation (nothing written yet).
-#[derive(Debug, Clone)]
-pub(crate) struct Staged {
-    pub user_id: i64,
-    pub kind: opora_store::import::ImportKind,
-    pub file_name: String,
-    pub path: std::path::PathBuf,
-    pub map: Vec<(String, String)>,
-    pub sheet: Option<String>,
+/// The origin of a URL as browsers send it in `Origin`: lower-case
+/// `scheme://host[:port]`, without a default port, path or trailing slash.
+/// `None` unless the scheme is http or https and a host is given.
+pub fn public_origin(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") || authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
+        ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host.to_string(),
+        _ => authority,
+    };
+    Some(format!("{scheme}://{authority}"))
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub cfg: Arc<Config>,
-    pub(crate) uploads: Arc<Mutex<HashMap<String, Staged>>>,
+    /// Data files uploaded and waiting for confirmation (by id).
+    pub(crate) uploads: Arc<previews::Previews<pages::upload::Staged>>,
+    /// What a confirmed upload did, shown by `GET /upload/{id}/result`.
+    pub(crate) upload_results: Arc<previews::Previews<pages::upload::Outcome>>,
     pub(crate) upload_dir: Arc<tempfile::TempDir>,
     pub(crate) cache: Arc<cache::Cache>,
     /// Roadmaps read from uploaded files, waiting for confirmation (by token).
-    pub(crate) plan_uploads: Arc<Mutex<HashMap<String, pages::plans::StagedPlan>>>,
+    pub(crate) plan_uploads: Arc<previews::Previews<pages::plans::StagedPlan>>,
+    /// Anonymous password checks allowed across the server.
+    pub(crate) login_bucket: Arc<ratelimit::TokenBucket>,
+}
+
+impl AppState {
+    fn new(db: Db, cfg: Config) -> AppState {
+        let parent = cfg.upload_parent.clone().unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&parent).expect("folder for uploads");
+        let upload_dir = tempfile::Builder::new().prefix(maintenance::UPLOAD_DIR_PREFIX).tempdir_in(&parent).expect("temporary folder for uploads");
+        let (ttl, cap) = (cfg.preview_ttl, cfg.previews_per_user);
+        AppState {
+            db,
+            cache: Arc::new(cache::Cache::new(cfg.cache_ttl)),
+            uploads: Arc::new(previews::Previews::new(ttl, cap)),
+            upload_results: Arc::new(previews::Previews::new(ttl, cap)),
+            upload_dir: Arc::new(upload_dir),
+            plan_uploads: Arc::new(previews::Previews::new(ttl, cap)),
+            login_bucket: Arc::new(ratelimit::TokenBucket::new(cfg.login_per_second, cfg.login_per_second * 2)),
+            cfg: Arc::new(cfg),
+        }
+    }
 }
 
 /// The application's routes over a database.
 pub fn app(db: Db, cfg: Config) -> Router {
-    let upload_dir = tempfile::Builder::new().prefix("opora-uploads-").tempdir().expect("temporary folder for uploads");
-    let cache = Arc::new(cache::Cache::new(cfg.cache_ttl));
-    let state = AppState {
-        db,
-        cfg: Arc::new(cfg),
-        uploads: Arc::default(),
-        upload_dir: Arc::new(upload_dir),
-        cache,
-        plan_uploads: Arc::default(),
-    };
+    build(db, cfg).0
+}
+
+/// The application and its maintenance (expired sessions, login failures
+/// and previews), which [`serve_with`] runs at start and on a timer.
+pub fn build(db: Db, cfg: Config) -> (Router, Maintenance) {
+    let state = AppState::new(db, cfg);
+    (routes(state.clone()), Maintenance::new(state))
+}
+
+fn routes(state: AppState) -> Router {
     let upload_limit = state.cfg.upload_limit;
     Router::new()
         .route("/", get(pages::home::home))
@@ -143,6 +230,7 @@ pub fn app(db: Db, cfg: Config) -> Router {
             get(pages::upload::index).post(pages::upload::receive).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/upload/{id}", get(pages::upload::preview))
+        .route("/upload/{id}/result", get(pages::upload::result))
         .route("/upload/{id}/map", post(pages::upload::remap))
         .route("/upload/{id}/confirm", post(pages::upload::confirm))
         .route("/upload/{id}/cancel", post(pages::upload::cancel))
@@ -157,6 +245,7 @@ pub fn app(db: Db, cfg: Config) -> Router {
             post(pages::plans::import).layer(DefaultBodyLimit::max(pages::plans::MAX_PLAN_FILE + 64 * 1024)),
         )
         .route("/plans/import/confirm", post(pages::plans::confirm_import))
+        .route("/plans/import/{token}", get(pages::plans::import_preview))
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/status", post(pages::plans::set_status))
         .route("/plans/{id}/template", post(pages::plans::set_template))
@@ -181,6 +270,7 @@ pub fn app(db: Db, cfg: Config) -> Router {
         .route("/favicon.ico", get(assets::favicon))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), auth::session_layer))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
@@ -201,14 +291,19 @@ pub async fn serve_with(db: Db, cfg: Config, addr: SocketAddr, on_bound: impl Fn
     if let Err(e) = db.ensure_runs_indexed().await {
         tracing::warn!("не удалось проиндексировать сохранённые расчёты: {e}");
     }
-    let _ = db.purge_sessions().await;
+    let (router, maintenance) = build(db, cfg);
+    maintenance.remove_stale_upload_dirs();
+    maintenance.run_once().await;
+    let timer = maintenance.spawn();
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, app(db, cfg))
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await
+        .await;
+    timer.abort();
+    served
 }
 
 /// Strict security headers on every response.

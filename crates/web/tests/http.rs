@@ -191,7 +191,8 @@ async fn login_locks_out_after_repeated_failures_and_pages_need_login() {
         let mo1 = t.db.users().await.unwrap().into_iter().find(|u| u.login == "mo1").unwrap();
         c.get(&format!("/users/{}", mo1.id)).await;
         let p = c.post(&format!("/users/{}/password", mo1.id), &[("password", "new-secret-1"), ("repeat", "new-secret-1")]).await;
-        assert_eq!(p.status, 200);
+        assert_eq!((p.status, p.location.as_str()), (303, format!("/users/{}?done=password", mo1.id).as_str()));
+        assert!(c.get(&p.location).await.body.contains("Пароль изменён"));
         assert_eq!(Client::new(&base).login("mo1", "new-secret-1").await.status, 303);
         t.db.close().await;
     });
@@ -231,7 +232,7 @@ async fn uploads_are_checked_before_anything_is_written() {
         assert_eq!(p.status, 415);
         let p = c.upload("results", "fake.xlsx", b"year,school_id\n".to_vec()).await;
         assert_eq!(p.status, 415);
-        // Without the token in the query: 403.
+        // Without the token: 403.
         let token = std::mem::take(&mut c.csrf);
         let p = c.upload("results", "r.csv", b"x".to_vec()).await;
         assert_eq!(p.status, 403);
@@ -253,6 +254,8 @@ async fn uploads_are_checked_before_anything_is_written() {
         assert!(!preview.body.contains("id=\"confirm\""));
         // Confirming anyway is refused by the all-or-nothing import.
         let done = c.post(&format!("{}/confirm", p.location), &[]).await;
+        assert_eq!((done.status, done.location.clone()), (303, format!("{}/result", p.location)));
+        let done = c.get(&done.location).await;
         assert_eq!(done.status, 422);
         assert!(done.body.contains("Ничего не записано"));
         assert_eq!(t.db.count("pupil_results").await.unwrap(), before);
@@ -277,6 +280,8 @@ async fn uploads_are_checked_before_anything_is_written() {
         assert!(preview.body.contains("id=\"check-ok\""), "{}", preview.body);
         assert!(t.db.school_by_code("NEW-001").await.unwrap().is_none(), "nothing written before confirmation");
         let done = c.post(&format!("{}/confirm", p.location), &[]).await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        let done = c.get(&done.location).await;
         assert_eq!(done.status, 200, "{}", done.body);
         assert!(t.db.school_by_code("NEW-001").await.unwrap().is_some());
         let audit = c.get("/audit").await;
@@ -397,8 +402,8 @@ async fn user_administration_within_scope() {
         };
         // A teacher of a school in its own municipality: created.
         let p = post(&mut mo, form("teacher2", "teacher", m1.clone(), own[1].code.clone(), String::new())).await;
-        assert_eq!(p.status, 200, "{}", p.body);
-        assert!(p.body.contains("id=\"user-created\""));
+        assert_eq!(p.status, 303, "{}", p.body);
+        assert!(mo.get(&p.location).await.body.contains("id=\"user-created\""));
         // A school of another municipality, another municipality, a regional role: refused.
         let p = post(&mut mo, form("teacher3", "teacher", m1.clone(), other[0].code.clone(), String::new())).await;
         assert_eq!(p.status, 400);
@@ -408,7 +413,7 @@ async fn user_administration_within_scope() {
         assert_eq!(p.status, 400);
         // A curator of two schools.
         let p = post(&mut mo, form("metod2", "curator", m1.clone(), String::new(), format!("{}, {}", own[4].code, own[5].code))).await;
-        assert_eq!(p.status, 200, "{}", p.body);
+        assert_eq!(p.status, 303, "{}", p.body);
         let mut m2c = Client::new(&base);
         assert_eq!(m2c.login("metod2", "password-1").await.status, 303);
         let (_, j) = m2c.json("/api/schools").await;
@@ -431,7 +436,8 @@ async fn user_administration_within_scope() {
         let p = sc.post("/account", &[("current", "wrong"), ("new_password", "longer-pass"), ("repeat", "longer-pass")]).await;
         assert_eq!(p.status, 400);
         let p = sc.post("/account", &[("current", "demo"), ("new_password", "longer-pass"), ("repeat", "longer-pass")]).await;
-        assert_eq!(p.status, 200);
+        assert_eq!((p.status, p.location.as_str()), (303, "/account?done=1"));
+        assert!(sc.get("/account?done=1").await.body.contains("Пароль изменён"));
         assert_eq!(Client::new(&base).login("school1", "longer-pass").await.status, 303);
         assert_eq!(Client::new(&base).login("school1", "demo").await.status, 401);
         // The municipal audit shows its own actions, not the region's.

@@ -210,7 +210,7 @@ async fn no_role_reads_or_changes_a_plan_outside_its_scope() {
         let p = school.post("/support", &[("leader", &first[3].id.to_string()), ("supported", &first[0].id.to_string())]).await;
         assert_eq!(p.status, 403);
         let p = mo.post("/support", &[("leader", &second[3].id.to_string()), ("supported", &first[0].id.to_string())]).await;
-        assert_eq!(p.status, 404, "a leader school outside the municipality");
+        assert_eq!(p.status, 422, "a leader school outside the municipality");
     });
 }
 
@@ -226,6 +226,9 @@ async fn a_word_roadmap_is_previewed_then_saved_once() {
         let docx = std::fs::read(SEED_DOCX).unwrap();
         let target = format!("s:{}", first[0].id);
         let p = school.post_file("/plans/import", &[("target", &target), ("period", "")], "дорожная карта.docx", docx.clone()).await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        assert!(p.location.starts_with("/plans/import/"), "the preview is a page by token: {}", p.location);
+        let p = school.get(&p.location).await;
         assert_eq!(p.status, 200, "{}", p.body);
         let opts = opora_plans::ImportOptions { file_name: "x.docx".into(), period: None, level: Some(Level::School), title: None, owner: None };
         let n = opora_plans::import_bytes(&docx, &opts).unwrap().activity_count();
@@ -243,6 +246,7 @@ async fn a_word_roadmap_is_previewed_then_saved_once() {
         // The same token again is refused; the same file again changes nothing.
         assert_eq!(school.post("/plans/import/confirm", &[("token", &token)]).await.status, 400);
         let p = school.post_file("/plans/import", &[("target", &target)], "дорожная карта.docx", docx).await;
+        let p = school.get(&p.location).await;
         let token = {
             let i = p.body.find("name=\"token\" value=\"").unwrap() + 20;
             p.body[i..i + p.body[i..].find('"').unwrap()].to_string()

@@ -6,7 +6,8 @@ use crate::error::WebResult;
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use crate::extract::Query;
+use axum::extract::State;
 use axum::response::Html;
 use opora_store::auth::AuditFilter;
 

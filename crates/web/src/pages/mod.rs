@@ -21,6 +21,17 @@ pub async fn not_found(uri: Uri) -> Response {
     }
 }
 
+/// A known address asked with another method — typically a result page of
+/// a form reloaded or bookmarked: a page that says so, not an empty 405.
+pub async fn method_not_allowed(uri: Uri) -> Response {
+    let e = WebError::MethodNotAllowed;
+    if uri.path().starts_with("/api/") {
+        e.into_json()
+    } else {
+        e.into_response()
+    }
+}
+
 /// A municipality name → the scope's short description for page headers.
 pub(crate) async fn scope_title(db: &opora_store::Db, c: &crate::auth::Caller) -> Result<String, WebError> {
     use opora_store::scope::Scope;

@@ -6,7 +6,8 @@ use crate::error::WebResult;
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use crate::extract::Query;
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use opora_store::registry::{CategoryFilter, SchoolFilter, SchoolSort};
@@ -218,7 +219,9 @@ pub async fn export(State(st): State<AppState>, caller: Caller, Query(q): Query<
     ]
     .map(String::from)
     .to_vec();
-    let bytes = workbook(&[Sheet { name: "Школы".into(), header, rows }]).map_err(|e| crate::WebError::Internal(e.to_string()))?;
+    let bytes = crate::pages::plans::off_runtime(move || workbook(&[Sheet { name: "Школы".into(), header, rows }]))
+        .await?
+        .map_err(|e| crate::WebError::Internal(e.to_string()))?;
     st.db.audit_by(&caller.user, "экспорт: список школ", "schools.xlsx", &format!("строк: {}", page.total), None).await?;
     Ok((
         [

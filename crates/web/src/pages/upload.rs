@@ -1,21 +1,85 @@
 //! Загрузка данных: upload a CSV/XLSX file → preview, column mapping and a
-//! validation report → confirm. Nothing is written to the database before
-//! the confirmation; the import itself is all or nothing (store::import).
+//! validation report → confirm → the result page. Nothing is written to the
+//! database before the confirmation; the import itself is all or nothing
+//! (store::import). Every page after a form is a GET (POST-redirect-GET),
+//! so reloading it shows it again.
+//!
+//! A staged file lives in a folder of its own under the server's upload
+//! folder, under the name it was uploaded with (so the import's messages and
+//! the audit log name the user's file); the folder goes when the preview is
+//! confirmed, cancelled, pushed out by the per-user limit or expires.
 
 use crate::auth::{random_token, Caller, Layout};
 use crate::error::{WebError, WebResult};
-use crate::{AppState, Staged};
+use crate::extract::{multipart_error, Form, Multipart, Path};
+use crate::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, RowError, Schema, TableOptions};
 use opora_store::import::{ImportKind, ImportOptions};
 use opora_store::StoreError;
 use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
+
+/// The folder of one staged file: removed when the last holder drops it
+/// (the previews map, or a request still reading the file).
+#[derive(Debug)]
+pub(crate) struct StagedDir(PathBuf);
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_dir_all(&self.0) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!("не удалось удалить временную папку {}: {e}", self.0.display());
+            }
+        }
+    }
+}
+
+/// A file uploaded and waiting for confirmation (nothing written yet).
+#[derive(Debug, Clone)]
+pub(crate) struct Staged {
+    pub kind: ImportKind,
+    /// The name as uploaded (also the file's name on disk).
+    pub file_name: String,
+    pub path: PathBuf,
+    pub map: Vec<(String, String)>,
+    pub sheet: Option<String>,
+    _dir: Arc<StagedDir>,
+}
+
+/// What a confirmed upload did, for the result page.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub kind: ImportKind,
+    pub file_name: String,
+    pub ok: bool,
+    pub message: String,
+    pub report: Vec<(&'static str, String)>,
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
+}
+
+/// A file name as uploaded, safe as one path component: the last part of
+/// any path, no control characters, at most 150 characters, the extension kept.
+fn safe_file_name(name: &str, ext: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim().trim_start_matches('.');
+    if clean.is_empty() {
+        return format!("файл.{ext}");
+    }
+    if clean.chars().count() <= 150 {
+        return clean.to_string();
+    }
+    let stem: String = clean.chars().take(140).collect();
+    format!("{}.{ext}", stem.trim_end())
+}
 
 const KINDS: [(ImportKind, &str); 5] = [
     (ImportKind::Schools, "schools"),
@@ -24,10 +88,6 @@ const KINDS: [(ImportKind, &str); 5] = [
     (ImportKind::Checklist, "checklist"),
     (ImportKind::Scales, "scales"),
 ];
-
-fn kind_code(k: ImportKind) -> &'static str {
-    KINDS.iter().find(|x| x.0 == k).map(|x| x.1).unwrap_or("results")
-}
 
 /// Errors shown on the page (all are counted).
 const SHOWN_ERRORS: usize = 500;
@@ -66,15 +126,18 @@ pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html
 }
 
 fn upload_error(e: axum::extract::multipart::MultipartError, limit: usize) -> WebError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::PayloadTooLarge(limit)
-    } else {
-        WebError::BadRequest(format!("Файл не получен полностью: {}", e.body_text()))
-    }
+    multipart_error(e, limit)
+}
+
+/// A new folder for one staged file.
+async fn staged_dir(st: &AppState, id: &str) -> WebResult<Arc<StagedDir>> {
+    let dir = st.upload_dir.path().join(id);
+    tokio::fs::create_dir(&dir).await.map_err(|e| WebError::Internal(format!("папка для загрузки {}: {e}", dir.display())))?;
+    Ok(Arc::new(StagedDir(dir)))
 }
 
 /// Receives the file into a private temporary folder.
-pub async fn receive(State(st): State<AppState>, caller: Caller, headers: HeaderMap, mut mp: Multipart) -> WebResult<Response> {
+pub async fn receive(State(st): State<AppState>, caller: Caller, headers: HeaderMap, Multipart(mut mp): Multipart) -> WebResult<Response> {
     caller.require_region()?;
     let limit = st.cfg.upload_limit;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
@@ -84,7 +147,8 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
     let id = random_token()[..24].to_string();
     let mut kind = None;
     let mut sheet = None;
-    let mut file: Option<(String, std::path::PathBuf, usize)> = None;
+    let mut file: Option<(String, PathBuf, usize)> = None;
+    let dir = staged_dir(&st, &id).await?;
     while let Some(mut field) = mp.next_field().await.map_err(|e| upload_error(e, limit))? {
         match field.name().unwrap_or("") {
             "kind" => {
@@ -109,7 +173,7 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
                         "Файл «{name}»: поддерживаются только CSV (UTF-8 или Windows-1251) и XLSX. Сохраните таблицу в одном из этих форматов."
                     )));
                 };
-                let path = st.upload_dir.path().join(format!("{id}.{ext}"));
+                let path = dir.0.join(safe_file_name(&name, ext));
                 let mut out = tokio::fs::File::create(&path).await.map_err(|e| WebError::Internal(e.to_string()))?;
                 let mut size = 0usize;
                 let mut head = Vec::new();
@@ -117,16 +181,11 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
                     let chunk = match field.chunk().await {
                         Ok(Some(c)) => c,
                         Ok(None) => break,
-                        Err(e) => {
-                            drop(out);
-                            let _ = tokio::fs::remove_file(&path).await;
-                            return Err(upload_error(e, limit));
-                        }
+                        // The folder goes with `dir` when this returns.
+                        Err(e) => return Err(upload_error(e, limit)),
                     };
                     size += chunk.len();
                     if size > limit {
-                        drop(out);
-                        let _ = tokio::fs::remove_file(&path).await;
                         return Err(WebError::PayloadTooLarge(limit));
                     }
                     if head.len() < 8 {
@@ -138,7 +197,6 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
                 // The content must match the name: XLSX is a ZIP; CSV is text.
                 let zip = head.starts_with(b"PK\x03\x04");
                 if (ext == "xlsx") != zip || head.contains(&0) && ext == "csv" {
-                    let _ = tokio::fs::remove_file(&path).await;
                     return Err(WebError::UnsupportedType(format!(
                         "Содержимое файла «{name}» не похоже на {}. Проверьте, что файл сохранён в этом формате.",
                         if ext == "xlsx" { "книгу Excel (XLSX)" } else { "текстовый файл CSV" }
@@ -153,26 +211,18 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
         return Err(WebError::BadRequest("Выберите файл для загрузки.".into()));
     };
     if size == 0 {
-        let _ = tokio::fs::remove_file(&path).await;
         return Err(WebError::BadRequest(format!("Файл «{file_name}» пуст.")));
     }
     let Some(kind) = kind else {
-        let _ = tokio::fs::remove_file(&path).await;
         return Err(WebError::BadRequest("Укажите, что загружается.".into()));
     };
-    st.uploads
-        .lock()
-        .expect("uploads")
-        .insert(id.clone(), Staged { user_id: caller.user.id, kind, file_name, path, map: Vec::new(), sheet });
+    // The user's oldest previews beyond the limit are dropped with their files.
+    st.uploads.insert(id.clone(), caller.user.id, Staged { kind, file_name, path, map: Vec::new(), sheet, _dir: dir });
     Ok(Redirect::to(&format!("/upload/{id}")).into_response())
 }
 
 fn staged(st: &AppState, caller: &Caller, id: &str) -> WebResult<Staged> {
-    let map = st.uploads.lock().expect("uploads");
-    match map.get(id) {
-        Some(s) if s.user_id == caller.user.id => Ok(s.clone()),
-        _ => Err(WebError::NotFound),
-    }
+    st.uploads.get(id, caller.user.id).ok_or(WebError::NotFound)
 }
 
 pub struct FieldChoice {
@@ -342,14 +392,13 @@ pub async fn preview(State(st): State<AppState>, caller: Caller, Path(id): Path<
 /// New column mapping: fields `map_<field>` = header text.
 pub async fn remap(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form<Vec<(String, String)>>) -> WebResult<Response> {
     caller.require_region()?;
-    staged(&st, &caller, &id)?;
     let map: Vec<(String, String)> = f
         .into_iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_string(), v)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
-    if let Some(s) = st.uploads.lock().expect("uploads").get_mut(&id) {
-        s.map = map;
+    if !st.uploads.update(&id, caller.user.id, |s| s.map = map) {
+        return Err(WebError::NotFound);
     }
     Ok(Redirect::to(&format!("/upload/{id}")).into_response())
 }
@@ -367,62 +416,74 @@ struct DonePage {
     error_count: usize,
 }
 
+/// Imports the staged file and shows the result at `/upload/{id}/result`.
 pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
     caller.require_region()?;
     let s = staged(&st, &caller, &id)?;
     let opts = ImportOptions { sheet: s.sheet.clone(), map: s.map.clone(), actor: caller.user.login.clone(), ..Default::default() };
     let result = st.db.import_file(s.kind, &s.path, &opts, &|_| {}).await;
     st.cache.invalidate();
-    let mut page = DonePage {
-        l: Layout::new(&caller, "Результат загрузки", "/upload"),
+    let mut out = Outcome {
+        kind: s.kind,
         file_name: s.file_name.clone(),
-        kind_title: capitalise(s.kind.title()),
         ok: false,
         message: String::new(),
         report: Vec::new(),
         errors: Vec::new(),
         error_count: 0,
     };
-    let status = match result {
+    match result {
         Ok(r) => {
-            st.uploads.lock().expect("uploads").remove(&id);
-            let _ = tokio::fs::remove_file(&s.path).await;
-            page.ok = true;
-            page.message = "Файл загружен.".into();
-            page.report = vec![
+            // Written: the preview (and its file) is done with.
+            st.uploads.take(&id, caller.user.id);
+            out.ok = true;
+            out.message = "Файл загружен.".into();
+            out.report = vec![
                 ("Строк в файле", r.rows.to_string()),
                 ("Записано строк", r.written.to_string()),
                 ("Групп изменено", r.groups_changed.to_string()),
                 ("Групп без изменений", r.groups_unchanged.to_string()),
             ];
             if !r.ignored_columns.is_empty() {
-                page.report.push(("Пропущенные столбцы", r.ignored_columns.join(", ")));
+                out.report.push(("Пропущенные столбцы", r.ignored_columns.join(", ")));
             }
             for n in r.notes {
-                page.report.push(("Замечание", n));
+                out.report.push(("Замечание", n));
             }
-            StatusCode::OK
         }
         Err(StoreError::Rejected { count, errors, .. }) => {
-            page.message = "Файл не загружен: в данных есть ошибки. Ничего не записано. Исправьте строки и загрузите файл снова.".into();
-            page.error_count = count;
-            page.errors = errors.into_iter().take(SHOWN_ERRORS).collect();
-            StatusCode::UNPROCESSABLE_ENTITY
+            out.message = "Файл не загружен: в данных есть ошибки. Ничего не записано. Исправьте строки и загрузите файл снова.".into();
+            out.error_count = count;
+            out.errors = errors.into_iter().take(SHOWN_ERRORS).collect();
         }
-        Err(StoreError::File(e)) => {
-            page.message = format!("Файл не загружен: {e}");
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        Err(StoreError::File(e)) => out.message = format!("Файл не загружен: {e}"),
         Err(e) => return Err(e.into()),
+    }
+    st.upload_results.insert(id.clone(), caller.user.id, out);
+    Ok(Redirect::to(&format!("/upload/{id}/result")).into_response())
+}
+
+/// The result of a confirmed upload (422 when nothing was written).
+pub async fn result(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+    caller.require_region()?;
+    let o = st.upload_results.get(&id, caller.user.id).ok_or(WebError::NotFound)?;
+    let page = DonePage {
+        l: Layout::new(&caller, "Результат загрузки", "/upload"),
+        file_name: o.file_name,
+        kind_title: capitalise(o.kind.title()),
+        ok: o.ok,
+        message: o.message,
+        report: o.report,
+        errors: o.errors,
+        error_count: o.error_count,
     };
-    let _ = kind_code;
+    let status = if o.ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Html(page.render()?)).into_response())
 }
 
 pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
     caller.require_region()?;
-    let s = staged(&st, &caller, &id)?;
-    st.uploads.lock().expect("uploads").remove(&id);
-    let _ = tokio::fs::remove_file(&s.path).await;
+    // Dropping the preview removes its folder.
+    st.uploads.take(&id, caller.user.id).ok_or(WebError::NotFound)?;
     Ok(Redirect::to("/upload").into_response())
 }

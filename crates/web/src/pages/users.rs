@@ -2,16 +2,16 @@
 //! regional operator (everyone) and the municipal administrator (the users
 //! of its municipality, never a regional role).
 
-use crate::auth::{check_new_password, hash_password, Caller, Layout};
+use crate::auth::{check_new_password, hash_password_off_runtime, user_label, Caller, Layout};
 use crate::error::{WebError, WebResult};
+use crate::extract::{Form, Path, Query};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
-use opora_store::scope::Scope;
 use opora_store::users::{NewUser, Role, User};
+use opora_store::StoreError;
 use std::collections::HashMap;
 
 pub struct UserRow {
@@ -132,24 +132,37 @@ async fn list_page(st: &AppState, c: &Caller, f: UserForm, error: String, create
     Ok(page.render()?)
 }
 
-pub async fn list(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    /// The login just created (after the redirect from the form).
+    created: String,
+}
+
+/// The users of the caller's scope (names are personal data: the reading is audited).
+pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> WebResult<Html<String>> {
     caller.require_user_admin()?;
-    Ok(Html(list_page(&st, &caller, UserForm::default(), String::new(), String::new()).await?))
+    let created = if q.created.is_empty() { String::new() } else { format!("Пользователь «{}» создан.", q.created) };
+    let html = list_page(&st, &caller, UserForm::default(), String::new(), created).await?;
+    let scope = crate::pages::scope_title(&st.db, &caller).await?;
+    st.db.audit_by(&caller.user, "просмотр списка пользователей", &scope, "", None).await?;
+    Ok(Html(html))
 }
 
 /// Role and scope from a form, checked against the caller's scope.
 async fn resolve(st: &AppState, c: &Caller, f: &UserForm) -> Result<(Role, Option<i64>, Option<i64>, Vec<i64>), String> {
     let role = Role::from_code(&f.role).filter(|r| assignable(c).contains(r)).ok_or("Выберите роль из списка.")?;
+    let municipalities: Vec<i64> = st.db.municipalities_in(&c.scope).await.map_err(|e| e.to_string())?.iter().map(|m| m.id).collect();
     let school_by_code = |code: String| async move {
         let code = code.trim().to_string();
         st.db.school_in(&c.scope, &code).await.ok().flatten().ok_or(format!("Школа с кодом «{code}» не найдена в вашей области доступа."))
     };
     let municipality = || -> Result<i64, String> {
         let m: i64 = f.municipality.trim().parse().map_err(|_| "Выберите муниципалитет.".to_string())?;
-        match &c.scope {
-            Scope::Region => Ok(m),
-            Scope::Municipality(own) if *own == m => Ok(m),
-            _ => Err("Муниципалитет вне вашей области доступа.".into()),
+        if municipalities.contains(&m) {
+            Ok(m)
+        } else {
+            Err("Муниципалитет не найден в вашей области доступа: выберите его из списка.".to_string())
         }
     };
     Ok(match role {
@@ -189,12 +202,13 @@ fn valid_login(l: &str) -> bool {
 pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<UserForm>) -> WebResult<Response> {
     caller.require_user_admin()?;
     let (st, caller) = (&st, &caller);
-    let fail = |f: UserForm, e: String| async move {
+    let fail_with = |status: StatusCode, f: UserForm, e: String| async move {
         let mut f = f;
         f.password.clear();
         f.repeat.clear();
-        list_page(st, caller, f, e, String::new()).await.map(|html| (StatusCode::BAD_REQUEST, Html(html)).into_response())
+        list_page(st, caller, f, e, String::new()).await.map(|html| (status, Html(html)).into_response())
     };
+    let fail = |f: UserForm, e: String| fail_with(StatusCode::BAD_REQUEST, f, e);
     let login = f.login.trim().to_string();
     if !valid_login(&login) {
         return fail(f, "Логин: латинские буквы, цифры и знаки . _ - @, не длиннее 64 символов.".into()).await;
@@ -212,9 +226,8 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<Us
         Ok(x) => x,
         Err(e) => return fail(f, e).await,
     };
-    let pw = f.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| WebError::Internal(e.to_string()))?;
-    let id = st
+    let hash = hash_password_off_runtime(f.password.clone()).await?;
+    let created = st
         .db
         .create_user(&NewUser {
             login: &login,
@@ -225,12 +238,27 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<Us
             password_hash: Some(&hash),
             curated_schools: &curated,
         })
-        .await?;
-    st.db
-        .audit_by(&caller.user, "создание пользователя", &login, &format!("роль: {}; № {id}", role.title()), municipality_id)
-        .await?;
-    let html = list_page(st, caller, UserForm::default(), String::new(), format!("Пользователь «{login}» создан.")).await?;
-    Ok(Html(html).into_response())
+        .await;
+    let id = match created {
+        Ok(id) => id,
+        // Taken by a request that came in between: the form again, with the reason.
+        Err(StoreError::Conflict(m)) => return fail_with(StatusCode::CONFLICT, f, format!("{}.", capitalise(&m))).await,
+        Err(e) => return Err(e.into()),
+    };
+    let u = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
+    st.db.audit_by(&caller.user, "создание пользователя", &user_label(&u), &role_and_scope(st, &u).await?, municipality_id).await?;
+    Ok(Redirect::to(&format!("/users?created={}", crate::fmt::urlencode(&login))).into_response())
+}
+
+/// «роль: …; область: …» of a user, with names, for the audit log.
+async fn role_and_scope(st: &AppState, u: &User) -> WebResult<String> {
+    let row = describe(st, std::slice::from_ref(u)).await?.remove(0);
+    Ok(format!("роль: {}; область доступа: {}", row.role, row.scope))
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 async fn edit_page(st: &AppState, c: &Caller, u: &User, f: Option<UserForm>, error: String, message: String) -> WebResult<String> {
@@ -270,9 +298,24 @@ async fn target(st: &AppState, c: &Caller, id: i64) -> WebResult<User> {
     Ok(u)
 }
 
-pub async fn edit(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Html<String>> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct EditQuery {
+    /// What the form before the redirect did: "saved" or "password".
+    done: String,
+}
+
+/// One user's page (its name and scope are personal data: the reading is audited).
+pub async fn edit(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query<EditQuery>) -> WebResult<Html<String>> {
     let u = target(&st, &caller, id).await?;
-    Ok(Html(edit_page(&st, &caller, &u, None, String::new(), String::new()).await?))
+    let message = match q.done.as_str() {
+        "saved" => "Изменения сохранены.",
+        "password" => "Пароль изменён, блокировка входа снята.",
+        _ => "",
+    };
+    let html = edit_page(&st, &caller, &u, None, String::new(), message.into()).await?;
+    st.db.audit_by(&caller.user, "просмотр пользователя", &user_label(&u), "", u.municipality_id).await?;
+    Ok(Html(html))
 }
 
 pub async fn update(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<UserForm>) -> WebResult<Response> {
@@ -307,11 +350,10 @@ pub async fn update(State(st): State<AppState>, caller: Caller, Path(id): Path<i
         )
         .await?;
     st.db.delete_user_sessions(id, Some(&caller.token_hash)).await?;
-    st.db
-        .audit_by(&caller.user, "изменение пользователя", &u.login, &format!("роль: {}", role.title()), municipality_id.or(u.municipality_id))
-        .await?;
-    let u = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
-    Ok(Html(edit_page(&st, &caller, &u, None, String::new(), "Изменения сохранены.".into()).await?).into_response())
+    let changed = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
+    let details = format!("было: {}; стало: {}", role_and_scope(&st, &u).await?, role_and_scope(&st, &changed).await?);
+    st.db.audit_by(&caller.user, "изменение пользователя", &user_label(&changed), &details, municipality_id.or(u.municipality_id)).await?;
+    Ok(Redirect::to(&format!("/users/{id}?done=saved")).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -327,13 +369,12 @@ pub async fn reset_password(State(st): State<AppState>, caller: Caller, Path(id)
         let html = edit_page(&st, &caller, &u, None, e, String::new()).await?;
         return Ok((StatusCode::BAD_REQUEST, Html(html)).into_response());
     }
-    let pw = f.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = hash_password_off_runtime(f.password.clone()).await?;
     st.db.set_password_hash(id, &hash).await?;
     st.db.delete_user_sessions(id, Some(&caller.token_hash)).await?;
     st.db.clear_login_failures(&u.login).await?;
-    st.db.audit_by(&caller.user, "сброс пароля", &u.login, "", u.municipality_id).await?;
-    Ok(Html(edit_page(&st, &caller, &u, None, String::new(), "Пароль изменён, блокировка входа снята.".into()).await?).into_response())
+    st.db.audit_by(&caller.user, "сброс пароля", &user_label(&u), "", u.municipality_id).await?;
+    Ok(Redirect::to(&format!("/users/{id}?done=password")).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -353,6 +394,6 @@ pub async fn block(State(st): State<AppState>, caller: Caller, Path(id): Path<i6
         st.db.delete_user_sessions(id, None).await?;
     }
     let action = if blocked { "блокировка пользователя" } else { "разблокировка пользователя" };
-    st.db.audit_by(&caller.user, action, &u.login, "", u.municipality_id).await?;
+    st.db.audit_by(&caller.user, action, &user_label(&u), "", u.municipality_id).await?;
     Ok(Redirect::to(&format!("/users/{id}")).into_response())
 }

@@ -78,13 +78,19 @@ pub async fn run_identification(db: &Db) -> i64 {
 
 /// Starts the application on 127.0.0.1:0; returns its base URL.
 pub async fn spawn(db: &Db, cfg: opora_web::Config) -> String {
+    spawn_with_maintenance(db, cfg).await.0
+}
+
+/// Starts the application; returns its base URL and its maintenance (not
+/// started: tests run it when they mean to).
+pub async fn spawn_with_maintenance(db: &Db, cfg: opora_web::Config) -> (String, opora_web::Maintenance) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = opora_web::app(db.clone(), cfg);
+    let (app, maintenance) = opora_web::build(db.clone(), cfg);
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), maintenance)
 }
 
 pub fn test_config() -> opora_web::Config {
@@ -173,39 +179,29 @@ impl Client {
         self.finish(res).await
     }
 
-    /// Uploads a file as the upload form does (CSRF token in the query).
+    /// Uploads a file as the upload form does (the CSRF token the first field).
     pub async fn upload(&mut self, kind: &str, name: &str, bytes: Vec<u8>) -> Page {
-        let form = reqwest::multipart::Form::new()
-            .text("kind", kind.to_string())
-            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-        let res = self
-            .http
-            .post(format!("{}/upload?csrf={}", self.base, self.csrf))
-            .header("cookie", self.cookie_header())
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        self.finish(res).await
+        self.post_file("/upload", &[("kind", kind)], name, bytes).await
     }
 
-    /// POSTs a multipart form (text fields and one file) with the CSRF
-    /// token in the query, as the pages' file forms do.
+    /// POSTs a multipart form as the pages' file forms do: the CSRF token
+    /// first, then the text fields, then one file.
     pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: Vec<u8>) -> Page {
+        let csrf = self.csrf.clone();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_multipart(path, &all, name, bytes).await
+    }
+
+    /// POSTs exactly these multipart text fields, in order, and one file last.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: Vec<u8>) -> Page {
         let mut form = reqwest::multipart::Form::new();
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
         }
         form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let res = self
-            .http
-            .post(format!("{}{path}{sep}csrf={}", self.base, self.csrf))
-            .header("cookie", self.cookie_header())
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
+        let res =
+            self.http.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).multipart(form).send().await.unwrap();
         self.finish(res).await
     }
 

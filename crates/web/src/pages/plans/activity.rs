@@ -4,16 +4,16 @@
 //! schools — the cascade to schools with their progress.
 
 use super::rights::Rights;
-use super::{deadline_summary, load_plan, read_form, sha256_hex, status_class, status_title, today, MAX_PLAN_FILE};
+use super::{deadline_summary, load_plan, off_runtime, read_form, sha256_hex, status_class, status_title, today, MAX_PLAN_FILE};
 use crate::auth::{Caller, Layout};
 use crate::error::{WebError, WebResult};
+use crate::extract::{Fields, Form, Multipart, Path, Query};
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use opora_plans::{ActivityStatus, Plan};
 use opora_store::plans::{NewEvidenceFile, StatusUpdate};
 use opora_store::plans::PlanSummary;
@@ -111,7 +111,7 @@ pub async fn show(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-    axum::extract::Query(nq): axum::extract::Query<NoticeQuery>,
+    Query(nq): Query<NoticeQuery>,
 ) -> WebResult<Html<String>> {
     let (summary, plan, rights) = load(&st, &caller, id).await?;
     let x = find(&plan, id)?;
@@ -249,27 +249,35 @@ pub async fn add_evidence(State(st): State<AppState>, caller: Caller, Path(id): 
             if bytes.is_empty() {
                 return Err(WebError::BadRequest(format!("Файл «{file_name}» пуст.")));
             }
+            let (bytes, sha256) = off_runtime(move || {
+                let h = sha256_hex(&bytes);
+                (bytes, h)
+            })
+            .await?;
             let f = NewEvidenceFile {
                 media_type: media_type(&file_name).to_string(),
                 size_bytes: bytes.len() as u64,
-                sha256: sha256_hex(&bytes),
+                sha256,
                 storage_path: String::new(),
                 name: file_name,
             };
-            st.db.add_evidence_file_with_content(id, &f, &bytes, &caller.user.login).await.map_err(unsupported)?;
+            st.db.add_evidence_file_with_content(id, &f, &bytes, &caller.user.login).await.map_err(not_added)?;
         }
         None if !url.is_empty() => {
-            st.db.add_evidence_link(id, &name, &url, &caller.user.login).await?;
+            st.db.add_evidence_link(id, &name, &url, &caller.user.login).await.map_err(not_added)?;
         }
         None => return Err(WebError::BadRequest("Выберите файл или укажите ссылку на документ.".into())),
     }
     Ok(back(id, "evidence"))
 }
 
-/// A refused file type is «415 Unsupported Media Type», not a bad request.
-fn unsupported(e: opora_store::StoreError) -> WebError {
+/// A refused document says so first; the kind of refusal (415 for a file
+/// type, 400 for another rule) is the store's typed error.
+fn not_added(e: opora_store::StoreError) -> WebError {
+    use opora_store::StoreError;
     match e {
-        opora_store::StoreError::Invalid(m) if m.contains("не принимается") => WebError::UnsupportedType(format!("Документ не добавлен: {m}.")),
+        StoreError::UnsupportedType(m) => WebError::UnsupportedType(format!("Документ не добавлен: {m}.")),
+        StoreError::Invalid(m) => WebError::BadRequest(format!("Документ не добавлен: {m}.")),
         other => other.into(),
     }
 }
@@ -292,12 +300,14 @@ fn media_type(name: &str) -> &'static str {
 /// documents may hold personal data).
 pub async fn download(State(st): State<AppState>, caller: Caller, Path(eid): Path<i64>) -> WebResult<Response> {
     let (e, content) = st.db.evidence_item(eid).await?.ok_or(WebError::NotFound)?;
-    load(&st, &caller, e.activity_id).await?;
+    let (summary, plan, _) = load(&st, &caller, e.activity_id).await?;
     if e.kind != "file" {
         return Err(WebError::NotFound);
     }
     let content = content.ok_or(WebError::NotFound)?;
-    st.db.audit(&caller.user.login, "просмотр документа", &format!("мероприятие № {}", e.activity_id), &e.name).await?;
+    let activity = find(&plan, e.activity_id)?.activity;
+    let object = format!("«{}» — мероприятие {} «{}» плана «{}» ({})", e.name, activity.number.clone().unwrap_or_default(), activity.text, summary.title, summary.unit);
+    st.db.audit_by(&caller.user, "просмотр документа", &object, "", summary.municipality_id.or(caller.user.municipality_id)).await?;
     let ascii: String = e.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     Ok((
         [
@@ -337,7 +347,7 @@ pub async fn comment(State(st): State<AppState>, caller: Caller, Path(id): Path<
     Ok(back(id, "comment"))
 }
 
-pub async fn cascade(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, body: String) -> WebResult<Response> {
+pub async fn cascade(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, form: Fields) -> WebResult<Response> {
     let (summary, _, rights) = load(&st, &caller, id).await?;
     let m = match (summary.level.as_str(), summary.municipality_id) {
         ("municipality", Some(m)) if rights.manage => m,
@@ -345,12 +355,10 @@ pub async fn cascade(State(st): State<AppState>, caller: Caller, Path(id): Path<
     };
     let allowed: Vec<i64> = st.db.schools_in(&Scope::Municipality(m)).await?.iter().map(|s| s.id).collect();
     // `school` repeats (one checkbox per school); `all=1` takes every school.
-    let pairs = crate::auth::form_pairs(&body);
-    let ids: Vec<i64> = if pairs.iter().any(|(k, v)| k == "all" && v == "1") {
-        allowed.clone()
-    } else {
-        pairs.iter().filter(|(k, _)| k == "school").filter_map(|(_, v)| v.parse().ok()).filter(|s| allowed.contains(s)).collect()
-    };
+    let ids: Vec<i64> = if form.get("all") == "1" { allowed.clone() } else { form.ids("school", "Школа")? };
+    if let Some(bad) = ids.iter().find(|s| !allowed.contains(s)) {
+        return Err(WebError::Unprocessable(format!("Школа № {bad} — не школа этого муниципалитета: отметьте школы из списка.")));
+    }
     if ids.is_empty() {
         return Err(WebError::BadRequest("Отметьте школы, в планы которых направить мероприятие.".into()));
     }

@@ -12,13 +12,13 @@ mod timeline;
 
 use crate::auth::{random_token, Caller, Layout};
 use crate::error::{WebError, WebResult};
+use crate::extract::{multipart_error, Fields, Form, Multipart, Path, Query};
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::State;
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use opora_plans::{ActivityStatus, Date, ImportOptions, Level, Period, Plan, PlanStatus};
 use opora_store::plan_reports::ReportFormat;
 use opora_store::plans::{PlanLinks, PlanSource, PlanSummary};
@@ -34,10 +34,15 @@ pub const MAX_PLAN_FILE: usize = opora_plans::MAX_EVIDENCE_BYTES as usize;
 /// A roadmap read from an uploaded file, waiting for confirmation.
 #[derive(Debug, Clone)]
 pub(crate) struct StagedPlan {
-    pub user_id: i64,
     pub plan: Plan,
     pub links: PlanLinks,
     pub source: PlanSource,
+}
+
+/// Runs CPU-heavy work (document parsing, hashing, report writing) on the
+/// blocking pool, so that the async runtime keeps answering other requests.
+pub(crate) async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> WebResult<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(format!("фоновая задача: {e}")))
 }
 
 pub fn today() -> Date {
@@ -210,15 +215,9 @@ pub(crate) struct UploadedForm {
     pub file: Option<(String, Vec<u8>)>,
 }
 
-pub(crate) async fn read_form(mut mp: Multipart, limit: usize) -> WebResult<UploadedForm> {
+pub(crate) async fn read_form(Multipart(mut mp): Multipart, limit: usize) -> WebResult<UploadedForm> {
     let mut form = UploadedForm { fields: Default::default(), file: None };
-    let err = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            WebError::PayloadTooLarge(limit)
-        } else {
-            WebError::BadRequest(format!("Форма не получена полностью: {}", e.body_text()))
-        }
-    };
+    let err = |e| multipart_error(e, limit);
     while let Some(mut field) = mp.next_field().await.map_err(err)? {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
@@ -323,7 +322,9 @@ pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
     }
 }
 
-pub async fn import(State(st): State<AppState>, caller: Caller, mp: Multipart) -> WebResult<Html<String>> {
+/// Reads an uploaded roadmap (off the runtime) and stages it; the preview
+/// is a GET page by token, so reloading it shows it again.
+pub async fn import(State(st): State<AppState>, caller: Caller, mp: Multipart) -> WebResult<Response> {
     let targets = import_targets(&st, &caller).await?;
     if targets.is_empty() {
         return Err(WebError::Forbidden("Загружать дорожные карты могут регион, муниципалитет и администратор школы.".into()));
@@ -352,16 +353,24 @@ pub async fn import(State(st): State<AppState>, caller: Caller, mp: Multipart) -
         _ => (Level::Region, PlanLinks::default()),
     };
     let opts = ImportOptions { file_name: file_name.clone(), period, level: Some(level), title: None, owner: None };
-    let mut plan = opora_plans::import_bytes(&bytes, &opts)
-        .map_err(|e| WebError::BadRequest(format!("Файл «{file_name}» не прочитан как дорожная карта: {e}")))?;
+    let (read, hash) = off_runtime(move || (opora_plans::import_bytes(&bytes, &opts), sha256_hex(&bytes))).await?;
+    let mut plan = read.map_err(|e| WebError::BadRequest(format!("Файл «{file_name}» не прочитан как дорожная карта: {e}")))?;
     if plan.owner.is_empty() {
         plan.owner = targets.iter().find(|(t, _)| *t == target).map(|(_, l)| l.split(": ").nth(1).unwrap_or(l).to_string()).unwrap_or_default();
     }
     let token = random_token()[..24].to_string();
+    st.plan_uploads.insert(token.clone(), caller.user.id, StagedPlan { plan, links, source: PlanSource { file: file_name, hash } });
+    Ok(Redirect::to(&format!("/plans/import/{token}")).into_response())
+}
+
+/// The roadmap read from a file, before it is saved.
+pub async fn import_preview(State(st): State<AppState>, caller: Caller, Path(token): Path<String>) -> WebResult<Html<String>> {
+    let staged = st.plan_uploads.get(&token, caller.user.id).ok_or(WebError::NotFound)?;
+    let plan = &staged.plan;
     let page = PreviewPage {
         l: Layout::new(&caller, "Проверка дорожной карты", "/plans"),
-        token: token.clone(),
-        file: file_name.clone(),
+        token,
+        file: staged.source.file.clone(),
         title: plan.title.clone(),
         level: plan.level.title(),
         owner: plan.owner.clone(),
@@ -371,12 +380,9 @@ pub async fn import(State(st): State<AppState>, caller: Caller, mp: Multipart) -
         sections: plan.all_sections().len(),
         activities: plan.activity_count(),
         warnings: plan.import.as_ref().map(|i| i.warnings.clone()).unwrap_or_default(),
-        rows: preview_rows(&plan),
+        rows: preview_rows(plan),
     };
-    let html = page.render()?;
-    let staged = StagedPlan { user_id: caller.user.id, plan, links, source: PlanSource { file: file_name, hash: sha256_hex(&bytes) } };
-    st.plan_uploads.lock().expect("plan uploads").insert(token, staged);
-    Ok(Html(html))
+    Ok(Html(page.render()?))
 }
 
 #[derive(Deserialize)]
@@ -385,14 +391,7 @@ pub struct TokenForm {
 }
 
 pub async fn confirm_import(State(st): State<AppState>, caller: Caller, Form(f): Form<TokenForm>) -> WebResult<Response> {
-    let staged = {
-        let mut map = st.plan_uploads.lock().expect("plan uploads");
-        match map.get(&f.token) {
-            Some(s) if s.user_id == caller.user.id => map.remove(&f.token),
-            _ => None,
-        }
-    };
-    let Some(s) = staged else {
+    let Some(s) = st.plan_uploads.take(&f.token, caller.user.id) else {
         return Err(WebError::BadRequest("Эта загрузка уже подтверждена или устарела. Загрузите файл ещё раз.".into()));
     };
     let saved = st.db.save_plan(&s.plan, &s.links, Some(&s.source), &caller.user.login).await?;
@@ -621,7 +620,21 @@ pub async fn report(State(st): State<AppState>, caller: Caller, Path(id): Path<i
     // A plan the caller only reads (a regional plan seen by a school) is
     // reported through its own scope: nothing outside it.
     let scope = if q.of == "scope" { caller.scope.clone() } else { Scope::Region };
-    let (_, bytes) = st.db.quarterly_report(&scope, plan_id, &title, quarter, today(), format).await?;
+    let items: Vec<_> = st.db.execution_rows(&scope, plan_id).await?.into_iter().map(|r| r.report_item()).collect();
+    let as_of = today();
+    let report_title = title.clone();
+    let bytes = off_runtime(move || -> WebResult<Vec<u8>> {
+        let rep = opora_plans::report::quarterly_report(&report_title, &items, quarter.0, quarter.1, as_of)
+            .ok_or_else(|| WebError::BadRequest("Квартал: номер квартала — от 1 до 4.".into()))?;
+        match format {
+            ReportFormat::Xlsx => Ok(opora_store::plan_reports::report_xlsx(&rep)?),
+            ReportFormat::Docx => Ok(opora_plans::docx_out::quarterly_report_docx(&rep)),
+        }
+    })
+    .await??;
+    st.db
+        .audit_by(&caller.user, "экспорт: отчёт об исполнении планов", &title, &format!("квартал {} {} года, {}", quarter.1, quarter.0, format.extension()), None)
+        .await?;
     let name = format!("otchet-{}-kv{}-{}.{}", quarter.0, quarter.1, if q.of == "scope" { "scope".to_string() } else { id.to_string() }, format.extension());
     Ok((
         [
@@ -644,20 +657,29 @@ pub async fn set_template(State(st): State<AppState>, caller: Caller, Path(id): 
     if !rights.manage {
         return Err(WebError::Forbidden("Делать план шаблоном может его владелец.".into()));
     }
-    st.db.set_template(id, f.template == "1").await?;
+    let template = f.template == "1";
+    st.db.set_template(id, template).await?;
+    let (summary, _, _) = load_plan(&st, &caller, id).await?;
+    let action = if template { "план сделан шаблоном" } else { "план больше не шаблон" };
+    let municipality = summary.municipality_id.or(caller.user.municipality_id);
+    st.db.audit_by(&caller.user, action, &format!("план «{}» ({})", summary.title, summary.unit), "", municipality).await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
 /// Applies a template's chosen blocks to every school of a list in one
 /// action: all ШНОР of the newest run the caller sees, or all its schools.
-pub async fn apply_template(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, body: String) -> WebResult<Response> {
-    let (summary, _, rights) = load_plan(&st, &caller, id).await?;
+pub async fn apply_template(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, form: Fields) -> WebResult<Response> {
+    let (summary, plan, rights) = load_plan(&st, &caller, id).await?;
     if !rights.manage || !summary.is_template {
         return Err(WebError::Forbidden("Применять шаблон может его владелец.".into()));
     }
-    let pairs = crate::auth::form_pairs(&body);
-    let to = pairs.iter().find(|(k, _)| k == "to").map(|(_, v)| v.as_str()).unwrap_or("");
-    let sections: Vec<i64> = pairs.iter().filter(|(k, _)| k == "section").filter_map(|(_, v)| v.parse().ok()).collect();
+    let to = form.get("to");
+    // Only the template's own top-level blocks.
+    let blocks: Vec<i64> = plan.sections.iter().filter_map(|s| s.id).collect();
+    let sections = form.ids("section", "Раздел шаблона")?;
+    if let Some(bad) = sections.iter().find(|s| !blocks.contains(s)) {
+        return Err(WebError::Unprocessable(format!("Раздел № {bad} не из этого шаблона: отметьте разделы из списка.")));
+    }
     let mine = st.db.schools_in(&caller.scope).await?;
     let school_ids: Vec<i64> = match to {
         "shnor" => {

@@ -6,17 +6,16 @@
 
 use crate::auth::{Caller, Layout};
 use crate::error::{WebError, WebResult};
+use crate::extract::{Fields, Path};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use opora_plans::Date;
 use opora_store::leaders::LeaderSuggestion;
 use opora_store::plans::NewSupportPair;
 use opora_store::scope::Scope;
-use opora_store::users::Role;
-use serde::Deserialize;
+use opora_store::users::{Role, User};
 
 pub struct PairRow {
     pub id: i64,
@@ -89,37 +88,16 @@ pub async fn page(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         _ => Vec::new(),
     };
     let schools = if manage { st.db.schools_in(&caller.scope).await?.into_iter().map(|s| (s.id, s.short_name)).collect() } else { Vec::new() };
-    let curators = if manage {
-        st.db
-            .users()
-            .await?
-            .into_iter()
-            .filter(|u| u.role == Role::Curator && (caller.is_region() || matches!(caller.scope, Scope::Municipality(m) if u.municipality_id == Some(m))))
-            .map(|u| (u.id, u.display_name))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let curators = if manage { pair_curators(&st, &caller).await?.into_iter().map(|u| (u.id, u.display_name)).collect() } else { Vec::new() };
     let page = SupportPage { l: Layout::new(&caller, "Пары поддержки", "/support"), pairs, manage, run_id, suggestions, schools, curators };
     Ok(Html(page.render()?))
 }
 
-#[derive(Deserialize)]
-pub struct PairForm {
-    pub leader: i64,
-    pub supported: i64,
-    #[serde(default)]
-    pub period_start: String,
-    #[serde(default)]
-    pub period_end: String,
-    #[serde(default)]
-    pub agreement_number: String,
-    #[serde(default)]
-    pub agreement_date: String,
-    #[serde(default)]
-    pub agreement_link: String,
-    #[serde(default)]
-    pub curator: String,
+/// The curators a caller may put on a pair: the region any curator, a
+/// municipality the curators of its municipality (not blocked).
+async fn pair_curators(st: &AppState, c: &Caller) -> WebResult<Vec<User>> {
+    let in_scope = |u: &User| c.is_region() || matches!(c.scope, Scope::Municipality(m) if u.municipality_id == Some(m));
+    Ok(st.db.users_in(&c.scope).await?.into_iter().filter(|u| u.role == Role::Curator && !u.blocked && in_scope(u)).collect())
 }
 
 fn form_date(label: &str, s: &str) -> WebResult<Option<Date>> {
@@ -130,26 +108,42 @@ fn form_date(label: &str, s: &str) -> WebResult<Option<Date>> {
     Date::parse(s).map(Some).ok_or_else(|| WebError::BadRequest(format!("{label}: «{s}» — не дата; напишите дд.мм.гггг.")))
 }
 
-pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<PairForm>) -> WebResult<Response> {
+/// Creates a pair from the form. Every id in it — the two schools and each
+/// curator (`curator` may repeat or list ids with commas) — must be one the
+/// caller could have chosen from its own lists; anything else is 422.
+pub async fn create(State(st): State<AppState>, caller: Caller, form: Fields) -> WebResult<Response> {
     if !manages_pairs(&caller) {
         return Err(WebError::Forbidden("Пары поддержки создают регион и муниципалитет.".into()));
     }
-    let visible: Vec<i64> = st.db.schools_in(&caller.scope).await?.iter().map(|s| s.id).collect();
-    if !visible.contains(&f.leader) || !visible.contains(&f.supported) {
-        return Err(WebError::NotFound);
+    let leader = form.id("leader", "Школа-наставник")?;
+    let supported = form.id("supported", "Поддерживаемая школа")?;
+    let schools = st.db.schools_in(&caller.scope).await?;
+    for (id, label) in [(leader, "Школа-наставник"), (supported, "Поддерживаемая школа")] {
+        if !schools.iter().any(|s| s.id == id) {
+            return Err(WebError::Unprocessable(format!("{label}: школа № {id} не найдена в вашей зоне ответственности. Выберите школу из списка.")));
+        }
     }
-    let curator_ids: Vec<i64> = f.curator.split(',').filter_map(|c| c.trim().parse().ok()).collect();
-    let link = f.agreement_link.trim();
+    if leader == supported {
+        return Err(WebError::Unprocessable("Школа не может поддерживать сама себя: выберите две разные школы.".into()));
+    }
+    let allowed = pair_curators(&st, &caller).await?;
+    let curator_ids = form.ids("curator", "Куратор")?;
+    if let Some(bad) = curator_ids.iter().find(|id| !allowed.iter().any(|u| u.id == **id)) {
+        return Err(WebError::Unprocessable(format!(
+            "Куратор: пользователь № {bad} не найден среди кураторов вашей зоны ответственности. Выберите куратора из списка."
+        )));
+    }
+    let link = form.get("agreement_link");
     if !link.is_empty() {
         opora_plans::check_evidence_link(link).map_err(|m| WebError::BadRequest(format!("Соглашение: {m}.")))?;
     }
     let pair = NewSupportPair {
-        leader_school_id: f.leader,
-        supported_school_id: f.supported,
-        period_start: form_date("Начало периода", &f.period_start)?,
-        period_end: form_date("Окончание периода", &f.period_end)?,
-        agreement_number: f.agreement_number.trim().to_string(),
-        agreement_date: form_date("Дата соглашения", &f.agreement_date)?,
+        leader_school_id: leader,
+        supported_school_id: supported,
+        period_start: form_date("Начало периода", form.get("period_start"))?,
+        period_end: form_date("Окончание периода", form.get("period_end"))?,
+        agreement_number: form.get("agreement_number").to_string(),
+        agreement_date: form_date("Дата соглашения", form.get("agreement_date"))?,
         agreement_file: link.to_string(),
         curator_user_ids: curator_ids,
     };
