@@ -96,24 +96,13 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
-/// Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + if m <= 2 { 1 } else { 0 }) as i32;
-    (y, m, d)
-}
-
 /// An Excel date serial (days since 1899-12-30) as dd.mm.yyyy.
 pub fn excel_serial_to_text(serial: f64) -> String {
-    let (y, m, d) = civil_from_days(serial.floor() as i64 - 25_569);
-    format!("{d:02}.{m:02}.{y}")
+    let epoch = jiff::civil::date(1899, 12, 30);
+    match epoch.checked_add(jiff::Span::new().days(serial.floor() as i64)) {
+        Ok(d) => d.strftime("%d.%m.%Y").to_string(),
+        Err(_) => format!("{serial}"), // beyond year 9999: shown as the number it is
+    }
 }
 
 /// A number the Russian way: decimal comma, `decimals` places, no trailing

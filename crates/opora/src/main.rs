@@ -40,7 +40,17 @@ fn restore_sigpipe() {
     }
 }
 
+/// The region's time zone (`OPORA_TIMEZONE`, IANA name, default
+/// Europe/Moscow): one clock for «today», deadlines, reports and pages.
+fn set_clock() -> Result<()> {
+    let name = std::env::var("OPORA_TIMEZONE").ok().filter(|v| !v.trim().is_empty());
+    let name = name.as_deref().unwrap_or(opora_plans::clock::DEFAULT_TIME_ZONE);
+    opora_plans::clock::set_region_time_zone(name).context("OPORA_TIMEZONE")?;
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<std::process::ExitCode> {
+    set_clock()?;
     match cli.command {
         Command::Migrate => {
             let db = cli.db.open().await?;

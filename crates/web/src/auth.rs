@@ -471,12 +471,11 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
     if login.is_empty() || f.password.is_empty() {
         return fail(StatusCode::BAD_REQUEST, "Введите логин и пароль.".into());
     }
-    let tz = st.cfg.tz_offset_hours;
     if let Some(until) = st.db.login_locked_until(&login).await? {
         st.db.audit(&login, "вход отклонён: блокировка", "", "").await?;
         return fail(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until, tz)),
+            format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until)),
         );
     }
     if let Err(wait) = st.login_bucket.try_take() {
@@ -493,7 +492,7 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
                 st.db.audit(&login, "блокировка входа", "", &format!("до {until}")).await?;
                 return fail(
                     StatusCode::TOO_MANY_REQUESTS,
-                    format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until, tz)),
+                    format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until)),
                 );
             }
             return fail(StatusCode::UNAUTHORIZED, "Неверный логин или пароль.".into());

@@ -1,45 +1,17 @@
 //! Russian formatting for pages: dd.mm.yyyy dates, decimal comma, academic
 //! years, and small URL helpers.
 
-use opora_io::values::{civil_from_days, fmt_ru};
+use opora_io::values::fmt_ru;
 
-/// A stored UTC time (`YYYY-MM-DDTHH:MM:SSZ`) as `dd.mm.yyyy hh:mm` local
-/// time (`offset_hours` from UTC).
-pub fn datetime(at: &str, offset_hours: i64) -> String {
-    match parse_utc(at) {
-        Some(secs) => {
-            let t = secs + offset_hours * 3600;
-            let (y, m, d) = civil_from_days(t.div_euclid(86_400));
-            let s = t.rem_euclid(86_400);
-            format!("{d:02}.{m:02}.{y} {:02}:{:02}", s / 3600, s % 3600 / 60)
-        }
-        None => at.to_string(),
-    }
+/// A stored UTC time (`YYYY-MM-DDTHH:MM:SSZ`) as `dd.mm.yyyy hh:mm` in the
+/// region's time zone (one clock for the product: `opora_plans::clock`).
+pub fn datetime(at: &str) -> String {
+    opora_plans::clock::local_datetime_text(at).unwrap_or_else(|| at.to_string())
 }
 
-/// A stored UTC time as a local `dd.mm.yyyy`.
-pub fn date(at: &str, offset_hours: i64) -> String {
-    datetime(at, offset_hours).split(' ').next().unwrap_or_default().to_string()
-}
-
-fn parse_utc(at: &str) -> Option<i64> {
-    let b = at.as_bytes();
-    if b.len() < 19 {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| at.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, s) = (n(0..4)?, n(5..7)?, n(8..10)?, n(11..13)?, n(14..16)?, n(17..19)?);
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// A stored UTC time as the region's `dd.mm.yyyy`.
+pub fn date(at: &str) -> String {
+    datetime(at).split(' ').next().unwrap_or_default().to_string()
 }
 
 /// A number with a decimal comma; «—» when absent.
@@ -119,8 +91,8 @@ mod tests {
 
     #[test]
     fn dates_and_numbers_the_russian_way() {
-        assert_eq!(datetime("2024-12-31T22:30:00Z", 3), "01.01.2025 01:30");
-        assert_eq!(date("2024-03-05T10:00:00Z", 0), "05.03.2024");
+        assert_eq!(datetime("2024-12-31T22:30:00Z"), "01.01.2025 01:30", "Moscow, the default zone");
+        assert_eq!(date("2024-03-05T10:00:00Z"), "05.03.2024");
         assert_eq!(num(Some(12.345), 1), "12,3");
         assert_eq!(pct(Some(12.5), 1), "12,5%");
         assert_eq!(num(None, 1), "—");

@@ -56,8 +56,6 @@ pub struct Config {
     /// the `Host` the server sees is the proxy's, not the browser's.
     pub public_url: Option<String>,
     pub lock: LockPolicy,
-    /// Hours added to UTC when showing times (Moscow: 3).
-    pub tz_offset_hours: i64,
     /// Lifetime of a session, hours.
     pub session_hours: i64,
     /// Rows per page of lists.
@@ -84,7 +82,6 @@ impl Default for Config {
             upload_limit: 100 * 1024 * 1024,
             secure_cookies: false,
             lock: LockPolicy::default(),
-            tz_offset_hours: 3,
             session_hours: 12,
             per_page: 50,
             cache_ttl: Duration::from_secs(10),
@@ -100,7 +97,7 @@ impl Default for Config {
 
 impl Config {
     /// `OPORA_UPLOAD_LIMIT_MB`, `OPORA_SECURE_COOKIES` (1/true),
-    /// `OPORA_TZ_OFFSET` (hours), `OPORA_SESSION_HOURS`, `OPORA_PUBLIC_URL`,
+    /// `OPORA_SESSION_HOURS`, `OPORA_PUBLIC_URL`,
     /// `OPORA_PREVIEW_MINUTES`, `OPORA_PREVIEWS_PER_USER`, `OPORA_UPLOAD_DIR`,
     /// `OPORA_LOGIN_RATE` (per second).
     pub fn from_env() -> Config {
@@ -111,9 +108,6 @@ impl Config {
         }
         if let Some(v) = var("OPORA_SECURE_COOKIES") {
             c.secure_cookies = matches!(v.trim(), "1" | "true" | "yes" | "да");
-        }
-        if let Some(h) = var("OPORA_TZ_OFFSET").and_then(|v| v.trim().parse::<i64>().ok()) {
-            c.tz_offset_hours = h.clamp(-12, 14);
         }
         if let Some(h) = var("OPORA_SESSION_HOURS").and_then(|v| v.trim().parse::<i64>().ok()) {
             c.session_hours = h.clamp(1, 24 * 30);

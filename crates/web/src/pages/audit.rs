@@ -62,7 +62,6 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Au
         offset: (page - 1) * per_page,
     };
     let (rows, total) = st.db.audit_in(&caller.scope, &f).await?;
-    let tz = st.cfg.tz_offset_hours;
     let pages = ((total + per_page - 1) / per_page).max(1);
     let href = |p: i64| {
         format!(
@@ -81,7 +80,7 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Au
         l: Layout::new(&caller, "Журнал действий", "/audit"),
         entries: rows
             .into_iter()
-            .map(|e| Entry { at: fmt::datetime(&e.at, tz), actor: e.actor, action: e.action, object: e.object, details: e.details })
+            .map(|e| Entry { at: fmt::datetime(&e.at), actor: e.actor, action: e.action, object: e.object, details: e.details })
             .collect(),
         actions,
         total,

@@ -133,7 +133,6 @@ pub async fn card(State(st): State<AppState>, caller: Caller, Path(code): Path<S
 async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<String> {
     let means = st.cache.region_means(&st.db).await?;
     let card = st.db.school_card_with(&caller.scope, code, Some(&means)).await?.ok_or(WebError::NotFound)?;
-    let tz = st.cfg.tz_offset_hours;
     let s = &card.school;
     // Context: one row per indicator, one column per year.
     let years: BTreeSet<i64> = card.context.iter().flat_map(|c| c.values.iter().map(|v| v.0)).collect();
@@ -168,7 +167,7 @@ async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<St
         .collect();
     let run_row = |l: &opora_store::run_index::RunLine| RunRow {
         run_id: l.run_id,
-        at: fmt::date(&l.run_at, tz),
+        at: fmt::date(&l.run_at),
         years: fmt::run_years(&l.years),
         category: l.category.clone(),
         cat_class: cat_class(l),

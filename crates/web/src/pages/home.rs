@@ -83,10 +83,9 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         }
     }
     let runs = db.runs_in(&caller.scope).await?;
-    let tz = st.cfg.tz_offset_hours;
     let info = |r: &opora_store::runs::RunSummary| RunInfo {
         id: r.id,
-        at: fmt::datetime(&r.at, tz),
+        at: fmt::datetime(&r.at),
         years: fmt::run_years(&r.years),
         actor: r.actor.clone(),
     };

@@ -147,7 +147,6 @@ struct IndexPage {
 }
 
 async fn run_items(st: &AppState, caller: &Caller) -> WebResult<Vec<RunItem>> {
-    let tz = st.cfg.tz_offset_hours;
     Ok(st
         .db
         .runs_in(&caller.scope)
@@ -155,7 +154,7 @@ async fn run_items(st: &AppState, caller: &Caller) -> WebResult<Vec<RunItem>> {
         .into_iter()
         .map(|r| RunItem {
             id: r.id,
-            at: fmt::datetime(&r.at, tz),
+            at: fmt::datetime(&r.at),
             actor: r.actor,
             years: fmt::run_years(&r.years),
             n_schools: r.n_schools,

@@ -118,7 +118,6 @@ pub async fn show(
     let a = x.activity;
     let today = today();
     let overdue = a.is_overdue(today);
-    let tz = st.cfg.tz_offset_hours;
     let moves = ActivityStatus::ALL
         .iter()
         .copied()
@@ -134,8 +133,8 @@ pub async fn show(
             id: e.id,
             file: e.kind == "file",
             size: size_text(e.size_bytes),
-            added: format!("{}, {}", fmt::datetime(&e.added_at, tz), e.added_by),
-            verified: e.verified_at.map(|v| format!("подтверждён {}, {}", fmt::datetime(&v, tz), e.verified_by)).unwrap_or_default(),
+            added: format!("{}, {}", fmt::datetime(&e.added_at), e.added_by),
+            verified: e.verified_at.map(|v| format!("подтверждён {}, {}", fmt::datetime(&v), e.verified_by)).unwrap_or_default(),
             name: e.name,
             url: e.url,
         })
@@ -146,7 +145,7 @@ pub async fn show(
         .await?
         .into_iter()
         .map(|h| HistoryRow {
-            at: fmt::datetime(&h.at, tz),
+            at: fmt::datetime(&h.at),
             actor: h.actor,
             change: format!("{} → {}", status_title(&h.from, false), status_title(&h.to, false)),
             comment: h.comment,
@@ -157,7 +156,7 @@ pub async fn show(
         .comments(id)
         .await?
         .into_iter()
-        .map(|c| HistoryRow { at: fmt::datetime(&c.at, tz), actor: c.author, change: String::new(), comment: c.text })
+        .map(|c| HistoryRow { at: fmt::datetime(&c.at), actor: c.author, change: String::new(), comment: c.text })
         .collect();
     // A municipal activity may go to the municipality's schools.
     let (cascade_schools, progress) = match (summary.level.as_str(), summary.municipality_id) {

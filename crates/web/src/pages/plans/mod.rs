@@ -537,8 +537,7 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
         "applied" => "Шаблон применён: мероприятия добавлены в планы школ (школы, где они уже были, пропущены).".to_string(),
         _ => String::new(),
     };
-    let tz = st.cfg.tz_offset_hours;
-    let versions = st.db.plan_versions(id).await?.into_iter().map(|v| (v.version, fmt::datetime(&v.at, tz), v.actor, v.change)).collect();
+    let versions = st.db.plan_versions(id).await?.into_iter().map(|v| (v.version, fmt::datetime(&v.at), v.actor, v.change)).collect();
     let page = PlanPage {
         l: Layout::new(&caller, plan.title.clone(), "/plans"),
         id,
