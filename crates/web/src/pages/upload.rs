@@ -11,7 +11,7 @@
 
 use crate::auth::{random_token, Caller, Layout};
 use crate::error::{WebError, WebResult};
-use crate::extract::{multipart_error, Form, Multipart, Path};
+use crate::extract::{multipart_error, Fields as FormFields, Form, Multipart, Path};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -20,6 +20,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, RowError, Schema, TableOptions};
 use opora_store::import::{ImportKind, ImportOptions};
+use opora_store::error::{NameKind, NewName};
 use opora_store::StoreError;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -63,6 +64,9 @@ pub(crate) struct Outcome {
     pub report: Vec<(&'static str, String)>,
     pub errors: Vec<RowError>,
     pub error_count: usize,
+    /// Procedures and subjects the file names for the first time: the
+    /// result page asks to confirm them.
+    pub new_names: Vec<NewName>,
 }
 
 /// A file name as uploaded, safe as one path component: the last part of
@@ -414,14 +418,28 @@ struct DonePage {
     report: Vec<(&'static str, String)>,
     errors: Vec<RowError>,
     error_count: usize,
+    id: String,
+    new_names: Vec<(&'static str, String, u64)>,
 }
 
 /// Imports the staged file and shows the result at `/upload/{id}/result`.
-pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+/// `new_names=1` confirms the procedures and subjects the file names for
+/// the first time (asked on the result page of the first attempt).
+pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, form: FormFields) -> WebResult<Response> {
     caller.require_region()?;
     let s = staged(&st, &caller, &id)?;
-    let opts = ImportOptions { sheet: s.sheet.clone(), map: s.map.clone(), actor: caller.user.login.clone(), ..Default::default() };
-    let result = st.db.import_file(s.kind, &s.path, &opts, &|_| {}).await;
+    let opts = ImportOptions {
+        sheet: s.sheet.clone(),
+        map: s.map.clone(),
+        actor: caller.user.login.clone(),
+        allow_new_names: form.get("new_names") == "1",
+    };
+    // In a task of its own: a browser that goes away (a closed tab) must not
+    // cancel an import half-way; it finishes and its result waits here.
+    let (db, path, kind) = (st.db.clone(), s.path.clone(), s.kind);
+    let result = tokio::spawn(async move { db.import_file(kind, &path, &opts, &|_| {}).await })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     st.cache.invalidate();
     let mut out = Outcome {
         kind: s.kind,
@@ -431,6 +449,7 @@ pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<
         report: Vec::new(),
         errors: Vec::new(),
         error_count: 0,
+        new_names: Vec::new(),
     };
     match result {
         Ok(r) => {
@@ -456,6 +475,12 @@ pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<
             out.error_count = count;
             out.errors = errors.into_iter().take(SHOWN_ERRORS).collect();
         }
+        Err(StoreError::NewNames { names, .. }) => {
+            out.message = "Файл не загружен: в нём есть процедуры или предметы, которых ещё нет в системе. Проверьте написание. \
+                           Если названия верны, подтвердите их добавление — файл загрузится. Ничего не записано."
+                .into();
+            out.new_names = names;
+        }
         Err(StoreError::File(e)) => out.message = format!("Файл не загружен: {e}"),
         Err(e) => return Err(e.into()),
     }
@@ -476,6 +501,18 @@ pub async fn result(State(st): State<AppState>, caller: Caller, Path(id): Path<S
         report: o.report,
         errors: o.errors,
         error_count: o.error_count,
+        new_names: o
+            .new_names
+            .into_iter()
+            .map(|n| {
+                let kind = match n.kind {
+                    NameKind::Procedure => "процедура",
+                    NameKind::Subject => "предмет",
+                };
+                (kind, n.name, n.first_row)
+            })
+            .collect(),
+        id: id.clone(),
     };
     let status = if o.ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Html(page.render()?)).into_response())
