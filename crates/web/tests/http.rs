@@ -82,6 +82,8 @@ async fn every_role_sees_its_scope_and_nothing_else_through_pages_and_api() {
                 let run_page = c.get(&format!("/identification/runs/{run_id}")).await;
                 assert_eq!(run_page.status, 200);
                 assert!(!run_page.body.contains(&format!("/schools/{}\"", e.outside)), "{} run page leaks", e.login);
+                // Each sign of non-objective results: found against expected by chance.
+                assert!(run_page.body.contains("id=\"sign-tests\"") && run_page.body.contains("Ожидается случайно"), "{}", e.login);
             }
             // Role-limited areas.
             let admin = matches!(e.login, "region" | "mo1");

@@ -7,10 +7,10 @@ use crate::error::{WebError, WebResult};
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use crate::extract::{Form, Path, Query};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use opora_analytics::{Config, Input, Run, Selection, Weights};
 use opora_store::registry::KNOWN_INDICATORS;
 use opora_store::run_index::{ListKind, ListRow};
@@ -226,6 +226,41 @@ pub struct CoefRow {
     pub p: String,
 }
 
+/// One sign of non-objective results: how often it was found against how
+/// often chance alone would give it (Benjamini–Hochberg across the run).
+pub struct SignRow {
+    pub title: &'static str,
+    pub tested: u64,
+    pub found: u64,
+    pub by_chance: String,
+    pub schools: u64,
+}
+
+/// The sign's name as a head of department reads it.
+fn sign_title(code: &str) -> &'static str {
+    match code {
+        "O1" => "Высокие результаты ВПР не подтверждаются ОГЭ и ЕГЭ",
+        "O2" => "Отметки ВПР выше отметок в журнале",
+        "O3" => "Скопление баллов у границы отметки",
+        "O4" => "Лёгкие задания решены хуже трудных",
+        "O5" => "Слишком много пятёрок",
+        _ => "Другой признак",
+    }
+}
+
+fn sign_rows(run: &Run) -> Vec<SignRow> {
+    run.objectivity_tests
+        .iter()
+        .map(|t| SignRow {
+            title: sign_title(&t.sign),
+            tested: t.cells_tested,
+            found: t.significant,
+            by_chance: t.expected_false.map(|e| fmt::num(Some(e), 1)).unwrap_or_else(|| "—".into()),
+            schools: t.schools_listed,
+        })
+        .collect()
+}
+
 pub struct ListView {
     pub code: &'static str,
     pub title: &'static str,
@@ -244,6 +279,7 @@ struct RunPage {
     model: Vec<(&'static str, String)>,
     dropped: Vec<(String, String)>,
     params: Vec<(&'static str, String)>,
+    signs: Vec<SignRow>,
     notes: Vec<String>,
     lists: Vec<ListView>,
     others: Vec<(i64, String)>,
@@ -315,6 +351,7 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
         model,
         dropped,
         params,
+        signs: sign_rows(&run),
         notes: run.notes.clone(),
         lists,
         others,
@@ -378,7 +415,10 @@ pub async fn export_lists(State(st): State<AppState>, caller: Caller, Path(id): 
         total += rows.len();
         sheets.push(Sheet { name: kind.title().to_string(), header: header.clone(), rows });
     }
-    let bytes = workbook(&sheets).map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = tokio::task::spawn_blocking(move || workbook(&sheets))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     st.db.audit_by(&caller.user, "экспорт: списки расчёта", &format!("расчёт № {id}"), &format!("строк: {total}"), None).await?;
     let name = format!("lists-{id}.xlsx");
     Ok((
