@@ -107,7 +107,8 @@ impl Value<'_> {
     /// Appends the cell's CSV text (unquoted).
     pub fn push_text(&self, out: &mut String) {
         match *self {
-            Value::Text(t) => out.push_str(t),
+            // A spreadsheet opening the CSV must not run a name as a formula.
+            Value::Text(t) => out.push_str(&crate::text::neutralise_formula(t)),
             Value::Int(Some(v)) => {
                 let _ = write!(out, "{v}");
             }

@@ -87,3 +87,41 @@ mod tests {
         assert_eq!(cutoff(10.0, 0), 0);
     }
 }
+
+/// Whether a spreadsheet opening `s` as a cell would take it for a formula
+/// (or for the start of one): text beginning with `=`, `+`, `-`, `@`, or a
+/// tab or carriage return that some programs strip before looking.
+pub fn looks_like_formula(s: &str) -> bool {
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// A text cell made safe for export to CSV or XLSX: text that a spreadsheet
+/// would run as a formula gets a leading apostrophe (OWASP's advice against
+/// CSV injection), so it is shown as text and never executed. Other text is
+/// returned as is. Only for text cells: numbers written as numbers (also
+/// negative ones) need nothing.
+pub fn neutralise_formula(s: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+
+#[cfg(test)]
+mod formula_tests {
+    use super::*;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_gets_an_apostrophe_and_other_text_is_kept() {
+        assert_eq!(neutralise_formula("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        for s in ["+7", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(neutralise_formula(s).starts_with('\''), "{s:?}");
+        }
+        assert_eq!(neutralise_formula("МБОУ «СОШ № 1»"), "МБОУ «СОШ № 1»");
+    }
+}

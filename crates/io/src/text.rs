@@ -94,28 +94,9 @@ pub fn column_letter(index: usize) -> String {
     String::from_utf8(letters).expect("ASCII letters")
 }
 
-/// Whether a spreadsheet opening `s` as a cell would take it for a formula
-/// (or for the start of one): text beginning with `=`, `+`, `-`, `@`, or a
-/// tab or carriage return that some programs strip before looking.
-pub fn looks_like_formula(s: &str) -> bool {
-    matches!(
-        s.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
-}
-
-/// A text cell made safe for export to CSV or XLSX: text that a spreadsheet
-/// would run as a formula gets a leading apostrophe (OWASP's advice against
-/// CSV injection), so it is shown as text and never executed. Other text is
-/// returned as is. Only for text cells: numbers written as numbers (also
-/// negative ones) need nothing.
-pub fn neutralise_formula(s: &str) -> Cow<'_, str> {
-    if looks_like_formula(s) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
+// Formula neutralisation is shared with the engine's CSV outputs, which
+// cannot depend on this crate: it lives in `opora_analytics::text`.
+pub use opora_analytics::text::{looks_like_formula, neutralise_formula};
 
 #[cfg(test)]
 mod tests {

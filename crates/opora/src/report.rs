@@ -115,7 +115,7 @@ fn header(ws: &mut Worksheet, name: &str, titles: &[String], widths: &[usize], b
 fn write_cell(ws: &mut Worksheet, r: u32, c: usize, cell: &Cell) -> Result<(), XlsxError> {
     match cell {
         Cell::Text(t) => {
-            ws.write_string(r, c as u16, t)?;
+            ws.write_string(r, c as u16, opora_io::neutralise_formula(t).as_ref())?;
         }
         Cell::Number(Some(v)) if v.is_finite() => {
             ws.write_number(r, c as u16, *v)?;
