@@ -111,14 +111,16 @@ pub fn neutralise_formula(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-
 #[cfg(test)]
 mod formula_tests {
     use super::*;
 
     #[test]
     fn text_a_spreadsheet_would_run_gets_an_apostrophe_and_other_text_is_kept() {
-        assert_eq!(neutralise_formula("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(
+            neutralise_formula("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
         for s in ["+7", "-1", "@SUM(A1)", "\tx", "\rx"] {
             assert!(neutralise_formula(s).starts_with('\''), "{s:?}");
         }

@@ -22,7 +22,12 @@ pub struct Cli {
 #[derive(Args, Clone)]
 pub struct DbArgs {
     /// Папка данных для встроенной базы SQLite
-    #[arg(long, global = true, env = "OPORA_DATA", default_value = "./opora-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "OPORA_DATA",
+        default_value = "./opora-data"
+    )]
     pub data: PathBuf,
     /// Сервер PostgreSQL (postgres://…); без него используется SQLite в папке данных
     #[arg(long, global = true, env = "DATABASE_URL")]
@@ -48,13 +53,19 @@ pub enum Command {
     #[command(after_help = "Примеры:\n  opora serve --demo\n  opora serve --addr 0.0.0.0:8080")]
     Serve(ServeArgs),
     /// Загрузить файл (CSV или XLSX): реестр школ, результаты, контекст, чек-лист, шкалы
-    #[command(after_help = "Примеры:\n  opora import schools schools.csv\n  opora import results vpr.xlsx --sheet \"5 класс\"\n  opora import results vpr.csv --map score=\"Первичный балл\" --map school_id=Логин\n\nФайл с ошибками не загружается целиком; перечисляются все ошибочные строки.\nПовторная загрузка того же файла ничего не меняет.\nФорматы и синонимы заголовков: docs/formats.md")]
+    #[command(
+        after_help = "Примеры:\n  opora import schools schools.csv\n  opora import results vpr.xlsx --sheet \"5 класс\"\n  opora import results vpr.csv --map score=\"Первичный балл\" --map school_id=Логин\n\nФайл с ошибками не загружается целиком; перечисляются все ошибочные строки.\nПовторная загрузка того же файла ничего не меняет.\nФорматы и синонимы заголовков: docs/formats.md"
+    )]
     Import(ImportArgs),
     /// Создать демонстрационный регион (в базе или файлами)
-    #[command(after_help = "Примеры:\n  opora demo                                 загрузить регион в базу\n  opora demo --out demo-files                только файлы CSV\n  opora demo --scale national --out /tmp/nat файлы для замеров: 40 000 школ")]
+    #[command(
+        after_help = "Примеры:\n  opora demo                                 загрузить регион в базу\n  opora demo --out demo-files                только файлы CSV\n  opora demo --scale national --out /tmp/nat файлы для замеров: 40 000 школ"
+    )]
     Demo(DemoArgs),
     /// Выявить ШНОР и ШНСУ (методика: контекстная регрессия, чек-лист, признаки необъективности)
-    #[command(after_help = "Примеры:\n  opora identify --results vpr.csv --results oge.csv --context context.csv --out run1\n  opora identify --results ks4.csv --context census.csv --select all --weights n --out run2\n  opora identify --db --out run3          по данным в базе; расчёт сохраняется\n\nВ папке --out: schools.csv, model.json, objectivity.csv, checklist.csv (если задан --checklist), scatter.svg, report.xlsx.")]
+    #[command(
+        after_help = "Примеры:\n  opora identify --results vpr.csv --results oge.csv --context context.csv --out run1\n  opora identify --results ks4.csv --context census.csv --select all --weights n --out run2\n  opora identify --db --out run3          по данным в базе; расчёт сохраняется\n\nВ папке --out: schools.csv, model.json, objectivity.csv, checklist.csv (если задан --checklist), scatter.svg, report.xlsx."
+    )]
     Identify(IdentifyArgs),
     /// Создать или обновить структуру базы данных
     Migrate,
@@ -66,23 +77,33 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum PlanCommand {
     /// Загрузить план из таблицы Word (DOCX) или Excel (XLSX)
-    #[command(after_help = "Примеры:\n  opora plan import roadmap.docx --dry-run                 показать, что прочитано, ничего не записывая\n  opora plan import roadmap.docx --dry-run --format json   то же в JSON: разделы, мероприятия, сроки как написаны и как поняты\n  opora plan import plan.xlsx --school S001                сохранить как план школы\n  opora plan import roadmap.docx --municipality \"Алексеевский район\" --period 2020-2021\n\nТаблица ищется по заголовкам столбцов: «№ п/п», «Мероприятия» (или «Содержание работы»),\n«Сроки», «Ответственные», «Форма проведения», «Планируемый результат». Строки разделов\n(«I. …», «1. …» над «1.1.», «Инвариантная часть») и строки, перенесённые на следующую\nстраницу, распознаются. Правила: docs/plans.md")]
+    #[command(
+        after_help = "Примеры:\n  opora plan import roadmap.docx --dry-run                 показать, что прочитано, ничего не записывая\n  opora plan import roadmap.docx --dry-run --format json   то же в JSON: разделы, мероприятия, сроки как написаны и как поняты\n  opora plan import plan.xlsx --school S001                сохранить как план школы\n  opora plan import roadmap.docx --municipality \"Алексеевский район\" --period 2020-2021\n\nТаблица ищется по заголовкам столбцов: «№ п/п», «Мероприятия» (или «Содержание работы»),\n«Сроки», «Ответственные», «Форма проведения», «Планируемый результат». Строки разделов\n(«I. …», «1. …» над «1.1.», «Инвариантная часть») и строки, перенесённые на следующую\nстраницу, распознаются. Правила: docs/plans.md"
+    )]
     Import(PlanImportArgs),
     /// Список планов
     List(PlanListArgs),
     /// Показать план: разделы, мероприятия, сроки, статусы
     Show(PlanShowArgs),
     /// Изменить статус мероприятия (запланировано → в работе → выполнено → подтверждено куратором; отменено)
-    #[command(after_help = "Примеры:\n  opora plan status 12 in_progress\n  opora plan status 12 выполнено --date 20.02.2023\n  opora plan status 12 отменено --comment \"школа-наставник отказалась\"")]
+    #[command(
+        after_help = "Примеры:\n  opora plan status 12 in_progress\n  opora plan status 12 выполнено --date 20.02.2023\n  opora plan status 12 отменено --comment \"школа-наставник отказалась\""
+    )]
     Status(PlanStatusArgs),
     /// Просроченные мероприятия на дату
-    #[command(after_help = "Примеры:\n  opora plan overdue\n  opora plan overdue --date 01.04.2023 --municipality \"Алексеевский район\"")]
+    #[command(
+        after_help = "Примеры:\n  opora plan overdue\n  opora plan overdue --date 01.04.2023 --municipality \"Алексеевский район\""
+    )]
     Overdue(PlanOverdueArgs),
     /// Квартальный отчёт об исполнении планов (XLSX или DOCX)
-    #[command(after_help = "Примеры:\n  opora plan report --quarter 2023-1 --school S001 --out отчёт.xlsx\n  opora plan report --quarter \"I квартал 2023\" --municipality \"Алексеевский район\" --out отчёт.docx")]
+    #[command(
+        after_help = "Примеры:\n  opora plan report --quarter 2023-1 --school S001 --out отчёт.xlsx\n  opora plan report --quarter \"I квартал 2023\" --municipality \"Алексеевский район\" --out отчёт.docx"
+    )]
     Report(PlanReportArgs),
     /// Передать мероприятие муниципального плана в планы школ
-    #[command(after_help = "Примеры:\n  opora plan cascade 7 --schools S001,S002\n  opora plan cascade 7 --all      всем школам муниципалитета плана")]
+    #[command(
+        after_help = "Примеры:\n  opora plan cascade 7 --schools S001,S002\n  opora plan cascade 7 --all      всем школам муниципалитета плана"
+    )]
     Cascade(PlanCascadeArgs),
 }
 

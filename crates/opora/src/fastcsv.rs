@@ -60,7 +60,16 @@ impl Mapped {
         let len = usize::try_from(len).ok().filter(|l| *l > 0)?;
         // SAFETY: a fresh read-only private mapping of a file we hold open;
         // failure is checked and the mapping is released in Drop.
-        let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_PRIVATE, file.as_raw_fd(), 0) };
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                0,
+            )
+        };
         if ptr == libc::MAP_FAILED {
             return None;
         }
@@ -85,7 +94,13 @@ impl Mapped {
         if to > from {
             // SAFETY: the range lies within the mapping; MADV_DONTNEED on a
             // read-only private file mapping only drops page table entries.
-            unsafe { libc::madvise((self.ptr as *mut u8).add(from) as *mut libc::c_void, to - from, libc::MADV_DONTNEED) };
+            unsafe {
+                libc::madvise(
+                    (self.ptr as *mut u8).add(from) as *mut libc::c_void,
+                    to - from,
+                    libc::MADV_DONTNEED,
+                )
+            };
         }
     }
 }
@@ -124,7 +139,11 @@ fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
     {
         let mut done = 0;
         while done < buf.len() {
-            match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at + done as u64)? {
+            match std::os::windows::fs::FileExt::seek_read(
+                file,
+                &mut buf[done..],
+                at + done as u64,
+            )? {
                 0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
                 n => done += n,
             }
@@ -203,7 +222,11 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
     }
     let map = ColumnMap::resolve(&t.file_name, &t.header, &PUPIL_SCHEMA, &[]).ok()?;
     // The header is on line `header_row`; everything before it is blank.
-    let mut pos = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let mut pos = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
     let mut line = 1u64;
     while line < t.header_row {
         pos += head[pos..].iter().position(|&b| b == b'\n')? + 1;
@@ -238,7 +261,13 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
         needed: 0,
         prefix: 0,
     };
-    let keys = [cols.school, cols.year, cols.procedure, cols.subject, cols.grade];
+    let keys = [
+        cols.school,
+        cols.year,
+        cols.procedure,
+        cols.subject,
+        cols.grade,
+    ];
     cols.prefix = keys.iter().max().expect("five key columns") + 1;
     if cols.prefix > MAX_PREFIX {
         return None;
@@ -270,7 +299,11 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
             cols.task_run = (first, cols.tasks.len());
         }
     }
-    let mapped = if std::env::var_os("OPORA_NO_MMAP").is_some() { None } else { Mapped::new(&file, len) };
+    let mapped = if std::env::var_os("OPORA_NO_MMAP").is_some() {
+        None
+    } else {
+        Mapped::new(&file, len)
+    };
     Some(Plan {
         label: t.file_name.clone(),
         mapped,
@@ -287,7 +320,10 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
 /// What reading one file gave.
 pub enum Outcome {
     /// Read: the parts to merge (in this order), and the bad rows if any.
-    Read { parts: Vec<StatsAccumulator>, errors: Option<Errors> },
+    Read {
+        parts: Vec<StatsAccumulator>,
+        errors: Option<Errors>,
+    },
     /// The byte splitter met something only the CSV reader handles exactly:
     /// read the file sequentially.
     Fallback,
@@ -297,7 +333,12 @@ pub enum Outcome {
 /// Reads the files in parallel on `threads` workers, in ranges of about
 /// `chunk` bytes, each part accumulating with the histogram policy of
 /// `template`.
-pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize, chunk: u64) -> Vec<Outcome> {
+pub fn read(
+    plans: &[Plan],
+    template: &StatsAccumulator,
+    threads: usize,
+    chunk: u64,
+) -> Vec<Outcome> {
     let chunk = chunk.max(1);
     // Ranges of every file in one queue, so no core waits at a file's end.
     let mut ranges = Vec::new();
@@ -311,7 +352,8 @@ pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize, chunk: 
     }
     let next = AtomicUsize::new(0);
     let abort: Vec<AtomicBool> = plans.iter().map(|_| AtomicBool::new(false)).collect();
-    let failed: Mutex<Vec<Option<std::io::Error>>> = Mutex::new(plans.iter().map(|_| None).collect());
+    let failed: Mutex<Vec<Option<std::io::Error>>> =
+        Mutex::new(plans.iter().map(|_| None).collect());
     let results: Vec<WorkerResult> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads.max(1))
             .map(|_| {
@@ -320,17 +362,23 @@ pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize, chunk: 
                     let mut buf = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(f, c, lo, hi)) = ranges.get(i) else { break };
+                        let Some(&(f, c, lo, hi)) = ranges.get(i) else {
+                            break;
+                        };
                         if abort[f].load(Ordering::Relaxed) {
                             continue;
                         }
-                        let part = w.parts.entry(f).or_insert_with(|| Part::new(template.empty_like()));
+                        let part = w
+                            .parts
+                            .entry(f)
+                            .or_insert_with(|| Part::new(template.empty_like()));
                         match read_range(&plans[f], part, lo, hi, &mut buf) {
                             Ok(Some((lines, errors))) => w.ranges.push((f, c, lines, errors)),
                             Ok(None) => abort[f].store(true, Ordering::Relaxed),
                             Err(e) => {
                                 abort[f].store(true, Ordering::Relaxed);
-                                failed.lock().expect("no panics holding the lock")[f].get_or_insert(e);
+                                failed.lock().expect("no panics holding the lock")[f]
+                                    .get_or_insert(e);
                             }
                         }
                     }
@@ -338,11 +386,15 @@ pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize, chunk: 
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("worker panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker panicked"))
+            .collect()
     });
     let mut failed = failed.into_inner().expect("no panics holding the lock");
     let mut parts: Vec<Vec<StatsAccumulator>> = plans.iter().map(|_| Vec::new()).collect();
-    let mut done: Vec<Vec<(usize, u64, Option<Errors>)>> = plans.iter().map(|_| Vec::new()).collect();
+    let mut done: Vec<Vec<(usize, u64, Option<Errors>)>> =
+        plans.iter().map(|_| Vec::new()).collect();
     for w in results {
         for (f, p) in w.parts {
             parts[f].push(p.acc);
@@ -363,7 +415,10 @@ pub fn read(plans: &[Plan], template: &StatsAccumulator, threads: usize, chunk: 
             }
             let mut ranges = std::mem::take(&mut done[f]);
             ranges.sort_by_key(|r| r.0);
-            Outcome::Read { parts: std::mem::take(&mut parts[f]), errors: renumber(p, ranges) }
+            Outcome::Read {
+                parts: std::mem::take(&mut parts[f]),
+                errors: renumber(p, ranges),
+            }
         })
         .collect()
 }
@@ -444,9 +499,19 @@ fn line_start(p: &Plan, pos: u64) -> std::io::Result<u64> {
 /// Reads the lines starting in [lo, hi). `Ok(None)`: the file needs the
 /// sequential reader. Otherwise the number of lines and the bad rows (row
 /// numbers relative to the range: its first line is 1).
-fn read_range(p: &Plan, part: &mut Part, lo: u64, hi: u64, buf: &mut Vec<u8>) -> std::io::Result<Option<(u64, Option<Errors>)>> {
+fn read_range(
+    p: &Plan,
+    part: &mut Part,
+    lo: u64,
+    hi: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<(u64, Option<Errors>)>> {
     let start = line_start(p, lo)?;
-    let end = if hi >= p.len { p.len } else { line_start(p, hi)? };
+    let end = if hi >= p.len {
+        p.len
+    } else {
+        line_start(p, hi)?
+    };
     if end <= start {
         return Ok(Some((0, None)));
     }
@@ -541,7 +606,15 @@ const MAX_PREFIX: usize = 32;
 
 impl RowState {
     fn new() -> RowState {
-        RowState { fast: true, key_ends: [0; MAX_PREFIX], same: false, score: None, max_score: None, mark: None, journal: None }
+        RowState {
+            fast: true,
+            key_ends: [0; MAX_PREFIX],
+            same: false,
+            score: None,
+            max_score: None,
+            mark: None,
+            journal: None,
+        }
     }
 
     /// Ready for the next row (`key_ends` is written before it is read).
@@ -594,9 +667,23 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
             let pos = block_start + bit as usize;
             let newline = mn & (1u64 << bit) != 0;
             // The field [field_start, end): the last one without its '\r'.
-            let end = if newline && pos > field_start && buf[pos - 1] == b'\r' { pos - 1 } else { pos };
+            let end = if newline && pos > field_start && buf[pos - 1] == b'\r' {
+                pos - 1
+            } else {
+                pos
+            };
             if st.fast {
-                read_field(p, part, &mut st, &mut tasks, buf, row_start, field, field_start, end);
+                read_field(
+                    p,
+                    part,
+                    &mut st,
+                    &mut tasks,
+                    buf,
+                    row_start,
+                    field,
+                    field_start,
+                    end,
+                );
             }
             if newline {
                 line += 1;
@@ -610,7 +697,9 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
                 };
                 mh &= !((1u64 << bit) - 1);
                 let fields = field + 1;
-                if !end_row(p, part, &mut st, &tasks, buf, row_start, end, fields, last_high, line, errors) {
+                if !end_row(
+                    p, part, &mut st, &tasks, buf, row_start, end, fields, last_high, line, errors,
+                ) {
                     ok = false;
                     break 'blocks;
                 }
@@ -631,12 +720,41 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
     if ok && row_start < buf.len() {
         // The file's last line, without a newline.
         line += 1;
-        let end = if buf.ends_with(b"\r") { buf.len() - 1 } else { buf.len() };
+        let end = if buf.ends_with(b"\r") {
+            buf.len() - 1
+        } else {
+            buf.len()
+        };
         if st.fast {
-            read_field(p, part, &mut st, &mut tasks, buf, row_start, field, field_start, end);
+            read_field(
+                p,
+                part,
+                &mut st,
+                &mut tasks,
+                buf,
+                row_start,
+                field,
+                field_start,
+                end,
+            );
         }
-        let last_high = buf[row_start..].iter().rposition(|&b| b >= 0x80).map(|i| row_start + i);
-        ok = end_row(p, part, &mut st, &tasks, buf, row_start, end, field + 1, last_high, line, errors);
+        let last_high = buf[row_start..]
+            .iter()
+            .rposition(|&b| b >= 0x80)
+            .map(|i| row_start + i);
+        ok = end_row(
+            p,
+            part,
+            &mut st,
+            &tasks,
+            buf,
+            row_start,
+            end,
+            field + 1,
+            last_high,
+            line,
+            errors,
+        );
     }
     part.tasks = tasks;
     ok.then_some(line)
@@ -646,7 +764,17 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
 /// plainly valid takes the row off it.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn read_field(p: &Plan, part: &Part, st: &mut RowState, tasks: &mut [Option<f64>], buf: &[u8], row_start: usize, i: usize, s: usize, e: usize) {
+fn read_field(
+    p: &Plan,
+    part: &Part,
+    st: &mut RowState,
+    tasks: &mut [Option<f64>],
+    buf: &[u8],
+    row_start: usize,
+    i: usize,
+    s: usize,
+    e: usize,
+) {
     let c = &p.cols;
     let b = &buf[s..e.max(s)];
     // Task scores first: most fields are (a run of columns, usually one
@@ -708,7 +836,19 @@ fn read_field(p: &Plan, part: &Part, st: &mut RowState, tasks: &mut [Option<f64>
 /// The row [row_start, row_end) is read: adds it on the fast path, or sends
 /// it through `parse_row`. False when the file needs the CSV reader.
 #[allow(clippy::too_many_arguments)]
-fn end_row(p: &Plan, part: &mut Part, st: &mut RowState, tasks: &[Option<f64>], buf: &[u8], row_start: usize, row_end: usize, fields: usize, last_high: Option<usize>, line: u64, errors: &mut Errors) -> bool {
+fn end_row(
+    p: &Plan,
+    part: &mut Part,
+    st: &mut RowState,
+    tasks: &[Option<f64>],
+    buf: &[u8],
+    row_start: usize,
+    row_end: usize,
+    fields: usize,
+    last_high: Option<usize>,
+    line: u64,
+    errors: &mut Errors,
+) -> bool {
     if row_end == row_start {
         return true; // an empty line: the CSV reader skips it
     }
@@ -729,20 +869,31 @@ fn end_row(p: &Plan, part: &mut Part, st: &mut RowState, tasks: &[Option<f64>], 
             part.last_ids
         } else {
             let field = |i: usize| {
-                let s = if i == 0 { row_start } else { st.key_ends[i - 1] + 1 };
+                let s = if i == 0 {
+                    row_start
+                } else {
+                    st.key_ends[i - 1] + 1
+                };
                 &buf[s..st.key_ends[i].max(s)]
             };
             let ids = cached_ids(c, part, field);
             if ids.is_some() {
                 part.last_prefix.clear();
-                part.last_prefix.extend_from_slice(&buf[row_start..prefix_end]);
+                part.last_prefix
+                    .extend_from_slice(&buf[row_start..prefix_end]);
                 part.last_ids = ids;
             }
             ids
         };
         if let (Some((school, key)), Some(score)) = (ids, st.score) {
             if !st.max_score.is_some_and(|m| score > m) {
-                let score = PupilScore { score, max_score: st.max_score, mark: st.mark, journal_mark: st.journal, tasks };
+                let score = PupilScore {
+                    score,
+                    max_score: st.max_score,
+                    mark: st.mark,
+                    journal_mark: st.journal,
+                    tasks,
+                };
                 part.acc.add(school, key, &score);
                 return true;
             }
@@ -826,7 +977,11 @@ fn key_bytes<'b>(c: &Cols, field: impl Fn(usize) -> &'b [u8], out: &mut Vec<u8>)
 
 /// The ids of the row's school and assessment when both were seen in rows
 /// the reader accepted.
-fn cached_ids<'b>(c: &Cols, part: &mut Part, field: impl Fn(usize) -> &'b [u8]) -> Option<(u32, u32)> {
+fn cached_ids<'b>(
+    c: &Cols,
+    part: &mut Part,
+    field: impl Fn(usize) -> &'b [u8],
+) -> Option<(u32, u32)> {
     let school = *part.schools.get(field(c.school))?;
     key_bytes(c, field, &mut part.key_buf);
     let key = *part.keys.get(part.key_buf.as_slice())?;
@@ -836,9 +991,14 @@ fn cached_ids<'b>(c: &Cols, part: &mut Part, field: impl Fn(usize) -> &'b [u8]) 
 /// The row through the reader's own parsing (errors recorded with the
 /// range-local line number). False when the line is not UTF-8.
 fn slow(p: &Plan, part: &mut Part, bytes: &[u8], line: u64, errors: &mut Errors) -> bool {
-    let Ok(text) = std::str::from_utf8(bytes) else { return false };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
     let cells: StringRecord = text.split(p.delim as char).collect();
-    let row = Row { number: line, cells };
+    let row = Row {
+        number: line,
+        cells,
+    };
     if row.is_blank() {
         return true;
     }

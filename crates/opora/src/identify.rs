@@ -5,8 +5,13 @@
 use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
 use crate::fastcsv;
 use anyhow::{bail, Context, Result};
-use opora_analytics::{export, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo, Selection, StatsAccumulator, Weights};
-use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA};
+use opora_analytics::{
+    export, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo,
+    Selection, StatsAccumulator, Weights,
+};
+use opora_io::records::results::{
+    is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA, SCHOOL_SCHEMA,
+};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, TableOptions};
 use opora_store::stats;
@@ -19,10 +24,15 @@ fn config(args: &IdentifyArgs) -> Result<Config> {
         Some((k, y)) => (k.trim().parse::<usize>(), y.trim().parse::<usize>()),
         None => bail!("--years «{}»: ожидается K/Y, например 2/3", args.years),
     };
-    let (Ok(k), Ok(y)) = (k, y) else { bail!("--years «{}»: ожидается K/Y, например 2/3", args.years) };
+    let (Ok(k), Ok(y)) = (k, y) else {
+        bail!("--years «{}»: ожидается K/Y, например 2/3", args.years)
+    };
     anyhow::ensure!(k >= 1 && k <= y, "--years {k}/{y}: нужно 1 ≤ K ≤ Y");
     let pct = |v: f64, name: &str| {
-        anyhow::ensure!(v > 0.0 && v <= 100.0, "{name} {v}: ожидается процент больше 0 и не больше 100");
+        anyhow::ensure!(
+            v > 0.0 && v <= 100.0,
+            "{name} {v}: ожидается процент больше 0 и не больше 100"
+        );
         Ok(v)
     };
     Ok(Config {
@@ -32,7 +42,9 @@ fn config(args: &IdentifyArgs) -> Result<Config> {
         years_y: y,
         min_results: args.min_results,
         select: match args.select {
-            SelectArg::Backward => Selection::Backward { p_remove: args.p_remove },
+            SelectArg::Backward => Selection::Backward {
+                p_remove: args.p_remove,
+            },
             SelectArg::All => Selection::All,
         },
         weights: match args.weights {
@@ -51,13 +63,22 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
         let coverage = db.year_coverage().await?;
         let last_year = match args.last_year {
             Some(y) if coverage.iter().any(|c| c.year == y) => y,
-            Some(y) => bail!("за {y} год (весна) в базе нет результатов; укажите --last-year из загруженных лет"),
-            None => stats::default_last_year(&coverage).context("в базе нет результатов: сначала загрузите их (opora import results)")?,
+            Some(y) => bail!(
+                "за {y} год (весна) в базе нет результатов; укажите --last-year из загруженных лет"
+            ),
+            None => stats::default_last_year(&coverage)
+                .context("в базе нет результатов: сначала загрузите их (opora import results)")?,
         };
         let data = db.identification_data().await?.up_to(last_year);
-        let input = Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
+        let input = Input {
+            stats: &data.stats,
+            context: &data.context,
+            schools: &data.schools,
+            checklist: &data.checklist,
+        };
         let mut run = opora_analytics::identify(&input, &cfg)?;
-        run.notes.extend(stats::thin_year_warnings(&coverage, &run.years));
+        run.notes
+            .extend(stats::thin_year_warnings(&coverage, &run.years));
         let id = db.save_run("cli", &run).await?;
         println!("Расчёт сохранён в базе под номером {id}.");
         db.close().await;
@@ -71,8 +92,14 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
             }
             Err(FileError::Other(e)) => return Err(e),
         };
-        let FileInputs { stats, context, schools, checklist } = files;
-        let run = opora_analytics::identify_cells_owned(stats, &context, &schools, &checklist, &cfg)?;
+        let FileInputs {
+            stats,
+            context,
+            schools,
+            checklist,
+        } = files;
+        let run =
+            opora_analytics::identify_cells_owned(stats, &context, &schools, &checklist, &cfg)?;
         stage("identified", run.schools.len());
         (run, schools)
     };
@@ -132,21 +159,35 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError
     let (results, others) = std::thread::scope(|s| {
         let others = s.spawn(|| -> Result<_, FileError> {
             let mut bad = Vec::new();
-            let context = read_context(context_path, &args.sheet).or_else(|e| collect(e, &mut bad, ContextTable::default()))?;
+            let context = read_context(context_path, &args.sheet)
+                .or_else(|e| collect(e, &mut bad, ContextTable::default()))?;
             let checklist = match &args.checklist {
-                Some(p) => read_checklist(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
+                Some(p) => {
+                    read_checklist(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?
+                }
                 None => Vec::new(),
             };
             let schools = match &args.schools {
-                Some(p) => read_school_infos(p, &args.sheet).or_else(|e| collect(e, &mut bad, Vec::new()))?,
+                Some(p) => read_school_infos(p, &args.sheet)
+                    .or_else(|e| collect(e, &mut bad, Vec::new()))?,
                 None => Vec::new(),
             };
             Ok((context, checklist, schools, bad))
         });
         // Score histograms only where a sign needs them (memory at national scale).
         let mut bad = Vec::new();
-        let parts = read_all_results(&args.results, &args.sheet, &StatsAccumulator::for_identification(cfg), &mut bad);
-        (parts.map(|p| (p, bad)), others.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        let parts = read_all_results(
+            &args.results,
+            &args.sheet,
+            &StatsAccumulator::for_identification(cfg),
+            &mut bad,
+        );
+        (
+            parts.map(|p| (p, bad)),
+            others
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
     });
     let (parts, mut bad) = results?;
     let (context, checklist, schools, mut other_bad) = others?;
@@ -158,18 +199,37 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<FileInputs, FileError
     let stats = StatsAccumulator::combine(parts);
     stage("cells combined and sorted", stats.len());
     tracing::debug!(bytes = stats.memory_bytes(), "compact table");
-    Ok(FileInputs { stats, context, schools, checklist })
+    Ok(FileInputs {
+        stats,
+        context,
+        schools,
+        checklist,
+    })
 }
 
 /// A debug event with the process's memory (`OPORA_LOG=debug`).
 pub fn stage(what: &str, items: usize) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = |name: &str| {
-        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
     };
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let secs = START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64();
-    tracing::debug!(secs, items, rss_mib = kb("VmRSS:") / 1024, peak_mib = kb("VmHWM:") / 1024, "{what}");
+    let secs = START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64();
+    tracing::debug!(
+        secs,
+        items,
+        rss_mib = kb("VmRSS:") / 1024,
+        peak_mib = kb("VmHWM:") / 1024,
+        "{what}"
+    );
 }
 
 /// Reads every results file into accumulators (with the histogram policy of
@@ -177,18 +237,43 @@ pub fn stage(what: &str, items: usize) {
 /// in parallel (crate::fastcsv), one worker per core; other files
 /// (Windows-1251, XLSX, school level) by the sequential reader. Bad rows of
 /// every file are collected in `bad`.
-fn read_all_results(paths: &[std::path::PathBuf], sheet: &Option<String>, template: &StatsAccumulator, bad: &mut Vec<Errors>) -> Result<Vec<StatsAccumulator>, FileError> {
-    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok()).filter(|n| *n > 0);
+fn read_all_results(
+    paths: &[std::path::PathBuf],
+    sheet: &Option<String>,
+    template: &StatsAccumulator,
+    bad: &mut Vec<Errors>,
+) -> Result<Vec<StatsAccumulator>, FileError> {
+    let env = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|n| *n > 0)
+    };
     // OPORA_THREADS: workers (default: the cores); OPORA_SEQUENTIAL: no
     // parallel reading at all (for comparisons).
-    let threads = env("OPORA_THREADS").map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
+    let threads = env("OPORA_THREADS").map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
     let parallel = std::env::var_os("OPORA_SEQUENTIAL").is_none();
-    read_results_with(paths, sheet, template, bad, parallel.then_some((threads, fastcsv::CHUNK)))
+    read_results_with(
+        paths,
+        sheet,
+        template,
+        bad,
+        parallel.then_some((threads, fastcsv::CHUNK)),
+    )
 }
 
 /// [`read_all_results`] with the parallel reader's workers and range size
 /// (`None`: every file by the sequential reader).
-fn read_results_with(paths: &[std::path::PathBuf], sheet: &Option<String>, template: &StatsAccumulator, bad: &mut Vec<Errors>, parallel: Option<(usize, u64)>) -> Result<Vec<StatsAccumulator>, FileError> {
+fn read_results_with(
+    paths: &[std::path::PathBuf],
+    sheet: &Option<String>,
+    template: &StatsAccumulator,
+    bad: &mut Vec<Errors>,
+    parallel: Option<(usize, u64)>,
+) -> Result<Vec<StatsAccumulator>, FileError> {
     let (threads, chunk) = parallel.unwrap_or((1, fastcsv::CHUNK));
     let parallel = parallel.is_some();
     let mut plans = Vec::new();
@@ -203,7 +288,11 @@ fn read_results_with(paths: &[std::path::PathBuf], sheet: &Option<String>, templ
             None => which.push(None),
         }
     }
-    let mut outcomes: Vec<Option<fastcsv::Outcome>> = fastcsv::read(&plans, template, threads, chunk).into_iter().map(Some).collect();
+    let mut outcomes: Vec<Option<fastcsv::Outcome>> =
+        fastcsv::read(&plans, template, threads, chunk)
+            .into_iter()
+            .map(Some)
+            .collect();
     stage("parsed in parallel", plans.len());
     let mut all = Vec::new();
     for (path, w) in paths.iter().zip(which) {
@@ -217,7 +306,9 @@ fn read_results_with(paths: &[std::path::PathBuf], sheet: &Option<String>, templ
                 Ok(())
             }
             Some(fastcsv::Outcome::Failed(e)) => {
-                return Err(anyhow::anyhow!("ошибка чтения файла «{}»: {e}", path.display()).into());
+                return Err(
+                    anyhow::anyhow!("ошибка чтения файла «{}»: {e}", path.display()).into(),
+                );
             }
             Some(fastcsv::Outcome::Fallback) | None => {
                 let mut acc = template.empty_like();
@@ -247,14 +338,31 @@ fn collect<T>(e: FileError, bad: &mut Vec<Errors>, empty: T) -> Result<T, FileEr
 }
 
 fn table(path: &Path, sheet: &Option<String>) -> Result<opora_io::TableReader, FileError> {
-    Ok(open_table(path, &TableOptions { sheet: sheet.clone() }).with_context(|| format!("файл «{}»", path.display()))?)
+    Ok(open_table(
+        path,
+        &TableOptions {
+            sheet: sheet.clone(),
+        },
+    )
+    .with_context(|| format!("файл «{}»", path.display()))?)
 }
 
 /// Streams one results file into the accumulator.
-fn read_results(path: &Path, sheet: &Option<String>, acc: &mut StatsAccumulator) -> Result<(), FileError> {
+fn read_results(
+    path: &Path,
+    sheet: &Option<String>,
+    acc: &mut StatsAccumulator,
+) -> Result<(), FileError> {
     let mut t = table(path, sheet)?;
     let school_level = is_school_level(&t.file_name, &t.header, &[]);
-    let map = t.resolve(if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, &[])?;
+    let map = t.resolve(
+        if school_level {
+            &SCHOOL_SCHEMA
+        } else {
+            &PUPIL_SCHEMA
+        },
+        &[],
+    )?;
     let mut errors = Errors::new(&t.file_name);
     let mut cache = KeyCache::default();
     while let Some(row) = t.next() {
@@ -279,7 +387,11 @@ fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, Fil
     let mut t = table(path, sheet)?;
     let map = t.resolve(&SCHEMA, &[])?;
     if map.free.is_empty() {
-        return Err(anyhow::anyhow!("в файле контекста «{}» нет столбцов с факторами после school_id (и year)", t.file_name).into());
+        return Err(anyhow::anyhow!(
+            "в файле контекста «{}» нет столбцов с факторами после school_id (и year)",
+            t.file_name
+        )
+        .into());
     }
     let factors = map.free.iter().map(|(h, _)| h.clone()).collect();
     let mut errors = Errors::new(&t.file_name);
@@ -290,7 +402,11 @@ fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, Fil
             continue;
         }
         if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors), &|_| true) {
-            rows.push(ContextRow { school_id: r.school_code, year: r.year, values: r.values });
+            rows.push(ContextRow {
+                school_id: r.school_code,
+                year: r.year,
+                values: r.values,
+            });
         }
     }
     errors.into_result().map_err(|e| FileError::Rows(vec![e]))?;
@@ -325,7 +441,11 @@ fn read_school_infos(path: &Path, sheet: &Option<String>) -> Result<Vec<SchoolIn
         let row = row?;
         if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors)) {
             let lyceum = r.kind == "лицей" || r.kind == "гимназия";
-            rows.push(SchoolInfo { school_id: r.code, name: r.short_name, is_lyceum_or_gymnasium: lyceum });
+            rows.push(SchoolInfo {
+                school_id: r.code,
+                name: r.short_name,
+                is_lyceum_or_gymnasium: lyceum,
+            });
         }
     }
     errors.into_result().map_err(|e| FileError::Rows(vec![e]))?;
@@ -371,24 +491,41 @@ fn title(column: &str) -> String {
     t.to_string()
 }
 
-pub fn write_outputs(out: &Path, run: &Run, schools: &[SchoolInfo], with_checklist: bool) -> Result<()> {
+pub fn write_outputs(
+    out: &Path,
+    run: &Run,
+    schools: &[SchoolInfo],
+    with_checklist: bool,
+) -> Result<()> {
     use export::Table;
-    std::fs::create_dir_all(out).with_context(|| format!("не удалось создать папку «{}»", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("не удалось создать папку «{}»", out.display()))?;
     let write = |name: &str, text: &str| {
-        std::fs::write(out.join(name), text).with_context(|| format!("не удалось записать «{}»", out.join(name).display()))
+        std::fs::write(out.join(name), text)
+            .with_context(|| format!("не удалось записать «{}»", out.join(name).display()))
     };
     // Tables are streamed to their files; the report is built beside them.
     let csv = |name: &str, table: Table| -> Result<()> {
         let path = out.join(name);
         let fail = || format!("не удалось записать «{}»", path.display());
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).with_context(fail)?);
+        let mut w = std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&path).with_context(fail)?,
+        );
         table.write_csv(run, &mut w).with_context(fail)?;
         std::io::Write::flush(&mut w).with_context(fail)
     };
     let model = model_sheet(run);
     std::thread::scope(|s| {
         let report = s.spawn(|| {
-            let r = crate::report::write(&out.join("report.xlsx"), run, &model, with_checklist, &title).context("не удалось сформировать report.xlsx");
+            let r = crate::report::write(
+                &out.join("report.xlsx"),
+                run,
+                &model,
+                with_checklist,
+                &title,
+            )
+            .context("не удалось сформировать report.xlsx");
             stage("report.xlsx written", 0);
             r
         });
@@ -403,7 +540,9 @@ pub fn write_outputs(out: &Path, run: &Run, schools: &[SchoolInfo], with_checkli
             stage("csv, json and svg written", 0);
             Ok(())
         })();
-        let report = report.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let report = report
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
         files.and(report)
     })
 }
@@ -414,7 +553,15 @@ fn model_sheet(run: &Run) -> opora_io::xlsx_out::Sheet {
     let mut rows: Vec<Vec<Cell>> = m
         .coefficients
         .iter()
-        .map(|c| vec![Cell::Text(c.name.clone()), Cell::Number(Some(c.estimate)), Cell::Number(Some(c.se)), Cell::Number(c.t), Cell::Number(c.p)])
+        .map(|c| {
+            vec![
+                Cell::Text(c.name.clone()),
+                Cell::Number(Some(c.estimate)),
+                Cell::Number(Some(c.se)),
+                Cell::Number(c.t),
+                Cell::Number(c.p),
+            ]
+        })
         .collect();
     let stat = |name: &str, v: Option<f64>| vec![Cell::Text(name.into()), Cell::Number(v)];
     rows.push(vec![]);
@@ -423,10 +570,15 @@ fn model_sheet(run: &Run) -> opora_io::xlsx_out::Sheet {
     rows.push(stat("Скорректированный R²", m.adj_r2));
     rows.push(stat("τ² (дисперсия истинных эффектов)", m.tau2));
     rows.push(stat("Остаточное стандартное отклонение", m.residual_sd));
-    rows.push(vec![Cell::Text("Исключённые факторы".into()), Cell::Text(m.dropped.join(", "))]);
+    rows.push(vec![
+        Cell::Text("Исключённые факторы".into()),
+        Cell::Text(m.dropped.join(", ")),
+    ]);
     Sheet {
         name: "Модель".into(),
-        header: ["Коэффициент", "Оценка", "Ст. ошибка", "t", "p"].map(String::from).to_vec(),
+        header: ["Коэффициент", "Оценка", "Ст. ошибка", "t", "p"]
+            .map(String::from)
+            .to_vec(),
         rows,
     }
 }
@@ -439,16 +591,28 @@ mod tests {
 
     /// What reading gave: the table (when no row was bad), the bad rows as
     /// printed, and how many there were.
-    fn read(paths: &[PathBuf], parallel: Option<(usize, u64)>) -> (Option<StatsTable>, Vec<String>, usize) {
+    fn read(
+        paths: &[PathBuf],
+        parallel: Option<(usize, u64)>,
+    ) -> (Option<StatsTable>, Vec<String>, usize) {
         let mut bad = Vec::new();
-        let parts = match read_results_with(paths, &None, &StatsAccumulator::new(), &mut bad, parallel) {
-            Ok(p) => p,
-            Err(FileError::Rows(_)) => unreachable!("row errors are collected"),
-            Err(FileError::Other(e)) => panic!("{e:#}"),
-        };
-        let errors: Vec<String> = bad.iter().flat_map(|e| e.list.iter().map(|r| r.to_string())).collect();
+        let parts =
+            match read_results_with(paths, &None, &StatsAccumulator::new(), &mut bad, parallel) {
+                Ok(p) => p,
+                Err(FileError::Rows(_)) => unreachable!("row errors are collected"),
+                Err(FileError::Other(e)) => panic!("{e:#}"),
+            };
+        let errors: Vec<String> = bad
+            .iter()
+            .flat_map(|e| e.list.iter().map(|r| r.to_string()))
+            .collect();
         let count = bad.iter().map(|e| e.count).sum();
-        (bad.is_empty().then(|| StatsAccumulator::combine(parts).to_table()), errors, count)
+        (
+            bad.is_empty()
+                .then(|| StatsAccumulator::combine(parts).to_table()),
+            errors,
+            count,
+        )
     }
 
     fn assert_same_as_sequential(paths: &[PathBuf]) -> (Option<StatsTable>, Vec<String>) {
@@ -458,7 +622,10 @@ mod tests {
                 let (t, e, c) = read(paths, Some((threads, chunk)));
                 assert_eq!(e, errors, "threads {threads}, ranges of {chunk} bytes");
                 assert_eq!(c, count);
-                assert!(t == table, "threads {threads}, ranges of {chunk} bytes: tables differ");
+                assert!(
+                    t == table,
+                    "threads {threads}, ranges of {chunk} bytes: tables differ"
+                );
             }
         }
         (table, errors)
@@ -476,14 +643,41 @@ mod tests {
         let mut s = format!("year,school_id,procedure,subject,grade,student_key,score,max_score,mark,journal_mark,task_1,task_2,task_3,extra{nl}");
         let mut x: u64 = 7;
         for i in 0..n {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let r = (x >> 33) as usize;
             let school = ["sch01", "sch02", "школа 3"][r % 3];
-            let (proc_, subj, grade) = [("ВПР", "математика", 5), ("впр", "Русский язык", 6), ("ОГЭ", "математика", 9)][(r / 3) % 3];
+            let (proc_, subj, grade) = [
+                ("ВПР", "математика", 5),
+                ("впр", "Русский язык", 6),
+                ("ОГЭ", "математика", 9),
+            ][(r / 3) % 3];
             let score = r % 21;
-            let mark = if i % 5 == 0 { String::new() } else { (2 + score / 6).min(5).to_string() };
-            let journal = if i % 3 == 0 { String::new() } else { (2 + (r / 7) % 4).to_string() };
-            let tasks = if proc_ == "ОГЭ" { ",,".to_string() } else { format!("{},{},{}", r % 3, (r / 3) % 2, if i % 4 == 0 { String::new() } else { (r % 5).to_string() }) };
+            let mark = if i % 5 == 0 {
+                String::new()
+            } else {
+                (2 + score / 6).min(5).to_string()
+            };
+            let journal = if i % 3 == 0 {
+                String::new()
+            } else {
+                (2 + (r / 7) % 4).to_string()
+            };
+            let tasks = if proc_ == "ОГЭ" {
+                ",,".to_string()
+            } else {
+                format!(
+                    "{},{},{}",
+                    r % 3,
+                    (r / 3) % 2,
+                    if i % 4 == 0 {
+                        String::new()
+                    } else {
+                        (r % 5).to_string()
+                    }
+                )
+            };
             s += &format!("2024,{school},{proc_},{subj},{grade},P{i:05},{score},20,{mark},{journal},{tasks},x{nl}");
         }
         s
@@ -502,7 +696,12 @@ mod tests {
         // …and it was the parallel reader that read them.
         let how = |p: &PathBuf| {
             let plan = fastcsv::plan(p, &super::table(p, &None).map_err(|_| ()).unwrap());
-            plan.map(|plan| matches!(fastcsv::read(&[plan], &StatsAccumulator::new(), 2, 64)[0], fastcsv::Outcome::Read { .. }))
+            plan.map(|plan| {
+                matches!(
+                    fastcsv::read(&[plan], &StatsAccumulator::new(), 2, 64)[0],
+                    fastcsv::Outcome::Read { .. }
+                )
+            })
         };
         assert_eq!((how(&lf), how(&crlf)), (Some(true), Some(true)));
 
@@ -515,14 +714,24 @@ mod tests {
         odd += "2024,sch01,ВПР,математика,5,P4,3%,20,3,3,1,1,1,x,more,cells\n";
         odd += "2024,sch02,ВПР,математика,5,P5,0000000000000012,20,3,3,1,1,1,x\n";
         odd += "2024,sch02,ВПР,математика,5,P6,1\n";
-        let odd_path = file(&dir, "odd.csv", odd.replace("\"12,5\"", "12,5").replace(",12,5,", ",12.5,").as_bytes());
+        let odd_path = file(
+            &dir,
+            "odd.csv",
+            odd.replace("\"12,5\"", "12,5")
+                .replace(",12,5,", ",12.5,")
+                .as_bytes(),
+        );
         assert_same_as_sequential(&[odd_path]);
         // A quote anywhere: the whole file goes to the CSV reader.
         let quoted = file(&dir, "quoted.csv", odd.as_bytes());
         assert_same_as_sequential(&[quoted.clone()]);
         assert_eq!(how(&quoted), Some(false));
         // Semicolons, and a Windows-1251 file (sequential by design).
-        let semi = file(&dir, "semi.csv", rows(80, "\n").replace(',', ";").as_bytes());
+        let semi = file(
+            &dir,
+            "semi.csv",
+            rows(80, "\n").replace(',', ";").as_bytes(),
+        );
         let cp1251 = file(&dir, "cp1251.csv", b"year;school_id;procedure;subject;grade;student_key;score\n2024;s1;\xc2\xcf\xd0;m;5;k1;3\n2024;s1;\xc2\xcf\xd0;m;5;k2;4\n");
         assert_same_as_sequential(&[semi.clone(), cp1251.clone()]);
         assert_eq!((how(&semi), how(&cp1251)), (Some(true), None));
@@ -549,9 +758,21 @@ mod tests {
         let broken = file(&dir, "broken.csv", text.as_bytes());
         let (table, errors) = assert_same_as_sequential(&[clean, broken]);
         assert!(table.is_none());
-        let rows_named: Vec<&str> = errors.iter().map(|e| e.split(':').next().unwrap()).collect();
+        let rows_named: Vec<&str> = errors
+            .iter()
+            .map(|e| e.split(':').next().unwrap())
+            .collect();
         assert_eq!(rows_named.len(), 7, "{errors:#?}");
-        assert!(errors[0].starts_with("broken.csv, строка 5, столбец «score», значение «abc»"), "{}", errors[0]);
-        assert!(errors.iter().any(|e| e.starts_with("broken.csv, строка 121, столбец «year»")), "{errors:#?}");
+        assert!(
+            errors[0].starts_with("broken.csv, строка 5, столбец «score», значение «abc»"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.starts_with("broken.csv, строка 121, столбец «year»")),
+            "{errors:#?}"
+        );
     }
 }

@@ -61,7 +61,9 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
         }
     };
     let started = std::time::Instant::now();
-    let result = db.import_file(kind(args.kind), &args.file, &opts, &on_progress).await;
+    let result = db
+        .import_file(kind(args.kind), &args.file, &opts, &on_progress)
+        .await;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -71,17 +73,27 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
             print_report(&report, args.format, started.elapsed());
             Ok(ExitCode::SUCCESS)
         }
-        Err(StoreError::Rejected { file, count, errors }) => {
+        Err(StoreError::Rejected {
+            file,
+            count,
+            errors,
+        }) => {
             if args.format == OutputFormat::Json {
                 let v = serde_json::json!({ "status": "rejected", "file": file, "error_count": count, "errors": errors });
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                eprintln!("Файл «{file}» не загружен: ошибок — {count}. В базу ничего не записано.");
+                eprintln!(
+                    "Файл «{file}» не загружен: ошибок — {count}. В базу ничего не записано."
+                );
                 for e in &errors {
                     eprintln!("  {e}");
                 }
                 if errors.len() < count {
-                    eprintln!("  … и ещё {} (показаны первые {})", count - errors.len(), errors.len());
+                    eprintln!(
+                        "  … и ещё {} (показаны первые {})",
+                        count - errors.len(),
+                        errors.len()
+                    );
                 }
                 eprintln!("Исправьте ошибки и загрузите файл снова.");
             }
@@ -91,7 +103,12 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
             let v = serde_json::json!({ "status": "new_names", "file": file, "names": names });
             let message = StoreError::NewNames { file, names }.to_string();
             if args.format == OutputFormat::Json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "message": message, "details": v }))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "message": message, "details": v })
+                    )?
+                );
             } else {
                 eprintln!("Файл не загружен: {message}.");
             }
@@ -122,7 +139,10 @@ fn print_report(r: &ImportReport, format: OutputFormat, elapsed: std::time::Dura
         println!("Данные не изменились: такие же результаты уже загружены.");
     }
     if r.groups_changed + r.groups_unchanged > 0 {
-        println!("Групп «школа × процедура»: изменено {}, без изменений {}.", r.groups_changed, r.groups_unchanged);
+        println!(
+            "Групп «школа × процедура»: изменено {}, без изменений {}.",
+            r.groups_changed, r.groups_unchanged
+        );
     }
     if !r.ignored_columns.is_empty() {
         println!("Пропущены столбцы: {}.", r.ignored_columns.join(", "));

@@ -17,10 +17,16 @@ fn main() -> std::process::ExitCode {
     restore_sigpipe();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OPORA_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OPORA_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
@@ -43,8 +49,12 @@ fn restore_sigpipe() {
 /// The region's time zone (`OPORA_TIMEZONE`, IANA name, default
 /// Europe/Moscow): one clock for «today», deadlines, reports and pages.
 fn set_clock() -> Result<()> {
-    let name = std::env::var("OPORA_TIMEZONE").ok().filter(|v| !v.trim().is_empty());
-    let name = name.as_deref().unwrap_or(opora_plans::clock::DEFAULT_TIME_ZONE);
+    let name = std::env::var("OPORA_TIMEZONE")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let name = name
+        .as_deref()
+        .unwrap_or(opora_plans::clock::DEFAULT_TIME_ZONE);
     opora_plans::clock::set_region_time_zone(name).context("OPORA_TIMEZONE")?;
     Ok(())
 }
@@ -64,16 +74,27 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.
-            db.recover_imports().await.context("очистка после прерванной загрузки")?;
+            db.recover_imports()
+                .await
+                .context("очистка после прерванной загрузки")?;
             if args.demo {
                 demo::load_if_empty(&db).await?;
-                opora_web::demo_users::create_demo_users(&db).await.context("демо-пользователи")?;
-                opora_web::demo_plans::create_demo_plans(&db).await.context("демо-план")?;
+                opora_web::demo_users::create_demo_users(&db)
+                    .await
+                    .context("демо-пользователи")?;
+                opora_web::demo_plans::create_demo_plans(&db)
+                    .await
+                    .context("демо-план")?;
             }
-            let addr: std::net::SocketAddr = args.addr.parse().with_context(|| format!("неверный адрес «{}»", args.addr))?;
-            opora_web::serve(db, addr, |a| println!("Опора работает: http://{a}/ (остановить: Ctrl+C)"))
-                .await
-                .with_context(|| format!("не удалось запустить сервер на {addr}"))?;
+            let addr: std::net::SocketAddr = args
+                .addr
+                .parse()
+                .with_context(|| format!("неверный адрес «{}»", args.addr))?;
+            opora_web::serve(db, addr, |a| {
+                println!("Опора работает: http://{a}/ (остановить: Ctrl+C)")
+            })
+            .await
+            .with_context(|| format!("не удалось запустить сервер на {addr}"))?;
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

@@ -4,12 +4,12 @@
 //! activity to schools.
 
 use crate::cli::{
-    DbArgs, LevelArg, OutputFormat, PlanCascadeArgs, PlanCommand, PlanImportArgs, PlanListArgs, PlanOverdueArgs, PlanReportArgs, PlanShowArgs,
-    PlanStatusArgs,
+    DbArgs, LevelArg, OutputFormat, PlanCascadeArgs, PlanCommand, PlanImportArgs, PlanListArgs,
+    PlanOverdueArgs, PlanReportArgs, PlanShowArgs, PlanStatusArgs,
 };
 use anyhow::{anyhow, bail, Context, Result};
-use opora_store::plan_reports::ReportFormat;
 use opora_plans::{ActivityStatus, Date, DeadlineKind, ImportOptions, Level, Period, Plan};
+use opora_store::plan_reports::ReportFormat;
 use opora_store::plans::{PlanLinks, PlanSource, StatusUpdate};
 use opora_store::scope::Scope;
 use opora_store::Db;
@@ -30,7 +30,9 @@ pub async fn run(db_args: &DbArgs, cmd: PlanCommand) -> Result<ExitCode> {
 fn parse_day(s: Option<&str>) -> Result<Date> {
     match s {
         None => Ok(Date::today()),
-        Some(s) => Date::parse(s).ok_or_else(|| anyhow!("дата «{s}»: ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")),
+        Some(s) => {
+            Date::parse(s).ok_or_else(|| anyhow!("дата «{s}»: ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"))
+        }
     }
 }
 
@@ -40,18 +42,29 @@ async fn municipality_id(db: &Db, name: &str) -> Result<i64> {
     all.iter()
         .find(|m| opora_store::registry::search_fold(&m.name) == want)
         .or_else(|| {
-            let hits: Vec<_> = all.iter().filter(|m| opora_store::registry::search_fold(&m.name).contains(&want)).collect();
+            let hits: Vec<_> = all
+                .iter()
+                .filter(|m| opora_store::registry::search_fold(&m.name).contains(&want))
+                .collect();
             (hits.len() == 1).then(|| hits[0])
         })
         .map(|m| m.id)
-        .ok_or_else(|| anyhow!("муниципалитет «{name}» не найден в реестре (opora import schools …)"))
+        .ok_or_else(|| {
+            anyhow!("муниципалитет «{name}» не найден в реестре (opora import schools …)")
+        })
 }
 
 async fn school(db: &Db, code: &str) -> Result<opora_store::registry::School> {
-    db.school_by_code(code).await?.ok_or_else(|| anyhow!("школа с кодом «{code}» не найдена в реестре"))
+    db.school_by_code(code)
+        .await?
+        .ok_or_else(|| anyhow!("школа с кодом «{code}» не найдена в реестре"))
 }
 
-async fn scope_of(db: &Db, municipality: Option<&str>, school_code: Option<&str>) -> Result<(Scope, String)> {
+async fn scope_of(
+    db: &Db,
+    municipality: Option<&str>,
+    school_code: Option<&str>,
+) -> Result<(Scope, String)> {
     if let Some(code) = school_code {
         let s = school(db, code).await?;
         return Ok((Scope::School(s.id), s.short_name));
@@ -60,7 +73,10 @@ async fn scope_of(db: &Db, municipality: Option<&str>, school_code: Option<&str>
         let id = municipality_id(db, name).await?;
         return Ok((Scope::Municipality(id), name.to_string()));
     }
-    Ok((Scope::Region, db.region_name().await?.unwrap_or_else(|| "регион".into())))
+    Ok((
+        Scope::Region,
+        db.region_name().await?.unwrap_or_else(|| "регион".into()),
+    ))
 }
 
 fn level(l: LevelArg) -> Level {
@@ -73,19 +89,33 @@ fn level(l: LevelArg) -> Level {
 
 fn hash_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&a.file).with_context(|| format!("файл «{}» не читается", a.file.display()))?;
+    let bytes = std::fs::read(&a.file)
+        .with_context(|| format!("файл «{}» не читается", a.file.display()))?;
     let period = match &a.period {
-        Some(p) => Some(Period::parse(p).ok_or_else(|| anyhow!("период «{p}»: ожидается, например, 2022-2023 или «2020-2021 годы»"))?),
+        Some(p) => Some(Period::parse(p).ok_or_else(|| {
+            anyhow!("период «{p}»: ожидается, например, 2022-2023 или «2020-2021 годы»")
+        })?),
         None => None,
     };
     let opts = ImportOptions {
-        file_name: a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        file_name: a
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         period,
-        level: a.level.map(level).or(if a.school.is_some() { Some(Level::School) } else { None }),
+        level: a.level.map(level).or(if a.school.is_some() {
+            Some(Level::School)
+        } else {
+            None
+        }),
         title: a.title.clone(),
         owner: None,
     };
@@ -93,7 +123,12 @@ async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
         Ok(p) => p,
         Err(e) => {
             if a.format == OutputFormat::Json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "status": "rejected", "file": opts.file_name, "error": e.to_string() }))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "status": "rejected", "file": opts.file_name, "error": e.to_string() })
+                    )?
+                );
             } else {
                 eprintln!("План не прочитан: {e}");
             }
@@ -120,24 +155,43 @@ async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
     } else if let Some(name) = &a.municipality {
         links.municipality_id = Some(municipality_id(&db, name).await?);
     }
-    let source = PlanSource { file: opts.file_name.clone(), hash: hash_hex(&bytes) };
+    let source = PlanSource {
+        file: opts.file_name.clone(),
+        hash: hash_hex(&bytes),
+    };
     let saved = db.save_plan(&plan, &links, Some(&source), "cli").await?;
     db.close().await;
     if a.format == OutputFormat::Json {
         let mut v = serde_json::to_value(&saved)?;
         v["status"] = if saved.created { "ok" } else { "unchanged" }.into();
-        v["warnings"] = serde_json::to_value(plan.import.as_ref().map(|i| i.warnings.clone()).unwrap_or_default())?;
+        v["warnings"] = serde_json::to_value(
+            plan.import
+                .as_ref()
+                .map(|i| i.warnings.clone())
+                .unwrap_or_default(),
+        )?;
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else if saved.created {
-        println!("План сохранён: № {} «{}» — разделов {}, мероприятий {}.", saved.id, plan.title, saved.sections, saved.activities);
+        println!(
+            "План сохранён: № {} «{}» — разделов {}, мероприятий {}.",
+            saved.id, plan.title, saved.sections, saved.activities
+        );
         if links.school_id.is_none() && links.municipality_id.is_none() {
             println!("План не привязан к школе или муниципалитету: укажите --school КОД или --municipality НАЗВАНИЕ.");
         }
-        for w in plan.import.as_ref().map(|i| i.warnings.as_slice()).unwrap_or_default() {
+        for w in plan
+            .import
+            .as_ref()
+            .map(|i| i.warnings.as_slice())
+            .unwrap_or_default()
+        {
             println!("Проверьте: {w}.");
         }
     } else {
-        println!("Этот файл уже загружен: план № {}. Ничего не изменено.", saved.id);
+        println!(
+            "Этот файл уже загружен: план № {}. Ничего не изменено.",
+            saved.id
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -153,14 +207,26 @@ fn deadline_line(d: &opora_plans::Deadline) -> String {
 /// The plan as a readable tree.
 fn print_plan(p: &Plan, today: Option<Date>) {
     println!("План: {}", p.title);
-    println!("Уровень: {}{}", p.level.title(), if p.owner.is_empty() { String::new() } else { format!("; владелец: {}", p.owner) });
+    println!(
+        "Уровень: {}{}",
+        p.level.title(),
+        if p.owner.is_empty() {
+            String::new()
+        } else {
+            format!("; владелец: {}", p.owner)
+        }
+    );
     match &p.period {
         Some(per) => println!(
             "Период: {} – {} ({}{})",
             per.start.ru(),
             per.end.ru(),
             per.text,
-            if per.inferred { "; определён по срокам мероприятий" } else { "" }
+            if per.inferred {
+                "; определён по срокам мероприятий"
+            } else {
+                ""
+            }
         ),
         None => println!("Период: не указан"),
     }
@@ -187,7 +253,11 @@ fn print_plan(p: &Plan, today: Option<Date>) {
     println!();
     let print_activity = |a: &opora_plans::Activity, indent: &str| {
         let id = a.id.map(|i| format!("[{i}] ")).unwrap_or_default();
-        let num = a.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default();
+        let num = a
+            .number
+            .as_deref()
+            .map(|n| format!("{n} "))
+            .unwrap_or_default();
         println!("{indent}{id}{num}{}", a.text);
         println!("{indent}    срок: {}", deadline_line(&a.deadline));
         if !a.responsible_text.is_empty() {
@@ -197,12 +267,23 @@ fn print_plan(p: &Plan, today: Option<Date>) {
             println!("{indent}    форма: {f}");
         }
         if let Some(r) = &a.result {
-            let doc = a.result_document.map(|d| format!(" ({})", d.title())).unwrap_or_default();
+            let doc = a
+                .result_document
+                .map(|d| format!(" ({})", d.title()))
+                .unwrap_or_default();
             println!("{indent}    результат: {r}{doc}");
         }
         if a.id.is_some() {
             let overdue = today.is_some_and(|t| a.is_overdue(t));
-            println!("{indent}    статус: {}{}", a.status.title(), if overdue { ", ПРОСРОЧЕНО" } else { "" });
+            println!(
+                "{indent}    статус: {}{}",
+                a.status.title(),
+                if overdue {
+                    ", ПРОСРОЧЕНО"
+                } else {
+                    ""
+                }
+            );
         }
     };
     for a in &p.activities {
@@ -210,13 +291,22 @@ fn print_plan(p: &Plan, today: Option<Date>) {
     }
     for (depth, s) in p.all_sections() {
         let indent = "  ".repeat(depth);
-        println!("{indent}{}{}", s.number.as_deref().map(|n| format!("{n} ")).unwrap_or_default(), s.title);
+        println!(
+            "{indent}{}{}",
+            s.number
+                .as_deref()
+                .map(|n| format!("{n} "))
+                .unwrap_or_default(),
+            s.title
+        );
         for a in &s.activities {
             print_activity(a, &format!("{indent}  "));
         }
     }
     let acts = p.all_activities();
-    let count = |f: &dyn Fn(&opora_plans::Deadline) -> bool| acts.iter().filter(|l| f(&l.activity.deadline)).count();
+    let count = |f: &dyn Fn(&opora_plans::Deadline) -> bool| {
+        acts.iter().filter(|l| f(&l.activity.deadline)).count()
+    };
     println!();
     println!(
         "Итого: разделов {}, мероприятий {}; сроки: с датами {}, по условию без даты {}, месяцы без года {}, текстом {}, не указаны {}.",
@@ -230,7 +320,10 @@ fn print_plan(p: &Plan, today: Option<Date>) {
     );
     if let Some(info) = &p.import {
         if info.merged_rows > 0 {
-            println!("Строк, продолжающих предыдущую (перенос на следующую страницу): {}.", info.merged_rows);
+            println!(
+                "Строк, продолжающих предыдущую (перенос на следующую страницу): {}.",
+                info.merged_rows
+            );
         }
         for w in &info.warnings {
             println!("Проверьте: {w}.");
@@ -256,7 +349,11 @@ async fn list(db_args: &DbArgs, a: PlanListArgs) -> Result<ExitCode> {
             "№ {}  {}{}  [{}, {}]  мероприятий {}, выполнено {}, просрочено {}{}",
             p.id,
             p.title,
-            if p.unit.is_empty() { String::new() } else { format!(" — {}", p.unit) },
+            if p.unit.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", p.unit)
+            },
             Level::parse(&p.level).map(|l| l.title()).unwrap_or(""),
             status,
             p.activities,
@@ -272,7 +369,11 @@ struct PlanStatusTitle<'a>(&'a str);
 
 impl std::fmt::Display for PlanStatusTitle<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(opora_plans::PlanStatus::parse(self.0).map(|s| s.title()).unwrap_or(self.0))
+        f.write_str(
+            opora_plans::PlanStatus::parse(self.0)
+                .map(|s| s.title())
+                .unwrap_or(self.0),
+        )
     }
 }
 
@@ -281,7 +382,9 @@ async fn show(db_args: &DbArgs, a: PlanShowArgs) -> Result<ExitCode> {
     let db = db_args.open().await?;
     let plan = db.plan(a.id).await?;
     db.close().await;
-    let Some(plan) = plan else { bail!("план № {} не найден (список: opora plan list)", a.id) };
+    let Some(plan) = plan else {
+        bail!("план № {} не найден (список: opora plan list)", a.id)
+    };
     match a.format {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&plan)?),
         OutputFormat::Text => print_plan(&plan, Some(today)),
@@ -294,7 +397,11 @@ async fn status(db_args: &DbArgs, a: PlanStatusArgs) -> Result<ExitCode> {
         anyhow!(
             "статус «{}» не известен; допустимы: {}",
             a.status,
-            ActivityStatus::ALL.iter().map(|s| format!("{} ({})", s.code(), s.title())).collect::<Vec<_>>().join(", ")
+            ActivityStatus::ALL
+                .iter()
+                .map(|s| format!("{} ({})", s.code(), s.title()))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     })?;
     let on = match &a.date {
@@ -302,10 +409,22 @@ async fn status(db_args: &DbArgs, a: PlanStatusArgs) -> Result<ExitCode> {
         None => None,
     };
     let db = db_args.open().await?;
-    let r = db.set_activity_status(a.activity, &StatusUpdate { to, actor: a.actor.clone(), comment: a.comment.clone().unwrap_or_default(), on }).await;
+    let r = db
+        .set_activity_status(
+            a.activity,
+            &StatusUpdate {
+                to,
+                actor: a.actor.clone(),
+                comment: a.comment.clone().unwrap_or_default(),
+                on,
+            },
+        )
+        .await;
     db.close().await;
     let change = r?;
-    let from = ActivityStatus::parse(&change.from).map(|s| s.title()).unwrap_or("");
+    let from = ActivityStatus::parse(&change.from)
+        .map(|s| s.title())
+        .unwrap_or("");
     println!("Мероприятие № {}: {} → {}.", a.activity, from, to.title());
     Ok(ExitCode::SUCCESS)
 }
@@ -329,38 +448,67 @@ async fn overdue(db_args: &DbArgs, a: PlanOverdueArgs) -> Result<ExitCode> {
         println!(
             "  [{}] {}{} — {}; срок «{}» (до {}), просрочено на {} дн.; {}; план № {} «{}»{}",
             r.activity_id,
-            if r.number.is_empty() { String::new() } else { format!("{} ", r.number) },
+            if r.number.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", r.number)
+            },
             r.text,
             r.unit,
             r.deadline_text,
-            Date::parse(&r.deadline_end).map(|d| d.ru()).unwrap_or_default(),
+            Date::parse(&r.deadline_end)
+                .map(|d| d.ru())
+                .unwrap_or_default(),
             r.days_overdue,
-            ActivityStatus::parse(&r.status).map(|s| s.title()).unwrap_or(""),
+            ActivityStatus::parse(&r.status)
+                .map(|s| s.title())
+                .unwrap_or(""),
             r.plan_id,
             r.plan_title,
-            if r.responsible_text.is_empty() { String::new() } else { format!("; ответственные: {}", r.responsible_text) }
+            if r.responsible_text.is_empty() {
+                String::new()
+            } else {
+                format!("; ответственные: {}", r.responsible_text)
+            }
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 async fn report(db_args: &DbArgs, a: PlanReportArgs) -> Result<ExitCode> {
-    let quarter = opora_plans::report::parse_quarter(&a.quarter)
-        .ok_or_else(|| anyhow!("квартал «{}»: ожидается, например, 2023-1 или «I квартал 2023»", a.quarter))?;
+    let quarter = opora_plans::report::parse_quarter(&a.quarter).ok_or_else(|| {
+        anyhow!(
+            "квартал «{}»: ожидается, например, 2023-1 или «I квартал 2023»",
+            a.quarter
+        )
+    })?;
     let as_of = parse_day(a.date.as_deref())?;
-    let ext = a.out.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    let ext = a
+        .out
+        .extension()
+        .map(|e| e.to_string_lossy().to_string())
+        .unwrap_or_default();
     let Some(format) = ReportFormat::from_extension(&ext) else {
-        bail!("файл отчёта «{}»: укажите расширение .xlsx или .docx", a.out.display());
+        bail!(
+            "файл отчёта «{}»: укажите расширение .xlsx или .docx",
+            a.out.display()
+        );
     };
     let db = db_args.open().await?;
     let (scope, mut title) = scope_of(&db, a.municipality.as_deref(), a.school.as_deref()).await?;
     if let Some(pid) = a.plan {
-        let p = db.plan(pid).await?.ok_or_else(|| anyhow!("план № {pid} не найден"))?;
+        let p = db
+            .plan(pid)
+            .await?
+            .ok_or_else(|| anyhow!("план № {pid} не найден"))?;
         title = p.title;
     }
-    let (rep, bytes) = db.quarterly_report(&scope, a.plan, &title, quarter, as_of, format).await?;
+    let (rep, bytes) = db
+        .quarterly_report(&scope, a.plan, &title, quarter, as_of, format)
+        .await?;
     db.close().await;
-    std::fs::write(&a.out, bytes).with_context(|| format!("не удалось записать «{}»", a.out.display()))?;
+    std::fs::write(&a.out, bytes)
+        .with_context(|| format!("не удалось записать «{}»", a.out.display()))?;
     let t = &rep.total;
     println!(
         "Отчёт записан: {} — {}. Мероприятий {}: в срок {}, с опозданием {}, просрочено {}, срок не наступил {}, без документов {}.",
@@ -380,15 +528,27 @@ async fn cascade(db_args: &DbArgs, a: PlanCascadeArgs) -> Result<ExitCode> {
     let db = db_args.open().await?;
     let mut ids = Vec::new();
     if a.all {
-        let plan_id = db.activity_plan_id(a.activity).await?.ok_or_else(|| anyhow!("мероприятие № {} не найдено", a.activity))?;
+        let plan_id = db
+            .activity_plan_id(a.activity)
+            .await?
+            .ok_or_else(|| anyhow!("мероприятие № {} не найдено", a.activity))?;
         let m = db
             .plans(&Scope::Region, Date::today())
             .await?
             .into_iter()
             .find(|p| p.id == plan_id)
             .and_then(|p| p.municipality_id)
-            .ok_or_else(|| anyhow!("план № {plan_id} не привязан к муниципалитету: перечислите школы в --schools"))?;
-        ids = db.schools(Some(m)).await?.into_iter().map(|s| s.id).collect();
+            .ok_or_else(|| {
+                anyhow!(
+                    "план № {plan_id} не привязан к муниципалитету: перечислите школы в --schools"
+                )
+            })?;
+        ids = db
+            .schools(Some(m))
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
     } else {
         for code in &a.schools {
             ids.push(school(&db, code.trim()).await?.id);

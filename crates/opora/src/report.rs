@@ -21,22 +21,43 @@ const WIDTH_ROWS: usize = 200;
 
 /// Writes the report: schools, the model, the signs and (when given) the
 /// checklist, with column titles from `title`.
-pub fn write(path: &Path, run: &Run, model: &Sheet, with_checklist: bool, title: &(dyn Fn(&str) -> String + Sync)) -> Result<(), XlsxError> {
+pub fn write(
+    path: &Path,
+    run: &Run,
+    model: &Sheet,
+    with_checklist: bool,
+    title: &(dyn Fn(&str) -> String + Sync),
+) -> Result<(), XlsxError> {
     let mut book = Workbook::new();
     book.set_zip_compression_level(3);
     let bold = Format::new().set_bold().set_text_wrap();
     let mut schools = book.new_worksheet_with_low_memory()?;
     let mut model_ws = book.new_worksheet_with_low_memory()?;
     let mut signs = book.new_worksheet_with_low_memory()?;
-    let mut checklist = if with_checklist { Some(book.new_worksheet_with_low_memory()?) } else { None };
+    let mut checklist = if with_checklist {
+        Some(book.new_worksheet_with_low_memory()?)
+    } else {
+        None
+    };
     let bold = &bold;
     std::thread::scope(|s| {
-        let big = checklist.as_mut().map(|ws| s.spawn(move || table_sheet(ws, "Чек-лист", run, Table::Checklist, bold, title)));
+        let big = checklist.as_mut().map(|ws| {
+            s.spawn(move || table_sheet(ws, "Чек-лист", run, Table::Checklist, bold, title))
+        });
         table_sheet(&mut schools, "Школы", run, Table::Schools, bold, title)?;
         model_sheet(&mut model_ws, model, bold)?;
-        table_sheet(&mut signs, "Признаки необъективности", run, Table::Objectivity, bold, title)?;
+        table_sheet(
+            &mut signs,
+            "Признаки необъективности",
+            run,
+            Table::Objectivity,
+            bold,
+            title,
+        )?;
         crate::identify::stage("report small sheets filled", 0);
-        big.map_or(Ok(()), |h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        big.map_or(Ok(()), |h| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
     })?;
     crate::identify::stage("report sheets filled", 0);
     book.push_worksheet(schools);
@@ -100,7 +121,13 @@ fn width<'a>(cells: impl Iterator<Item = Option<&'a Cell>>) -> usize {
     cells.map(cell_width).max().unwrap_or(8)
 }
 
-fn header(ws: &mut Worksheet, name: &str, titles: &[String], widths: &[usize], bold: &Format) -> Result<(), XlsxError> {
+fn header(
+    ws: &mut Worksheet,
+    name: &str,
+    titles: &[String],
+    widths: &[usize],
+    bold: &Format,
+) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     for (c, (h, w)) in titles.iter().zip(widths).enumerate() {
         let w = (*w).max(h.chars().count().min(30));
@@ -135,7 +162,9 @@ fn finish(ws: &mut Worksheet, rows: usize, columns: usize) -> Result<(), XlsxErr
 
 /// The model sheet (a few rows, built as an `xlsx_out::Sheet`).
 fn model_sheet(ws: &mut Worksheet, model: &Sheet, bold: &Format) -> Result<(), XlsxError> {
-    let widths: Vec<usize> = (0..model.header.len()).map(|c| width(model.rows.iter().take(WIDTH_ROWS).map(|r| r.get(c)))).collect();
+    let widths: Vec<usize> = (0..model.header.len())
+        .map(|c| width(model.rows.iter().take(WIDTH_ROWS).map(|r| r.get(c))))
+        .collect();
     header(ws, &model.name, &model.header, &widths, bold)?;
     for (r, row) in model.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
@@ -146,12 +175,23 @@ fn model_sheet(ws: &mut Worksheet, model: &Sheet, bold: &Format) -> Result<(), X
 }
 
 /// One of the run's tables, streamed row by row.
-fn table_sheet(ws: &mut Worksheet, name: &str, run: &Run, table: Table, bold: &Format, title: &dyn Fn(&str) -> String) -> Result<(), XlsxError> {
+fn table_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    run: &Run,
+    table: Table,
+    bold: &Format,
+    title: &dyn Fn(&str) -> String,
+) -> Result<(), XlsxError> {
     let columns = table.columns();
     // Widths from the first rows, before any row is written.
     let mut first: Vec<Vec<Cell>> = Vec::new();
-    table.for_first_rows(run, WIDTH_ROWS, |cells| first.push(cells.iter().enumerate().map(|(c, v)| cell(c, v)).collect()));
-    let widths: Vec<usize> = (0..columns.len()).map(|c| width(first.iter().map(|r| r.get(c)))).collect();
+    table.for_first_rows(run, WIDTH_ROWS, |cells| {
+        first.push(cells.iter().enumerate().map(|(c, v)| cell(c, v)).collect())
+    });
+    let widths: Vec<usize> = (0..columns.len())
+        .map(|c| width(first.iter().map(|r| r.get(c))))
+        .collect();
     let titles: Vec<String> = columns.iter().map(|c| title(c)).collect();
     header(ws, name, &titles, &widths, bold)?;
     let mut r = 0u32;
@@ -186,6 +226,9 @@ mod tests {
         assert!(matches!(cell(3, &Value::Years(&[2023])), Cell::Number(Some(v)) if v == 2023.0));
         assert!(matches!(cell(3, &Value::Years(&[2023, 2024])), Cell::Text(t) if t == "2023;2024"));
         assert!(matches!(cell(3, &Value::Years(&[])), Cell::Number(None)));
-        assert_eq!(width([Some(&Cell::Text("абв".into())), None].into_iter()), 4);
+        assert_eq!(
+            width([Some(&Cell::Text("абв".into())), None].into_iter()),
+            4
+        );
     }
 }

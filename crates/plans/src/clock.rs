@@ -26,7 +26,9 @@ pub struct UnknownTimeZone(pub String);
 
 /// The zone of a name, checked.
 pub fn time_zone(name: &str) -> Result<TimeZone, UnknownTimeZone> {
-    jiff::tz::db().get(name.trim()).map_err(|_| UnknownTimeZone(name.trim().to_string()))
+    jiff::tz::db()
+        .get(name.trim())
+        .map_err(|_| UnknownTimeZone(name.trim().to_string()))
 }
 
 /// Sets the region's time zone for the whole process.
@@ -52,7 +54,12 @@ pub fn today() -> Date {
 /// The region's date at an instant.
 pub fn date_at(at: Timestamp) -> Date {
     let d = at.to_zoned(region_time_zone()).date();
-    Date::new(d.year().into(), d.month().unsigned_abs().into(), d.day().unsigned_abs().into()).unwrap_or_else(|| {
+    Date::new(
+        d.year().into(),
+        d.month().unsigned_abs().into(),
+        d.day().unsigned_abs().into(),
+    )
+    .unwrap_or_else(|| {
         Date::new(2000, 1, 1).expect("a valid date") // outside 1900–2200: a broken system clock
     })
 }
@@ -64,7 +71,9 @@ pub fn now_utc_text() -> String {
 
 /// The UTC time `secs_from_now` seconds from now, as stored.
 pub fn utc_text_in(secs_from_now: i64) -> String {
-    let at = Timestamp::now().checked_add(jiff::SignedDuration::from_secs(secs_from_now)).unwrap_or(Timestamp::now());
+    let at = Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(secs_from_now))
+        .unwrap_or(Timestamp::now());
     at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -72,7 +81,11 @@ pub fn utc_text_in(secs_from_now: i64) -> String {
 /// the text is not a stored time.
 pub fn local_datetime_text(stored: &str) -> Option<String> {
     let at: Timestamp = stored.trim().parse().ok()?;
-    Some(at.to_zoned(region_time_zone()).strftime("%d.%m.%Y %H:%M").to_string())
+    Some(
+        at.to_zoned(region_time_zone())
+            .strftime("%d.%m.%Y %H:%M")
+            .to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -94,11 +107,20 @@ mod tests {
     #[test]
     fn stored_times_are_shown_in_the_region_zone_and_unknown_zones_are_refused() {
         // The process-wide zone is Moscow unless set: tests never set another.
-        assert_eq!(local_datetime_text("2026-11-30T21:30:00Z").as_deref(), Some("01.12.2026 00:30"));
+        assert_eq!(
+            local_datetime_text("2026-11-30T21:30:00Z").as_deref(),
+            Some("01.12.2026 00:30")
+        );
         assert_eq!(local_datetime_text("вчера"), None);
         let err = time_zone("Europe/Moskva").unwrap_err();
-        assert!(err.to_string().contains("«Europe/Moskva» неизвестен"), "{err}");
-        assert!(time_zone("Asia/Vladivostok").is_ok(), "the bundled database has every Russian zone");
+        assert!(
+            err.to_string().contains("«Europe/Moskva» неизвестен"),
+            "{err}"
+        );
+        assert!(
+            time_zone("Asia/Vladivostok").is_ok(),
+            "the bundled database has every Russian zone"
+        );
     }
 
     #[test]

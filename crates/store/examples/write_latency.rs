@@ -22,7 +22,10 @@ fn write_files(dir: &std::path::Path, rows: usize) -> std::io::Result<()> {
         "school_id,municipality,full_name\nS1,Город,Школа 1\nS2,Город,Школа 2\nS3,Район,Школа 3\n",
     )?;
     let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("results.csv"))?);
-    writeln!(f, "year,school_id,procedure,subject,grade,student_key,score")?;
+    writeln!(
+        f,
+        "year,school_id,procedure,subject,grade,student_key,score"
+    )?;
     let per_group = rows.div_ceil(15);
     let mut written = 0;
     'outer: for school in ["S1", "S2", "S3"] {
@@ -31,7 +34,11 @@ fn write_files(dir: &std::path::Path, rows: usize) -> std::io::Result<()> {
                 if written == rows {
                     break 'outer;
                 }
-                writeln!(f, "2024,{school},ВПР,Математика,{grade},{school}-{grade}-{p:08},{}", (p * 7 + grade) % 21)?;
+                writeln!(
+                    f,
+                    "2024,{school},ВПР,Математика,{grade},{school}-{grade}-{p:08},{}",
+                    (p * 7 + grade) % 21
+                )?;
                 written += 1;
             }
         }
@@ -42,7 +49,11 @@ fn write_files(dir: &std::path::Path, rows: usize) -> std::io::Result<()> {
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let rows: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let rows: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     let url = args.next();
     let dir = tempfile::tempdir()?;
     write_files(dir.path(), rows)?;
@@ -55,8 +66,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         None => Db::open(None, dir.path()).await?,
     };
-    let opts = ImportOptions { actor: "bench".into(), ..Default::default() };
-    db.import_file(ImportKind::Schools, &dir.path().join("schools.csv"), &opts, &|_| {}).await?;
+    let opts = ImportOptions {
+        actor: "bench".into(),
+        ..Default::default()
+    };
+    db.import_file(
+        ImportKind::Schools,
+        &dir.path().join("schools.csv"),
+        &opts,
+        &|_| {},
+    )
+    .await?;
     let user = db
         .create_user(&opora_store::users::NewUser {
             login: "bench",
@@ -72,7 +92,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let importer = {
         let (db, path, opts) = (db.clone(), dir.path().join("results.csv"), opts.clone());
-        tokio::spawn(async move { db.import_file(ImportKind::Results, &path, &opts, &|_| {}).await })
+        tokio::spawn(async move {
+            db.import_file(ImportKind::Results, &path, &opts, &|_| {})
+                .await
+        })
     };
     let mut latencies = Vec::new();
     let mut n = 0u64;
@@ -81,8 +104,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         n += 1;
         let t = Instant::now();
         let expires = opora_store::auth::time_text_in(3600);
-        db.create_session(&format!("bench-{n}"), user, "csrf", &expires).await?;
-        db.audit("bench", "комментарий", "мероприятие", "запись во время загрузки").await?;
+        db.create_session(&format!("bench-{n}"), user, "csrf", &expires)
+            .await?;
+        db.audit(
+            "bench",
+            "комментарий",
+            "мероприятие",
+            "запись во время загрузки",
+        )
+        .await?;
         latencies.push(t.elapsed());
     }
     let report = importer.await??;
@@ -104,7 +134,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         db.close().await;
         let admin = Db::connect_postgres(u, None).await?;
         if let Db::Postgres(p) = &admin {
-            sqlx::query(&format!("DROP SCHEMA latency_{} CASCADE", std::process::id())).execute(p).await?;
+            sqlx::query(&format!(
+                "DROP SCHEMA latency_{} CASCADE",
+                std::process::id()
+            ))
+            .execute(p)
+            .await?;
         }
     }
     Ok(())

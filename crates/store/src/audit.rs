@@ -19,7 +19,13 @@ pub struct AuditEntry {
 }
 
 impl Db {
-    pub async fn audit(&self, actor: &str, action: &str, object: &str, details: &str) -> Result<()> {
+    pub async fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        object: &str,
+        details: &str,
+    ) -> Result<()> {
         let sql = "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
         on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).execute(p).await.map(|_| ()))?;
         Ok(())
@@ -28,7 +34,14 @@ impl Db {
     /// Writes an audit entry about something that belongs to a municipality
     /// (a plan, a school, a support pair), so that the municipality's
     /// administrator reads it too; `None` leaves it to the region.
-    pub async fn audit_for(&self, actor: &str, action: &str, object: &str, details: &str, municipality: Option<i64>) -> Result<()> {
+    pub async fn audit_for(
+        &self,
+        actor: &str,
+        action: &str,
+        object: &str,
+        details: &str,
+        municipality: Option<i64>,
+    ) -> Result<()> {
         let sql = "INSERT INTO audit_log (at, actor, action, object, details, municipality_id) VALUES ($1, $2, $3, $4, $5, $6)";
         on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).bind(municipality)
             .execute(p).await.map(|_| ()))?;

@@ -23,7 +23,10 @@ pub struct LockPolicy {
 
 impl Default for LockPolicy {
     fn default() -> Self {
-        LockPolicy { max_failures: 5, lock_secs: 15 * 60 }
+        LockPolicy {
+            max_failures: 5,
+            lock_secs: 15 * 60,
+        }
     }
 }
 
@@ -46,20 +49,24 @@ impl Db {
     /// `Some(until)` when the login is locked now.
     pub async fn login_locked_until(&self, login: &str) -> Result<Option<String>> {
         let sql = "SELECT locked_until FROM login_failures WHERE login = $1";
-        let until: Option<Option<String>> =
-            on_db!(self, p => sqlx::query_scalar(sql).bind(login_key(login)).fetch_optional(p).await)?;
+        let until: Option<Option<String>> = on_db!(self, p => sqlx::query_scalar(sql).bind(login_key(login)).fetch_optional(p).await)?;
         let now = crate::audit::now_text();
         Ok(until.flatten().filter(|u| *u > now))
     }
 
     /// Counts a failure; returns `Some(until)` when this failure locks the login.
-    pub async fn record_login_failure(&self, login: &str, policy: LockPolicy) -> Result<Option<String>> {
+    pub async fn record_login_failure(
+        &self,
+        login: &str,
+        policy: LockPolicy,
+    ) -> Result<Option<String>> {
         let key = login_key(login);
         let now = crate::audit::now_text();
         let sql = "INSERT INTO login_failures (login, failures, last_at) VALUES ($1, 1, $2) \
                    ON CONFLICT (login) DO UPDATE SET failures = login_failures.failures + 1, last_at = excluded.last_at \
                    RETURNING failures";
-        let failures: i64 = on_db!(self, p => sqlx::query_scalar(sql).bind(&key).bind(&now).fetch_one(p).await)?;
+        let failures: i64 =
+            on_db!(self, p => sqlx::query_scalar(sql).bind(&key).bind(&now).fetch_one(p).await)?;
         if failures >= policy.max_failures {
             let until = time_text_in(policy.lock_secs);
             let sql = "UPDATE login_failures SET failures = 0, locked_until = $1 WHERE login = $2";
@@ -83,19 +90,31 @@ impl Db {
         let now = crate::audit::now_text();
         let before = time_text_in(-keep_secs.max(0));
         let sql = "DELETE FROM login_failures WHERE last_at < $1 AND (locked_until IS NULL OR locked_until <= $2)";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(&before).bind(&now).execute(p).await?.rows_affected()))
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(&before).bind(&now).execute(p).await?.rows_affected()),
+        )
     }
 
     /// Actions present in the part of the log the caller reads, for the filter.
     pub async fn audit_actions(&self, scope: &Scope) -> Result<Vec<String>> {
-        let sql = format!("SELECT DISTINCT action FROM audit_log WHERE {} ORDER BY action", audit_scope_sql(scope));
+        let sql = format!(
+            "SELECT DISTINCT action FROM audit_log WHERE {} ORDER BY action",
+            audit_scope_sql(scope)
+        );
         Ok(on_db!(self, p => sqlx::query_scalar(&sql).fetch_all(p).await)?)
     }
 
     /// Writes an audit entry by a known user. `municipality` is the
     /// municipality the action concerns (defaults to the user's own), so
     /// that the municipality's administrator reads it.
-    pub async fn audit_by(&self, user: &User, action: &str, object: &str, details: &str, municipality: Option<i64>) -> Result<()> {
+    pub async fn audit_by(
+        &self,
+        user: &User,
+        action: &str,
+        object: &str,
+        details: &str,
+        municipality: Option<i64>,
+    ) -> Result<()> {
         let municipality = municipality.or(user.municipality_id);
         let sql = "INSERT INTO audit_log (at, actor, action, object, details, user_id, municipality_id) VALUES ($1, $2, $3, $4, $5, $6, $7)";
         on_db!(self, p => sqlx::query(sql).bind(crate::audit::now_text()).bind(&user.login).bind(action).bind(object).bind(details)
@@ -108,9 +127,16 @@ impl Db {
     /// Returns the page and the total count.
     pub async fn audit_in(&self, scope: &Scope, f: &AuditFilter) -> Result<(Vec<AuditEntry>, i64)> {
         let scope_cond = audit_scope_sql(scope);
-        let like = |s: &Option<String>| s.as_ref().map(|v| format!("%{}%", v.trim().to_lowercase())).unwrap_or_else(|| "%".into());
+        let like = |s: &Option<String>| {
+            s.as_ref()
+                .map(|v| format!("%{}%", v.trim().to_lowercase()))
+                .unwrap_or_else(|| "%".into())
+        };
         let from = f.from.clone().unwrap_or_default();
-        let to = f.to.as_ref().map(|t| format!("{t}T99")).unwrap_or_else(|| "9999".into());
+        let to =
+            f.to.as_ref()
+                .map(|t| format!("{t}T99"))
+                .unwrap_or_else(|| "9999".into());
         let cond = format!("{scope_cond} AND LOWER(actor) LIKE $1 AND ($2 = '' OR action = $2) AND at >= $3 AND at <= $4");
         let sql = format!("SELECT id, at, actor, action, object, details FROM audit_log WHERE {cond} ORDER BY id DESC LIMIT $5 OFFSET $6");
         let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {cond}");

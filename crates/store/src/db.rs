@@ -1,6 +1,8 @@
 use crate::Result;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -77,7 +79,8 @@ impl Db {
         let db = match database_url.filter(|u| !u.trim().is_empty()) {
             Some(url) if url.starts_with("postgres") => Db::connect_postgres(url, None).await?,
             Some(url) if url.starts_with("sqlite:") => {
-                Db::connect_sqlite(SqliteConnectOptions::from_str(url)?.create_if_missing(true)).await?
+                Db::connect_sqlite(SqliteConnectOptions::from_str(url)?.create_if_missing(true))
+                    .await?
             }
             Some(url) => {
                 return Err(crate::StoreError::Invalid(format!(
@@ -86,10 +89,17 @@ impl Db {
             }
             None => {
                 std::fs::create_dir_all(data_dir).map_err(|e| {
-                    crate::StoreError::Invalid(format!("не удалось создать папку данных «{}»: {e}", data_dir.display()))
+                    crate::StoreError::Invalid(format!(
+                        "не удалось создать папку данных «{}»: {e}",
+                        data_dir.display()
+                    ))
                 })?;
-                Db::connect_sqlite(SqliteConnectOptions::new().filename(data_dir.join("opora.db")).create_if_missing(true))
-                    .await?
+                Db::connect_sqlite(
+                    SqliteConnectOptions::new()
+                        .filename(data_dir.join("opora.db"))
+                        .create_if_missing(true),
+                )
+                .await?
             }
         };
         db.migrate().await?;
@@ -103,7 +113,10 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             .pragma("cache_size", "-65536");
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
         Ok(Db::Sqlite(pool))
     }
 
@@ -112,8 +125,13 @@ impl Db {
     pub async fn connect_postgres(url: &str, schema: Option<&str>) -> Result<Db> {
         let mut opts = PgConnectOptions::from_str(url)?;
         if let Some(s) = schema {
-            let pool = PgPoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
-            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{s}\"")).execute(&pool).await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(opts.clone())
+                .await?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{s}\""))
+                .execute(&pool)
+                .await?;
             pool.close().await;
             opts = opts.options([("search_path", s)]);
         }

@@ -15,7 +15,11 @@ pub enum StoreError {
     /// The file had bad rows; nothing was written. `errors` lists every one
     /// (up to a cap), `count` is the total.
     #[error("импорт файла «{file}» отклонён: {count} {} в данных, ничего не записано", plural_errors(*count))]
-    Rejected { file: String, count: usize, errors: Vec<RowError> },
+    Rejected {
+        file: String,
+        count: usize,
+        errors: Vec<RowError>,
+    },
     /// The request itself is wrong (a rule of the domain); the message says why.
     #[error("{0}")]
     Invalid(String),
@@ -59,17 +63,20 @@ impl From<sqlx::Error> for StoreError {
         match &e {
             sqlx::Error::Database(d) => match d.kind() {
                 ErrorKind::UniqueViolation => StoreError::Conflict(
-                    "такая запись уже есть: повторное сохранение того же самого не выполнено".into(),
+                    "такая запись уже есть: повторное сохранение того же самого не выполнено"
+                        .into(),
                 ),
                 ErrorKind::ForeignKeyViolation => StoreError::ForeignKey(
                     "запись ссылается на объект, которого нет (возможно, он удалён)".into(),
                 ),
-                ErrorKind::NotNullViolation | ErrorKind::CheckViolation => {
-                    StoreError::Invalid("не заполнено обязательное поле или значение вне допустимых".into())
-                }
+                ErrorKind::NotNullViolation | ErrorKind::CheckViolation => StoreError::Invalid(
+                    "не заполнено обязательное поле или значение вне допустимых".into(),
+                ),
                 _ => StoreError::Db(e),
             },
-            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => StoreError::InvalidStored(e.to_string()),
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                StoreError::InvalidStored(e.to_string())
+            }
             _ => StoreError::Db(e),
         }
     }
@@ -94,7 +101,11 @@ impl From<serde_json::Error> for StoreError {
 
 impl From<opora_io::records::Errors> for StoreError {
     fn from(e: opora_io::records::Errors) -> Self {
-        StoreError::Rejected { file: e.file, count: e.count, errors: e.list }
+        StoreError::Rejected {
+            file: e.file,
+            count: e.count,
+            errors: e.list,
+        }
     }
 }
 
@@ -124,5 +135,8 @@ fn describe_new_names(names: &[NewName]) -> String {
             format!("{what} «{}» (впервые в строке {})", n.name, n.first_row)
         })
         .collect();
-    format!("есть названия, которых ещё нет в системе: {}", list.join(", "))
+    format!(
+        "есть названия, которых ещё нет в системе: {}",
+        list.join(", ")
+    )
 }

@@ -61,7 +61,12 @@ fn is_candidate(l: &RunLine) -> bool {
 /// For each ШНОР in `targets`, up to `k` candidates from `pool`: same
 /// municipality first, then (when `other_municipalities`) the others; within
 /// each, the nearest social index first, then the larger effect.
-pub fn suggest(targets: &[&RunSchool], pool: &[RunSchool], k: usize, other_municipalities: bool) -> Vec<LeaderSuggestion> {
+pub fn suggest(
+    targets: &[&RunSchool],
+    pool: &[RunSchool],
+    k: usize,
+    other_municipalities: bool,
+) -> Vec<LeaderSuggestion> {
     let candidates: Vec<&RunSchool> = pool.iter().filter(|s| is_candidate(&s.line)).collect();
     targets
         .iter()
@@ -78,8 +83,16 @@ pub fn suggest(targets: &[&RunSchool], pool: &[RunSchool], k: usize, other_munic
                 .collect();
             ranked.sort_by(|a, b| {
                 b.1.cmp(&a.1)
-                    .then(a.2.unwrap_or(f64::INFINITY).total_cmp(&b.2.unwrap_or(f64::INFINITY)))
-                    .then(b.0.line.effect.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.0.line.effect.unwrap_or(f64::NEG_INFINITY)))
+                    .then(
+                        a.2.unwrap_or(f64::INFINITY)
+                            .total_cmp(&b.2.unwrap_or(f64::INFINITY)),
+                    )
+                    .then(
+                        b.0.line
+                            .effect
+                            .unwrap_or(f64::NEG_INFINITY)
+                            .total_cmp(&a.0.line.effect.unwrap_or(f64::NEG_INFINITY)),
+                    )
                     .then(a.0.line.school_code.cmp(&b.0.line.school_code))
             });
             LeaderSuggestion {
@@ -110,9 +123,18 @@ pub fn suggest(targets: &[&RunSchool], pool: &[RunSchool], k: usize, other_munic
 
 impl Db {
     /// Leader schools for every ШНОР of run `run_id` in the scope.
-    pub async fn leader_suggestions(&self, scope: &Scope, run_id: i64) -> Result<Vec<LeaderSuggestion>> {
+    pub async fn leader_suggestions(
+        &self,
+        scope: &Scope,
+        run_id: i64,
+    ) -> Result<Vec<LeaderSuggestion>> {
         let region = matches!(scope, Scope::Region);
-        let schools: HashMap<String, crate::registry::School> = self.schools(None).await?.into_iter().map(|s| (s.code.clone(), s)).collect();
+        let schools: HashMap<String, crate::registry::School> = self
+            .schools(None)
+            .await?
+            .into_iter()
+            .map(|s| (s.code.clone(), s))
+            .collect();
         let to_run_school = |l: RunLine| {
             schools.get(&l.school_code).map(|s| RunSchool {
                 id: s.id,
@@ -122,9 +144,15 @@ impl Db {
                 line: l,
             })
         };
-        let in_scope: Vec<RunSchool> = self.run_lines_in(scope, run_id).await?.into_iter().filter_map(to_run_school).collect();
+        let in_scope: Vec<RunSchool> = self
+            .run_lines_in(scope, run_id)
+            .await?
+            .into_iter()
+            .filter_map(to_run_school)
+            .collect();
         // The pool: the whole run for the region, else the scope's municipalities.
-        let scope_munis: std::collections::BTreeSet<i64> = in_scope.iter().map(|s| s.municipality_id).collect();
+        let scope_munis: std::collections::BTreeSet<i64> =
+            in_scope.iter().map(|s| s.municipality_id).collect();
         let pool: Vec<RunSchool> = self
             .run_lines_in(&Scope::Region, run_id)
             .await?
@@ -141,7 +169,15 @@ impl Db {
 mod tests {
     use super::*;
 
-    fn school(id: i64, muni: i64, social: f64, effect: f64, ci_low: f64, shnor: bool, resilient: bool) -> RunSchool {
+    fn school(
+        id: i64,
+        muni: i64,
+        social: f64,
+        effect: f64,
+        ci_low: f64,
+        shnor: bool,
+        resilient: bool,
+    ) -> RunSchool {
         RunSchool {
             id,
             municipality_id: muni,
@@ -185,10 +221,18 @@ mod tests {
         let targets: Vec<&RunSchool> = pool.iter().filter(|s| s.line.is_shnor).collect();
         let s = suggest(&targets[..1], &pool, 3, false);
         let codes: Vec<&str> = s[0].candidates.iter().map(|c| c.code.as_str()).collect();
-        assert_eq!(codes, ["s003", "s002"], "own municipality only, nearest first");
+        assert_eq!(
+            codes,
+            ["s003", "s002"],
+            "own municipality only, nearest first"
+        );
         let s = suggest(&targets[..1], &pool, 3, true);
         let codes: Vec<&str> = s[0].candidates.iter().map(|c| c.code.as_str()).collect();
-        assert_eq!(codes, ["s003", "s002", "s004"], "the region also sees other municipalities, after its own");
+        assert_eq!(
+            codes,
+            ["s003", "s002", "s004"],
+            "the region also sees other municipalities, after its own"
+        );
         assert!(!s[0].candidates[2].same_municipality && s[0].candidates[2].resilient);
     }
 

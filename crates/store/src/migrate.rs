@@ -58,7 +58,8 @@ impl Db {
                 crate::Backend::Postgres => m.postgres,
             };
             let mut tx = self.begin().await?;
-            let wrap = |e: sqlx::Error| StoreError::Migration(format!("{} ({}): {e}", m.version, m.name));
+            let wrap =
+                |e: sqlx::Error| StoreError::Migration(format!("{} ({}): {e}", m.version, m.name));
             on_tx!(&mut tx, c => {
                 sqlx::raw_sql(sql).execute(&mut *c).await.map_err(wrap)?;
                 sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")

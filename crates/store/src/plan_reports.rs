@@ -7,7 +7,9 @@ use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use opora_io::xlsx_out::{workbook, Cell, Sheet};
 use opora_plans::docx_out::quarterly_report_docx;
-use opora_plans::report::{quarterly_report, QuarterReport, ReportItem, DETAIL_HEADER, SUMMARY_HEADER};
+use opora_plans::report::{
+    quarterly_report, QuarterReport, ReportItem, DETAIL_HEADER, SUMMARY_HEADER,
+};
 use opora_plans::Date;
 
 /// The file format of a report.
@@ -33,15 +35,23 @@ impl ReportFormat {
     }
     pub fn media_type(self) -> &'static str {
         match self {
-            ReportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ReportFormat::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ReportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ReportFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 }
 
 fn report_item(r: ExecutionRow) -> ReportItem {
     ReportItem {
-        unit: if r.unit.is_empty() { r.plan_title.clone() } else { r.unit },
+        unit: if r.unit.is_empty() {
+            r.plan_title.clone()
+        } else {
+            r.unit
+        },
         plan: r.plan_title,
         number: r.number,
         text: r.text,
@@ -75,11 +85,27 @@ pub fn report_xlsx(rep: &QuarterReport) -> Result<Vec<u8>> {
             ]
         })
         .collect();
-    summary.push(vec![Cell::Text(format!("{}: {}", rep.title, rep.subtitle()))]);
-    let detail: Vec<Vec<Cell>> = rep.rows.iter().map(|r| r.cells().into_iter().map(Cell::Text).collect()).collect();
+    summary.push(vec![Cell::Text(format!(
+        "{}: {}",
+        rep.title,
+        rep.subtitle()
+    ))]);
+    let detail: Vec<Vec<Cell>> = rep
+        .rows
+        .iter()
+        .map(|r| r.cells().into_iter().map(Cell::Text).collect())
+        .collect();
     workbook(&[
-        Sheet { name: "Сводка".into(), header: SUMMARY_HEADER.iter().map(|s| s.to_string()).collect(), rows: summary },
-        Sheet { name: "Мероприятия".into(), header: DETAIL_HEADER.iter().map(|s| s.to_string()).collect(), rows: detail },
+        Sheet {
+            name: "Сводка".into(),
+            header: SUMMARY_HEADER.iter().map(|s| s.to_string()).collect(),
+            rows: summary,
+        },
+        Sheet {
+            name: "Мероприятия".into(),
+            header: DETAIL_HEADER.iter().map(|s| s.to_string()).collect(),
+            rows: detail,
+        },
     ])
     .map_err(|e| StoreError::Invalid(format!("не удалось записать XLSX: {e}")))
 }
@@ -96,9 +122,17 @@ impl Db {
         as_of: Date,
         format: ReportFormat,
     ) -> Result<(QuarterReport, Vec<u8>)> {
-        let items: Vec<ReportItem> = self.execution_rows(scope, plan_id).await?.into_iter().map(report_item).collect();
-        let rep = quarterly_report(title, &items, year, q, as_of)
-            .ok_or_else(|| StoreError::Invalid(format!("квартал {q} {year} года: номер квартала — от 1 до 4")))?;
+        let items: Vec<ReportItem> = self
+            .execution_rows(scope, plan_id)
+            .await?
+            .into_iter()
+            .map(report_item)
+            .collect();
+        let rep = quarterly_report(title, &items, year, q, as_of).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "квартал {q} {year} года: номер квартала — от 1 до 4"
+            ))
+        })?;
         let bytes = match format {
             ReportFormat::Xlsx => report_xlsx(&rep)?,
             ReportFormat::Docx => quarterly_report_docx(&rep),

@@ -12,8 +12,9 @@ use crate::audit::now_text;
 use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use opora_plans::{
-    check_evidence_file, check_evidence_link, parse_deadline, EVIDENCE_EXTENSIONS, Activity, ActivityStatus, Approval, Date, Deadline, DocumentType, Level,
-    Period, Plan, PlanStatus, Responsible, ResponsibleRole, Section, SectionKind, SourceRef,
+    check_evidence_file, check_evidence_link, parse_deadline, Activity, ActivityStatus, Approval,
+    Date, Deadline, DocumentType, Level, Period, Plan, PlanStatus, Responsible, ResponsibleRole,
+    Section, SectionKind, SourceRef, EVIDENCE_EXTENSIONS,
 };
 use serde::Serialize;
 use sqlx::Row;
@@ -144,8 +145,19 @@ const EVIDENCE_COLUMNS: &str =
 macro_rules! evidence_from_row {
     () => {
         |r| Evidence {
-            id: r.get(0), activity_id: r.get(1), kind: r.get(2), name: r.get(3), url: r.get(4), media_type: r.get(5), size_bytes: r.get(6),
-            sha256: r.get(7), storage_path: r.get(8), added_at: r.get(9), added_by: r.get(10), verified_at: r.get(11), verified_by: r.get(12),
+            id: r.get(0),
+            activity_id: r.get(1),
+            kind: r.get(2),
+            name: r.get(3),
+            url: r.get(4),
+            media_type: r.get(5),
+            size_bytes: r.get(6),
+            sha256: r.get(7),
+            storage_path: r.get(8),
+            added_at: r.get(9),
+            added_by: r.get(10),
+            verified_at: r.get(11),
+            verified_by: r.get(12),
         }
     };
 }
@@ -192,7 +204,11 @@ impl ExecutionRow {
     /// that a caller can lay a report out off the async runtime.
     pub fn report_item(self) -> opora_plans::report::ReportItem {
         opora_plans::report::ReportItem {
-            unit: if self.unit.is_empty() { self.plan_title.clone() } else { self.unit },
+            unit: if self.unit.is_empty() {
+                self.plan_title.clone()
+            } else {
+                self.unit
+            },
             plan: self.plan_title,
             number: self.number,
             text: self.text,
@@ -243,9 +259,18 @@ const PLAN_MUNICIPALITY: &str = "COALESCE(p.municipality_id, (SELECT s.municipal
 /// not accepted is [`StoreError::UnsupportedType`], any other refusal
 /// [`StoreError::Invalid`].
 fn check_file(name: &str, size: u64) -> Result<()> {
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
     let known_type = name.trim().is_empty() || EVIDENCE_EXTENSIONS.contains(&ext.as_str());
-    check_evidence_file(name, size).map_err(|m| if known_type { StoreError::Invalid(m) } else { StoreError::UnsupportedType(m) })
+    check_evidence_file(name, size).map_err(|m| {
+        if known_type {
+            StoreError::Invalid(m)
+        } else {
+            StoreError::UnsupportedType(m)
+        }
+    })
 }
 
 fn stored_status(code: &str) -> Result<ActivityStatus> {
@@ -288,7 +313,11 @@ pub fn own_plans_sql(scope: &Scope, alias: &str) -> String {
 
 /// Sections in pre-order with the index of their parent in the same list.
 fn flatten_sections(plan: &Plan) -> Vec<(Option<usize>, &Section)> {
-    fn walk<'a>(s: &'a Section, parent: Option<usize>, out: &mut Vec<(Option<usize>, &'a Section)>) {
+    fn walk<'a>(
+        s: &'a Section,
+        parent: Option<usize>,
+        out: &mut Vec<(Option<usize>, &'a Section)>,
+    ) {
         let me = out.len();
         out.push((parent, s));
         for c in &s.sections {
@@ -316,11 +345,22 @@ impl Db {
         let sql = format!(
             "SELECT a.number, a.text, p.title, {PLAN_MUNICIPALITY} FROM plan_activities a JOIN plans p ON p.id = a.plan_id WHERE a.id = $1"
         );
-        let row: Option<(String, String, String, Option<i64>)> =
-            on_db!(self, p => sqlx::query(&sql).bind(activity_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))));
-        let (number, text, title, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("мероприятие № {activity_id}")))?;
-        let number = if number.trim().is_empty() { String::new() } else { format!("{} ", number.trim()) };
-        Ok(AuditRef { object: format!("мероприятие {number}«{}» плана «{}»", short(&text), short(&title)), municipality })
+        let row: Option<(String, String, String, Option<i64>)> = on_db!(self, p => sqlx::query(&sql).bind(activity_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))));
+        let (number, text, title, municipality) =
+            row.ok_or_else(|| StoreError::NotFound(format!("мероприятие № {activity_id}")))?;
+        let number = if number.trim().is_empty() {
+            String::new()
+        } else {
+            format!("{} ", number.trim())
+        };
+        Ok(AuditRef {
+            object: format!(
+                "мероприятие {number}«{}» плана «{}»",
+                short(&text),
+                short(&title)
+            ),
+            municipality,
+        })
     }
 
     /// «план «…» (school or municipality)» and its municipality.
@@ -329,16 +369,29 @@ impl Db {
             "SELECT p.title, COALESCE((SELECT s.short_name FROM schools s WHERE s.id = p.school_id), \
                (SELECT m.name FROM municipalities m WHERE m.id = p.municipality_id), ''), {PLAN_MUNICIPALITY} FROM plans p WHERE p.id = $1"
         );
-        let row: Option<(String, String, Option<i64>)> =
-            on_db!(self, p => sqlx::query(&sql).bind(plan_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
-        let (title, unit, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
-        let unit = if unit.is_empty() { String::new() } else { format!(" ({unit})") };
-        Ok(AuditRef { object: format!("план «{}»{unit}", short(&title)), municipality })
+        let row: Option<(String, String, Option<i64>)> = on_db!(self, p => sqlx::query(&sql).bind(plan_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
+        let (title, unit, municipality) =
+            row.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
+        let unit = if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({unit})")
+        };
+        Ok(AuditRef {
+            object: format!("план «{}»{unit}", short(&title)),
+            municipality,
+        })
     }
 
     /// Saves a plan whole (one transaction). A plan imported from the same
     /// file before is not written again: its id comes back with `created: false`.
-    pub async fn save_plan(&self, plan: &Plan, links: &PlanLinks, source: Option<&PlanSource>, actor: &str) -> Result<SavedPlan> {
+    pub async fn save_plan(
+        &self,
+        plan: &Plan,
+        links: &PlanLinks,
+        source: Option<&PlanSource>,
+        actor: &str,
+    ) -> Result<SavedPlan> {
         let hash = source.map(|s| s.hash.clone()).unwrap_or_default();
         let n_sections = plan.all_sections().len();
         let n_activities = plan.activity_count();
@@ -347,19 +400,33 @@ impl Db {
             let found: Option<i64> = on_db!(self, p => sqlx::query_scalar(sql).bind(&hash).bind(links.school_id.unwrap_or(0))
                 .bind(links.municipality_id.unwrap_or(0)).fetch_optional(p).await)?;
             if let Some(id) = found {
-                return Ok(SavedPlan { id, created: false, sections: n_sections, activities: n_activities });
+                return Ok(SavedPlan {
+                    id,
+                    created: false,
+                    sections: n_sections,
+                    activities: n_activities,
+                });
             }
         }
         let mut tx = self.begin().await?;
         let id = insert_plan(&mut tx, plan, links, source, actor).await?;
         tx.commit().await?;
         let what = match source {
-            Some(s) => format!("импорт из файла «{}»: разделов {n_sections}, мероприятий {n_activities}", s.file),
+            Some(s) => format!(
+                "импорт из файла «{}»: разделов {n_sections}, мероприятий {n_activities}",
+                s.file
+            ),
             None => format!("разделов {n_sections}, мероприятий {n_activities}"),
         };
         let r = self.plan_ref(id).await?;
-        self.audit_for(actor, "план сохранён", &r.object, &what, r.municipality).await?;
-        Ok(SavedPlan { id, created: true, sections: n_sections, activities: n_activities })
+        self.audit_for(actor, "план сохранён", &r.object, &what, r.municipality)
+            .await?;
+        Ok(SavedPlan {
+            id,
+            created: true,
+            sections: n_sections,
+            activities: n_activities,
+        })
     }
 
     /// Plans the scope may see, newest first, with activity counts (overdue as of `today`).
@@ -368,11 +435,25 @@ impl Db {
     }
 
     /// One plan's summary, when the scope may see it.
-    pub async fn plan_summary(&self, scope: &Scope, plan_id: i64, today: Date) -> Result<Option<PlanSummary>> {
-        Ok(self.plan_summaries(scope, today, Some(plan_id)).await?.into_iter().next())
+    pub async fn plan_summary(
+        &self,
+        scope: &Scope,
+        plan_id: i64,
+        today: Date,
+    ) -> Result<Option<PlanSummary>> {
+        Ok(self
+            .plan_summaries(scope, today, Some(plan_id))
+            .await?
+            .into_iter()
+            .next())
     }
 
-    async fn plan_summaries(&self, scope: &Scope, today: Date, only: Option<i64>) -> Result<Vec<PlanSummary>> {
+    async fn plan_summaries(
+        &self,
+        scope: &Scope,
+        today: Date,
+        only: Option<i64>,
+    ) -> Result<Vec<PlanSummary>> {
         let sql = format!(
             "SELECT p.id, p.level, p.title, p.owner, p.municipality_id, p.school_id, \
                COALESCE(s.short_name, m.name, ''), p.period_text, p.status, p.is_template, p.version, p.created_at, \
@@ -384,16 +465,21 @@ impl Db {
             plans_sql(scope, "p")
         );
         let today = today.iso();
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(&today).bind(only.unwrap_or(0)).fetch_all(p).await?.iter().map(|r| PlanSummary {
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(&today).bind(only.unwrap_or(0)).fetch_all(p).await?.iter().map(|r| PlanSummary {
             id: r.get(0), level: r.get(1), title: r.get(2), owner: r.get(3), municipality_id: r.get(4), school_id: r.get(5),
             unit: r.get(6), period: r.get(7), status: r.get(8), is_template: r.get::<i64, _>(9) != 0, version: r.get(10),
             created_at: r.get(11), activities: r.get(12), done: r.get(13), overdue: r.get(14),
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// True when the scope may see the plan.
     pub async fn plan_visible(&self, scope: &Scope, plan_id: i64) -> Result<bool> {
-        let sql = format!("SELECT COUNT(*) FROM plans p WHERE p.id = $1 AND {}", plans_sql(scope, "p"));
+        let sql = format!(
+            "SELECT COUNT(*) FROM plans p WHERE p.id = $1 AND {}",
+            plans_sql(scope, "p")
+        );
         let n: i64 = on_db!(self, p => sqlx::query_scalar(&sql).bind(plan_id).fetch_one(p).await)?;
         Ok(n > 0)
     }
@@ -407,19 +493,49 @@ impl Db {
              r.get::<i64, _>(5), r.get::<String, _>(6), r.get::<i64, _>(7), r.get::<String, _>(8), r.get::<String, _>(9),
              r.get::<String, _>(10), r.get::<String, _>(11), r.get::<Option<String>, _>(12), r.get::<String, _>(13), r.get::<String, _>(14))
         }));
-        let Some((level, owner, title, ps, pe, pa, ptext, pinf, goal, tasks, adoc, anum, adate, aby, status)) = row else { return Ok(None) };
-        let period = match (ps.as_deref().and_then(Date::parse), pe.as_deref().and_then(Date::parse)) {
-            (Some(start), Some(end)) => Some(Period { start, end, academic: pa != 0, text: ptext, inferred: pinf != 0 }),
+        let Some((
+            level,
+            owner,
+            title,
+            ps,
+            pe,
+            pa,
+            ptext,
+            pinf,
+            goal,
+            tasks,
+            adoc,
+            anum,
+            adate,
+            aby,
+            status,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let period = match (
+            ps.as_deref().and_then(Date::parse),
+            pe.as_deref().and_then(Date::parse),
+        ) {
+            (Some(start), Some(end)) => Some(Period {
+                start,
+                end,
+                academic: pa != 0,
+                text: ptext,
+                inferred: pinf != 0,
+            }),
             _ => None,
         };
-        let approval = (!adoc.is_empty() || !anum.is_empty() || adate.is_some()).then(|| Approval {
-            document: adoc,
-            number: Some(anum).filter(|s| !s.is_empty()),
-            date: adate.as_deref().and_then(Date::parse),
-            by: Some(aby).filter(|s| !s.is_empty()),
-            text: String::new(),
-        });
-        let level = Level::parse(&level).ok_or_else(|| StoreError::stored("уровень плана", &level))?;
+        let approval =
+            (!adoc.is_empty() || !anum.is_empty() || adate.is_some()).then(|| Approval {
+                document: adoc,
+                number: Some(anum).filter(|s| !s.is_empty()),
+                date: adate.as_deref().and_then(Date::parse),
+                by: Some(aby).filter(|s| !s.is_empty()),
+                text: String::new(),
+            });
+        let level =
+            Level::parse(&level).ok_or_else(|| StoreError::stored("уровень плана", &level))?;
         let mut plan = Plan::new(level, &title);
         plan.id = Some(id);
         plan.owner = owner;
@@ -427,7 +543,8 @@ impl Db {
         plan.goal = Some(goal).filter(|g| !g.is_empty());
         plan.tasks = serde_json::from_str(&tasks)?;
         plan.approval = approval;
-        plan.status = PlanStatus::parse(&status).ok_or_else(|| StoreError::stored("статус плана", &status))?;
+        plan.status = PlanStatus::parse(&status)
+            .ok_or_else(|| StoreError::stored("статус плана", &status))?;
 
         let sql = "SELECT id, parent_id, number, title, kind FROM plan_sections WHERE plan_id = $1 ORDER BY position, id";
         let sections: Vec<(i64, Option<i64>, String, String, String)> = on_db!(self, p => sqlx::query(sql).bind(id).fetch_all(p).await?
@@ -453,8 +570,26 @@ impl Db {
         }
         let period = plan.period.clone();
         let mut acts: HashMap<Option<i64>, Vec<Activity>> = HashMap::new();
-        for (aid, sid, number, text, dtext, djson, rtext, form, result, rdoc, notes, indicator, st, reason, source) in rows {
-            let deadline = serde_json::from_str::<Deadline>(&djson).unwrap_or_else(|_| parse_deadline(&dtext, period.as_ref()));
+        for (
+            aid,
+            sid,
+            number,
+            text,
+            dtext,
+            djson,
+            rtext,
+            form,
+            result,
+            rdoc,
+            notes,
+            indicator,
+            st,
+            reason,
+            source,
+        ) in rows
+        {
+            let deadline = serde_json::from_str::<Deadline>(&djson)
+                .unwrap_or_else(|_| parse_deadline(&dtext, period.as_ref()));
             let mut a = Activity::new(&text, deadline);
             a.id = Some(aid);
             a.number = Some(number).filter(|n| !n.is_empty());
@@ -467,7 +602,9 @@ impl Db {
             a.indicator = indicator;
             a.status = stored_status(&st)?;
             a.cancel_reason = Some(reason).filter(|r| !r.is_empty());
-            a.source = serde_json::from_str::<Vec<[usize; 2]>>(&source).ok().map(|rows| SourceRef { rows });
+            a.source = serde_json::from_str::<Vec<[usize; 2]>>(&source)
+                .ok()
+                .map(|rows| SourceRef { rows });
             acts.entry(sid).or_default().push(a);
         }
         // The section tree from parent ids (sections come in document order).
@@ -498,10 +635,17 @@ impl Db {
     }
 
     /// Changes an activity's status along the workflow and records who and when.
-    pub async fn set_activity_status(&self, activity_id: i64, u: &StatusUpdate) -> Result<StatusChange> {
+    pub async fn set_activity_status(
+        &self,
+        activity_id: i64,
+        u: &StatusUpdate,
+    ) -> Result<StatusChange> {
         let sql = "SELECT status FROM plan_activities WHERE id = $1";
-        let cur: Option<String> = on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).fetch_optional(p).await)?;
-        let Some(from) = cur else { return Err(StoreError::NotFound(format!("мероприятие № {activity_id}"))) };
+        let cur: Option<String> =
+            on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).fetch_optional(p).await)?;
+        let Some(from) = cur else {
+            return Err(StoreError::NotFound(format!("мероприятие № {activity_id}")));
+        };
         let from_status = stored_status(&from)?;
         if !from_status.can_become(u.to) {
             return Err(db_err(format!(
@@ -521,7 +665,11 @@ impl Db {
             ActivityStatus::Verified => None, // keeps the day it was done
             _ => None,
         };
-        let reason = if u.to == ActivityStatus::Cancelled { comment.clone() } else { String::new() };
+        let reason = if u.to == ActivityStatus::Cancelled {
+            comment.clone()
+        } else {
+            String::new()
+        };
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, c => {
             let update = if u.to == ActivityStatus::Verified {
@@ -539,32 +687,66 @@ impl Db {
         });
         tx.commit().await?;
         let r = self.activity_ref(activity_id).await?;
-        let change = format!("{} → {}{}", from_status.title(), u.to.title(), if comment.is_empty() { String::new() } else { format!(": {comment}") });
-        self.audit_for(&u.actor, "статус мероприятия", &r.object, &change, r.municipality).await?;
-        Ok(StatusChange { id, activity_id, at, actor: u.actor.clone(), from, to: u.to.code().to_string(), comment })
+        let change = format!(
+            "{} → {}{}",
+            from_status.title(),
+            u.to.title(),
+            if comment.is_empty() {
+                String::new()
+            } else {
+                format!(": {comment}")
+            }
+        );
+        self.audit_for(
+            &u.actor,
+            "статус мероприятия",
+            &r.object,
+            &change,
+            r.municipality,
+        )
+        .await?;
+        Ok(StatusChange {
+            id,
+            activity_id,
+            at,
+            actor: u.actor.clone(),
+            from,
+            to: u.to.code().to_string(),
+            comment,
+        })
     }
 
     pub async fn activity_history(&self, activity_id: i64) -> Result<Vec<StatusChange>> {
         let sql = "SELECT id, activity_id, at, actor, from_status, to_status, comment FROM plan_activity_history WHERE activity_id = $1 ORDER BY id";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(activity_id).fetch_all(p).await?.iter().map(|r| StatusChange {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(activity_id).fetch_all(p).await?.iter().map(|r| StatusChange {
             id: r.get(0), activity_id: r.get(1), at: r.get(2), actor: r.get(3), from: r.get(4), to: r.get(5), comment: r.get(6),
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// The plan of an activity.
     pub async fn activity_plan_id(&self, activity_id: i64) -> Result<Option<i64>> {
-        Ok(on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM plan_activities WHERE id = $1").bind(activity_id).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM plan_activities WHERE id = $1").bind(activity_id).fetch_optional(p).await)?,
+        )
     }
 
     /// Unfinished activities whose deadline passed before `today`, in the
     /// scope's own plans (archived plans and templates aside), oldest first.
     pub async fn overdue(&self, scope: &Scope, today: Date) -> Result<Vec<OverdueActivity>> {
-        self.activity_rows(scope, ActivityQuery::Overdue, today).await
+        self.activity_rows(scope, ActivityQuery::Overdue, today)
+            .await
     }
 
     /// Activities of the scope's own working plans in one state, by deadline
     /// (`days_overdue` is negative while the deadline is ahead).
-    pub async fn activity_rows(&self, scope: &Scope, q: ActivityQuery, today: Date) -> Result<Vec<OverdueActivity>> {
+    pub async fn activity_rows(
+        &self,
+        scope: &Scope,
+        q: ActivityQuery,
+        today: Date,
+    ) -> Result<Vec<OverdueActivity>> {
         let cond = match q {
             ActivityQuery::Overdue => "a.status IN ('planned', 'in_progress') AND a.deadline_end IS NOT NULL AND a.deadline_end < $1",
             ActivityQuery::Open => "a.status IN ('planned', 'in_progress') AND $1 = $1",
@@ -591,8 +773,16 @@ impl Db {
     }
 
     /// Changes a plan's status (draft → approved → archived) as a new version.
-    pub async fn set_plan_status(&self, plan_id: i64, status: PlanStatus, actor: &str) -> Result<i64> {
-        let plan = self.plan(plan_id).await?.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
+    pub async fn set_plan_status(
+        &self,
+        plan_id: i64,
+        status: PlanStatus,
+        actor: &str,
+    ) -> Result<i64> {
+        let plan = self
+            .plan(plan_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
         let mut tx = self.begin().await?;
         let at = now_text();
         let mut snapshot = plan.clone();
@@ -608,15 +798,18 @@ impl Db {
         });
         tx.commit().await?;
         let r = self.plan_ref(plan_id).await?;
-        self.audit_for(actor, "статус плана", &r.object, &change, r.municipality).await?;
+        self.audit_for(actor, "статус плана", &r.object, &change, r.municipality)
+            .await?;
         Ok(version)
     }
 
     pub async fn plan_versions(&self, plan_id: i64) -> Result<Vec<PlanVersion>> {
         let sql = "SELECT version, at, actor, change FROM plan_versions WHERE plan_id = $1 ORDER BY version";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?.iter().map(|r| PlanVersion {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?.iter().map(|r| PlanVersion {
             version: r.get(0), at: r.get(1), actor: r.get(2), change: r.get(3),
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// The plan as it was at `version`.
@@ -630,14 +823,36 @@ impl Db {
     }
 
     /// Attaches a file (its metadata; the content is the caller's) as evidence.
-    pub async fn add_evidence_file(&self, activity_id: i64, f: &NewEvidenceFile, actor: &str) -> Result<i64> {
+    pub async fn add_evidence_file(
+        &self,
+        activity_id: i64,
+        f: &NewEvidenceFile,
+        actor: &str,
+    ) -> Result<i64> {
         check_file(&f.name, f.size_bytes)?;
-        self.insert_evidence(activity_id, "file", &f.name, "", &f.media_type, Some(f.size_bytes as i64), &f.sha256, &f.storage_path, actor).await
+        self.insert_evidence(
+            activity_id,
+            "file",
+            &f.name,
+            "",
+            &f.media_type,
+            Some(f.size_bytes as i64),
+            &f.sha256,
+            &f.storage_path,
+            actor,
+        )
+        .await
     }
 
     /// Attaches a file as evidence with its content (kept in the database),
     /// in one transaction.
-    pub async fn add_evidence_file_with_content(&self, activity_id: i64, f: &NewEvidenceFile, content: &[u8], actor: &str) -> Result<i64> {
+    pub async fn add_evidence_file_with_content(
+        &self,
+        activity_id: i64,
+        f: &NewEvidenceFile,
+        content: &[u8],
+        actor: &str,
+    ) -> Result<i64> {
         check_file(&f.name, content.len() as u64)?;
         if self.activity_plan_id(activity_id).await?.is_none() {
             return Err(StoreError::NotFound(format!("мероприятие № {activity_id}")));
@@ -653,12 +868,22 @@ impl Db {
         });
         tx.commit().await?;
         let r = self.activity_ref(activity_id).await?;
-        self.audit_for(actor, "подтверждающий документ добавлен", &r.object, &format!("файл «{}»", f.name), r.municipality).await?;
+        self.audit_for(
+            actor,
+            "подтверждающий документ добавлен",
+            &r.object,
+            &format!("файл «{}»", f.name),
+            r.municipality,
+        )
+        .await?;
         Ok(id)
     }
 
     /// One piece of evidence and, for a file kept in the database, its content.
-    pub async fn evidence_item(&self, evidence_id: i64) -> Result<Option<(Evidence, Option<Vec<u8>>)>> {
+    pub async fn evidence_item(
+        &self,
+        evidence_id: i64,
+    ) -> Result<Option<(Evidence, Option<Vec<u8>>)>> {
         let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE id = $1");
         let e = on_db!(self, p => sqlx::query(&sql).bind(evidence_id).fetch_optional(p).await?.map(evidence_from_row!()));
         let Some(e) = e else { return Ok(None) };
@@ -670,14 +895,37 @@ impl Db {
     /// Evidence count per activity of a plan.
     pub async fn evidence_counts(&self, plan_id: i64) -> Result<HashMap<i64, i64>> {
         let sql = "SELECT e.activity_id, COUNT(*) FROM plan_evidence e JOIN plan_activities a ON a.id = e.activity_id WHERE a.plan_id = $1 GROUP BY e.activity_id";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?.iter().map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1))).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?.iter().map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1))).collect()),
+        )
     }
 
     /// Attaches a link (a page on the school's site, a shared folder) as evidence.
-    pub async fn add_evidence_link(&self, activity_id: i64, name: &str, url: &str, actor: &str) -> Result<i64> {
+    pub async fn add_evidence_link(
+        &self,
+        activity_id: i64,
+        name: &str,
+        url: &str,
+        actor: &str,
+    ) -> Result<i64> {
         check_evidence_link(url).map_err(db_err)?;
-        let name = if name.trim().is_empty() { url.trim() } else { name.trim() };
-        self.insert_evidence(activity_id, "link", name, url.trim(), "", None, "", "", actor).await
+        let name = if name.trim().is_empty() {
+            url.trim()
+        } else {
+            name.trim()
+        };
+        self.insert_evidence(
+            activity_id,
+            "link",
+            name,
+            url.trim(),
+            "",
+            None,
+            "",
+            "",
+            actor,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -701,8 +949,19 @@ impl Db {
         let id: i64 = on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).bind(kind).bind(name).bind(url).bind(media_type)
             .bind(size).bind(sha256).bind(path).bind(now_text()).bind(actor).fetch_one(p).await)?;
         let r = self.activity_ref(activity_id).await?;
-        let what = if kind == "link" { format!("ссылка «{name}»: {url}") } else { format!("файл «{name}»") };
-        self.audit_for(actor, "подтверждающий документ добавлен", &r.object, &what, r.municipality).await?;
+        let what = if kind == "link" {
+            format!("ссылка «{name}»: {url}")
+        } else {
+            format!("файл «{name}»")
+        };
+        self.audit_for(
+            actor,
+            "подтверждающий документ добавлен",
+            &r.object,
+            &what,
+            r.municipality,
+        )
+        .await?;
         Ok(id)
     }
 
@@ -710,16 +969,28 @@ impl Db {
     pub async fn verify_evidence(&self, evidence_id: i64, actor: &str) -> Result<()> {
         let sql = "SELECT activity_id, name FROM plan_evidence WHERE id = $1";
         let found: Option<(i64, String)> = on_db!(self, p => sqlx::query(sql).bind(evidence_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1))));
-        let (activity_id, name) = found.ok_or_else(|| StoreError::NotFound(format!("документ № {evidence_id}")))?;
+        let (activity_id, name) =
+            found.ok_or_else(|| StoreError::NotFound(format!("документ № {evidence_id}")))?;
         let sql = "UPDATE plan_evidence SET verified_at = $1, verified_by = $2 WHERE id = $3";
         on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(evidence_id).execute(p).await.map(|_| ()))?;
         let r = self.activity_ref(activity_id).await?;
-        self.audit_for(actor, "подтверждающий документ подтверждён", &r.object, &format!("«{name}»"), r.municipality).await
+        self.audit_for(
+            actor,
+            "подтверждающий документ подтверждён",
+            &r.object,
+            &format!("«{name}»"),
+            r.municipality,
+        )
+        .await
     }
 
     pub async fn evidence(&self, activity_id: i64) -> Result<Vec<Evidence>> {
-        let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE activity_id = $1 ORDER BY id");
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(activity_id).fetch_all(p).await?.iter().map(evidence_from_row!()).collect()))
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM plan_evidence WHERE activity_id = $1 ORDER BY id"
+        );
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(activity_id).fetch_all(p).await?.iter().map(evidence_from_row!()).collect()),
+        )
     }
 
     pub async fn add_comment(&self, activity_id: i64, author: &str, text: &str) -> Result<i64> {
@@ -733,20 +1004,33 @@ impl Db {
         let sql = "INSERT INTO plan_comments (activity_id, at, author, text) VALUES ($1, $2, $3, $4) RETURNING id";
         let id: i64 = on_db!(self, p => sqlx::query_scalar(sql).bind(activity_id).bind(now_text()).bind(author).bind(text).fetch_one(p).await)?;
         let r = self.activity_ref(activity_id).await?;
-        self.audit_for(author, "комментарий к мероприятию", &r.object, &short(text), r.municipality).await?;
+        self.audit_for(
+            author,
+            "комментарий к мероприятию",
+            &r.object,
+            &short(text),
+            r.municipality,
+        )
+        .await?;
         Ok(id)
     }
 
     pub async fn comments(&self, activity_id: i64) -> Result<Vec<Comment>> {
         let sql = "SELECT id, activity_id, at, author, text FROM plan_comments WHERE activity_id = $1 ORDER BY id";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(activity_id).fetch_all(p).await?.iter().map(|r| Comment {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(activity_id).fetch_all(p).await?.iter().map(|r| Comment {
             id: r.get(0), activity_id: r.get(1), at: r.get(2), author: r.get(3), text: r.get(4),
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// Every activity of the scope's own plans (or of one plan), with its
     /// evidence count, for execution reports.
-    pub async fn execution_rows(&self, scope: &Scope, plan_id: Option<i64>) -> Result<Vec<ExecutionRow>> {
+    pub async fn execution_rows(
+        &self,
+        scope: &Scope,
+        plan_id: Option<i64>,
+    ) -> Result<Vec<ExecutionRow>> {
         let sql = format!(
             "SELECT a.id, p.id, p.title, p.level, COALESCE(s.short_name, m.name, ''), COALESCE(sm.name, m.name, ''), a.number, a.text, \
                a.deadline_text, a.deadline, a.status, a.done_at, a.responsible_text, \
@@ -782,12 +1066,20 @@ async fn insert_activity(tx: &mut crate::db::Tx, x: ActivityInsert<'_>) -> Resul
     let d = &a.deadline;
     let deadline_json = serde_json::to_string(d)?;
     let notes = serde_json::to_string(&a.notes)?;
-    let source = a.source.as_ref().map(|s| serde_json::to_string(&s.rows)).transpose()?.unwrap_or_default();
+    let source = a
+        .source
+        .as_ref()
+        .map(|s| serde_json::to_string(&s.rows))
+        .transpose()?
+        .unwrap_or_default();
     let status = a.status;
     let sql = "INSERT INTO plan_activities (plan_id, section_id, position, number, text, deadline_text, deadline_kind, deadline_start, deadline_end, \
                deadline, responsible_text, form, result, result_document, notes, indicator, status, cancel_reason, parent_activity_id, source) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id";
-    let kind = serde_json::to_value(d.kind)?.as_str().unwrap_or("text").to_string();
+    let kind = serde_json::to_value(d.kind)?
+        .as_str()
+        .unwrap_or("text")
+        .to_string();
     let id: i64 = on_tx!(tx, c => {
         let id: i64 = sqlx::query_scalar(sql).bind(x.plan_id).bind(x.section_id).bind(x.position).bind(a.number.clone().unwrap_or_default())
             .bind(&a.text).bind(&d.text).bind(&kind).bind(opt_date(d.start)).bind(opt_date(d.end)).bind(&deadline_json)
@@ -803,23 +1095,50 @@ async fn insert_activity(tx: &mut crate::db::Tx, x: ActivityInsert<'_>) -> Resul
     Ok(id)
 }
 
-async fn insert_section(tx: &mut crate::db::Tx, plan_id: i64, parent: Option<i64>, position: i64, s: &Section) -> Result<i64> {
+async fn insert_section(
+    tx: &mut crate::db::Tx,
+    plan_id: i64,
+    parent: Option<i64>,
+    position: i64,
+    s: &Section,
+) -> Result<i64> {
     let sql = "INSERT INTO plan_sections (plan_id, parent_id, position, number, title, kind) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-    Ok(on_tx!(tx, c => sqlx::query_scalar(sql).bind(plan_id).bind(parent).bind(position).bind(s.number.clone().unwrap_or_default())
-        .bind(&s.title).bind(s.kind.code()).fetch_one(&mut *c).await?))
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(sql).bind(plan_id).bind(parent).bind(position).bind(s.number.clone().unwrap_or_default())
+        .bind(&s.title).bind(s.kind.code()).fetch_one(&mut *c).await?),
+    )
 }
 
 /// Inserts a plan with its sections and activities; returns its id.
-async fn insert_plan(tx: &mut crate::db::Tx, plan: &Plan, links: &PlanLinks, source: Option<&PlanSource>, actor: &str) -> Result<i64> {
+async fn insert_plan(
+    tx: &mut crate::db::Tx,
+    plan: &Plan,
+    links: &PlanLinks,
+    source: Option<&PlanSource>,
+    actor: &str,
+) -> Result<i64> {
     let at = now_text();
     let (ps, pe, pa, ptext, pinf) = match &plan.period {
-        Some(p) => (Some(p.start.iso()), Some(p.end.iso()), p.academic as i64, p.text.clone(), p.inferred as i64),
+        Some(p) => (
+            Some(p.start.iso()),
+            Some(p.end.iso()),
+            p.academic as i64,
+            p.text.clone(),
+            p.inferred as i64,
+        ),
         None => (None, None, 0, String::new(), 0),
     };
     let ap = plan.approval.clone().unwrap_or_default();
     let tasks = serde_json::to_string(&plan.tasks)?;
-    let info = plan.import.as_ref().map(serde_json::to_string).transpose()?.unwrap_or_default();
-    let (file, hash) = source.map(|s| (s.file.clone(), s.hash.clone())).unwrap_or_default();
+    let info = plan
+        .import
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?
+        .unwrap_or_default();
+    let (file, hash) = source
+        .map(|s| (s.file.clone(), s.hash.clone()))
+        .unwrap_or_default();
     let sql = "INSERT INTO plans (level, municipality_id, school_id, owner, title, period_start, period_end, period_academic, period_text, \
                period_inferred, goal, tasks, approval_document, approval_number, approval_date, approval_by, status, source_file, source_hash, \
                import_info, created_at, created_by, updated_at) \
@@ -831,7 +1150,17 @@ async fn insert_plan(tx: &mut crate::db::Tx, plan: &Plan, links: &PlanLinks, sou
     let mut position = 0i64;
     for a in &plan.activities {
         position += 1;
-        insert_activity(tx, ActivityInsert { plan_id, section_id: None, position, a, parent: None }).await?;
+        insert_activity(
+            tx,
+            ActivityInsert {
+                plan_id,
+                section_id: None,
+                position,
+                a,
+                parent: None,
+            },
+        )
+        .await?;
     }
     let flat = flatten_sections(plan);
     let mut ids: Vec<i64> = Vec::with_capacity(flat.len());
@@ -841,7 +1170,17 @@ async fn insert_plan(tx: &mut crate::db::Tx, plan: &Plan, links: &PlanLinks, sou
         ids.push(sid);
         for a in &s.activities {
             position += 1;
-            insert_activity(tx, ActivityInsert { plan_id, section_id: Some(sid), position, a, parent: None }).await?;
+            insert_activity(
+                tx,
+                ActivityInsert {
+                    plan_id,
+                    section_id: Some(sid),
+                    position,
+                    a,
+                    parent: None,
+                },
+            )
+            .await?;
         }
     }
     let mut snapshot = plan.clone();
@@ -929,14 +1268,17 @@ impl Db {
         }
         if let (Some(a), Some(b)) = (p.period_start, p.period_end) {
             if a > b {
-                return Err(db_err(format!("период пары: начало {} позже окончания {}", a.ru(), b.ru())));
+                return Err(db_err(format!(
+                    "период пары: начало {} позже окончания {}",
+                    a.ru(),
+                    b.ru()
+                )));
             }
         }
         let leader = self.school_name(p.leader_school_id).await?;
         let (supported, municipality) = {
             let sql = "SELECT short_name, municipality_id FROM schools WHERE id = $1";
-            let row: Option<(String, i64)> =
-                on_db!(self, c => sqlx::query(sql).bind(p.supported_school_id).fetch_optional(c).await?.map(|r| (r.get(0), r.get(1))));
+            let row: Option<(String, i64)> = on_db!(self, c => sqlx::query(sql).bind(p.supported_school_id).fetch_optional(c).await?.map(|r| (r.get(0), r.get(1))));
             row.ok_or_else(|| StoreError::NotFound(format!("школа № {}", p.supported_school_id)))?
         };
         let curators = self.pair_curators(&p.curator_user_ids).await?;
@@ -955,17 +1297,35 @@ impl Db {
         tx.commit().await?;
         let mut details = Vec::new();
         if !curators.is_empty() {
-            details.push(format!("кураторы: {}", curators.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")));
+            details.push(format!(
+                "кураторы: {}",
+                curators
+                    .iter()
+                    .map(|(_, n)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         if p.period_start.is_some() || p.period_end.is_some() {
             let day = |d: Option<Date>| d.map(|d| d.ru()).unwrap_or_default();
-            details.push(format!("период: {} – {}", day(p.period_start), day(p.period_end)));
+            details.push(format!(
+                "период: {} – {}",
+                day(p.period_start),
+                day(p.period_end)
+            ));
         }
         if !p.agreement_number.trim().is_empty() {
             details.push(format!("соглашение № {}", p.agreement_number.trim()));
         }
         let object = format!("«{leader}» → «{supported}»");
-        self.audit_for(actor, "пара поддержки создана", &object, &details.join("; "), Some(municipality)).await?;
+        self.audit_for(
+            actor,
+            "пара поддержки создана",
+            &object,
+            &details.join("; "),
+            Some(municipality),
+        )
+        .await?;
         Ok(id)
     }
 
@@ -980,7 +1340,8 @@ impl Db {
 
     async fn school_name(&self, school_id: i64) -> Result<String> {
         let sql = "SELECT short_name FROM schools WHERE id = $1";
-        let name: Option<String> = on_db!(self, c => sqlx::query_scalar(sql).bind(school_id).fetch_optional(c).await)?;
+        let name: Option<String> =
+            on_db!(self, c => sqlx::query_scalar(sql).bind(school_id).fetch_optional(c).await)?;
         name.ok_or_else(|| StoreError::NotFound(format!("школа № {school_id}")))
     }
 
@@ -994,9 +1355,12 @@ impl Db {
             }
             let sql = "SELECT display_name, role FROM users WHERE id = $1";
             let row: Option<(String, String)> = on_db!(self, c => sqlx::query(sql).bind(id).fetch_optional(c).await?.map(|r| (r.get(0), r.get(1))));
-            let (name, role) = row.ok_or_else(|| StoreError::ForeignKey(format!("пользователь № {id} не найден")))?;
+            let (name, role) = row
+                .ok_or_else(|| StoreError::ForeignKey(format!("пользователь № {id} не найден")))?;
             if crate::users::Role::from_stored(&role)? != crate::users::Role::Curator {
-                return Err(db_err(format!("«{name}» — не куратор: куратором пары может быть только методист / куратор")));
+                return Err(db_err(format!(
+                    "«{name}» — не куратор: куратором пары может быть только методист / куратор"
+                )));
             }
             out.push((id, name));
         }
@@ -1021,7 +1385,11 @@ impl Db {
         let sql = "SELECT c.pair_id, u.display_name FROM support_pair_curators c JOIN users u ON u.id = c.user_id ORDER BY u.display_name";
         let curators: Vec<(i64, String)> = on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| (r.get(0), r.get(1))).collect());
         for pair in &mut pairs {
-            pair.curators = curators.iter().filter(|(id, _)| *id == pair.id).map(|(_, n)| n.clone()).collect();
+            pair.curators = curators
+                .iter()
+                .filter(|(id, _)| *id == pair.id)
+                .map(|(_, n)| n.clone())
+                .collect();
         }
         Ok(pairs)
     }
@@ -1029,35 +1397,60 @@ impl Db {
     pub async fn close_support_pair(&self, pair_id: i64, actor: &str) -> Result<()> {
         let sql = "SELECT l.short_name, s.short_name, s.municipality_id FROM support_pairs sp JOIN schools l ON l.id = sp.leader_school_id \
                    JOIN schools s ON s.id = sp.supported_school_id WHERE sp.id = $1";
-        let row: Option<(String, String, i64)> =
-            on_db!(self, p => sqlx::query(sql).bind(pair_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
-        let (leader, supported, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("пара № {pair_id}")))?;
+        let row: Option<(String, String, i64)> = on_db!(self, p => sqlx::query(sql).bind(pair_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
+        let (leader, supported, municipality) =
+            row.ok_or_else(|| StoreError::NotFound(format!("пара № {pair_id}")))?;
         on_db!(self, p => sqlx::query("UPDATE support_pairs SET status = 'closed' WHERE id = $1").bind(pair_id).execute(p).await.map(|_| ()))?;
-        self.audit_for(actor, "пара поддержки закрыта", &format!("«{leader}» → «{supported}»"), "", Some(municipality)).await
+        self.audit_for(
+            actor,
+            "пара поддержки закрыта",
+            &format!("«{leader}» → «{supported}»"),
+            "",
+            Some(municipality),
+        )
+        .await
     }
 
     /// The school's working plan (latest not archived, not a template), or
     /// a new empty one for `period`. Returns (plan id, created).
-    async fn school_plan(&self, school_id: i64, period: Option<&Period>, actor: &str) -> Result<(i64, bool)> {
+    async fn school_plan(
+        &self,
+        school_id: i64,
+        period: Option<&Period>,
+        actor: &str,
+    ) -> Result<(i64, bool)> {
         let sql = "SELECT id FROM plans WHERE school_id = $1 AND level = 'school' AND status <> 'archived' AND is_template = 0 ORDER BY id DESC LIMIT 1";
-        if let Some(id) = on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(school_id).fetch_optional(p).await)? {
+        if let Some(id) = on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(school_id).fetch_optional(p).await)?
+        {
             return Ok((id, false));
         }
         let row: Option<(String, i64)> = on_db!(self, p => sqlx::query("SELECT short_name, municipality_id FROM schools WHERE id = $1")
             .bind(school_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1))));
-        let (name, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("школа № {school_id}")))?;
+        let (name, municipality) =
+            row.ok_or_else(|| StoreError::NotFound(format!("школа № {school_id}")))?;
         let mut plan = Plan::new(Level::School, &format!("План мероприятий {name}"));
         plan.owner = name;
         plan.period = period.cloned();
         let mut tx = self.begin().await?;
-        let id = insert_plan(&mut tx, &plan, &PlanLinks { municipality_id: Some(municipality), school_id: Some(school_id) }, None, actor).await?;
+        let id = insert_plan(
+            &mut tx,
+            &plan,
+            &PlanLinks {
+                municipality_id: Some(municipality),
+                school_id: Some(school_id),
+            },
+            None,
+            actor,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, true))
     }
 
     async fn section_by_title(&self, plan_id: i64, title: &str) -> Result<i64> {
         let sql = "SELECT id FROM plan_sections WHERE plan_id = $1 AND title = $2 AND parent_id IS NULL ORDER BY id LIMIT 1";
-        if let Some(id) = on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(plan_id).bind(title).fetch_optional(p).await)? {
+        if let Some(id) = on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(plan_id).bind(title).fetch_optional(p).await)?
+        {
             return Ok(id);
         }
         let pos: i64 = on_db!(self, p => sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM (SELECT position FROM plan_sections WHERE plan_id = $1 UNION ALL SELECT position FROM plan_activities WHERE plan_id = $1) x")
@@ -1076,9 +1469,20 @@ impl Db {
     /// A municipal (or regional) activity addressed to schools becomes an
     /// activity in each school's plan, linked to it. Schools that already
     /// have it are left as they are.
-    pub async fn cascade_activity(&self, activity_id: i64, school_ids: &[i64], actor: &str) -> Result<SpreadReport> {
-        let plan_id = self.activity_plan_id(activity_id).await?.ok_or_else(|| StoreError::NotFound(format!("мероприятие № {activity_id}")))?;
-        let plan = self.plan(plan_id).await?.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
+    pub async fn cascade_activity(
+        &self,
+        activity_id: i64,
+        school_ids: &[i64],
+        actor: &str,
+    ) -> Result<SpreadReport> {
+        let plan_id = self
+            .activity_plan_id(activity_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("мероприятие № {activity_id}")))?;
+        let plan = self
+            .plan(plan_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
         let parent = plan
             .all_activities()
             .into_iter()
@@ -1087,7 +1491,9 @@ impl Db {
             .ok_or_else(|| StoreError::NotFound(format!("мероприятие № {activity_id}")))?;
         let mut report = SpreadReport::default();
         for &school in school_ids {
-            let (target, created) = self.school_plan(school, plan.period.as_ref(), actor).await?;
+            let (target, created) = self
+                .school_plan(school, plan.period.as_ref(), actor)
+                .await?;
             if created {
                 report.plans_created += 1;
             }
@@ -1106,14 +1512,35 @@ impl Db {
             child.cancel_reason = None;
             child.source = None;
             let mut tx = self.begin().await?;
-            insert_activity(&mut tx, ActivityInsert { plan_id: target, section_id: Some(section), position, a: &child, parent: Some(activity_id) })
-                .await?;
+            insert_activity(
+                &mut tx,
+                ActivityInsert {
+                    plan_id: target,
+                    section_id: Some(section),
+                    position,
+                    a: &child,
+                    parent: Some(activity_id),
+                },
+            )
+            .await?;
             tx.commit().await?;
             report.created += 1;
         }
         let r = self.activity_ref(activity_id).await?;
-        let details = format!("школы: {}; создано {}, уже было {}", self.school_names(school_ids).await?, report.created, report.existing);
-        self.audit_for(actor, "каскад мероприятия", &r.object, &details, r.municipality).await?;
+        let details = format!(
+            "школы: {}; создано {}, уже было {}",
+            self.school_names(school_ids).await?,
+            report.created,
+            report.existing
+        );
+        self.audit_for(
+            actor,
+            "каскад мероприятия",
+            &r.object,
+            &details,
+            r.municipality,
+        )
+        .await?;
         Ok(report)
     }
 
@@ -1156,11 +1583,27 @@ impl Db {
     /// Copies a template's blocks (all top-level sections, or those whose ids
     /// are given, e.g. «Инвариантная часть») into each school's plan. A school
     /// that already received the template is left as it is.
-    pub async fn apply_template(&self, template_id: i64, section_ids: Option<&[i64]>, school_ids: &[i64], actor: &str) -> Result<SpreadReport> {
-        let tpl = self.plan(template_id).await?.ok_or_else(|| StoreError::NotFound(format!("шаблон № {template_id}")))?;
-        let blocks: Vec<&Section> = tpl.sections.iter().filter(|s| section_ids.is_none_or(|ids| s.id.is_some_and(|i| ids.contains(&i)))).collect();
+    pub async fn apply_template(
+        &self,
+        template_id: i64,
+        section_ids: Option<&[i64]>,
+        school_ids: &[i64],
+        actor: &str,
+    ) -> Result<SpreadReport> {
+        let tpl = self
+            .plan(template_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("шаблон № {template_id}")))?;
+        let blocks: Vec<&Section> = tpl
+            .sections
+            .iter()
+            .filter(|s| section_ids.is_none_or(|ids| s.id.is_some_and(|i| ids.contains(&i))))
+            .collect();
         if blocks.is_empty() && tpl.activities.is_empty() {
-            return Err(db_err(format!("в шаблоне «{}» нет выбранных разделов", tpl.title)));
+            return Err(db_err(format!(
+                "в шаблоне «{}» нет выбранных разделов",
+                tpl.title
+            )));
         }
         let mut report = SpreadReport::default();
         for &school in school_ids {
@@ -1186,14 +1629,25 @@ impl Db {
                 let mut a = a.clone();
                 a.id = None;
                 a.status = ActivityStatus::Planned;
-                insert_activity(&mut tx, ActivityInsert { plan_id: target, section_id: None, position, a: &a, parent: None }).await?;
+                insert_activity(
+                    &mut tx,
+                    ActivityInsert {
+                        plan_id: target,
+                        section_id: None,
+                        position,
+                        a: &a,
+                        parent: None,
+                    },
+                )
+                .await?;
                 position += 1;
                 report.created += 1;
             }
             let flat = flatten_sections(&sub);
             let mut ids: Vec<i64> = Vec::new();
             for (parent, s) in &flat {
-                let sid = insert_section(&mut tx, target, parent.map(|p| ids[p]), position, s).await?;
+                let sid =
+                    insert_section(&mut tx, target, parent.map(|p| ids[p]), position, s).await?;
                 position += 1;
                 ids.push(sid);
                 for a in &s.activities {
@@ -1201,7 +1655,17 @@ impl Db {
                     a.id = None;
                     a.status = ActivityStatus::Planned;
                     a.cancel_reason = None;
-                    insert_activity(&mut tx, ActivityInsert { plan_id: target, section_id: Some(sid), position, a: &a, parent: None }).await?;
+                    insert_activity(
+                        &mut tx,
+                        ActivityInsert {
+                            plan_id: target,
+                            section_id: Some(sid),
+                            position,
+                            a: &a,
+                            parent: None,
+                        },
+                    )
+                    .await?;
                     position += 1;
                     report.created += 1;
                 }
@@ -1218,7 +1682,14 @@ impl Db {
             report.created,
             report.existing
         );
-        self.audit_for(actor, "шаблон плана применён", &format!("шаблон: {}", r.object), &details, r.municipality).await?;
+        self.audit_for(
+            actor,
+            "шаблон плана применён",
+            &format!("шаблон: {}", r.object),
+            &details,
+            r.municipality,
+        )
+        .await?;
         Ok(report)
     }
 }

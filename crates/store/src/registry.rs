@@ -38,14 +38,34 @@ pub use opora_io::records::schools::SCHOOL_KINDS;
 
 /// Built-in context indicators: code, Russian name, unit.
 pub const KNOWN_INDICATORS: &[(&str, &str, &str)] = &[
-    ("low_income_share", "Доля обучающихся из малообеспеченных семей", "%"),
-    ("parents_higher_ed_share", "Доля родителей с высшим образованием", "%"),
-    ("non_native_russian_share", "Доля обучающихся, для которых русский язык не родной", "%"),
+    (
+        "low_income_share",
+        "Доля обучающихся из малообеспеченных семей",
+        "%",
+    ),
+    (
+        "parents_higher_ed_share",
+        "Доля родителей с высшим образованием",
+        "%",
+    ),
+    (
+        "non_native_russian_share",
+        "Доля обучающихся, для которых русский язык не родной",
+        "%",
+    ),
     ("disability_share", "Доля обучающихся с ОВЗ", "%"),
     ("rural", "Сельская местность", "да = 1"),
     ("enrolment", "Численность обучающихся", "чел."),
-    ("single_parent_share", "Доля обучающихся из неполных семей", "%"),
-    ("at_risk_share", "Доля обучающихся, состоящих на профилактическом учёте", "%"),
+    (
+        "single_parent_share",
+        "Доля обучающихся из неполных семей",
+        "%",
+    ),
+    (
+        "at_risk_share",
+        "Доля обучающихся, состоящих на профилактическом учёте",
+        "%",
+    ),
 ];
 
 const SCHOOL_COLUMNS: &str = "s.id, s.code, s.municipality_id, m.name, s.full_name, s.short_name, s.kind, s.locality, s.address, s.website, s.enrolment";
@@ -78,14 +98,18 @@ impl Db {
     }
 
     pub async fn region_name(&self) -> Result<Option<String>> {
-        Ok(on_db!(self, p => sqlx::query_scalar("SELECT name FROM region WHERE id = 1").fetch_optional(p).await)?)
+        Ok(
+            on_db!(self, p => sqlx::query_scalar("SELECT name FROM region WHERE id = 1").fetch_optional(p).await)?,
+        )
     }
 
     pub async fn municipalities(&self) -> Result<Vec<Municipality>> {
         let sql = "SELECT m.id, m.name, COUNT(s.id) FROM municipalities m LEFT JOIN schools s ON s.municipality_id = m.id \
                    GROUP BY m.id, m.name ORDER BY m.id";
-        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
-            .map(|r| Municipality { id: r.get(0), name: r.get(1), schools: r.get(2) }).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
+            .map(|r| Municipality { id: r.get(0), name: r.get(1), schools: r.get(2) }).collect()),
+        )
     }
 
     /// Schools, optionally of one municipality, ordered by municipality then code.
@@ -95,18 +119,24 @@ impl Db {
              WHERE ($1 IS NULL OR s.municipality_id = $1) ORDER BY s.municipality_id, s.code"
         );
         let sql = sql.replace("$1 IS NULL", "CAST($1 AS BIGINT) IS NULL");
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(municipality).fetch_all(p).await?.iter().map(school_from_row!()).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(municipality).fetch_all(p).await?.iter().map(school_from_row!()).collect()),
+        )
     }
 
     pub async fn school_by_code(&self, code: &str) -> Result<Option<School>> {
         let sql = format!("SELECT {SCHOOL_COLUMNS} FROM schools s JOIN municipalities m ON m.id = s.municipality_id WHERE s.code = $1");
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(code).fetch_optional(p).await?.as_ref().map(school_from_row!())))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(code).fetch_optional(p).await?.as_ref().map(school_from_row!())),
+        )
     }
 
     /// School code → id, for validating imports in memory.
     pub async fn school_ids(&self) -> Result<HashMap<String, i64>> {
-        Ok(on_db!(self, p => sqlx::query("SELECT code, id FROM schools").fetch_all(p).await?.iter()
-            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1))).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query("SELECT code, id FROM schools").fetch_all(p).await?.iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1))).collect()),
+        )
     }
 
     pub async fn count(&self, table: &str) -> Result<i64> {
@@ -117,7 +147,9 @@ impl Db {
 
     /// Academic years present, newest first.
     pub async fn years(&self) -> Result<Vec<i64>> {
-        Ok(on_db!(self, p => sqlx::query_scalar("SELECT year FROM academic_years ORDER BY year DESC").fetch_all(p).await)?)
+        Ok(
+            on_db!(self, p => sqlx::query_scalar("SELECT year FROM academic_years ORDER BY year DESC").fetch_all(p).await)?,
+        )
     }
 }
 
@@ -219,7 +251,11 @@ impl CategoryFilter {
             (CategoryFilter::LowResults, Some(l)) => l.is_low_results,
             (CategoryFilter::Resilient, Some(l)) => l.is_resilient,
             (CategoryFilter::Normal, Some(l)) => {
-                !(l.is_shnor || l.is_shnsu || l.is_low_results || l.is_resilient || l.insufficient_data)
+                !(l.is_shnor
+                    || l.is_shnsu
+                    || l.is_low_results
+                    || l.is_resilient
+                    || l.insufficient_data)
             }
             (CategoryFilter::NoData, Some(l)) => l.insufficient_data,
             (CategoryFilter::NoData, None) => true,
@@ -335,7 +371,10 @@ pub struct SchoolPage {
 
 impl Db {
     /// Municipalities with at least one school in scope (all for the region).
-    pub async fn municipalities_in(&self, scope: &crate::scope::Scope) -> Result<Vec<Municipality>> {
+    pub async fn municipalities_in(
+        &self,
+        scope: &crate::scope::Scope,
+    ) -> Result<Vec<Municipality>> {
         if scope.is_region() {
             return self.municipalities().await;
         }
@@ -344,17 +383,25 @@ impl Db {
              WHERE {} GROUP BY m.id, m.name ORDER BY m.id",
             scope.schools_sql("s")
         );
-        Ok(on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter()
-            .map(|r| Municipality { id: r.get(0), name: r.get(1), schools: r.get(2) }).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter()
+            .map(|r| Municipality { id: r.get(0), name: r.get(1), schools: r.get(2) }).collect()),
+        )
     }
 
     /// One school by code, if it is in scope.
-    pub async fn school_in(&self, scope: &crate::scope::Scope, code: &str) -> Result<Option<School>> {
+    pub async fn school_in(
+        &self,
+        scope: &crate::scope::Scope,
+        code: &str,
+    ) -> Result<Option<School>> {
         let sql = format!(
             "SELECT {SCHOOL_COLUMNS} FROM schools s JOIN municipalities m ON m.id = s.municipality_id WHERE s.code = $1 AND {}",
             scope.schools_sql("s")
         );
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(code).fetch_optional(p).await?.as_ref().map(school_from_row!())))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(code).fetch_optional(p).await?.as_ref().map(school_from_row!())),
+        )
     }
 
     /// Schools in scope by id (for forms that assign schools).
@@ -363,7 +410,9 @@ impl Db {
             "SELECT {SCHOOL_COLUMNS} FROM schools s JOIN municipalities m ON m.id = s.municipality_id WHERE {} ORDER BY s.municipality_id, s.code",
             scope.schools_sql("s")
         );
-        Ok(on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter().map(school_from_row!()).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?.iter().map(school_from_row!()).collect()),
+        )
     }
 
     /// The school list: schools in scope with their category in the latest
@@ -371,13 +420,20 @@ impl Db {
     /// in SQL; search and sorting run in memory (a region has at most a few
     /// thousand schools), so that case folding, ё = е and the Russian order
     /// are the same on both backends whatever the database's collation.
-    pub async fn school_page(&self, scope: &crate::scope::Scope, f: &SchoolFilter) -> Result<SchoolPage> {
+    pub async fn school_page(
+        &self,
+        scope: &crate::scope::Scope,
+        f: &SchoolFilter,
+    ) -> Result<SchoolPage> {
         let (run_id, rows) = self.school_rows(scope).await?;
         Ok(page_of(&rows, run_id, f))
     }
 
     /// The schools in scope with their line in the latest run (and that run's id).
-    pub async fn school_rows(&self, scope: &crate::scope::Scope) -> Result<(Option<i64>, Vec<SchoolRow>)> {
+    pub async fn school_rows(
+        &self,
+        scope: &crate::scope::Scope,
+    ) -> Result<(Option<i64>, Vec<SchoolRow>)> {
         self.ensure_runs_indexed().await?;
         let (latest, _) = self.latest_run_ids().await?;
         let sql = format!(
@@ -418,84 +474,104 @@ impl Db {
 /// Searches, filters, sorts and pages rows read by [`Db::school_rows`]
 /// (the rows are already limited to the caller's scope).
 pub fn page_of(all: &[SchoolRow], latest: Option<i64>, f: &SchoolFilter) -> SchoolPage {
-        let q = search_fold(&f.q);
-        let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
-        let mut rows: Vec<&SchoolRow> = all
-            .iter()
-            .filter(|r| f.municipality.is_none_or(|m| r.school.municipality_id == m))
-            .filter(|r| f.kind.as_deref().is_none_or(|k| r.school.kind == k))
-            .filter(|r| f.locality.as_deref().is_none_or(|l| r.school.locality == l))
-            .filter(|r| f.category.is_none_or(|c| c.holds(r)))
-            .filter(|r| {
-                if words.is_empty() {
-                    return true;
-                }
-                words.iter().all(|w| r.search.contains(w))
+    let q = search_fold(&f.q);
+    let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut rows: Vec<&SchoolRow> = all
+        .iter()
+        .filter(|r| f.municipality.is_none_or(|m| r.school.municipality_id == m))
+        .filter(|r| f.kind.as_deref().is_none_or(|k| r.school.kind == k))
+        .filter(|r| f.locality.as_deref().is_none_or(|l| r.school.locality == l))
+        .filter(|r| f.category.is_none_or(|c| c.holds(r)))
+        .filter(|r| {
+            if words.is_empty() {
+                return true;
+            }
+            words.iter().all(|w| r.search.contains(w))
+        })
+        .collect();
+    let cat_rank = |r: &SchoolRow| match &r.latest {
+        Some(l) if l.is_shnor => 0,
+        Some(l) if l.is_shnsu => 1,
+        Some(l) if l.is_low_results => 2,
+        Some(l) if l.is_resilient => 3,
+        Some(l) if !l.insufficient_data => 4,
+        _ => 5,
+    };
+    // Rows come sorted by name (Db::school_rows): the default order needs
+    // no sort; other orders compute their keys once per row.
+    let by_name = |a: &&SchoolRow, b: &&SchoolRow| a.name_key <= b.name_key;
+    let mut rows: Vec<&SchoolRow> = if f.sort == SchoolSort::Name && rows.is_sorted_by(by_name) {
+        rows
+    } else {
+        let mut keyed: Vec<(Vec<u32>, &[u32], &SchoolRow)> = rows
+            .drain(..)
+            .map(|r| {
+                let primary = match f.sort {
+                    SchoolSort::Code => ru_key(&r.school.code),
+                    SchoolSort::Municipality => ru_key(&r.school.municipality),
+                    SchoolSort::Kind => ru_key(&r.school.kind),
+                    _ => Vec::new(),
+                };
+                (primary, r.name_key.as_slice(), r)
             })
             .collect();
-        let cat_rank = |r: &SchoolRow| match &r.latest {
-            Some(l) if l.is_shnor => 0,
-            Some(l) if l.is_shnsu => 1,
-            Some(l) if l.is_low_results => 2,
-            Some(l) if l.is_resilient => 3,
-            Some(l) if !l.insufficient_data => 4,
-            _ => 5,
-        };
-        // Rows come sorted by name (Db::school_rows): the default order needs
-        // no sort; other orders compute their keys once per row.
-        let by_name = |a: &&SchoolRow, b: &&SchoolRow| a.name_key <= b.name_key;
-        let mut rows: Vec<&SchoolRow> = if f.sort == SchoolSort::Name && rows.is_sorted_by(by_name) {
-            rows
-        } else {
-            let mut keyed: Vec<(Vec<u32>, &[u32], &SchoolRow)> = rows
-                .drain(..)
-                .map(|r| {
-                    let primary = match f.sort {
-                        SchoolSort::Code => ru_key(&r.school.code),
-                        SchoolSort::Municipality => ru_key(&r.school.municipality),
-                        SchoolSort::Kind => ru_key(&r.school.kind),
-                        _ => Vec::new(),
-                    };
-                    (primary, r.name_key.as_slice(), r)
-                })
-                .collect();
-            let effect = |r: &SchoolRow| r.latest.as_ref().and_then(|l| l.effect);
-            keyed.sort_by(|a, b| {
-                let first = match f.sort {
-                    SchoolSort::Enrolment => a.2.school.enrolment.cmp(&b.2.school.enrolment),
-                    SchoolSort::Category => cat_rank(a.2).cmp(&cat_rank(b.2)),
-                    SchoolSort::Effect => match (effect(a.2), effect(b.2)) {
-                        (Some(x), Some(y)) => x.total_cmp(&y),
-                        (Some(_), None) => std::cmp::Ordering::Less,
-                        (None, Some(_)) => std::cmp::Ordering::Greater,
-                        (None, None) => std::cmp::Ordering::Equal,
-                    },
-                    _ => a.0.cmp(&b.0),
-                };
-                first.then_with(|| a.1.cmp(b.1))
-            });
-            keyed.into_iter().map(|k| k.2).collect()
-        };
-        if f.desc {
-            rows.reverse();
-        }
-        let total = rows.len();
-        let (page, pages, rows): (usize, usize, Vec<SchoolRow>) = if f.page == 0 || f.per_page == 0 {
-            (1, 1, rows.into_iter().cloned().collect())
-        } else {
-            let pages = total.div_ceil(f.per_page).max(1);
-            let page = f.page.min(pages);
-            let rows = rows.into_iter().skip((page - 1) * f.per_page).take(f.per_page).cloned().collect();
-            (page, pages, rows)
-        };
-        SchoolPage { rows, total, page, pages, run_id: latest }
+        let effect = |r: &SchoolRow| r.latest.as_ref().and_then(|l| l.effect);
+        keyed.sort_by(|a, b| {
+            let first = match f.sort {
+                SchoolSort::Enrolment => a.2.school.enrolment.cmp(&b.2.school.enrolment),
+                SchoolSort::Category => cat_rank(a.2).cmp(&cat_rank(b.2)),
+                SchoolSort::Effect => match (effect(a.2), effect(b.2)) {
+                    (Some(x), Some(y)) => x.total_cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                },
+                _ => a.0.cmp(&b.0),
+            };
+            first.then_with(|| a.1.cmp(b.1))
+        });
+        keyed.into_iter().map(|k| k.2).collect()
+    };
+    if f.desc {
+        rows.reverse();
+    }
+    let total = rows.len();
+    let (page, pages, rows): (usize, usize, Vec<SchoolRow>) = if f.page == 0 || f.per_page == 0 {
+        (1, 1, rows.into_iter().cloned().collect())
+    } else {
+        let pages = total.div_ceil(f.per_page).max(1);
+        let page = f.page.min(pages);
+        let rows = rows
+            .into_iter()
+            .skip((page - 1) * f.per_page)
+            .take(f.per_page)
+            .cloned()
+            .collect();
+        (page, pages, rows)
+    };
+    SchoolPage {
+        rows,
+        total,
+        page,
+        pages,
+        run_id: latest,
+    }
 }
 
 impl Db {
     /// School types and localities present in scope (filter choices).
-    pub async fn school_kinds_localities(&self, scope: &crate::scope::Scope) -> Result<(Vec<String>, Vec<String>)> {
-        let kinds_sql = format!("SELECT DISTINCT s.kind FROM schools s WHERE {} ORDER BY s.kind", scope.schools_sql("s"));
-        let loc_sql = format!("SELECT DISTINCT s.locality FROM schools s WHERE {} ORDER BY s.locality", scope.schools_sql("s"));
+    pub async fn school_kinds_localities(
+        &self,
+        scope: &crate::scope::Scope,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        let kinds_sql = format!(
+            "SELECT DISTINCT s.kind FROM schools s WHERE {} ORDER BY s.kind",
+            scope.schools_sql("s")
+        );
+        let loc_sql = format!(
+            "SELECT DISTINCT s.locality FROM schools s WHERE {} ORDER BY s.locality",
+            scope.schools_sql("s")
+        );
         let kinds = on_db!(self, p => sqlx::query_scalar(&kinds_sql).fetch_all(p).await)?;
         let locs = on_db!(self, p => sqlx::query_scalar(&loc_sql).fetch_all(p).await)?;
         Ok((kinds, locs))

@@ -56,7 +56,12 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    pub const ALL: [ListKind; 4] = [ListKind::Shnor, ListKind::Shnsu, ListKind::LowResults, ListKind::Resilient];
+    pub const ALL: [ListKind; 4] = [
+        ListKind::Shnor,
+        ListKind::Shnsu,
+        ListKind::LowResults,
+        ListKind::Resilient,
+    ];
     pub fn title(self) -> &'static str {
         match self {
             ListKind::Shnor => "ШНОР",
@@ -179,10 +184,18 @@ impl Db {
     pub async fn index_run(&self, run_id: i64, run: &Run) -> Result<()> {
         let mut details: BTreeMap<&str, SchoolDetails> = BTreeMap::new();
         for c in &run.checklist {
-            details.entry(c.school_id.as_str()).or_default().checklist.push(c.clone());
+            details
+                .entry(c.school_id.as_str())
+                .or_default()
+                .checklist
+                .push(c.clone());
         }
         for s in &run.objectivity {
-            details.entry(s.school_id.as_str()).or_default().objectivity.push(s.clone());
+            details
+                .entry(s.school_id.as_str())
+                .or_default()
+                .objectivity
+                .push(s.clone());
         }
         let sql = "INSERT INTO run_schools (run_id, school_code, category, is_shnor, is_low_results, is_shnsu, is_resilient, \
                    insufficient_data, n, result_index, social_index, expected, effect, ci_low, ci_high, rank, percentile, reason, details) \
@@ -219,8 +232,7 @@ impl Db {
 
     /// The latest run and the one before it (ids), if any.
     pub async fn latest_run_ids(&self) -> Result<(Option<i64>, Option<i64>)> {
-        let ids: Vec<i64> =
-            on_db!(self, p => sqlx::query_scalar("SELECT id FROM identification_runs ORDER BY id DESC LIMIT 2").fetch_all(p).await)?;
+        let ids: Vec<i64> = on_db!(self, p => sqlx::query_scalar("SELECT id FROM identification_runs ORDER BY id DESC LIMIT 2").fetch_all(p).await)?;
         Ok((ids.first().copied(), ids.get(1).copied()))
     }
 
@@ -254,15 +266,24 @@ impl Db {
 
     /// Codes of the schools in scope.
     pub async fn school_codes_in(&self, scope: &Scope) -> Result<BTreeSet<String>> {
-        let sql = format!("SELECT s.code FROM schools s WHERE {}", scope.schools_sql("s"));
-        Ok(on_db!(self, p => sqlx::query_scalar::<_, String>(&sql).fetch_all(p).await)?.into_iter().collect())
+        let sql = format!(
+            "SELECT s.code FROM schools s WHERE {}",
+            scope.schools_sql("s")
+        );
+        Ok(
+            on_db!(self, p => sqlx::query_scalar::<_, String>(&sql).fetch_all(p).await)?
+                .into_iter()
+                .collect(),
+        )
     }
 
     /// A saved run as the caller may see it: for a narrower scope than the
     /// region, only the schools in scope (and their checklist and signs)
     /// remain; the model stays (it is the region's).
     pub async fn run_in(&self, scope: &Scope, id: i64) -> Result<Option<Run>> {
-        let Some(mut run) = self.run(id).await? else { return Ok(None) };
+        let Some(mut run) = self.run(id).await? else {
+            return Ok(None);
+        };
         if !scope.is_region() {
             let codes = self.school_codes_in(scope).await?;
             run.schools.retain(|s| codes.contains(&s.school_id));
@@ -280,7 +301,12 @@ impl Db {
 
     /// The rows of one list of a run within the scope, ordered by
     /// municipality and school name (the order's appendix).
-    pub async fn run_list(&self, scope: &Scope, run_id: i64, kind: ListKind) -> Result<Vec<ListRow>> {
+    pub async fn run_list(
+        &self,
+        scope: &Scope,
+        run_id: i64,
+        kind: ListKind,
+    ) -> Result<Vec<ListRow>> {
         self.ensure_runs_indexed().await?;
         let sql = format!(
             "SELECT rs.school_code, m.name, s.full_name, s.short_name, rs.category, rs.reason, rs.effect, m.id \
@@ -293,7 +319,12 @@ impl Db {
             school_code: r.get(0), municipality: r.get(1), full_name: r.get(2), short_name: r.get(3),
             category: r.get(4), reason: r.get(5), effect: r.get(6),
         })).collect());
-        rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| crate::registry::ru_key(&a.1.short_name).cmp(&crate::registry::ru_key(&b.1.short_name))));
+        rows.sort_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                crate::registry::ru_key(&a.1.short_name)
+                    .cmp(&crate::registry::ru_key(&b.1.short_name))
+            })
+        });
         Ok(rows.into_iter().map(|r| r.1).collect())
     }
 
@@ -306,9 +337,22 @@ impl Db {
             let ca: BTreeSet<&str> = la.iter().map(|r| r.school_code.as_str()).collect();
             let cb: BTreeSet<&str> = lb.iter().map(|r| r.school_code.as_str()).collect();
             let stayed = ca.intersection(&cb).count();
-            let entered = lb.iter().filter(|r| !ca.contains(r.school_code.as_str())).cloned().collect();
-            let left = la.iter().filter(|r| !cb.contains(r.school_code.as_str())).cloned().collect();
-            out.push(ListChange { kind, entered, left, stayed });
+            let entered = lb
+                .iter()
+                .filter(|r| !ca.contains(r.school_code.as_str()))
+                .cloned()
+                .collect();
+            let left = la
+                .iter()
+                .filter(|r| !cb.contains(r.school_code.as_str()))
+                .cloned()
+                .collect();
+            out.push(ListChange {
+                kind,
+                entered,
+                left,
+                stayed,
+            });
         }
         Ok(out)
     }
@@ -321,7 +365,9 @@ impl Db {
             "SELECT {LINE_COLUMNS} FROM run_schools rs JOIN identification_runs r ON r.id = rs.run_id \
              WHERE rs.school_code = $1 ORDER BY rs.run_id DESC"
         );
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(code).fetch_all(p).await?.iter().map(line_from_row!()).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(code).fetch_all(p).await?.iter().map(line_from_row!()).collect()),
+        )
     }
 
     /// The school's checklist and signs in one run.
@@ -341,6 +387,8 @@ impl Db {
              JOIN schools s ON s.code = rs.school_code WHERE rs.run_id = $1 AND {}",
             scope.schools_sql("s")
         );
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(run_id).fetch_all(p).await?.iter().map(line_from_row!()).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(run_id).fetch_all(p).await?.iter().map(line_from_row!()).collect()),
+        )
     }
 }

@@ -58,8 +58,15 @@ impl Db {
 
     /// The same with the region's Σn and Σscore per assessment given (a
     /// cache of [`Db::region_means`]).
-    pub async fn school_card_with(&self, scope: &Scope, code: &str, region: Option<&RegionMeans>) -> Result<Option<SchoolCard>> {
-        let Some(school) = self.school_in(scope, code).await? else { return Ok(None) };
+    pub async fn school_card_with(
+        &self,
+        scope: &Scope,
+        code: &str,
+        region: Option<&RegionMeans>,
+    ) -> Result<Option<SchoolCard>> {
+        let Some(school) = self.school_in(scope, code).await? else {
+            return Ok(None);
+        };
         let context = self.school_context(school.id).await?;
         let results = self.school_results(school.id, region).await?;
         let runs = self.school_run_lines(&school.code).await?;
@@ -67,7 +74,13 @@ impl Db {
             Some(l) => self.school_run_details(l.run_id, &school.code).await?,
             None => SchoolDetails::default(),
         };
-        Ok(Some(SchoolCard { school, context, results, runs, latest }))
+        Ok(Some(SchoolCard {
+            school,
+            context,
+            results,
+            runs,
+            latest,
+        }))
     }
 
     async fn school_context(&self, school_id: i64) -> Result<Vec<ContextValue>> {
@@ -79,9 +92,20 @@ impl Db {
         for (code, name, unit, year, value) in rows {
             if out.last().is_none_or(|c| c.code != code) {
                 let known = KNOWN_INDICATORS.iter().find(|k| k.0 == code);
-                let name = name.filter(|n| !n.is_empty() && *n != code).or(known.map(|k| k.1.to_string())).unwrap_or_else(|| code.clone());
-                let unit = unit.filter(|u| !u.is_empty()).or(known.map(|k| k.2.to_string())).unwrap_or_default();
-                out.push(ContextValue { code: code.clone(), name, unit, values: Vec::new() });
+                let name = name
+                    .filter(|n| !n.is_empty() && *n != code)
+                    .or(known.map(|k| k.1.to_string()))
+                    .unwrap_or_else(|| code.clone());
+                let unit = unit
+                    .filter(|u| !u.is_empty())
+                    .or(known.map(|k| k.2.to_string()))
+                    .unwrap_or_default();
+                out.push(ContextValue {
+                    code: code.clone(),
+                    name,
+                    unit,
+                    values: Vec::new(),
+                });
             }
             if let Some(last) = out.last_mut() {
                 last.values.push((year, value));
@@ -95,11 +119,17 @@ impl Db {
     /// Σn and Σscore of the whole region per assessment.
     pub async fn region_means(&self) -> Result<RegionMeans> {
         let sql = "SELECT assessment_id, CAST(SUM(n) AS BIGINT), CAST(SUM(sum) AS DOUBLE PRECISION) FROM assessment_stats GROUP BY assessment_id";
-        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
-            .map(|r| (r.get::<i64, _>(0), (r.get::<Option<i64>, _>(1).unwrap_or(0), r.get::<Option<f64>, _>(2).unwrap_or(0.0)))).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
+            .map(|r| (r.get::<i64, _>(0), (r.get::<Option<i64>, _>(1).unwrap_or(0), r.get::<Option<f64>, _>(2).unwrap_or(0.0)))).collect()),
+        )
     }
 
-    async fn school_results(&self, school_id: i64, cached: Option<&RegionMeans>) -> Result<Vec<ResultPoint>> {
+    async fn school_results(
+        &self,
+        school_id: i64,
+        cached: Option<&RegionMeans>,
+    ) -> Result<Vec<ResultPoint>> {
         let sql = "SELECT a.id, a.year, a.procedure, a.subject, a.grade, st.n, st.sum, st.stats, sc.max_score \
                    FROM assessment_stats st JOIN assessments a ON a.id = st.assessment_id \
                    LEFT JOIN scales sc ON sc.assessment_id = a.id WHERE st.school_id = $1";
@@ -126,7 +156,9 @@ impl Db {
         let mut out = Vec::with_capacity(raw.len());
         for (aid, year, procedure, subject, grade, n, sum, stats, max_score) in raw {
             let st: Option<AssessmentStats> = serde_json::from_str(&stats).ok();
-            let max_score = max_score.or(st.as_ref().and_then(|s| s.max_score)).filter(|m| *m > 0.0);
+            let max_score = max_score
+                .or(st.as_ref().and_then(|s| s.max_score))
+                .filter(|m| *m > 0.0);
             let mean = (n > 0).then(|| sum / n as f64);
             let (rn, rsum) = region.get(&aid).copied().unwrap_or((0, 0.0));
             let region_mean = (rn > 0).then(|| rsum / rn as f64);
@@ -151,7 +183,12 @@ impl Db {
             });
         }
         out.sort_by(|a, b| {
-            (a.procedure.as_str(), a.subject.as_str(), a.grade, a.year).cmp(&(b.procedure.as_str(), b.subject.as_str(), b.grade, b.year))
+            (a.procedure.as_str(), a.subject.as_str(), a.grade, a.year).cmp(&(
+                b.procedure.as_str(),
+                b.subject.as_str(),
+                b.grade,
+                b.year,
+            ))
         });
         Ok(out)
     }

@@ -28,7 +28,13 @@ impl Scope {
             Scope::School(id) => format!("{alias}.id = {id}"),
             Scope::Schools(ids) if ids.is_empty() => "1 = 0".into(),
             Scope::Schools(ids) => {
-                format!("{alias}.id IN ({})", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{alias}.id IN ({})",
+                    ids.iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             }
         }
     }

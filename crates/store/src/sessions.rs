@@ -14,7 +14,13 @@ pub struct Session {
 }
 
 impl Db {
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, expires_at: &str) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<()> {
         let sql = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
         on_db!(self, p => sqlx::query(sql).bind(token_hash).bind(user_id).bind(csrf).bind(crate::audit::now_text()).bind(expires_at)
             .execute(p).await.map(|_| ()))?;
@@ -60,6 +66,8 @@ impl Db {
     /// Removes expired sessions.
     pub async fn purge_sessions(&self) -> Result<u64> {
         let now = crate::audit::now_text();
-        Ok(on_db!(self, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(&now).execute(p).await?.rows_affected()))
+        Ok(
+            on_db!(self, p => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(&now).execute(p).await?.rows_affected()),
+        )
     }
 }

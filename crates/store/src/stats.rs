@@ -3,7 +3,9 @@
 //! school facts. No pupil row is read.
 
 use crate::{Db, Result};
-use opora_analytics::{AssessmentKey, AssessmentStats, ChecklistRow, ContextRow, ContextTable, SchoolInfo, StatsTable};
+use opora_analytics::{
+    AssessmentKey, AssessmentStats, ChecklistRow, ContextRow, ContextTable, SchoolInfo, StatsTable,
+};
 use sqlx::Row;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,12 +33,19 @@ pub const ADEQUATE_COVERAGE: f64 = 0.5;
 /// the best-covered year.
 pub fn is_adequate(coverage: &[YearCoverage], year: i32) -> bool {
     let best = coverage.iter().map(|c| c.schools).max().unwrap_or(0);
-    coverage.iter().find(|c| c.year == year).is_some_and(|c| c.schools as f64 >= ADEQUATE_COVERAGE * best as f64)
+    coverage
+        .iter()
+        .find(|c| c.year == year)
+        .is_some_and(|c| c.schools as f64 >= ADEQUATE_COVERAGE * best as f64)
 }
 
 /// The default last year of a run: the latest year with adequate coverage.
 pub fn default_last_year(coverage: &[YearCoverage]) -> Option<i32> {
-    coverage.iter().rev().map(|c| c.year).find(|&y| is_adequate(coverage, y))
+    coverage
+        .iter()
+        .rev()
+        .map(|c| c.year)
+        .find(|&y| is_adequate(coverage, y))
 }
 
 /// Warnings for the thin years among `years`, in Russian.
@@ -70,8 +79,10 @@ impl Db {
     pub async fn year_coverage(&self) -> Result<Vec<YearCoverage>> {
         let sql = "SELECT a.year, COUNT(DISTINCT st.school_id) FROM assessment_stats st JOIN assessments a ON a.id = st.assessment_id \
                    GROUP BY a.year ORDER BY a.year";
-        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
-            .map(|r| YearCoverage { year: r.get::<i64, _>(0) as i32, schools: r.get::<i64, _>(1) as u64 }).collect()))
+        Ok(
+            on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
+            .map(|r| YearCoverage { year: r.get::<i64, _>(0) as i32, schools: r.get::<i64, _>(1) as u64 }).collect()),
+        )
     }
 
     pub async fn identification_data(&self) -> Result<IdentificationData> {
@@ -105,34 +116,47 @@ impl Db {
         let sql = "SELECT s.code, c.year, c.indicator, c.value FROM context_values c JOIN schools s ON s.id = c.school_id ORDER BY s.code, c.year";
         let vals: Vec<(String, i64, String, f64)> = on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter()
             .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect());
-        let factors: Vec<String> = vals.iter().map(|v| v.2.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+        let factors: Vec<String> = vals
+            .iter()
+            .map(|v| v.2.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let mut rows: BTreeMap<(String, i64), Vec<Option<f64>>> = BTreeMap::new();
         for (school, year, ind, v) in vals {
             let i = factors.binary_search(&ind).unwrap_or(0);
-            rows.entry((school, year)).or_insert_with(|| vec![None; factors.len()])[i] = Some(v);
+            rows.entry((school, year))
+                .or_insert_with(|| vec![None; factors.len()])[i] = Some(v);
         }
         Ok(ContextTable {
             factors,
             rows: rows
                 .into_iter()
-                .map(|((school_id, year), values)| ContextRow { school_id, year: (year != 0).then_some(year as i32), values })
+                .map(|((school_id, year), values)| ContextRow {
+                    school_id,
+                    year: (year != 0).then_some(year as i32),
+                    values,
+                })
                 .collect(),
         })
     }
 
     pub async fn school_infos(&self) -> Result<Vec<SchoolInfo>> {
         let sql = "SELECT code, short_name, kind FROM schools ORDER BY code";
-        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| {
             let kind: String = r.get(2);
             SchoolInfo { school_id: r.get(0), name: r.get(1), is_lyceum_or_gymnasium: kind == "лицей" || kind == "гимназия" }
-        }).collect()))
+        }).collect()),
+        )
     }
 
     pub async fn checklist_rows(&self) -> Result<Vec<ChecklistRow>> {
         let sql = "SELECT s.code, c.year, c.continuation_rate, c.graduates, c.ege_below_min, c.olympiad_participants, c.pupils, \
                    c.kdn_pdn, c.noko_satisfaction FROM checklist c JOIN schools s ON s.id = c.school_id ORDER BY s.code, c.year";
         let u = |v: Option<i64>| v.map(|x| x.max(0) as u64);
-        Ok(on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| ChecklistRow {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).fetch_all(p).await?.iter().map(|r| ChecklistRow {
             school_id: r.get(0),
             year: r.get::<i64, _>(1) as i32,
             continuation_rate: r.get(2),
@@ -142,7 +166,8 @@ impl Db {
             pupils: u(r.get(6)),
             kdn_pdn: u(r.get(7)),
             noko_satisfaction: r.get(8),
-        }).collect()))
+        }).collect()),
+        )
     }
 }
 
@@ -151,7 +176,9 @@ mod tests {
     use super::*;
 
     fn coverage(v: &[(i32, u64)]) -> Vec<YearCoverage> {
-        v.iter().map(|&(year, schools)| YearCoverage { year, schools }).collect()
+        v.iter()
+            .map(|&(year, schools)| YearCoverage { year, schools })
+            .collect()
     }
 
     #[test]

@@ -5,7 +5,8 @@ use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use sqlx::Row;
 
-const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked";
+const USER_COLUMNS: &str =
+    "u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked";
 
 /// Maps a row of [`USER_COLUMNS`] (expanded once per backend's row type); a
 /// role that is not one of the known codes is a damaged row, never a teacher.
@@ -65,7 +66,13 @@ impl Role {
     pub fn from_stored(s: &str) -> Result<Role> {
         Role::from_code(s).ok_or_else(|| StoreError::stored("роль пользователя", s))
     }
-    pub const ALL: [Role; 5] = [Role::Region, Role::Municipality, Role::Curator, Role::SchoolAdmin, Role::Teacher];
+    pub const ALL: [Role; 5] = [
+        Role::Region,
+        Role::Municipality,
+        Role::Curator,
+        Role::SchoolAdmin,
+        Role::Teacher,
+    ];
     /// Whether this role administers users (region and municipality).
     pub fn manages_users(self) -> bool {
         matches!(self, Role::Region | Role::Municipality)
@@ -109,7 +116,9 @@ impl Db {
                 .fetch_one(&mut *c).await.map_err(StoreError::from)
         });
         let id = inserted.map_err(|e| match e {
-            StoreError::Conflict(_) => StoreError::Conflict(format!("логин «{}» уже занят", u.login)),
+            StoreError::Conflict(_) => {
+                StoreError::Conflict(format!("логин «{}» уже занят", u.login))
+            }
             other => other,
         })?;
         insert_curated(&mut tx, id, u.curated_schools).await?;
@@ -143,7 +152,9 @@ impl Db {
 
     /// A user and its password hash, by login (case-insensitive for ASCII).
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, Option<String>)>> {
-        let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE LOWER(u.login) = LOWER($1)");
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE LOWER(u.login) = LOWER($1)"
+        );
         on_db!(self, p => sqlx::query(&sql).bind(login.trim()).fetch_optional(p).await?.as_ref().map(|r| {
             let hash: Option<String> = r.get(7);
             Ok((Some(r).map(user_from_row!()).expect("row")?, hash))
@@ -179,7 +190,10 @@ impl Db {
 
     pub async fn login_taken(&self, login: &str) -> Result<bool> {
         let sql = "SELECT COUNT(*) FROM users WHERE LOWER(login) = LOWER($1)";
-        Ok(on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(login.trim()).fetch_one(p).await)? > 0)
+        Ok(
+            on_db!(self, p => sqlx::query_scalar::<_, i64>(sql).bind(login.trim()).fetch_one(p).await)?
+                > 0,
+        )
     }
 }
 
@@ -210,7 +224,10 @@ fn check_scope(u: &NewUser<'_>) -> Result<()> {
         Role::SchoolAdmin | Role::Teacher => u.school_id.is_some(),
     };
     if !scope_ok {
-        return Err(StoreError::Invalid(format!("для роли «{}» нужно указать область доступа", u.role.title())));
+        return Err(StoreError::Invalid(format!(
+            "для роли «{}» нужно указать область доступа",
+            u.role.title()
+        )));
     }
     Ok(())
 }

@@ -7,14 +7,23 @@ use common::*;
 use opora_store::import::ImportKind;
 use opora_store::StoreError;
 
-const VPR_HEADER: &str = "Год;Код ОО;Процедура;Предмет;Класс;Код участника;Первичный балл;Отметка;Отметка по журналу\n";
+const VPR_HEADER: &str =
+    "Год;Код ОО;Процедура;Предмет;Класс;Код участника;Первичный балл;Отметка;Отметка по журналу\n";
 
 fn vpr_rows(school: &str, scores: &[u32]) -> String {
     scores
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let mark = if *s >= 16 { 5 } else if *s >= 12 { 4 } else if *s >= 7 { 3 } else { 2 };
+            let mark = if *s >= 16 {
+                5
+            } else if *s >= 12 {
+                4
+            } else if *s >= 7 {
+                3
+            } else {
+                2
+            };
             format!("2023-2024;{school};впр;математика;5;{school}-P{i:03};{s};{mark};{mark}\n")
         })
         .collect()
@@ -25,17 +34,40 @@ async fn windows_1251_semicolon_file_with_russian_headers_imports_with_statistic
     for_each_db!(|t| {
         let dir = with_registry(&t.db).await;
         let path = dir.join("vpr.csv");
-        write_cp1251(&path, &format!("{VPR_HEADER}{}{}", vpr_rows("S001", &[10, 12, 15, 18, 20]), vpr_rows("S003", &[3, 7])));
+        write_cp1251(
+            &path,
+            &format!(
+                "{VPR_HEADER}{}{}",
+                vpr_rows("S001", &[10, 12, 15, 18, 20]),
+                vpr_rows("S003", &[3, 7])
+            ),
+        );
         let report = import(&t.db, ImportKind::Results, &path).await.unwrap();
-        assert_eq!((report.rows, report.written, report.groups_changed), (7, 7, 2));
+        assert_eq!(
+            (report.rows, report.written, report.groups_changed),
+            (7, 7, 2)
+        );
         assert_eq!(t.db.count("pupil_results").await.unwrap(), 7);
         let stats = t.db.stats_table().await.unwrap();
-        let s1 = stats.cells.iter().find(|((s, _), _)| s == "S001").map(|(_, v)| v).unwrap();
+        let s1 = stats
+            .cells
+            .iter()
+            .find(|((s, _), _)| s == "S001")
+            .map(|(_, v)| v)
+            .unwrap();
         assert_eq!(s1.n, 5);
         assert_eq!(s1.sum, 75.0);
         assert_eq!(s1.sum_sq, (100 + 144 + 225 + 324 + 400) as f64);
         let (_, key) = stats.cells.keys().next().unwrap();
-        assert_eq!((key.year, key.procedure.as_str(), key.subject.as_str(), key.grade), (2024, "ВПР", "Математика", 5));
+        assert_eq!(
+            (
+                key.year,
+                key.procedure.as_str(),
+                key.subject.as_str(),
+                key.grade
+            ),
+            (2024, "ВПР", "Математика", 5)
+        );
     });
 }
 
@@ -47,7 +79,15 @@ async fn xlsx_file_on_a_named_sheet_imports() {
         let mut book = rust_xlsxwriter::Workbook::new();
         let ws = book.add_worksheet();
         ws.set_name("Результаты").unwrap();
-        let header = ["Год", "Логин ОО", "Процедура", "Предмет", "Класс", "Код участника", "Балл"];
+        let header = [
+            "Год",
+            "Логин ОО",
+            "Процедура",
+            "Предмет",
+            "Класс",
+            "Код участника",
+            "Балл",
+        ];
         for (c, h) in header.iter().enumerate() {
             ws.write_string(0, c as u16, *h).unwrap();
         }
@@ -61,11 +101,25 @@ async fn xlsx_file_on_a_named_sheet_imports() {
             ws.write_number(r, 6, (r * 4) as f64).unwrap();
         }
         book.save(&path).unwrap();
-        let opts = opora_store::import::ImportOptions { sheet: Some("Результаты".into()), ..Default::default() };
-        let report = t.db.import_file(ImportKind::Results, &path, &opts, &|_| {}).await.unwrap();
+        let opts = opora_store::import::ImportOptions {
+            sheet: Some("Результаты".into()),
+            ..Default::default()
+        };
+        let report =
+            t.db.import_file(ImportKind::Results, &path, &opts, &|_| {})
+                .await
+                .unwrap();
         assert_eq!(report.written, 4);
         // Marks come from the scale when the file has none: 16 → «5», 4 → «2».
-        let marks = t.db.stats_table().await.unwrap().cells.values().next().unwrap().mark_counts;
+        let marks =
+            t.db.stats_table()
+                .await
+                .unwrap()
+                .cells
+                .values()
+                .next()
+                .unwrap()
+                .mark_counts;
         assert_eq!(marks, [1, 1, 1, 1]);
     });
 }
@@ -82,12 +136,20 @@ async fn a_file_with_three_bad_rows_imports_nothing_and_names_all_three() {
         let path = dir.join("bad.csv");
         write_cp1251(&path, &text);
         let err = import(&t.db, ImportKind::Results, &path).await.unwrap_err();
-        let StoreError::Rejected { count, errors, .. } = err else { panic!("expected rejection, got {err}") };
+        let StoreError::Rejected { count, errors, .. } = err else {
+            panic!("expected rejection, got {err}")
+        };
         assert_eq!(count, 3);
         let rows: Vec<u64> = errors.iter().map(|e| e.row).collect();
         assert_eq!(rows, vec![5, 6, 7]);
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(text[0].contains("Код ОО") && text[0].contains("S999") && text[0].contains("нет в реестре"), "{}", text[0]);
+        assert!(
+            text[0].contains("Код ОО")
+                && text[0].contains("S999")
+                && text[0].contains("нет в реестре"),
+            "{}",
+            text[0]
+        );
         assert!(text[1].contains("больше максимального (20)"), "{}", text[1]);
         assert!(text[2].contains("отрицательным"), "{}", text[2]);
         assert_eq!(dump(&t.db).await, before, "nothing may be written");
@@ -107,9 +169,14 @@ async fn missing_values_duplicates_bad_marks_and_dates_are_reported_in_russian()
                     двадцать,S001,ВПР,Математика,5,A5,9,3,\n";
         let path = dir.join("bad.csv");
         std::fs::write(&path, text).unwrap();
-        let StoreError::Rejected { errors, .. } = import(&t.db, ImportKind::Results, &path).await.unwrap_err() else { panic!() };
+        let StoreError::Rejected { errors, .. } =
+            import(&t.db, ImportKind::Results, &path).await.unwrap_err()
+        else {
+            panic!()
+        };
         let msgs: Vec<(u64, String)> = errors.iter().map(|e| (e.row, e.to_string())).collect();
-        let find = |row: u64, needle: &str| msgs.iter().any(|(r, m)| *r == row && m.contains(needle));
+        let find =
+            |row: u64, needle: &str| msgs.iter().any(|(r, m)| *r == row && m.contains(needle));
         assert!(find(3, "строке 2"), "{msgs:?}");
         assert!(find(4, "не заполнено обязательное поле"), "{msgs:?}");
         assert!(find(5, "отметка от 2 до 5"), "{msgs:?}");
@@ -124,14 +191,19 @@ async fn importing_the_same_file_twice_changes_nothing() {
     for_each_db!(|t| {
         let dir = with_registry(&t.db).await;
         let path = dir.join("vpr.csv");
-        write_cp1251(&path, &format!("{VPR_HEADER}{}", vpr_rows("S001", &[5, 9, 13, 17])));
+        write_cp1251(
+            &path,
+            &format!("{VPR_HEADER}{}", vpr_rows("S001", &[5, 9, 13, 17])),
+        );
         import(&t.db, ImportKind::Results, &path).await.unwrap();
         let first = dump(&t.db).await;
         let again = import(&t.db, ImportKind::Results, &path).await.unwrap();
         assert_eq!((again.groups_changed, again.groups_unchanged), (0, 1));
         assert_eq!(dump(&t.db).await, first);
         // The registry too.
-        import(&t.db, ImportKind::Schools, &dir.join("schools.csv")).await.unwrap();
+        import(&t.db, ImportKind::Schools, &dir.join("schools.csv"))
+            .await
+            .unwrap();
         assert_eq!(dump(&t.db).await, first);
     });
 }
@@ -141,14 +213,33 @@ async fn a_corrected_file_replaces_the_rows_of_the_same_school_and_assessment() 
     for_each_db!(|t| {
         let dir = with_registry(&t.db).await;
         let path = dir.join("vpr.csv");
-        write_cp1251(&path, &format!("{VPR_HEADER}{}{}", vpr_rows("S001", &[5, 9, 13, 17]), vpr_rows("S003", &[8])));
+        write_cp1251(
+            &path,
+            &format!(
+                "{VPR_HEADER}{}{}",
+                vpr_rows("S001", &[5, 9, 13, 17]),
+                vpr_rows("S003", &[8])
+            ),
+        );
         import(&t.db, ImportKind::Results, &path).await.unwrap();
-        write_cp1251(&path, &format!("{VPR_HEADER}{}", vpr_rows("S001", &[6, 10])));
+        write_cp1251(
+            &path,
+            &format!("{VPR_HEADER}{}", vpr_rows("S001", &[6, 10])),
+        );
         let r = import(&t.db, ImportKind::Results, &path).await.unwrap();
         assert_eq!(r.groups_changed, 1);
-        assert_eq!(t.db.count("pupil_results").await.unwrap(), 3, "2 new rows of S001 + S003 untouched");
+        assert_eq!(
+            t.db.count("pupil_results").await.unwrap(),
+            3,
+            "2 new rows of S001 + S003 untouched"
+        );
         let stats = t.db.stats_table().await.unwrap();
-        let s1 = stats.cells.iter().find(|((s, _), _)| s == "S001").map(|(_, v)| v).unwrap();
+        let s1 = stats
+            .cells
+            .iter()
+            .find(|((s, _), _)| s == "S001")
+            .map(|(_, v)| v)
+            .unwrap();
         assert_eq!((s1.n, s1.sum), (2, 16.0));
     });
 }
@@ -158,14 +249,28 @@ async fn missing_required_columns_are_named_and_explicit_mapping_fixes_them() {
     for_each_db!(|t| {
         let dir = with_registry(&t.db).await;
         let path = dir.join("odd.csv");
-        std::fs::write(&path, "Год,ОО,Процедура,Предмет,Класс,Участник,Итог\n2024,S001,ВПР,Математика,5,A1,10\n").unwrap();
-        let err = import(&t.db, ImportKind::Results, &path).await.unwrap_err().to_string();
+        std::fs::write(
+            &path,
+            "Год,ОО,Процедура,Предмет,Класс,Участник,Итог\n2024,S001,ВПР,Математика,5,A1,10\n",
+        )
+        .unwrap();
+        let err = import(&t.db, ImportKind::Results, &path)
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Код ОО") && err.contains("--map"), "{err}");
         let opts = opora_store::import::ImportOptions {
-            map: vec![("school_id".into(), "ОО".into()), ("student_key".into(), "Участник".into()), ("score".into(), "Итог".into())],
+            map: vec![
+                ("school_id".into(), "ОО".into()),
+                ("student_key".into(), "Участник".into()),
+                ("score".into(), "Итог".into()),
+            ],
             ..Default::default()
         };
-        let r = t.db.import_file(ImportKind::Results, &path, &opts, &|_| {}).await.unwrap();
+        let r =
+            t.db.import_file(ImportKind::Results, &path, &opts, &|_| {})
+                .await
+                .unwrap();
         assert_eq!(r.written, 1);
     });
 }
@@ -183,16 +288,30 @@ async fn school_level_results_context_and_checklist_import() {
         std::fs::write(&ctx, "Код ОО;Год;low_income_share;Доля обучающихся с ОВЗ;my_factor\nS001;2024;12,5;3;1\nS002;2024;8;;2\n").unwrap();
         import(&t.db, ImportKind::Context, &ctx).await.unwrap();
         let table = t.db.context_table().await.unwrap();
-        assert_eq!(table.factors, vec!["disability_share", "low_income_share", "my_factor"]);
+        assert_eq!(
+            table.factors,
+            vec!["disability_share", "low_income_share", "my_factor"]
+        );
         assert_eq!(table.rows[0].values, vec![Some(3.0), Some(12.5), Some(1.0)]);
         assert_eq!(table.rows[1].values[0], None);
         let ck = dir.join("ck.csv");
         std::fs::write(&ck, "school_id,year,continuation_rate,graduates,ege_below_min\nS001,2024,55,20,3\nS002,2024,80,10,11\n").unwrap();
-        let StoreError::Rejected { errors, .. } = import(&t.db, ImportKind::Checklist, &ck).await.unwrap_err() else { panic!() };
+        let StoreError::Rejected { errors, .. } =
+            import(&t.db, ImportKind::Checklist, &ck).await.unwrap_err()
+        else {
+            panic!()
+        };
         assert_eq!(errors.len(), 1);
         assert!(errors[0].to_string().contains("больше, чем выпускников"));
-        std::fs::write(&ck, "school_id,year,continuation_rate,graduates,ege_below_min\nS001,2024,55,20,3\n").unwrap();
+        std::fs::write(
+            &ck,
+            "school_id,year,continuation_rate,graduates,ege_below_min\nS001,2024,55,20,3\n",
+        )
+        .unwrap();
         import(&t.db, ImportKind::Checklist, &ck).await.unwrap();
-        assert_eq!(t.db.checklist_rows().await.unwrap()[0].continuation_rate, Some(55.0));
+        assert_eq!(
+            t.db.checklist_rows().await.unwrap()[0].continuation_rate,
+            Some(55.0)
+        );
     });
 }

@@ -20,7 +20,10 @@ fn results_file(dir: &Path, name: &str, year: i32, schools: &[&str], pupils: usi
     for school in schools {
         for grade in 4..=8 {
             for p in 0..pupils {
-                text.push_str(&format!("{year};{school};ВПР;Математика;{grade};{school}-{grade}-{p:06};{}\n", (p * 7 + grade) % 21));
+                text.push_str(&format!(
+                    "{year};{school};ВПР;Математика;{grade};{school}-{grade}-{p:06};{}\n",
+                    (p * 7 + grade) % 21
+                ));
             }
         }
     }
@@ -31,7 +34,12 @@ fn results_file(dir: &Path, name: &str, year: i32, schools: &[&str], pupils: usi
 
 /// Starts importing `path` in a task of its own; `reached` is notified once
 /// the import has handed `rows` rows to the database.
-fn start_import(db: &Db, path: PathBuf, rows: u64, reached: Arc<tokio::sync::Notify>) -> tokio::task::JoinHandle<Result<ImportReport, StoreError>> {
+fn start_import(
+    db: &Db,
+    path: PathBuf,
+    rows: u64,
+    reached: Arc<tokio::sync::Notify>,
+) -> tokio::task::JoinHandle<Result<ImportReport, StoreError>> {
     let db = db.clone();
     tokio::spawn(async move {
         let told = std::sync::atomic::AtomicBool::new(false);
@@ -40,8 +48,12 @@ fn start_import(db: &Db, path: PathBuf, rows: u64, reached: Arc<tokio::sync::Not
                 reached.notify_one();
             }
         };
-        let opts = ImportOptions { actor: "test".into(), ..Default::default() };
-        db.import_file(ImportKind::Results, &path, &opts, &on_progress).await
+        let opts = ImportOptions {
+            actor: "test".into(),
+            ..Default::default()
+        };
+        db.import_file(ImportKind::Results, &path, &opts, &on_progress)
+            .await
     })
 }
 
@@ -55,12 +67,24 @@ async fn a_write_during_a_long_import_does_not_wait_for_the_import_and_sees_no_h
         let import = start_import(&t.db, path, 40_000, reached.clone());
         reached.notified().await;
 
-        t.db.audit("test", "запись во время загрузки", "", "").await.unwrap();
-        assert!(!import.is_finished(), "the write waited until the import had finished");
-        assert_eq!(t.db.count("assessment_stats").await.unwrap(), stats_before, "half an import is visible");
+        t.db.audit("test", "запись во время загрузки", "", "")
+            .await
+            .unwrap();
+        assert!(
+            !import.is_finished(),
+            "the write waited until the import had finished"
+        );
+        assert_eq!(
+            t.db.count("assessment_stats").await.unwrap(),
+            stats_before,
+            "half an import is visible"
+        );
 
         let report = import.await.unwrap().unwrap();
-        assert_eq!((report.rows, report.written, report.groups_changed), (450_000, 450_000, 15));
+        assert_eq!(
+            (report.rows, report.written, report.groups_changed),
+            (450_000, 450_000, 15)
+        );
         assert_eq!(t.db.count("pupil_results").await.unwrap(), 450_000);
     });
 }
@@ -68,8 +92,16 @@ async fn a_write_during_a_long_import_does_not_wait_for_the_import_and_sees_no_h
 /// A new pool on the same database, as a restarted server would open.
 async fn reopened(db: &Db) -> Db {
     match db {
-        Db::Sqlite(p) => Db::Sqlite(sqlx::SqlitePool::connect_with((*p.connect_options()).clone()).await.unwrap()),
-        Db::Postgres(p) => Db::Postgres(sqlx::PgPool::connect_with((*p.connect_options()).clone()).await.unwrap()),
+        Db::Sqlite(p) => Db::Sqlite(
+            sqlx::SqlitePool::connect_with((*p.connect_options()).clone())
+                .await
+                .unwrap(),
+        ),
+        Db::Postgres(p) => Db::Postgres(
+            sqlx::PgPool::connect_with((*p.connect_options()).clone())
+                .await
+                .unwrap(),
+        ),
     }
 }
 
@@ -90,7 +122,11 @@ async fn an_import_that_dies_mid_way_leaves_nothing_visible_and_its_rows_are_swe
 
         // What a restarted process sees: new connections to the same database.
         let db = reopened(&t.db).await;
-        assert_eq!(db.count("assessment_stats").await.unwrap(), 5, "only the first file's groups are visible");
+        assert_eq!(
+            db.count("assessment_stats").await.unwrap(),
+            5,
+            "only the first file's groups are visible"
+        );
         db.recover_imports().await.unwrap();
         assert_eq!(dump(&db).await, before, "the dead import's rows are swept");
 
@@ -109,7 +145,10 @@ async fn two_imports_at_once_both_succeed_one_after_the_other() {
         // collide on the unique constraint of assessments (PostgreSQL).
         let a = results_file(&dir, "a.csv", 2025, &["S001"], 2_000);
         let b = results_file(&dir, "b.csv", 2025, &["S002", "S003"], 2_000);
-        let (ra, rb) = tokio::join!(import(&t.db, ImportKind::Results, &a), import(&t.db, ImportKind::Results, &b));
+        let (ra, rb) = tokio::join!(
+            import(&t.db, ImportKind::Results, &a),
+            import(&t.db, ImportKind::Results, &b)
+        );
         assert_eq!(ra.unwrap().written, 10_000);
         assert_eq!(rb.unwrap().written, 20_000);
         assert_eq!(t.db.count("pupil_results").await.unwrap(), 30_000);
@@ -122,10 +161,19 @@ async fn a_reimport_of_the_same_file_reports_nothing_written_and_changes_nothing
     for_each_db!(|t| {
         let dir = with_registry(&t.db).await;
         let path = results_file(&dir, "r.csv", 2024, &["S001", "S002"], 50);
-        assert_eq!(import(&t.db, ImportKind::Results, &path).await.unwrap().written, 500);
+        assert_eq!(
+            import(&t.db, ImportKind::Results, &path)
+                .await
+                .unwrap()
+                .written,
+            500
+        );
         let before = dump(&t.db).await;
         let again = import(&t.db, ImportKind::Results, &path).await.unwrap();
-        assert_eq!((again.written, again.groups_changed, again.groups_unchanged), (0, 0, 10));
+        assert_eq!(
+            (again.written, again.groups_changed, again.groups_unchanged),
+            (0, 0, 10)
+        );
         assert_eq!(dump(&t.db).await, before);
     });
 }
@@ -138,14 +186,30 @@ async fn a_subject_the_system_does_not_know_is_listed_and_added_only_when_confir
         std::fs::write(&path, format!("{HEADER}2024;S001;ВПР;Математика;5;A1;10\n2024;S001;ВПР;Матиматика;6;A2;11\n2024;S001;НИКО;Математика;6;A3;9\n")).unwrap();
         let before = dump(&t.db).await;
         let err = import(&t.db, ImportKind::Results, &path).await.unwrap_err();
-        let StoreError::NewNames { names, .. } = &err else { panic!("expected new names, got {err}") };
-        let listed: Vec<(&str, u64)> = names.iter().map(|n| (n.name.as_str(), n.first_row)).collect();
+        let StoreError::NewNames { names, .. } = &err else {
+            panic!("expected new names, got {err}")
+        };
+        let listed: Vec<(&str, u64)> = names
+            .iter()
+            .map(|n| (n.name.as_str(), n.first_row))
+            .collect();
         assert_eq!(listed, [("НИКО", 4), ("Матиматика", 3)]);
-        assert!(err.to_string().contains("предмет «Матиматика» (впервые в строке 3)"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("предмет «Матиматика» (впервые в строке 3)"),
+            "{err}"
+        );
         assert_eq!(dump(&t.db).await, before, "nothing is written");
 
-        let opts = ImportOptions { actor: "test".into(), allow_new_names: true, ..Default::default() };
-        let report = t.db.import_file(ImportKind::Results, &path, &opts, &|_| {}).await.unwrap();
+        let opts = ImportOptions {
+            actor: "test".into(),
+            allow_new_names: true,
+            ..Default::default()
+        };
+        let report =
+            t.db.import_file(ImportKind::Results, &path, &opts, &|_| {})
+                .await
+                .unwrap();
         assert_eq!(report.written, 3);
     });
 }

@@ -14,7 +14,9 @@ use opora_store::Db;
 use std::path::Path;
 
 fn fixture(name: &str) -> Plan {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plans/tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../plans/tests/fixtures")
+        .join(name);
     import_file(&path, &ImportOptions::default()).unwrap()
 }
 
@@ -27,15 +29,27 @@ async fn school_id(db: &Db, code: &str) -> i64 {
 }
 
 async fn municipality_of(db: &Db, code: &str) -> i64 {
-    db.school_by_code(code).await.unwrap().unwrap().municipality_id
+    db.school_by_code(code)
+        .await
+        .unwrap()
+        .unwrap()
+        .municipality_id
 }
 
 fn ids(p: &Plan) -> Vec<i64> {
-    p.all_activities().iter().map(|l| l.activity.id.unwrap()).collect()
+    p.all_activities()
+        .iter()
+        .map(|l| l.activity.id.unwrap())
+        .collect()
 }
 
 fn update(to: ActivityStatus, on: &str) -> StatusUpdate {
-    StatusUpdate { to, actor: "test".into(), comment: String::new(), on: Some(d(on)) }
+    StatusUpdate {
+        to,
+        actor: "test".into(),
+        comment: String::new(),
+        on: Some(d(on)),
+    }
 }
 
 /// Compares two plans without storage ids and import notes.
@@ -67,20 +81,38 @@ async fn imported_plan_round_trips_and_reimport_changes_nothing() {
     for_each_db!(|t| {
         with_registry(&t.db).await;
         let plan = fixture("synthetic_support.docx");
-        let links = PlanLinks { school_id: Some(school_id(&t.db, "S001").await), municipality_id: Some(municipality_of(&t.db, "S001").await) };
-        let source = PlanSource { file: "synthetic_support.docx".into(), hash: "abc".into() };
-        let saved = t.db.save_plan(&plan, &links, Some(&source), "test").await.unwrap();
+        let links = PlanLinks {
+            school_id: Some(school_id(&t.db, "S001").await),
+            municipality_id: Some(municipality_of(&t.db, "S001").await),
+        };
+        let source = PlanSource {
+            file: "synthetic_support.docx".into(),
+            hash: "abc".into(),
+        };
+        let saved =
+            t.db.save_plan(&plan, &links, Some(&source), "test")
+                .await
+                .unwrap();
         assert!(saved.created);
         assert_eq!((saved.sections, saved.activities), (5, 10));
         let loaded = t.db.plan(saved.id).await.unwrap().unwrap();
         same_content(&plan, &loaded);
         assert_eq!(loaded.id, Some(saved.id));
-        assert!(loaded.all_activities().iter().all(|l| l.activity.id.is_some()));
+        assert!(loaded
+            .all_activities()
+            .iter()
+            .all(|l| l.activity.id.is_some()));
         // Responsibles keep their part.
         let first = loaded.all_activities()[0].activity.clone();
-        assert_eq!(first.responsibles[0].part.as_deref(), Some("ОО, оказывающая поддержку"));
+        assert_eq!(
+            first.responsibles[0].part.as_deref(),
+            Some("ОО, оказывающая поддержку")
+        );
         // Same file again: nothing written.
-        let again = t.db.save_plan(&plan, &links, Some(&source), "test").await.unwrap();
+        let again =
+            t.db.save_plan(&plan, &links, Some(&source), "test")
+                .await
+                .unwrap();
         assert_eq!((again.id, again.created), (saved.id, false));
         assert_eq!(t.db.count("plans").await.unwrap(), 1);
         assert_eq!(t.db.count("plan_activities").await.unwrap(), 10);
@@ -91,13 +123,27 @@ async fn imported_plan_round_trips_and_reimport_changes_nothing() {
 
         // A municipal plan with sections from a seed.
         let seed = fixture("seed_000_alekseevsky.docx");
-        let m = t.db.save_plan(&seed, &PlanLinks { municipality_id: Some(municipality_of(&t.db, "S003").await), school_id: None }, None, "test").await.unwrap();
+        let m =
+            t.db.save_plan(
+                &seed,
+                &PlanLinks {
+                    municipality_id: Some(municipality_of(&t.db, "S003").await),
+                    school_id: None,
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
         let back = t.db.plan(m.id).await.unwrap().unwrap();
         same_content(&seed, &back);
         let list = t.db.plans(&Scope::Region, d("2021-01-15")).await.unwrap();
         assert_eq!(list.len(), 2);
         let s = list.iter().find(|p| p.id == m.id).unwrap();
-        assert_eq!((s.activities, s.done, s.level.as_str()), (19, 0, "municipality"));
+        assert_eq!(
+            (s.activities, s.done, s.level.as_str()),
+            (19, 0, "municipality")
+        );
         // As of 15.01.2021: 1.2 (April 2020), 1.3 (July 2020), 1.4 (August 2020), 1.8 and 2.2, 2.4 not yet (end in 2021).
         assert_eq!(s.overdue, 3);
     });
@@ -112,35 +158,106 @@ async fn status_workflow_history_and_overdue() {
         let s3 = school_id(&t.db, "S003").await;
         let m3 = municipality_of(&t.db, "S003").await;
         assert_ne!(m1, m3);
-        let p1 = t.db.save_plan(&fixture("seed_002_school46.docx"), &PlanLinks { school_id: Some(s1), municipality_id: Some(m1) }, None, "test").await.unwrap();
-        let p3 = t.db.save_plan(&fixture("seed_002_school46.docx"), &PlanLinks { school_id: Some(s3), municipality_id: Some(m3) }, None, "test").await.unwrap();
+        let p1 =
+            t.db.save_plan(
+                &fixture("seed_002_school46.docx"),
+                &PlanLinks {
+                    school_id: Some(s1),
+                    municipality_id: Some(m1),
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let p3 =
+            t.db.save_plan(
+                &fixture("seed_002_school46.docx"),
+                &PlanLinks {
+                    school_id: Some(s3),
+                    municipality_id: Some(m3),
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
         let plan = t.db.plan(p1.id).await.unwrap().unwrap();
         let a = ids(&plan);
 
         // planned → in progress → done (on a day) → verified
-        t.db.set_activity_status(a[0], &update(ActivityStatus::InProgress, "2023-02-10")).await.unwrap();
-        t.db.set_activity_status(a[0], &update(ActivityStatus::Done, "2023-02-20")).await.unwrap();
-        t.db.set_activity_status(a[0], &StatusUpdate { to: ActivityStatus::Verified, actor: "curator".into(), comment: "протокол проверен".into(), on: None }).await.unwrap();
+        t.db.set_activity_status(a[0], &update(ActivityStatus::InProgress, "2023-02-10"))
+            .await
+            .unwrap();
+        t.db.set_activity_status(a[0], &update(ActivityStatus::Done, "2023-02-20"))
+            .await
+            .unwrap();
+        t.db.set_activity_status(
+            a[0],
+            &StatusUpdate {
+                to: ActivityStatus::Verified,
+                actor: "curator".into(),
+                comment: "протокол проверен".into(),
+                on: None,
+            },
+        )
+        .await
+        .unwrap();
         let h = t.db.activity_history(a[0]).await.unwrap();
-        let steps: Vec<(String, String, String)> = h.iter().map(|c| (c.from.clone(), c.to.clone(), c.actor.clone())).collect();
-        assert_eq!(steps, [
-            ("planned".into(), "in_progress".into(), "test".into()),
-            ("in_progress".into(), "done".into(), "test".into()),
-            ("done".into(), "verified".into(), "curator".into()),
-        ]);
+        let steps: Vec<(String, String, String)> = h
+            .iter()
+            .map(|c| (c.from.clone(), c.to.clone(), c.actor.clone()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("planned".into(), "in_progress".into(), "test".into()),
+                ("in_progress".into(), "done".into(), "test".into()),
+                ("done".into(), "verified".into(), "curator".into()),
+            ]
+        );
         // Not allowed: verified straight from planned; cancelling without a reason.
-        let e = t.db.set_activity_status(a[1], &update(ActivityStatus::Verified, "2023-02-10")).await.unwrap_err().to_string();
+        let e =
+            t.db.set_activity_status(a[1], &update(ActivityStatus::Verified, "2023-02-10"))
+                .await
+                .unwrap_err()
+                .to_string();
         assert!(e.contains("нельзя перейти"), "{e}");
-        let e = t.db.set_activity_status(a[1], &update(ActivityStatus::Cancelled, "2023-02-10")).await.unwrap_err().to_string();
+        let e =
+            t.db.set_activity_status(a[1], &update(ActivityStatus::Cancelled, "2023-02-10"))
+                .await
+                .unwrap_err()
+                .to_string();
         assert!(e.contains("причину"), "{e}");
-        t.db.set_activity_status(a[1], &StatusUpdate { to: ActivityStatus::Cancelled, actor: "test".into(), comment: "лицей отказался".into(), on: None }).await.unwrap();
-        let e = t.db.set_activity_status(999_999, &update(ActivityStatus::Done, "2023-02-10")).await.unwrap_err().to_string();
+        t.db.set_activity_status(
+            a[1],
+            &StatusUpdate {
+                to: ActivityStatus::Cancelled,
+                actor: "test".into(),
+                comment: "лицей отказался".into(),
+                on: None,
+            },
+        )
+        .await
+        .unwrap();
+        let e =
+            t.db.set_activity_status(999_999, &update(ActivityStatus::Done, "2023-02-10"))
+                .await
+                .unwrap_err()
+                .to_string();
         assert!(e.contains("не найдено"), "{e}");
 
         let loaded = t.db.plan(p1.id).await.unwrap().unwrap();
-        let acts: Vec<_> = loaded.all_activities().into_iter().map(|l| l.activity.clone()).collect();
+        let acts: Vec<_> = loaded
+            .all_activities()
+            .into_iter()
+            .map(|l| l.activity.clone())
+            .collect();
         assert_eq!(acts[0].status, ActivityStatus::Verified);
-        assert_eq!((acts[1].status, acts[1].cancel_reason.as_deref()), (ActivityStatus::Cancelled, Some("лицей отказался")));
+        assert_eq!(
+            (acts[1].status, acts[1].cancel_reason.as_deref()),
+            (ActivityStatus::Cancelled, Some("лицей отказался"))
+        );
 
         // Overdue on 10.03.2023: February activities of both plans, except done and cancelled ones.
         let all = t.db.overdue(&Scope::Region, d("2023-03-10")).await.unwrap();
@@ -148,15 +265,30 @@ async fn status_workflow_history_and_overdue() {
         assert_eq!(all.len(), feb + feb - 2);
         assert!(all.iter().all(|o| o.deadline_end.as_str() < "2023-03-10"));
         assert_eq!(all[0].days_overdue, 10); // 28.02 → 10.03
-        // Municipality scope: only its school's plan.
-        let mine = t.db.overdue(&Scope::Municipality(m3), d("2023-03-10")).await.unwrap();
+                                             // Municipality scope: only its school's plan.
+        let mine =
+            t.db.overdue(&Scope::Municipality(m3), d("2023-03-10"))
+                .await
+                .unwrap();
         assert_eq!(mine.len(), feb);
         assert!(mine.iter().all(|o| o.plan_id == p3.id));
         // The day of the deadline itself is not late.
-        assert!(t.db.overdue(&Scope::School(s3), d("2023-02-28")).await.unwrap().is_empty());
+        assert!(t
+            .db
+            .overdue(&Scope::School(s3), d("2023-02-28"))
+            .await
+            .unwrap()
+            .is_empty());
         // Archived plans are not chased.
-        t.db.set_plan_status(p3.id, PlanStatus::Archived, "test").await.unwrap();
-        assert!(t.db.overdue(&Scope::School(s3), d("2023-03-10")).await.unwrap().is_empty());
+        t.db.set_plan_status(p3.id, PlanStatus::Archived, "test")
+            .await
+            .unwrap();
+        assert!(t
+            .db
+            .overdue(&Scope::School(s3), d("2023-03-10"))
+            .await
+            .unwrap()
+            .is_empty());
     });
 }
 
@@ -165,34 +297,100 @@ async fn evidence_comments_and_versions() {
     for_each_db!(|t| {
         with_registry(&t.db).await;
         let s1 = school_id(&t.db, "S001").await;
-        let p = t.db.save_plan(&fixture("seed_002_school46.docx"), &PlanLinks { school_id: Some(s1), municipality_id: None }, None, "test").await.unwrap();
+        let p =
+            t.db.save_plan(
+                &fixture("seed_002_school46.docx"),
+                &PlanLinks {
+                    school_id: Some(s1),
+                    municipality_id: None,
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
         let a = ids(&t.db.plan(p.id).await.unwrap().unwrap());
-        let file = NewEvidenceFile { name: "Соглашение.pdf".into(), media_type: "application/pdf".into(), size_bytes: 12_345, sha256: "00ff".into(), storage_path: "evidence/1.pdf".into() };
+        let file = NewEvidenceFile {
+            name: "Соглашение.pdf".into(),
+            media_type: "application/pdf".into(),
+            size_bytes: 12_345,
+            sha256: "00ff".into(),
+            storage_path: "evidence/1.pdf".into(),
+        };
         let e1 = t.db.add_evidence_file(a[1], &file, "school").await.unwrap();
-        t.db.add_evidence_link(a[1], "Страница на сайте", "https://school46.example/doc", "school").await.unwrap();
-        let bad = NewEvidenceFile { name: "setup.exe".into(), size_bytes: 10, ..Default::default() };
-        assert!(t.db.add_evidence_file(a[1], &bad, "school").await.unwrap_err().to_string().contains("не принимается"));
-        assert!(t.db.add_evidence_link(a[1], "", "ftp://x", "school").await.is_err());
+        t.db.add_evidence_link(
+            a[1],
+            "Страница на сайте",
+            "https://school46.example/doc",
+            "school",
+        )
+        .await
+        .unwrap();
+        let bad = NewEvidenceFile {
+            name: "setup.exe".into(),
+            size_bytes: 10,
+            ..Default::default()
+        };
+        assert!(t
+            .db
+            .add_evidence_file(a[1], &bad, "school")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("не принимается"));
+        assert!(t
+            .db
+            .add_evidence_link(a[1], "", "ftp://x", "school")
+            .await
+            .is_err());
         t.db.verify_evidence(e1, "curator").await.unwrap();
         let ev = t.db.evidence(a[1]).await.unwrap();
         assert_eq!(ev.len(), 2);
-        assert_eq!((ev[0].kind.as_str(), ev[0].size_bytes, ev[0].verified_by.as_str()), ("file", Some(12_345), "curator"));
+        assert_eq!(
+            (
+                ev[0].kind.as_str(),
+                ev[0].size_bytes,
+                ev[0].verified_by.as_str()
+            ),
+            ("file", Some(12_345), "curator")
+        );
         assert_eq!(ev[1].url, "https://school46.example/doc");
 
-        t.db.add_comment(a[1], "curator", "Приложите подписанный экземпляр").await.unwrap();
+        t.db.add_comment(a[1], "curator", "Приложите подписанный экземпляр")
+            .await
+            .unwrap();
         assert!(t.db.add_comment(a[1], "curator", "  ").await.is_err());
         let c = t.db.comments(a[1]).await.unwrap();
         assert_eq!((c.len(), c[0].author.as_str()), (1, "curator"));
 
         // Plan versions (the seed's plan was approved by its director): archive, then back; each is a snapshot.
-        assert_eq!(t.db.plan(p.id).await.unwrap().unwrap().status, PlanStatus::Approved);
-        assert_eq!(t.db.set_plan_status(p.id, PlanStatus::Archived, "head").await.unwrap(), 2);
-        assert_eq!(t.db.set_plan_status(p.id, PlanStatus::Draft, "head").await.unwrap(), 3);
+        assert_eq!(
+            t.db.plan(p.id).await.unwrap().unwrap().status,
+            PlanStatus::Approved
+        );
+        assert_eq!(
+            t.db.set_plan_status(p.id, PlanStatus::Archived, "head")
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            t.db.set_plan_status(p.id, PlanStatus::Draft, "head")
+                .await
+                .unwrap(),
+            3
+        );
         let v = t.db.plan_versions(p.id).await.unwrap();
         assert_eq!(v.iter().map(|x| x.version).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(v[1].change, "статус: утверждён → в архиве");
-        assert_eq!(t.db.plan_version(p.id, 2).await.unwrap().unwrap().status, PlanStatus::Archived);
-        assert_eq!(t.db.plan(p.id).await.unwrap().unwrap().status, PlanStatus::Draft);
+        assert_eq!(
+            t.db.plan_version(p.id, 2).await.unwrap().unwrap().status,
+            PlanStatus::Archived
+        );
+        assert_eq!(
+            t.db.plan(p.id).await.unwrap().unwrap().status,
+            PlanStatus::Draft
+        );
     });
 }
 
@@ -200,37 +398,100 @@ async fn evidence_comments_and_versions() {
 async fn support_pairs_cascade_and_templates() {
     for_each_db!(|t| {
         with_registry(&t.db).await;
-        let (s1, s2, s3) = (school_id(&t.db, "S001").await, school_id(&t.db, "S002").await, school_id(&t.db, "S003").await);
+        let (s1, s2, s3) = (
+            school_id(&t.db, "S001").await,
+            school_id(&t.db, "S002").await,
+            school_id(&t.db, "S003").await,
+        );
         let m1 = municipality_of(&t.db, "S001").await;
-        let curator = t.db.create_user(&NewUser {
-            login: "curator", display_name: "Иванова А.А.", role: Role::Curator, municipality_id: Some(m1), school_id: None,
-            password_hash: None, curated_schools: &[s1],
-        }).await.unwrap();
+        let curator =
+            t.db.create_user(&NewUser {
+                login: "curator",
+                display_name: "Иванова А.А.",
+                role: Role::Curator,
+                municipality_id: Some(m1),
+                school_id: None,
+                password_hash: None,
+                curated_schools: &[s1],
+            })
+            .await
+            .unwrap();
 
         // Support pair: the lyceum supports school 1.
         let pair = NewSupportPair {
-            leader_school_id: s2, supported_school_id: s1, period_start: Some(d("2024-09-01")), period_end: Some(d("2025-08-31")),
-            agreement_number: "15".into(), agreement_date: Some(d("2024-09-02")), agreement_file: "evidence/agreement.pdf".into(),
+            leader_school_id: s2,
+            supported_school_id: s1,
+            period_start: Some(d("2024-09-01")),
+            period_end: Some(d("2025-08-31")),
+            agreement_number: "15".into(),
+            agreement_date: Some(d("2024-09-02")),
+            agreement_file: "evidence/agreement.pdf".into(),
             curator_user_ids: vec![curator],
         };
         let pid = t.db.add_support_pair(&pair, "test").await.unwrap();
-        assert!(t.db.add_support_pair(&NewSupportPair { leader_school_id: s1, supported_school_id: s1, ..Default::default() }, "test").await.is_err());
+        assert!(t
+            .db
+            .add_support_pair(
+                &NewSupportPair {
+                    leader_school_id: s1,
+                    supported_school_id: s1,
+                    ..Default::default()
+                },
+                "test"
+            )
+            .await
+            .is_err());
         let pairs = t.db.support_pairs(&Scope::Municipality(m1)).await.unwrap();
         assert_eq!(pairs.len(), 1);
-        assert_eq!((pairs[0].id, pairs[0].leader.as_str(), pairs[0].supported.as_str()), (pid, "МБОУ «Лицей № 2»", "МБОУ «СОШ № 1»"));
+        assert_eq!(
+            (
+                pairs[0].id,
+                pairs[0].leader.as_str(),
+                pairs[0].supported.as_str()
+            ),
+            (pid, "МБОУ «Лицей № 2»", "МБОУ «СОШ № 1»")
+        );
         assert_eq!(pairs[0].curators, ["Иванова А.А."]);
-        assert!(t.db.support_pairs(&Scope::School(s3)).await.unwrap().is_empty());
+        assert!(t
+            .db
+            .support_pairs(&Scope::School(s3))
+            .await
+            .unwrap()
+            .is_empty());
         t.db.close_support_pair(pid, "test").await.unwrap();
-        assert_eq!(t.db.support_pairs(&Scope::Region).await.unwrap()[0].status, "closed");
+        assert_eq!(
+            t.db.support_pairs(&Scope::Region).await.unwrap()[0].status,
+            "closed"
+        );
 
         // Cascade: the municipal «разработать план» goes to two schools.
-        let muni = t.db.save_plan(&fixture("seed_000_alekseevsky.docx"), &PlanLinks { municipality_id: Some(m1), school_id: None }, None, "test").await.unwrap();
+        let muni =
+            t.db.save_plan(
+                &fixture("seed_000_alekseevsky.docx"),
+                &PlanLinks {
+                    municipality_id: Some(m1),
+                    school_id: None,
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
         let muni_acts = ids(&t.db.plan(muni.id).await.unwrap().unwrap());
         let parent = muni_acts[3]; // 1.4: «Коррекция действующих программ … в школах»
-        let r = t.db.cascade_activity(parent, &[s1, s2], "test").await.unwrap();
+        let r =
+            t.db.cascade_activity(parent, &[s1, s2], "test")
+                .await
+                .unwrap();
         assert_eq!((r.created, r.existing, r.plans_created), (2, 0, 2));
-        let again = t.db.cascade_activity(parent, &[s1, s2], "test").await.unwrap();
-        assert_eq!((again.created, again.existing, again.plans_created), (0, 2, 0));
+        let again =
+            t.db.cascade_activity(parent, &[s1, s2], "test")
+                .await
+                .unwrap();
+        assert_eq!(
+            (again.created, again.existing, again.plans_created),
+            (0, 2, 0)
+        );
         let (_, school_plan) = r.targets[0];
         let sp = t.db.plan(school_plan).await.unwrap().unwrap();
         assert_eq!(sp.sections[0].title, "Мероприятия муниципального плана");
@@ -238,23 +499,64 @@ async fn support_pairs_cascade_and_templates() {
         assert!(child.text.starts_with("Коррекция действующих программ"));
         assert_eq!(child.deadline.text, "Август 2020");
         // Progress of the parent follows the schools.
-        t.db.set_activity_status(child.id.unwrap(), &update(ActivityStatus::Done, "2020-08-20")).await.unwrap();
-        let pr = t.db.cascade_progress(parent, d("2020-09-15")).await.unwrap();
+        t.db.set_activity_status(
+            child.id.unwrap(),
+            &update(ActivityStatus::Done, "2020-08-20"),
+        )
+        .await
+        .unwrap();
+        let pr =
+            t.db.cascade_progress(parent, d("2020-09-15"))
+                .await
+                .unwrap();
         assert_eq!((pr.total, pr.done, pr.planned, pr.overdue), (2, 1, 1, 1));
-        assert!(pr.schools.iter().any(|(n, st, late)| n == "МБОУ «Лицей № 2»" && st == "planned" && *late));
+        assert!(pr
+            .schools
+            .iter()
+            .any(|(n, st, late)| n == "МБОУ «Лицей № 2»" && st == "planned" && *late));
 
         // Template: the invariant block of a programme applied to two schools.
-        let tpl = t.db.save_plan(&fixture("synthetic_support.docx"), &PlanLinks::default(), None, "test").await.unwrap();
+        let tpl =
+            t.db.save_plan(
+                &fixture("synthetic_support.docx"),
+                &PlanLinks::default(),
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
         t.db.set_template(tpl.id, true).await.unwrap();
         let tpl_plan = t.db.plan(tpl.id).await.unwrap().unwrap();
         let invariant = tpl_plan.sections[0].id.unwrap();
-        let r = t.db.apply_template(tpl.id, Some(&[invariant]), &[s1, s3], "test").await.unwrap();
-        assert_eq!((r.created, r.existing, r.plans_created), (12, 0, 1), "6 activities × 2 schools; school 3 had no plan yet");
-        let r2 = t.db.apply_template(tpl.id, Some(&[invariant]), &[s1, s3], "test").await.unwrap();
+        let r =
+            t.db.apply_template(tpl.id, Some(&[invariant]), &[s1, s3], "test")
+                .await
+                .unwrap();
+        assert_eq!(
+            (r.created, r.existing, r.plans_created),
+            (12, 0, 1),
+            "6 activities × 2 schools; school 3 had no plan yet"
+        );
+        let r2 =
+            t.db.apply_template(tpl.id, Some(&[invariant]), &[s1, s3], "test")
+                .await
+                .unwrap();
         assert_eq!((r2.created, r2.existing), (0, 2));
         let s1_plan = t.db.plan(r.targets[0].1).await.unwrap().unwrap();
-        let titles: Vec<String> = s1_plan.all_sections().iter().map(|(_, s)| s.title.clone()).collect();
-        assert_eq!(titles, ["Мероприятия муниципального плана", "Инвариантная часть", "Организационные мероприятия", "Работа с педагогическими кадрами"]);
+        let titles: Vec<String> = s1_plan
+            .all_sections()
+            .iter()
+            .map(|(_, s)| s.title.clone())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Мероприятия муниципального плана",
+                "Инвариантная часть",
+                "Организационные мероприятия",
+                "Работа с педагогическими кадрами"
+            ]
+        );
         // Templates are not in overdue lists.
         let overdue = t.db.overdue(&Scope::Region, d("2030-01-01")).await.unwrap();
         assert!(overdue.iter().all(|o| o.plan_id != tpl.id));
@@ -262,8 +564,13 @@ async fn support_pairs_cascade_and_templates() {
         // Execution rows for reports: by scope, with evidence counts.
         let rows = t.db.execution_rows(&Scope::School(s1), None).await.unwrap();
         assert!(rows.iter().all(|r| r.plan_id != tpl.id));
-        assert!(rows.iter().any(|r| r.status == ActivityStatus::Done && r.done_at == Some(d("2020-08-20"))));
-        let muni_rows = t.db.execution_rows(&Scope::Region, Some(muni.id)).await.unwrap();
+        assert!(rows
+            .iter()
+            .any(|r| r.status == ActivityStatus::Done && r.done_at == Some(d("2020-08-20"))));
+        let muni_rows =
+            t.db.execution_rows(&Scope::Region, Some(muni.id))
+                .await
+                .unwrap();
         assert_eq!(muni_rows.len(), 19);
     });
 }

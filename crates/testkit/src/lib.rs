@@ -21,7 +21,9 @@ impl TestDb {
         if let (Some(schema), Some(url)) = (self.schema, self.url) {
             if let Ok(admin) = Db::connect_postgres(&url, None).await {
                 if let Db::Postgres(p) = &admin {
-                    let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")).execute(p).await;
+                    let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                        .execute(p)
+                        .await;
                 }
                 admin.close().await;
             }
@@ -38,13 +40,18 @@ pub fn under_ci() -> bool {
 /// Call when a test cannot run because `what` is missing: a failure under
 /// CI, a loud skip on a developer's machine.
 pub fn missing_tool(what: &str) {
-    assert!(!under_ci(), "{what} is required under CI (scripts/test.sh installs it)");
+    assert!(
+        !under_ci(),
+        "{what} is required under CI (scripts/test.sh installs it)"
+    );
     eprintln!("SKIPPED: {what} is not installed (scripts/test.sh installs it)");
 }
 
 /// The PostgreSQL server of the tests, if any. Under CI it must be set.
 pub fn postgres_url() -> Option<String> {
-    let url = std::env::var("OPORA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let url = std::env::var("OPORA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     if url.is_none() {
         missing_tool("PostgreSQL (OPORA_TEST_DATABASE_URL)");
     }
@@ -55,20 +62,42 @@ pub fn postgres_url() -> Option<String> {
 pub fn unique_name(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("{prefix}_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::Relaxed))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// The databases every test runs against, migrated and empty.
 pub async fn databases() -> Vec<TestDb> {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(None, dir.path()).await.expect("open SQLite");
-    let mut out = vec![TestDb { db, name: "sqlite", _dir: Some(dir), schema: None, url: None }];
+    let mut out = vec![TestDb {
+        db,
+        name: "sqlite",
+        _dir: Some(dir),
+        schema: None,
+        url: None,
+    }];
     if let Some(url) = postgres_url() {
         let schema = unique_name("t");
-        let db = Db::connect_postgres(&url, Some(&schema)).await.expect("connect PostgreSQL");
+        let db = Db::connect_postgres(&url, Some(&schema))
+            .await
+            .expect("connect PostgreSQL");
         db.migrate().await.expect("migrate PostgreSQL");
-        out.push(TestDb { db, name: "postgres", _dir: None, schema: Some(schema), url: Some(url) });
+        out.push(TestDb {
+            db,
+            name: "postgres",
+            _dir: None,
+            schema: Some(schema),
+            url: Some(url),
+        });
     }
     out
 }

@@ -6,9 +6,9 @@
 
 use crate::auth::Caller;
 use crate::error::WebError;
+use crate::extract::{Path, Query};
 use crate::pages::schools::ListQuery;
 use crate::AppState;
-use crate::extract::{Path, Query};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -75,7 +75,10 @@ async fn me(caller: Caller) -> ApiResult<Value> {
     })))
 }
 
-async fn municipalities(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<opora_store::registry::Municipality>> {
+async fn municipalities(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<opora_store::registry::Municipality>> {
     Ok(Json(st.db.municipalities_in(&caller.scope).await?))
 }
 
@@ -91,23 +94,53 @@ async fn schools(
     Query(q): Query<ListQuery>,
     Query(pp): Query<PerPage>,
 ) -> ApiResult<opora_store::registry::SchoolPage> {
-    let per_page = pp.per_page.trim().parse::<usize>().unwrap_or(st.cfg.per_page).clamp(1, 1000);
+    let per_page = pp
+        .per_page
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(st.cfg.per_page)
+        .clamp(1, 1000);
     let (run_id, all) = st.cache.school_rows(&st.db, &caller.scope).await?;
-    Ok(Json(opora_store::registry::page_of(&all, run_id, &q.filter(per_page))))
+    Ok(Json(opora_store::registry::page_of(
+        &all,
+        run_id,
+        &q.filter(per_page),
+    )))
 }
 
-async fn school(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> ApiResult<opora_store::school_card::SchoolCard> {
+async fn school(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<opora_store::school_card::SchoolCard> {
     let means = st.cache.region_means(&st.db).await?;
-    Ok(Json(st.db.school_card_with(&caller.scope, &code, Some(&means)).await?.ok_or(WebError::NotFound)?))
+    Ok(Json(
+        st.db
+            .school_card_with(&caller.scope, &code, Some(&means))
+            .await?
+            .ok_or(WebError::NotFound)?,
+    ))
 }
 
-async fn runs(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<opora_store::runs::RunSummary>> {
+async fn runs(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<opora_store::runs::RunSummary>> {
     Ok(Json(st.db.runs_in(&caller.scope).await?))
 }
 
 async fn run(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> ApiResult<Value> {
-    let run = st.db.run_in(&caller.scope, id).await?.ok_or(WebError::NotFound)?;
-    let summary = st.db.runs_in(&caller.scope).await?.into_iter().find(|r| r.id == id);
+    let run = st
+        .db
+        .run_in(&caller.scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let summary = st
+        .db
+        .runs_in(&caller.scope)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id);
     Ok(Json(json!({
         "summary": summary,
         "years": run.years,
@@ -120,7 +153,11 @@ async fn run(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) ->
     })))
 }
 
-async fn run_list(State(st): State<AppState>, caller: Caller, Path((id, list)): Path<(i64, String)>) -> ApiResult<Vec<opora_store::run_index::ListRow>> {
+async fn run_list(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, list)): Path<(i64, String)>,
+) -> ApiResult<Vec<opora_store::run_index::ListRow>> {
     let kind = ListKind::from_code(&list).ok_or(WebError::NotFound)?;
     if !st.db.run_exists(id).await? {
         return Err(WebError::NotFound.into());
@@ -128,8 +165,15 @@ async fn run_list(State(st): State<AppState>, caller: Caller, Path((id, list)): 
     Ok(Json(st.db.run_list(&caller.scope, id, kind).await?))
 }
 
-async fn plans(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<opora_store::plans::PlanSummary>> {
-    Ok(Json(st.db.plans(&caller.scope, opora_plans::Date::today()).await?))
+async fn plans(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<opora_store::plans::PlanSummary>> {
+    Ok(Json(
+        st.db
+            .plans(&caller.scope, opora_plans::Date::today())
+            .await?,
+    ))
 }
 
 /// A plan whole (sections, activities with deadlines as written and as
@@ -143,30 +187,52 @@ async fn plan(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -
     })))
 }
 
-async fn overdue(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<opora_store::plans::OverdueActivity>> {
-    Ok(Json(st.db.overdue(&caller.scope, opora_plans::Date::today()).await?))
+async fn overdue(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<opora_store::plans::OverdueActivity>> {
+    Ok(Json(
+        st.db
+            .overdue(&caller.scope, opora_plans::Date::today())
+            .await?,
+    ))
 }
 
 async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json; charset=utf-8")], openapi_document().to_string()).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        openapi_document().to_string(),
+    )
+        .into_response()
 }
 
 /// The OpenAPI 3.1 document of the API.
 pub fn openapi_document() -> Value {
     let err = json!({ "description": "Ошибка", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
     let ok = |desc: &str, schema: Value| json!({ "description": desc, "content": { "application/json": { "schema": schema } } });
-    let responses = |desc: &str, schema: Value| {
-        json!({ "200": ok(desc, schema), "401": err.clone(), "404": err.clone() })
-    };
-    let param = |name: &str, place: &str, desc: &str, ty: &str| {
-        json!({ "name": name, "in": place, "required": place == "path", "description": desc, "schema": { "type": ty } })
-    };
+    let responses = |desc: &str, schema: Value| json!({ "200": ok(desc, schema), "401": err.clone(), "404": err.clone() });
+    let param = |name: &str, place: &str, desc: &str, ty: &str| json!({ "name": name, "in": place, "required": place == "path", "description": desc, "schema": { "type": ty } });
     let list_query = vec![
-        param("q", "query", "Поиск по коду, названию, адресу (без учёта регистра, ё = е)", "string"),
-        param("municipality", "query", "Идентификатор муниципалитета", "integer"),
+        param(
+            "q",
+            "query",
+            "Поиск по коду, названию, адресу (без учёта регистра, ё = е)",
+            "string",
+        ),
+        param(
+            "municipality",
+            "query",
+            "Идентификатор муниципалитета",
+            "integer",
+        ),
         json!({ "name": "category", "in": "query", "required": false, "description": "Категория в последнем расчёте",
                 "schema": { "type": "string", "enum": ["shnor", "shnsu", "low", "resilient", "normal", "nodata"] } }),
-        param("kind", "query", "Тип ОО (СОШ, ООШ, лицей, гимназия, …)", "string"),
+        param(
+            "kind",
+            "query",
+            "Тип ОО (СОШ, ООШ, лицей, гимназия, …)",
+            "string",
+        ),
         param("locality", "query", "Местность (город, село)", "string"),
         json!({ "name": "sort", "in": "query", "required": false, "description": "Сортировка",
                 "schema": { "type": "string", "enum": ["name", "code", "municipality", "kind", "enrolment", "category", "effect"] } }),

@@ -62,7 +62,10 @@ pub fn hash_password(password: &str) -> String {
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt).expect("system random numbers");
     let salt = SaltString::encode_b64(&salt).expect("salt");
-    argon2::Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2").to_string()
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2")
+        .to_string()
 }
 
 /// Checks a password against a stored hash (or, for an unknown login or a
@@ -71,21 +74,27 @@ pub fn hash_password(password: &str) -> String {
 /// milliseconds of CPU that must not stall the async runtime.
 pub async fn check_password(hash: Option<String>, password: String) -> WebResult<bool> {
     let known = hash.is_some();
-    let ok = tokio::task::spawn_blocking(move || verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &password))
-        .await
-        .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))?;
+    let ok = tokio::task::spawn_blocking(move || {
+        verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &password)
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))?;
     Ok(known && ok)
 }
 
 /// Hashes a new password on the blocking pool.
 pub async fn hash_password_off_runtime(password: String) -> WebResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| WebError::Internal(format!("хеширование пароля: {e}")))
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(format!("хеширование пароля: {e}")))
 }
 
 pub fn verify_password(hash: &str, password: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     match PasswordHash::new(hash) {
-        Ok(h) => argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Ok(h) => argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -96,7 +105,11 @@ fn dummy_hash() -> &'static str {
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -170,7 +183,10 @@ pub async fn session_layer(State(st): State<AppState>, req: Request<Body>, next:
             return reject("Запрос отклонён: устарела или отсутствует отметка безопасности формы (CSRF). Обновите страницу и повторите действие.");
         }
     }
-    parts.extensions.insert(CurrentSession { session, token_hash: hash });
+    parts.extensions.insert(CurrentSession {
+        session,
+        token_hash: hash,
+    });
     next.run(Request::from_parts(parts, body)).await
 }
 
@@ -181,10 +197,17 @@ async fn provided_csrf(headers: &HeaderMap, body: Body) -> WebResult<(Option<Str
     if let Some(t) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return Ok((Some(t.to_string()), body));
     }
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if ct.starts_with("application/x-www-form-urlencoded") {
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::PayloadTooLarge(FORM_LIMIT))?;
-        let token = std::str::from_utf8(&bytes).ok().and_then(|s| form_field(s, "csrf"));
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+            .await
+            .map_err(|_| WebError::PayloadTooLarge(FORM_LIMIT))?;
+        let token = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|s| form_field(s, "csrf"));
         return Ok((token, Body::from(bytes)));
     }
     if let Some(boundary) = multipart_boundary(ct) {
@@ -199,7 +222,11 @@ fn multipart_boundary(content_type: &str) -> Option<String> {
     if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
         return None;
     }
-    params.split(';').filter_map(|p| p.trim().split_once('=')).find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary")).map(|(_, v)| v.trim().trim_matches('"').to_string())
+    params
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim().trim_matches('"').to_string())
 }
 
 /// Reads the head of a multipart body (at most [`MULTIPART_PEEK`] bytes)
@@ -217,11 +244,16 @@ async fn multipart_csrf(body: Body, boundary: &str) -> WebResult<(Option<String>
         }
         match stream.next().await {
             Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-            Some(Err(_)) => return Err(WebError::BadRequest("Форма с файлом получена не полностью. Отправьте её ещё раз.".into())),
+            Some(Err(_)) => {
+                return Err(WebError::BadRequest(
+                    "Форма с файлом получена не полностью. Отправьте её ещё раз.".into(),
+                ))
+            }
             None => break None,
         }
     };
-    let head = futures_util::stream::once(async move { Ok::<Bytes, axum::Error>(Bytes::from(head)) });
+    let head =
+        futures_util::stream::once(async move { Ok::<Bytes, axum::Error>(Bytes::from(head)) });
     Ok((token, Body::from_stream(head.chain(stream))))
 }
 
@@ -234,14 +266,24 @@ enum FirstPart {
 /// The first part of a multipart body read so far.
 fn first_part(buf: &[u8], boundary: &str) -> FirstPart {
     let delimiter = format!("--{boundary}");
-    let Some(start) = find(buf, delimiter.as_bytes()) else { return FirstPart::NeedMore };
+    let Some(start) = find(buf, delimiter.as_bytes()) else {
+        return FirstPart::NeedMore;
+    };
     let after = &buf[start + delimiter.len()..];
-    let Some(headers_end) = find(after, b"\r\n\r\n") else { return FirstPart::NeedMore };
+    let Some(headers_end) = find(after, b"\r\n\r\n") else {
+        return FirstPart::NeedMore;
+    };
     let headers = String::from_utf8_lossy(&after[..headers_end]);
     let is_csrf = headers.split("\r\n").any(|line| {
-        let Some((name, value)) = line.split_once(':') else { return false };
+        let Some((name, value)) = line.split_once(':') else {
+            return false;
+        };
         name.trim().eq_ignore_ascii_case("content-disposition")
-            && value.split(';').skip(1).filter_map(|p| p.trim().split_once('=')).any(|(k, v)| k.trim() == "name" && v.trim().trim_matches('"') == "csrf")
+            && value
+                .split(';')
+                .skip(1)
+                .filter_map(|p| p.trim().split_once('='))
+                .any(|(k, v)| k.trim() == "name" && v.trim().trim_matches('"') == "csrf")
             && !value.contains("filename")
     });
     if !is_csrf {
@@ -249,7 +291,11 @@ fn first_part(buf: &[u8], boundary: &str) -> FirstPart {
     }
     let content = &after[headers_end + 4..];
     match find(content, format!("\r\n{delimiter}").as_bytes()) {
-        Some(end) => FirstPart::Done(String::from_utf8(content[..end].to_vec()).ok().map(|t| t.trim().to_string())),
+        Some(end) => FirstPart::Done(
+            String::from_utf8(content[..end].to_vec())
+                .ok()
+                .map(|t| t.trim().to_string()),
+        ),
         None => FirstPart::NeedMore,
     }
 }
@@ -262,7 +308,10 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// the public URL when one is configured (behind a reverse proxy), else the
 /// `Host` the request came to.
 fn same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let matches = |url: &str| match public_url {
         Some(public) => crate::public_origin(url).is_some_and(|o| o == public),
         None => {
@@ -282,7 +331,10 @@ fn same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
 
 /// One field of an urlencoded string.
 fn form_field(s: &str, name: &str) -> Option<String> {
-    form_pairs(s).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    form_pairs(s)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// The decoded `name=value` pairs of a URL-encoded form body or query.
@@ -341,7 +393,9 @@ impl Caller {
         if self.is_region() {
             Ok(())
         } else {
-            Err(WebError::Forbidden("Это действие доступно только региональному оператору.".into()))
+            Err(WebError::Forbidden(
+                "Это действие доступно только региональному оператору.".into(),
+            ))
         }
     }
     pub fn require_user_admin(&self) -> WebResult<()> {
@@ -360,13 +414,26 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let api = parts.uri.path().starts_with("/api/");
-        let next = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
         let cur = parts.extensions.get::<CurrentSession>().cloned();
-        let Some(CurrentSession { session: Some(s), token_hash: Some(h) }) = cur else {
+        let Some(CurrentSession {
+            session: Some(s),
+            token_hash: Some(h),
+        }) = cur
+        else {
             return Err(WebError::Unauthenticated { api, next });
         };
         let scope = st.db.scope_of(&s.user).await?;
-        Ok(Caller { user: s.user, scope, csrf: s.csrf, token_hash: h })
+        Ok(Caller {
+            user: s.user,
+            scope,
+            csrf: s.csrf,
+            token_hash: h,
+        })
     }
 }
 
@@ -389,8 +456,13 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(c: &Caller, title: impl Into<String>, active: &str) -> Layout {
-        let mut items: Vec<(&'static str, &'static str)> =
-            vec![("/", "Главная"), ("/schools", "Школы"), ("/identification", "Идентификация"), ("/plans", "Дорожные карты"), ("/tasks", "Мои задачи")];
+        let mut items: Vec<(&'static str, &'static str)> = vec![
+            ("/", "Главная"),
+            ("/schools", "Школы"),
+            ("/identification", "Идентификация"),
+            ("/plans", "Дорожные карты"),
+            ("/tasks", "Мои задачи"),
+        ];
         if c.is_region() {
             items.push(("/upload", "Загрузка данных"));
         }
@@ -404,7 +476,14 @@ impl Layout {
             role_title: c.user.role.title().to_string(),
             scope_title: String::new(),
             csrf: c.csrf.clone(),
-            nav: items.into_iter().map(|(href, label)| NavItem { href, label, active: href == active }).collect(),
+            nav: items
+                .into_iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    active: href == active,
+                })
+                .collect(),
         }
     }
 }
@@ -427,14 +506,22 @@ pub struct NextQuery {
 
 /// Only local paths are followed after login.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.starts_with("/login") {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.starts_with("/login")
+    {
         next.to_string()
     } else {
         "/".into()
     }
 }
 
-pub async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> WebResult<Response> {
+pub async fn login_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> WebResult<Response> {
     if let Some(t) = cookie_value(&headers, SESSION_COOKIE) {
         if st.db.session(&token_hash(&t)).await?.is_some() {
             return Ok(Redirect::to(&safe_next(&q.next)).into_response());
@@ -443,10 +530,21 @@ pub async fn login_page(State(st): State<AppState>, headers: HeaderMap, Query(q)
     let existing = cookie_value(&headers, LOGIN_CSRF_COOKIE).filter(|c| c.len() == 64);
     let csrf = existing.clone().unwrap_or_else(random_token);
     let region = st.db.region_name().await?.unwrap_or_default();
-    let page = LoginPage { csrf: csrf.clone(), next: safe_next(&q.next), login: String::new(), error: String::new(), region };
+    let page = LoginPage {
+        csrf: csrf.clone(),
+        next: safe_next(&q.next),
+        login: String::new(),
+        error: String::new(),
+        region,
+    };
     let mut res = Html(page.render()?).into_response();
     if existing.is_none() {
-        res.headers_mut().append(header::SET_COOKIE, cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure(), None).parse().expect("cookie"));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure(), None)
+                .parse()
+                .expect("cookie"),
+        );
     }
     Ok(res)
 }
@@ -466,13 +564,23 @@ pub struct LoginForm {
 pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebResult<Response> {
     let login: String = f.login.trim().chars().take(100).collect();
     let region = st.db.region_name().await?.unwrap_or_default();
-    let page = |msg: String| LoginPage { csrf: f.csrf.clone(), next: safe_next(&f.next), login: login.clone(), error: msg, region: region.clone() };
-    let fail = |status: StatusCode, msg: String| -> WebResult<Response> { Ok((status, Html(page(msg).render()?)).into_response()) };
+    let page = |msg: String| LoginPage {
+        csrf: f.csrf.clone(),
+        next: safe_next(&f.next),
+        login: login.clone(),
+        error: msg,
+        region: region.clone(),
+    };
+    let fail = |status: StatusCode, msg: String| -> WebResult<Response> {
+        Ok((status, Html(page(msg).render()?)).into_response())
+    };
     if login.is_empty() || f.password.is_empty() {
         return fail(StatusCode::BAD_REQUEST, "Введите логин и пароль.".into());
     }
     if let Some(until) = st.db.login_locked_until(&login).await? {
-        st.db.audit(&login, "вход отклонён: блокировка", "", "").await?;
+        st.db
+            .audit(&login, "вход отклонён: блокировка", "", "")
+            .await?;
         return fail(
             StatusCode::TOO_MANY_REQUESTS,
             format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until)),
@@ -482,39 +590,68 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
         return server_busy(page, wait);
     }
     let found = st.db.user_for_login(&login).await?;
-    let ok = check_password(found.as_ref().and_then(|(_, h)| h.clone()), f.password.clone()).await?;
+    let ok = check_password(
+        found.as_ref().and_then(|(_, h)| h.clone()),
+        f.password.clone(),
+    )
+    .await?;
     let user = match (found, ok) {
         (Some((u, Some(_))), true) => u,
         _ => {
             let locked = st.db.record_login_failure(&login, st.cfg.lock).await?;
             st.db.audit(&login, "неудачный вход", "", "").await?;
             if let Some(until) = locked {
-                st.db.audit(&login, "блокировка входа", "", &format!("до {until}")).await?;
+                st.db
+                    .audit(&login, "блокировка входа", "", &format!("до {until}"))
+                    .await?;
                 return fail(
                     StatusCode::TOO_MANY_REQUESTS,
                     format!("Слишком много неудачных попыток входа. Вход для «{login}» временно заблокирован до {}.", crate::fmt::datetime(&until)),
                 );
             }
-            return fail(StatusCode::UNAUTHORIZED, "Неверный логин или пароль.".into());
+            return fail(
+                StatusCode::UNAUTHORIZED,
+                "Неверный логин или пароль.".into(),
+            );
         }
     };
     if user.blocked {
-        st.db.audit(&user.login, "вход отклонён: учётная запись заблокирована", "", "").await?;
-        return fail(StatusCode::FORBIDDEN, "Учётная запись заблокирована. Обратитесь к администратору.".into());
+        st.db
+            .audit(
+                &user.login,
+                "вход отклонён: учётная запись заблокирована",
+                "",
+                "",
+            )
+            .await?;
+        return fail(
+            StatusCode::FORBIDDEN,
+            "Учётная запись заблокирована. Обратитесь к администратору.".into(),
+        );
     }
     st.db.clear_login_failures(&login).await?;
     let token = random_token();
     let expires = opora_store::auth::time_text_in(st.cfg.session_hours * 3600);
-    st.db.create_session(&token_hash(&token), user.id, &random_token(), &expires).await?;
+    st.db
+        .create_session(&token_hash(&token), user.id, &random_token(), &expires)
+        .await?;
     st.db.audit_by(&user, "вход", "", "", None).await?;
     let mut res = Redirect::to(&safe_next(&f.next)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, &token, st.cfg.secure(), None).parse().expect("cookie"));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(SESSION_COOKIE, &token, st.cfg.secure(), None)
+            .parse()
+            .expect("cookie"),
+    );
     Ok(res)
 }
 
 /// The login form again when the server-wide bucket of password checks is
 /// empty: 429 with `Retry-After`; no password was checked, nothing counted.
-fn server_busy(page: impl Fn(String) -> LoginPage, wait: std::time::Duration) -> WebResult<Response> {
+fn server_busy(
+    page: impl Fn(String) -> LoginPage,
+    wait: std::time::Duration,
+) -> WebResult<Response> {
     let secs = wait.as_secs() + 1;
     let msg = format!(
         "Сейчас слишком много попыток входа. Подождите {} и войдите снова.",
@@ -529,7 +666,12 @@ pub async fn logout(State(st): State<AppState>, caller: Caller) -> WebResult<Res
     st.db.delete_session(&caller.token_hash).await?;
     st.db.audit_by(&caller.user, "выход", "", "", None).await?;
     let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().append(header::SET_COOKIE, cookie(SESSION_COOKIE, "", st.cfg.secure(), Some(0)).parse().expect("cookie"));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie(SESSION_COOKIE, "", st.cfg.secure(), Some(0))
+            .parse()
+            .expect("cookie"),
+    );
     Ok(res)
 }
 
@@ -550,7 +692,12 @@ pub struct DoneQuery {
 
 pub async fn account_page(caller: Caller, Query(q): Query<DoneQuery>) -> WebResult<Html<String>> {
     let done = q.done == "1";
-    let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error: String::new(), done };
+    let page = AccountPage {
+        l: Layout::new(&caller, "Учётная запись", ""),
+        login: caller.user.login.clone(),
+        error: String::new(),
+        done,
+    };
     Ok(Html(page.render()?))
 }
 
@@ -564,22 +711,49 @@ pub struct PasswordForm {
     repeat: String,
 }
 
-pub async fn change_password(State(st): State<AppState>, caller: Caller, Form(f): Form<PasswordForm>) -> WebResult<Response> {
+pub async fn change_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<PasswordForm>,
+) -> WebResult<Response> {
     let render = |status: StatusCode, error: String, done: bool| -> WebResult<Response> {
-        let page = AccountPage { l: Layout::new(&caller, "Учётная запись", ""), login: caller.user.login.clone(), error, done };
+        let page = AccountPage {
+            l: Layout::new(&caller, "Учётная запись", ""),
+            login: caller.user.login.clone(),
+            error,
+            done,
+        };
         Ok((status, Html(page.render()?)).into_response())
     };
-    let hash = st.db.user_for_login(&caller.user.login).await?.and_then(|(_, h)| h);
+    let hash = st
+        .db
+        .user_for_login(&caller.user.login)
+        .await?
+        .and_then(|(_, h)| h);
     if !check_password(hash, f.current.clone()).await? {
-        return render(StatusCode::BAD_REQUEST, "Текущий пароль введён неверно.".into(), false);
+        return render(
+            StatusCode::BAD_REQUEST,
+            "Текущий пароль введён неверно.".into(),
+            false,
+        );
     }
     if let Err(msg) = check_new_password(&f.new_password, &f.repeat) {
         return render(StatusCode::BAD_REQUEST, msg, false);
     }
     let hash = hash_password_off_runtime(f.new_password.clone()).await?;
     st.db.set_password_hash(caller.user.id, &hash).await?;
-    st.db.delete_user_sessions(caller.user.id, Some(&caller.token_hash)).await?;
-    st.db.audit_by(&caller.user, "смена пароля", &user_label(&caller.user), "", None).await?;
+    st.db
+        .delete_user_sessions(caller.user.id, Some(&caller.token_hash))
+        .await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "смена пароля",
+            &user_label(&caller.user),
+            "",
+            None,
+        )
+        .await?;
     Ok(Redirect::to("/account?done=1").into_response())
 }
 
@@ -591,7 +765,9 @@ pub fn user_label(u: &User) -> String {
 /// Rules for a new password.
 pub fn check_new_password(p: &str, repeat: &str) -> Result<(), String> {
     if p.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!("Пароль должен быть не короче {MIN_PASSWORD_LEN} символов."));
+        return Err(format!(
+            "Пароль должен быть не короче {MIN_PASSWORD_LEN} символов."
+        ));
     }
     if p != repeat {
         return Err("Пароли не совпадают.".into());
@@ -614,7 +790,10 @@ mod tests {
 
     #[test]
     fn form_fields_decode() {
-        assert_eq!(form_field("a=1&csrf=ab%2Fc+d", "csrf").as_deref(), Some("ab/c d"));
+        assert_eq!(
+            form_field("a=1&csrf=ab%2Fc+d", "csrf").as_deref(),
+            Some("ab/c d")
+        );
         assert_eq!(form_field("login=%D0%B0", "login").as_deref(), Some("а"));
         assert_eq!(form_field("a=1", "csrf"), None);
     }

@@ -43,11 +43,21 @@ impl Choices {
             .collect();
         municipalities.sort_by_cached_key(|m| (ru_key(&m.1), m.0));
         let distinct = |get: fn(&SchoolRow) -> &String| {
-            let mut v: Vec<String> = rows.iter().map(get).collect::<HashSet<_>>().into_iter().cloned().collect();
+            let mut v: Vec<String> = rows
+                .iter()
+                .map(get)
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .cloned()
+                .collect();
             v.sort_by_cached_key(|k| ru_key(k));
             v
         };
-        Choices { municipalities, kinds: distinct(|r| &r.school.kind), localities: distinct(|r| &r.school.locality) }
+        Choices {
+            municipalities,
+            kinds: distinct(|r| &r.school.kind),
+            localities: distinct(|r| &r.school.locality),
+        }
     }
 }
 
@@ -60,7 +70,11 @@ impl<V: Clone> Slot<V> {
     }
     /// The value and whether it is still fresh.
     fn get(&self, key: &str, ttl: Duration) -> Option<(V, bool)> {
-        self.0.lock().expect("cache").get(key).map(|(at, v)| (v.clone(), at.elapsed() < ttl))
+        self.0
+            .lock()
+            .expect("cache")
+            .get(key)
+            .map(|(at, v)| (v.clone(), at.elapsed() < ttl))
     }
     fn put(&self, key: &str, v: V, limit: usize) {
         let mut map = self.0.lock().expect("cache");
@@ -89,7 +103,14 @@ pub struct Cache {
 
 impl Cache {
     pub fn new(ttl: Duration) -> Cache {
-        Cache { ttl, rows: Slot::new(), means: Slot::new(), cards: Slot::new(), rendering: Mutex::default(), refresh: tokio::sync::Mutex::new(()) }
+        Cache {
+            ttl,
+            rows: Slot::new(),
+            means: Slot::new(),
+            cards: Slot::new(),
+            rendering: Mutex::default(),
+            refresh: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// The fresh value; or the expired one while another request refreshes
@@ -140,7 +161,10 @@ impl Cache {
     }
 
     pub async fn region_means(&self, db: &Db) -> Result<Arc<RegionMeans>> {
-        self.get_or_compute(&self.means, "", 1, || async { Ok(Arc::new(db.region_means().await?)) }).await
+        self.get_or_compute(&self.means, "", 1, || async {
+            Ok(Arc::new(db.region_means().await?))
+        })
+        .await
     }
 
     /// A school's rendered card, rendered by `render` when missing or
@@ -156,7 +180,11 @@ impl Cache {
             Some((v, false)) => Some(v),
             None => None,
         };
-        let first = self.rendering.lock().expect("cache").insert(code.to_string());
+        let first = self
+            .rendering
+            .lock()
+            .expect("cache")
+            .insert(code.to_string());
         if let (false, Some(v)) = (first, stale) {
             return Ok(v);
         }
@@ -189,20 +217,43 @@ mod tests {
         // Everything is expired at once with a zero lifetime.
         let c = Cache::new(Duration::ZERO);
         let slot: Slot<u32> = Slot::new();
-        assert_eq!(c.get_or_compute(&slot, "k", 10, || async { Ok(1) }).await.unwrap(), 1, "nothing cached: computed");
+        assert_eq!(
+            c.get_or_compute(&slot, "k", 10, || async { Ok(1) })
+                .await
+                .unwrap(),
+            1,
+            "nothing cached: computed"
+        );
         {
             let _busy = c.refresh.try_lock().unwrap();
-            assert_eq!(c.get_or_compute(&slot, "k", 10, never).await.unwrap(), 1, "refresh under way: the expired value");
+            assert_eq!(
+                c.get_or_compute(&slot, "k", 10, never).await.unwrap(),
+                1,
+                "refresh under way: the expired value"
+            );
         }
-        assert_eq!(c.get_or_compute(&slot, "k", 10, || async { Ok(2) }).await.unwrap(), 2, "expired and nobody refreshing: recomputed");
+        assert_eq!(
+            c.get_or_compute(&slot, "k", 10, || async { Ok(2) })
+                .await
+                .unwrap(),
+            2,
+            "expired and nobody refreshing: recomputed"
+        );
         let c = Cache::new(Duration::from_secs(3600));
-        assert_eq!(c.get_or_compute(&slot, "k", 10, never).await.unwrap(), 2, "fresh: served as is");
+        assert_eq!(
+            c.get_or_compute(&slot, "k", 10, never).await.unwrap(),
+            2,
+            "fresh: served as is"
+        );
     }
 
     #[tokio::test]
     async fn cards_are_rendered_once_and_invalidation_drops_them() {
         let c = Cache::new(Duration::from_secs(3600));
-        let a = c.card("s1", || async { Ok("<h1>Школа</h1>".to_string()) }).await.unwrap();
+        let a = c
+            .card("s1", || async { Ok("<h1>Школа</h1>".to_string()) })
+            .await
+            .unwrap();
         let b = c
             .card("s1", || async {
                 if true {
@@ -214,7 +265,10 @@ mod tests {
             .unwrap();
         assert!(Arc::ptr_eq(&a, &b));
         c.invalidate();
-        let d = c.card("s1", || async { Ok("<h1>Новая</h1>".to_string()) }).await.unwrap();
+        let d = c
+            .card("s1", || async { Ok("<h1>Новая</h1>".to_string()) })
+            .await
+            .unwrap();
         assert_eq!(d.as_str(), "<h1>Новая</h1>");
     }
 }

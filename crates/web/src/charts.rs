@@ -13,17 +13,37 @@ pub struct Series {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A line chart of `series` over `xs` (labels), y from 0 to at least
 /// `y_max_hint`; `unit` follows values in tooltips.
-pub fn line_chart(title: &str, xs: &[String], series: &[Series], y_label: &str, unit: &str, y_max_hint: f64) -> String {
+pub fn line_chart(
+    title: &str,
+    xs: &[String],
+    series: &[Series],
+    y_label: &str,
+    unit: &str,
+    y_max_hint: f64,
+) -> String {
     let (w, h, l, r, t, b) = (560.0, 260.0, 52.0, 12.0, 34.0, 58.0);
-    let max = series.iter().flat_map(|s| s.values.iter().flatten()).copied().fold(y_max_hint, f64::max);
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().flatten())
+        .copied()
+        .fold(y_max_hint, f64::max);
     let y_max = nice_ceiling(max.max(1e-9));
     let n = xs.len().max(1);
-    let sx = |i: usize| if n == 1 { (l + w - r) / 2.0 } else { l + (w - l - r) * i as f64 / (n - 1) as f64 };
+    let sx = |i: usize| {
+        if n == 1 {
+            (l + w - r) / 2.0
+        } else {
+            l + (w - l - r) * i as f64 / (n - 1) as f64
+        }
+    };
     let sy = |v: f64| h - b - (v / y_max) * (h - t - b);
     let mut s = String::new();
     let _ = write!(
@@ -31,7 +51,12 @@ pub fn line_chart(title: &str, xs: &[String], series: &[Series], y_label: &str, 
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" class="chart" role="img" aria-label="{}" font-family="sans-serif" font-size="12">"#,
         xml(title)
     );
-    let _ = write!(s, r#"<title>{}</title><text x="{l}" y="18" font-size="13" font-weight="bold">{}</text>"#, xml(title), xml(title));
+    let _ = write!(
+        s,
+        r#"<title>{}</title><text x="{l}" y="18" font-size="13" font-weight="bold">{}</text>"#,
+        xml(title),
+        xml(title)
+    );
     for k in 0..=4 {
         let v = y_max * k as f64 / 4.0;
         let y = sy(v);
@@ -44,7 +69,13 @@ pub fn line_chart(title: &str, xs: &[String], series: &[Series], y_label: &str, 
         );
     }
     for (i, x) in xs.iter().enumerate() {
-        let _ = write!(s, r##"<text x="{:.1}" y="{}" text-anchor="middle" fill="#5b6775">{}</text>"##, sx(i), h - b + 16.0, xml(x));
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{}" text-anchor="middle" fill="#5b6775">{}</text>"##,
+            sx(i),
+            h - b + 16.0,
+            xml(x)
+        );
     }
     let _ = write!(
         s,
@@ -58,19 +89,39 @@ pub fn line_chart(title: &str, xs: &[String], series: &[Series], y_label: &str, 
         for (i, v) in se.values.iter().enumerate() {
             match v {
                 Some(v) => {
-                    let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, sx(i), sy(*v));
+                    let _ = write!(
+                        path,
+                        "{}{:.1},{:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        sx(i),
+                        sy(*v)
+                    );
                     pen_down = true;
                 }
                 None => pen_down = false,
             }
         }
-        let dash = if se.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+        let dash = if se.dashed {
+            r#" stroke-dasharray="6 4""#
+        } else {
+            ""
+        };
         if !path.is_empty() {
-            let _ = write!(s, r#"<path d="{}" fill="none" stroke="{}" stroke-width="2"{dash}/>"#, path.trim(), se.colour);
+            let _ = write!(
+                s,
+                r#"<path d="{}" fill="none" stroke="{}" stroke-width="2"{dash}/>"#,
+                path.trim(),
+                se.colour
+            );
         }
         for (i, v) in se.values.iter().enumerate() {
             if let Some(v) = v {
-                let tip = format!("{}, {}: {}{unit}", se.label, xs.get(i).map(String::as_str).unwrap_or(""), opora_io::values::fmt_ru(*v, 1));
+                let tip = format!(
+                    "{}, {}: {}{unit}",
+                    se.label,
+                    xs.get(i).map(String::as_str).unwrap_or(""),
+                    opora_io::values::fmt_ru(*v, 1)
+                );
                 let _ = write!(
                     s,
                     r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{}"><title>{}</title></circle>"#,
@@ -86,7 +137,11 @@ pub fn line_chart(title: &str, xs: &[String], series: &[Series], y_label: &str, 
     let mut x = l;
     let y = h - 14.0;
     for se in series {
-        let dash = if se.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+        let dash = if se.dashed {
+            r#" stroke-dasharray="6 4""#
+        } else {
+            ""
+        };
         let _ = write!(
             s,
             r##"<line x1="{x}" y1="{y}" x2="{}" y2="{y}" stroke="{}" stroke-width="2"{dash}/><text x="{}" y="{y}" dominant-baseline="middle" fill="#1d2733">{}</text>"##,
@@ -120,7 +175,12 @@ mod tests {
         let svg = line_chart(
             "ВПР, Математика",
             &["2022-2023".into(), "2023-2024".into()],
-            &[Series { label: "Школа".into(), colour: "#1f5f99", dashed: false, values: vec![Some(55.5), None] }],
+            &[Series {
+                label: "Школа".into(),
+                colour: "#1f5f99",
+                dashed: false,
+                values: vec![Some(55.5), None],
+            }],
             "% от максимума",
             "%",
             100.0,

@@ -8,7 +8,10 @@
 //! Dates are relative to the academic year that contains today, so the demo
 //! stays alive whatever the date.
 
-use opora_plans::{parse_deadline, Activity, ActivityStatus, Approval, Date, DocumentType, Level, Period, Plan, PlanStatus, Responsible, Section};
+use opora_plans::{
+    parse_deadline, Activity, ActivityStatus, Approval, Date, DocumentType, Level, Period, Plan,
+    PlanStatus, Responsible, Section,
+};
 use opora_store::plans::{NewSupportPair, PlanLinks, StatusUpdate};
 use opora_store::scope::Scope;
 use opora_store::{Db, StoreError};
@@ -16,7 +19,14 @@ use opora_store::{Db, StoreError};
 const ACTOR: &str = "demo";
 
 /// (number, text, deadline as written, responsible, form, expected result)
-type Row = (&'static str, &'static str, String, &'static str, &'static str, &'static str);
+type Row = (
+    &'static str,
+    &'static str,
+    String,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 fn sections(y: i32) -> Vec<(&'static str, &'static str, Vec<Row>)> {
     let n = y + 1;
@@ -60,7 +70,10 @@ fn responsibles(text: &str) -> Vec<Responsible> {
                 Some((n, p)) => (n.trim(), Some(p.trim())),
                 None => (item.trim(), None),
             };
-            let mut r = Responsible::split(name, part).into_iter().next().expect("a name");
+            let mut r = Responsible::split(name, part)
+                .into_iter()
+                .next()
+                .expect("a name");
             r.part = part.map(str::to_string);
             r
         })
@@ -73,14 +86,21 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
     if !db.plans(&Scope::Region, today).await?.is_empty() {
         return Ok(false);
     }
-    let Some(first) = db.municipalities().await?.into_iter().next() else { return Ok(false) };
+    let Some(first) = db.municipalities().await?.into_iter().next() else {
+        return Ok(false);
+    };
     let schools = db.schools(Some(first.id)).await?;
     if schools.len() < 4 {
         return Ok(false);
     }
     // The academic year that contains today.
-    let y = if today.month() >= 9 { today.year() } else { today.year() - 1 };
-    let period = Period::academic_years(y, y + 1).ok_or_else(|| StoreError::Invalid("демо-план: период".into()))?;
+    let y = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let period = Period::academic_years(y, y + 1)
+        .ok_or_else(|| StoreError::Invalid("демо-план: период".into()))?;
     let mut plan = Plan::new(
         Level::Municipality,
         &format!("Дорожная карта по повышению качества образования в школах с низкими образовательными результатами на {y}-{} учебный год", y + 1),
@@ -114,24 +134,64 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
         }
         plan.sections.push(s);
     }
-    let links = PlanLinks { municipality_id: Some(first.id), school_id: None };
+    let links = PlanLinks {
+        municipality_id: Some(first.id),
+        school_id: None,
+    };
     let saved = db.save_plan(&plan, &links, None, ACTOR).await?;
-    let stored = db.plan(saved.id).await?.ok_or_else(|| StoreError::NotFound("демо-план".into()))?;
+    let stored = db
+        .plan(saved.id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("демо-план".into()))?;
     let id_of = |number: &str| {
-        stored.all_activities().iter().find(|x| x.activity.number.as_deref() == Some(number)).and_then(|x| x.activity.id)
+        stored
+            .all_activities()
+            .iter()
+            .find(|x| x.activity.number.as_deref() == Some(number))
+            .and_then(|x| x.activity.id)
     };
     // 1.1 done on time and confirmed; 2.1 in progress; 1.3 left overdue.
     if let Some(a) = id_of("1.1.") {
         let on = Date::new(y, 9, 20);
-        db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::Done, actor: ACTOR.into(), comment: "Приказ № 250-од от 20.09".into(), on })
-            .await?;
-        db.add_evidence_link(a, "Приказ на сайте управления", "https://example.ru/docs/prikaz-250", ACTOR).await?;
-        db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::Verified, actor: ACTOR.into(), comment: String::new(), on: None })
-            .await?;
+        db.set_activity_status(
+            a,
+            &StatusUpdate {
+                to: ActivityStatus::Done,
+                actor: ACTOR.into(),
+                comment: "Приказ № 250-од от 20.09".into(),
+                on,
+            },
+        )
+        .await?;
+        db.add_evidence_link(
+            a,
+            "Приказ на сайте управления",
+            "https://example.ru/docs/prikaz-250",
+            ACTOR,
+        )
+        .await?;
+        db.set_activity_status(
+            a,
+            &StatusUpdate {
+                to: ActivityStatus::Verified,
+                actor: ACTOR.into(),
+                comment: String::new(),
+                on: None,
+            },
+        )
+        .await?;
     }
     if let Some(a) = id_of("2.1.") {
-        db.set_activity_status(a, &StatusUpdate { to: ActivityStatus::InProgress, actor: ACTOR.into(), comment: String::new(), on: None })
-            .await?;
+        db.set_activity_status(
+            a,
+            &StatusUpdate {
+                to: ActivityStatus::InProgress,
+                actor: ACTOR.into(),
+                comment: String::new(),
+                on: None,
+            },
+        )
+        .await?;
     }
     // «Руководителям ОО: разработать…» and the lesson visits (teachers' work)
     // go to the curator's three schools.
@@ -141,8 +201,13 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
             db.cascade_activity(a, &ids, ACTOR).await?;
         }
     }
-    let curators: Vec<i64> =
-        db.users().await?.into_iter().filter(|u| u.login == "metod1").map(|u| u.id).collect();
+    let curators: Vec<i64> = db
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| u.login == "metod1")
+        .map(|u| u.id)
+        .collect();
     db.add_support_pair(
         &NewSupportPair {
             leader_school_id: schools[3].id,

@@ -32,7 +32,8 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
                             .map_err(|e| StoreError::Invalid(e.to_string()))?,
                     );
                 }
-                db.set_password_hash(u.id, hash.as_deref().unwrap_or_default()).await?;
+                db.set_password_hash(u.id, hash.as_deref().unwrap_or_default())
+                    .await?;
             }
         }
         return Ok(false);
@@ -43,19 +44,61 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
         .into_iter()
         .next()
         .ok_or_else(|| StoreError::Invalid("в демо-регионе нет муниципалитетов".into()))?;
-    let ids: Vec<i64> = db.schools(Some(first.id)).await?.iter().map(|s| s.id).collect();
+    let ids: Vec<i64> = db
+        .schools(Some(first.id))
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
     if ids.len() < 3 {
-        return Err(StoreError::Invalid("в первом муниципалитете меньше трёх школ".into()));
+        return Err(StoreError::Invalid(
+            "в первом муниципалитете меньше трёх школ".into(),
+        ));
     }
     let hash = tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD))
         .await
         .map_err(|e| StoreError::Invalid(e.to_string()))?;
     let users = [
-        ("region", "Региональный оператор (демо)", Role::Region, None, None, vec![]),
-        ("mo1", "Управление образования (демо)", Role::Municipality, Some(first.id), None, vec![]),
-        ("metod1", "Методист (демо)", Role::Curator, Some(first.id), None, ids[..3].to_vec()),
-        ("school1", "Директор школы (демо)", Role::SchoolAdmin, Some(first.id), Some(ids[0]), vec![]),
-        ("teacher1", "Учитель (демо)", Role::Teacher, Some(first.id), Some(ids[0]), vec![]),
+        (
+            "region",
+            "Региональный оператор (демо)",
+            Role::Region,
+            None,
+            None,
+            vec![],
+        ),
+        (
+            "mo1",
+            "Управление образования (демо)",
+            Role::Municipality,
+            Some(first.id),
+            None,
+            vec![],
+        ),
+        (
+            "metod1",
+            "Методист (демо)",
+            Role::Curator,
+            Some(first.id),
+            None,
+            ids[..3].to_vec(),
+        ),
+        (
+            "school1",
+            "Директор школы (демо)",
+            Role::SchoolAdmin,
+            Some(first.id),
+            Some(ids[0]),
+            vec![],
+        ),
+        (
+            "teacher1",
+            "Учитель (демо)",
+            Role::Teacher,
+            Some(first.id),
+            Some(ids[0]),
+            vec![],
+        ),
     ];
     for (login, name, role, municipality_id, school_id, curated) in users {
         db.create_user(&NewUser {

@@ -9,7 +9,10 @@ use opora_store::StoreError;
 #[derive(Debug)]
 pub enum WebError {
     /// Not logged in: pages redirect to the login form, the API answers 401.
-    Unauthenticated { api: bool, next: String },
+    Unauthenticated {
+        api: bool,
+        next: String,
+    },
     /// Unknown, or outside the caller's scope (the same answer on purpose).
     NotFound,
     /// The role may not do this.
@@ -96,7 +99,12 @@ impl WebError {
         }
         let status = self.status();
         let body = serde_json::json!({ "error": self.message(), "status": status.as_u16() });
-        (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            body.to_string(),
+        )
+            .into_response()
     }
 }
 
@@ -117,12 +125,20 @@ impl IntoResponse for WebError {
             if *api {
                 return self.into_json();
             }
-            let to = if next.is_empty() || next == "/" { "/login".to_string() } else { format!("/login?next={}", crate::fmt::urlencode(next)) };
+            let to = if next.is_empty() || next == "/" {
+                "/login".to_string()
+            } else {
+                format!("/login?next={}", crate::fmt::urlencode(next))
+            };
             return Redirect::to(&to).into_response();
         }
         let status = self.status();
         let message = self.message();
-        let page = ErrorPage { title: self.title(), message: &message, status: status.as_u16() };
+        let page = ErrorPage {
+            title: self.title(),
+            message: &message,
+            status: status.as_u16(),
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, message).into_response(),
@@ -142,7 +158,9 @@ impl From<StoreError> for WebError {
             StoreError::Conflict(m) => WebError::Conflict(capitalise(&m)),
             StoreError::ForeignKey(m) => WebError::Unprocessable(capitalise(&m)),
             StoreError::UnsupportedType(m) => WebError::UnsupportedType(capitalise(&m)),
-            e @ (StoreError::Rejected { .. } | StoreError::File(_)) => WebError::Unprocessable(capitalise(&e.to_string())),
+            e @ (StoreError::Rejected { .. } | StoreError::File(_)) => {
+                WebError::Unprocessable(capitalise(&e.to_string()))
+            }
             StoreError::InvalidStored(m) => WebError::DamagedData(m),
             other => WebError::Internal(other.to_string()),
         }

@@ -20,7 +20,10 @@ pub struct Rejection {
 
 impl Rejection {
     fn new(uri: &Uri, error: WebError) -> Rejection {
-        Rejection { api: uri.path().starts_with("/api/"), error }
+        Rejection {
+            api: uri.path().starts_with("/api/"),
+            error,
+        }
     }
 }
 
@@ -63,7 +66,10 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], source: Source) -> Result<T, WebErr
 }
 
 fn content_type(headers: &HeaderMap) -> &str {
-    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }
 
 /// A URL-encoded form body (`application/x-www-form-urlencoded`).
@@ -77,7 +83,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
         if !content_type(req.headers()).starts_with("application/x-www-form-urlencoded") {
             return Err(Rejection::new(
                 &uri,
-                WebError::UnsupportedType("Форма отправлена в неизвестном формате: ожидаются поля обычной веб-формы.".into()),
+                WebError::UnsupportedType(
+                    "Форма отправлена в неизвестном формате: ожидаются поля обычной веб-формы."
+                        .into(),
+                ),
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
@@ -88,7 +97,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
             };
             Rejection::new(&uri, error)
         })?;
-        decode(&bytes, Source::Form).map(Form).map_err(|e| Rejection::new(&uri, e))
+        decode(&bytes, Source::Form)
+            .map(Form)
+            .map_err(|e| Rejection::new(&uri, e))
     }
 }
 
@@ -100,7 +111,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
-        decode(q.as_bytes(), Source::Query).map(Query).map_err(|e| Rejection::new(&parts.uri, e))
+        decode(q.as_bytes(), Source::Query)
+            .map(Query)
+            .map_err(|e| Rejection::new(&parts.uri, e))
     }
 }
 
@@ -158,12 +171,22 @@ pub struct Fields(pub Vec<(String, String)>);
 impl Fields {
     /// The first value of a field, trimmed ("" when absent).
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
     }
 
     /// Every non-empty value of a field; comma-separated values are split.
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).flat_map(|(_, v)| v.split(',')).map(str::trim).filter(|v| !v.is_empty()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
     }
 
     /// Every value of a field as a database id, each once, in order; `label`
@@ -171,9 +194,11 @@ impl Fields {
     pub fn ids(&self, name: &str, label: &str) -> Result<Vec<i64>, WebError> {
         let mut out = Vec::new();
         for v in self.all(name) {
-            let id = v
-                .parse::<i64>()
-                .map_err(|_| WebError::Unprocessable(format!("{label}: «{v}» — не номер из списка. Выберите значение из списка.")))?;
+            let id = v.parse::<i64>().map_err(|_| {
+                WebError::Unprocessable(format!(
+                    "{label}: «{v}» — не номер из списка. Выберите значение из списка."
+                ))
+            })?;
             if !out.contains(&id) {
                 out.push(id);
             }
@@ -185,8 +210,12 @@ impl Fields {
     pub fn id(&self, name: &str, label: &str) -> Result<i64, WebError> {
         match self.ids(name, label)?.as_slice() {
             [one] => Ok(*one),
-            [] => Err(WebError::Unprocessable(format!("{label}: выберите значение из списка."))),
-            _ => Err(WebError::Unprocessable(format!("{label}: выберите одно значение."))),
+            [] => Err(WebError::Unprocessable(format!(
+                "{label}: выберите значение из списка."
+            ))),
+            _ => Err(WebError::Unprocessable(format!(
+                "{label}: выберите одно значение."
+            ))),
         }
     }
 }
@@ -195,7 +224,9 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
     type Rejection = Rejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Form::<Vec<(String, String)>>::from_request(req, state).await.map(|Form(v)| Fields(v))
+        Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map(|Form(v)| Fields(v))
     }
 }
 
@@ -216,17 +247,32 @@ mod tests {
         assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(e.message().contains("Поле «leader»"), "{}", e.message());
         let missing = decode::<Pair>(b"note=x", Source::Form).unwrap_err();
-        assert!(missing.message().contains("заполнен"), "{}", missing.message());
+        assert!(
+            missing.message().contains("заполнен"),
+            "{}",
+            missing.message()
+        );
         let ok = decode::<Pair>(b"leader=7&note=%D0%B4%D0%B0", Source::Form).unwrap();
         assert_eq!((ok.leader, ok.note.as_str()), (7, "да"));
     }
 
     #[test]
     fn repeated_fields_and_ids() {
-        let f = Fields(vec![("curator".into(), "3".into()), ("curator".into(), "4, 3".into()), ("school".into(), "x".into())]);
+        let f = Fields(vec![
+            ("curator".into(), "3".into()),
+            ("curator".into(), "4, 3".into()),
+            ("school".into(), "x".into()),
+        ]);
         assert_eq!(f.ids("curator", "Куратор").unwrap(), vec![3, 4]);
-        assert!(f.ids("school", "Школа").unwrap_err().message().contains("«x»"));
-        assert!(f.id("curator", "Куратор").is_err(), "two values where one is expected");
+        assert!(f
+            .ids("school", "Школа")
+            .unwrap_err()
+            .message()
+            .contains("«x»"));
+        assert!(
+            f.id("curator", "Куратор").is_err(),
+            "two values where one is expected"
+        );
         assert!(f.id("none", "Школа").is_err());
     }
 }

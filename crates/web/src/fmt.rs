@@ -11,7 +11,11 @@ pub fn datetime(at: &str) -> String {
 
 /// A stored UTC time as the region's `dd.mm.yyyy`.
 pub fn date(at: &str) -> String {
-    datetime(at).split(' ').next().unwrap_or_default().to_string()
+    datetime(at)
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A number with a decimal comma; «—» when absent.
@@ -42,9 +46,16 @@ pub fn academic_year_short(year: i64) -> String {
 
 /// The years of a run («2023, 2024, 2025») as academic years.
 pub fn run_years(years: &str) -> String {
-    let ys: Vec<i64> = years.split(',').filter_map(|y| y.trim().parse().ok()).collect();
+    let ys: Vec<i64> = years
+        .split(',')
+        .filter_map(|y| y.trim().parse().ok())
+        .collect();
     match (ys.first(), ys.last()) {
-        (Some(a), Some(b)) if a != b => format!("{}–{} учебные годы", academic_year_short(*a), academic_year_short(*b)),
+        (Some(a), Some(b)) if a != b => format!(
+            "{}–{} учебные годы",
+            academic_year_short(*a),
+            academic_year_short(*b)
+        ),
         (Some(a), _) => academic_year(*a),
         _ => years.to_string(),
     }
@@ -55,7 +66,9 @@ pub fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -64,8 +77,11 @@ pub fn urlencode(s: &str) -> String {
 
 /// A query string from pairs, skipping empty values.
 pub fn query(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> =
-        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", urlencode(v))).collect();
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .collect();
     if parts.is_empty() {
         String::new()
     } else {
@@ -91,13 +107,20 @@ mod tests {
 
     #[test]
     fn dates_and_numbers_the_russian_way() {
-        assert_eq!(datetime("2024-12-31T22:30:00Z"), "01.01.2025 01:30", "Moscow, the default zone");
+        assert_eq!(
+            datetime("2024-12-31T22:30:00Z"),
+            "01.01.2025 01:30",
+            "Moscow, the default zone"
+        );
         assert_eq!(date("2024-03-05T10:00:00Z"), "05.03.2024");
         assert_eq!(num(Some(12.345), 1), "12,3");
         assert_eq!(pct(Some(12.5), 1), "12,5%");
         assert_eq!(num(None, 1), "—");
         assert_eq!(academic_year(2024), "2023-2024 учебный год");
-        assert_eq!(run_years("2023, 2024, 2025"), "2022-2023–2024-2025 учебные годы");
+        assert_eq!(
+            run_years("2023, 2024, 2025"),
+            "2022-2023–2024-2025 учебные годы"
+        );
         assert_eq!(plural(21, "школа", "школы", "школ"), "21 школа");
         assert_eq!(plural(12, "школа", "школы", "школ"), "12 школ");
         assert_eq!(plural(3, "школа", "школы", "школ"), "3 школы");
@@ -106,6 +129,9 @@ mod tests {
     #[test]
     fn urls() {
         assert_eq!(urlencode("/schools?a=б"), "/schools%3Fa%3D%D0%B1");
-        assert_eq!(query(&[("q", "ёж".into()), ("page", String::new())]), "?q=%D1%91%D0%B6");
+        assert_eq!(
+            query(&[("q", "ёж".into()), ("page", String::new())]),
+            "?q=%D1%91%D0%B6"
+        );
     }
 }

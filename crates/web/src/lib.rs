@@ -103,7 +103,8 @@ impl Config {
     pub fn from_env() -> Config {
         let mut c = Config::default();
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        if let Some(mb) = var("OPORA_UPLOAD_LIMIT_MB").and_then(|v| v.trim().parse::<usize>().ok()) {
+        if let Some(mb) = var("OPORA_UPLOAD_LIMIT_MB").and_then(|v| v.trim().parse::<usize>().ok())
+        {
             c.upload_limit = mb.max(1) * 1024 * 1024;
         }
         if let Some(v) = var("OPORA_SECURE_COOKIES") {
@@ -121,7 +122,8 @@ impl Config {
         if let Some(m) = var("OPORA_PREVIEW_MINUTES").and_then(|v| v.trim().parse::<u64>().ok()) {
             c.preview_ttl = Duration::from_secs(m.clamp(1, 24 * 60) * 60);
         }
-        if let Some(n) = var("OPORA_PREVIEWS_PER_USER").and_then(|v| v.trim().parse::<usize>().ok()) {
+        if let Some(n) = var("OPORA_PREVIEWS_PER_USER").and_then(|v| v.trim().parse::<usize>().ok())
+        {
             c.previews_per_user = n.clamp(1, 100);
         }
         if let Some(d) = var("OPORA_UPLOAD_DIR") {
@@ -135,7 +137,11 @@ impl Config {
 
     /// Whether cookies get `Secure`: asked for, or the public URL is https.
     pub fn secure(&self) -> bool {
-        self.secure_cookies || self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.secure_cookies
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
@@ -146,8 +152,15 @@ pub fn public_origin(url: &str) -> Option<String> {
     let url = url.trim();
     let (scheme, rest) = url.split_once("://")?;
     let scheme = scheme.to_ascii_lowercase();
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
-    if !matches!(scheme.as_str(), "http" | "https") || authority.is_empty() || authority.contains('@') {
+    let authority = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https")
+        || authority.is_empty()
+        || authority.contains('@')
+    {
         return None;
     }
     let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
@@ -177,7 +190,10 @@ impl AppState {
     fn new(db: Db, cfg: Config) -> AppState {
         let parent = cfg.upload_parent.clone().unwrap_or_else(std::env::temp_dir);
         std::fs::create_dir_all(&parent).expect("folder for uploads");
-        let upload_dir = tempfile::Builder::new().prefix(maintenance::UPLOAD_DIR_PREFIX).tempdir_in(&parent).expect("temporary folder for uploads");
+        let upload_dir = tempfile::Builder::new()
+            .prefix(maintenance::UPLOAD_DIR_PREFIX)
+            .tempdir_in(&parent)
+            .expect("temporary folder for uploads");
         let (ttl, cap) = (cfg.preview_ttl, cfg.previews_per_user);
         AppState {
             db,
@@ -186,7 +202,10 @@ impl AppState {
             upload_results: Arc::new(previews::Previews::new(ttl, cap)),
             upload_dir: Arc::new(upload_dir),
             plan_uploads: Arc::new(previews::Previews::new(ttl, cap)),
-            login_bucket: Arc::new(ratelimit::TokenBucket::new(cfg.login_per_second, cfg.login_per_second * 2)),
+            login_bucket: Arc::new(ratelimit::TokenBucket::new(
+                cfg.login_per_second,
+                cfg.login_per_second * 2,
+            )),
             cfg: Arc::new(cfg),
         }
     }
@@ -210,18 +229,38 @@ fn routes(state: AppState) -> Router {
         .route("/", get(pages::home::home))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/account", get(auth::account_page).post(auth::change_password))
+        .route(
+            "/account",
+            get(auth::account_page).post(auth::change_password),
+        )
         .route("/schools", get(pages::schools::list))
         .route("/schools.xlsx", get(pages::schools::export))
         .route("/schools/{code}", get(pages::card::card))
-        .route("/identification", get(pages::identification::index).post(pages::identification::run))
-        .route("/identification/runs/{id}", get(pages::identification::show))
-        .route("/identification/runs/{id}/scatter.svg", get(pages::identification::scatter))
-        .route("/identification/runs/{id}/lists.xlsx", get(pages::identification::export_lists))
-        .route("/identification/compare", get(pages::identification::compare))
+        .route(
+            "/identification",
+            get(pages::identification::index).post(pages::identification::run),
+        )
+        .route(
+            "/identification/runs/{id}",
+            get(pages::identification::show),
+        )
+        .route(
+            "/identification/runs/{id}/scatter.svg",
+            get(pages::identification::scatter),
+        )
+        .route(
+            "/identification/runs/{id}/lists.xlsx",
+            get(pages::identification::export_lists),
+        )
+        .route(
+            "/identification/compare",
+            get(pages::identification::compare),
+        )
         .route(
             "/upload",
-            get(pages::upload::index).post(pages::upload::receive).layer(DefaultBodyLimit::max(upload_limit)),
+            get(pages::upload::index)
+                .post(pages::upload::receive)
+                .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/upload/{id}", get(pages::upload::preview))
         .route("/upload/{id}/result", get(pages::upload::result))
@@ -229,14 +268,19 @@ fn routes(state: AppState) -> Router {
         .route("/upload/{id}/confirm", post(pages::upload::confirm))
         .route("/upload/{id}/cancel", post(pages::upload::cancel))
         .route("/users", get(pages::users::list).post(pages::users::create))
-        .route("/users/{id}", get(pages::users::edit).post(pages::users::update))
+        .route(
+            "/users/{id}",
+            get(pages::users::edit).post(pages::users::update),
+        )
         .route("/users/{id}/password", post(pages::users::reset_password))
         .route("/users/{id}/block", post(pages::users::block))
         .route("/audit", get(pages::audit::list))
         .route("/plans", get(pages::plans::list))
         .route(
             "/plans/import",
-            post(pages::plans::import).layer(DefaultBodyLimit::max(pages::plans::MAX_PLAN_FILE + 64 * 1024)),
+            post(pages::plans::import).layer(DefaultBodyLimit::max(
+                pages::plans::MAX_PLAN_FILE + 64 * 1024,
+            )),
         )
         .route("/plans/import/confirm", post(pages::plans::confirm_import))
         .route("/plans/import/{token}", get(pages::plans::import_preview))
@@ -247,17 +291,34 @@ fn routes(state: AppState) -> Router {
         .route("/plans/{id}/timeline.svg", get(pages::plans::timeline_svg))
         .route("/plans/{id}/report", get(pages::plans::report))
         .route("/activities/{id}", get(pages::plans::activity::show))
-        .route("/activities/{id}/status", post(pages::plans::activity::set_status))
+        .route(
+            "/activities/{id}/status",
+            post(pages::plans::activity::set_status),
+        )
         .route(
             "/activities/{id}/evidence",
-            post(pages::plans::activity::add_evidence).layer(DefaultBodyLimit::max(pages::plans::MAX_PLAN_FILE + 64 * 1024)),
+            post(pages::plans::activity::add_evidence).layer(DefaultBodyLimit::max(
+                pages::plans::MAX_PLAN_FILE + 64 * 1024,
+            )),
         )
-        .route("/activities/{id}/comments", post(pages::plans::activity::comment))
-        .route("/activities/{id}/cascade", post(pages::plans::activity::cascade))
+        .route(
+            "/activities/{id}/comments",
+            post(pages::plans::activity::comment),
+        )
+        .route(
+            "/activities/{id}/cascade",
+            post(pages::plans::activity::cascade),
+        )
         .route("/evidence/{id}", get(pages::plans::activity::download))
-        .route("/evidence/{id}/verify", post(pages::plans::activity::verify_evidence))
+        .route(
+            "/evidence/{id}/verify",
+            post(pages::plans::activity::verify_evidence),
+        )
         .route("/tasks", get(pages::plans::tasks::page))
-        .route("/support", get(pages::plans::support::page).post(pages::plans::support::create))
+        .route(
+            "/support",
+            get(pages::plans::support::page).post(pages::plans::support::create),
+        )
         .route("/support/{id}/close", post(pages::plans::support::close))
         .merge(api::routes())
         .route("/static/{file}", get(assets::serve))
@@ -265,7 +326,10 @@ fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), auth::session_layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -277,11 +341,20 @@ pub fn router(db: Db) -> Router {
 
 /// Binds `addr` and serves until Ctrl+C. Reports the bound address through
 /// `on_bound` first (port 0 picks a free port, for tests).
-pub async fn serve(db: Db, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve(
+    db: Db,
+    addr: SocketAddr,
+    on_bound: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     serve_with(db, Config::from_env(), addr, on_bound).await
 }
 
-pub async fn serve_with(db: Db, cfg: Config, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve_with(
+    db: Db,
+    cfg: Config,
+    addr: SocketAddr,
+    on_bound: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     if let Err(e) = db.ensure_runs_indexed().await {
         tracing::warn!("не удалось проиндексировать сохранённые расчёты: {e}");
     }
@@ -312,10 +385,19 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
              object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if !is_static && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -52,7 +52,9 @@ impl Maintenance {
             Err(e) => tracing::warn!("не удалось удалить старые неудачные входы: {e}"),
         }
         // Dropping an expired upload removes its folder (`upload::StagedDir`).
-        sweep.previews = st.uploads.sweep().len() + st.upload_results.sweep().len() + st.plan_uploads.sweep().len();
+        sweep.previews = st.uploads.sweep().len()
+            + st.upload_results.sweep().len()
+            + st.plan_uploads.sweep().len();
         let beat = self.upload_dir().join(HEARTBEAT);
         if let Err(e) = std::fs::write(&beat, b"") {
             tracing::warn!("не удалось отметить папку загрузок {}: {e}", beat.display());
@@ -96,17 +98,28 @@ impl Maintenance {
 /// Removes `parent`'s upload folders other than `own` whose heartbeat (or,
 /// without one, the folder itself) is older than `older_than`.
 pub fn remove_stale_upload_dirs(parent: &Path, own: &Path, older_than: Duration) -> usize {
-    let Ok(entries) = std::fs::read_dir(parent) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return 0;
+    };
     let now = SystemTime::now();
     let mut removed = 0;
     for e in entries.flatten() {
         let path = e.path();
-        let ours = e.file_name().to_string_lossy().starts_with(UPLOAD_DIR_PREFIX) && path.is_dir();
+        let ours = e
+            .file_name()
+            .to_string_lossy()
+            .starts_with(UPLOAD_DIR_PREFIX)
+            && path.is_dir();
         if !ours || path == own {
             continue;
         }
-        let touched = std::fs::metadata(path.join(HEARTBEAT)).or_else(|_| std::fs::metadata(&path)).and_then(|m| m.modified());
-        let stale = touched.ok().and_then(|t| now.duration_since(t).ok()).is_some_and(|age| age > older_than);
+        let touched = std::fs::metadata(path.join(HEARTBEAT))
+            .or_else(|_| std::fs::metadata(&path))
+            .and_then(|m| m.modified());
+        let stale = touched
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > older_than);
         if stale && std::fs::remove_dir_all(&path).is_ok() {
             removed += 1;
         }
@@ -133,9 +146,17 @@ mod tests {
         let unrelated = mk("something-else");
         let old = SystemTime::now() - Duration::from_secs(3 * 3600);
         for p in [&own, &abandoned, &unrelated] {
-            std::fs::File::options().write(true).open(p.join(HEARTBEAT)).unwrap().set_modified(old).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(p.join(HEARTBEAT))
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
         }
-        assert_eq!(remove_stale_upload_dirs(parent.path(), &own, Duration::from_secs(3600)), 1);
+        assert_eq!(
+            remove_stale_upload_dirs(parent.path(), &own, Duration::from_secs(3600)),
+            1
+        );
         assert!(!abandoned.exists());
         assert!(own.exists() && alive.exists() && unrelated.exists());
     }

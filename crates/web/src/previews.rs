@@ -23,7 +23,11 @@ pub(crate) struct Previews<T> {
 
 impl<T: Clone> Previews<T> {
     pub fn new(ttl: Duration, per_user: usize) -> Self {
-        Previews { ttl, per_user: per_user.max(1), items: Mutex::new(HashMap::new()) }
+        Previews {
+            ttl,
+            per_user: per_user.max(1),
+            items: Mutex::new(HashMap::new()),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry<T>>> {
@@ -36,11 +40,26 @@ impl<T: Clone> Previews<T> {
     /// entries pushed out by the per-user limit (oldest first).
     pub fn insert(&self, token: String, user_id: i64, item: T) -> Vec<T> {
         let mut map = self.lock();
-        map.insert(token, Entry { user_id, at: Instant::now(), item });
-        let mut mine: Vec<(Instant, String)> = map.iter().filter(|(_, e)| e.user_id == user_id).map(|(k, e)| (e.at, k.clone())).collect();
+        map.insert(
+            token,
+            Entry {
+                user_id,
+                at: Instant::now(),
+                item,
+            },
+        );
+        let mut mine: Vec<(Instant, String)> = map
+            .iter()
+            .filter(|(_, e)| e.user_id == user_id)
+            .map(|(k, e)| (e.at, k.clone()))
+            .collect();
         mine.sort();
         let excess = mine.len().saturating_sub(self.per_user);
-        mine.into_iter().take(excess).filter_map(|(_, k)| map.remove(&k)).map(|e| e.item).collect()
+        mine.into_iter()
+            .take(excess)
+            .filter_map(|(_, k)| map.remove(&k))
+            .map(|e| e.item)
+            .collect()
     }
 
     fn live(&self, e: &Entry<T>, user_id: i64) -> bool {
@@ -49,7 +68,10 @@ impl<T: Clone> Previews<T> {
 
     /// The entry, if it is the user's and has not expired.
     pub fn get(&self, token: &str, user_id: i64) -> Option<T> {
-        self.lock().get(token).filter(|e| self.live(e, user_id)).map(|e| e.item.clone())
+        self.lock()
+            .get(token)
+            .filter(|e| self.live(e, user_id))
+            .map(|e| e.item.clone())
     }
 
     /// Changes the user's live entry; false when there is none.
@@ -76,8 +98,16 @@ impl<T: Clone> Previews<T> {
     /// Removes every expired entry; returns them.
     pub fn sweep(&self) -> Vec<T> {
         let mut map = self.lock();
-        let expired: Vec<String> = map.iter().filter(|(_, e)| e.at.elapsed() >= self.ttl).map(|(k, _)| k.clone()).collect();
-        expired.into_iter().filter_map(|k| map.remove(&k)).map(|e| e.item).collect()
+        let expired: Vec<String> = map
+            .iter()
+            .filter(|(_, e)| e.at.elapsed() >= self.ttl)
+            .map(|(k, _)| k.clone())
+            .collect();
+        expired
+            .into_iter()
+            .filter_map(|k| map.remove(&k))
+            .map(|e| e.item)
+            .collect()
     }
 }
 
@@ -94,8 +124,15 @@ mod tests {
         assert!(p.insert("x".into(), 2, "other user's").is_empty());
         std::thread::sleep(Duration::from_millis(2));
         assert_eq!(p.insert("c".into(), 1, "third"), vec!["first"]);
-        assert_eq!((p.get("a", 1), p.get("b", 1), p.get("c", 1)), (None, Some("second"), Some("third")));
-        assert_eq!(p.get("x", 2), Some("other user's"), "another user's previews are not counted");
+        assert_eq!(
+            (p.get("a", 1), p.get("b", 1), p.get("c", 1)),
+            (None, Some("second"), Some("third"))
+        );
+        assert_eq!(
+            p.get("x", 2),
+            Some("other user's"),
+            "another user's previews are not counted"
+        );
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub(crate) struct TokenBucket {
 impl TokenBucket {
     pub fn new(per_second: u32, burst: u32) -> Self {
         let burst = f64::from(burst.max(1));
-        TokenBucket { rate: f64::from(per_second.max(1)), burst, state: Mutex::new((burst, Instant::now())) }
+        TokenBucket {
+            rate: f64::from(per_second.max(1)),
+            burst,
+            state: Mutex::new((burst, Instant::now())),
+        }
     }
 
     /// Takes a token now, or says how long until one is available.
@@ -27,7 +31,8 @@ impl TokenBucket {
     fn try_take_at(&self, now: Instant) -> Result<(), Duration> {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let (tokens, last) = *s;
-        let tokens = (tokens + now.saturating_duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+        let tokens = (tokens + now.saturating_duration_since(last).as_secs_f64() * self.rate)
+            .min(self.burst);
         if tokens >= 1.0 {
             *s = (tokens - 1.0, now);
             Ok(())
@@ -50,9 +55,18 @@ mod tests {
             assert!(b.try_take_at(t0).is_ok());
         }
         let wait = b.try_take_at(t0).unwrap_err();
-        assert!(wait <= Duration::from_millis(500) && wait > Duration::from_millis(400), "{wait:?}");
-        assert!(b.try_take_at(t0 + Duration::from_millis(250)).is_err(), "half a token is not a token");
-        assert!(b.try_take_at(t0 + Duration::from_millis(500)).is_ok(), "one token after 1/rate seconds");
+        assert!(
+            wait <= Duration::from_millis(500) && wait > Duration::from_millis(400),
+            "{wait:?}"
+        );
+        assert!(
+            b.try_take_at(t0 + Duration::from_millis(250)).is_err(),
+            "half a token is not a token"
+        );
+        assert!(
+            b.try_take_at(t0 + Duration::from_millis(500)).is_ok(),
+            "one token after 1/rate seconds"
+        );
         assert!(b.try_take_at(t0 + Duration::from_millis(500)).is_err());
         // A long pause saves up no more than the burst.
         let later = t0 + Duration::from_secs(60);

@@ -16,7 +16,10 @@ use std::process::{Child, Command, Stdio};
 
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+    for dir in std::env::split_paths(&path).chain([
+        PathBuf::from("/usr/bin"),
+        PathBuf::from("/usr/lib/chromium"),
+    ]) {
         for n in names {
             let p = dir.join(n);
             if p.is_file() {
@@ -40,7 +43,11 @@ impl Drop for Driver {
 }
 
 async fn start_driver(exe: &Path) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(exe)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -49,12 +56,18 @@ async fn start_driver(exe: &Path) -> Driver {
         .expect("start chromedriver");
     // Wait until it listens (bounded number of attempts).
     for _ in 0..300 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    Driver { child, url: format!("http://127.0.0.1:{port}") }
+    Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
 }
 
 async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Browser {
@@ -78,13 +91,19 @@ async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Browser {
         serde_json::json!({ "binary": chromium.to_string_lossy(), "args": args }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let b = ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await.expect("WebDriver session");
+    let b = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("WebDriver session");
     b.set_window_size(1366, 768).await.unwrap();
     b
 }
 
 fn shots_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("../../target"));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("../../target"));
     let d = target.join("screenshots");
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -102,7 +121,13 @@ async fn shoot(b: &Browser, name: &str) {
 }
 
 async fn text(b: &Browser, css: &str) -> String {
-    b.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+    b.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn path(b: &Browser) -> String {
@@ -115,10 +140,28 @@ async fn path(b: &Browser) -> String {
 
 async fn login(b: &Browser, base: &str, user: &str) {
     b.goto(&format!("{base}/login")).await.unwrap();
-    b.find(Locator::Id("login")).await.unwrap().send_keys(user).await.unwrap();
-    b.find(Locator::Id("password")).await.unwrap().send_keys("demo").await.unwrap();
-    b.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Css("header.top .who")).await.unwrap();
+    b.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    b.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("demo")
+        .await
+        .unwrap();
+    b.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("header.top .who"))
+        .await
+        .unwrap();
     assert_eq!(path(b).await, "/", "{user} lands on the home page");
 }
 
@@ -128,13 +171,18 @@ async fn fetch(b: &Browser, url: &str, method: &str) -> String {
                   fetch(url, {method: method, credentials: 'same-origin'}) \
                   .then(r => done(r.status + ' ' + (r.headers.get('content-type') || ''))) \
                   .catch(e => done('error ' + e));";
-    let v = b.execute_async(script, vec![url.into(), method.into()]).await.unwrap();
+    let v = b
+        .execute_async(script, vec![url.into(), method.into()])
+        .await
+        .unwrap();
     v.as_str().unwrap_or_default().to_string()
 }
 
 #[tokio::test]
 async fn every_role_in_a_real_browser() {
-    let Some((driver, chromium)) = start().await else { return };
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
@@ -148,12 +196,23 @@ async fn every_role_in_a_real_browser() {
         let b = browser(&driver, &chromium, &profiles.path().join("region")).await;
         login(&b, &base, "region").await;
         b.goto(&format!("{base}/identification")).await.unwrap();
-        b.find(Locator::Css("#run-form button[type=submit]")).await.unwrap().click().await.unwrap();
-        b.wait().for_element(Locator::Id("scatter-plot")).await.unwrap();
+        b.find(Locator::Css("#run-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait()
+            .for_element(Locator::Id("scatter-plot"))
+            .await
+            .unwrap();
         let run_path = path(&b).await;
         assert!(run_path.starts_with("/identification/runs/"), "{run_path}");
         shoot(&b, &format!("{tag}-region-run")).await;
-        let points = b.find_all(Locator::Css("#scatter-plot a circle")).await.unwrap();
+        let points = b
+            .find_all(Locator::Css("#scatter-plot a circle"))
+            .await
+            .unwrap();
         assert!(points.len() > 50, "points: {}", points.len());
         let mut clicked = false;
         for p in points.iter().rev().take(40) {
@@ -163,7 +222,10 @@ async fn every_role_in_a_real_browser() {
             }
         }
         assert!(clicked, "no point of the scatter plot could be clicked");
-        b.wait().for_element(Locator::Id("h-results")).await.unwrap();
+        b.wait()
+            .for_element(Locator::Id("h-results"))
+            .await
+            .unwrap();
         let card_path = path(&b).await;
         assert!(card_path.starts_with("/schools/"), "{card_path}");
         assert!(text(&b, "#category").await.len() > 1);
@@ -172,11 +234,26 @@ async fn every_role_in_a_real_browser() {
         let lists = format!("{run_path}/lists.xlsx");
         b.goto(&format!("{base}{run_path}")).await.unwrap();
         let xlsx = fetch(&b, &lists, "GET").await;
-        assert!(xlsx.starts_with("200 application/vnd.openxmlformats"), "{xlsx}");
-        b.goto(&format!("{base}/schools?category=shnor")).await.unwrap();
-        let href = b.find(Locator::Css("a[href^='/schools.xlsx']")).await.unwrap().attr("href").await.unwrap().unwrap();
+        assert!(
+            xlsx.starts_with("200 application/vnd.openxmlformats"),
+            "{xlsx}"
+        );
+        b.goto(&format!("{base}/schools?category=shnor"))
+            .await
+            .unwrap();
+        let href = b
+            .find(Locator::Css("a[href^='/schools.xlsx']"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
         let xlsx = fetch(&b, &href, "GET").await;
-        assert!(xlsx.starts_with("200 application/vnd.openxmlformats"), "{xlsx}");
+        assert!(
+            xlsx.starts_with("200 application/vnd.openxmlformats"),
+            "{xlsx}"
+        );
         shoot(&b, &format!("{tag}-region-schools")).await;
         // An upload with errors shows every error; nothing is written.
         let dir = tempfile::tempdir().unwrap();
@@ -191,19 +268,38 @@ async fn every_role_in_a_real_browser() {
         .unwrap();
         let before = t.db.count("pupil_results").await.unwrap();
         b.goto(&format!("{base}/upload")).await.unwrap();
-        b.find(Locator::Id("file")).await.unwrap().send_keys(&file.to_string_lossy()).await.unwrap();
-        b.find(Locator::Css("#upload-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        b.find(Locator::Id("file"))
+            .await
+            .unwrap()
+            .send_keys(&file.to_string_lossy())
+            .await
+            .unwrap();
+        b.find(Locator::Css("#upload-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let msg = text(&b, "#check-errors").await;
         assert!(msg.contains("Найдено ошибок: 2"), "{msg}");
         let table = text(&b, "#error-table").await;
-        assert!(table.contains("НЕТ-ТАКОЙ") && table.contains("abc"), "{table}");
-        assert!(b.find(Locator::Id("confirm")).await.is_err(), "no confirm button for a file with errors");
+        assert!(
+            table.contains("НЕТ-ТАКОЙ") && table.contains("abc"),
+            "{table}"
+        );
+        assert!(
+            b.find(Locator::Id("confirm")).await.is_err(),
+            "no confirm button for a file with errors"
+        );
         shoot(&b, &format!("{tag}-region-upload-errors")).await;
         assert_eq!(t.db.count("pupil_results").await.unwrap(), before);
         // The audit log shows the run and the exports.
         b.goto(&format!("{base}/audit")).await.unwrap();
         let audit = text(&b, "#audit-table").await;
-        assert!(audit.contains("запуск идентификации") && audit.contains("экспорт"), "{audit}");
+        assert!(
+            audit.contains("запуск идентификации") && audit.contains("экспорт"),
+            "{audit}"
+        );
         shoot(&b, &format!("{tag}-region-audit")).await;
         b.goto(&format!("{base}/")).await.unwrap();
         shoot(&b, &format!("{tag}-region-home")).await;
@@ -222,23 +318,35 @@ async fn every_role_in_a_real_browser() {
             shoot(&b, &format!("{tag}-{user}-home")).await;
             b.goto(&format!("{base}/schools/{inside}")).await.unwrap();
             assert!(!text(&b, "h1").await.is_empty());
-            b.wait().for_element(Locator::Id("h-results")).await.unwrap();
+            b.wait()
+                .for_element(Locator::Id("h-results"))
+                .await
+                .unwrap();
             shoot(&b, &format!("{tag}-{user}-card")).await;
             // Another school's card: not found.
             b.goto(&format!("{base}/schools/{outside}")).await.unwrap();
             assert_eq!(text(&b, "h1").await, "Не найдено", "{user} → {outside}");
             // Another municipality's list: empty.
-            b.goto(&format!("{base}/schools?municipality={}", ms[1].id)).await.unwrap();
+            b.goto(&format!("{base}/schools?municipality={}", ms[1].id))
+                .await
+                .unwrap();
             assert_eq!(text(&b, "#found").await, "0", "{user}");
             // The run, limited to the scope; a click on a point opens an allowed card.
             b.goto(&format!("{base}{run_path}")).await.unwrap();
             let pts = b.find_all(Locator::Css("#scatter-plot a")).await.unwrap();
             for p in &pts {
                 let href = p.attr("href").await.unwrap().unwrap_or_default();
-                assert_ne!(href, format!("/schools/{outside}"), "{user} sees {outside} in the plot");
+                assert_ne!(
+                    href,
+                    format!("/schools/{outside}"),
+                    "{user} sees {outside} in the plot"
+                );
             }
             // A POST without the CSRF token is refused, and the session stays.
-            assert!(fetch(&b, "/logout", "POST").await.starts_with("403"), "{user}");
+            assert!(
+                fetch(&b, "/logout", "POST").await.starts_with("403"),
+                "{user}"
+            );
             b.goto(&format!("{base}/schools")).await.unwrap();
             assert_eq!(path(&b).await, "/schools", "{user} still logged in");
             shoot(&b, &format!("{tag}-{user}-schools")).await;
@@ -251,7 +359,12 @@ async fn every_role_in_a_real_browser() {
             assert_eq!(text(&b, "h1").await, "Доступ запрещён", "{user}");
             // Logout through the form.
             b.goto(&format!("{base}/")).await.unwrap();
-            b.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+            b.find(Locator::Css("form[action='/logout'] button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
             b.wait().for_element(Locator::Id("login")).await.unwrap();
             b.close().await.unwrap();
         }
@@ -262,10 +375,13 @@ async fn every_role_in_a_real_browser() {
 /// chromedriver started and Chromium's path, or None (with a message) when
 /// they are not installed.
 async fn start() -> Option<(Driver, PathBuf)> {
-    let (Some(driver_exe), Some(chromium)) =
-        (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
-    else {
-        opora_testkit::missing_tool("Chromium and chromedriver (Debian's chromium, chromium-driver)");
+    let (Some(driver_exe), Some(chromium)) = (
+        find_program(&["chromedriver"]),
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+    ) else {
+        opora_testkit::missing_tool(
+            "Chromium and chromedriver (Debian's chromium, chromium-driver)",
+        );
         return None;
     };
     Some((start_driver(&driver_exe).await, chromium))
@@ -285,13 +401,20 @@ async fn click_link(b: &Browser, label: &str) {
 }
 
 async fn click(b: &Browser, css: &str) {
-    b.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
     b.wait().for_element(Locator::Css("h1")).await.unwrap();
 }
 
 #[tokio::test]
 async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser() {
-    let Some((driver, chromium)) = start().await else { return };
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
@@ -310,7 +433,9 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
         click_link(&b, "Заключить соглашения").await;
         let municipal_activity = path(&b).await;
         click(&b, "button[name=all]").await;
-        assert!(text(&b, "#cascade-progress").await.contains("запланировано"));
+        assert!(text(&b, "#cascade-progress")
+            .await
+            .contains("запланировано"));
         shoot(&b, &format!("{tag}-mo1-cascade")).await;
         b.close().await.unwrap();
 
@@ -323,11 +448,19 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
         let task = path(&b).await;
         assert_ne!(task, municipal_activity, "the school works on its own copy");
         click(&b, "button[value=in_progress]").await;
-        assert!(text(&b, "#activity-status").await.starts_with("в работе"), "in progress (and overdue: the deadline was in October)");
+        assert!(
+            text(&b, "#activity-status").await.starts_with("в работе"),
+            "in progress (and overdue: the deadline was in October)"
+        );
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("соглашение.pdf");
         std::fs::write(&file, b"%PDF-1.4 agreement").unwrap();
-        b.find(Locator::Id("ev-file")).await.unwrap().send_keys(&file.to_string_lossy()).await.unwrap();
+        b.find(Locator::Id("ev-file"))
+            .await
+            .unwrap()
+            .send_keys(&file.to_string_lossy())
+            .await
+            .unwrap();
         click(&b, "form[action$='/evidence'] button[type=submit]").await;
         assert!(text(&b, "ul.evidence").await.contains("соглашение.pdf"));
         click(&b, "button[value=done]").await;
@@ -340,8 +473,16 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
         login(&b, &base, "metod1").await;
         b.goto(&format!("{base}/tasks")).await.unwrap();
         assert!(text(&b, "main").await.contains("Ждут вашего подтверждения"));
-        b.find(Locator::Css(&format!("a[href='{task}']"))).await.unwrap().click().await.unwrap();
-        b.wait().for_element(Locator::Css("ul.evidence")).await.unwrap();
+        b.find(Locator::Css(&format!("a[href='{task}']")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait()
+            .for_element(Locator::Css("ul.evidence"))
+            .await
+            .unwrap();
         click(&b, "form[action$='/verify'] button").await;
         assert!(text(&b, "ul.evidence").await.contains("подтверждён"));
         click(&b, "button[value=verified]").await;
@@ -358,7 +499,9 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
         b.close().await.unwrap();
         let b = browser(&driver, &chromium, &profiles.path().join("mo1-again")).await;
         login(&b, &base, "mo1").await;
-        b.goto(&format!("{base}{municipal_activity}")).await.unwrap();
+        b.goto(&format!("{base}{municipal_activity}"))
+            .await
+            .unwrap();
         assert!(text(&b, "main").await.contains("подтверждено 1"));
         b.close().await.unwrap();
         t.db.close().await;

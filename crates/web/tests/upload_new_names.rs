@@ -26,11 +26,17 @@ async fn new_subjects_are_listed_and_added_only_after_confirmation() {
         let first = c.get(&done.location).await;
         assert_eq!(first.status, 422);
         assert!(first.body.contains("id=\"new-names\""), "{}", first.body);
-        assert!(first.body.contains("Матиматика") && first.body.contains("<td class=\"num\">3</td>"), "{}", first.body);
+        assert!(
+            first.body.contains("Матиматика") && first.body.contains("<td class=\"num\">3</td>"),
+            "{}",
+            first.body
+        );
         assert!(first.body.contains("Ничего не записано"));
         assert_eq!(t.db.count("pupil_results").await.unwrap(), before);
 
-        let done = c.post(&format!("{}/confirm", p.location), &[("new_names", "1")]).await;
+        let done = c
+            .post(&format!("{}/confirm", p.location), &[("new_names", "1")])
+            .await;
         let second = c.get(&done.location).await;
         assert_eq!(second.status, 200, "{}", second.body);
         assert!(second.body.contains("Файл загружен"));

@@ -16,16 +16,32 @@ pub struct Backend {
 }
 
 pub fn backends() -> Vec<Backend> {
-    let mut v = vec![Backend { name: "sqlite", data: tempfile::tempdir().unwrap(), database_url: None }];
+    let mut v = vec![Backend {
+        name: "sqlite",
+        data: tempfile::tempdir().unwrap(),
+        database_url: None,
+    }];
     if let Some(url) = opora_testkit::postgres_url() {
         {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
             let schema = format!("cli_{}_{}", std::process::id(), nanos % 1_000_000_000);
-            let admin = Command::new("psql").args([url.as_str(), "-qc", &format!("CREATE SCHEMA {schema}")]).output();
-            assert!(admin.map(|o| o.status.success()).unwrap_or(false), "cannot create schema {schema} with psql");
+            let admin = Command::new("psql")
+                .args([url.as_str(), "-qc", &format!("CREATE SCHEMA {schema}")])
+                .output();
+            assert!(
+                admin.map(|o| o.status.success()).unwrap_or(false),
+                "cannot create schema {schema} with psql"
+            );
             let sep = if url.contains('?') { '&' } else { '?' };
             let with_schema = format!("{url}{sep}options=-csearch_path%3D{schema}");
-            v.push(Backend { name: "postgres", data: tempfile::tempdir().unwrap(), database_url: Some(with_schema) });
+            v.push(Backend {
+                name: "postgres",
+                data: tempfile::tempdir().unwrap(),
+                database_url: Some(with_schema),
+            });
         }
     }
     v
@@ -34,7 +50,9 @@ pub fn backends() -> Vec<Backend> {
 /// `opora ARGS` on a backend.
 pub fn opora(b: &Backend, args: &[&str]) -> Output {
     let mut cmd = Command::new(BIN);
-    cmd.args(args).env("OPORA_DATA", b.data.path()).env("OPORA_LOG", "warn");
+    cmd.args(args)
+        .env("OPORA_DATA", b.data.path())
+        .env("OPORA_LOG", "warn");
     match &b.database_url {
         Some(u) => cmd.env("DATABASE_URL", u),
         None => cmd.env_remove("DATABASE_URL"),
@@ -44,5 +62,9 @@ pub fn opora(b: &Backend, args: &[&str]) -> Output {
 
 /// Standard output and error, for messages.
 pub fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }

@@ -5,10 +5,10 @@
 use super::writer::Batch;
 use super::writer::Val;
 use super::{report_progress, resolve, ImportOptions, ImportReport, ProgressFn};
-use opora_io::records::context::{parse_row, SCHEMA};
-use opora_io::records::{Errors, Fields};
 use crate::registry::KNOWN_INDICATORS;
 use crate::{Db, Result, StoreError};
+use opora_io::records::context::{parse_row, SCHEMA};
+use opora_io::records::{Errors, Fields};
 use opora_io::TableReader;
 use std::collections::HashMap;
 
@@ -18,12 +18,20 @@ fn indicator_code(header: &str) -> String {
     let norm = opora_io::columns::normalize_header(header);
     KNOWN_INDICATORS
         .iter()
-        .find(|(code, name, _)| opora_io::columns::normalize_header(code) == norm || opora_io::columns::normalize_header(name) == norm)
+        .find(|(code, name, _)| {
+            opora_io::columns::normalize_header(code) == norm
+                || opora_io::columns::normalize_header(name) == norm
+        })
         .map(|(code, _, _)| code.to_string())
         .unwrap_or_else(|| header.trim().to_string())
 }
 
-pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
+pub async fn import(
+    db: &Db,
+    mut table: TableReader,
+    opts: &ImportOptions,
+    progress: ProgressFn<'_>,
+) -> Result<super::Written> {
     let map = resolve(&table, &SCHEMA, opts)?;
     if map.free.is_empty() {
         return Err(StoreError::Invalid(format!(
@@ -42,26 +50,56 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         n += 1;
         report_progress(&table, n, progress);
         let mut f = Fields::new(&map, &row, &mut errors);
-        let Some(rec) = parse_row(&mut f, &|c| schools.contains_key(c)) else { continue };
-        let (school, year) = (schools[&rec.school_code], rec.year.map(i64::from).unwrap_or(0));
+        let Some(rec) = parse_row(&mut f, &|c| schools.contains_key(c)) else {
+            continue;
+        };
+        let (school, year) = (
+            schools[&rec.school_code],
+            rec.year.map(i64::from).unwrap_or(0),
+        );
         if let Some(first) = seen.insert((school, year), row.number) {
-            f.fail("school_id", format!("школа и год уже встречаются в строке {first}; оставьте одну строку"));
+            f.fail(
+                "school_id",
+                format!("школа и год уже встречаются в строке {first}; оставьте одну строку"),
+            );
             continue;
         }
-        values.extend(rec.values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (school, year, i, v))));
+        values.extend(
+            rec.values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (school, year, i, v))),
+        );
     }
     errors.into_result()?;
     let mut tx = db.begin().await?;
     // Existing indicators keep the name and unit users may have given them.
     let mut ind = Batch::insert_or_ignore("indicators", &["code", "name", "unit"], &["code"]);
     for code in &codes {
-        let (name, unit) = KNOWN_INDICATORS.iter().find(|(c, _, _)| c == code).map(|(_, n, u)| (*n, *u)).unwrap_or((code.as_str(), ""));
-        ind.push(vec![Val::Text(Some(code.clone())), Val::Text(Some(name.to_string())), Val::Text(Some(unit.to_string()))]);
+        let (name, unit) = KNOWN_INDICATORS
+            .iter()
+            .find(|(c, _, _)| c == code)
+            .map(|(_, n, u)| (*n, *u))
+            .unwrap_or((code.as_str(), ""));
+        ind.push(vec![
+            Val::Text(Some(code.clone())),
+            Val::Text(Some(name.to_string())),
+            Val::Text(Some(unit.to_string())),
+        ]);
     }
     ind.flush(&mut tx).await?;
-    let mut batch = Batch::new("context_values", &["school_id", "year", "indicator", "value"], &["school_id", "year", "indicator"]);
+    let mut batch = Batch::new(
+        "context_values",
+        &["school_id", "year", "indicator", "value"],
+        &["school_id", "year", "indicator"],
+    );
     for (school, year, i, v) in &values {
-        batch.push(vec![Val::Int(Some(*school)), Val::Int(Some(*year)), Val::Text(Some(codes[*i].clone())), Val::Real(Some(*v))]);
+        batch.push(vec![
+            Val::Int(Some(*school)),
+            Val::Int(Some(*year)),
+            Val::Text(Some(codes[*i].clone())),
+            Val::Real(Some(*v)),
+        ]);
     }
     batch.flush(&mut tx).await?;
     let report = ImportReport {
@@ -72,5 +110,9 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         notes: vec![format!("показатели: {}", codes.join(", "))],
         ..Default::default()
     };
-    Ok(super::Written { tx, report, generation: None })
+    Ok(super::Written {
+        tx,
+        report,
+        generation: None,
+    })
 }

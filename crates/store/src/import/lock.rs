@@ -18,7 +18,9 @@ pub(crate) enum ImportLock {
     /// `flock` on `<database>.import-lock`, released when the file is closed.
     File { _held: std::fs::File },
     /// An in-memory SQLite database is private to this process.
-    Memory { _held: tokio::sync::OwnedMutexGuard<()> },
+    Memory {
+        _held: tokio::sync::OwnedMutexGuard<()>,
+    },
 }
 
 impl ImportLock {
@@ -43,27 +45,45 @@ impl Db {
             Db::Postgres(pool) => {
                 let mut conn = pool.acquire().await?.detach();
                 // Keyed by schema: tests give every database a schema of its own on one server.
-                sqlx::query("SELECT pg_advisory_lock(72001, hashtext(current_schema()))").execute(&mut conn).await?;
+                sqlx::query("SELECT pg_advisory_lock(72001, hashtext(current_schema()))")
+                    .execute(&mut conn)
+                    .await?;
                 Ok(ImportLock::Postgres(Box::new(conn)))
             }
             Db::Sqlite(pool) => {
                 let db_file = pool.connect_options().get_filename().to_path_buf();
                 let name = db_file.to_string_lossy();
                 if name.is_empty() || name == ":memory:" {
-                    return Ok(ImportLock::Memory { _held: memory_lock().lock_owned().await });
+                    return Ok(ImportLock::Memory {
+                        _held: memory_lock().lock_owned().await,
+                    });
                 }
                 let path = db_file.with_file_name(format!(
                     "{}.import-lock",
-                    db_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+                    db_file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
                 ));
-                let file = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-                    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
-                    file.lock()?;
-                    Ok(file)
-                })
-                .await
-                .map_err(|e| StoreError::Invalid(format!("сбой ожидания блокировки загрузки: {e}")))?
-                .map_err(|e| StoreError::Invalid(format!("не удалось заблокировать базу для загрузки: {e}")))?;
+                let file =
+                    tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+                        let file = std::fs::OpenOptions::new()
+                            .create(true)
+                            .truncate(false)
+                            .write(true)
+                            .open(&path)?;
+                        file.lock()?;
+                        Ok(file)
+                    })
+                    .await
+                    .map_err(|e| {
+                        StoreError::Invalid(format!("сбой ожидания блокировки загрузки: {e}"))
+                    })?
+                    .map_err(|e| {
+                        StoreError::Invalid(format!(
+                            "не удалось заблокировать базу для загрузки: {e}"
+                        ))
+                    })?;
                 Ok(ImportLock::File { _held: file })
             }
         }

@@ -21,8 +21,8 @@ use crate::{Db, Result};
 use opora_io::{ColumnMap, Schema, TableOptions};
 use std::path::Path;
 
-pub use writer::Val;
 pub use opora_io::records::MAX_REPORTED_ERRORS;
+pub use writer::Val;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
@@ -113,9 +113,18 @@ impl Db {
         opts: &ImportOptions,
         progress: ProgressFn<'_>,
     ) -> Result<ImportReport> {
-        let table = opora_io::open_table(path, &TableOptions { sheet: opts.sheet.clone() })?;
+        let table = opora_io::open_table(
+            path,
+            &TableOptions {
+                sheet: opts.sheet.clone(),
+            },
+        )?;
         let file = table.file_name.clone();
-        let actor = if opts.actor.is_empty() { "cli" } else { &opts.actor };
+        let actor = if opts.actor.is_empty() {
+            "cli"
+        } else {
+            &opts.actor
+        };
         let lock = self.lock_imports().await?;
         let result = match kind {
             ImportKind::Schools => schools::import(self, table, opts, progress).await,
@@ -127,7 +136,13 @@ impl Db {
         let outcome = match result {
             Ok(written) => self.commit_import(kind, &file, actor, written).await,
             Err(e) => {
-                self.audit(actor, &format!("импорт отклонён: {}", kind.title()), &file, &e.to_string()).await?;
+                self.audit(
+                    actor,
+                    &format!("импорт отклонён: {}", kind.title()),
+                    &file,
+                    &e.to_string(),
+                )
+                .await?;
                 Err(e)
             }
         };
@@ -138,7 +153,13 @@ impl Db {
     /// Commits an import together with its audit entry, then sweeps what a
     /// results import left behind (a failed sweep is repeated by the next
     /// import; the data is committed either way).
-    async fn commit_import(&self, kind: ImportKind, file: &str, actor: &str, mut w: Written) -> Result<ImportReport> {
+    async fn commit_import(
+        &self,
+        kind: ImportKind,
+        file: &str,
+        actor: &str,
+        mut w: Written,
+    ) -> Result<ImportReport> {
         let r = &w.report;
         let details = format!(
             "строк: {}, записано: {}, групп изменено: {}, без изменений: {}",
@@ -180,13 +201,20 @@ pub(crate) fn report_progress(table: &opora_io::TableReader, rows: u64, progress
 }
 
 /// Resolves the header of a table against a schema.
-pub(crate) fn resolve(table: &opora_io::TableReader, schema: &Schema, opts: &ImportOptions) -> Result<ColumnMap> {
+pub(crate) fn resolve(
+    table: &opora_io::TableReader,
+    schema: &Schema,
+    opts: &ImportOptions,
+) -> Result<ColumnMap> {
     Ok(table.resolve(schema, &opts.map)?)
 }
 
 /// The id of an assessment, creating it (with its procedure, subject and
 /// academic year) inside the transaction if it is new.
-pub(crate) async fn ensure_assessment(tx: &mut crate::db::Tx, key: &opora_analytics::AssessmentKey) -> Result<i64> {
+pub(crate) async fn ensure_assessment(
+    tx: &mut crate::db::Tx,
+    key: &opora_analytics::AssessmentKey,
+) -> Result<i64> {
     use sqlx::Row;
     let (year, grade) = (key.year as i64, key.grade as i64);
     Ok(on_tx!(tx, c => {
@@ -201,7 +229,6 @@ pub(crate) async fn ensure_assessment(tx: &mut crate::db::Tx, key: &opora_analyt
             .bind(year).bind(&key.procedure).bind(&key.subject).bind(grade).fetch_one(&mut *c).await?.get::<i64, _>(0)
     }))
 }
-
 
 /// Procedures and subjects the system knows: a file naming others is
 /// refused unless the new names are confirmed ([`ImportOptions::allow_new_names`]).
@@ -240,18 +267,22 @@ impl KnownNames {
     ) {
         use crate::error::{NameKind, NewName};
         if !self.procedures.contains(&key.procedure) {
-            found.entry(format!("p|{}", key.procedure)).or_insert(NewName {
-                kind: NameKind::Procedure,
-                name: key.procedure.clone(),
-                first_row: row,
-            });
+            found
+                .entry(format!("p|{}", key.procedure))
+                .or_insert(NewName {
+                    kind: NameKind::Procedure,
+                    name: key.procedure.clone(),
+                    first_row: row,
+                });
         }
         if !self.subjects.contains(&key.subject) {
-            found.entry(format!("s|{}", key.subject)).or_insert(NewName {
-                kind: NameKind::Subject,
-                name: key.subject.clone(),
-                first_row: row,
-            });
+            found
+                .entry(format!("s|{}", key.subject))
+                .or_insert(NewName {
+                    kind: NameKind::Subject,
+                    name: key.subject.clone(),
+                    first_row: row,
+                });
         }
     }
 }

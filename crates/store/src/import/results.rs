@@ -14,7 +14,9 @@ use super::{resolve, ImportOptions, ImportReport, KnownNames, ProgressFn};
 use crate::db::Tx;
 use crate::{Db, Result};
 use opora_analytics::{AssessmentKey, AssessmentStats};
-use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, Scale, PUPIL_SCHEMA, SCHOOL_SCHEMA};
+use opora_io::records::results::{
+    is_school_level, parse_row, KeyCache, ResultBody, Scale, PUPIL_SCHEMA, SCHOOL_SCHEMA,
+};
 use opora_io::records::{Errors, Fields};
 use opora_io::{ColumnMap, TableReader};
 use sqlx::Row;
@@ -36,7 +38,6 @@ struct Registry {
     names: KnownNames,
 }
 
-
 async fn load_registry(db: &Db) -> Result<Registry> {
     let schools = db.school_ids().await?;
     let sql = "SELECT a.year, a.procedure, a.subject, a.grade, a.id, s.max_score, s.min_3, s.min_4, s.min_5 \
@@ -55,7 +56,13 @@ async fn load_registry(db: &Db) -> Result<Registry> {
     let old_hashes = on_db!(db, p => sqlx::query("SELECT school_id, assessment_id, content_hash FROM assessment_stats").fetch_all(p).await?
         .iter().map(|r| ((r.get::<i64, _>(0), r.get::<i64, _>(1)), r.get::<String, _>(2))).collect());
     let names = KnownNames::load(db).await?;
-    Ok(Registry { schools, scales, assessments, old_hashes, names })
+    Ok(Registry {
+        schools,
+        scales,
+        assessments,
+        old_hashes,
+        names,
+    })
 }
 
 /// FNV-1a, stable across Rust versions (the hash is stored), fed field by
@@ -82,15 +89,35 @@ impl Fnv {
     }
 }
 
-pub async fn import(db: &Db, table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
+pub async fn import(
+    db: &Db,
+    table: TableReader,
+    opts: &ImportOptions,
+    progress: ProgressFn<'_>,
+) -> Result<super::Written> {
     recover(db).await?;
     let school_level = is_school_level(&table.file_name, &table.header, &opts.map);
-    let map = resolve(&table, if school_level { &SCHOOL_SCHEMA } else { &PUPIL_SCHEMA }, opts)?;
+    let map = resolve(
+        &table,
+        if school_level {
+            &SCHOOL_SCHEMA
+        } else {
+            &PUPIL_SCHEMA
+        },
+        opts,
+    )?;
     let ignored = map.ignored.clone();
     let reg = load_registry(db).await?;
     let file = table.file_name.clone();
     let names = (!opts.allow_new_names).then(|| reg.names.clone());
-    let parser = Parser::new(table, map, school_level, reg.schools.clone(), reg.scales.clone(), names);
+    let parser = Parser::new(
+        table,
+        map,
+        school_level,
+        reg.schools.clone(),
+        reg.scales.clone(),
+        names,
+    );
     let mut pass = Pass::new(db, reg, &file, &opts.actor, school_level).await?;
     let generation = pass.generation;
     match run(&mut pass, parser, progress).await {
@@ -98,7 +125,10 @@ pub async fn import(db: &Db, table: TableReader, opts: &ImportOptions, progress:
             let mut written = pass.finish(rows).await?;
             written.report.ignored_columns = ignored;
             if school_level {
-                written.report.notes.push("файл распознан как результаты на уровне ОО (есть столбцы n и mean_score)".into());
+                written.report.notes.push(
+                    "файл распознан как результаты на уровне ОО (есть столбцы n и mean_score)"
+                        .into(),
+                );
             }
             Ok(written)
         }
@@ -122,7 +152,11 @@ async fn run(pass: &mut Pass, parser: Parser, progress: ProgressFn<'_>) -> Resul
     let mut failed = None;
     while let Some(chunk) = chunks.recv().await {
         rows += chunk.len() as u64;
-        progress(super::Progress { rows, bytes: read_bytes.load(std::sync::atomic::Ordering::Relaxed), total_bytes });
+        progress(super::Progress {
+            rows,
+            bytes: read_bytes.load(std::sync::atomic::Ordering::Relaxed),
+            total_bytes,
+        });
         for r in chunk {
             if let Err(e) = pass.accept(r.school, &r.key, r.body).await {
                 failed = Some(e);
@@ -134,15 +168,24 @@ async fn run(pass: &mut Pass, parser: Parser, progress: ProgressFn<'_>) -> Resul
         }
     }
     drop(chunks); // the parser stops at its next send
-    let parsed = parsing.join().map_err(|_| crate::StoreError::Invalid("сбой разбора файла".into()))?;
+    let parsed = parsing
+        .join()
+        .map_err(|_| crate::StoreError::Invalid("сбой разбора файла".into()))?;
     if let Some(e) = failed {
         return Err(e);
     }
     let parsed = parsed?;
-    progress(super::Progress { rows: parsed.rows, bytes: total_bytes, total_bytes });
+    progress(super::Progress {
+        rows: parsed.rows,
+        bytes: total_bytes,
+        total_bytes,
+    });
     parsed.errors.into_result()?;
     if !parsed.new_names.is_empty() {
-        return Err(crate::StoreError::NewNames { file: pass.file.clone(), names: parsed.new_names.into_values().collect() });
+        return Err(crate::StoreError::NewNames {
+            file: pass.file.clone(),
+            names: parsed.new_names.into_values().collect(),
+        });
     }
     Ok(parsed.rows)
 }
@@ -187,7 +230,16 @@ impl Parser {
         scales: HashMap<AssessmentKey, Scale>,
         known: Option<KnownNames>,
     ) -> Parser {
-        Parser { table, map, school_level, schools, scales, seen: HashMap::new(), known, new_names: BTreeMap::new() }
+        Parser {
+            table,
+            map,
+            school_level,
+            schools,
+            scales,
+            seen: HashMap::new(),
+            known,
+            new_names: BTreeMap::new(),
+        }
     }
 
     /// Notes a procedure or subject the system does not know yet (its first row).
@@ -212,12 +264,22 @@ impl Parser {
             }
             let mut f = Fields::new(&self.map, &row, &mut errors);
             let (schools, scales) = (&self.schools, &self.scales);
-            let Some(rec) = parse_row(&mut f, self.school_level, &mut keys, &|c| schools.contains_key(c), &|k| scales.get(k).copied()) else {
+            let Some(rec) = parse_row(
+                &mut f,
+                self.school_level,
+                &mut keys,
+                &|c| schools.contains_key(c),
+                &|k| scales.get(k).copied(),
+            ) else {
                 continue;
             };
             let school = self.schools[&rec.school_code];
             if let Some(first) = self.duplicate_of(school, &rec.key, &rec.body, row.number) {
-                let (field, what) = if self.school_level { ("school_id", "результат этой ОО") } else { ("student_key", "участник") };
+                let (field, what) = if self.school_level {
+                    ("school_id", "результат этой ОО")
+                } else {
+                    ("student_key", "участник")
+                };
                 errors.push(row.number, Some(self.map.header_of(field)), self.map.get(&row.cells, field),
                     format!("{what} уже встречается в этой же процедуре в строке {first}; удалите повтор"));
                 continue;
@@ -226,7 +288,11 @@ impl Parser {
             if errors.count > 0 || !self.new_names.is_empty() {
                 continue; // keep checking, stop sending: the import will be rolled back
             }
-            chunk.push(ParsedRow { school, key: rec.key, body: rec.body });
+            chunk.push(ParsedRow {
+                school,
+                key: rec.key,
+                body: rec.body,
+            });
             if chunk.len() == CHUNK_ROWS {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
                 if sender.blocking_send(full).is_err() {
@@ -237,18 +303,34 @@ impl Parser {
         if errors.count == 0 && self.new_names.is_empty() && !chunk.is_empty() {
             let _ = sender.blocking_send(chunk);
         }
-        Ok(Parsed { rows, errors, new_names: self.new_names })
+        Ok(Parsed {
+            rows,
+            errors,
+            new_names: self.new_names,
+        })
     }
 
     /// The row number where the same pupil (or school, for school-level
     /// files) already appeared in the same assessment.
-    fn duplicate_of(&mut self, school: i64, key: &AssessmentKey, body: &ResultBody, row: u64) -> Option<u64> {
+    fn duplicate_of(
+        &mut self,
+        school: i64,
+        key: &AssessmentKey,
+        body: &ResultBody,
+        row: u64,
+    ) -> Option<u64> {
         let pupil = match body {
             ResultBody::Pupil { result, .. } => result.student_key.as_str(),
             ResultBody::School(_) => "",
         };
-        let h = Fnv::new().int(school).int(key.year as i64).int(key.grade as i64);
-        let h = h.bytes(key.procedure.as_bytes()).bytes(key.subject.as_bytes()).bytes(pupil.as_bytes());
+        let h = Fnv::new()
+            .int(school)
+            .int(key.year as i64)
+            .int(key.grade as i64);
+        let h = h
+            .bytes(key.procedure.as_bytes())
+            .bytes(key.subject.as_bytes())
+            .bytes(pupil.as_bytes());
         match self.seen.entry(h.0) {
             std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
             std::collections::hash_map::Entry::Vacant(e) => {
@@ -277,21 +359,59 @@ struct Pass {
     file: String,
 }
 
-const PUPIL_COLS: &[&str] = &["assessment_id", "school_id", "generation", "student_key", "score", "test_score", "max_score", "mark", "journal_mark", "tasks", "held_on"];
-const SCHOOL_COLS: &[&str] = &["assessment_id", "school_id", "generation", "n", "mean_score", "sd_score", "se", "share_2", "share_3", "share_4", "share_5"];
+const PUPIL_COLS: &[&str] = &[
+    "assessment_id",
+    "school_id",
+    "generation",
+    "student_key",
+    "score",
+    "test_score",
+    "max_score",
+    "mark",
+    "journal_mark",
+    "tasks",
+    "held_on",
+];
+const SCHOOL_COLS: &[&str] = &[
+    "assessment_id",
+    "school_id",
+    "generation",
+    "n",
+    "mean_score",
+    "sd_score",
+    "se",
+    "share_2",
+    "share_3",
+    "share_4",
+    "share_5",
+];
 /// Rows per write transaction: about a tenth of a second of SQLite's time,
 /// the longest another writer (a login, a comment) waits behind an import.
 const FLUSH_ROWS: usize = 10_000;
 
 impl Pass {
-    async fn new(db: &Db, reg: Registry, file: &str, actor: &str, school_level: bool) -> Result<Pass> {
+    async fn new(
+        db: &Db,
+        reg: Registry,
+        file: &str,
+        actor: &str,
+        school_level: bool,
+    ) -> Result<Pass> {
         let batch = if school_level {
             Batch::new("school_results", SCHOOL_COLS, &[])
         } else {
             Batch::new("pupil_results", PUPIL_COLS, &[])
         };
         let generation = start_generation(db, file, actor).await?;
-        Ok(Pass { db: db.clone(), reg, generation, groups: HashMap::new(), new_groups: Vec::new(), batch, file: file.to_string() })
+        Ok(Pass {
+            db: db.clone(),
+            reg,
+            generation,
+            groups: HashMap::new(),
+            new_groups: Vec::new(),
+            batch,
+            file: file.to_string(),
+        })
     }
 
     async fn accept(&mut self, school: i64, key: &AssessmentKey, body: ResultBody) -> Result<()> {
@@ -309,35 +429,79 @@ impl Pass {
         let new_groups = &mut self.new_groups;
         let group = self.groups.entry((school, assessment)).or_insert_with(|| {
             new_groups.push((school, assessment));
-            Group { stats: AssessmentStats::default(), hash: 0, rows: 0 }
+            Group {
+                stats: AssessmentStats::default(),
+                hash: 0,
+                rows: 0,
+            }
         });
         let (vals, row_hash) = match body {
-            ResultBody::Pupil { result: p, test_score, held_on, tasks_text: tasks } => {
+            ResultBody::Pupil {
+                result: p,
+                test_score,
+                held_on,
+                tasks_text: tasks,
+            } => {
                 group.stats.add_pupil(&p);
-                let hash = Fnv::new().bytes(p.student_key.as_bytes()).num(Some(p.score)).num(p.max_score)
-                    .int(p.mark.map_or(-1, i64::from)).int(p.journal_mark.map_or(-1, i64::from))
-                    .bytes(tasks.as_bytes()).bytes(held_on.as_deref().unwrap_or("").as_bytes());
+                let hash = Fnv::new()
+                    .bytes(p.student_key.as_bytes())
+                    .num(Some(p.score))
+                    .num(p.max_score)
+                    .int(p.mark.map_or(-1, i64::from))
+                    .int(p.journal_mark.map_or(-1, i64::from))
+                    .bytes(tasks.as_bytes())
+                    .bytes(held_on.as_deref().unwrap_or("").as_bytes());
                 // Hashed only when present, so files without it keep their stored hashes.
                 let hash = match test_score {
                     Some(t) => hash.num(Some(t)).0,
                     None => hash.0,
                 };
-                (vec![
-                    Val::Int(Some(assessment)), Val::Int(Some(school)), Val::Int(Some(generation)), Val::Text(Some(p.student_key)),
-                    Val::Real(Some(p.score)), Val::Real(test_score), Val::Real(p.max_score), Val::Int(p.mark.map(i64::from)),
-                    Val::Int(p.journal_mark.map(i64::from)), Val::Text((!tasks.is_empty()).then_some(tasks)), Val::Text(held_on),
-                ], hash)
+                (
+                    vec![
+                        Val::Int(Some(assessment)),
+                        Val::Int(Some(school)),
+                        Val::Int(Some(generation)),
+                        Val::Text(Some(p.student_key)),
+                        Val::Real(Some(p.score)),
+                        Val::Real(test_score),
+                        Val::Real(p.max_score),
+                        Val::Int(p.mark.map(i64::from)),
+                        Val::Int(p.journal_mark.map(i64::from)),
+                        Val::Text((!tasks.is_empty()).then_some(tasks)),
+                        Val::Text(held_on),
+                    ],
+                    hash,
+                )
             }
             ResultBody::School(s) => {
                 group.stats = AssessmentStats::from_school_result(&s);
                 let sh = s.mark_shares;
-                let hash = Fnv::new().int(s.n as i64).num(Some(s.mean_score)).num(s.sd_score).num(s.se)
-                    .num(sh[0]).num(sh[1]).num(sh[2]).num(sh[3]).0;
-                (vec![
-                    Val::Int(Some(assessment)), Val::Int(Some(school)), Val::Int(Some(generation)), Val::Int(Some(s.n as i64)),
-                    Val::Real(Some(s.mean_score)), Val::Real(s.sd_score), Val::Real(s.se), Val::Real(sh[0]), Val::Real(sh[1]),
-                    Val::Real(sh[2]), Val::Real(sh[3]),
-                ], hash)
+                let hash = Fnv::new()
+                    .int(s.n as i64)
+                    .num(Some(s.mean_score))
+                    .num(s.sd_score)
+                    .num(s.se)
+                    .num(sh[0])
+                    .num(sh[1])
+                    .num(sh[2])
+                    .num(sh[3])
+                    .0;
+                (
+                    vec![
+                        Val::Int(Some(assessment)),
+                        Val::Int(Some(school)),
+                        Val::Int(Some(generation)),
+                        Val::Int(Some(s.n as i64)),
+                        Val::Real(Some(s.mean_score)),
+                        Val::Real(s.sd_score),
+                        Val::Real(s.se),
+                        Val::Real(sh[0]),
+                        Val::Real(sh[1]),
+                        Val::Real(sh[2]),
+                        Val::Real(sh[3]),
+                    ],
+                    hash,
+                )
             }
         };
         group.hash = group.hash.wrapping_add(row_hash);
@@ -362,7 +526,11 @@ impl Pass {
             &["generation", "assessment_id", "school_id"],
         );
         for (school, assessment) in self.new_groups.drain(..) {
-            groups.push(vec![Val::Int(Some(self.generation)), Val::Int(Some(assessment)), Val::Int(Some(school))]);
+            groups.push(vec![
+                Val::Int(Some(self.generation)),
+                Val::Int(Some(assessment)),
+                Val::Int(Some(school)),
+            ]);
         }
         groups.flush(&mut tx).await?;
         self.batch.flush_bulk(&mut tx).await?;
@@ -393,13 +561,26 @@ impl Pass {
             groups_unchanged: unchanged,
             ..Default::default()
         };
-        Ok(super::Written { tx, report, generation: Some(self.generation) })
+        Ok(super::Written {
+            tx,
+            report,
+            generation: Some(self.generation),
+        })
     }
 
     /// Stores each changed group's statistics under this generation; counts
     /// changed and unchanged groups and the rows of changed ones.
     async fn write_stats(&self, tx: &mut Tx) -> Result<(u64, u64, u64)> {
-        const COLS: &[&str] = &["assessment_id", "school_id", "generation", "n", "sum", "sum_sq", "stats", "content_hash"];
+        const COLS: &[&str] = &[
+            "assessment_id",
+            "school_id",
+            "generation",
+            "n",
+            "sum",
+            "sum_sq",
+            "stats",
+            "content_hash",
+        ];
         let mut batch = Batch::new("assessment_stats", COLS, &["assessment_id", "school_id"]);
         let (mut changed, mut unchanged, mut written) = (0, 0, 0);
         for ((school, assessment), g) in &self.groups {
@@ -411,9 +592,14 @@ impl Pass {
             changed += 1;
             written += g.rows;
             batch.push(vec![
-                Val::Int(Some(*assessment)), Val::Int(Some(*school)), Val::Int(Some(self.generation)), Val::Int(Some(g.stats.n as i64)),
-                Val::Real(Some(g.stats.sum)), Val::Real(Some(g.stats.sum_sq)),
-                Val::Text(Some(serde_json::to_string(&g.stats)?)), Val::Text(Some(hash)),
+                Val::Int(Some(*assessment)),
+                Val::Int(Some(*school)),
+                Val::Int(Some(self.generation)),
+                Val::Int(Some(g.stats.n as i64)),
+                Val::Real(Some(g.stats.sum)),
+                Val::Real(Some(g.stats.sum_sq)),
+                Val::Text(Some(serde_json::to_string(&g.stats)?)),
+                Val::Text(Some(hash)),
             ]);
         }
         batch.flush(tx).await?;
@@ -492,7 +678,16 @@ pub(crate) async fn recover(db: &Db) -> Result<()> {
     let open: Vec<(i64, String)> = on_db!(db, p => sqlx::query("SELECT generation, state FROM result_imports WHERE state IN ('writing', 'sweeping')")
         .fetch_all(p).await?.iter().map(|r| (r.get::<i64, _>(0), r.get::<String, _>(1))).collect());
     for (generation, state) in open {
-        sweep(db, generation, if state == "writing" { "abandoned" } else { "done" }).await?;
+        sweep(
+            db,
+            generation,
+            if state == "writing" {
+                "abandoned"
+            } else {
+                "done"
+            },
+        )
+        .await?;
     }
     Ok(())
 }

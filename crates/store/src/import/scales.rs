@@ -7,7 +7,12 @@ use opora_io::records::scales::{parse_row, SCHEMA};
 use opora_io::records::{Errors, Fields};
 use opora_io::TableReader;
 
-pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
+pub async fn import(
+    db: &Db,
+    mut table: TableReader,
+    opts: &ImportOptions,
+    progress: ProgressFn<'_>,
+) -> Result<super::Written> {
     let map = resolve(&table, &SCHEMA, opts)?;
     let mut errors = Errors::new(&table.file_name);
     let mut rows = Vec::new();
@@ -25,17 +30,40 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         let known = super::KnownNames::load(db).await?;
         let names = known.new_in(rows.iter().map(|((key, _), row)| (key, *row)));
         if !names.is_empty() {
-            return Err(crate::StoreError::NewNames { file: table.file_name.clone(), names });
+            return Err(crate::StoreError::NewNames {
+                file: table.file_name.clone(),
+                names,
+            });
         }
     }
     let mut tx = db.begin().await?;
-    let mut batch = Batch::new("scales", &["assessment_id", "max_score", "min_3", "min_4", "min_5"], &["assessment_id"]);
+    let mut batch = Batch::new(
+        "scales",
+        &["assessment_id", "max_score", "min_3", "min_4", "min_5"],
+        &["assessment_id"],
+    );
     for ((key, scale), _) in &rows {
         let id = super::ensure_assessment(&mut tx, key).await?;
         let [t3, t4, t5] = scale.thresholds;
-        batch.push(vec![Val::Int(Some(id)), Val::Real(Some(scale.max)), Val::Real(t3), Val::Real(t4), Val::Real(t5)]);
+        batch.push(vec![
+            Val::Int(Some(id)),
+            Val::Real(Some(scale.max)),
+            Val::Real(t3),
+            Val::Real(t4),
+            Val::Real(t5),
+        ]);
     }
     batch.flush(&mut tx).await?;
-    let report = ImportReport { file: table.file_name.clone(), kind: "scales".into(), rows: n, written: batch.written, ..Default::default() };
-    Ok(super::Written { tx, report, generation: None })
+    let report = ImportReport {
+        file: table.file_name.clone(),
+        kind: "scales".into(),
+        rows: n,
+        written: batch.written,
+        ..Default::default()
+    };
+    Ok(super::Written {
+        tx,
+        report,
+        generation: None,
+    })
 }

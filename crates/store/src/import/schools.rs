@@ -10,7 +10,12 @@ use opora_io::TableReader;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
-pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progress: ProgressFn<'_>) -> Result<super::Written> {
+pub async fn import(
+    db: &Db,
+    mut table: TableReader,
+    opts: &ImportOptions,
+    progress: ProgressFn<'_>,
+) -> Result<super::Written> {
     let map = resolve(&table, &SCHEMA, opts)?;
     let mut errors = Errors::new(&table.file_name);
     let mut rows = Vec::new();
@@ -21,9 +26,16 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         n += 1;
         report_progress(&table, n, progress);
         let mut f = Fields::new(&map, &row, &mut errors);
-        let Some(rec) = parse_row(&mut f) else { continue };
+        let Some(rec) = parse_row(&mut f) else {
+            continue;
+        };
         if let Some(first) = seen.insert(rec.code.clone(), row.number) {
-            f.fail("school_id", format!("код ОО повторяется (впервые в строке {first}); оставьте одну строку на школу"));
+            f.fail(
+                "school_id",
+                format!(
+                    "код ОО повторяется (впервые в строке {first}); оставьте одну строку на школу"
+                ),
+            );
             continue;
         }
         rows.push(rec);
@@ -38,7 +50,11 @@ pub async fn import(db: &Db, mut table: TableReader, opts: &ImportOptions, progr
         ignored_columns: map.ignored.clone(),
         ..Default::default()
     };
-    Ok(super::Written { tx, report, generation: None })
+    Ok(super::Written {
+        tx,
+        report,
+        generation: None,
+    })
 }
 
 /// Writes the rows in a transaction left open for the caller.
@@ -53,13 +69,30 @@ async fn write(db: &Db, rows: &[SchoolRecord]) -> Result<crate::db::Tx> {
         });
         ids.insert(name.to_string(), id);
     }
-    const COLS: &[&str] = &["code", "municipality_id", "full_name", "short_name", "kind", "locality", "address", "website", "enrolment"];
+    const COLS: &[&str] = &[
+        "code",
+        "municipality_id",
+        "full_name",
+        "short_name",
+        "kind",
+        "locality",
+        "address",
+        "website",
+        "enrolment",
+    ];
     let mut batch = Batch::new("schools", COLS, &["code"]);
     for r in rows {
         let t = |s: &str| Val::Text(Some(s.to_string()));
         batch.push(vec![
-            t(&r.code), Val::Int(Some(ids[&r.municipality])), t(&r.full_name), t(&r.short_name),
-            t(&r.kind), t(&r.locality), t(&r.address), t(&r.website), Val::Int(r.enrolment),
+            t(&r.code),
+            Val::Int(Some(ids[&r.municipality])),
+            t(&r.full_name),
+            t(&r.short_name),
+            t(&r.kind),
+            t(&r.locality),
+            t(&r.address),
+            t(&r.website),
+            Val::Int(r.enrolment),
         ]);
     }
     batch.flush(&mut tx).await?;

@@ -26,7 +26,11 @@ pub struct Batch {
 
 impl Batch {
     /// `upsert_key`: conflict target columns; other columns are updated.
-    pub fn new(table: &'static str, columns: &'static [&'static str], upsert_key: &[&str]) -> Batch {
+    pub fn new(
+        table: &'static str,
+        columns: &'static [&'static str],
+        upsert_key: &[&str],
+    ) -> Batch {
         let conflict = if upsert_key.is_empty() {
             String::new()
         } else {
@@ -38,16 +42,31 @@ impl Batch {
             if updates.is_empty() {
                 format!(" ON CONFLICT ({}) DO NOTHING", upsert_key.join(", "))
             } else {
-                format!(" ON CONFLICT ({}) DO UPDATE SET {}", upsert_key.join(", "), updates.join(", "))
+                format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    upsert_key.join(", "),
+                    updates.join(", ")
+                )
             }
         };
         // Stay well below SQLite's 32,766 bound parameters per statement.
         let rows_per_statement = (4000 / columns.len()).max(1);
-        Batch { table, columns, conflict, rows: Vec::new(), rows_per_statement, written: 0 }
+        Batch {
+            table,
+            columns,
+            conflict,
+            rows: Vec::new(),
+            rows_per_statement,
+            written: 0,
+        }
     }
 
     /// Inserts rows whose key is new; existing rows stay untouched.
-    pub fn insert_or_ignore(table: &'static str, columns: &'static [&'static str], key: &[&str]) -> Batch {
+    pub fn insert_or_ignore(
+        table: &'static str,
+        columns: &'static [&'static str],
+        key: &[&str],
+    ) -> Batch {
         let mut b = Batch::new(table, columns, &[]);
         b.conflict = format!(" ON CONFLICT ({}) DO NOTHING", key.join(", "));
         b
@@ -67,7 +86,11 @@ impl Batch {
     /// value, quadratic in a statement with thousands of values.
     fn sql(&self, n: usize, backend: Backend) -> String {
         let k = self.columns.len();
-        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+        let mut sql = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            self.table,
+            self.columns.join(", ")
+        );
         for r in 0..n {
             if r > 0 {
                 sql.push(',');
@@ -114,7 +137,9 @@ impl Batch {
     /// Writes pending rows with `COPY` on PostgreSQL (no conflict handling:
     /// the caller has deleted what the rows replace), multi-row INSERT on SQLite.
     pub async fn flush_bulk(&mut self, tx: &mut Tx) -> Result<()> {
-        let Tx::Postgres(t) = tx else { return self.flush(tx).await };
+        let Tx::Postgres(t) = tx else {
+            return self.flush(tx).await;
+        };
         if self.rows.is_empty() {
             return Ok(());
         }
@@ -128,7 +153,11 @@ impl Batch {
             }
             buf.push('\n');
         }
-        let stmt = format!("COPY {} ({}) FROM STDIN", self.table, self.columns.join(", "));
+        let stmt = format!(
+            "COPY {} ({}) FROM STDIN",
+            self.table,
+            self.columns.join(", ")
+        );
         let conn: &mut sqlx::PgConnection = t;
         let mut copy = conn.copy_in_raw(&stmt).await?;
         copy.send(buf.into_bytes()).await?;

@@ -28,7 +28,16 @@ pub fn write_cp1251(path: &Path, text: &str) {
 }
 
 pub async fn import(db: &Db, kind: ImportKind, path: &Path) -> Result<ImportReport, StoreError> {
-    db.import_file(kind, path, &ImportOptions { actor: "test".into(), ..Default::default() }, &|_| {}).await
+    db.import_file(
+        kind,
+        path,
+        &ImportOptions {
+            actor: "test".into(),
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .await
 }
 
 pub const SCHOOLS_CSV: &str = "Код ОО;Муниципалитет;Полное наименование;Краткое наименование;Тип;Местность;Контингент\n\
@@ -36,15 +45,20 @@ S001;г. Северск;Муниципальное бюджетное общео
 S002;г. Северск;Муниципальное бюджетное общеобразовательное учреждение «Лицей № 2»;МБОУ «Лицей № 2»;лицей;город;650\n\
 S003;Ивановский муниципальный район;Муниципальное казённое общеобразовательное учреждение «Ивановская основная общеобразовательная школа»;МКОУ «Ивановская ООШ»;ООШ;село;85\n";
 
-pub const SCALES_CSV: &str = "year,procedure,subject,grade,max_score,min_3,min_4,min_5\n2024,ВПР,Математика,5,20,7,12,16\n";
+pub const SCALES_CSV: &str =
+    "year,procedure,subject,grade,max_score,min_3,min_4,min_5\n2024,ВПР,Математика,5,20,7,12,16\n";
 
 /// Registry and scale loaded; returns the fixture folder.
 pub async fn with_registry(db: &Db) -> PathBuf {
     let dir = fixture_dir();
     write_cp1251(&dir.join("schools.csv"), SCHOOLS_CSV);
-    import(db, ImportKind::Schools, &dir.join("schools.csv")).await.expect("schools import");
+    import(db, ImportKind::Schools, &dir.join("schools.csv"))
+        .await
+        .expect("schools import");
     std::fs::write(dir.join("scales.csv"), SCALES_CSV).unwrap();
-    import(db, ImportKind::Scales, &dir.join("scales.csv")).await.expect("scales import");
+    import(db, ImportKind::Scales, &dir.join("scales.csv"))
+        .await
+        .expect("scales import");
     dir
 }
 

@@ -3,10 +3,10 @@
 
 use crate::auth::{Caller, Layout};
 use crate::error::WebResult;
+use crate::extract::Query;
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use crate::extract::Query;
 use axum::extract::State;
 use axum::response::Html;
 use opora_store::auth::AuditFilter;
@@ -45,11 +45,18 @@ struct AuditPage {
 
 fn date(s: &str) -> Option<String> {
     let s = s.trim();
-    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && s.chars().filter(|c| c.is_ascii_digit()).count() == 8;
+    let ok = s.len() == 10
+        && s.as_bytes()[4] == b'-'
+        && s.as_bytes()[7] == b'-'
+        && s.chars().filter(|c| c.is_ascii_digit()).count() == 8;
     ok.then(|| s.to_string())
 }
 
-pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> WebResult<Html<String>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Html<String>> {
     caller.require_user_admin()?;
     let per_page = 100i64;
     let page = q.page.trim().parse::<i64>().unwrap_or(1).max(1);
@@ -75,19 +82,42 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Au
             ])
         )
     };
-    let actions = st.db.audit_actions(&caller.scope).await?.into_iter().map(|a| { let sel = a == q.action; (a, sel) }).collect();
+    let actions = st
+        .db
+        .audit_actions(&caller.scope)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let sel = a == q.action;
+            (a, sel)
+        })
+        .collect();
     let view = AuditPage {
         l: Layout::new(&caller, "Журнал действий", "/audit"),
         entries: rows
             .into_iter()
-            .map(|e| Entry { at: fmt::datetime(&e.at), actor: e.actor, action: e.action, object: e.object, details: e.details })
+            .map(|e| Entry {
+                at: fmt::datetime(&e.at),
+                actor: e.actor,
+                action: e.action,
+                object: e.object,
+                details: e.details,
+            })
             .collect(),
         actions,
         total,
         page,
         pages,
-        prev_href: if page > 1 { href(page - 1) } else { String::new() },
-        next_href: if page < pages { href(page + 1) } else { String::new() },
+        prev_href: if page > 1 {
+            href(page - 1)
+        } else {
+            String::new()
+        },
+        next_href: if page < pages {
+            href(page + 1)
+        } else {
+            String::new()
+        },
         q,
     };
     Ok(Html(view.render()?))

@@ -5,10 +5,10 @@
 use crate::auth::{Caller, Layout};
 use crate::charts::{line_chart, Series};
 use crate::error::{WebError, WebResult};
+use crate::extract::Path;
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use crate::extract::Path;
 use axum::extract::State;
 use axum::response::Html;
 use opora_store::school_card::ResultPoint;
@@ -121,31 +121,59 @@ struct CardPage<'a> {
 
 /// Карточка школы. The scope check comes first, from the scope's cached
 /// rows (the store's scoped query); the rendered content is cached per school.
-pub async fn card(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> WebResult<Html<String>> {
+pub async fn card(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> WebResult<Html<String>> {
     let (_, rows) = st.cache.school_rows(&st.db, &caller.scope).await?;
-    let school = rows.iter().find(|r| r.school.code == code).ok_or(WebError::NotFound)?;
+    let school = rows
+        .iter()
+        .find(|r| r.school.code == code)
+        .ok_or(WebError::NotFound)?;
     let title = school.school.short_name.clone();
-    let body = st.cache.card(&code, || render_body(&st, &caller, &code)).await?;
-    let page = CardPage { l: Layout::new(&caller, title, "/schools"), body: &body };
+    let body = st
+        .cache
+        .card(&code, || render_body(&st, &caller, &code))
+        .await?;
+    let page = CardPage {
+        l: Layout::new(&caller, title, "/schools"),
+        body: &body,
+    };
     Ok(Html(page.render()?))
 }
 
 async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<String> {
     let means = st.cache.region_means(&st.db).await?;
-    let card = st.db.school_card_with(&caller.scope, code, Some(&means)).await?.ok_or(WebError::NotFound)?;
+    let card = st
+        .db
+        .school_card_with(&caller.scope, code, Some(&means))
+        .await?
+        .ok_or(WebError::NotFound)?;
     let s = &card.school;
     // Context: one row per indicator, one column per year.
-    let years: BTreeSet<i64> = card.context.iter().flat_map(|c| c.values.iter().map(|v| v.0)).collect();
+    let years: BTreeSet<i64> = card
+        .context
+        .iter()
+        .flat_map(|c| c.values.iter().map(|v| v.0))
+        .collect();
     let context = card
         .context
         .iter()
         .map(|c| {
             let by_year: BTreeMap<i64, f64> = c.values.iter().copied().collect();
-            let decimals = if c.unit == "чел." || c.unit.starts_with("да") { 0 } else { 1 };
+            let decimals = if c.unit == "чел." || c.unit.starts_with("да") {
+                0
+            } else {
+                1
+            };
             ContextRow {
                 name: c.name.clone(),
                 unit: c.unit.clone(),
-                values: years.iter().map(|y| fmt::num(by_year.get(y).copied(), decimals)).collect(),
+                values: years
+                    .iter()
+                    .map(|y| fmt::num(by_year.get(y).copied(), decimals))
+                    .collect(),
             }
         })
         .collect();
@@ -223,9 +251,16 @@ async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<St
         municipality: s.municipality.clone(),
         kind: s.kind.clone(),
         locality: s.locality.clone(),
-        enrolment: s.enrolment.map(|e| e.to_string()).unwrap_or_else(|| "—".into()),
+        enrolment: s
+            .enrolment
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "—".into()),
         address: s.address.clone(),
-        website: if s.website.starts_with("http://") || s.website.starts_with("https://") { s.website.clone() } else { String::new() },
+        website: if s.website.starts_with("http://") || s.website.starts_with("https://") {
+            s.website.clone()
+        } else {
+            String::new()
+        },
         latest,
         context_years: years.iter().map(|y| year_label(*y)).collect(),
         context,
@@ -243,11 +278,19 @@ async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<St
 fn result_charts(points: &[ResultPoint]) -> Vec<String> {
     let mut groups: BTreeMap<(String, String), Vec<&ResultPoint>> = BTreeMap::new();
     for p in points {
-        groups.entry((p.procedure.clone(), p.subject.clone())).or_default().push(p);
+        groups
+            .entry((p.procedure.clone(), p.subject.clone()))
+            .or_default()
+            .push(p);
     }
     let mut out = Vec::new();
     for ((procedure, subject), ps) in groups {
-        let years: Vec<i64> = ps.iter().map(|p| p.year).collect::<BTreeSet<_>>().into_iter().collect();
+        let years: Vec<i64> = ps
+            .iter()
+            .map(|p| p.year)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let pooled = |f: fn(&ResultPoint) -> Option<f64>| -> Vec<Option<f64>> {
             years
                 .iter()
@@ -276,8 +319,18 @@ fn result_charts(points: &[ResultPoint]) -> Vec<String> {
             &title,
             &xs,
             &[
-                Series { label: "Школа".into(), colour: "#1f5f99", dashed: false, values: school },
-                Series { label: "Регион".into(), colour: "#8a94a0", dashed: true, values: region },
+                Series {
+                    label: "Школа".into(),
+                    colour: "#1f5f99",
+                    dashed: false,
+                    values: school,
+                },
+                Series {
+                    label: "Регион".into(),
+                    colour: "#8a94a0",
+                    dashed: true,
+                    values: region,
+                },
             ],
             "% от максимального балла",
             "%",

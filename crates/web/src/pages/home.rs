@@ -58,22 +58,40 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
     let rows: &[SchoolRow] = &all;
     let count = |f: fn(&SchoolRow) -> bool| rows.iter().filter(|r| f(r)).count();
     let counts = vec![
-        ("ШНОР", "shnor", count(|r| r.latest.as_ref().is_some_and(|l| l.is_shnor))),
-        ("ШНСУ", "shnsu", count(|r| r.latest.as_ref().is_some_and(|l| l.is_shnsu))),
-        ("Низкие результаты", "low", count(|r| r.latest.as_ref().is_some_and(|l| l.is_low_results))),
-        ("Резильентные", "resilient", count(|r| r.latest.as_ref().is_some_and(|l| l.is_resilient))),
+        (
+            "ШНОР",
+            "shnor",
+            count(|r| r.latest.as_ref().is_some_and(|l| l.is_shnor)),
+        ),
+        (
+            "ШНСУ",
+            "shnsu",
+            count(|r| r.latest.as_ref().is_some_and(|l| l.is_shnsu)),
+        ),
+        (
+            "Низкие результаты",
+            "low",
+            count(|r| r.latest.as_ref().is_some_and(|l| l.is_low_results)),
+        ),
+        (
+            "Резильентные",
+            "resilient",
+            count(|r| r.latest.as_ref().is_some_and(|l| l.is_resilient)),
+        ),
     ];
     let mut by_m: BTreeMap<i64, MunicipalityRow> = BTreeMap::new();
     for r in rows {
-        let m = by_m.entry(r.school.municipality_id).or_insert_with(|| MunicipalityRow {
-            id: r.school.municipality_id,
-            name: r.school.municipality.clone(),
-            schools: 0,
-            shnor: 0,
-            shnsu: 0,
-            low: 0,
-            resilient: 0,
-        });
+        let m = by_m
+            .entry(r.school.municipality_id)
+            .or_insert_with(|| MunicipalityRow {
+                id: r.school.municipality_id,
+                name: r.school.municipality.clone(),
+                schools: 0,
+                shnor: 0,
+                shnsu: 0,
+                low: 0,
+                resilient: 0,
+            });
         m.schools += 1;
         if let Some(l) = &r.latest {
             m.shnor += l.is_shnor as usize;
@@ -105,7 +123,16 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
     let show_municipalities = by_m.len() > 1;
     let own_schools = if rows.len() <= 10 {
         rows.iter()
-            .map(|r| (r.school.code.clone(), r.school.short_name.clone(), r.latest.as_ref().map(|l| l.category.clone()).unwrap_or_else(|| "нет данных".into())))
+            .map(|r| {
+                (
+                    r.school.code.clone(),
+                    r.school.short_name.clone(),
+                    r.latest
+                        .as_ref()
+                        .map(|l| l.category.clone())
+                        .unwrap_or_else(|| "нет данных".into()),
+                )
+            })
             .collect()
     } else {
         Vec::new()

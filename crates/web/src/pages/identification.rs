@@ -4,10 +4,10 @@
 
 use crate::auth::{Caller, Layout};
 use crate::error::{WebError, WebResult};
+use crate::extract::{Form, Path, Query};
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use crate::extract::{Form, Path, Query};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -60,11 +60,17 @@ fn year_choices(coverage: &[YearCoverage]) -> Vec<YearChoice> {
             let thin = !stats::is_adequate(coverage, c.year);
             let schools = fmt::plural(c.schools as i64, "школа", "школы", "школ");
             let label = if thin {
-                format!("{} ({schools} — год заполнен не полностью)", opora_io::values::academic_year(c.year))
+                format!(
+                    "{} ({schools} — год заполнен не полностью)",
+                    opora_io::values::academic_year(c.year)
+                )
             } else {
                 format!("{} ({schools})", opora_io::values::academic_year(c.year))
             };
-            YearChoice { year: c.year, label }
+            YearChoice {
+                year: c.year,
+                label,
+            }
         })
         .collect()
 }
@@ -94,31 +100,51 @@ impl Params {
     /// The chosen last year, or the latest adequately covered one.
     fn last_year(&self, coverage: &[YearCoverage]) -> Result<i32, String> {
         match self.last_year.trim() {
-            "" => stats::default_last_year(coverage).ok_or_else(|| "Нет загруженных результатов: сначала загрузите данные".to_string()),
+            "" => stats::default_last_year(coverage)
+                .ok_or_else(|| "Нет загруженных результатов: сначала загрузите данные".to_string()),
             y => match y.parse::<i32>() {
                 Ok(y) if coverage.iter().any(|c| c.year == y) => Ok(y),
-                _ => Err(format!("Последний год расчёта: за «{y}» нет результатов; выберите год из списка")),
+                _ => Err(format!(
+                    "Последний год расчёта: за «{y}» нет результатов; выберите год из списка"
+                )),
             },
         }
     }
 
     fn config(&self) -> Result<Config, String> {
         let low = number(&self.low_percent, "Доля школ с самыми низкими эффектами")?;
-        let shnsu = number(&self.shnsu_percent, "Доля школ с самым низким социальным индексом")?;
+        let shnsu = number(
+            &self.shnsu_percent,
+            "Доля школ с самым низким социальным индексом",
+        )?;
         for (v, what) in [(low, "Доля для ШНОР"), (shnsu, "Доля для ШНСУ")] {
             if !(v > 0.0 && v <= 100.0) {
                 return Err(format!("{what}: нужен процент больше 0 и не больше 100"));
             }
         }
-        let k = self.years_k.trim().parse::<usize>().map_err(|_| "Правило лет: K — целое число".to_string())?;
-        let y = self.years_y.trim().parse::<usize>().map_err(|_| "Правило лет: Y — целое число".to_string())?;
+        let k = self
+            .years_k
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| "Правило лет: K — целое число".to_string())?;
+        let y = self
+            .years_y
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| "Правило лет: Y — целое число".to_string())?;
         if !(1 <= k && k <= y && y <= 10) {
             return Err("Правило лет: нужно 1 ≤ K ≤ Y ≤ 10".into());
         }
-        let min_results = self.min_results.trim().parse::<u64>().map_err(|_| "Минимум результатов — целое число".to_string())?;
+        let min_results = self
+            .min_results
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| "Минимум результатов — целое число".to_string())?;
         let p_remove = number(&self.p_remove, "Порог p")?;
         if !(p_remove > 0.0 && p_remove < 1.0) {
-            return Err("Порог p для исключения фактора: нужно число от 0 до 1, например 0,05".into());
+            return Err(
+                "Порог p для исключения фактора: нужно число от 0 до 1, например 0,05".into(),
+            );
         }
         Ok(Config {
             low_percent: low,
@@ -126,8 +152,16 @@ impl Params {
             years_k: k,
             years_y: y,
             min_results,
-            select: if self.select == "all" { Selection::All } else { Selection::Backward { p_remove } },
-            weights: if self.weights == "n" { Weights::N } else { Weights::None },
+            select: if self.select == "all" {
+                Selection::All
+            } else {
+                Selection::Backward { p_remove }
+            },
+            weights: if self.weights == "n" {
+                Weights::N
+            } else {
+                Weights::None
+            },
             ..Config::default()
         })
     }
@@ -181,7 +215,11 @@ pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html
     Ok(Html(page.render()?))
 }
 
-pub async fn run(State(st): State<AppState>, caller: Caller, Form(p): Form<Params>) -> WebResult<Response> {
+pub async fn run(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(p): Form<Params>,
+) -> WebResult<Response> {
     caller.require_region()?;
     let coverage = st.db.year_coverage().await?;
     let fail = |error: String, runs: Vec<RunItem>| -> WebResult<Response> {
@@ -202,16 +240,27 @@ pub async fn run(State(st): State<AppState>, caller: Caller, Form(p): Form<Param
     };
     let data = st.db.identification_data().await?.up_to(last_year);
     let outcome = tokio::task::spawn_blocking(move || {
-        let input = Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
+        let input = Input {
+            stats: &data.stats,
+            context: &data.context,
+            schools: &data.schools,
+            checklist: &data.checklist,
+        };
         opora_analytics::identify(&input, &cfg)
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?;
     let mut run = match outcome {
         Ok(r) => r,
-        Err(e) => return fail(format!("Расчёт не выполнен: {e}"), run_items(&st, &caller).await?),
+        Err(e) => {
+            return fail(
+                format!("Расчёт не выполнен: {e}"),
+                run_items(&st, &caller).await?,
+            )
+        }
     };
-    run.notes.extend(stats::thin_year_warnings(&coverage, &run.years));
+    run.notes
+        .extend(stats::thin_year_warnings(&coverage, &run.years));
     let id = st.db.save_run(&caller.user.login, &run).await?;
     st.db.index_run(id, &run).await?;
     st.cache.invalidate();
@@ -255,7 +304,10 @@ fn sign_rows(run: &Run) -> Vec<SignRow> {
             title: sign_title(&t.sign),
             tested: t.cells_tested,
             found: t.significant,
-            by_chance: t.expected_false.map(|e| fmt::num(Some(e), 1)).unwrap_or_else(|| "—".into()),
+            by_chance: t
+                .expected_false
+                .map(|e| fmt::num(Some(e), 1))
+                .unwrap_or_else(|| "—".into()),
             schools: t.schools_listed,
         })
         .collect()
@@ -290,20 +342,38 @@ fn factor_name(code: &str) -> String {
     if code == "(intercept)" {
         return "Свободный член".into();
     }
-    KNOWN_INDICATORS.iter().find(|k| k.0 == code).map(|k| format!("{} ({code})", k.1)).unwrap_or_else(|| code.to_string())
+    KNOWN_INDICATORS
+        .iter()
+        .find(|k| k.0 == code)
+        .map(|k| format!("{} ({code})", k.1))
+        .unwrap_or_else(|| code.to_string())
 }
 
 async fn scoped_run(st: &AppState, caller: &Caller, id: i64) -> WebResult<Run> {
-    st.db.run_in(&caller.scope, id).await?.ok_or(WebError::NotFound)
+    st.db
+        .run_in(&caller.scope, id)
+        .await?
+        .ok_or(WebError::NotFound)
 }
 
-pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     let run = scoped_run(&st, &caller, id).await?;
     let infos = st.db.school_infos().await?;
     let scatter = opora_analytics::export::scatter_svg(&run, &infos);
     let items = run_items(&st, &caller).await?;
-    let info = items.iter().position(|r| r.id == id).map(|i| items[i].clone_item());
-    let others = items.iter().filter(|r| r.id != id).map(|r| (r.id, format!("№ {} от {}", r.id, r.at))).collect();
+    let info = items
+        .iter()
+        .position(|r| r.id == id)
+        .map(|i| items[i].clone_item());
+    let others = items
+        .iter()
+        .filter(|r| r.id != id)
+        .map(|r| (r.id, format!("№ {} от {}", r.id, r.at)))
+        .collect();
     let m = &run.model;
     let coefs = m
         .coefficients
@@ -313,7 +383,15 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
             estimate: fmt::num(Some(c.estimate), 4),
             se: fmt::num(Some(c.se), 4),
             t: fmt::num(c.t, 2),
-            p: c.p.map(|p| if p < 0.001 { "< 0,001".to_string() } else { fmt::num(Some(p), 3) }).unwrap_or_else(|| "—".into()),
+            p: c.p
+                .map(|p| {
+                    if p < 0.001 {
+                        "< 0,001".to_string()
+                    } else {
+                        fmt::num(Some(p), 3)
+                    }
+                })
+                .unwrap_or_else(|| "—".into()),
         })
         .collect();
     let model = vec![
@@ -321,26 +399,58 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
         ("R²", fmt::num(m.r2, 3)),
         ("Скорректированный R²", fmt::num(m.adj_r2, 3)),
         ("τ² (дисперсия истинных эффектов)", fmt::num(m.tau2, 4)),
-        ("Остаточное стандартное отклонение", fmt::num(m.residual_sd, 4)),
+        (
+            "Остаточное стандартное отклонение",
+            fmt::num(m.residual_sd, 4),
+        ),
         ("Отбор факторов", m.selection.clone()),
         ("Веса", m.weights.clone()),
     ];
-    let dropped = m.drop_reasons.iter().map(|d| (factor_name(&d.name), d.reason.clone())).collect();
+    let dropped = m
+        .drop_reasons
+        .iter()
+        .map(|d| (factor_name(&d.name), d.reason.clone()))
+        .collect();
     let c = &run.config;
     let params = vec![
-        ("ШНОР и низкие результаты: доля школ с самыми низкими эффектами", fmt::pct(Some(c.low_percent), 1)),
-        ("ШНСУ: доля школ с самым низким социальным индексом", fmt::pct(Some(c.shnsu_percent), 1)),
-        ("Правило лет", format!("в {} из последних {} лет", c.years_k, c.years_y)),
+        (
+            "ШНОР и низкие результаты: доля школ с самыми низкими эффектами",
+            fmt::pct(Some(c.low_percent), 1),
+        ),
+        (
+            "ШНСУ: доля школ с самым низким социальным индексом",
+            fmt::pct(Some(c.shnsu_percent), 1),
+        ),
+        (
+            "Правило лет",
+            format!("в {} из последних {} лет", c.years_k, c.years_y),
+        ),
         ("Минимум результатов у школы", c.min_results.to_string()),
-        ("Годы расчёта", run.years.iter().map(|y| fmt::academic_year_short(*y as i64)).collect::<Vec<_>>().join(", ")),
+        (
+            "Годы расчёта",
+            run.years
+                .iter()
+                .map(|y| fmt::academic_year_short(*y as i64))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ];
     let mut lists = Vec::new();
     for kind in ListKind::ALL {
-        let rows = st.db.run_list(&caller.scope, id, kind).await?.into_iter().map(|r| {
-            let e = fmt::num(r.effect, 2);
-            (r, e)
+        let rows = st
+            .db
+            .run_list(&caller.scope, id, kind)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let e = fmt::num(r.effect, 2);
+                (r, e)
+            });
+        lists.push(ListView {
+            code: kind.code(),
+            title: kind.title(),
+            rows: rows.collect(),
         });
-        lists.push(ListView { code: kind.code(), title: kind.title(), rows: rows.collect() });
     }
     let page = RunPage {
         l: Layout::new(&caller, format!("Расчёт № {id}"), "/identification"),
@@ -377,22 +487,42 @@ impl RunItem {
     }
 }
 
-pub async fn scatter(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn scatter(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let run = scoped_run(&st, &caller, id).await?;
     let infos = st.db.school_infos().await?;
     let svg = opora_analytics::export::scatter_svg(&run, &infos);
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
 }
 
 /// The lists as an XLSX workbook laid out as an order's appendix: one sheet
 /// per list with № п/п, муниципалитет, полное наименование ОО, категория,
 /// обоснование.
-pub async fn export_lists(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn export_lists(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     use opora_io::xlsx_out::{workbook, Cell, Sheet};
     if !st.db.run_exists(id).await? {
         return Err(WebError::NotFound);
     }
-    let header: Vec<String> = ["№ п/п", "Муниципалитет", "Полное наименование ОО", "Категория", "Обоснование"].map(String::from).to_vec();
+    let header: Vec<String> = [
+        "№ п/п",
+        "Муниципалитет",
+        "Полное наименование ОО",
+        "Категория",
+        "Обоснование",
+    ]
+    .map(String::from)
+    .to_vec();
     let mut sheets = Vec::new();
     let mut total = 0;
     for kind in ListKind::ALL {
@@ -413,18 +543,36 @@ pub async fn export_lists(State(st): State<AppState>, caller: Caller, Path(id): 
             })
             .collect();
         total += rows.len();
-        sheets.push(Sheet { name: kind.title().to_string(), header: header.clone(), rows });
+        sheets.push(Sheet {
+            name: kind.title().to_string(),
+            header: header.clone(),
+            rows,
+        });
     }
     let bytes = tokio::task::spawn_blocking(move || workbook(&sheets))
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    st.db.audit_by(&caller.user, "экспорт: списки расчёта", &format!("расчёт № {id}"), &format!("строк: {total}"), None).await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "экспорт: списки расчёта",
+            &format!("расчёт № {id}"),
+            &format!("строк: {total}"),
+            None,
+        )
+        .await?;
     let name = format!("lists-{id}.xlsx");
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -453,7 +601,11 @@ struct ComparePage {
     changes: Vec<ChangeView>,
 }
 
-pub async fn compare(State(st): State<AppState>, caller: Caller, Query(q): Query<CompareQuery>) -> WebResult<Html<String>> {
+pub async fn compare(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<CompareQuery>,
+) -> WebResult<Html<String>> {
     if !st.db.run_exists(q.a).await? || !st.db.run_exists(q.b).await? {
         return Err(WebError::NotFound);
     }
@@ -462,8 +614,18 @@ pub async fn compare(State(st): State<AppState>, caller: Caller, Query(q): Query
         .compare_runs(&caller.scope, q.a, q.b)
         .await?
         .into_iter()
-        .map(|c| ChangeView { title: c.kind.title(), entered: c.entered, left: c.left, stayed: c.stayed })
+        .map(|c| ChangeView {
+            title: c.kind.title(),
+            entered: c.entered,
+            left: c.left,
+            stayed: c.stayed,
+        })
         .collect();
-    let page = ComparePage { l: Layout::new(&caller, "Сравнение расчётов", "/identification"), a: q.a, b: q.b, changes };
+    let page = ComparePage {
+        l: Layout::new(&caller, "Сравнение расчётов", "/identification"),
+        a: q.a,
+        b: q.b,
+        changes,
+    };
     Ok(Html(page.render()?))
 }

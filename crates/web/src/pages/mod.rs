@@ -33,14 +33,31 @@ pub async fn method_not_allowed(uri: Uri) -> Response {
 }
 
 /// A municipality name → the scope's short description for page headers.
-pub(crate) async fn scope_title(db: &opora_store::Db, c: &crate::auth::Caller) -> Result<String, WebError> {
+pub(crate) async fn scope_title(
+    db: &opora_store::Db,
+    c: &crate::auth::Caller,
+) -> Result<String, WebError> {
     use opora_store::scope::Scope;
     Ok(match &c.scope {
         Scope::Region => db.region_name().await?.unwrap_or_else(|| "Регион".into()),
-        Scope::Municipality(m) => {
-            db.municipalities().await?.into_iter().find(|x| x.id == *m).map(|x| x.name).unwrap_or_default()
-        }
-        Scope::Schools(ids) => crate::fmt::plural(ids.len() as i64, "закреплённая школа", "закреплённые школы", "закреплённых школ"),
-        Scope::School(_) => db.schools_in(&c.scope).await?.first().map(|s| s.short_name.clone()).unwrap_or_default(),
+        Scope::Municipality(m) => db
+            .municipalities()
+            .await?
+            .into_iter()
+            .find(|x| x.id == *m)
+            .map(|x| x.name)
+            .unwrap_or_default(),
+        Scope::Schools(ids) => crate::fmt::plural(
+            ids.len() as i64,
+            "закреплённая школа",
+            "закреплённые школы",
+            "закреплённых школ",
+        ),
+        Scope::School(_) => db
+            .schools_in(&c.scope)
+            .await?
+            .first()
+            .map(|s| s.short_name.clone())
+            .unwrap_or_default(),
     })
 }

@@ -3,10 +3,10 @@
 
 use crate::auth::{Caller, Layout};
 use crate::error::WebResult;
+use crate::extract::Query;
 use crate::fmt;
 use crate::AppState;
 use askama::Template;
-use crate::extract::Query;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -113,14 +113,22 @@ fn cat_class(l: &opora_store::registry::LatestLine) -> &'static str {
     }
 }
 
-pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> WebResult<Html<String>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Html<String>> {
     let db = &st.db;
     let f = q.filter(st.cfg.per_page);
     let (run_id, all) = st.cache.school_rows(db, &caller.scope).await?;
     let page = opora_store::registry::page_of(&all, run_id, &f);
     // Filter choices from the scope's rows (no extra queries).
     let choices = st.cache.choices(db, &caller.scope).await?;
-    let municipalities = choices.municipalities.iter().map(|(id, name)| (id.to_string(), name.clone(), Some(*id) == f.municipality)).collect();
+    let municipalities = choices
+        .municipalities
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone(), Some(*id) == f.municipality))
+        .collect();
     let rows = page
         .rows
         .iter()
@@ -131,8 +139,16 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Li
             municipality: r.school.municipality.clone(),
             kind: r.school.kind.clone(),
             locality: r.school.locality.clone(),
-            enrolment: r.school.enrolment.map(|e| e.to_string()).unwrap_or_default(),
-            category: r.latest.as_ref().map(|l| l.category.clone()).unwrap_or_else(|| "нет данных".into()),
+            enrolment: r
+                .school
+                .enrolment
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            category: r
+                .latest
+                .as_ref()
+                .map(|l| l.category.clone())
+                .unwrap_or_else(|| "нет данных".into()),
             cat_class: r.latest.as_ref().map(cat_class).unwrap_or(""),
             effect: fmt::num(r.latest.as_ref().and_then(|l| l.effect), 2),
         })
@@ -156,8 +172,24 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Li
         SortLink {
             label,
             href: format!("/schools{}", fmt::query(&qq.pairs())),
-            mark: if current { if f.desc { " ▼" } else { " ▲" } } else { "" },
-            aria: if current { if f.desc { "descending" } else { "ascending" } } else { "none" },
+            mark: if current {
+                if f.desc {
+                    " ▼"
+                } else {
+                    " ▲"
+                }
+            } else {
+                ""
+            },
+            aria: if current {
+                if f.desc {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            } else {
+                "none"
+            },
         }
     })
     .collect();
@@ -170,13 +202,32 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Li
         total: page.total,
         page: page.page,
         pages: page.pages,
-        prev_href: if page.page > 1 { page_href(page.page - 1) } else { String::new() },
-        next_href: if page.page < page.pages { page_href(page.page + 1) } else { String::new() },
+        prev_href: if page.page > 1 {
+            page_href(page.page - 1)
+        } else {
+            String::new()
+        },
+        next_href: if page.page < page.pages {
+            page_href(page.page + 1)
+        } else {
+            String::new()
+        },
         export_href,
         municipalities,
-        categories: CategoryFilter::ALL.iter().map(|c| (c.code(), c.title(), Some(*c) == f.category)).collect(),
-        kinds: choices.kinds.iter().map(|k| (k.clone(), f.kind.as_deref() == Some(k.as_str()))).collect(),
-        localities: choices.localities.iter().map(|k| (k.clone(), f.locality.as_deref() == Some(k.as_str()))).collect(),
+        categories: CategoryFilter::ALL
+            .iter()
+            .map(|c| (c.code(), c.title(), Some(*c) == f.category))
+            .collect(),
+        kinds: choices
+            .kinds
+            .iter()
+            .map(|k| (k.clone(), f.kind.as_deref() == Some(k.as_str())))
+            .collect(),
+        localities: choices
+            .localities
+            .iter()
+            .map(|k| (k.clone(), f.locality.as_deref() == Some(k.as_str())))
+            .collect(),
         sorts,
         run_id: page.run_id,
     };
@@ -184,7 +235,11 @@ pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<Li
 }
 
 /// The same list (all pages) as an XLSX workbook.
-pub async fn export(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> WebResult<Response> {
+pub async fn export(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
     use opora_io::xlsx_out::{workbook, Cell, Sheet};
     let mut f = q.filter(0);
     f.page = 0;
@@ -205,7 +260,10 @@ pub async fn export(State(st): State<AppState>, caller: Caller, Query(q): Query<
                 Cell::Text(r.school.kind.clone()),
                 Cell::Text(r.school.locality.clone()),
                 Cell::Number(r.school.enrolment.map(|e| e as f64)),
-                Cell::Text(l.map(|l| l.category.clone()).unwrap_or_else(|| "нет данных".into())),
+                Cell::Text(
+                    l.map(|l| l.category.clone())
+                        .unwrap_or_else(|| "нет данных".into()),
+                ),
                 Cell::Number(l.and_then(|l| l.result_index)),
                 Cell::Number(l.and_then(|l| l.social_index)),
                 Cell::Number(l.and_then(|l| l.effect)),
@@ -214,15 +272,40 @@ pub async fn export(State(st): State<AppState>, caller: Caller, Query(q): Query<
         })
         .collect();
     let header = [
-        "№ п/п", "Код ОО", "Муниципалитет", "Полное наименование ОО", "Краткое наименование", "Тип", "Местность",
-        "Обучающихся", "Категория", "ИПР", "ИСУ", "Эффект школы", "Обоснование",
+        "№ п/п",
+        "Код ОО",
+        "Муниципалитет",
+        "Полное наименование ОО",
+        "Краткое наименование",
+        "Тип",
+        "Местность",
+        "Обучающихся",
+        "Категория",
+        "ИПР",
+        "ИСУ",
+        "Эффект школы",
+        "Обоснование",
     ]
     .map(String::from)
     .to_vec();
-    let bytes = crate::pages::plans::off_runtime(move || workbook(&[Sheet { name: "Школы".into(), header, rows }]))
-        .await?
-        .map_err(|e| crate::WebError::Internal(e.to_string()))?;
-    st.db.audit_by(&caller.user, "экспорт: список школ", "schools.xlsx", &format!("строк: {}", page.total), None).await?;
+    let bytes = crate::pages::plans::off_runtime(move || {
+        workbook(&[Sheet {
+            name: "Школы".into(),
+            header,
+            rows,
+        }])
+    })
+    .await?
+    .map_err(|e| crate::WebError::Internal(e.to_string()))?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "экспорт: список школ",
+            "schools.xlsx",
+            &format!("строк: {}", page.total),
+            None,
+        )
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),

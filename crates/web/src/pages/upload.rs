@@ -19,8 +19,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use opora_io::records::{Errors, Fields};
 use opora_io::{open_table, ColumnMap, RowError, Schema, TableOptions};
-use opora_store::import::{ImportKind, ImportOptions};
 use opora_store::error::{NameKind, NewName};
+use opora_store::import::{ImportKind, ImportOptions};
 use opora_store::StoreError;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -36,7 +36,10 @@ impl Drop for StagedDir {
     fn drop(&mut self) {
         if let Err(e) = std::fs::remove_dir_all(&self.0) {
             if e.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!("не удалось удалить временную папку {}: {e}", self.0.display());
+                tracing::warn!(
+                    "не удалось удалить временную папку {}: {e}",
+                    self.0.display()
+                );
             }
         }
     }
@@ -107,7 +110,10 @@ struct UploadPage {
 }
 
 fn kinds() -> Vec<(&'static str, String)> {
-    KINDS.iter().map(|(k, c)| (*c, capitalise(k.title()))).collect()
+    KINDS
+        .iter()
+        .map(|(k, c)| (*c, capitalise(k.title())))
+        .collect()
 }
 
 fn capitalise(s: &str) -> String {
@@ -136,15 +142,25 @@ fn upload_error(e: axum::extract::multipart::MultipartError, limit: usize) -> We
 /// A new folder for one staged file.
 async fn staged_dir(st: &AppState, id: &str) -> WebResult<Arc<StagedDir>> {
     let dir = st.upload_dir.path().join(id);
-    tokio::fs::create_dir(&dir).await.map_err(|e| WebError::Internal(format!("папка для загрузки {}: {e}", dir.display())))?;
+    tokio::fs::create_dir(&dir)
+        .await
+        .map_err(|e| WebError::Internal(format!("папка для загрузки {}: {e}", dir.display())))?;
     Ok(Arc::new(StagedDir(dir)))
 }
 
 /// Receives the file into a private temporary folder.
-pub async fn receive(State(st): State<AppState>, caller: Caller, headers: HeaderMap, Multipart(mut mp): Multipart) -> WebResult<Response> {
+pub async fn receive(
+    State(st): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    Multipart(mut mp): Multipart,
+) -> WebResult<Response> {
     caller.require_region()?;
     let limit = st.cfg.upload_limit;
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(WebError::PayloadTooLarge(limit));
     }
@@ -164,7 +180,13 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
                 sheet = Some(v.trim().to_string()).filter(|s| !s.is_empty());
             }
             "file" => {
-                let name = field.file_name().unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").to_string();
+                let name = field
+                    .file_name()
+                    .unwrap_or("")
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 let lower = name.to_lowercase();
                 let ext = if lower.ends_with(".xlsx") {
                     "xlsx"
@@ -178,7 +200,9 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
                     )));
                 };
                 let path = dir.0.join(safe_file_name(&name, ext));
-                let mut out = tokio::fs::File::create(&path).await.map_err(|e| WebError::Internal(e.to_string()))?;
+                let mut out = tokio::fs::File::create(&path)
+                    .await
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
                 let mut size = 0usize;
                 let mut head = Vec::new();
                 loop {
@@ -195,9 +219,13 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
                     if head.len() < 8 {
                         head.extend_from_slice(&chunk[..chunk.len().min(8)]);
                     }
-                    out.write_all(&chunk).await.map_err(|e| WebError::Internal(e.to_string()))?;
+                    out.write_all(&chunk)
+                        .await
+                        .map_err(|e| WebError::Internal(e.to_string()))?;
                 }
-                out.flush().await.map_err(|e| WebError::Internal(e.to_string()))?;
+                out.flush()
+                    .await
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
                 // The content must match the name: XLSX is a ZIP; CSV is text.
                 let zip = head.starts_with(b"PK\x03\x04");
                 if (ext == "xlsx") != zip || head.contains(&0) && ext == "csv" {
@@ -221,7 +249,18 @@ pub async fn receive(State(st): State<AppState>, caller: Caller, headers: Header
         return Err(WebError::BadRequest("Укажите, что загружается.".into()));
     };
     // The user's oldest previews beyond the limit are dropped with their files.
-    st.uploads.insert(id.clone(), caller.user.id, Staged { kind, file_name, path, map: Vec::new(), sheet, _dir: dir });
+    st.uploads.insert(
+        id.clone(),
+        caller.user.id,
+        Staged {
+            kind,
+            file_name,
+            path,
+            map: Vec::new(),
+            sheet,
+            _dir: dir,
+        },
+    );
     Ok(Redirect::to(&format!("/upload/{id}")).into_response())
 }
 
@@ -250,8 +289,14 @@ pub struct Check {
     pub free: Vec<String>,
 }
 
-fn schema_for(kind: ImportKind, file: &str, header: &[String], map: &[(String, String)]) -> &'static Schema {
-    if kind == ImportKind::Results && opora_io::records::results::is_school_level(file, header, map) {
+fn schema_for(
+    kind: ImportKind,
+    file: &str,
+    header: &[String],
+    map: &[(String, String)],
+) -> &'static Schema {
+    if kind == ImportKind::Results && opora_io::records::results::is_school_level(file, header, map)
+    {
         &opora_io::records::results::SCHOOL_SCHEMA
     } else {
         kind.schema()
@@ -261,7 +306,13 @@ fn schema_for(kind: ImportKind, file: &str, header: &[String], map: &[(String, S
 /// Reads the whole file and checks every row as the import would (except
 /// checks that need the stored results, such as duplicates across files).
 fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
-    let mut t = open_table(&s.path, &TableOptions { sheet: s.sheet.clone() }).map_err(|e| e.to_string())?;
+    let mut t = open_table(
+        &s.path,
+        &TableOptions {
+            sheet: s.sheet.clone(),
+        },
+    )
+    .map_err(|e| e.to_string())?;
     let header = t.header.clone();
     let schema = schema_for(s.kind, &t.file_name, &header, &s.map);
     let mut c = Check {
@@ -276,15 +327,26 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
         free: Vec::new(),
     };
     let resolved = ColumnMap::resolve(&t.file_name, &header, schema, &s.map);
-    let index = resolved.as_ref().map(|m| m.index.clone()).unwrap_or_default();
+    let index = resolved
+        .as_ref()
+        .map(|m| m.index.clone())
+        .unwrap_or_default();
     for f in schema.fields {
-        let chosen = s.map.iter().find(|(k, _)| k == f.name).map(|(_, h)| h.clone()).or_else(|| index.get(f.name).map(|&i| header[i].clone()));
+        let chosen = s
+            .map
+            .iter()
+            .find(|(k, _)| k == f.name)
+            .map(|(_, h)| h.clone())
+            .or_else(|| index.get(f.name).map(|&i| header[i].clone()));
         c.fields.push(FieldChoice {
             name: f.name,
             title: f.aliases.first().copied().unwrap_or(f.name),
             required: f.required,
             found: chosen.is_some(),
-            options: header.iter().map(|h| (h.clone(), chosen.as_deref() == Some(h.as_str()))).collect(),
+            options: header
+                .iter()
+                .map(|h| (h.clone(), chosen.as_deref() == Some(h.as_str())))
+                .collect(),
         });
     }
     let map = match resolved {
@@ -323,7 +385,13 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
                 opora_io::records::schools::parse_row(&mut f);
             }
             ImportKind::Results => {
-                opora_io::records::results::parse_row(&mut f, school_level, &mut Default::default(), &known, &|_| None);
+                opora_io::records::results::parse_row(
+                    &mut f,
+                    school_level,
+                    &mut Default::default(),
+                    &known,
+                    &|_| None,
+                );
             }
             ImportKind::Context => {
                 opora_io::records::context::parse_row(&mut f, &known);
@@ -352,13 +420,20 @@ struct PreviewPage {
     fatal: String,
 }
 
-async fn render_preview(st: &AppState, caller: &Caller, id: &str, s: Staged) -> WebResult<Response> {
+async fn render_preview(
+    st: &AppState,
+    caller: &Caller,
+    id: &str,
+    s: Staged,
+) -> WebResult<Response> {
     let mut codes: HashSet<String> = st.db.school_ids().await?.into_keys().collect();
     if s.kind == ImportKind::Schools {
         codes.clear();
     }
     let s2 = s.clone();
-    let result = tokio::task::spawn_blocking(move || check(&s2, &codes)).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let result = tokio::task::spawn_blocking(move || check(&s2, &codes))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let (c, fatal) = match result {
         Ok(c) => (c, String::new()),
         Err(e) => (
@@ -387,14 +462,23 @@ async fn render_preview(st: &AppState, caller: &Caller, id: &str, s: Staged) -> 
     Ok(Html(page.render()?).into_response())
 }
 
-pub async fn preview(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn preview(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     caller.require_region()?;
     let s = staged(&st, &caller, &id)?;
     render_preview(&st, &caller, &id, s).await
 }
 
 /// New column mapping: fields `map_<field>` = header text.
-pub async fn remap(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, Form(f): Form<Vec<(String, String)>>) -> WebResult<Response> {
+pub async fn remap(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> WebResult<Response> {
     caller.require_region()?;
     let map: Vec<(String, String)> = f
         .into_iter()
@@ -425,7 +509,12 @@ struct DonePage {
 /// Imports the staged file and shows the result at `/upload/{id}/result`.
 /// `new_names=1` confirms the procedures and subjects the file names for
 /// the first time (asked on the result page of the first attempt).
-pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<String>, form: FormFields) -> WebResult<Response> {
+pub async fn confirm(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> WebResult<Response> {
     caller.require_region()?;
     let s = staged(&st, &caller, &id)?;
     let opts = ImportOptions {
@@ -464,7 +553,8 @@ pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<
                 ("Групп без изменений", r.groups_unchanged.to_string()),
             ];
             if !r.ignored_columns.is_empty() {
-                out.report.push(("Пропущенные столбцы", r.ignored_columns.join(", ")));
+                out.report
+                    .push(("Пропущенные столбцы", r.ignored_columns.join(", ")));
             }
             for n in r.notes {
                 out.report.push(("Замечание", n));
@@ -489,9 +579,16 @@ pub async fn confirm(State(st): State<AppState>, caller: Caller, Path(id): Path<
 }
 
 /// The result of a confirmed upload (422 when nothing was written).
-pub async fn result(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn result(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     caller.require_region()?;
-    let o = st.upload_results.get(&id, caller.user.id).ok_or(WebError::NotFound)?;
+    let o = st
+        .upload_results
+        .get(&id, caller.user.id)
+        .ok_or(WebError::NotFound)?;
     let page = DonePage {
         l: Layout::new(&caller, "Результат загрузки", "/upload"),
         file_name: o.file_name,
@@ -514,13 +611,23 @@ pub async fn result(State(st): State<AppState>, caller: Caller, Path(id): Path<S
             .collect(),
         id: id.clone(),
     };
-    let status = if o.ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if o.ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, Html(page.render()?)).into_response())
 }
 
-pub async fn cancel(State(st): State<AppState>, caller: Caller, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn cancel(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
     caller.require_region()?;
     // Dropping the preview removes its folder.
-    st.uploads.take(&id, caller.user.id).ok_or(WebError::NotFound)?;
+    st.uploads
+        .take(&id, caller.user.id)
+        .ok_or(WebError::NotFound)?;
     Ok(Redirect::to("/upload").into_response())
 }

@@ -65,16 +65,28 @@ struct EditPage {
 fn assignable(c: &Caller) -> Vec<Role> {
     match c.role() {
         Role::Region => Role::ALL.to_vec(),
-        Role::Municipality => vec![Role::Municipality, Role::Curator, Role::SchoolAdmin, Role::Teacher],
+        Role::Municipality => vec![
+            Role::Municipality,
+            Role::Curator,
+            Role::SchoolAdmin,
+            Role::Teacher,
+        ],
         _ => vec![],
     }
 }
 
 fn role_options(c: &Caller, selected: &str) -> Vec<(&'static str, &'static str, bool)> {
-    assignable(c).into_iter().map(|r| (r.code(), r.title(), r.code() == selected)).collect()
+    assignable(c)
+        .into_iter()
+        .map(|r| (r.code(), r.title(), r.code() == selected))
+        .collect()
 }
 
-async fn municipality_options(st: &AppState, c: &Caller, selected: &str) -> WebResult<Vec<(i64, String, bool)>> {
+async fn municipality_options(
+    st: &AppState,
+    c: &Caller,
+    selected: &str,
+) -> WebResult<Vec<(i64, String, bool)>> {
     Ok(st
         .db
         .municipalities_in(&c.scope)
@@ -88,22 +100,49 @@ async fn municipality_options(st: &AppState, c: &Caller, selected: &str) -> WebR
 }
 
 async fn describe(st: &AppState, users: &[User]) -> WebResult<Vec<UserRow>> {
-    let ms: HashMap<i64, String> = st.db.municipalities().await?.into_iter().map(|m| (m.id, m.name)).collect();
-    let schools: HashMap<i64, (String, String)> =
-        st.db.schools(None).await?.into_iter().map(|s| (s.id, (s.code, s.short_name))).collect();
+    let ms: HashMap<i64, String> = st
+        .db
+        .municipalities()
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let schools: HashMap<i64, (String, String)> = st
+        .db
+        .schools(None)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, (s.code, s.short_name)))
+        .collect();
     let mut out = Vec::new();
     for u in users {
         let scope = match u.role {
             Role::Region => "весь регион".to_string(),
-            Role::Municipality => u.municipality_id.and_then(|m| ms.get(&m).cloned()).unwrap_or_default(),
+            Role::Municipality => u
+                .municipality_id
+                .and_then(|m| ms.get(&m).cloned())
+                .unwrap_or_default(),
             Role::Curator => {
                 let ids = st.db.curated_schools(u.id).await?;
-                let codes: Vec<String> = ids.iter().filter_map(|i| schools.get(i).map(|s| s.0.clone())).collect();
-                format!("{}: {}", u.municipality_id.and_then(|m| ms.get(&m).cloned()).unwrap_or_default(), codes.join(", "))
+                let codes: Vec<String> = ids
+                    .iter()
+                    .filter_map(|i| schools.get(i).map(|s| s.0.clone()))
+                    .collect();
+                format!(
+                    "{}: {}",
+                    u.municipality_id
+                        .and_then(|m| ms.get(&m).cloned())
+                        .unwrap_or_default(),
+                    codes.join(", ")
+                )
             }
             Role::SchoolAdmin | Role::Teacher => u
                 .school_id
-                .and_then(|s| schools.get(&s).map(|(code, name)| format!("{name} ({code})")))
+                .and_then(|s| {
+                    schools
+                        .get(&s)
+                        .map(|(code, name)| format!("{name} ({code})"))
+                })
                 .unwrap_or_default(),
         };
         out.push(UserRow {
@@ -118,12 +157,25 @@ async fn describe(st: &AppState, users: &[User]) -> WebResult<Vec<UserRow>> {
     Ok(out)
 }
 
-async fn list_page(st: &AppState, c: &Caller, f: UserForm, error: String, created: String) -> WebResult<String> {
+async fn list_page(
+    st: &AppState,
+    c: &Caller,
+    f: UserForm,
+    error: String,
+    created: String,
+) -> WebResult<String> {
     let users = st.db.users_in(&c.scope).await?;
     let page = ListPage {
         l: Layout::new(c, "Пользователи", "/users"),
         users: describe(st, &users).await?,
-        roles: role_options(c, if f.role.is_empty() { "teacher" } else { &f.role }),
+        roles: role_options(
+            c,
+            if f.role.is_empty() {
+                "teacher"
+            } else {
+                &f.role
+            },
+        ),
         municipalities: municipality_options(st, c, &f.municipality).await?,
         f,
         error,
@@ -140,29 +192,72 @@ pub struct ListQuery {
 }
 
 /// The users of the caller's scope (names are personal data: the reading is audited).
-pub async fn list(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> WebResult<Html<String>> {
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Html<String>> {
     caller.require_user_admin()?;
-    let created = if q.created.is_empty() { String::new() } else { format!("Пользователь «{}» создан.", q.created) };
+    let created = if q.created.is_empty() {
+        String::new()
+    } else {
+        format!("Пользователь «{}» создан.", q.created)
+    };
     let html = list_page(&st, &caller, UserForm::default(), String::new(), created).await?;
     let scope = crate::pages::scope_title(&st.db, &caller).await?;
-    st.db.audit_by(&caller.user, "просмотр списка пользователей", &scope, "", None).await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "просмотр списка пользователей",
+            &scope,
+            "",
+            None,
+        )
+        .await?;
     Ok(Html(html))
 }
 
 /// Role and scope from a form, checked against the caller's scope.
-async fn resolve(st: &AppState, c: &Caller, f: &UserForm) -> Result<(Role, Option<i64>, Option<i64>, Vec<i64>), String> {
-    let role = Role::from_code(&f.role).filter(|r| assignable(c).contains(r)).ok_or("Выберите роль из списка.")?;
-    let municipalities: Vec<i64> = st.db.municipalities_in(&c.scope).await.map_err(|e| e.to_string())?.iter().map(|m| m.id).collect();
+async fn resolve(
+    st: &AppState,
+    c: &Caller,
+    f: &UserForm,
+) -> Result<(Role, Option<i64>, Option<i64>, Vec<i64>), String> {
+    let role = Role::from_code(&f.role)
+        .filter(|r| assignable(c).contains(r))
+        .ok_or("Выберите роль из списка.")?;
+    let municipalities: Vec<i64> = st
+        .db
+        .municipalities_in(&c.scope)
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|m| m.id)
+        .collect();
     let school_by_code = |code: String| async move {
         let code = code.trim().to_string();
-        st.db.school_in(&c.scope, &code).await.ok().flatten().ok_or(format!("Школа с кодом «{code}» не найдена в вашей области доступа."))
+        st.db
+            .school_in(&c.scope, &code)
+            .await
+            .ok()
+            .flatten()
+            .ok_or(format!(
+                "Школа с кодом «{code}» не найдена в вашей области доступа."
+            ))
     };
     let municipality = || -> Result<i64, String> {
-        let m: i64 = f.municipality.trim().parse().map_err(|_| "Выберите муниципалитет.".to_string())?;
+        let m: i64 = f
+            .municipality
+            .trim()
+            .parse()
+            .map_err(|_| "Выберите муниципалитет.".to_string())?;
         if municipalities.contains(&m) {
             Ok(m)
         } else {
-            Err("Муниципалитет не найден в вашей области доступа: выберите его из списка.".to_string())
+            Err(
+                "Муниципалитет не найден в вашей области доступа: выберите его из списка."
+                    .to_string(),
+            )
         }
     };
     Ok(match role {
@@ -171,10 +266,17 @@ async fn resolve(st: &AppState, c: &Caller, f: &UserForm) -> Result<(Role, Optio
         Role::Curator => {
             let m = municipality()?;
             let mut ids = Vec::new();
-            for code in f.curated.split(|ch: char| ch == ',' || ch == ';' || ch.is_whitespace()).filter(|s| !s.is_empty()) {
+            for code in f
+                .curated
+                .split(|ch: char| ch == ',' || ch == ';' || ch.is_whitespace())
+                .filter(|s| !s.is_empty())
+            {
                 let s = school_by_code(code.to_string()).await?;
                 if s.municipality_id != m {
-                    return Err(format!("Школа «{}» не относится к выбранному муниципалитету.", s.code));
+                    return Err(format!(
+                        "Школа «{}» не относится к выбранному муниципалитету.",
+                        s.code
+                    ));
                 }
                 if !ids.contains(&s.id) {
                     ids.push(s.id);
@@ -196,25 +298,42 @@ async fn resolve(st: &AppState, c: &Caller, f: &UserForm) -> Result<(Role, Optio
 }
 
 fn valid_login(l: &str) -> bool {
-    !l.is_empty() && l.len() <= 64 && l.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    !l.is_empty()
+        && l.len() <= 64
+        && l.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
 }
 
-pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<UserForm>) -> WebResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<UserForm>,
+) -> WebResult<Response> {
     caller.require_user_admin()?;
     let (st, caller) = (&st, &caller);
     let fail_with = |status: StatusCode, f: UserForm, e: String| async move {
         let mut f = f;
         f.password.clear();
         f.repeat.clear();
-        list_page(st, caller, f, e, String::new()).await.map(|html| (status, Html(html)).into_response())
+        list_page(st, caller, f, e, String::new())
+            .await
+            .map(|html| (status, Html(html)).into_response())
     };
     let fail = |f: UserForm, e: String| fail_with(StatusCode::BAD_REQUEST, f, e);
     let login = f.login.trim().to_string();
     if !valid_login(&login) {
-        return fail(f, "Логин: латинские буквы, цифры и знаки . _ - @, не длиннее 64 символов.".into()).await;
+        return fail(
+            f,
+            "Логин: латинские буквы, цифры и знаки . _ - @, не длиннее 64 символов.".into(),
+        )
+        .await;
     }
     if f.display_name.trim().is_empty() {
-        return fail(f, "Укажите имя пользователя или название организации.".into()).await;
+        return fail(
+            f,
+            "Укажите имя пользователя или название организации.".into(),
+        )
+        .await;
     }
     if st.db.login_taken(&login).await? {
         return fail(f, format!("Логин «{login}» уже занят.")).await;
@@ -242,35 +361,70 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<Us
     let id = match created {
         Ok(id) => id,
         // Taken by a request that came in between: the form again, with the reason.
-        Err(StoreError::Conflict(m)) => return fail_with(StatusCode::CONFLICT, f, format!("{}.", capitalise(&m))).await,
+        Err(StoreError::Conflict(m)) => {
+            return fail_with(StatusCode::CONFLICT, f, format!("{}.", capitalise(&m))).await
+        }
         Err(e) => return Err(e.into()),
     };
     let u = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
-    st.db.audit_by(&caller.user, "создание пользователя", &user_label(&u), &role_and_scope(st, &u).await?, municipality_id).await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "создание пользователя",
+            &user_label(&u),
+            &role_and_scope(st, &u).await?,
+            municipality_id,
+        )
+        .await?;
     Ok(Redirect::to(&format!("/users?created={}", crate::fmt::urlencode(&login))).into_response())
 }
 
 /// «роль: …; область: …» of a user, with names, for the audit log.
 async fn role_and_scope(st: &AppState, u: &User) -> WebResult<String> {
     let row = describe(st, std::slice::from_ref(u)).await?.remove(0);
-    Ok(format!("роль: {}; область доступа: {}", row.role, row.scope))
+    Ok(format!(
+        "роль: {}; область доступа: {}",
+        row.role, row.scope
+    ))
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
-async fn edit_page(st: &AppState, c: &Caller, u: &User, f: Option<UserForm>, error: String, message: String) -> WebResult<String> {
+async fn edit_page(
+    st: &AppState,
+    c: &Caller,
+    u: &User,
+    f: Option<UserForm>,
+    error: String,
+    message: String,
+) -> WebResult<String> {
     let curated = st.db.curated_schools(u.id).await?;
-    let schools: HashMap<i64, String> = st.db.schools(None).await?.into_iter().map(|s| (s.id, s.code)).collect();
+    let schools: HashMap<i64, String> = st
+        .db
+        .schools(None)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.code))
+        .collect();
     let f = f.unwrap_or_else(|| UserForm {
         login: u.login.clone(),
         display_name: u.display_name.clone(),
         role: u.role.code().to_string(),
         municipality: u.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
-        school: u.school_id.and_then(|s| schools.get(&s).cloned()).unwrap_or_default(),
-        curated: curated.iter().filter_map(|s| schools.get(s).cloned()).collect::<Vec<_>>().join(", "),
+        school: u
+            .school_id
+            .and_then(|s| schools.get(&s).cloned())
+            .unwrap_or_default(),
+        curated: curated
+            .iter()
+            .filter_map(|s| schools.get(s).cloned())
+            .collect::<Vec<_>>()
+            .join(", "),
         password: String::new(),
         repeat: String::new(),
     });
@@ -290,7 +444,11 @@ async fn edit_page(st: &AppState, c: &Caller, u: &User, f: Option<UserForm>, err
 
 async fn target(st: &AppState, c: &Caller, id: i64) -> WebResult<User> {
     c.require_user_admin()?;
-    let u = st.db.user_in(&c.scope, id).await?.ok_or(WebError::NotFound)?;
+    let u = st
+        .db
+        .user_in(&c.scope, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     // A municipal administrator does not manage regional operators.
     if c.role() != Role::Region && u.role == Role::Region {
         return Err(WebError::NotFound);
@@ -306,7 +464,12 @@ pub struct EditQuery {
 }
 
 /// One user's page (its name and scope are personal data: the reading is audited).
-pub async fn edit(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query<EditQuery>) -> WebResult<Html<String>> {
+pub async fn edit(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<EditQuery>,
+) -> WebResult<Html<String>> {
     let u = target(&st, &caller, id).await?;
     let message = match q.done.as_str() {
         "saved" => "Изменения сохранены.",
@@ -314,18 +477,47 @@ pub async fn edit(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
         _ => "",
     };
     let html = edit_page(&st, &caller, &u, None, String::new(), message.into()).await?;
-    st.db.audit_by(&caller.user, "просмотр пользователя", &user_label(&u), "", u.municipality_id).await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "просмотр пользователя",
+            &user_label(&u),
+            "",
+            u.municipality_id,
+        )
+        .await?;
     Ok(Html(html))
 }
 
-pub async fn update(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<UserForm>) -> WebResult<Response> {
+pub async fn update(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<UserForm>,
+) -> WebResult<Response> {
     let u = target(&st, &caller, id).await?;
     if f.display_name.trim().is_empty() {
-        let html = edit_page(&st, &caller, &u, Some(f), "Укажите имя.".into(), String::new()).await?;
+        let html = edit_page(
+            &st,
+            &caller,
+            &u,
+            Some(f),
+            "Укажите имя.".into(),
+            String::new(),
+        )
+        .await?;
         return Ok((StatusCode::BAD_REQUEST, Html(html)).into_response());
     }
     if u.id == caller.user.id && f.role != u.role.code() {
-        let html = edit_page(&st, &caller, &u, Some(f), "Нельзя изменить роль самому себе.".into(), String::new()).await?;
+        let html = edit_page(
+            &st,
+            &caller,
+            &u,
+            Some(f),
+            "Нельзя изменить роль самому себе.".into(),
+            String::new(),
+        )
+        .await?;
         return Ok((StatusCode::BAD_REQUEST, Html(html)).into_response());
     }
     let (role, municipality_id, school_id, curated) = match resolve(&st, &caller, &f).await {
@@ -349,10 +541,24 @@ pub async fn update(State(st): State<AppState>, caller: Caller, Path(id): Path<i
             },
         )
         .await?;
-    st.db.delete_user_sessions(id, Some(&caller.token_hash)).await?;
+    st.db
+        .delete_user_sessions(id, Some(&caller.token_hash))
+        .await?;
     let changed = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
-    let details = format!("было: {}; стало: {}", role_and_scope(&st, &u).await?, role_and_scope(&st, &changed).await?);
-    st.db.audit_by(&caller.user, "изменение пользователя", &user_label(&changed), &details, municipality_id.or(u.municipality_id)).await?;
+    let details = format!(
+        "было: {}; стало: {}",
+        role_and_scope(&st, &u).await?,
+        role_and_scope(&st, &changed).await?
+    );
+    st.db
+        .audit_by(
+            &caller.user,
+            "изменение пользователя",
+            &user_label(&changed),
+            &details,
+            municipality_id.or(u.municipality_id),
+        )
+        .await?;
     Ok(Redirect::to(&format!("/users/{id}?done=saved")).into_response())
 }
 
@@ -363,7 +569,12 @@ pub struct ResetForm {
     repeat: String,
 }
 
-pub async fn reset_password(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<ResetForm>) -> WebResult<Response> {
+pub async fn reset_password(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<ResetForm>,
+) -> WebResult<Response> {
     let u = target(&st, &caller, id).await?;
     if let Err(e) = check_new_password(&f.password, &f.repeat) {
         let html = edit_page(&st, &caller, &u, None, e, String::new()).await?;
@@ -371,9 +582,19 @@ pub async fn reset_password(State(st): State<AppState>, caller: Caller, Path(id)
     }
     let hash = hash_password_off_runtime(f.password.clone()).await?;
     st.db.set_password_hash(id, &hash).await?;
-    st.db.delete_user_sessions(id, Some(&caller.token_hash)).await?;
+    st.db
+        .delete_user_sessions(id, Some(&caller.token_hash))
+        .await?;
     st.db.clear_login_failures(&u.login).await?;
-    st.db.audit_by(&caller.user, "сброс пароля", &user_label(&u), "", u.municipality_id).await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            "сброс пароля",
+            &user_label(&u),
+            "",
+            u.municipality_id,
+        )
+        .await?;
     Ok(Redirect::to(&format!("/users/{id}?done=password")).into_response())
 }
 
@@ -383,17 +604,30 @@ pub struct BlockForm {
     blocked: String,
 }
 
-pub async fn block(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<BlockForm>) -> WebResult<Response> {
+pub async fn block(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<BlockForm>,
+) -> WebResult<Response> {
     let u = target(&st, &caller, id).await?;
     if u.id == caller.user.id {
-        return Err(WebError::BadRequest("Нельзя заблокировать самого себя.".into()));
+        return Err(WebError::BadRequest(
+            "Нельзя заблокировать самого себя.".into(),
+        ));
     }
     let blocked = f.blocked == "1";
     st.db.set_blocked(id, blocked).await?;
     if blocked {
         st.db.delete_user_sessions(id, None).await?;
     }
-    let action = if blocked { "блокировка пользователя" } else { "разблокировка пользователя" };
-    st.db.audit_by(&caller.user, action, &user_label(&u), "", u.municipality_id).await?;
+    let action = if blocked {
+        "блокировка пользователя"
+    } else {
+        "разблокировка пользователя"
+    };
+    st.db
+        .audit_by(&caller.user, action, &user_label(&u), "", u.municipality_id)
+        .await?;
     Ok(Redirect::to(&format!("/users/{id}")).into_response())
 }

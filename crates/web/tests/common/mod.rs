@@ -19,7 +19,8 @@ pub fn demo_files() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("opora-web-demo-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let summary = opora_demo::write_demo(&dir, &opora_demo::DemoOptions::default()).expect("demo files");
+        let summary =
+            opora_demo::write_demo(&dir, &opora_demo::DemoOptions::default()).expect("demo files");
         for f in &summary.files {
             let name = f.file_name().unwrap().to_string_lossy().to_string();
             if name.starts_with("results") {
@@ -41,9 +42,17 @@ pub fn demo_files() -> &'static Path {
 }
 
 pub async fn import(db: &Db, kind: ImportKind, path: &Path) {
-    db.import_file(kind, path, &ImportOptions { actor: "test".into(), ..Default::default() }, &|_| {})
-        .await
-        .unwrap_or_else(|e| panic!("import {}: {e}", path.display()));
+    db.import_file(
+        kind,
+        path,
+        &ImportOptions {
+            actor: "test".into(),
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("import {}: {e}", path.display()));
 }
 
 /// Loads the (thinned) demo region and the demo users.
@@ -55,7 +64,12 @@ pub async fn load_demo(db: &Db) {
     let mut results: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("results"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("results")
+        })
         .collect();
     results.sort();
     for r in results {
@@ -69,7 +83,12 @@ pub async fn load_demo(db: &Db) {
 /// Runs an identification with the default settings and saves it as the web does.
 pub async fn run_identification(db: &Db) -> i64 {
     let data = db.identification_data().await.unwrap();
-    let input = opora_analytics::Input { stats: &data.stats, context: &data.context, schools: &data.schools, checklist: &data.checklist };
+    let input = opora_analytics::Input {
+        stats: &data.stats,
+        context: &data.context,
+        schools: &data.schools,
+        checklist: &data.checklist,
+    };
     let run = opora_analytics::identify(&input, &opora_analytics::Config::default()).unwrap();
     let id = db.save_run("region", &run).await.unwrap();
     db.index_run(id, &run).await.unwrap();
@@ -83,7 +102,10 @@ pub async fn spawn(db: &Db, cfg: opora_web::Config) -> String {
 
 /// Starts the application; returns its base URL and its maintenance (not
 /// started: tests run it when they mean to).
-pub async fn spawn_with_maintenance(db: &Db, cfg: opora_web::Config) -> (String, opora_web::Maintenance) {
+pub async fn spawn_with_maintenance(
+    db: &Db,
+    cfg: opora_web::Config,
+) -> (String, opora_web::Maintenance) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (app, maintenance) = opora_web::build(db.clone(), cfg);
@@ -94,7 +116,10 @@ pub async fn spawn_with_maintenance(db: &Db, cfg: opora_web::Config) -> (String,
 }
 
 pub fn test_config() -> opora_web::Config {
-    opora_web::Config { upload_limit: 2 * 1024 * 1024, ..opora_web::Config::default() }
+    opora_web::Config {
+        upload_limit: 2 * 1024 * 1024,
+        ..opora_web::Config::default()
+    }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, fills
@@ -115,12 +140,24 @@ pub struct Page {
 
 impl Client {
     pub fn new(base: &str) -> Client {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Client { http, base: base.to_string(), cookies: HashMap::new(), csrf: String::new() }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Client {
+            http,
+            base: base.to_string(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     async fn finish(&mut self, res: reqwest::Response) -> Page {
@@ -136,36 +173,72 @@ impl Client {
                 self.cookies.insert(k.to_string(), v.to_string());
             }
         }
-        let location = headers.get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let location = headers
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         let body = res.text().await.unwrap_or_default();
         if let Some(t) = csrf_of(&body) {
             self.csrf = t;
         }
-        Page { status, body, location, headers }
+        Page {
+            status,
+            body,
+            location,
+            headers,
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
-        let res = self.http.get(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).send().await.unwrap();
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         self.finish(res).await
     }
 
     pub async fn get_bytes(&mut self, path: &str) -> (u16, Vec<u8>, String) {
-        let res = self.http.get(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).send().await.unwrap();
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
-        let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         (status, res.bytes().await.unwrap().to_vec(), ct)
     }
 
     /// POSTs a form with the current CSRF token added.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let mut f: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut f: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         f.push(("csrf".into(), self.csrf.clone()));
         self.post_raw(path, &f, &[]).await
     }
 
     /// POSTs exactly these fields with extra headers (no CSRF added).
-    pub async fn post_raw(&mut self, path: &str, fields: &[(String, String)], headers: &[(&str, &str)]) -> Page {
-        let body: String = fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        fields: &[(String, String)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -181,12 +254,19 @@ impl Client {
 
     /// Uploads a file as the upload form does (the CSRF token the first field).
     pub async fn upload(&mut self, kind: &str, name: &str, bytes: Vec<u8>) -> Page {
-        self.post_file("/upload", &[("kind", kind)], name, bytes).await
+        self.post_file("/upload", &[("kind", kind)], name, bytes)
+            .await
     }
 
     /// POSTs a multipart form as the pages' file forms do: the CSRF token
     /// first, then the text fields, then one file.
-    pub async fn post_file(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: Vec<u8>) -> Page {
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
         let csrf = self.csrf.clone();
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
@@ -194,25 +274,47 @@ impl Client {
     }
 
     /// POSTs exactly these multipart text fields, in order, and one file last.
-    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], name: &str, bytes: Vec<u8>) -> Page {
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
         let mut form = reqwest::multipart::Form::new();
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
         }
-        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-        let res =
-            self.http.post(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).multipart(form).send().await.unwrap();
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+        );
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         self.finish(res).await
     }
 
     pub async fn login(&mut self, login: &str, password: &str) -> Page {
         self.get("/login").await;
-        self.post("/login", &[("login", login), ("password", password), ("next", "/")]).await
+        self.post(
+            "/login",
+            &[("login", login), ("password", password), ("next", "/")],
+        )
+        .await
     }
 
     pub async fn json(&mut self, path: &str) -> (u16, serde_json::Value) {
         let p = self.get(path).await;
-        (p.status, serde_json::from_str(&p.body).unwrap_or(serde_json::Value::Null))
+        (
+            p.status,
+            serde_json::from_str(&p.body).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 
@@ -220,7 +322,9 @@ pub fn enc(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

@@ -4,7 +4,10 @@
 //! schools — the cascade to schools with their progress.
 
 use super::rights::Rights;
-use super::{deadline_summary, load_plan, off_runtime, read_form, sha256_hex, status_class, status_title, today, MAX_PLAN_FILE};
+use super::{
+    deadline_summary, load_plan, off_runtime, read_form, sha256_hex, status_class, status_title,
+    today, MAX_PLAN_FILE,
+};
 use crate::auth::{Caller, Layout};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Fields, Form, Multipart, Path, Query};
@@ -15,19 +18,26 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use opora_plans::{ActivityStatus, Plan};
-use opora_store::plans::{NewEvidenceFile, StatusUpdate};
 use opora_store::plans::PlanSummary;
+use opora_store::plans::{NewEvidenceFile, StatusUpdate};
 use opora_store::scope::Scope;
 use serde::Deserialize;
 
 /// The activity `id` with its plan, when the caller sees the plan.
 async fn load(st: &AppState, c: &Caller, id: i64) -> WebResult<(PlanSummary, Plan, Rights)> {
-    let plan_id = st.db.activity_plan_id(id).await?.ok_or(WebError::NotFound)?;
+    let plan_id = st
+        .db
+        .activity_plan_id(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     load_plan(st, c, plan_id).await
 }
 
 fn find(plan: &Plan, id: i64) -> WebResult<opora_plans::Located<'_>> {
-    plan.all_activities().into_iter().find(|x| x.activity.id == Some(id)).ok_or(WebError::NotFound)
+    plan.all_activities()
+        .into_iter()
+        .find(|x| x.activity.id == Some(id))
+        .ok_or(WebError::NotFound)
 }
 
 pub struct EvidenceRow {
@@ -84,7 +94,9 @@ struct ActivityPage {
 
 fn size_text(bytes: Option<i64>) -> String {
     match bytes {
-        Some(b) if b >= 1024 * 1024 => format!("{} МБ", fmt::num(Some(b as f64 / (1024.0 * 1024.0)), 1)),
+        Some(b) if b >= 1024 * 1024 => {
+            format!("{} МБ", fmt::num(Some(b as f64 / (1024.0 * 1024.0)), 1))
+        }
         Some(b) => format!("{} КБ", fmt::num(Some((b as f64 / 1024.0).max(0.1)), 1)),
         None => String::new(),
     }
@@ -92,7 +104,11 @@ fn size_text(bytes: Option<i64>) -> String {
 
 fn move_label(to: ActivityStatus, from: ActivityStatus) -> &'static str {
     match to {
-        ActivityStatus::InProgress if matches!(from, ActivityStatus::Done | ActivityStatus::Verified) => "Вернуть на доработку",
+        ActivityStatus::InProgress
+            if matches!(from, ActivityStatus::Done | ActivityStatus::Verified) =>
+        {
+            "Вернуть на доработку"
+        }
         ActivityStatus::InProgress => "Взять в работу",
         ActivityStatus::Done => "Отметить выполненным",
         ActivityStatus::Verified => "Подтвердить выполнение",
@@ -121,7 +137,11 @@ pub async fn show(
     let moves = ActivityStatus::ALL
         .iter()
         .copied()
-        .filter(|&to| to != ActivityStatus::Cancelled && a.status.can_become(to) && rights.may_set(a.status, to))
+        .filter(|&to| {
+            to != ActivityStatus::Cancelled
+                && a.status.can_become(to)
+                && rights.may_set(a.status, to)
+        })
         .map(|to| (to.code(), move_label(to, a.status)))
         .collect();
     let evidence = st
@@ -134,7 +154,10 @@ pub async fn show(
             file: e.kind == "file",
             size: size_text(e.size_bytes),
             added: format!("{}, {}", fmt::datetime(&e.added_at), e.added_by),
-            verified: e.verified_at.map(|v| format!("подтверждён {}, {}", fmt::datetime(&v), e.verified_by)).unwrap_or_default(),
+            verified: e
+                .verified_at
+                .map(|v| format!("подтверждён {}, {}", fmt::datetime(&v), e.verified_by))
+                .unwrap_or_default(),
             name: e.name,
             url: e.url,
         })
@@ -147,7 +170,11 @@ pub async fn show(
         .map(|h| HistoryRow {
             at: fmt::datetime(&h.at),
             actor: h.actor,
-            change: format!("{} → {}", status_title(&h.from, false), status_title(&h.to, false)),
+            change: format!(
+                "{} → {}",
+                status_title(&h.from, false),
+                status_title(&h.to, false)
+            ),
             comment: h.comment,
         })
         .collect();
@@ -156,12 +183,23 @@ pub async fn show(
         .comments(id)
         .await?
         .into_iter()
-        .map(|c| HistoryRow { at: fmt::datetime(&c.at), actor: c.author, change: String::new(), comment: c.text })
+        .map(|c| HistoryRow {
+            at: fmt::datetime(&c.at),
+            actor: c.author,
+            change: String::new(),
+            comment: c.text,
+        })
         .collect();
     // A municipal activity may go to the municipality's schools.
     let (cascade_schools, progress) = match (summary.level.as_str(), summary.municipality_id) {
         ("municipality", Some(m)) if rights.manage => {
-            let schools = st.db.schools_in(&Scope::Municipality(m)).await?.into_iter().map(|s| (s.id, s.short_name)).collect();
+            let schools = st
+                .db
+                .schools_in(&Scope::Municipality(m))
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s.short_name))
+                .collect();
             let p = st.db.cascade_progress(id, today).await?;
             (schools, Some(p).filter(|p| p.total > 0))
         }
@@ -169,7 +207,12 @@ pub async fn show(
     };
     let progress_rows = progress
         .as_ref()
-        .map(|p| p.schools.iter().map(|(n, s, o)| (n.clone(), status_title(s, *o), status_class(s, *o))).collect())
+        .map(|p| {
+            p.schools
+                .iter()
+                .map(|(n, s, o)| (n.clone(), status_title(s, *o), status_class(s, *o)))
+                .collect()
+        })
         .unwrap_or_default();
     let notice = match nq.done.as_str() {
         "status" => "Статус изменён.",
@@ -181,19 +224,44 @@ pub async fn show(
     }
     .to_string();
     let page = ActivityPage {
-        l: Layout::new(&caller, format!("Мероприятие {}", a.number.clone().unwrap_or_default()), "/plans"),
+        l: Layout::new(
+            &caller,
+            format!("Мероприятие {}", a.number.clone().unwrap_or_default()),
+            "/plans",
+        ),
         id,
         plan_id: summary.id,
         plan_title: summary.title.clone(),
-        section: x.sections.iter().map(|s| format!("{} {}", s.number.clone().unwrap_or_default(), s.title).trim().to_string()).collect::<Vec<_>>().join(" › "),
+        section: x
+            .sections
+            .iter()
+            .map(|s| {
+                format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
+                    .trim()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(" › "),
         number: a.number.clone().unwrap_or_default(),
         text: a.text.clone(),
         deadline: a.deadline.text.clone(),
         parsed: deadline_summary(&a.deadline),
-        responsibles: a.responsibles.iter().map(|r| (r.name.clone(), r.part.clone().unwrap_or_else(|| r.role.title().to_string()))).collect(),
+        responsibles: a
+            .responsibles
+            .iter()
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    r.part.clone().unwrap_or_else(|| r.role.title().to_string()),
+                )
+            })
+            .collect(),
         form: a.form.clone().unwrap_or_default(),
         result: a.result.clone().unwrap_or_default(),
-        result_document: a.result_document.map(|d| d.title().to_string()).unwrap_or_default(),
+        result_document: a
+            .result_document
+            .map(|d| d.title().to_string())
+            .unwrap_or_default(),
         notes: a.notes.clone(),
         status: status_title(a.status.code(), overdue),
         status_class: status_class(a.status.code(), overdue),
@@ -224,21 +292,47 @@ pub struct StatusForm {
     pub comment: String,
 }
 
-pub async fn set_status(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> WebResult<Response> {
+pub async fn set_status(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> WebResult<Response> {
     let (_, plan, rights) = load(&st, &caller, id).await?;
     let from = find(&plan, id)?.activity.status;
-    let to = ActivityStatus::parse(&f.status).ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус «{}».", f.status)))?;
+    let to = ActivityStatus::parse(&f.status)
+        .ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус «{}».", f.status)))?;
     if !rights.may_set(from, to) {
-        return Err(WebError::Forbidden(format!("Ваша роль не может перевести это мероприятие в статус «{}».", to.title())));
+        return Err(WebError::Forbidden(format!(
+            "Ваша роль не может перевести это мероприятие в статус «{}».",
+            to.title()
+        )));
     }
-    st.db.set_activity_status(id, &StatusUpdate { to, actor: caller.user.login.clone(), comment: f.comment, on: None }).await?;
+    st.db
+        .set_activity_status(
+            id,
+            &StatusUpdate {
+                to,
+                actor: caller.user.login.clone(),
+                comment: f.comment,
+                on: None,
+            },
+        )
+        .await?;
     Ok(back(id, "status"))
 }
 
-pub async fn add_evidence(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, mp: Multipart) -> WebResult<Response> {
+pub async fn add_evidence(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> WebResult<Response> {
     let (_, _, rights) = load(&st, &caller, id).await?;
     if !rights.work {
-        return Err(WebError::Forbidden("Добавлять документы может исполнитель мероприятия.".into()));
+        return Err(WebError::Forbidden(
+            "Добавлять документы может исполнитель мероприятия.".into(),
+        ));
     }
     let form = read_form(mp, MAX_PLAN_FILE).await?;
     let url = form.fields.get("url").cloned().unwrap_or_default();
@@ -260,12 +354,22 @@ pub async fn add_evidence(State(st): State<AppState>, caller: Caller, Path(id): 
                 storage_path: String::new(),
                 name: file_name,
             };
-            st.db.add_evidence_file_with_content(id, &f, &bytes, &caller.user.login).await.map_err(not_added)?;
+            st.db
+                .add_evidence_file_with_content(id, &f, &bytes, &caller.user.login)
+                .await
+                .map_err(not_added)?;
         }
         None if !url.is_empty() => {
-            st.db.add_evidence_link(id, &name, &url, &caller.user.login).await.map_err(not_added)?;
+            st.db
+                .add_evidence_link(id, &name, &url, &caller.user.login)
+                .await
+                .map_err(not_added)?;
         }
-        None => return Err(WebError::BadRequest("Выберите файл или укажите ссылку на документ.".into())),
+        None => {
+            return Err(WebError::BadRequest(
+                "Выберите файл или укажите ссылку на документ.".into(),
+            ))
+        }
     }
     Ok(back(id, "evidence"))
 }
@@ -275,14 +379,20 @@ pub async fn add_evidence(State(st): State<AppState>, caller: Caller, Path(id): 
 fn not_added(e: opora_store::StoreError) -> WebError {
     use opora_store::StoreError;
     match e {
-        StoreError::UnsupportedType(m) => WebError::UnsupportedType(format!("Документ не добавлен: {m}.")),
+        StoreError::UnsupportedType(m) => {
+            WebError::UnsupportedType(format!("Документ не добавлен: {m}."))
+        }
         StoreError::Invalid(m) => WebError::BadRequest(format!("Документ не добавлен: {m}.")),
         other => other.into(),
     }
 }
 
 fn media_type(name: &str) -> &'static str {
-    match name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).as_deref() {
+    match name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .as_deref()
+    {
         Some("pdf") => "application/pdf",
         Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -297,7 +407,11 @@ fn media_type(name: &str) -> &'static str {
 
 /// Downloads an evidence file (a read that is written to the audit log:
 /// documents may hold personal data).
-pub async fn download(State(st): State<AppState>, caller: Caller, Path(eid): Path<i64>) -> WebResult<Response> {
+pub async fn download(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(eid): Path<i64>,
+) -> WebResult<Response> {
     let (e, content) = st.db.evidence_item(eid).await?.ok_or(WebError::NotFound)?;
     let (summary, plan, _) = load(&st, &caller, e.activity_id).await?;
     if e.kind != "file" {
@@ -305,25 +419,62 @@ pub async fn download(State(st): State<AppState>, caller: Caller, Path(eid): Pat
     }
     let content = content.ok_or(WebError::NotFound)?;
     let activity = find(&plan, e.activity_id)?.activity;
-    let object = format!("«{}» — мероприятие {} «{}» плана «{}» ({})", e.name, activity.number.clone().unwrap_or_default(), activity.text, summary.title, summary.unit);
-    st.db.audit_by(&caller.user, "просмотр документа", &object, "", summary.municipality_id.or(caller.user.municipality_id)).await?;
-    let ascii: String = e.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let object = format!(
+        "«{}» — мероприятие {} «{}» плана «{}» ({})",
+        e.name,
+        activity.number.clone().unwrap_or_default(),
+        activity.text,
+        summary.title,
+        summary.unit
+    );
+    st.db
+        .audit_by(
+            &caller.user,
+            "просмотр документа",
+            &object,
+            "",
+            summary.municipality_id.or(caller.user.municipality_id),
+        )
+        .await?;
+    let ascii: String = e
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     Ok((
         [
             // Always a download, never rendered by the browser (uploaded content is untrusted).
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", fmt::urlencode(&e.name))),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                    fmt::urlencode(&e.name)
+                ),
+            ),
         ],
         content,
     )
         .into_response())
 }
 
-pub async fn verify_evidence(State(st): State<AppState>, caller: Caller, Path(eid): Path<i64>) -> WebResult<Response> {
+pub async fn verify_evidence(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(eid): Path<i64>,
+) -> WebResult<Response> {
     let (e, _) = st.db.evidence_item(eid).await?.ok_or(WebError::NotFound)?;
     let (_, _, rights) = load(&st, &caller, e.activity_id).await?;
     if !rights.verify {
-        return Err(WebError::Forbidden("Подтверждать документы может куратор школы, муниципалитет или регион.".into()));
+        return Err(WebError::Forbidden(
+            "Подтверждать документы может куратор школы, муниципалитет или регион.".into(),
+        ));
     }
     st.db.verify_evidence(eid, &caller.user.login).await?;
     Ok(back(e.activity_id, "verified"))
@@ -334,10 +485,17 @@ pub struct CommentForm {
     pub text: String,
 }
 
-pub async fn comment(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<CommentForm>) -> WebResult<Response> {
+pub async fn comment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<CommentForm>,
+) -> WebResult<Response> {
     let (_, _, rights) = load(&st, &caller, id).await?;
     if !rights.comment() {
-        return Err(WebError::Forbidden("Комментировать могут исполнители мероприятия и кураторы.".into()));
+        return Err(WebError::Forbidden(
+            "Комментировать могут исполнители мероприятия и кураторы.".into(),
+        ));
     }
     if f.text.trim().is_empty() {
         return Err(WebError::BadRequest("Напишите текст комментария.".into()));
@@ -346,20 +504,43 @@ pub async fn comment(State(st): State<AppState>, caller: Caller, Path(id): Path<
     Ok(back(id, "comment"))
 }
 
-pub async fn cascade(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, form: Fields) -> WebResult<Response> {
+pub async fn cascade(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    form: Fields,
+) -> WebResult<Response> {
     let (summary, _, rights) = load(&st, &caller, id).await?;
     let m = match (summary.level.as_str(), summary.municipality_id) {
         ("municipality", Some(m)) if rights.manage => m,
-        _ => return Err(WebError::Forbidden("Направлять мероприятие в планы школ может муниципалитет — владелец плана.".into())),
+        _ => {
+            return Err(WebError::Forbidden(
+                "Направлять мероприятие в планы школ может муниципалитет — владелец плана.".into(),
+            ))
+        }
     };
-    let allowed: Vec<i64> = st.db.schools_in(&Scope::Municipality(m)).await?.iter().map(|s| s.id).collect();
+    let allowed: Vec<i64> = st
+        .db
+        .schools_in(&Scope::Municipality(m))
+        .await?
+        .iter()
+        .map(|s| s.id)
+        .collect();
     // `school` repeats (one checkbox per school); `all=1` takes every school.
-    let ids: Vec<i64> = if form.get("all") == "1" { allowed.clone() } else { form.ids("school", "Школа")? };
+    let ids: Vec<i64> = if form.get("all") == "1" {
+        allowed.clone()
+    } else {
+        form.ids("school", "Школа")?
+    };
     if let Some(bad) = ids.iter().find(|s| !allowed.contains(s)) {
-        return Err(WebError::Unprocessable(format!("Школа № {bad} — не школа этого муниципалитета: отметьте школы из списка.")));
+        return Err(WebError::Unprocessable(format!(
+            "Школа № {bad} — не школа этого муниципалитета: отметьте школы из списка."
+        )));
     }
     if ids.is_empty() {
-        return Err(WebError::BadRequest("Отметьте школы, в планы которых направить мероприятие.".into()));
+        return Err(WebError::BadRequest(
+            "Отметьте школы, в планы которых направить мероприятие.".into(),
+        ));
     }
     st.db.cascade_activity(id, &ids, &caller.user.login).await?;
     Ok(back(id, "cascade"))

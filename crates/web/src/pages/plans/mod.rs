@@ -41,8 +41,12 @@ pub(crate) struct StagedPlan {
 
 /// Runs CPU-heavy work (document parsing, hashing, report writing) on the
 /// blocking pool, so that the async runtime keeps answering other requests.
-pub(crate) async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> WebResult<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| WebError::Internal(format!("фоновая задача: {e}")))
+pub(crate) async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> WebResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| WebError::Internal(format!("фоновая задача: {e}")))
 }
 
 pub fn today() -> Date {
@@ -50,11 +54,24 @@ pub fn today() -> Date {
 }
 
 /// A visible plan with the caller's rights on it (404 when out of scope).
-pub(crate) async fn load_plan(st: &AppState, c: &Caller, id: i64) -> WebResult<(PlanSummary, Plan, Rights)> {
-    let summary = st.db.plan_summary(&c.scope, id, today()).await?.ok_or(WebError::NotFound)?;
+pub(crate) async fn load_plan(
+    st: &AppState,
+    c: &Caller,
+    id: i64,
+) -> WebResult<(PlanSummary, Plan, Rights)> {
+    let summary = st
+        .db
+        .plan_summary(&c.scope, id, today())
+        .await?
+        .ok_or(WebError::NotFound)?;
     let plan = st.db.plan(id).await?.ok_or(WebError::NotFound)?;
     let school_municipality = match summary.school_id {
-        Some(sid) => st.db.schools_in(&Scope::School(sid)).await?.first().map(|s| s.municipality_id),
+        Some(sid) => st
+            .db
+            .schools_in(&Scope::School(sid))
+            .await?
+            .first()
+            .map(|s| s.municipality_id),
         None => None,
     };
     let r = rights::rights(c, &summary, school_municipality);
@@ -75,7 +92,9 @@ pub(crate) fn status_class(code: &str, overdue: bool) -> &'static str {
 }
 
 pub(crate) fn status_title(code: &str, overdue: bool) -> String {
-    let t = ActivityStatus::parse(code).map(|s| s.title()).unwrap_or("запланировано");
+    let t = ActivityStatus::parse(code)
+        .map(|s| s.title())
+        .unwrap_or("запланировано");
     if overdue {
         format!("{t}, просрочено")
     } else {
@@ -152,19 +171,35 @@ async fn import_targets(st: &AppState, c: &Caller) -> WebResult<Vec<(String, Str
         (Scope::Region, _) => {
             out.push(("region".into(), "Региональный план".into()));
             for m in st.db.municipalities().await? {
-                out.push((format!("m:{}", m.id), format!("План муниципалитета: {}", m.name)));
+                out.push((
+                    format!("m:{}", m.id),
+                    format!("План муниципалитета: {}", m.name),
+                ));
             }
         }
         (Scope::Municipality(m), _) => {
-            let name = st.db.municipalities().await?.into_iter().find(|x| x.id == *m).map(|x| x.name).unwrap_or_default();
+            let name = st
+                .db
+                .municipalities()
+                .await?
+                .into_iter()
+                .find(|x| x.id == *m)
+                .map(|x| x.name)
+                .unwrap_or_default();
             out.push((format!("m:{m}"), format!("План муниципалитета: {name}")));
             for s in st.db.schools_in(&c.scope).await? {
-                out.push((format!("s:{}", s.id), format!("План школы: {}", s.short_name)));
+                out.push((
+                    format!("s:{}", s.id),
+                    format!("План школы: {}", s.short_name),
+                ));
             }
         }
         (Scope::School(id), Role::SchoolAdmin) => {
             for s in st.db.schools_in(&Scope::School(*id)).await? {
-                out.push((format!("s:{}", s.id), format!("План школы: {}", s.short_name)));
+                out.push((
+                    format!("s:{}", s.id),
+                    format!("План школы: {}", s.short_name),
+                ));
             }
         }
         _ => {}
@@ -215,13 +250,25 @@ pub(crate) struct UploadedForm {
     pub file: Option<(String, Vec<u8>)>,
 }
 
-pub(crate) async fn read_form(Multipart(mut mp): Multipart, limit: usize) -> WebResult<UploadedForm> {
-    let mut form = UploadedForm { fields: Default::default(), file: None };
+pub(crate) async fn read_form(
+    Multipart(mut mp): Multipart,
+    limit: usize,
+) -> WebResult<UploadedForm> {
+    let mut form = UploadedForm {
+        fields: Default::default(),
+        file: None,
+    };
     let err = |e| multipart_error(e, limit);
     while let Some(mut field) = mp.next_field().await.map_err(err)? {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
-            let file_name = field.file_name().unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("").to_string();
+            let file_name = field
+                .file_name()
+                .unwrap_or("")
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("")
+                .to_string();
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(err)? {
                 if bytes.len() + chunk.len() > limit {
@@ -241,7 +288,10 @@ pub(crate) async fn read_form(Multipart(mut mp): Multipart, limit: usize) -> Web
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub struct PreviewRow {
@@ -292,7 +342,11 @@ fn preview_rows(plan: &Plan) -> Vec<PreviewRow> {
             walk(c, depth + 1, out);
         }
     }
-    let mut out: Vec<PreviewRow> = plan.activities.iter().map(|a| activity_preview(a, 0)).collect();
+    let mut out: Vec<PreviewRow> = plan
+        .activities
+        .iter()
+        .map(|a| activity_preview(a, 0))
+        .collect();
     for s in &plan.sections {
         walk(s, 0, &mut out);
     }
@@ -324,48 +378,111 @@ pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
 
 /// Reads an uploaded roadmap (off the runtime) and stages it; the preview
 /// is a GET page by token, so reloading it shows it again.
-pub async fn import(State(st): State<AppState>, caller: Caller, mp: Multipart) -> WebResult<Response> {
+pub async fn import(
+    State(st): State<AppState>,
+    caller: Caller,
+    mp: Multipart,
+) -> WebResult<Response> {
     let targets = import_targets(&st, &caller).await?;
     if targets.is_empty() {
-        return Err(WebError::Forbidden("Загружать дорожные карты могут регион, муниципалитет и администратор школы.".into()));
+        return Err(WebError::Forbidden(
+            "Загружать дорожные карты могут регион, муниципалитет и администратор школы.".into(),
+        ));
     }
     let form = read_form(mp, MAX_PLAN_FILE).await?;
     let Some((file_name, bytes)) = form.file else {
-        return Err(WebError::BadRequest("Выберите файл дорожной карты (DOCX или XLSX).".into()));
+        return Err(WebError::BadRequest(
+            "Выберите файл дорожной карты (DOCX или XLSX).".into(),
+        ));
     };
     let target = form.fields.get("target").cloned().unwrap_or_default();
     if !targets.iter().any(|(t, _)| *t == target) {
-        return Err(WebError::BadRequest("Выберите, чей это план: из списка «Чей план».".into()));
+        return Err(WebError::BadRequest(
+            "Выберите, чей это план: из списка «Чей план».".into(),
+        ));
     }
     let period = match form.fields.get("period").filter(|p| !p.is_empty()) {
         Some(p) => Some(Period::parse(p).ok_or_else(|| {
-            WebError::BadRequest(format!("Период «{p}» не распознан: напишите, например, 2022-2023 или «2020-2021 годы»."))
+            WebError::BadRequest(format!(
+                "Период «{p}» не распознан: напишите, например, 2022-2023 или «2020-2021 годы»."
+            ))
         })?),
         None => None,
     };
     let (level, links) = match target.split_once(':') {
-        Some(("m", id)) => (Level::Municipality, PlanLinks { municipality_id: id.parse().ok(), school_id: None }),
+        Some(("m", id)) => (
+            Level::Municipality,
+            PlanLinks {
+                municipality_id: id.parse().ok(),
+                school_id: None,
+            },
+        ),
         Some(("s", id)) => {
             let sid: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-            let school = st.db.schools_in(&Scope::School(sid)).await?.into_iter().next().ok_or(WebError::NotFound)?;
-            (Level::School, PlanLinks { municipality_id: Some(school.municipality_id), school_id: Some(sid) })
+            let school = st
+                .db
+                .schools_in(&Scope::School(sid))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(WebError::NotFound)?;
+            (
+                Level::School,
+                PlanLinks {
+                    municipality_id: Some(school.municipality_id),
+                    school_id: Some(sid),
+                },
+            )
         }
         _ => (Level::Region, PlanLinks::default()),
     };
-    let opts = ImportOptions { file_name: file_name.clone(), period, level: Some(level), title: None, owner: None };
-    let (read, hash) = off_runtime(move || (opora_plans::import_bytes(&bytes, &opts), sha256_hex(&bytes))).await?;
-    let mut plan = read.map_err(|e| WebError::BadRequest(format!("Файл «{file_name}» не прочитан как дорожная карта: {e}")))?;
+    let opts = ImportOptions {
+        file_name: file_name.clone(),
+        period,
+        level: Some(level),
+        title: None,
+        owner: None,
+    };
+    let (read, hash) =
+        off_runtime(move || (opora_plans::import_bytes(&bytes, &opts), sha256_hex(&bytes))).await?;
+    let mut plan = read.map_err(|e| {
+        WebError::BadRequest(format!(
+            "Файл «{file_name}» не прочитан как дорожная карта: {e}"
+        ))
+    })?;
     if plan.owner.is_empty() {
-        plan.owner = targets.iter().find(|(t, _)| *t == target).map(|(_, l)| l.split(": ").nth(1).unwrap_or(l).to_string()).unwrap_or_default();
+        plan.owner = targets
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, l)| l.split(": ").nth(1).unwrap_or(l).to_string())
+            .unwrap_or_default();
     }
     let token = random_token()[..24].to_string();
-    st.plan_uploads.insert(token.clone(), caller.user.id, StagedPlan { plan, links, source: PlanSource { file: file_name, hash } });
+    st.plan_uploads.insert(
+        token.clone(),
+        caller.user.id,
+        StagedPlan {
+            plan,
+            links,
+            source: PlanSource {
+                file: file_name,
+                hash,
+            },
+        },
+    );
     Ok(Redirect::to(&format!("/plans/import/{token}")).into_response())
 }
 
 /// The roadmap read from a file, before it is saved.
-pub async fn import_preview(State(st): State<AppState>, caller: Caller, Path(token): Path<String>) -> WebResult<Html<String>> {
-    let staged = st.plan_uploads.get(&token, caller.user.id).ok_or(WebError::NotFound)?;
+pub async fn import_preview(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(token): Path<String>,
+) -> WebResult<Html<String>> {
+    let staged = st
+        .plan_uploads
+        .get(&token, caller.user.id)
+        .ok_or(WebError::NotFound)?;
     let plan = &staged.plan;
     let page = PreviewPage {
         l: Layout::new(&caller, "Проверка дорожной карты", "/plans"),
@@ -374,12 +491,35 @@ pub async fn import_preview(State(st): State<AppState>, caller: Caller, Path(tok
         title: plan.title.clone(),
         level: plan.level.title(),
         owner: plan.owner.clone(),
-        period: plan.period.as_ref().map(|p| format!("{} – {}{}", p.start.ru(), p.end.ru(), if p.inferred { " (определён по срокам)" } else { "" })).unwrap_or_else(|| "не указан".into()),
-        approval: plan.approval.as_ref().map(|a| a.text.clone()).unwrap_or_default(),
+        period: plan
+            .period
+            .as_ref()
+            .map(|p| {
+                format!(
+                    "{} – {}{}",
+                    p.start.ru(),
+                    p.end.ru(),
+                    if p.inferred {
+                        " (определён по срокам)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .unwrap_or_else(|| "не указан".into()),
+        approval: plan
+            .approval
+            .as_ref()
+            .map(|a| a.text.clone())
+            .unwrap_or_default(),
         goal: plan.goal.clone().unwrap_or_default(),
         sections: plan.all_sections().len(),
         activities: plan.activity_count(),
-        warnings: plan.import.as_ref().map(|i| i.warnings.clone()).unwrap_or_default(),
+        warnings: plan
+            .import
+            .as_ref()
+            .map(|i| i.warnings.clone())
+            .unwrap_or_default(),
         rows: preview_rows(plan),
     };
     Ok(Html(page.render()?))
@@ -390,12 +530,26 @@ pub struct TokenForm {
     pub token: String,
 }
 
-pub async fn confirm_import(State(st): State<AppState>, caller: Caller, Form(f): Form<TokenForm>) -> WebResult<Response> {
+pub async fn confirm_import(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<TokenForm>,
+) -> WebResult<Response> {
     let Some(s) = st.plan_uploads.take(&f.token, caller.user.id) else {
-        return Err(WebError::BadRequest("Эта загрузка уже подтверждена или устарела. Загрузите файл ещё раз.".into()));
+        return Err(WebError::BadRequest(
+            "Эта загрузка уже подтверждена или устарела. Загрузите файл ещё раз.".into(),
+        ));
     };
-    let saved = st.db.save_plan(&s.plan, &s.links, Some(&s.source), &caller.user.login).await?;
-    Ok(Redirect::to(&format!("/plans/{}?imported={}", saved.id, if saved.created { 1 } else { 2 })).into_response())
+    let saved = st
+        .db
+        .save_plan(&s.plan, &s.links, Some(&s.source), &caller.user.login)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/plans/{}?imported={}",
+        saved.id,
+        if saved.created { 1 } else { 2 }
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------
@@ -463,10 +617,15 @@ struct PlanPage {
 
 /// The months a deadline touches, as "YYYY-MM" (for the month filter).
 fn touches_month(d: &opora_plans::Deadline, month: &str) -> bool {
-    let Some((y, m)) = month.split_once('-').and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?))) else {
+    let Some((y, m)) = month
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+    else {
         return true;
     };
-    let (Some(first), Some(last)) = (Date::first_of_month(y, m), Date::last_of_month(y, m)) else { return true };
+    let (Some(first), Some(last)) = (Date::first_of_month(y, m), Date::last_of_month(y, m)) else {
+        return true;
+    };
     if !d.periods.is_empty() {
         return d.periods.iter().any(|p| p.start <= last && p.end >= first);
     }
@@ -479,17 +638,27 @@ fn touches_month(d: &opora_plans::Deadline, month: &str) -> bool {
 }
 
 fn plan_months(plan: &Plan) -> Vec<(String, String)> {
-    let Some(p) = &plan.period else { return Vec::new() };
+    let Some(p) = &plan.period else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let (mut y, mut m) = (p.start.year(), p.start.month());
     while (y, m) <= (p.end.year(), p.end.month()) && out.len() < 60 {
-        out.push((format!("{y}-{m:02}"), format!("{} {y}", timeline::MONTHS[(m - 1) as usize])));
+        out.push((
+            format!("{y}-{m:02}"),
+            format!("{} {y}", timeline::MONTHS[(m - 1) as usize]),
+        ));
         (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     }
     out
 }
 
-pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query<PlanQuery>) -> WebResult<Html<String>> {
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<PlanQuery>,
+) -> WebResult<Html<String>> {
     let (summary, plan, rights) = load_plan(&st, &caller, id).await?;
     let today = today();
     let evidence = st.db.evidence_counts(id).await?;
@@ -508,9 +677,12 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
                 code => a.status.code() == code,
             };
             status_ok
-                && (responsible.is_empty() || opora_store::registry::search_fold(&a.responsible_text).contains(&responsible))
+                && (responsible.is_empty()
+                    || opora_store::registry::search_fold(&a.responsible_text)
+                        .contains(&responsible))
                 && (q.month.is_empty() || touches_month(&a.deadline, &q.month))
-                && (needle.is_empty() || opora_store::registry::search_fold(&a.text).contains(&needle))
+                && (needle.is_empty()
+                    || opora_store::registry::search_fold(&a.text).contains(&needle))
         })
         .map(|x| {
             let a = x.activity;
@@ -518,7 +690,16 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
             let aid = a.id.unwrap_or_default();
             ActivityRow {
                 id: aid,
-                section: x.sections.iter().map(|s| format!("{} {}", s.number.clone().unwrap_or_default(), s.title).trim().to_string()).collect::<Vec<_>>().join(" › "),
+                section: x
+                    .sections
+                    .iter()
+                    .map(|s| {
+                        format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
+                            .trim()
+                            .to_string()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" › "),
                 number: a.number.clone().unwrap_or_default(),
                 text: a.text.clone(),
                 deadline: a.deadline.text.clone(),
@@ -537,17 +718,31 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
         "applied" => "Шаблон применён: мероприятия добавлены в планы школ (школы, где они уже были, пропущены).".to_string(),
         _ => String::new(),
     };
-    let versions = st.db.plan_versions(id).await?.into_iter().map(|v| (v.version, fmt::datetime(&v.at), v.actor, v.change)).collect();
+    let versions = st
+        .db
+        .plan_versions(id)
+        .await?
+        .into_iter()
+        .map(|v| (v.version, fmt::datetime(&v.at), v.actor, v.change))
+        .collect();
     let page = PlanPage {
         l: Layout::new(&caller, plan.title.clone(), "/plans"),
         id,
         level: level_title(&summary.level),
         unit: summary.unit.clone(),
         owner: plan.owner.clone(),
-        period: plan.period.as_ref().map(|p| format!("{} – {}", p.start.ru(), p.end.ru())).unwrap_or_else(|| "не указан".into()),
+        period: plan
+            .period
+            .as_ref()
+            .map(|p| format!("{} – {}", p.start.ru(), p.end.ru()))
+            .unwrap_or_else(|| "не указан".into()),
         status: plan.status.title(),
         status_code: plan.status.code().to_string(),
-        approval: plan.approval.as_ref().map(|a| a.text.clone()).unwrap_or_default(),
+        approval: plan
+            .approval
+            .as_ref()
+            .map(|a| a.text.clone())
+            .unwrap_or_default(),
         goal: plan.goal.clone().unwrap_or_default(),
         tasks: plan.tasks.clone(),
         total: summary.activities,
@@ -565,17 +760,36 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
         notice,
         versions,
         is_template: summary.is_template,
-        blocks: plan.sections.iter().filter_map(|s| Some((s.id?, format!("{} {}", s.number.clone().unwrap_or_default(), s.title).trim().to_string()))).collect(),
+        blocks: plan
+            .sections
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.id?,
+                    format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
+                        .trim()
+                        .to_string(),
+                ))
+            })
+            .collect(),
         title: plan.title,
         q,
     };
     Ok(Html(page.render()?))
 }
 
-pub async fn timeline_svg(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Response> {
+pub async fn timeline_svg(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
     let (_, plan, _) = load_plan(&st, &caller, id).await?;
     let svg = timeline::render(&plan, today());
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -583,13 +797,23 @@ pub struct StatusForm {
     pub status: String,
 }
 
-pub async fn set_status(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<StatusForm>) -> WebResult<Response> {
+pub async fn set_status(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> WebResult<Response> {
     let (_, _, rights) = load_plan(&st, &caller, id).await?;
     if !rights.manage {
-        return Err(WebError::Forbidden("Менять статус этого плана может его владелец или вышестоящий орган.".into()));
+        return Err(WebError::Forbidden(
+            "Менять статус этого плана может его владелец или вышестоящий орган.".into(),
+        ));
     }
-    let status = PlanStatus::parse(&f.status).ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус плана «{}».", f.status)))?;
-    st.db.set_plan_status(id, status, &caller.user.login).await?;
+    let status = PlanStatus::parse(&f.status)
+        .ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус плана «{}».", f.status)))?;
+    st.db
+        .set_plan_status(id, status, &caller.user.login)
+        .await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
@@ -605,26 +829,61 @@ pub struct ReportQuery {
 }
 
 /// The quarterly execution report of a plan (or of the caller's scope) as XLSX or DOCX.
-pub async fn report(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> WebResult<Response> {
+pub async fn report(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<ReportQuery>,
+) -> WebResult<Response> {
     let (_, plan, _) = load_plan(&st, &caller, id).await?;
-    let quarter = opora_plans::report::parse_quarter(&q.quarter)
-        .ok_or_else(|| WebError::BadRequest(format!("Квартал «{}»: укажите, например, 2026-4 или «IV квартал 2026».", q.quarter)))?;
-    let format = ReportFormat::from_extension(if q.format.is_empty() { "xlsx" } else { &q.format })
-        .ok_or_else(|| WebError::BadRequest("Формат отчёта: xlsx или docx.".into()))?;
+    let quarter = opora_plans::report::parse_quarter(&q.quarter).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "Квартал «{}»: укажите, например, 2026-4 или «IV квартал 2026».",
+            q.quarter
+        ))
+    })?;
+    let format = ReportFormat::from_extension(if q.format.is_empty() {
+        "xlsx"
+    } else {
+        &q.format
+    })
+    .ok_or_else(|| WebError::BadRequest("Формат отчёта: xlsx или docx.".into()))?;
     let (plan_id, title) = if q.of == "scope" {
-        (None, format!("Исполнение планов: {}", super::scope_title(&st.db, &caller).await?))
+        (
+            None,
+            format!(
+                "Исполнение планов: {}",
+                super::scope_title(&st.db, &caller).await?
+            ),
+        )
     } else {
         (Some(id), plan.title.clone())
     };
     // A plan the caller only reads (a regional plan seen by a school) is
     // reported through its own scope: nothing outside it.
-    let scope = if q.of == "scope" { caller.scope.clone() } else { Scope::Region };
-    let items: Vec<_> = st.db.execution_rows(&scope, plan_id).await?.into_iter().map(|r| r.report_item()).collect();
+    let scope = if q.of == "scope" {
+        caller.scope.clone()
+    } else {
+        Scope::Region
+    };
+    let items: Vec<_> = st
+        .db
+        .execution_rows(&scope, plan_id)
+        .await?
+        .into_iter()
+        .map(|r| r.report_item())
+        .collect();
     let as_of = today();
     let report_title = title.clone();
     let bytes = off_runtime(move || -> WebResult<Vec<u8>> {
-        let rep = opora_plans::report::quarterly_report(&report_title, &items, quarter.0, quarter.1, as_of)
-            .ok_or_else(|| WebError::BadRequest("Квартал: номер квартала — от 1 до 4.".into()))?;
+        let rep = opora_plans::report::quarterly_report(
+            &report_title,
+            &items,
+            quarter.0,
+            quarter.1,
+            as_of,
+        )
+        .ok_or_else(|| WebError::BadRequest("Квартал: номер квартала — от 1 до 4.".into()))?;
         match format {
             ReportFormat::Xlsx => Ok(opora_store::plan_reports::report_xlsx(&rep)?),
             ReportFormat::Docx => Ok(opora_plans::docx_out::quarterly_report_docx(&rep)),
@@ -632,13 +891,37 @@ pub async fn report(State(st): State<AppState>, caller: Caller, Path(id): Path<i
     })
     .await??;
     st.db
-        .audit_by(&caller.user, "экспорт: отчёт об исполнении планов", &title, &format!("квартал {} {} года, {}", quarter.1, quarter.0, format.extension()), None)
+        .audit_by(
+            &caller.user,
+            "экспорт: отчёт об исполнении планов",
+            &title,
+            &format!(
+                "квартал {} {} года, {}",
+                quarter.1,
+                quarter.0,
+                format.extension()
+            ),
+            None,
+        )
         .await?;
-    let name = format!("otchet-{}-kv{}-{}.{}", quarter.0, quarter.1, if q.of == "scope" { "scope".to_string() } else { id.to_string() }, format.extension());
+    let name = format!(
+        "otchet-{}-kv{}-{}.{}",
+        quarter.0,
+        quarter.1,
+        if q.of == "scope" {
+            "scope".to_string()
+        } else {
+            id.to_string()
+        },
+        format.extension()
+    );
     Ok((
         [
             (header::CONTENT_TYPE, format.media_type().to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -651,50 +934,108 @@ pub struct TemplateForm {
 }
 
 /// Marks a plan as a template (never chased as overdue, never in reports) or back.
-pub async fn set_template(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, Form(f): Form<TemplateForm>) -> WebResult<Response> {
+pub async fn set_template(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Form(f): Form<TemplateForm>,
+) -> WebResult<Response> {
     let (_, _, rights) = load_plan(&st, &caller, id).await?;
     if !rights.manage {
-        return Err(WebError::Forbidden("Делать план шаблоном может его владелец.".into()));
+        return Err(WebError::Forbidden(
+            "Делать план шаблоном может его владелец.".into(),
+        ));
     }
     let template = f.template == "1";
     st.db.set_template(id, template).await?;
     let (summary, _, _) = load_plan(&st, &caller, id).await?;
-    let action = if template { "план сделан шаблоном" } else { "план больше не шаблон" };
+    let action = if template {
+        "план сделан шаблоном"
+    } else {
+        "план больше не шаблон"
+    };
     let municipality = summary.municipality_id.or(caller.user.municipality_id);
-    st.db.audit_by(&caller.user, action, &format!("план «{}» ({})", summary.title, summary.unit), "", municipality).await?;
+    st.db
+        .audit_by(
+            &caller.user,
+            action,
+            &format!("план «{}» ({})", summary.title, summary.unit),
+            "",
+            municipality,
+        )
+        .await?;
     Ok(Redirect::to(&format!("/plans/{id}")).into_response())
 }
 
 /// Applies a template's chosen blocks to every school of a list in one
 /// action: all ШНОР of the newest run the caller sees, or all its schools.
-pub async fn apply_template(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>, form: Fields) -> WebResult<Response> {
+pub async fn apply_template(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    form: Fields,
+) -> WebResult<Response> {
     let (summary, plan, rights) = load_plan(&st, &caller, id).await?;
     if !rights.manage || !summary.is_template {
-        return Err(WebError::Forbidden("Применять шаблон может его владелец.".into()));
+        return Err(WebError::Forbidden(
+            "Применять шаблон может его владелец.".into(),
+        ));
     }
     let to = form.get("to");
     // Only the template's own top-level blocks.
     let blocks: Vec<i64> = plan.sections.iter().filter_map(|s| s.id).collect();
     let sections = form.ids("section", "Раздел шаблона")?;
     if let Some(bad) = sections.iter().find(|s| !blocks.contains(s)) {
-        return Err(WebError::Unprocessable(format!("Раздел № {bad} не из этого шаблона: отметьте разделы из списка.")));
+        return Err(WebError::Unprocessable(format!(
+            "Раздел № {bad} не из этого шаблона: отметьте разделы из списка."
+        )));
     }
     let mine = st.db.schools_in(&caller.scope).await?;
     let school_ids: Vec<i64> = match to {
         "shnor" => {
-            let run = st.db.runs_in(&caller.scope).await?.iter().map(|r| r.id).max()
-                .ok_or_else(|| WebError::BadRequest("Расчётов ещё нет: запустите идентификацию или выберите «все школы».".into()))?;
-            let codes: std::collections::HashSet<String> =
-                st.db.run_lines_in(&caller.scope, run).await?.into_iter().filter(|l| l.is_shnor).map(|l| l.school_code).collect();
-            mine.iter().filter(|s| codes.contains(&s.code)).map(|s| s.id).collect()
+            let run = st
+                .db
+                .runs_in(&caller.scope)
+                .await?
+                .iter()
+                .map(|r| r.id)
+                .max()
+                .ok_or_else(|| {
+                    WebError::BadRequest(
+                        "Расчётов ещё нет: запустите идентификацию или выберите «все школы»."
+                            .into(),
+                    )
+                })?;
+            let codes: std::collections::HashSet<String> = st
+                .db
+                .run_lines_in(&caller.scope, run)
+                .await?
+                .into_iter()
+                .filter(|l| l.is_shnor)
+                .map(|l| l.school_code)
+                .collect();
+            mine.iter()
+                .filter(|s| codes.contains(&s.code))
+                .map(|s| s.id)
+                .collect()
         }
         "all" => mine.iter().map(|s| s.id).collect(),
-        _ => return Err(WebError::BadRequest("Выберите, к каким школам применить шаблон.".into())),
+        _ => {
+            return Err(WebError::BadRequest(
+                "Выберите, к каким школам применить шаблон.".into(),
+            ))
+        }
     };
     if school_ids.is_empty() {
         return Err(WebError::BadRequest("В выбранном списке нет школ.".into()));
     }
-    let chosen = if sections.is_empty() { None } else { Some(sections.as_slice()) };
-    st.db.apply_template(id, chosen, &school_ids, &caller.user.login).await?;
+    let chosen = if sections.is_empty() {
+        None
+    } else {
+        Some(sections.as_slice())
+    };
+    st.db
+        .apply_template(id, chosen, &school_ids, &caller.user.login)
+        .await?;
     Ok(Redirect::to(&format!("/plans/{id}?imported=applied")).into_response())
 }

@@ -50,23 +50,39 @@ impl Rights {
 /// The caller's rights on a plan it can see. `plan_school_municipality`
 /// is the municipality of the plan's school (for school plans).
 pub fn rights(c: &Caller, p: &PlanSummary, plan_school_municipality: Option<i64>) -> Rights {
-    let municipal_plan = p.level == "municipality" || (p.school_id.is_none() && p.municipality_id.is_some() && p.level != "region");
-    let all = Rights { work: true, verify: true, manage: true };
+    let municipal_plan = p.level == "municipality"
+        || (p.school_id.is_none() && p.municipality_id.is_some() && p.level != "region");
+    let all = Rights {
+        work: true,
+        verify: true,
+        manage: true,
+    };
     match (&c.scope, c.role()) {
         (Scope::Region, _) => all,
         (Scope::Municipality(m), _) => {
             if municipal_plan && p.municipality_id == Some(*m) {
                 all
             } else if p.school_id.is_some() && plan_school_municipality == Some(*m) {
-                Rights { work: false, verify: true, manage: true }
+                Rights {
+                    work: false,
+                    verify: true,
+                    manage: true,
+                }
             } else {
                 Rights::default()
             }
         }
-        (Scope::Schools(ids), _) => Rights { verify: p.school_id.is_some_and(|s| ids.contains(&s)), ..Rights::default() },
+        (Scope::Schools(ids), _) => Rights {
+            verify: p.school_id.is_some_and(|s| ids.contains(&s)),
+            ..Rights::default()
+        },
         (Scope::School(id), role) => {
             if p.school_id == Some(*id) {
-                Rights { work: true, verify: false, manage: role == Role::SchoolAdmin }
+                Rights {
+                    work: true,
+                    verify: false,
+                    manage: role == Role::SchoolAdmin,
+                }
             } else {
                 Rights::default()
             }
@@ -81,12 +97,29 @@ mod tests {
 
     #[test]
     fn workers_move_activities_verifiers_confirm_and_return_managers_cancel() {
-        let worker = Rights { work: true, ..Rights::default() };
-        let verifier = Rights { verify: true, ..Rights::default() };
-        let manager = Rights { manage: true, ..Rights::default() };
+        let worker = Rights {
+            work: true,
+            ..Rights::default()
+        };
+        let verifier = Rights {
+            verify: true,
+            ..Rights::default()
+        };
+        let manager = Rights {
+            manage: true,
+            ..Rights::default()
+        };
         assert!(worker.may_set(Planned, InProgress) && worker.may_set(InProgress, Done));
-        assert!(!worker.may_set(Done, Verified) && !worker.may_set(Done, InProgress) && !worker.may_set(Planned, Cancelled));
-        assert!(verifier.may_set(Done, Verified) && verifier.may_set(Done, InProgress) && !verifier.may_set(Planned, Done));
+        assert!(
+            !worker.may_set(Done, Verified)
+                && !worker.may_set(Done, InProgress)
+                && !worker.may_set(Planned, Cancelled)
+        );
+        assert!(
+            verifier.may_set(Done, Verified)
+                && verifier.may_set(Done, InProgress)
+                && !verifier.may_set(Planned, Done)
+        );
         assert!(manager.may_set(InProgress, Cancelled) && !manager.may_set(Planned, Done));
         assert!(verifier.comment() && worker.comment() && !manager.comment());
     }

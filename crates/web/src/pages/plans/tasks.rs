@@ -13,9 +13,9 @@
 use super::{status_class, status_title, today};
 use crate::auth::{Caller, Layout};
 use crate::error::WebResult;
+use crate::extract::Query;
 use crate::AppState;
 use askama::Template;
-use crate::extract::Query;
 use axum::extract::State;
 use axum::response::Html;
 use opora_store::plans::{ActivityQuery, OverdueActivity};
@@ -83,7 +83,9 @@ fn block(title: &str, empty: &str, rows: Vec<OverdueActivity>) -> Block {
             .into_iter()
             .take(PER_BLOCK)
             .map(|o| {
-                let overdue = o.days_overdue > 0 && !o.deadline_end.is_empty() && matches!(o.status.as_str(), "planned" | "in_progress");
+                let overdue = o.days_overdue > 0
+                    && !o.deadline_end.is_empty()
+                    && matches!(o.status.as_str(), "planned" | "in_progress");
                 TaskRow {
                     when: when(&o),
                     status: status_title(&o.status, overdue),
@@ -104,10 +106,17 @@ fn block(title: &str, empty: &str, rows: Vec<OverdueActivity>) -> Block {
 /// Whether an activity is addressed to teachers or to this teacher.
 fn for_teacher(o: &OverdueActivity, surname: &str) -> bool {
     let r = search_fold(&o.responsible_text);
-    ["учител", "педагог", "классн", "шмо", "методическ"].iter().any(|w| r.contains(w)) || (!surname.is_empty() && r.contains(surname))
+    ["учител", "педагог", "классн", "шмо", "методическ"]
+        .iter()
+        .any(|w| r.contains(w))
+        || (!surname.is_empty() && r.contains(surname))
 }
 
-pub async fn page(State(st): State<AppState>, caller: Caller, Query(q): Query<TasksQuery>) -> WebResult<Html<String>> {
+pub async fn page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TasksQuery>,
+) -> WebResult<Html<String>> {
     let today = today();
     let scope = &caller.scope;
     let teacher = caller.role() == Role::Teacher;
@@ -115,28 +124,54 @@ pub async fn page(State(st): State<AppState>, caller: Caller, Query(q): Query<Ta
     let mut blocks = Vec::new();
     match scope {
         Scope::School(_) => {
-            let mut open = st.db.activity_rows(scope, ActivityQuery::Open, today).await?;
+            let mut open = st
+                .db
+                .activity_rows(scope, ActivityQuery::Open, today)
+                .await?;
             if teacher && !all {
-                let surname = search_fold(caller.user.display_name.split_whitespace().next().unwrap_or(""));
+                let surname = search_fold(
+                    caller
+                        .user
+                        .display_name
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or(""),
+                );
                 open.retain(|o| for_teacher(o, &surname));
             }
-            blocks.push(block("Не выполненные мероприятия", "Открытых мероприятий нет.", open));
+            blocks.push(block(
+                "Не выполненные мероприятия",
+                "Открытых мероприятий нет.",
+                open,
+            ));
         }
         Scope::Schools(_) => {
             blocks.push(block(
                 "Ждут вашего подтверждения",
                 "Нет мероприятий, ожидающих подтверждения.",
-                st.db.activity_rows(scope, ActivityQuery::AwaitingVerification, today).await?,
+                st.db
+                    .activity_rows(scope, ActivityQuery::AwaitingVerification, today)
+                    .await?,
             ));
-            blocks.push(block("Просрочено в ваших школах", "Просроченных мероприятий нет.", st.db.overdue(scope, today).await?));
+            blocks.push(block(
+                "Просрочено в ваших школах",
+                "Просроченных мероприятий нет.",
+                st.db.overdue(scope, today).await?,
+            ));
         }
         Scope::Municipality(_) | Scope::Region => {
             blocks.push(block(
                 "Ждут подтверждения",
                 "Нет мероприятий, ожидающих подтверждения.",
-                st.db.activity_rows(scope, ActivityQuery::AwaitingVerification, today).await?,
+                st.db
+                    .activity_rows(scope, ActivityQuery::AwaitingVerification, today)
+                    .await?,
             ));
-            blocks.push(block("Просрочено", "Просроченных мероприятий нет.", st.db.overdue(scope, today).await?));
+            blocks.push(block(
+                "Просрочено",
+                "Просроченных мероприятий нет.",
+                st.db.overdue(scope, today).await?,
+            ));
             let own: Vec<OverdueActivity> = st
                 .db
                 .activity_rows(scope, ActivityQuery::Open, today)
@@ -144,9 +179,18 @@ pub async fn page(State(st): State<AppState>, caller: Caller, Query(q): Query<Ta
                 .into_iter()
                 .filter(|o| o.days_overdue <= 0 || o.deadline_end.is_empty())
                 .collect();
-            blocks.push(block("В работе и запланировано", "Открытых мероприятий нет.", own));
+            blocks.push(block(
+                "В работе и запланировано",
+                "Открытых мероприятий нет.",
+                own,
+            ));
         }
     }
-    let page = TasksPage { l: Layout::new(&caller, "Мои задачи", "/tasks"), blocks, teacher, all };
+    let page = TasksPage {
+        l: Layout::new(&caller, "Мои задачи", "/tasks"),
+        blocks,
+        teacher,
+        all,
+    };
     Ok(Html(page.render()?))
 }

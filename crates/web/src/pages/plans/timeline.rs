@@ -6,8 +6,23 @@
 use opora_plans::{Date, Plan};
 use std::fmt::Write;
 
-pub const MONTHS: [&str; 12] = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
-const SHORT: [&str; 12] = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+pub const MONTHS: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+const SHORT: [&str; 12] = [
+    "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+];
 
 const LABEL_W: f64 = 330.0;
 const MONTH_W: f64 = 46.0;
@@ -18,7 +33,10 @@ const MAX_ROWS: usize = 300;
 const MAX_MONTHS: i64 = 48;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn month_index(d: Date) -> i64 {
@@ -42,19 +60,27 @@ pub fn render(plan: &Plan, today: Date) -> String {
     let all = plan.all_activities();
     let dated: Vec<_> = all
         .iter()
-        .filter(|x| x.activity.deadline.start.is_some() || x.activity.deadline.end.is_some() || !x.activity.deadline.periods.is_empty())
+        .filter(|x| {
+            x.activity.deadline.start.is_some()
+                || x.activity.deadline.end.is_some()
+                || !x.activity.deadline.periods.is_empty()
+        })
         .collect();
     let dateless = all.len() - dated.len();
     // The months shown: the plan's period, else the span of the deadlines.
-    let span = plan.period.as_ref().map(|p| (month_index(p.start), month_index(p.end))).or_else(|| {
-        let ms: Vec<i64> = dated
-            .iter()
-            .flat_map(|x| [x.activity.deadline.start, x.activity.deadline.end])
-            .flatten()
-            .map(month_index)
-            .collect();
-        Some((*ms.iter().min()?, *ms.iter().max()?))
-    });
+    let span = plan
+        .period
+        .as_ref()
+        .map(|p| (month_index(p.start), month_index(p.end)))
+        .or_else(|| {
+            let ms: Vec<i64> = dated
+                .iter()
+                .flat_map(|x| [x.activity.deadline.start, x.activity.deadline.end])
+                .flatten()
+                .map(month_index)
+                .collect();
+            Some((*ms.iter().min()?, *ms.iter().max()?))
+        });
     let (first, last) = span.unwrap_or((month_index(today), month_index(today)));
     let last = last.min(first + MAX_MONTHS - 1);
     let months = (last - first + 1).max(1);
@@ -72,22 +98,43 @@ pub fn render(plan: &Plan, today: Date) -> String {
         let (y, mo) = (m.div_euclid(12), m.rem_euclid(12) as usize);
         let x = LABEL_W + k as f64 * MONTH_W;
         let fill = if k % 2 == 0 { "#f4f6f9" } else { "#fff" };
-        let _ = write!(s, r##"<rect x="{x}" y="{TOP}" width="{MONTH_W}" height="{}" fill="{fill}"/>"##, rows as f64 * ROW_H);
-        let _ = write!(s, r##"<text x="{}" y="14" text-anchor="middle">{}</text>"##, x + MONTH_W / 2.0, SHORT[mo]);
+        let _ = write!(
+            s,
+            r##"<rect x="{x}" y="{TOP}" width="{MONTH_W}" height="{}" fill="{fill}"/>"##,
+            rows as f64 * ROW_H
+        );
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="14" text-anchor="middle">{}</text>"##,
+            x + MONTH_W / 2.0,
+            SHORT[mo]
+        );
         if mo == 0 || k == 0 {
-            let _ = write!(s, r##"<text x="{}" y="28" font-weight="bold">{y}</text>"##, x + 2.0);
+            let _ = write!(
+                s,
+                r##"<text x="{}" y="28" font-weight="bold">{y}</text>"##,
+                x + 2.0
+            );
         }
     }
     let x_of = |d: Date, end: bool| {
         let k = (month_index(d) - first) as f64;
         let days = opora_plans::date::days_in_month(d.year(), d.month()) as f64;
-        let frac = if end { d.day() as f64 / days } else { (d.day() as f64 - 1.0) / days };
+        let frac = if end {
+            d.day() as f64 / days
+        } else {
+            (d.day() as f64 - 1.0) / days
+        };
         (LABEL_W + (k + frac) * MONTH_W).clamp(LABEL_W, LABEL_W + months as f64 * MONTH_W)
     };
     for (i, x) in dated.iter().take(rows).enumerate() {
         let a = x.activity;
         let y = TOP + i as f64 * ROW_H;
-        let label: String = format!("{} {}", a.number.clone().unwrap_or_default(), a.text).trim().chars().take(52).collect();
+        let label: String = format!("{} {}", a.number.clone().unwrap_or_default(), a.text)
+            .trim()
+            .chars()
+            .take(52)
+            .collect();
         let overdue = a.is_overdue(today);
         let c = colour(a.status.code(), overdue);
         let _ = write!(
@@ -100,7 +147,11 @@ pub fn render(plan: &Plan, today: Date) -> String {
         let ranges: Vec<(Option<Date>, Option<Date>)> = if a.deadline.periods.is_empty() {
             vec![(a.deadline.start, a.deadline.end)]
         } else {
-            a.deadline.periods.iter().map(|p| (Some(p.start), Some(p.end))).collect()
+            a.deadline
+                .periods
+                .iter()
+                .map(|p| (Some(p.start), Some(p.end)))
+                .collect()
         };
         for (start, end) in ranges {
             let (x0, x1) = match (start, end) {
@@ -138,9 +189,17 @@ pub fn render(plan: &Plan, today: Date) -> String {
         let _ = write!(foot, " (показаны первые {rows}, все — в таблице)");
     }
     if dateless > 0 {
-        let _ = write!(foot, "; без дат («по запросу», «по графику» и т. п.): {dateless}");
+        let _ = write!(
+            foot,
+            "; без дат («по запросу», «по графику» и т. п.): {dateless}"
+        );
     }
-    let _ = write!(s, r##"<text x="4" y="{}" fill="#5b6773">{}</text></svg>"##, height - 8.0, esc(&foot));
+    let _ = write!(
+        s,
+        r##"<text x="4" y="{}" fill="#5b6773">{}</text></svg>"##,
+        height - 8.0,
+        esc(&foot)
+    );
     s
 }
 
@@ -154,14 +213,19 @@ mod tests {
         let period = Period::parse("2022-2023").unwrap();
         let mut plan = Plan::new(Level::School, "План <школы>");
         plan.period = Some(period.clone());
-        for t in ["Апрель 2023", "Ноябрь, декабрь, март, май", "По запросу"] {
+        for t in ["Апрель 2023", "Ноябрь, декабрь, март, май", "По запросу"]
+        {
             let mut a = Activity::new("Семинар", parse_deadline(t, Some(&period)));
             a.id = Some(1);
             plan.activities.push(a);
         }
         let svg = render(&plan, Date::new(2023, 1, 15).unwrap());
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert_eq!(svg.matches("<rect x=").count() - 12, 1 + 4, "one bar for April, four for the listed months");
+        assert_eq!(
+            svg.matches("<rect x=").count() - 12,
+            1 + 4,
+            "one bar for April, four for the listed months"
+        );
         assert!(svg.contains("без дат («по запросу», «по графику» и т. п.): 1"));
         assert!(svg.contains("План &lt;школы&gt;") && svg.contains("сегодня"));
     }
