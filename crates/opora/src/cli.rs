@@ -41,7 +41,7 @@ impl DbArgs {
     }
     pub fn describe(&self) -> String {
         match self.database_url.as_deref().filter(|u| !u.is_empty()) {
-            Some(u) => format!("PostgreSQL ({})", u.split('@').last().unwrap_or(u)),
+            Some(u) => format!("PostgreSQL ({})", u.rsplit('@').next().unwrap_or(u)),
             None => format!("SQLite, {}", self.data.join("opora.db").display()),
         }
     }

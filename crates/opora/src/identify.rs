@@ -365,7 +365,7 @@ fn read_results(
     )?;
     let mut errors = Errors::new(&t.file_name);
     let mut cache = KeyCache::default();
-    while let Some(row) = t.next() {
+    for row in t.by_ref() {
         let row = row?;
         if row.is_blank() {
             continue;
@@ -396,7 +396,7 @@ fn read_context(path: &Path, sheet: &Option<String>) -> Result<ContextTable, Fil
     let factors = map.free.iter().map(|(h, _)| h.clone()).collect();
     let mut errors = Errors::new(&t.file_name);
     let mut rows = Vec::new();
-    while let Some(row) = t.next() {
+    for row in t.by_ref() {
         let row = row?;
         if row.is_blank() {
             continue;
@@ -419,7 +419,7 @@ fn read_checklist(path: &Path, sheet: &Option<String>) -> Result<Vec<ChecklistRo
     let map = t.resolve(&SCHEMA, &[])?;
     let mut errors = Errors::new(&t.file_name);
     let mut rows = Vec::new();
-    while let Some(row) = t.next() {
+    for row in t.by_ref() {
         let row = row?;
         if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors), &|_| true) {
             rows.push(r);
@@ -437,7 +437,7 @@ fn read_school_infos(path: &Path, sheet: &Option<String>) -> Result<Vec<SchoolIn
     let map = t.resolve(&SCHEMA, &[])?;
     let mut errors = Errors::new(&t.file_name);
     let mut rows = Vec::new();
-    while let Some(row) = t.next() {
+    for row in t.by_ref() {
         let row = row?;
         if let Some(r) = parse_row(&mut Fields::new(&map, &row, &mut errors)) {
             let lyceum = r.kind == "лицей" || r.kind == "гимназия";
@@ -724,7 +724,7 @@ mod tests {
         assert_same_as_sequential(&[odd_path]);
         // A quote anywhere: the whole file goes to the CSV reader.
         let quoted = file(&dir, "quoted.csv", odd.as_bytes());
-        assert_same_as_sequential(&[quoted.clone()]);
+        assert_same_as_sequential(std::slice::from_ref(&quoted));
         assert_eq!(how(&quoted), Some(false));
         // Semicolons, and a Windows-1251 file (sequential by design).
         let semi = file(

@@ -50,6 +50,9 @@ pub struct SchoolCard {
     pub latest: SchoolDetails,
 }
 
+/// (indicator code, name, unit, year, value) as read for a school card.
+type ContextSqlRow = (String, Option<String>, Option<String>, i64, f64);
+
 impl Db {
     /// The card of a school in scope; `None` when it is out of scope or unknown.
     pub async fn school_card(&self, scope: &Scope, code: &str) -> Result<Option<SchoolCard>> {
@@ -86,7 +89,7 @@ impl Db {
     async fn school_context(&self, school_id: i64) -> Result<Vec<ContextValue>> {
         let sql = "SELECT c.indicator, i.name, i.unit, c.year, c.value FROM context_values c \
                    LEFT JOIN indicators i ON i.code = c.indicator WHERE c.school_id = $1 ORDER BY c.indicator, c.year";
-        let rows: Vec<(String, Option<String>, Option<String>, i64, f64)> = on_db!(self, p => sqlx::query(sql).bind(school_id)
+        let rows: Vec<ContextSqlRow> = on_db!(self, p => sqlx::query(sql).bind(school_id)
             .fetch_all(p).await?.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect());
         let mut out: Vec<ContextValue> = Vec::new();
         for (code, name, unit, year, value) in rows {

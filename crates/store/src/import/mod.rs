@@ -191,7 +191,7 @@ impl Db {
 
 /// Iterates the rows of a table, reporting progress every 8192 rows.
 pub(crate) fn report_progress(table: &opora_io::TableReader, rows: u64, progress: ProgressFn<'_>) {
-    if rows % 8192 == 0 {
+    if rows.is_multiple_of(8192) {
         progress(Progress {
             rows,
             bytes: table.progress.load(std::sync::atomic::Ordering::Relaxed),
