@@ -294,6 +294,22 @@ async fn school_level_results_context_and_checklist_import() {
         );
         assert_eq!(table.rows[0].values, vec![Some(3.0), Some(12.5), Some(1.0)]);
         assert_eq!(table.rows[1].values[0], None);
+        // One indicator under its code and its Russian name: refused, both columns named.
+        let twice = dir.join("twice.csv");
+        std::fs::write(
+            &twice,
+            "Код ОО;low_income_share;Доля обучающихся из малообеспеченных семей\nS001;12;13\n",
+        )
+        .unwrap();
+        let err = import(&t.db, ImportKind::Context, &twice)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("«low_income_share» (столбец B)")
+                && err.contains("«Доля обучающихся из малообеспеченных"),
+            "{err}"
+        );
         let ck = dir.join("ck.csv");
         std::fs::write(&ck, "school_id,year,continuation_rate,graduates,ege_below_min\nS001,2024,55,20,3\nS002,2024,80,10,11\n").unwrap();
         let StoreError::Rejected { errors, .. } =

@@ -45,7 +45,19 @@ enum Source {
 }
 
 /// Deserializes URL-encoded pairs; a bad field is named in the message.
+/// Control characters (NUL and the like) are refused in any value: typed by
+/// no one, they are an attack or a broken client, and PostgreSQL cannot
+/// store NUL in text at all.
 fn decode<T: DeserializeOwned>(bytes: &[u8], source: Source) -> Result<T, WebError> {
+    if let Some((field, c)) = form_urlencoded::parse(bytes)
+        .find_map(|(k, v)| opora_io::text::forbidden_control(&v).map(|c| (k.into_owned(), c)))
+    {
+        return Err(WebError::Unprocessable(format!(
+            "Поле «{field}» содержит служебный символ {}: такие символы не вводятся с клавиатуры. \
+             Удалите его (перепечатайте текст) и отправьте форму ещё раз.",
+            opora_io::text::describe_char(c)
+        )));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = e.path().to_string();
@@ -239,6 +251,23 @@ mod tests {
         leader: i64,
         #[serde(default)]
         note: String,
+    }
+
+    #[test]
+    fn a_control_character_in_any_field_is_refused_naming_the_field() {
+        let err = decode::<Vec<(String, String)>>(b"csrf=x&text=a%00b", Source::Form).unwrap_err();
+        let WebError::Unprocessable(message) = err else {
+            panic!("expected 422")
+        };
+        assert!(
+            message.contains("«text»") && message.contains("NUL"),
+            "{message}"
+        );
+        assert!(decode::<Vec<(String, String)>>(
+            b"text=%D1%81%D1%82%D1%80%D0%BE%D0%BA%D0%B0%0D%0A%09",
+            Source::Form
+        )
+        .is_ok());
     }
 
     #[test]

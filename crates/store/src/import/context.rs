@@ -26,6 +26,28 @@ fn indicator_code(header: &str) -> String {
         .unwrap_or_else(|| header.trim().to_string())
 }
 
+/// Two columns naming one indicator (its code and its Russian name) would
+/// make the rightmost silently win: refused, naming both columns.
+fn refuse_two_columns_for_one_indicator(
+    file: &str,
+    columns: &[(String, usize)],
+    codes: &[String],
+) -> Result<()> {
+    for (i, code) in codes.iter().enumerate() {
+        if let Some(j) = codes[..i].iter().position(|c| c == code) {
+            let (first, second) = (&columns[j], &columns[i]);
+            return Err(opora_io::IoError::AmbiguousColumns {
+                file: file.to_string(),
+                field: code.clone(),
+                first: opora_io::ColumnRef::new(first.1, Some(&first.0)),
+                second: opora_io::ColumnRef::new(second.1, Some(&second.0)),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 pub async fn import(
     db: &Db,
     mut table: TableReader,
@@ -40,6 +62,7 @@ pub async fn import(
         )));
     }
     let codes: Vec<String> = map.free.iter().map(|(h, _)| indicator_code(h)).collect();
+    refuse_two_columns_for_one_indicator(&table.file_name, &map.free, &codes)?;
     let schools = db.school_ids().await?;
     let mut errors = Errors::new(&table.file_name);
     let mut values: Vec<(i64, i64, usize, f64)> = Vec::new();
