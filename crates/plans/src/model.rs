@@ -503,6 +503,21 @@ pub struct Located<'a> {
     pub activity: &'a Activity,
 }
 
+impl Located<'_> {
+    /// The sections as people read the path: «I. Инвариантный блок › 1.2 Кадры».
+    pub fn section_path(&self) -> String {
+        self.sections
+            .iter()
+            .map(|s| {
+                format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
+                    .trim()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(" › ")
+    }
+}
+
 impl Plan {
     pub fn new(level: Level, title: &str) -> Plan {
         Plan {

@@ -120,14 +120,23 @@ async fn shoot(b: &Browser, name: &str) {
     b.set_window_size(1366, 768).await.unwrap();
 }
 
+/// The text of the first element matching `css`. An element found while the
+/// page is still being replaced (after a click) can go stale before it is
+/// read: it is looked up again on the new page.
 async fn text(b: &Browser, css: &str) -> String {
-    b.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let mut attempts = 0;
+    loop {
+        let element = b
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match element.text().await {
+            Ok(t) => return t,
+            Err(e) if attempts < 5 && e.is_stale_element_reference() => attempts += 1,
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
 }
 
 async fn path(b: &Browser) -> String {

@@ -232,16 +232,7 @@ pub async fn show(
         id,
         plan_id: summary.id,
         plan_title: summary.title.clone(),
-        section: x
-            .sections
-            .iter()
-            .map(|s| {
-                format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
-                    .trim()
-                    .to_string()
-            })
-            .collect::<Vec<_>>()
-            .join(" › "),
+        section: x.section_path(),
         number: a.number.clone().unwrap_or_default(),
         text: a.text.clone(),
         deadline: a.deadline.text.clone(),

@@ -690,16 +690,7 @@ pub async fn show(
             let aid = a.id.unwrap_or_default();
             ActivityRow {
                 id: aid,
-                section: x
-                    .sections
-                    .iter()
-                    .map(|s| {
-                        format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
-                            .trim()
-                            .to_string()
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" › "),
+                section: x.section_path(),
                 number: a.number.clone().unwrap_or_default(),
                 text: a.text.clone(),
                 deadline: a.deadline.text.clone(),

@@ -6,20 +6,8 @@
 use opora_plans::{Date, Plan};
 use std::fmt::Write;
 
-pub const MONTHS: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
+/// Month names as the timeline labels them.
+pub use opora_plans::deadline::MONTHS_NOMINATIVE as MONTHS;
 const SHORT: [&str; 12] = [
     "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
 ];
