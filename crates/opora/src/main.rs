@@ -90,7 +90,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .addr
                 .parse()
                 .with_context(|| format!("неверный адрес «{}»", args.addr))?;
-            opora_web::serve(db, addr, |a| {
+            let cfg = opora_web::Config::from_env()?;
+            opora_web::serve_with(db, cfg, addr, |a| {
                 println!("Опора работает: http://{a}/ (остановить: Ctrl+C)")
             })
             .await

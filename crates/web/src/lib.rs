@@ -100,39 +100,73 @@ impl Config {
     /// `OPORA_SESSION_HOURS`, `OPORA_PUBLIC_URL`,
     /// `OPORA_PREVIEW_MINUTES`, `OPORA_PREVIEWS_PER_USER`, `OPORA_UPLOAD_DIR`,
     /// `OPORA_LOGIN_RATE` (per second).
-    pub fn from_env() -> Config {
+    ///
+    /// A value that is set but cannot be used stops the start with a Russian
+    /// message naming the setting, the value and what is expected: a typo in
+    /// a limit must not silently fall back to the default.
+    pub fn from_env() -> Result<Config, ConfigError> {
         let mut c = Config::default();
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        if let Some(mb) = var("OPORA_UPLOAD_LIMIT_MB").and_then(|v| v.trim().parse::<usize>().ok())
-        {
-            c.upload_limit = mb.max(1) * 1024 * 1024;
+        if let Some(mb) = setting::<usize>(
+            "OPORA_UPLOAD_LIMIT_MB",
+            1..=100_000,
+            "целое число мегабайт от 1 до 100000",
+        )? {
+            c.upload_limit = mb * 1024 * 1024;
         }
-        if let Some(v) = var("OPORA_SECURE_COOKIES") {
-            c.secure_cookies = matches!(v.trim(), "1" | "true" | "yes" | "да");
+        if let Some(v) = env_value("OPORA_SECURE_COOKIES") {
+            c.secure_cookies = match v.to_lowercase().as_str() {
+                "1" | "true" | "yes" | "да" => true,
+                "0" | "false" | "no" | "нет" => false,
+                _ => {
+                    return Err(ConfigError::new(
+                        "OPORA_SECURE_COOKIES",
+                        &v,
+                        "1 (да) или 0 (нет)",
+                    ))
+                }
+            };
         }
-        if let Some(h) = var("OPORA_SESSION_HOURS").and_then(|v| v.trim().parse::<i64>().ok()) {
-            c.session_hours = h.clamp(1, 24 * 30);
+        if let Some(h) = setting::<i64>(
+            "OPORA_SESSION_HOURS",
+            1..=24 * 30,
+            "число часов от 1 до 720",
+        )? {
+            c.session_hours = h;
         }
-        if let Some(u) = var("OPORA_PUBLIC_URL") {
-            c.public_url = public_origin(&u);
-            if c.public_url.is_none() {
-                tracing::warn!("OPORA_PUBLIC_URL «{u}» не понят: нужен адрес вида https://opora.example.ru; проверка Origin идёт по Host");
-            }
+        if let Some(u) = env_value("OPORA_PUBLIC_URL") {
+            c.public_url = Some(public_origin(&u).ok_or_else(|| {
+                ConfigError::new(
+                    "OPORA_PUBLIC_URL",
+                    &u,
+                    "адрес вида https://opora.example.ru (схема http или https и имя сервера)",
+                )
+            })?);
         }
-        if let Some(m) = var("OPORA_PREVIEW_MINUTES").and_then(|v| v.trim().parse::<u64>().ok()) {
-            c.preview_ttl = Duration::from_secs(m.clamp(1, 24 * 60) * 60);
+        if let Some(m) = setting::<u64>(
+            "OPORA_PREVIEW_MINUTES",
+            1..=24 * 60,
+            "число минут от 1 до 1440",
+        )? {
+            c.preview_ttl = Duration::from_secs(m * 60);
         }
-        if let Some(n) = var("OPORA_PREVIEWS_PER_USER").and_then(|v| v.trim().parse::<usize>().ok())
-        {
-            c.previews_per_user = n.clamp(1, 100);
+        if let Some(n) = setting::<usize>(
+            "OPORA_PREVIEWS_PER_USER",
+            1..=100,
+            "целое число от 1 до 100",
+        )? {
+            c.previews_per_user = n;
         }
-        if let Some(d) = var("OPORA_UPLOAD_DIR") {
-            c.upload_parent = Some(PathBuf::from(d.trim()));
+        if let Some(d) = env_value("OPORA_UPLOAD_DIR") {
+            c.upload_parent = Some(PathBuf::from(d));
         }
-        if let Some(n) = var("OPORA_LOGIN_RATE").and_then(|v| v.trim().parse::<u32>().ok()) {
-            c.login_per_second = n.clamp(1, 1000);
+        if let Some(n) = setting::<u32>(
+            "OPORA_LOGIN_RATE",
+            1..=1000,
+            "число проверок пароля в секунду от 1 до 1000",
+        )? {
+            c.login_per_second = n;
         }
-        c
+        Ok(c)
     }
 
     /// Whether cookies get `Secure`: asked for, or the public URL is https.
@@ -142,6 +176,51 @@ impl Config {
                 .public_url
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// A setting from the environment that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("настройка {name}=«{value}» не подходит: нужно {expected}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl ConfigError {
+    fn new(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
+        ConfigError {
+            name,
+            value: opora_io::text::preview(value),
+            expected,
+        }
+    }
+}
+
+/// A setting's value, trimmed; `None` when unset or empty.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A numeric setting within `range`; `None` when unset.
+fn setting<T>(
+    name: &'static str,
+    range: std::ops::RangeInclusive<T>,
+    expected: &'static str,
+) -> Result<Option<T>, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd,
+{
+    let Some(v) = env_value(name) else {
+        return Ok(None);
+    };
+    match v.parse::<T>() {
+        Ok(x) if range.contains(&x) => Ok(Some(x)),
+        _ => Err(ConfigError::new(name, &v, expected)),
     }
 }
 
@@ -326,6 +405,7 @@ fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(middleware::from_fn(request_log))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,
@@ -334,21 +414,8 @@ fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The application with settings from the environment.
-pub fn router(db: Db) -> Router {
-    app(db, Config::from_env())
-}
-
-/// Binds `addr` and serves until Ctrl+C. Reports the bound address through
-/// `on_bound` first (port 0 picks a free port, for tests).
-pub async fn serve(
-    db: Db,
-    addr: SocketAddr,
-    on_bound: impl FnOnce(SocketAddr),
-) -> std::io::Result<()> {
-    serve_with(db, Config::from_env(), addr, on_bound).await
-}
-
+/// Binds `addr` and serves until Ctrl+C or SIGTERM. Reports the bound
+/// address through `on_bound` first (port 0 picks a free port, for tests).
 pub async fn serve_with(
     db: Db,
     cfg: Config,
@@ -393,6 +460,29 @@ async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// One line per request in the log (target `opora_web::requests`): method,
+/// path (never the query, which may carry search text), status, time and
+/// the user's login. Inside the session layer, so the user is known.
+async fn request_log(req: Request<axum::body::Body>, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let user = req
+        .extensions()
+        .get::<auth::CurrentSession>()
+        .and_then(|c| c.session.as_ref())
+        .map(|s| s.user.login.clone())
+        .unwrap_or_else(|| "-".into());
+    let res = next.run(req).await;
+    tracing::info!(
+        target: "opora_web::requests",
+        "{method} {path} {} {:.1} ms {user}",
+        res.status().as_u16(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    res
+}
+
 /// Strict security headers on every response.
 async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
@@ -422,4 +512,31 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod config_tests {
+    use super::*;
+
+    #[test]
+    fn a_setting_that_cannot_be_used_is_an_error_naming_it_and_an_unset_one_is_the_default() {
+        // Names of their own: the environment is shared by the tests of the process.
+        std::env::set_var("OPORA_TEST_LIMIT_BAD", "сто");
+        std::env::set_var("OPORA_TEST_LIMIT_BIG", "100001");
+        std::env::set_var("OPORA_TEST_LIMIT_OK", " 25 ");
+        let err = setting::<usize>("OPORA_TEST_LIMIT_BAD", 1..=100_000, "целое число").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "настройка OPORA_TEST_LIMIT_BAD=«сто» не подходит: нужно целое число"
+        );
+        assert!(setting::<usize>("OPORA_TEST_LIMIT_BIG", 1..=100_000, "целое число").is_err());
+        assert_eq!(
+            setting::<usize>("OPORA_TEST_LIMIT_OK", 1..=100_000, "целое число"),
+            Ok(Some(25))
+        );
+        assert_eq!(
+            setting::<usize>("OPORA_TEST_LIMIT_UNSET", 1..=100_000, "целое число"),
+            Ok(None)
+        );
+    }
 }
