@@ -1,6 +1,10 @@
 //! Schema migrations, one list per backend, applied in order at start-up.
 //! Each migration runs in its own transaction and is recorded in
-//! `schema_migrations`, so applying twice is a no-op.
+//! `schema_migrations` with the SHA-256 of its text, so applying twice is a
+//! no-op and a migration edited after it was applied is refused (the
+//! database would no longer match the code). Two servers starting at once on
+//! one database take turns: the second waits for the first's lock (the same
+//! per-database lock imports take) and then finds the work done.
 
 use crate::{Db, Result, StoreError};
 
@@ -43,27 +47,78 @@ const MIGRATIONS: &[Migration] = &[Migration {
     postgres: include_str!("../migrations/postgres/0006_import_generations.sql"),
 }];
 
+/// SHA-256 of a migration's text, line endings normalised (a checkout with
+/// CRLF must not look like an edited migration).
+fn checksum(sql: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(sql.replace('\r', "").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Db {
+    /// Applies the migrations this database has not had yet.
     pub async fn migrate(&self) -> Result<()> {
+        let lock = self.lock_imports().await?;
+        let outcome = self.apply_migrations().await;
+        lock.release().await;
+        outcome
+    }
+
+    /// Adds the checksum column to a `schema_migrations` made before it existed.
+    async fn ensure_checksum_column(&self) -> Result<()> {
+        let has: i64 = match self {
+            Db::Sqlite(p) => sqlx::query_scalar("SELECT COUNT(*) FROM pragma_table_info('schema_migrations') WHERE name = 'checksum'")
+                .fetch_one(p)
+                .await?,
+            Db::Postgres(p) => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = 'schema_migrations' AND column_name = 'checksum'",
+            )
+            .fetch_one(p)
+            .await?,
+        };
+        if has == 0 {
+            on_db!(self, p => sqlx::query("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT").execute(p).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    async fn apply_migrations(&self) -> Result<()> {
         let create = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
         on_db!(self, p => sqlx::query(create).execute(p).await.map(|_| ()))?;
+        self.ensure_checksum_column().await?;
         for m in MIGRATIONS {
-            let done: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(m.version).fetch_optional(p).await)?;
-            if done.is_some() {
-                continue;
-            }
             let sql = match self.backend() {
                 crate::Backend::Sqlite => m.sqlite,
                 crate::Backend::Postgres => m.postgres,
             };
+            let sum = checksum(sql);
+            let applied: Option<Option<String>> = on_db!(self, p => sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
+                .bind(m.version).fetch_optional(p).await)?;
+            match applied {
+                Some(Some(stored)) if stored != sum => {
+                    return Err(StoreError::Migration(format!(
+                        "миграция {} ({}) изменена после того, как была применена к этой базе: схема базы не совпадает с программой. \
+                         Верните прежний текст миграции и добавьте изменение новой миграцией",
+                        m.version, m.name
+                    )))
+                }
+                Some(Some(_)) => continue,
+                Some(None) => {
+                    // Applied before checksums were kept: record it now.
+                    on_db!(self, p => sqlx::query("UPDATE schema_migrations SET checksum = $1 WHERE version = $2")
+                        .bind(&sum).bind(m.version).execute(p).await.map(|_| ()))?;
+                    continue;
+                }
+                None => {}
+            }
             let mut tx = self.begin().await?;
             let wrap =
                 |e: sqlx::Error| StoreError::Migration(format!("{} ({}): {e}", m.version, m.name));
             on_tx!(&mut tx, c => {
                 sqlx::raw_sql(sql).execute(&mut *c).await.map_err(wrap)?;
-                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                    .bind(m.version).bind(m.name).bind(crate::audit::now_text()).execute(&mut *c).await?;
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)")
+                    .bind(m.version).bind(m.name).bind(crate::audit::now_text()).bind(&sum).execute(&mut *c).await?;
             });
             tx.commit().await?;
         }
