@@ -113,7 +113,15 @@ impl WebError {
 struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
-    status: u16,
+}
+
+/// What an error page said, attached to its response so that
+/// [`crate::pages::with_navigation`] can show it again inside the signed-in
+/// user's layout (the error itself is raised where no layout is at hand).
+#[derive(Clone, Debug)]
+pub struct ShownError {
+    pub title: String,
+    pub message: String,
 }
 
 impl IntoResponse for WebError {
@@ -137,12 +145,17 @@ impl IntoResponse for WebError {
         let page = ErrorPage {
             title: self.title(),
             message: &message,
-            status: status.as_u16(),
         };
-        match page.render() {
+        let shown = ShownError {
+            title: self.title().to_string(),
+            message: message.clone(),
+        };
+        let mut res = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, message).into_response(),
-        }
+        };
+        res.extensions_mut().insert(shown);
+        res
     }
 }
 

@@ -405,6 +405,10 @@ fn routes(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::with_navigation,
+        ))
         .layer(middleware::from_fn(request_log))
         .layer(middleware::from_fn_with_state(
             state.clone(),

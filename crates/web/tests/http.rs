@@ -106,6 +106,13 @@ async fn every_role_sees_its_scope_and_nothing_else_through_pages_and_api() {
                 let p = c.get(&format!("/schools/{}", e.outside)).await;
                 assert_eq!(p.status, 404, "{} sees {}", e.login, e.outside);
                 assert!(!p.body.contains(&e.outside));
+                // The error page keeps the user's navigation and shows no status code.
+                assert!(
+                    p.body.contains("aria-label=\"Разделы\"") && p.body.contains("Не найдено"),
+                    "{}",
+                    e.login
+                );
+                assert!(!p.body.contains("Код ответа"));
                 let (s, j) = c.json(&format!("/api/schools/{}", e.outside)).await;
                 assert_eq!(s, 404);
                 assert!(j["error"].is_string());

@@ -21,6 +21,61 @@ pub async fn not_found(uri: Uri) -> Response {
     }
 }
 
+#[derive(askama::Template)]
+#[template(path = "error_in_layout.html")]
+struct ErrorInLayout {
+    l: crate::auth::Layout,
+    title: String,
+    message: String,
+}
+
+/// Error pages of a signed-in user keep the navigation: an error page
+/// rendered without a layout (404 of an unknown address, 403, 422…) is
+/// rendered again inside the user's layout, with the same status.
+pub async fn with_navigation(
+    axum::extract::State(st): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let session = req
+        .extensions()
+        .get::<crate::auth::CurrentSession>()
+        .cloned();
+    let res = next.run(req).await;
+    let Some(shown) = res.extensions().get::<crate::error::ShownError>().cloned() else {
+        return res;
+    };
+    let Some(crate::auth::CurrentSession {
+        session: Some(s),
+        token_hash: Some(h),
+    }) = session
+    else {
+        return res;
+    };
+    let Ok(scope) = st.db.scope_of(&s.user).await else {
+        return res;
+    };
+    let caller = crate::auth::Caller {
+        user: s.user,
+        scope,
+        csrf: s.csrf,
+        token_hash: h,
+    };
+    let page = ErrorInLayout {
+        l: crate::auth::Layout::new(&caller, shown.title.clone(), ""),
+        title: shown.title,
+        message: shown.message,
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => {
+            let (mut parts, _) = res.into_parts();
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            Response::from_parts(parts, axum::body::Body::from(html))
+        }
+        Err(_) => res,
+    }
+}
+
 /// A known address asked with another method — typically a result page of
 /// a form reloaded or bookmarked: a page that says so, not an empty 405.
 pub async fn method_not_allowed(uri: Uri) -> Response {
