@@ -94,7 +94,7 @@ pub struct PlanVersion {
     pub change: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct OverdueActivity {
     pub activity_id: i64,
     pub plan_id: i64,

@@ -62,14 +62,29 @@ pub struct TasksQuery {
     pub all: String,
 }
 
+/// An activity still to be done (not done, confirmed or cancelled).
+fn is_open(status: &str) -> bool {
+    matches!(status, "planned" | "in_progress")
+}
+
+/// The deadline as the queue shows it. Only an open activity can be
+/// overdue: one done after its deadline shows the deadline, not a count of
+/// days that keeps growing while it waits for the curator.
 fn when(o: &OverdueActivity) -> String {
     if o.deadline_end.is_empty() {
         return "без даты".into();
     }
+    let days = |n: i64| crate::fmt::plural(n, "день", "дня", "дней");
     match o.days_overdue {
-        d if d > 0 => format!("просрочено на {d} дн."),
+        d if d > 0 && is_open(&o.status) => format!("просрочено на {}", days(d)),
+        d if d > 0 => {
+            let date = opora_plans::Date::parse(&o.deadline_end)
+                .map(|d| d.ru())
+                .unwrap_or_else(|| o.deadline_end.clone());
+            format!("срок был {date}")
+        }
         0 => "срок сегодня".into(),
-        d => format!("через {} дн.", -d),
+        d => format!("через {}", days(-d)),
     }
 }
 
@@ -83,9 +98,8 @@ fn block(title: &str, empty: &str, rows: Vec<OverdueActivity>) -> Block {
             .into_iter()
             .take(PER_BLOCK)
             .map(|o| {
-                let overdue = o.days_overdue > 0
-                    && !o.deadline_end.is_empty()
-                    && matches!(o.status.as_str(), "planned" | "in_progress");
+                let overdue =
+                    o.days_overdue > 0 && !o.deadline_end.is_empty() && is_open(&o.status);
                 TaskRow {
                     when: when(&o),
                     status: status_title(&o.status, overdue),
@@ -193,4 +207,27 @@ pub async fn page(
         all,
     };
     Ok(Html(page.render()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn activity(status: &str, days_overdue: i64) -> OverdueActivity {
+        OverdueActivity {
+            status: status.into(),
+            days_overdue,
+            deadline_end: "2026-10-15".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn only_an_open_activity_reads_overdue_and_days_have_russian_plurals() {
+        assert_eq!(when(&activity("in_progress", 46)), "просрочено на 46 дней");
+        assert_eq!(when(&activity("planned", 1)), "просрочено на 1 день");
+        assert_eq!(when(&activity("done", 46)), "срок был 15.10.2026");
+        assert_eq!(when(&activity("planned", -3)), "через 3 дня");
+        assert_eq!(when(&activity("planned", 0)), "срок сегодня");
+    }
 }
