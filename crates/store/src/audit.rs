@@ -18,6 +18,25 @@ pub struct AuditEntry {
     pub details: String,
 }
 
+/// An entry with no user or municipality attached (command line, imports).
+const PLAIN_ENTRY: &str =
+    "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
+
+/// The same entry as [`Db::audit`] inside a transaction, so that it commits
+/// (or not) together with the change it records.
+pub(crate) async fn audit_in(
+    tx: &mut crate::db::Tx,
+    actor: &str,
+    action: &str,
+    object: &str,
+    details: &str,
+) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query(PLAIN_ENTRY).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).execute(&mut *c).await?;
+    });
+    Ok(())
+}
+
 impl Db {
     pub async fn audit(
         &self,
@@ -26,8 +45,7 @@ impl Db {
         object: &str,
         details: &str,
     ) -> Result<()> {
-        let sql = "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
-        on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).execute(p).await.map(|_| ()))?;
+        on_db!(self, p => sqlx::query(PLAIN_ENTRY).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 

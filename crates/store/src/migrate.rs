@@ -58,7 +58,7 @@ fn checksum(sql: &str) -> String {
 impl Db {
     /// Applies the migrations this database has not had yet.
     pub async fn migrate(&self) -> Result<()> {
-        let lock = self.lock_imports().await?;
+        let lock = self.lock_exclusive().await?;
         let outcome = self.apply_migrations().await;
         lock.release().await;
         outcome

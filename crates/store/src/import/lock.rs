@@ -1,4 +1,4 @@
-//! One import at a time per database.
+//! One import (or migration) at a time per database.
 //!
 //! Imports check a file against what is stored (school codes, content hashes
 //! of groups) and then write; two at once would check against a state the
@@ -39,8 +39,10 @@ fn memory_lock() -> Arc<tokio::sync::Mutex<()>> {
 }
 
 impl Db {
-    /// Waits until no other import runs on this database, then holds it.
-    pub(crate) async fn lock_imports(&self) -> Result<ImportLock> {
+    /// Waits until no other import or migration runs on this database, then
+    /// holds it (migrations take the same lock: two servers starting at
+    /// once take turns).
+    pub(crate) async fn lock_exclusive(&self) -> Result<ImportLock> {
         match self {
             Db::Postgres(pool) => {
                 let mut conn = pool.acquire().await?.detach();

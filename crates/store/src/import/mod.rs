@@ -125,7 +125,7 @@ impl Db {
         } else {
             &opts.actor
         };
-        let lock = self.lock_imports().await?;
+        let lock = self.lock_exclusive().await?;
         let result = match kind {
             ImportKind::Schools => schools::import(self, table, opts, progress).await,
             ImportKind::Results => results::import(self, table, opts, progress).await,
@@ -165,11 +165,14 @@ impl Db {
             "строк: {}, записано: {}, групп изменено: {}, без изменений: {}",
             r.rows, r.written, r.groups_changed, r.groups_unchanged
         );
-        let sql = "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
-        let action = format!("импорт: {}", kind.title());
-        on_tx!(&mut w.tx, c => {
-            sqlx::query(sql).bind(crate::audit::now_text()).bind(actor).bind(&action).bind(file).bind(&details).execute(&mut *c).await?;
-        });
+        crate::audit::audit_in(
+            &mut w.tx,
+            actor,
+            &format!("импорт: {}", kind.title()),
+            file,
+            &details,
+        )
+        .await?;
         w.tx.commit().await?;
         if let Some(generation) = w.generation {
             if let Err(e) = results::sweep(self, generation, "done").await {
@@ -182,7 +185,7 @@ impl Db {
     /// Deletes what imports killed mid-way left behind (invisible rows).
     /// Imports do it themselves; the server calls it at start.
     pub async fn recover_imports(&self) -> Result<()> {
-        let lock = self.lock_imports().await?;
+        let lock = self.lock_exclusive().await?;
         let outcome = results::recover(self).await;
         lock.release().await;
         outcome
