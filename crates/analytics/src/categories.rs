@@ -4,7 +4,7 @@
 use crate::effects;
 use crate::identify::{SchoolFit, WindowEval};
 use crate::text::{self, cutoff, n2};
-use crate::{Config, SchoolOutcome};
+use crate::{plain, Config, SchoolOutcome};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Which schools meet the yearly conditions in one window (one year).
@@ -103,9 +103,11 @@ pub(crate) fn assemble(
         if o.insufficient_data {
             o.category = "недостаточно данных".into();
             o.reason = format!(
-                    "Недостаточно данных: {} результатов при минимуме {}. Школа не участвует в регрессии и ранжировании.",
-                    ix.n, cfg.min_results
-                );
+                "Недостаточно данных: {} при минимуме {}. Школа не участвует в регрессии и ранжировании.",
+                plain::results(ix.n),
+                cfg.min_results
+            );
+            o.summary = plain::summary(&o, cfg, window, rules.k);
             return o;
         }
         o.years_flagged = years_of(id, |f| &f.shnor);
@@ -120,6 +122,7 @@ pub(crate) fn assemble(
         }
         o.category = category(&o);
         o.reason = reason(&o, whole, &rules);
+        o.summary = plain::summary(&o, cfg, window, rules.k);
         o
     };
     // Schools in blocks on all cores, in order (a national run has 40 000).
@@ -250,9 +253,9 @@ fn numbers(o: &SchoolOutcome, r: &Rules) -> String {
         .map(|p| format!(", процентиль {}", text::num(p, 0)))
         .unwrap_or_default();
     format!(
-        "ИПР {}{se} по {} результатам; ожидаемый при её условиях {}{social}; разница {}; эффект с учётом надёжности (λ = {}) {}{interval}; место {} из {}{pct}.",
+        "ИПР {}{se} по {}; ожидаемый при её условиях {}{social}; разница {}; эффект с учётом надёжности (λ = {}) {}{interval}; место {} из {}{pct}.",
         g(o.result_index),
-        o.n,
+        by_results(o.n),
         g(o.expected),
         g(o.residual),
         g(o.reliability),
@@ -260,6 +263,12 @@ fn numbers(o: &SchoolOutcome, r: &Rules) -> String {
         o.rank.unwrap_or(0),
         r.n_fit,
     )
+}
+
+/// «по 381 результату», «по 5 результатам» (dative).
+fn by_results(n: u64) -> String {
+    let word = plain::plural(n, "результату", "результатам", "результатам");
+    format!("{n} {word}")
 }
 
 fn shnor_years(o: &SchoolOutcome, r: &Rules) -> String {

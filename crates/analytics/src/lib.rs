@@ -18,6 +18,7 @@ pub mod model;
 pub mod objectivity;
 pub mod ols;
 mod par;
+pub mod plain;
 pub mod pvalue;
 pub mod standardise;
 pub mod stats;
@@ -288,6 +289,10 @@ pub struct SchoolOutcome {
     /// Years in which the ШНОР condition held.
     pub years_flagged: Vec<i32>,
     pub reason: String,
+    /// The verdict in one plain sentence (`plain::summary`); the numbers
+    /// behind it are in `reason`. Empty in runs saved before it existed.
+    #[serde(default)]
+    pub summary: String,
     /// Left out of the fit for missing context values.
     pub no_context: bool,
     /// Reliability λ_s of step 3.

@@ -295,7 +295,7 @@ fn tiny_schools_are_insufficient() {
     let t = r.schools.iter().find(|s| s.school_id == "tiny").unwrap();
     assert!(t.insufficient_data && t.rank.is_none() && t.index_rank.is_none() && !t.is_low_results);
     assert!(
-        t.reason.contains("4 результатов при минимуме 10"),
+        t.reason.contains("4 результата при минимуме 10"),
         "{}",
         t.reason
     );

@@ -94,7 +94,7 @@ fn sheet_hint(sheet: &Option<String>, sheets: &[String]) -> String {
         .unwrap_or_default();
     let names: Vec<String> = sheets.iter().map(|s| format!("«{}»", preview(s))).collect();
     format!(
-        "{read} Если данные на другом листе, укажите лист: --sheet ИМЯ или выберите лист при загрузке. Листы в книге: {}.",
+        "{read} Если данные на другом листе, выберите его. Листы в книге: {}.",
         names.join(", ")
     )
 }
@@ -121,7 +121,7 @@ fn ambiguity_advice(field: &str, first: &ColumnRef, second: &ColumnRef) -> Strin
         "Заголовки одинаковые: удалите лишний столбец или переименуйте один из них".to_string()
     } else {
         format!(
-            "Удалите или переименуйте лишний столбец, или укажите нужный явно: --map {field}=\"Заголовок\" (при загрузке через сайт — выберите столбец для поля)"
+            "Удалите или переименуйте лишний столбец, или укажите, какой столбец брать для поля «{field}»"
         )
     }
 }
@@ -136,7 +136,10 @@ pub enum IoError {
     },
     #[error("ошибка чтения файла «{file}»: {message}")]
     Read { file: String, message: String },
-    #[error("в файле «{file}» нет листа «{}»; листы в книге: {available}. Укажите лист: --sheet ИМЯ или выберите лист при загрузке", preview(sheet))]
+    #[error(
+        "в файле «{file}» нет листа «{}»; листы в книге: {available}. Выберите один из них",
+        preview(sheet)
+    )]
     NoSheet {
         file: String,
         sheet: String,
@@ -146,7 +149,7 @@ pub enum IoError {
     Empty { file: String },
     #[error("формат файла «{file}» не поддерживается: ожидается CSV или XLSX")]
     Format { file: String },
-    #[error("в файле «{file}» не найдены обязательные столбцы: {missing}. Найдены столбцы: {found}. Переименуйте столбцы или укажите соответствие параметром --map поле=\"Заголовок\".{}", sheet_hint(sheet, sheets))]
+    #[error("в файле «{file}» не найдены обязательные столбцы: {missing}. Найдены столбцы: {found}. Переименуйте столбцы, как в шаблоне, или укажите, какой столбец какому полю соответствует.{}", sheet_hint(sheet, sheets))]
     MissingColumns {
         file: String,
         missing: String,
@@ -213,4 +216,21 @@ pub enum IoError {
     },
     #[error("параметр --map: {0}")]
     Mapping(String),
+}
+
+impl IoError {
+    /// How to resolve the error on the command line, where the page's
+    /// column and sheet choosers are not available; the messages themselves
+    /// name no interface, as both the site and the command line show them.
+    pub fn command_line_hint(&self) -> Option<&'static str> {
+        match self {
+            IoError::MissingColumns { .. } | IoError::AmbiguousColumns { .. } => {
+                Some("Соответствие столбцов задаётся параметром --map поле=\"Заголовок\".")
+            }
+            IoError::NoSheet { .. } | IoError::EmptySheet { .. } => {
+                Some("Лист задаётся параметром --sheet ИМЯ.")
+            }
+            _ => None,
+        }
+    }
 }

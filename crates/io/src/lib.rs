@@ -7,6 +7,7 @@ mod csv_parse;
 pub mod error;
 pub mod records;
 pub mod table;
+pub mod template;
 pub mod text;
 pub mod values;
 pub mod xlsx_out;

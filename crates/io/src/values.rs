@@ -108,17 +108,8 @@ pub fn excel_serial_to_text(serial: f64) -> String {
 /// A number the Russian way: decimal comma, `decimals` places, no trailing
 /// noise: 12.5 → «12,5», −0.0 → «0».
 pub fn fmt_ru(v: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, v);
-    let s = if s
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        s.trim_start_matches('-').to_string()
-    } else {
-        s
-    };
-    s.replace('.', ",")
+    // One number format for the whole product (typographic minus included).
+    opora_analytics::text::num(v, decimals)
 }
 
 /// «2023-2024 учебный год» for the academic year ending in `year`.

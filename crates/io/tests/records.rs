@@ -169,7 +169,14 @@ fn two_columns_for_one_field_are_refused_naming_both() {
     );
     assert_eq!(field, "school_id");
     assert_eq!(cols, pair(("school_id", "B"), ("Код ОО", "F")));
-    assert!(msg.contains("--map school_id="), "{msg}");
+    assert!(
+        msg.contains("какой столбец брать для поля «school_id»"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("--map"),
+        "no command-line advice on the site: {msg}"
+    );
 
     // Task columns and free columns of wide files too.
     let (field, cols, _) = ambiguity(

@@ -67,7 +67,7 @@ fn a_sheet_without_the_columns_hints_at_the_other_sheets() {
         "{msg}"
     );
     assert!(
-        msg.contains("укажите лист: --sheet ИМЯ или выберите лист при загрузке"),
+        msg.contains("Если данные на другом листе, выберите его"),
         "{msg}"
     );
     // The right sheet resolves.
@@ -88,7 +88,7 @@ fn an_instructions_sheet_or_an_empty_first_sheet_hints_too() {
         matches!(err, IoError::NoData { header_row: 1, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("--sheet ИМЯ"), "{err}");
+    assert!(err.to_string().contains("выберите его"), "{err}");
     let err = open(&[("Пустой", 0, 0, vec![]), ("Данные", 0, 0, data())], None)
         .err()
         .unwrap();
@@ -101,7 +101,7 @@ fn an_instructions_sheet_or_an_empty_first_sheet_hints_too() {
     let err = open(&[("Лист1", 0, 0, vec![vec!["Код ОО"]])], None)
         .err()
         .unwrap();
-    assert!(!err.to_string().contains("--sheet"), "{err}");
+    assert!(!err.to_string().contains("выберите его"), "{err}");
 }
 
 #[test]

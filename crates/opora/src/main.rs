@@ -31,9 +31,26 @@ fn main() -> std::process::ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Ошибка: {e:#}");
+            if let Some(hint) = command_line_hint(&e) {
+                eprintln!("{hint}");
+            }
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The command-line way out of a file error (the site offers choosers
+/// instead): the file error may come straight from `io` or through the store.
+fn command_line_hint(e: &anyhow::Error) -> Option<&'static str> {
+    e.chain().find_map(|cause| {
+        if let Some(io) = cause.downcast_ref::<opora_io::IoError>() {
+            return io.command_line_hint();
+        }
+        match cause.downcast_ref::<opora_store::StoreError>() {
+            Some(opora_store::StoreError::File(io)) => io.command_line_hint(),
+            _ => None,
+        }
+    })
 }
 
 /// `opora … | head` should end quietly like other command-line tools, not

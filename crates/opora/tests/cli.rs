@@ -50,6 +50,20 @@ fn a_rejected_import_exits_non_zero_and_lists_every_bad_row() {
 }
 
 #[test]
+fn a_file_without_its_columns_gets_the_command_line_way_to_map_them() {
+    for b in backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let schools = dir.path().join("schools.csv");
+        std::fs::write(&schools, "Учреждение,Район\nШкола 1,Город\n").unwrap();
+        let o = opora(&b, &["import", "schools", schools.to_str().unwrap()]);
+        assert!(!o.status.success(), "{}: {}", b.name, text(&o));
+        let t = text(&o);
+        assert!(t.contains("не найдены обязательные столбцы"), "{t}");
+        assert!(t.contains("параметром --map"), "{t}");
+    }
+}
+
+#[test]
 fn demo_region_identification_over_the_database_and_the_web_page() {
     let (_keep, files) = demo_files();
     for b in backends() {

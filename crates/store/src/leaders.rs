@@ -204,6 +204,7 @@ mod tests {
                 rank: None,
                 percentile: None,
                 reason: String::new(),
+                summary: String::new(),
             },
         }
     }

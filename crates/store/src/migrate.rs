@@ -45,6 +45,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "results imports in generations (short transactions), test scores, common subjects",
     sqlite: include_str!("../migrations/sqlite/0006_import_generations.sql"),
     postgres: include_str!("../migrations/postgres/0006_import_generations.sql"),
+}, Migration {
+    version: 7,
+    name: "one plain sentence per school of a run",
+    sqlite: include_str!("../migrations/sqlite/0007_plain_summary.sql"),
+    postgres: include_str!("../migrations/postgres/0007_plain_summary.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

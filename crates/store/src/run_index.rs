@@ -44,6 +44,8 @@ pub struct RunLine {
     pub rank: Option<i64>,
     pub percentile: Option<f64>,
     pub reason: String,
+    /// The verdict in one plain sentence.
+    pub summary: String,
 }
 
 /// The lists of a run: the categories an order approves.
@@ -107,6 +109,9 @@ pub struct ListRow {
     pub full_name: String,
     pub short_name: String,
     pub category: String,
+    /// The verdict in one plain sentence.
+    pub summary: String,
+    /// The numbers behind it.
     pub reason: String,
     pub effect: Option<f64>,
 }
@@ -122,7 +127,7 @@ pub struct ListChange {
 
 const LINE_COLUMNS: &str = "rs.run_id, r.at, r.years, rs.school_code, rs.category, rs.is_shnor, rs.is_low_results, rs.is_shnsu, \
     rs.is_resilient, rs.insufficient_data, rs.n, rs.result_index, rs.social_index, rs.expected, rs.effect, rs.ci_low, rs.ci_high, \
-    rs.rank, rs.percentile, rs.reason";
+    rs.rank, rs.percentile, rs.reason, rs.summary";
 
 macro_rules! line_from_row {
     () => {
@@ -147,6 +152,7 @@ macro_rules! line_from_row {
             rank: r.get(17),
             percentile: r.get(18),
             reason: r.get(19),
+            summary: r.get(20),
         }
     };
 }
@@ -179,6 +185,16 @@ pub fn category_of(o: &SchoolOutcome) -> String {
     }
 }
 
+/// The plain verdict of an outcome; runs saved before the engine wrote one
+/// get it computed from their own configuration and years.
+fn summary_of(o: &SchoolOutcome, run: &Run) -> String {
+    if !o.summary.is_empty() {
+        return o.summary.clone();
+    }
+    let k = run.config.years_k.min(run.years.len());
+    opora_analytics::plain::summary(o, &run.config, &run.years, k)
+}
+
 impl Db {
     /// Writes the `run_schools` rows of a run (replacing any).
     pub async fn index_run(&self, run_id: i64, run: &Run) -> Result<()> {
@@ -198,8 +214,8 @@ impl Db {
                 .push(s.clone());
         }
         let sql = "INSERT INTO run_schools (run_id, school_code, category, is_shnor, is_low_results, is_shnsu, is_resilient, \
-                   insufficient_data, n, result_index, social_index, expected, effect, ci_low, ci_high, rank, percentile, reason, details) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+                   insufficient_data, n, result_index, social_index, expected, effect, ci_low, ci_high, rank, percentile, reason, details, summary) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, c => {
             sqlx::query("DELETE FROM run_schools WHERE run_id = $1").bind(run_id).execute(&mut *c).await?;
@@ -209,7 +225,7 @@ impl Db {
                     .bind(o.is_low_results as i64).bind(o.is_shnsu as i64).bind(o.is_resilient as i64).bind(o.insufficient_data as i64)
                     .bind(o.n as i64).bind(o.result_index).bind(o.social_index).bind(o.expected).bind(o.effect).bind(o.ci_low)
                     .bind(o.ci_high).bind(o.rank.map(|r| r as i64)).bind(o.percentile).bind(&o.reason)
-                    .bind(serde_json::to_string(&d)?).execute(&mut *c).await?;
+                    .bind(serde_json::to_string(&d)?).bind(summary_of(o, run)).execute(&mut *c).await?;
             }
         });
         tx.commit().await?;
@@ -309,7 +325,7 @@ impl Db {
     ) -> Result<Vec<ListRow>> {
         self.ensure_runs_indexed().await?;
         let sql = format!(
-            "SELECT rs.school_code, m.name, s.full_name, s.short_name, rs.category, rs.reason, rs.effect, m.id \
+            "SELECT rs.school_code, m.name, s.full_name, s.short_name, rs.category, rs.reason, rs.effect, m.id, rs.summary \
              FROM run_schools rs JOIN schools s ON s.code = rs.school_code JOIN municipalities m ON m.id = s.municipality_id \
              WHERE rs.run_id = $1 AND rs.{} = 1 AND {} ORDER BY m.id, s.short_name",
             kind.column(),
@@ -317,7 +333,7 @@ impl Db {
         );
         let mut rows: Vec<(i64, ListRow)> = on_db!(self, p => sqlx::query(&sql).bind(run_id).fetch_all(p).await?.iter().map(|r| (r.get::<i64, _>(7), ListRow {
             school_code: r.get(0), municipality: r.get(1), full_name: r.get(2), short_name: r.get(3),
-            category: r.get(4), reason: r.get(5), effect: r.get(6),
+            category: r.get(4), reason: r.get(5), effect: r.get(6), summary: r.get(8),
         })).collect());
         rows.sort_by(|a, b| {
             a.0.cmp(&b.0).then_with(|| {

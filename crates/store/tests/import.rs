@@ -258,7 +258,14 @@ async fn missing_required_columns_are_named_and_explicit_mapping_fixes_them() {
             .await
             .unwrap_err()
             .to_string();
-        assert!(err.contains("Код ОО") && err.contains("--map"), "{err}");
+        assert!(
+            err.contains("Код ОО") && err.contains("какой столбец какому полю соответствует"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("--map"),
+            "the command line adds its own hint: {err}"
+        );
         let opts = opora_store::import::ImportOptions {
             map: vec![
                 ("school_id".into(), "ОО".into()),

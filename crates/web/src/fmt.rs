@@ -26,6 +26,21 @@ pub fn num(v: Option<f64>, decimals: usize) -> String {
     }
 }
 
+/// A signed number «+0,28» / «−0,28» (a change or a difference); «—» when absent.
+pub fn signed(v: Option<f64>, decimals: usize) -> String {
+    match v {
+        Some(x) if x.is_finite() => {
+            let s = fmt_ru(x, decimals);
+            if s.starts_with('−') || s.chars().all(|c| c == '0' || c == ',') {
+                s
+            } else {
+                format!("+{s}")
+            }
+        }
+        _ => "—".into(),
+    }
+}
+
 /// A percentage «12,5%»; «—» when absent.
 pub fn pct(v: Option<f64>, decimals: usize) -> String {
     match v {
@@ -116,6 +131,10 @@ mod tests {
         assert_eq!(num(Some(12.345), 1), "12,3");
         assert_eq!(pct(Some(12.5), 1), "12,5%");
         assert_eq!(num(None, 1), "—");
+        assert_eq!(num(Some(-0.456), 2), "−0,46", "one minus sign everywhere");
+        assert_eq!(signed(Some(0.281), 2), "+0,28");
+        assert_eq!(signed(Some(-0.281), 2), "−0,28");
+        assert_eq!(signed(Some(0.0001), 2), "0,00");
         assert_eq!(academic_year(2024), "2023-2024 учебный год");
         assert_eq!(
             run_years("2023, 2024, 2025"),

@@ -342,6 +342,7 @@ fn routes(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/upload/{id}", get(pages::upload::preview))
+        .route("/templates/{file}", get(pages::upload::template))
         .route("/upload/{id}/result", get(pages::upload::result))
         .route("/upload/{id}/map", post(pages::upload::remap))
         .route("/upload/{id}/confirm", post(pages::upload::confirm))
@@ -394,6 +395,7 @@ fn routes(state: AppState) -> Router {
             post(pages::plans::activity::verify_evidence),
         )
         .route("/tasks", get(pages::plans::tasks::page))
+        .route("/glossary", get(pages::glossary::page))
         .route(
             "/support",
             get(pages::plans::support::page).post(pages::plans::support::create),

@@ -315,7 +315,10 @@ fn read_key(
     };
     if let Some(c) = &code {
         if !school_known(c) {
-            f.fail("school_id", "ОО с таким кодом нет в реестре; загрузите реестр школ (opora import schools) или исправьте код");
+            f.fail(
+                "school_id",
+                "ОО с таким кодом нет в реестре; сначала загрузите реестр школ или исправьте код",
+            );
             return None;
         }
     }

@@ -45,6 +45,7 @@ pub struct RunRow {
     pub ci: String,
     pub rank: String,
     pub reason: String,
+    pub summary: String,
 }
 
 pub struct ChecklistRow {
@@ -209,6 +210,7 @@ async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<St
         },
         rank: l.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
         reason: l.reason.clone(),
+        summary: l.summary.clone(),
     };
     let runs: Vec<RunRow> = card.runs.iter().map(run_row).collect();
     let latest = card.runs.first().map(run_row);

@@ -345,8 +345,35 @@ fn factor_name(code: &str) -> String {
     KNOWN_INDICATORS
         .iter()
         .find(|k| k.0 == code)
-        .map(|k| format!("{} ({code})", k.1))
+        .map(|k| k.1.to_string())
         .unwrap_or_else(|| code.to_string())
+}
+
+/// A note of the engine with factor codes («disability_share») replaced by
+/// the names people know.
+fn with_factor_names(note: &str) -> String {
+    KNOWN_INDICATORS
+        .iter()
+        .fold(note.to_string(), |n, (code, title, _)| {
+            n.replace(&format!("«{code}»"), &format!("«{title}»"))
+        })
+}
+
+fn selection_text(s: opora_analytics::Selection) -> String {
+    match s {
+        opora_analytics::Selection::Backward { p_remove } => format!(
+            "незначимые факторы исключаются по одному (порог значимости {})",
+            fmt::num(Some(p_remove), 2)
+        ),
+        opora_analytics::Selection::All => "все факторы с данными".into(),
+    }
+}
+
+fn weights_text(w: opora_analytics::Weights) -> String {
+    match w {
+        opora_analytics::Weights::None => "все школы с равным весом".into(),
+        opora_analytics::Weights::N => "вес школы — число её результатов".into(),
+    }
 }
 
 async fn scoped_run(st: &AppState, caller: &Caller, id: i64) -> WebResult<Run> {
@@ -403,8 +430,8 @@ pub async fn show(
             "Остаточное стандартное отклонение",
             fmt::num(m.residual_sd, 4),
         ),
-        ("Отбор факторов", m.selection.clone()),
-        ("Веса", m.weights.clone()),
+        ("Отбор факторов", selection_text(run.config.select)),
+        ("Веса школ в модели", weights_text(run.config.weights)),
     ];
     let dropped = m
         .drop_reasons
@@ -462,7 +489,7 @@ pub async fn show(
         dropped,
         params,
         signs: sign_rows(&run),
-        notes: run.notes.clone(),
+        notes: run.notes.iter().map(|n| with_factor_names(n)).collect(),
         lists,
         others,
         partial: !caller.is_region(),
@@ -504,7 +531,7 @@ pub async fn scatter(
 
 /// The lists as an XLSX workbook laid out as an order's appendix: one sheet
 /// per list with № п/п, муниципалитет, полное наименование ОО, категория,
-/// обоснование.
+/// обоснование (the plain verdict) and the numbers behind it.
 pub async fn export_lists(
     State(st): State<AppState>,
     caller: Caller,
@@ -520,6 +547,7 @@ pub async fn export_lists(
         "Полное наименование ОО",
         "Категория",
         "Обоснование",
+        "Цифры расчёта",
     ]
     .map(String::from)
     .to_vec();
@@ -538,6 +566,7 @@ pub async fn export_lists(
                     Cell::Text(r.municipality),
                     Cell::Text(r.full_name),
                     Cell::Text(kind.title().to_string()),
+                    Cell::Text(r.summary),
                     Cell::Text(r.reason),
                 ]
             })

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod card;
+pub mod glossary;
 pub mod home;
 pub mod identification;
 pub mod plans;

@@ -267,7 +267,7 @@ pub async fn export(
                 Cell::Number(l.and_then(|l| l.result_index)),
                 Cell::Number(l.and_then(|l| l.social_index)),
                 Cell::Number(l.and_then(|l| l.effect)),
-                Cell::Text(l.map(|l| l.reason.clone()).unwrap_or_default()),
+                Cell::Text(l.map(|l| l.summary.clone()).unwrap_or_default()),
             ]
         })
         .collect();

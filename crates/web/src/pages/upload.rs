@@ -124,6 +124,40 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// An empty template of one import kind («schools.csv», «results.xlsx»…):
+/// the header row the upload recognises, and in XLSX a sheet of rules.
+pub async fn template(caller: Caller, Path(file): Path<String>) -> WebResult<Response> {
+    caller.require_region()?;
+    let (code, ext) = file.rsplit_once('.').ok_or(WebError::NotFound)?;
+    let (kind, _) = KINDS
+        .iter()
+        .find(|(_, c)| *c == code)
+        .ok_or(WebError::NotFound)?;
+    let (bytes, mime) = match ext {
+        "csv" => (
+            opora_io::template::csv(kind.schema()),
+            "text/csv; charset=utf-8",
+        ),
+        "xlsx" => (
+            opora_io::template::xlsx(kind.schema(), &capitalise(kind.title()))
+                .map_err(|e| WebError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return Err(WebError::NotFound),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"opora-{code}.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
     caller.require_region()?;
     let page = UploadPage {

@@ -366,8 +366,21 @@ fn activity_preview(a: &opora_plans::Activity, depth: usize) -> PreviewRow {
     }
 }
 
+/// How the deadline was understood, shown under the text as written; empty
+/// when it would only repeat the text («до 15.10.2026»).
 pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
-    if d.summary.is_empty() {
+    let same = |a: &str, b: &str| {
+        let words = |s: &str| {
+            s.to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        words(a) == words(b)
+    };
+    if !d.summary.is_empty() && !d.year_from_period && same(&d.summary, &d.text) {
+        String::new()
+    } else if d.summary.is_empty() {
         "не распознан — оставлен как написан".into()
     } else if d.year_from_period {
         format!("{} (год — из периода плана)", d.summary)
@@ -1029,4 +1042,18 @@ pub async fn apply_template(
         .apply_template(id, chosen, &school_ids, &caller.user.login)
         .await?;
     Ok(Redirect::to(&format!("/plans/{id}?imported=applied")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::deadline_summary;
+    use opora_plans::deadline::parse_deadline;
+
+    #[test]
+    fn a_deadline_is_not_repeated_when_understood_as_written() {
+        let d = parse_deadline("до 15.10.2026", None);
+        assert_eq!(deadline_summary(&d), "", "{:?}", d.summary);
+        let d = parse_deadline("Август – сентябрь 2026", None);
+        assert!(!deadline_summary(&d).is_empty());
+    }
 }
