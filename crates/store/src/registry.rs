@@ -1,5 +1,11 @@
 //! Region → municipalities → schools, procedures, subjects, assessments,
 //! scales and context indicators.
+//!
+//! Search folding ([`search_fold`]), the Russian sort order ([`ru_key`])
+//! and paging ([`page_of`]) live here on purpose: they are the query
+//! layer's job, not presentation. The scope is applied in SQL and the rest
+//! in memory after it, so that case folding, ё = е and the Russian order are
+//! the same on both backends whatever the database's collation.
 
 use crate::{Db, Result};
 use sqlx::Row;
