@@ -3,7 +3,6 @@
 //! checklist.csv, scatter.svg and report.xlsx.
 
 use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
-use crate::fastcsv;
 use anyhow::{bail, Context, Result};
 use opora_analytics::{
     export, CellTable, ChecklistRow, Config, ContextRow, ContextTable, Input, Run, SchoolInfo,
@@ -234,7 +233,7 @@ pub fn stage(what: &str, items: usize) {
 
 /// Reads every results file into accumulators (with the histogram policy of
 /// `template`), returned in file order. UTF-8 pupil-level CSV files are read
-/// in parallel (crate::fastcsv), one worker per core; other files
+/// in parallel (opora_scan), one worker per core; other files
 /// (Windows-1251, XLSX, school level) by the sequential reader. Bad rows of
 /// every file are collected in `bad`.
 fn read_all_results(
@@ -261,7 +260,7 @@ fn read_all_results(
         sheet,
         template,
         bad,
-        parallel.then_some((threads, fastcsv::CHUNK)),
+        parallel.then_some((threads, opora_scan::CHUNK)),
     )
 }
 
@@ -274,13 +273,15 @@ fn read_results_with(
     bad: &mut Vec<Errors>,
     parallel: Option<(usize, u64)>,
 ) -> Result<Vec<StatsAccumulator>, FileError> {
-    let (threads, chunk) = parallel.unwrap_or((1, fastcsv::CHUNK));
+    let (threads, chunk) = parallel.unwrap_or((1, opora_scan::CHUNK));
     let parallel = parallel.is_some();
+    // OPORA_NO_MMAP: read the files in ranges instead of mapping them.
+    let map_files = std::env::var_os("OPORA_NO_MMAP").is_none();
     let mut plans = Vec::new();
     let mut which = Vec::with_capacity(paths.len());
     for path in paths {
         let t = table(path, sheet)?;
-        match fastcsv::plan(path, &t).filter(|_| parallel) {
+        match opora_scan::plan(path, &t, map_files).filter(|_| parallel) {
             Some(p) => {
                 which.push(Some(plans.len()));
                 plans.push(p);
@@ -288,8 +289,8 @@ fn read_results_with(
             None => which.push(None),
         }
     }
-    let mut outcomes: Vec<Option<fastcsv::Outcome>> =
-        fastcsv::read(&plans, template, threads, chunk)
+    let mut outcomes: Vec<Option<opora_scan::Outcome>> =
+        opora_scan::read(&plans, template, threads, chunk)
             .into_iter()
             .map(Some)
             .collect();
@@ -298,19 +299,19 @@ fn read_results_with(
     for (path, w) in paths.iter().zip(which) {
         let outcome = w.and_then(|i| outcomes[i].take());
         let sequential = match outcome {
-            Some(fastcsv::Outcome::Read { parts, errors }) => {
+            Some(opora_scan::Outcome::Read { parts, errors }) => {
                 match errors {
                     Some(e) => bad.push(e),
                     None => all.extend(parts),
                 }
                 Ok(())
             }
-            Some(fastcsv::Outcome::Failed(e)) => {
+            Some(opora_scan::Outcome::Failed(e)) => {
                 return Err(
                     anyhow::anyhow!("ошибка чтения файла «{}»: {e}", path.display()).into(),
                 );
             }
-            Some(fastcsv::Outcome::Fallback) | None => {
+            Some(opora_scan::Outcome::Fallback) | None => {
                 let mut acc = template.empty_like();
                 let r = read_results(path, sheet, &mut acc);
                 all.push(acc);
@@ -618,7 +619,7 @@ mod tests {
     fn assert_same_as_sequential(paths: &[PathBuf]) -> (Option<StatsTable>, Vec<String>) {
         let (table, errors, count) = read(paths, None);
         for threads in [1, 3] {
-            for chunk in [1, 7, 61, 4096, fastcsv::CHUNK] {
+            for chunk in [1, 7, 61, 4096, opora_scan::CHUNK] {
                 let (t, e, c) = read(paths, Some((threads, chunk)));
                 assert_eq!(e, errors, "threads {threads}, ranges of {chunk} bytes");
                 assert_eq!(c, count);
@@ -695,11 +696,11 @@ mod tests {
         assert!(errors.is_empty() && table.is_some_and(|t| t.cells.len() >= 9));
         // …and it was the parallel reader that read them.
         let how = |p: &PathBuf| {
-            let plan = fastcsv::plan(p, &super::table(p, &None).map_err(|_| ()).unwrap());
+            let plan = opora_scan::plan(p, &super::table(p, &None).map_err(|_| ()).unwrap(), true);
             plan.map(|plan| {
                 matches!(
-                    fastcsv::read(&[plan], &StatsAccumulator::new(), 2, 64)[0],
-                    fastcsv::Outcome::Read { .. }
+                    opora_scan::read(&[plan], &StatsAccumulator::new(), 2, 64)[0],
+                    opora_scan::Outcome::Read { .. }
                 )
             })
         };
@@ -774,5 +775,42 @@ mod tests {
                 .any(|e| e.starts_with("broken.csv, строка 121, столбец «year»")),
             "{errors:#?}"
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_as_the_sequential_reader_refuses_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let row = |key: &str| format!("2024,sch01,ВПР,математика,5,{key},5,20,3,3,1,1,1,x\n");
+        // A tab or an invisible character in a pupil key: a row error.
+        let text = rows(40, "\n") + &row("P\t7") + &row("P\u{200b}8");
+        let keys = file(&dir, "keys.csv", text.as_bytes());
+        let (table, errors) = assert_same_as_sequential(&[keys]);
+        assert!(table.is_none());
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert!(errors[0].contains("(табуляция)"), "{}", errors[0]);
+        assert!(errors[1].contains("(невидимый символ)"), "{}", errors[1]);
+        // A control character anywhere: the file is refused, naming the cell.
+        for (i, bad) in ["P\u{1}9", "P\u{85}9", "P\u{7f}9"].into_iter().enumerate() {
+            let text = rows(40, "\n") + &row(bad) + &row("P10");
+            let path = file(&dir, &format!("control{i}.csv"), text.as_bytes());
+            let message = |parallel| {
+                let mut bad = Vec::new();
+                match read_results_with(
+                    std::slice::from_ref(&path),
+                    &None,
+                    &StatsAccumulator::new(),
+                    &mut bad,
+                    parallel,
+                ) {
+                    Err(FileError::Other(e)) => format!("{e:#}"),
+                    _ => panic!("{bad:?}: the file is refused"),
+                }
+            };
+            let sequential = message(None);
+            assert!(sequential.contains("строка 42"), "{sequential}");
+            for chunk in [7, 4096] {
+                assert_eq!(message(Some((2, chunk))), sequential);
+            }
+        }
     }
 }

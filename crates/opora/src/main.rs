@@ -3,7 +3,6 @@
 
 mod cli;
 mod demo;
-mod fastcsv;
 mod identify;
 mod import;
 mod plan;
