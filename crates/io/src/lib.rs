@@ -5,6 +5,7 @@
 pub mod columns;
 mod csv_parse;
 pub mod error;
+pub mod identify_files;
 pub mod records;
 pub mod table;
 pub mod text;
