@@ -192,45 +192,6 @@ pub fn stage(what: &str, items: usize) {
     );
 }
 
-/// Russian column titles for the XLSX report.
-fn title(column: &str) -> String {
-    let t = match column {
-        "school_id" => "Код ОО",
-        "n" => "Число результатов",
-        "result_index" => "ИПР",
-        "result_se" => "Ст. ошибка ИПР",
-        "expected" => "Ожидаемый ИПР",
-        "social_index" => "ИСУ",
-        "residual" => "Остаток",
-        "effect" => "Эффект школы",
-        "effect_se" => "Ст. ошибка эффекта",
-        "ci_low" => "95% ДИ, нижняя граница",
-        "ci_high" => "95% ДИ, верхняя граница",
-        "rank" => "Место (1 — самый низкий эффект)",
-        "percentile" => "Процентиль",
-        "is_shnor" => "ШНОР",
-        "is_low_results" => "Низкие результаты",
-        "is_shnsu" => "ШНСУ",
-        "is_resilient" => "Резильентная",
-        "insufficient_data" => "Недостаточно данных",
-        "years_flagged" => "Годы (условие ШНОР)",
-        "reason" => "Обоснование",
-        "year" => "Год",
-        "procedure" => "Процедура",
-        "subject" => "Предмет",
-        "grade" => "Класс",
-        "sign" => "Признак",
-        "statistic" => "Значение",
-        "threshold" => "Порог",
-        "p_value" => "p-значение",
-        "q_value" => "q-значение (с поправкой Бенджамини — Хохберга)",
-        "explanation" => "Пояснение",
-        "category" => "Категория",
-        other => other,
-    };
-    t.to_string()
-}
-
 pub fn write_outputs(
     out: &Path,
     run: &Run,
@@ -255,17 +216,10 @@ pub fn write_outputs(
         table.write_csv(run, &mut w).with_context(fail)?;
         std::io::Write::flush(&mut w).with_context(fail)
     };
-    let model = model_sheet(run);
     std::thread::scope(|s| {
         let report = s.spawn(|| {
-            let r = crate::report::write(
-                &out.join("report.xlsx"),
-                run,
-                &model,
-                with_checklist,
-                &title,
-            )
-            .context("не удалось сформировать report.xlsx");
+            let r = opora_io::run_report::write(&out.join("report.xlsx"), run, with_checklist)
+                .context("не удалось сформировать report.xlsx");
             stage("report.xlsx written", 0);
             r
         });
@@ -285,40 +239,4 @@ pub fn write_outputs(
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         files.and(report)
     })
-}
-
-fn model_sheet(run: &Run) -> opora_io::xlsx_out::Sheet {
-    use opora_io::xlsx_out::{Cell, Sheet};
-    let m = &run.model;
-    let mut rows: Vec<Vec<Cell>> = m
-        .coefficients
-        .iter()
-        .map(|c| {
-            vec![
-                Cell::Text(c.name.clone()),
-                Cell::Number(Some(c.estimate)),
-                Cell::Number(Some(c.se)),
-                Cell::Number(c.t),
-                Cell::Number(c.p),
-            ]
-        })
-        .collect();
-    let stat = |name: &str, v: Option<f64>| vec![Cell::Text(name.into()), Cell::Number(v)];
-    rows.push(vec![]);
-    rows.push(stat("Число школ в модели", Some(m.n_schools as f64)));
-    rows.push(stat("R²", m.r2));
-    rows.push(stat("Скорректированный R²", m.adj_r2));
-    rows.push(stat("τ² (дисперсия истинных эффектов)", m.tau2));
-    rows.push(stat("Остаточное стандартное отклонение", m.residual_sd));
-    rows.push(vec![
-        Cell::Text("Исключённые факторы".into()),
-        Cell::Text(m.dropped.join(", ")),
-    ]);
-    Sheet {
-        name: "Модель".into(),
-        header: ["Коэффициент", "Оценка", "Ст. ошибка", "t", "p"]
-            .map(String::from)
-            .to_vec(),
-        rows,
-    }
 }

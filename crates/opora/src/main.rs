@@ -6,7 +6,6 @@ mod demo;
 mod identify;
 mod import;
 mod plan;
-mod report;
 
 use anyhow::{Context, Result};
 use clap::Parser;
