@@ -5,7 +5,9 @@
 pub mod columns;
 mod csv_parse;
 pub mod error;
+pub mod identify_files;
 pub mod records;
+pub mod run_report;
 pub mod table;
 pub mod text;
 pub mod values;

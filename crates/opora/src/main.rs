@@ -3,11 +3,9 @@
 
 mod cli;
 mod demo;
-mod fastcsv;
 mod identify;
 mod import;
 mod plan;
-mod report;
 
 use anyhow::{Context, Result};
 use clap::Parser;
