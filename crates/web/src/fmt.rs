@@ -75,6 +75,24 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
+/// Percent-encoding for one path segment (school ids may hold any
+/// characters, `/` included).
+pub fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The school card's address.
+pub fn school_href(code: &str) -> String {
+    format!("/schools/{}", path_segment(code))
+}
+
 /// A query string from pairs, skipping empty values.
 pub fn query(pairs: &[(&str, String)]) -> String {
     let parts: Vec<String> = pairs
@@ -129,6 +147,7 @@ mod tests {
     #[test]
     fn urls() {
         assert_eq!(urlencode("/schools?a=б"), "/schools%3Fa%3D%D0%B1");
+        assert_eq!(path_segment("шк 1"), "%D1%88%D0%BA%201");
         assert_eq!(
             query(&[("q", "ёж".into()), ("page", String::new())]),
             "?q=%D1%91%D0%B6"

@@ -1,7 +1,7 @@
-//! Small server-side SVG charts (no scripts, no inline styles: presentation
-//! attributes only, so the strict CSP allows them). Every point has a
-//! `<title>` tooltip.
+//! Small line charts (the school card's results over the years).
 
+use super::xml;
+use crate::values::fmt_ru;
 use std::fmt::Write;
 
 pub struct Series {
@@ -10,13 +10,6 @@ pub struct Series {
     pub dashed: bool,
     /// One value per x position.
     pub values: Vec<Option<f64>>,
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A line chart of `series` over `xs` (labels), y from 0 to at least
@@ -65,7 +58,7 @@ pub fn line_chart(
             r##"<line x1="{l}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#e3e7ec"/><text x="{}" y="{y:.1}" text-anchor="end" dominant-baseline="middle" fill="#5b6775">{}</text>"##,
             w - r,
             l - 6.0,
-            opora_io::values::fmt_ru(v, 0)
+            fmt_ru(v, 0)
         );
     }
     for (i, x) in xs.iter().enumerate() {
@@ -120,7 +113,7 @@ pub fn line_chart(
                     "{}, {}: {}{unit}",
                     se.label,
                     xs.get(i).map(String::as_str).unwrap_or(""),
-                    opora_io::values::fmt_ru(*v, 1)
+                    fmt_ru(*v, 1)
                 );
                 let _ = write!(
                     s,
