@@ -22,7 +22,12 @@ pub fn line_chart(
     unit: &str,
     y_max_hint: f64,
 ) -> String {
-    let (w, h, l, r, t, b) = (560.0, 260.0, 52.0, 12.0, 34.0, 58.0);
+    let (w, h, l, t, b) = (560.0, 260.0, 52.0, 34.0, 58.0);
+    // The last x label is centred on the last point: leave it room.
+    let r = xs
+        .last()
+        .map_or(0.0, |x| text_width(x) / 2.0 + 4.0)
+        .max(12.0);
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
@@ -143,10 +148,15 @@ pub fn line_chart(
             x + 27.0,
             xml(&se.label)
         );
-        x += 40.0 + se.label.chars().count() as f64 * 6.6;
+        x += 40.0 + text_width(&se.label);
     }
     s.push_str("</svg>");
     s
+}
+
+/// About how wide `s` is at font size 12, in pixels.
+fn text_width(s: &str) -> f64 {
+    s.chars().count() as f64 * 6.6
 }
 
 fn nice_ceiling(v: f64) -> f64 {
@@ -162,6 +172,19 @@ fn nice_ceiling(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_x_label_fits() {
+        let xs: Vec<String> = ["2021-2022", "2022-2023", "2023-2024"]
+            .map(String::from)
+            .into();
+        let svg = line_chart("ВПР", &xs, &[], "%", "%", 100.0);
+        let (width, label_x) = (560.0, "<text x=\"");
+        let last = svg.rfind("\">2023-2024</text>").unwrap();
+        let start = svg[..last].rfind(label_x).unwrap() + label_x.len();
+        let x: f64 = svg[start..].split('"').next().unwrap().parse().unwrap();
+        assert!(x + text_width("2023-2024") / 2.0 <= width, "{x}");
+    }
 
     #[test]
     fn chart_has_points_with_tooltips_and_no_inline_style() {
