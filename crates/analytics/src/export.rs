@@ -10,26 +10,13 @@ use crate::text::{self, n2};
 use crate::{Mode, Run, SchoolOutcome};
 use std::fmt::Write;
 
-/// Appends a CSV field, quoted when needed (RFC 4180).
-fn push_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
-}
-
-/// Appends one CSV line.
-fn push_line(out: &mut String, cells: &[impl AsRef<str>]) {
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, c.as_ref());
-    }
-    out.push('\n');
+/// The writer of every CSV file: `,` and `\n`, fields quoted only when
+/// they hold `,`, `"` or a line break (RFC 4180).
+fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_writer(out)
 }
 
 /// Column names of schools.csv, in order.
@@ -126,11 +113,6 @@ impl Value<'_> {
                 }
             }
         }
-    }
-
-    /// Whether the CSV text needs quotes.
-    fn needs_quotes(&self) -> bool {
-        matches!(self, Value::Text(t) if t.contains([',', '"', '\n', '\r']))
     }
 }
 
@@ -254,31 +236,17 @@ impl Table {
     /// The table as CSV, streamed to `out` (a national run's checklist is
     /// over 100 MB: it is never held as one string).
     pub fn write_csv(self, run: &Run, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let mut buf = String::with_capacity(1 << 17);
-        push_line(&mut buf, self.columns());
+        let mut w = csv_writer(out);
+        w.write_record(self.columns())?;
         let mut result = Ok(());
         let mut cell = String::new();
         self.for_each_row(run, |cells| {
-            for (i, v) in cells.iter().enumerate() {
-                if i > 0 {
-                    buf.push(',');
-                }
-                if v.needs_quotes() {
-                    cell.clear();
-                    v.push_text(&mut cell);
-                    push_field(&mut buf, &cell);
-                } else {
-                    v.push_text(&mut buf);
-                }
-            }
-            buf.push('\n');
-            if buf.len() >= 1 << 16 && result.is_ok() {
-                result = out.write_all(buf.as_bytes());
-                buf.clear();
+            if result.is_ok() {
+                result = write_row(&mut w, cells, &mut cell);
             }
         });
         result?;
-        out.write_all(buf.as_bytes())
+        w.flush()
     }
 
     /// The table as one CSV string.
@@ -287,6 +255,20 @@ impl Table {
         self.write_csv(run, &mut out).expect("writing to memory");
         String::from_utf8(out).expect("UTF-8 cells")
     }
+}
+
+/// Writes one row, each cell's text made in `cell`.
+fn write_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    cells: &[Value],
+    cell: &mut String,
+) -> csv::Result<()> {
+    for v in cells {
+        cell.clear();
+        v.push_text(cell);
+        w.write_field(cell.as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 /// schools.csv: one row per school, sorted by school id.
@@ -444,16 +426,15 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_and_floats_round_trip() {
-        let field = |v: &str| {
-            let mut s = String::new();
-            push_field(&mut s, v);
-            s
+        let line = |cells: &[&str]| {
+            let mut w = csv_writer(Vec::new());
+            w.write_record(cells).unwrap();
+            String::from_utf8(w.into_inner().unwrap()).unwrap()
         };
+        let field = |v: &str| line(&[v, ""]).trim_end_matches(",\n").to_string();
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("a\"b"), "\"a\"\"b\"");
-        let mut line = String::new();
-        push_line(&mut line, &["x", "", "y\nz"]);
-        assert_eq!(line, "x,,\"y\nz\"\n");
+        assert_eq!(line(&["x", "", "y\nz"]), "x,,\"y\nz\"\n");
         let float = |x: f64| {
             let mut s = String::new();
             Value::Num(Some(x)).push_text(&mut s);
