@@ -230,7 +230,10 @@ pub fn write_outputs(
             if with_checklist {
                 csv("checklist.csv", Table::Checklist)?;
             }
-            write("scatter.svg", &export::scatter_svg(run, schools))?;
+            write(
+                "scatter.svg",
+                &opora_io::charts::scatter_svg(run, schools, None),
+            )?;
             stage("csv, json and svg written", 0);
             Ok(())
         })();

@@ -89,10 +89,7 @@ fn level(l: LevelArg) -> Level {
 
 fn hash_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
