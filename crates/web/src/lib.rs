@@ -16,8 +16,6 @@ mod assets;
 pub mod auth;
 mod cache;
 mod charts;
-pub mod demo_plans;
-pub mod demo_users;
 mod error;
 mod extract;
 mod fmt;
