@@ -77,10 +77,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .context("очистка после прерванной загрузки")?;
             if args.demo {
                 demo::load_if_empty(&db).await?;
-                opora_web::demo_users::create_demo_users(&db)
+                opora_seed::users::create_demo_users(&db)
                     .await
                     .context("демо-пользователи")?;
-                opora_web::demo_plans::create_demo_plans(&db)
+                opora_seed::plans::create_demo_plans(&db)
                     .await
                     .context("демо-план")?;
             }

@@ -1,6 +1,6 @@
 //! Login, sessions, CSRF and the caller's identity.
 //!
-//! - Passwords: argon2id (PHC strings, random salt), checked off the async
+//! - Passwords: argon2id (opora_store::password), checked off the async
 //!   runtime. Unknown logins are checked against a dummy hash, so timing does
 //!   not tell which logins exist.
 //! - Sessions: a random 256-bit token in an `HttpOnly`, `SameSite=Strict`
@@ -27,11 +27,11 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use futures_util::StreamExt;
+use opora_store::password;
 use opora_store::scope::Scope;
 use opora_store::sessions::Session;
 use opora_store::users::{Role, User};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "opora_session";
 pub const LOGIN_CSRF_COOKIE: &str = "opora_csrf";
@@ -53,52 +53,21 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// An argon2id hash of a password (PHC string).
-pub fn hash_password(password: &str) -> String {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).expect("system random numbers");
-    let salt = SaltString::encode_b64(&salt).expect("salt");
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2")
-        .to_string()
-}
-
 /// Checks a password against a stored hash (or, for an unknown login or a
 /// user without a password, against a dummy hash, so timing does not tell
 /// which logins exist) on the blocking pool: argon2id takes tens of
 /// milliseconds of CPU that must not stall the async runtime.
 pub async fn check_password(hash: Option<String>, password: String) -> WebResult<bool> {
-    let known = hash.is_some();
-    let ok = tokio::task::spawn_blocking(move || {
-        verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &password)
-    })
-    .await
-    .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))?;
-    Ok(known && ok)
+    tokio::task::spawn_blocking(move || password::check_password(hash.as_deref(), &password))
+        .await
+        .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))
 }
 
 /// Hashes a new password on the blocking pool.
 pub async fn hash_password_off_runtime(password: String) -> WebResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    tokio::task::spawn_blocking(move || password::hash_password(&password))
         .await
         .map_err(|e| WebError::Internal(format!("хеширование пароля: {e}")))
-}
-
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    match PasswordHash::new(hash) {
-        Ok(h) => argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
-
-fn dummy_hash() -> &'static str {
-    static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| hash_password(&random_token()))
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
@@ -741,15 +710,6 @@ pub fn check_new_password(p: &str, repeat: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("секрет-123");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password(&h, "секрет-123"));
-        assert!(!verify_password(&h, "секрет-124"));
-        assert!(!verify_password("мусор", "x"));
-    }
 
     #[test]
     fn form_fields_decode() {

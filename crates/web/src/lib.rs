@@ -16,8 +16,6 @@ pub mod api;
 mod assets;
 pub mod auth;
 mod cache;
-pub mod demo_plans;
-pub mod demo_users;
 mod error;
 mod extract;
 mod fmt;
