@@ -11,14 +11,14 @@ use crate::{Db, Result};
 use sqlx::Row;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Municipality {
     pub id: i64,
     pub name: String,
     pub schools: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct School {
     pub id: i64,
     pub code: String,
@@ -336,7 +336,7 @@ pub struct SchoolFilter {
 }
 
 /// A school's headline in the latest run.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct LatestLine {
     pub run_id: i64,
     pub category: String,
@@ -351,20 +351,18 @@ pub struct LatestLine {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SchoolRow {
     pub school: School,
     pub latest: Option<LatestLine>,
     /// Code, names and address folded for search ([`search_fold`]).
-    #[serde(skip)]
     pub search: String,
     /// [`ru_key`] of the short name: the default order, computed once per
     /// row rather than on every request.
-    #[serde(skip)]
     pub name_key: Vec<u32>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SchoolPage {
     pub rows: Vec<SchoolRow>,
     /// Rows matching the filter (all pages).
