@@ -69,6 +69,5 @@ fn main() {
     std::fs::write(out.join("model.json"), export::model_json(&run)).unwrap();
     std::fs::write(out.join("objectivity.csv"), export::objectivity_csv(&run)).unwrap();
     std::fs::write(out.join("checklist.csv"), export::checklist_csv(&run)).unwrap();
-    std::fs::write(out.join("scatter.svg"), export::scatter_svg(&run, &schools)).unwrap();
     print!("{}", export::summary_text(&run));
 }

@@ -1,35 +1,22 @@
 //! Outputs of a run as strings: schools.csv, model.json, objectivity.csv,
-//! checklist.csv, scatter.svg and the terminal summary.
+//! checklist.csv and the terminal summary. (The scatter is drawn by
+//! `opora_io::charts`.)
 //!
 //! CSV: comma-separated, decimal point, booleans `true`/`false`, empty cells
 //! where a value does not exist. Floats are written in Rust's shortest
 //! round-trip form (exponent for very small or large values), never NaN.
 
 use crate::text::{self, n2};
-use crate::{Mode, Run, SchoolInfo, SchoolOutcome};
-use std::collections::BTreeMap;
+use crate::{Mode, Run, SchoolOutcome};
 use std::fmt::Write;
 
-/// Appends a CSV field, quoted when needed (RFC 4180).
-fn push_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
-}
-
-/// Appends one CSV line.
-fn push_line(out: &mut String, cells: &[impl AsRef<str>]) {
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_field(out, c.as_ref());
-    }
-    out.push('\n');
+/// The writer of every CSV file: `,` and `\n`, fields quoted only when
+/// they hold `,`, `"` or a line break (RFC 4180).
+fn csv_writer<W: std::io::Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_writer(out)
 }
 
 /// Column names of schools.csv, in order.
@@ -126,11 +113,6 @@ impl Value<'_> {
                 }
             }
         }
-    }
-
-    /// Whether the CSV text needs quotes.
-    fn needs_quotes(&self) -> bool {
-        matches!(self, Value::Text(t) if t.contains([',', '"', '\n', '\r']))
     }
 }
 
@@ -254,31 +236,17 @@ impl Table {
     /// The table as CSV, streamed to `out` (a national run's checklist is
     /// over 100 MB: it is never held as one string).
     pub fn write_csv(self, run: &Run, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let mut buf = String::with_capacity(1 << 17);
-        push_line(&mut buf, self.columns());
+        let mut w = csv_writer(out);
+        w.write_record(self.columns())?;
         let mut result = Ok(());
         let mut cell = String::new();
         self.for_each_row(run, |cells| {
-            for (i, v) in cells.iter().enumerate() {
-                if i > 0 {
-                    buf.push(',');
-                }
-                if v.needs_quotes() {
-                    cell.clear();
-                    v.push_text(&mut cell);
-                    push_field(&mut buf, &cell);
-                } else {
-                    v.push_text(&mut buf);
-                }
-            }
-            buf.push('\n');
-            if buf.len() >= 1 << 16 && result.is_ok() {
-                result = out.write_all(buf.as_bytes());
-                buf.clear();
+            if result.is_ok() {
+                result = write_row(&mut w, cells, &mut cell);
             }
         });
         result?;
-        out.write_all(buf.as_bytes())
+        w.flush()
     }
 
     /// The table as one CSV string.
@@ -287,6 +255,20 @@ impl Table {
         self.write_csv(run, &mut out).expect("writing to memory");
         String::from_utf8(out).expect("UTF-8 cells")
     }
+}
+
+/// Writes one row, each cell's text made in `cell`.
+fn write_row<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    cells: &[Value],
+    cell: &mut String,
+) -> csv::Result<()> {
+    for v in cells {
+        cell.clear();
+        v.push_text(cell);
+        w.write_field(cell.as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 /// schools.csv: one row per school, sorted by school id.
@@ -321,20 +303,20 @@ pub fn checklist_csv(run: &Run) -> String {
     Table::Checklist.csv(run)
 }
 
-/// Counts per category for the summary and the legend.
-struct Counts {
-    total: usize,
-    fit: usize,
-    insufficient: usize,
-    no_context: usize,
-    shnor: usize,
-    low: usize,
-    shnsu: usize,
-    resilient: usize,
-    normal: usize,
+/// Counts per category for the summary and the scatter's legend.
+pub struct Counts {
+    pub total: usize,
+    pub fit: usize,
+    pub insufficient: usize,
+    pub no_context: usize,
+    pub shnor: usize,
+    pub low: usize,
+    pub shnsu: usize,
+    pub resilient: usize,
+    pub normal: usize,
 }
 
-fn counts(run: &Run) -> Counts {
+pub fn counts(run: &Run) -> Counts {
     let s = &run.schools;
     let c = |f: fn(&SchoolOutcome) -> bool| s.iter().filter(|o| f(o)).count();
     Counts {
@@ -438,264 +420,21 @@ pub fn chance_line(t: &crate::SignTests) -> String {
     )
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Percent-encodes a path segment (school ids may hold any characters).
-fn url_segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Colour and legend label of a school's category (one colour per point).
-fn colour(o: &SchoolOutcome) -> (&'static str, &'static str) {
-    if o.is_resilient {
-        ("#2ca02c", "резильентная")
-    } else if o.is_shnor {
-        ("#d62728", "ШНОР")
-    } else if o.is_shnsu {
-        ("#ff7f0e", "ШНСУ")
-    } else if o.is_low_results {
-        ("#9467bd", "низкие результаты")
-    } else {
-        ("#9e9e9e", "норма")
-    }
-}
-
-/// Round tick positions covering [lo, hi].
-fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let span = (hi - lo).max(1e-9);
-    let raw = span / 6.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + 1e-12 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
-    }
-    out
-}
-
-/// scatter.svg: result index against social index, the fitted line, the
-/// categories in colour, a `<title>` per point, each point a link to its school.
-pub fn scatter_svg(run: &Run, schools: &[SchoolInfo]) -> String {
-    let names: BTreeMap<&str, &str> = schools
-        .iter()
-        .map(|s| (s.school_id.as_str(), s.name.as_str()))
-        .collect();
-    let pts: Vec<(&SchoolOutcome, f64, f64)> = run
-        .schools
-        .iter()
-        .filter(|o| o.rank.is_some())
-        .filter_map(|o| Some((o, o.social_index.unwrap_or(0.0), o.result_index?)))
-        .collect();
-    let (w, h, l, r, t, b) = (900.0, 600.0, 70.0, 190.0, 50.0, 60.0);
-    let span = |v: Vec<f64>| {
-        let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if !lo.is_finite() {
-            (-1.0, 1.0)
-        } else {
-            let pad = ((hi - lo) * 0.05).max(0.1);
-            (lo - pad, hi + pad)
-        }
-    };
-    let (x0, x1) = span(pts.iter().map(|p| p.1).collect());
-    let (y0, y1) = span(pts.iter().map(|p| p.2).collect());
-    let sx = |x: f64| l + (x - x0) / (x1 - x0) * (w - l - r);
-    let sy = |y: f64| h - b - (y - y0) / (y1 - y0) * (h - t - b);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
-    );
-    let title = format!(
-        "ИПР и социальные условия, {}; R² = {}",
-        text::years(&run.years),
-        run.model.r2.map(n2).unwrap_or_else(|| "—".into())
-    );
-    let _ = writeln!(
-        s,
-        r#"<title>{}</title><rect width="{w}" height="{h}" fill="white"/>"#,
-        xml(&title)
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="{l}" y="28" font-size="15">{}</text>"#,
-        xml(&title)
-    );
-    let _ = writeln!(
-        s,
-        r#"<defs><clipPath id="plot"><rect x="{l}" y="{t}" width="{}" height="{}"/></clipPath></defs>"#,
-        w - l - r,
-        h - t - b
-    );
-    axes(&mut s, (x0, x1, y0, y1), &sx, &sy, (w, h, l, r, t, b));
-    if let Some(c) = run.model.coefficients.first() {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#333" stroke-width="1.5" stroke-dasharray="6 4" clip-path="url(#plot)"><title>Ожидаемый результат: ИПР = {} + ИСУ</title></line>"##,
-            sx(x0),
-            sy(c.estimate + x0),
-            sx(x1),
-            sy(c.estimate + x1),
-            n2(c.estimate)
-        );
-    }
-    for (o, x, y) in &pts {
-        let (fill, label) = colour(o);
-        let name = names.get(o.school_id.as_str()).copied().unwrap_or("");
-        let tip = format!(
-            "{} ({})\nИПР {}; социальный индекс {}; ожидаемый {}; эффект {}; место {}\n{}",
-            if name.is_empty() { "Школа" } else { name },
-            o.school_id,
-            o.result_index.map(n2).unwrap_or_default(),
-            o.social_index.map(n2).unwrap_or_else(|| "—".into()),
-            o.expected.map(n2).unwrap_or_default(),
-            o.effect.map(n2).unwrap_or_default(),
-            o.rank.unwrap_or(0),
-            if o.category.is_empty() {
-                label
-            } else {
-                &o.category
-            }
-        );
-        let stroke = if o.is_shnor && o.is_shnsu {
-            r##" stroke="#ff7f0e" stroke-width="2""##
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            s,
-            r#"<a href="/schools/{}"><circle cx="{:.1}" cy="{:.1}" r="4" fill="{fill}" fill-opacity="0.85"{stroke}><title>{}</title></circle></a>"#,
-            url_segment(&o.school_id),
-            sx(*x),
-            sy(*y),
-            xml(&tip)
-        );
-    }
-    legend(&mut s, run, w - r + 15.0, t + 10.0);
-    s.push_str("</svg>\n");
-    s
-}
-
-type Frame = (f64, f64, f64, f64, f64, f64);
-
-fn axes(
-    s: &mut String,
-    (x0, x1, y0, y1): (f64, f64, f64, f64),
-    sx: &dyn Fn(f64) -> f64,
-    sy: &dyn Fn(f64) -> f64,
-    f: Frame,
-) {
-    let (w, h, l, r, t, b) = f;
-    let _ = writeln!(
-        s,
-        r##"<rect x="{l}" y="{t}" width="{}" height="{}" fill="none" stroke="#999"/>"##,
-        w - l - r,
-        h - t - b
-    );
-    for v in ticks(x0, x1) {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{0:.1}" y1="{1}" x2="{0:.1}" y2="{2}" stroke="#eee"/><text x="{0:.1}" y="{3}" text-anchor="middle">{4}</text>"##,
-            sx(v),
-            t,
-            h - b,
-            h - b + 16.0,
-            xml(&text::num(v, 1))
-        );
-    }
-    for v in ticks(y0, y1) {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{1}" y1="{0:.1}" x2="{2}" y2="{0:.1}" stroke="#eee"/><text x="{3}" y="{0:.1}" text-anchor="end" dominant-baseline="middle">{4}</text>"##,
-            sy(v),
-            l,
-            w - r,
-            l - 6.0,
-            xml(&text::num(v, 1))
-        );
-    }
-    let _ = writeln!(
-        s,
-        r#"<text x="{}" y="{}" text-anchor="middle">Социальный индекс (ИСУ): левее — неблагоприятнее условия</text>"#,
-        (l + w - r) / 2.0,
-        h - 18.0
-    );
-    let _ = writeln!(
-        s,
-        r#"<text transform="translate(18 {}) rotate(-90)" text-anchor="middle">Интегральный показатель результатов (ИПР)</text>"#,
-        (t + h - b) / 2.0
-    );
-}
-
-fn legend(s: &mut String, run: &Run, x: f64, y: f64) {
-    let c = counts(run);
-    let rows = [
-        ("#d62728", "ШНОР", c.shnor),
-        ("#ff7f0e", "ШНСУ", c.shnsu),
-        ("#2ca02c", "резильентная", c.resilient),
-        ("#9467bd", "низкие результаты", c.low),
-        ("#9e9e9e", "норма", c.normal),
-    ];
-    for (i, (col, label, n)) in rows.iter().enumerate() {
-        let yy = y + i as f64 * 20.0;
-        let _ = writeln!(
-            s,
-            r#"<circle cx="{x}" cy="{yy}" r="5" fill="{col}"/><text x="{}" y="{yy}" dominant-baseline="middle">{label}: {n}</text>"#,
-            x + 10.0
-        );
-    }
-    let yy = y + rows.len() as f64 * 20.0 + 10.0;
-    let _ = writeln!(
-        s,
-        r##"<line x1="{}" y1="{yy}" x2="{}" y2="{yy}" stroke="#333" stroke-dasharray="6 4"/><text x="{}" y="{yy}" dominant-baseline="middle">ожидаемый</text>"##,
-        x - 6.0,
-        x + 6.0,
-        x + 10.0
-    );
-    if run.model.factors.is_empty() {
-        let _ = writeln!(
-            s,
-            r#"<text x="{x}" y="{}" font-size="11">факторы не отобраны:</text><text x="{x}" y="{}" font-size="11">ИСУ = 0 у всех</text>"#,
-            yy + 24.0,
-            yy + 38.0
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn csv_fields_are_quoted_and_floats_round_trip() {
-        let field = |v: &str| {
-            let mut s = String::new();
-            push_field(&mut s, v);
-            s
+        let line = |cells: &[&str]| {
+            let mut w = csv_writer(Vec::new());
+            w.write_record(cells).unwrap();
+            String::from_utf8(w.into_inner().unwrap()).unwrap()
         };
+        let field = |v: &str| line(&[v, ""]).trim_end_matches(",\n").to_string();
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("a\"b"), "\"a\"\"b\"");
-        let mut line = String::new();
-        push_line(&mut line, &["x", "", "y\nz"]);
-        assert_eq!(line, "x,,\"y\nz\"\n");
+        assert_eq!(line(&["x", "", "y\nz"]), "x,,\"y\nz\"\n");
         let float = |x: f64| {
             let mut s = String::new();
             Value::Num(Some(x)).push_text(&mut s);
@@ -710,7 +449,5 @@ mod tests {
         Value::Int(None).push_text(&mut y);
         Value::Bool(false).push_text(&mut y);
         assert_eq!(y, "2023;2024false");
-        assert_eq!(url_segment("шк 1"), "%D1%88%D0%BA%201");
-        assert_eq!(ticks(-1.0, 1.0), vec![-1.0, -0.5, 0.0, 0.5, 1.0]);
     }
 }

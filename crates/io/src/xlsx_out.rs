@@ -1,10 +1,17 @@
 //! Writing simple tables to XLSX for people: a bold frozen header, sensible
-//! column widths, numbers as numbers. Text that a spreadsheet would run as
-//! a formula is written with a leading apostrophe
+//! column widths, numbers as numbers, an autofilter. Text that a spreadsheet
+//! would run as a formula is written with a leading apostrophe
 //! ([`crate::neutralise_formula`]).
+//!
+//! Small tables are built as [`Sheet`]s and written in memory
+//! ([`workbook`]). Large ones (a national run's checklist has 720 000 rows)
+//! are streamed ([`write_streamed`]): rows go from their source straight to
+//! rust_xlsxwriter's constant-memory worksheets, one row in memory, each
+//! sheet on its own thread.
 
 use crate::neutralise_formula;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use std::path::Path;
 
 /// A cell to write: text or number (empty when `None`).
 #[derive(Debug, Clone)]
@@ -20,45 +27,125 @@ pub struct Sheet {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// Rows looked at for the column widths.
+pub const WIDTH_ROWS: usize = 200;
+
+/// Where a sheet's rows come from.
+pub trait Rows: Sync {
+    /// Calls `f` with the cells of the first `limit` rows, in order.
+    fn rows(&self, limit: usize, f: &mut dyn FnMut(&[Cell]));
+}
+
+impl Rows for Sheet {
+    fn rows(&self, limit: usize, f: &mut dyn FnMut(&[Cell])) {
+        self.rows.iter().take(limit).for_each(|r| f(r));
+    }
+}
+
+/// A sheet whose rows are produced while it is written.
+pub struct StreamedSheet<'a> {
+    pub name: String,
+    pub header: Vec<String>,
+    pub rows: &'a dyn Rows,
+}
+
 /// Builds an XLSX workbook with the given sheets and returns its bytes.
 pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold().set_text_wrap();
+    let bold = bold();
     for s in sheets {
-        let ws = book.add_worksheet();
-        ws.set_name(&s.name)?;
-        for (c, h) in s.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, neutralise_formula(h).as_ref(), &bold)?;
-            let width = s
-                .rows
-                .iter()
-                .take(200)
-                .map(|r| cell_width(r.get(c)))
-                .max()
-                .unwrap_or(8)
-                .max(h.chars().count().min(30));
-            ws.set_column_width(c as u16, (width.min(60) + 2) as f64)?;
-        }
-        for (r, row) in s.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match cell {
-                    Cell::Text(t) => {
-                        ws.write_string(r, c, neutralise_formula(t).as_ref())?;
-                    }
-                    Cell::Number(Some(v)) if v.is_finite() => {
-                        ws.write_number(r, c, *v)?;
-                    }
-                    Cell::Number(_) => {}
-                }
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
-        if !s.rows.is_empty() && !s.header.is_empty() {
-            ws.autofilter(0, 0, s.rows.len() as u32, s.header.len() as u16 - 1)?;
-        }
+        fill(book.add_worksheet(), &s.name, &s.header, s, &bold)?;
     }
     book.save_to_buffer()
+}
+
+/// Writes the sheets to `path`, streaming their rows (constant memory, one
+/// thread per sheet). Compression level 3, as Excel itself writes: about
+/// twice as fast as the default for a file 5–15% larger.
+pub fn write_streamed(path: &Path, sheets: &[StreamedSheet]) -> Result<(), XlsxError> {
+    let mut book = Workbook::new();
+    book.set_zip_compression_level(3);
+    let bold = bold();
+    let mut worksheets = sheets
+        .iter()
+        .map(|_| book.new_worksheet_with_low_memory())
+        .collect::<Result<Vec<Worksheet>, _>>()?;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = worksheets
+            .iter_mut()
+            .zip(sheets)
+            .map(|(ws, sheet)| {
+                let bold = &bold;
+                s.spawn(move || fill(ws, &sheet.name, &sheet.header, sheet.rows, bold))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })?;
+    for ws in worksheets {
+        book.push_worksheet(ws);
+    }
+    book.save(path)
+}
+
+fn bold() -> Format {
+    Format::new().set_bold().set_text_wrap()
+}
+
+/// One sheet: the header, widths from the first rows, every row, the frozen
+/// header and the autofilter.
+fn fill(
+    ws: &mut Worksheet,
+    name: &str,
+    header: &[String],
+    rows: &dyn Rows,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    let mut widths = vec![None; header.len()];
+    rows.rows(WIDTH_ROWS, &mut |cells| {
+        for (c, w) in widths.iter_mut().enumerate() {
+            let cw = cell_width(cells.get(c));
+            *w = Some(w.map_or(cw, |w: usize| w.max(cw)));
+        }
+    });
+    for (c, (h, w)) in header.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(0, c as u16, neutralise_formula(h).as_ref(), bold)?;
+        let w = w.unwrap_or(8).max(h.chars().count().min(30));
+        ws.set_column_width(c as u16, (w.min(60) + 2) as f64)?;
+    }
+    let mut r = 0u32;
+    let mut result = Ok(());
+    rows.rows(usize::MAX, &mut |cells| {
+        if result.is_err() {
+            return;
+        }
+        r += 1;
+        result = cells
+            .iter()
+            .enumerate()
+            .try_for_each(|(c, cell)| write_cell(ws, r, c as u16, cell));
+    });
+    result?;
+    ws.set_freeze_panes(1, 0)?;
+    if r > 0 && !header.is_empty() {
+        ws.autofilter(0, 0, r, header.len() as u16 - 1)?;
+    }
+    Ok(())
+}
+
+fn write_cell(ws: &mut Worksheet, r: u32, c: u16, cell: &Cell) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(t) => {
+            ws.write_string(r, c, neutralise_formula(t).as_ref())?;
+        }
+        Cell::Number(Some(v)) if v.is_finite() => {
+            ws.write_number(r, c, *v)?;
+        }
+        Cell::Number(_) => {}
+    }
+    Ok(())
 }
 
 fn cell_width(c: Option<&Cell>) -> usize {
@@ -84,26 +171,39 @@ pub fn sheet_from_csv(name: &str, csv_text: &str, title: &dyn Fn(&str) -> String
     let rows = rdr
         .records()
         .filter_map(|r| r.ok())
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                // The first column is an identifier: keep codes like «007» as text.
-                .map(|(i, c)| match c {
-                    _ if i == 0 => Cell::Text(c.to_string()),
-                    "true" => Cell::Text("да".into()),
-                    "false" => Cell::Text("нет".into()),
-                    "" => Cell::Number(None),
-                    _ => match c.parse::<f64>() {
-                        Ok(v) if v.is_finite() => Cell::Number(Some(v)),
-                        _ => Cell::Text(c.to_string()),
-                    },
-                })
-                .collect()
-        })
+        .map(|r| r.iter().enumerate().map(|(i, c)| csv_cell(i, c)).collect())
         .collect();
     Sheet {
         name: name.to_string(),
         header,
         rows,
+    }
+}
+
+/// A CSV cell as a sheet shows it: the first column (an identifier) as text,
+/// keeping codes like «007»; `true`/`false` as «да»/«нет»; empty; a number
+/// when the text reads as a finite one; else text.
+pub fn csv_cell(column: usize, text: &str) -> Cell {
+    match text {
+        _ if column == 0 => Cell::Text(text.to_string()),
+        "true" => Cell::Text("да".into()),
+        "false" => Cell::Text("нет".into()),
+        "" => Cell::Number(None),
+        _ => match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Cell::Number(Some(v)),
+            _ => Cell::Text(text.to_string()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_count_characters() {
+        assert_eq!(cell_width(Some(&Cell::Text("абв".into()))), 3);
+        assert_eq!(cell_width(Some(&Cell::Number(None))), 10);
+        assert_eq!(cell_width(None), 4);
     }
 }

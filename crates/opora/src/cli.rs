@@ -366,6 +366,6 @@ pub struct DemoArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Зерно генератора: тот же номер — те же данные
-    #[arg(long, default_value_t = 2024)]
+    #[arg(long, default_value_t = opora_seed::DEMO_SEED)]
     pub seed: u64,
 }

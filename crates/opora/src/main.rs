@@ -3,11 +3,9 @@
 
 mod cli;
 mod demo;
-mod fastcsv;
 mod identify;
 mod import;
 mod plan;
-mod report;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -96,10 +94,10 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .context("очистка после прерванной загрузки")?;
             if args.demo {
                 demo::load_if_empty(&db).await?;
-                opora_web::demo_users::create_demo_users(&db)
+                opora_seed::users::create_demo_users(&db)
                     .await
                     .context("демо-пользователи")?;
-                opora_web::demo_plans::create_demo_plans(&db)
+                opora_seed::plans::create_demo_plans(&db)
                     .await
                     .context("демо-план")?;
             }

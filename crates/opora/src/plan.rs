@@ -8,8 +8,8 @@ use crate::cli::{
     PlanOverdueArgs, PlanReportArgs, PlanShowArgs, PlanStatusArgs,
 };
 use anyhow::{anyhow, bail, Context, Result};
+use opora_plans::report::ReportFormat;
 use opora_plans::{ActivityStatus, Date, DeadlineKind, ImportOptions, Level, Period, Plan};
-use opora_store::plan_reports::ReportFormat;
 use opora_store::plans::{PlanLinks, PlanSource, StatusUpdate};
 use opora_store::scope::Scope;
 use opora_store::Db;
@@ -89,10 +89,7 @@ fn level(l: LevelArg) -> Level {
 
 fn hash_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
@@ -503,10 +500,11 @@ async fn report(db_args: &DbArgs, a: PlanReportArgs) -> Result<ExitCode> {
             .ok_or_else(|| anyhow!("план № {pid} не найден"))?;
         title = p.title;
     }
-    let (rep, bytes) = db
-        .quarterly_report(&scope, a.plan, &title, quarter, as_of, format)
+    let rep = db
+        .quarterly_report(&scope, a.plan, &title, quarter, as_of)
         .await?;
     db.close().await;
+    let bytes = format.write(&rep)?;
     std::fs::write(&a.out, bytes)
         .with_context(|| format!("не удалось записать «{}»", a.out.display()))?;
     let t = &rep.total;

@@ -21,6 +21,7 @@ pub mod import;
 pub mod model;
 pub mod report;
 pub mod xlsx;
+pub mod xlsx_out;
 
 pub use date::{Date, DateError, DateRange};
 pub use deadline::{
@@ -43,6 +44,9 @@ pub enum PlanError {
     Format(String),
     #[error("{0}")]
     NoTable(String),
+    /// A report file could not be written.
+    #[error("{0}")]
+    Write(String),
     /// Deadlines name dates that do not exist («31.13.2027»): each cell is listed.
     #[error(transparent)]
     ImpossibleDates(#[from] ImpossibleDates),

@@ -1,11 +1,53 @@
 //! Quarterly execution reports: for each school or municipality, how many
 //! activities due in the quarter were done on time, done late, are overdue,
 //! are still open, and which done ones have no evidence. Pure computation;
-//! the tables go to XLSX (opora-io) and DOCX ([`crate::docx_out`]).
+//! the tables go to XLSX ([`crate::xlsx_out`]) and DOCX ([`crate::docx_out`]),
+//! chosen by [`ReportFormat`].
 
 use crate::date::{Date, DateRange};
 use crate::model::ActivityStatus;
+use crate::PlanError;
 use serde::Serialize;
+
+/// The file format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Xlsx,
+    Docx,
+}
+
+impl ReportFormat {
+    pub fn from_extension(ext: &str) -> Option<ReportFormat> {
+        match ext.to_lowercase().as_str() {
+            "xlsx" => Some(ReportFormat::Xlsx),
+            "docx" => Some(ReportFormat::Docx),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Docx => "docx",
+        }
+    }
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ReportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ReportFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        }
+    }
+    /// The quarterly report as a file of this format.
+    pub fn write(self, rep: &QuarterReport) -> Result<Vec<u8>, PlanError> {
+        match self {
+            ReportFormat::Xlsx => crate::xlsx_out::quarterly_report_xlsx(rep),
+            ReportFormat::Docx => Ok(crate::docx_out::quarterly_report_docx(rep)),
+        }
+    }
+}
 
 /// One activity as a report sees it.
 #[derive(Clone, Debug, Serialize)]

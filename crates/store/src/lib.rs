@@ -13,6 +13,7 @@ pub mod error;
 pub mod import;
 pub mod leaders;
 pub mod migrate;
+pub mod password;
 pub mod plan_reports;
 pub mod plans;
 pub mod registry;

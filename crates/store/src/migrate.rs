@@ -56,8 +56,7 @@ const MIGRATIONS: &[Migration] = &[Migration {
 /// CRLF must not look like an edited migration).
 fn checksum(sql: &str) -> String {
     use sha2::Digest;
-    let digest = sha2::Sha256::digest(sql.replace('\r', "").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(sha2::Sha256::digest(sql.replace('\r', "").as_bytes()))
 }
 
 impl Db {

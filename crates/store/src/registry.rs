@@ -1,18 +1,24 @@
 //! Region → municipalities → schools, procedures, subjects, assessments,
 //! scales and context indicators.
+//!
+//! Search folding ([`search_fold`]), the Russian sort order ([`ru_key`])
+//! and paging ([`page_of`]) live here on purpose: they are the query
+//! layer's job, not presentation. The scope is applied in SQL and the rest
+//! in memory after it, so that case folding, ё = е and the Russian order are
+//! the same on both backends whatever the database's collation.
 
 use crate::{Db, Result};
 use sqlx::Row;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Municipality {
     pub id: i64,
     pub name: String,
     pub schools: i64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct School {
     pub id: i64,
     pub code: String,
@@ -330,7 +336,7 @@ pub struct SchoolFilter {
 }
 
 /// A school's headline in the latest run.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct LatestLine {
     pub run_id: i64,
     pub category: String,
@@ -346,20 +352,18 @@ pub struct LatestLine {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SchoolRow {
     pub school: School,
     pub latest: Option<LatestLine>,
     /// Code, names and address folded for search ([`search_fold`]).
-    #[serde(skip)]
     pub search: String,
     /// [`ru_key`] of the short name: the default order, computed once per
     /// row rather than on every request.
-    #[serde(skip)]
     pub name_key: Vec<u32>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SchoolPage {
     pub rows: Vec<SchoolRow>,
     /// Rows matching the filter (all pages).

@@ -22,7 +22,7 @@ pub struct SchoolDetails {
 }
 
 /// One school's line in one run.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct RunLine {
     pub run_id: i64,
     pub run_at: String,
@@ -49,7 +49,7 @@ pub struct RunLine {
 }
 
 /// The lists of a run: the categories an order approves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListKind {
     Shnor,
     Shnsu,
@@ -102,7 +102,7 @@ impl ListKind {
 }
 
 /// A row of a list (an order's appendix).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ListRow {
     pub school_code: String,
     pub municipality: String,
@@ -117,7 +117,7 @@ pub struct ListRow {
 }
 
 /// Who entered and who left one list between two runs.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ListChange {
     pub kind: ListKind,
     pub entered: Vec<ListRow>,

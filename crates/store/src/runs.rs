@@ -5,7 +5,7 @@ use opora_analytics::Run;
 use sqlx::Row;
 
 /// A run's headline figures, for lists and comparisons.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct RunSummary {
     pub id: i64,
     pub at: String,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// Σn and Σscore per assessment id.
 pub type RegionMeans = BTreeMap<i64, (i64, f64)>;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ContextValue {
     pub code: String,
     pub name: String,
@@ -22,7 +22,7 @@ pub struct ContextValue {
 }
 
 /// The school's result in one assessment, with the region's mean.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct ResultPoint {
     pub year: i64,
     pub procedure: String,
@@ -40,7 +40,7 @@ pub struct ResultPoint {
     pub region_share_2: Option<f64>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct SchoolCard {
     pub school: School,
     pub context: Vec<ContextValue>,

@@ -6,7 +6,7 @@ use crate::users::{Role, User};
 use crate::{Db, Result};
 
 /// What a user may see.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     /// The whole region.
     Region,

@@ -1,6 +1,6 @@
 //! Login, sessions, CSRF and the caller's identity.
 //!
-//! - Passwords: argon2id (PHC strings, random salt), checked off the async
+//! - Passwords: argon2id (opora_store::password), checked off the async
 //!   runtime. Unknown logins are checked against a dummy hash, so timing does
 //!   not tell which logins exist.
 //! - Sessions: a random 256-bit token in an `HttpOnly`, `SameSite=Strict`
@@ -22,15 +22,16 @@ use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
 use futures_util::StreamExt;
+use opora_store::password;
 use opora_store::scope::Scope;
 use opora_store::sessions::Session;
 use opora_store::users::{Role, User};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
 
 pub const SESSION_COOKIE: &str = "opora_session";
 pub const LOGIN_CSRF_COOKIE: &str = "opora_csrf";
@@ -45,27 +46,11 @@ pub const MIN_PASSWORD_LEN: usize = 8;
 pub fn random_token() -> String {
     let mut b = [0u8; 32];
     getrandom::getrandom(&mut b).expect("system random numbers");
-    hex(&b)
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    hex::encode(b)
 }
 
 pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-/// An argon2id hash of a password (PHC string).
-pub fn hash_password(password: &str) -> String {
-    use argon2::password_hash::{PasswordHasher, SaltString};
-    let mut salt = [0u8; 16];
-    getrandom::getrandom(&mut salt).expect("system random numbers");
-    let salt = SaltString::encode_b64(&salt).expect("salt");
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .expect("argon2")
-        .to_string()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Checks a password against a stored hash (or, for an unknown login or a
@@ -73,35 +58,16 @@ pub fn hash_password(password: &str) -> String {
 /// which logins exist) on the blocking pool: argon2id takes tens of
 /// milliseconds of CPU that must not stall the async runtime.
 pub async fn check_password(hash: Option<String>, password: String) -> WebResult<bool> {
-    let known = hash.is_some();
-    let ok = tokio::task::spawn_blocking(move || {
-        verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &password)
-    })
-    .await
-    .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))?;
-    Ok(known && ok)
+    tokio::task::spawn_blocking(move || password::check_password(hash.as_deref(), &password))
+        .await
+        .map_err(|e| WebError::Internal(format!("проверка пароля: {e}")))
 }
 
 /// Hashes a new password on the blocking pool.
 pub async fn hash_password_off_runtime(password: String) -> WebResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    tokio::task::spawn_blocking(move || password::hash_password(&password))
         .await
         .map_err(|e| WebError::Internal(format!("хеширование пароля: {e}")))
-}
-
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    match PasswordHash::new(hash) {
-        Ok(h) => argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
-
-fn dummy_hash() -> &'static str {
-    static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| hash_password(&random_token()))
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
@@ -117,21 +83,24 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim().to_string())
+        .flat_map(Cookie::split_parse)
+        .flatten()
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
-fn cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> String {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+/// A `Set-Cookie` value: the whole site, never read by scripts, never sent
+/// from other sites.
+fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+    let mut c = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure);
     if let Some(a) = max_age {
-        c.push_str(&format!("; Max-Age={a}"));
+        c = c.max_age(cookie::time::Duration::seconds(a));
     }
-    if secure {
-        c.push_str("; Secure");
-    }
-    c
+    c.to_string().parse().expect("cookie")
 }
 
 /// The session found for a request (set by [`session_layer`]).
@@ -205,9 +174,7 @@ async fn provided_csrf(headers: &HeaderMap, body: Body) -> WebResult<(Option<Str
         let bytes = axum::body::to_bytes(body, FORM_LIMIT)
             .await
             .map_err(|_| WebError::PayloadTooLarge(FORM_LIMIT))?;
-        let token = std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|s| form_field(s, "csrf"));
+        let token = form_field(&bytes, "csrf");
         return Ok((token, Body::from(bytes)));
     }
     if let Some(boundary) = multipart_boundary(ct) {
@@ -329,41 +296,12 @@ fn same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
     true
 }
 
-/// One field of an urlencoded string.
-fn form_field(s: &str, name: &str) -> Option<String> {
-    form_pairs(s)
-        .into_iter()
+/// One field of an urlencoded form body, decoded as the form extractor
+/// decodes it.
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
         .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
-}
-
-/// The decoded `name=value` pairs of a URL-encoded form body or query.
-pub(crate) fn form_pairs(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter_map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            Some((percent_decode(k)?, percent_decode(v)?))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                let h = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
-                out.push(u8::from_str_radix(h, 16).ok()?);
-                i += 2;
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+        .map(|(_, v)| v.into_owned())
 }
 
 /// The logged-in caller: the user, its scope and its session's CSRF token.
@@ -541,9 +479,7 @@ pub async fn login_page(
     if existing.is_none() {
         res.headers_mut().append(
             header::SET_COOKIE,
-            cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure(), None)
-                .parse()
-                .expect("cookie"),
+            set_cookie(LOGIN_CSRF_COOKIE, &csrf, st.cfg.secure(), None),
         );
     }
     Ok(res)
@@ -639,9 +575,7 @@ pub async fn login(State(st): State<AppState>, Form(f): Form<LoginForm>) -> WebR
     let mut res = Redirect::to(&safe_next(&f.next)).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie(SESSION_COOKIE, &token, st.cfg.secure(), None)
-            .parse()
-            .expect("cookie"),
+        set_cookie(SESSION_COOKIE, &token, st.cfg.secure(), None),
     );
     Ok(res)
 }
@@ -668,9 +602,7 @@ pub async fn logout(State(st): State<AppState>, caller: Caller) -> WebResult<Res
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie(SESSION_COOKIE, "", st.cfg.secure(), Some(0))
-            .parse()
-            .expect("cookie"),
+        set_cookie(SESSION_COOKIE, "", st.cfg.secure(), Some(0)),
     );
     Ok(res)
 }
@@ -780,22 +712,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("секрет-123");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password(&h, "секрет-123"));
-        assert!(!verify_password(&h, "секрет-124"));
-        assert!(!verify_password("мусор", "x"));
-    }
-
-    #[test]
     fn form_fields_decode() {
         assert_eq!(
-            form_field("a=1&csrf=ab%2Fc+d", "csrf").as_deref(),
+            form_field(b"a=1&csrf=ab%2Fc+d", "csrf").as_deref(),
             Some("ab/c d")
         );
-        assert_eq!(form_field("login=%D0%B0", "login").as_deref(), Some("а"));
-        assert_eq!(form_field("a=1", "csrf"), None);
+        assert_eq!(form_field(b"login=%D0%B0", "login").as_deref(), Some("а"));
+        assert_eq!(form_field(b"a=1", "csrf"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! years, and small URL helpers.
 
 use opora_io::values::fmt_ru;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// A stored UTC time (`YYYY-MM-DDTHH:MM:SSZ`) as `dd.mm.yyyy hh:mm` in the
 /// region's time zone (one clock for the product: `opora_plans::clock`).
@@ -76,18 +77,31 @@ pub fn run_years(years: &str) -> String {
     }
 }
 
+/// What a path segment keeps as it is: the unreserved characters of
+/// RFC 3986.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A query value keeps `/` too (`?next=/schools`).
+const QUERY_VALUE: &AsciiSet = &SEGMENT.remove(b'/');
+
 /// Percent-encoding for a query value.
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
+}
+
+/// Percent-encoding for one path segment (school ids may hold any
+/// characters, `/` included).
+pub fn path_segment(s: &str) -> String {
+    utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+/// The school card's address.
+pub fn school_href(code: &str) -> String {
+    format!("/schools/{}", path_segment(code))
 }
 
 /// A query string from pairs, skipping empty values.
@@ -148,6 +162,7 @@ mod tests {
     #[test]
     fn urls() {
         assert_eq!(urlencode("/schools?a=б"), "/schools%3Fa%3D%D0%B1");
+        assert_eq!(path_segment("шк 1"), "%D1%88%D0%BA%201");
         assert_eq!(
             query(&[("q", "ёж".into()), ("page", String::new())]),
             "?q=%D1%91%D0%B6"

@@ -9,15 +9,13 @@
 //! Modules by area: [`auth`] (login, sessions, CSRF, lock-out), `pages::*`
 //! (home, schools, school card, identification, upload, users, audit,
 //! plans: roadmaps, activities, evidence, «мои задачи», support pairs),
-//! [`api`] (JSON + OpenAPI), `charts` (SVG), `assets` (CSS/JS embedded).
+//! [`api`] (JSON + OpenAPI), `assets` (CSS/JS embedded); SVG charts are
+//! `opora_io::charts`.
 
 pub mod api;
 mod assets;
 pub mod auth;
 mod cache;
-mod charts;
-pub mod demo_plans;
-pub mod demo_users;
 mod error;
 mod extract;
 mod fmt;

@@ -3,7 +3,6 @@
 //! non-objective results with explanations.
 
 use crate::auth::{Caller, Layout};
-use crate::charts::{line_chart, Series};
 use crate::error::{WebError, WebResult};
 use crate::extract::Path;
 use crate::fmt;
@@ -11,6 +10,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use opora_io::charts::{line_chart, Series};
 use opora_store::school_card::ResultPoint;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -390,7 +390,7 @@ pub async fn show(
 ) -> WebResult<Html<String>> {
     let run = scoped_run(&st, &caller, id).await?;
     let infos = st.db.school_infos().await?;
-    let scatter = opora_analytics::export::scatter_svg(&run, &infos);
+    let scatter = linked_scatter(&run, &infos);
     let items = run_items(&st, &caller).await?;
     let info = items
         .iter()
@@ -514,6 +514,11 @@ impl RunItem {
     }
 }
 
+/// The run's scatter, each point a link to its school's card.
+fn linked_scatter(run: &Run, infos: &[opora_analytics::SchoolInfo]) -> String {
+    opora_io::charts::scatter_svg(run, infos, Some(&fmt::school_href))
+}
+
 pub async fn scatter(
     State(st): State<AppState>,
     caller: Caller,
@@ -521,7 +526,7 @@ pub async fn scatter(
 ) -> WebResult<Response> {
     let run = scoped_run(&st, &caller, id).await?;
     let infos = st.db.school_infos().await?;
-    let svg = opora_analytics::export::scatter_svg(&run, &infos);
+    let svg = linked_scatter(&run, &infos);
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg,

@@ -6,7 +6,6 @@
 
 #![allow(dead_code)]
 
-use opora_store::import::{ImportKind, ImportOptions};
 use opora_store::Db;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,43 +40,12 @@ pub fn demo_files() -> &'static Path {
     })
 }
 
-pub async fn import(db: &Db, kind: ImportKind, path: &Path) {
-    db.import_file(
-        kind,
-        path,
-        &ImportOptions {
-            actor: "test".into(),
-            ..Default::default()
-        },
-        &|_| {},
-    )
-    .await
-    .unwrap_or_else(|e| panic!("import {}: {e}", path.display()));
-}
-
 /// Loads the (thinned) demo region and the demo users.
 pub async fn load_demo(db: &Db) {
-    let dir = demo_files();
-    db.set_region_name("Северная область").await.unwrap();
-    import(db, ImportKind::Schools, &dir.join("schools.csv")).await;
-    import(db, ImportKind::Scales, &dir.join("scales.csv")).await;
-    let mut results: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("results")
-        })
-        .collect();
-    results.sort();
-    for r in results {
-        import(db, ImportKind::Results, &r).await;
-    }
-    import(db, ImportKind::Context, &dir.join("context.csv")).await;
-    import(db, ImportKind::Checklist, &dir.join("checklist.csv")).await;
-    opora_web::demo_users::create_demo_users(db).await.unwrap();
+    opora_seed::region::import_files(db, demo_files(), "test")
+        .await
+        .unwrap_or_else(|e| panic!("demo import: {e:?}"));
+    opora_seed::users::create_demo_users(db).await.unwrap();
 }
 
 /// Runs an identification with the default settings and saves it as the web does.
@@ -318,17 +286,15 @@ impl Client {
     }
 }
 
+/// Percent-encodes all but the unreserved characters of RFC 3986.
 pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const UNRESERVED: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 pub fn csrf_of(html: &str) -> Option<String> {
@@ -340,7 +306,7 @@ pub fn csrf_of(html: &str) -> Option<String> {
 /// A logged-in client for a demo login.
 pub async fn logged_in(base: &str, login: &str) -> Client {
     let mut c = Client::new(base);
-    let p = c.login(login, opora_web::demo_users::DEMO_PASSWORD).await;
+    let p = c.login(login, opora_seed::DEMO_PASSWORD).await;
     assert_eq!(p.status, 303, "login {login}: {}", p.body);
     c.get("/").await;
     c

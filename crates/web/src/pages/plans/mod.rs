@@ -19,8 +19,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use opora_plans::report::ReportFormat;
 use opora_plans::{ActivityStatus, Date, ImportOptions, Level, Period, Plan, PlanStatus};
-use opora_store::plan_reports::ReportFormat;
 use opora_store::plans::{PlanLinks, PlanSource, PlanSummary};
 use opora_store::scope::Scope;
 use opora_store::users::Role;
@@ -288,10 +288,7 @@ pub(crate) async fn read_form(
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 pub struct PreviewRow {
@@ -888,10 +885,9 @@ pub async fn report(
             as_of,
         )
         .ok_or_else(|| WebError::BadRequest("Квартал: номер квартала — от 1 до 4.".into()))?;
-        match format {
-            ReportFormat::Xlsx => Ok(opora_store::plan_reports::report_xlsx(&rep)?),
-            ReportFormat::Docx => Ok(opora_plans::docx_out::quarterly_report_docx(&rep)),
-        }
+        format
+            .write(&rep)
+            .map_err(|e| WebError::Internal(e.to_string()))
     })
     .await??;
     st.db

@@ -1,6 +1,7 @@
 //! Demo logins for every role (password `demo`, argon2id), scoped to the
 //! first municipality: used by `opora serve --demo` and by the tests.
 
+use opora_store::password::hash_password;
 use opora_store::users::{NewUser, Role};
 use opora_store::{Db, StoreError};
 
@@ -26,11 +27,7 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
         for (login, _) in DEMO_LOGINS {
             if let Some((u, None)) = db.user_for_login(login).await? {
                 if hash.is_none() {
-                    hash = Some(
-                        tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD))
-                            .await
-                            .map_err(|e| StoreError::Invalid(e.to_string()))?,
-                    );
+                    hash = Some(demo_hash().await?);
                 }
                 db.set_password_hash(u.id, hash.as_deref().unwrap_or_default())
                     .await?;
@@ -55,9 +52,7 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
             "в первом муниципалитете меньше трёх школ".into(),
         ));
     }
-    let hash = tokio::task::spawn_blocking(|| crate::auth::hash_password(DEMO_PASSWORD))
-        .await
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let hash = demo_hash().await?;
     let users = [
         (
             "region",
@@ -112,6 +107,13 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
         })
         .await?;
     }
-    crate::demo_plans::create_demo_plans(db).await?;
+    crate::plans::create_demo_plans(db).await?;
     Ok(true)
+}
+
+/// The hash of [`DEMO_PASSWORD`], made on the blocking pool.
+async fn demo_hash() -> Result<String, StoreError> {
+    tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+        .await
+        .map_err(|e| StoreError::Invalid(e.to_string()))
 }

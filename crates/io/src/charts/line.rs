@@ -1,7 +1,7 @@
-//! Small server-side SVG charts (no scripts, no inline styles: presentation
-//! attributes only, so the strict CSP allows them). Every point has a
-//! `<title>` tooltip.
+//! Small line charts (the school card's results over the years).
 
+use super::xml;
+use crate::values::fmt_ru;
 use std::fmt::Write;
 
 pub struct Series {
@@ -10,13 +10,6 @@ pub struct Series {
     pub dashed: bool,
     /// One value per x position.
     pub values: Vec<Option<f64>>,
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A line chart of `series` over `xs` (labels), y from 0 to at least
@@ -29,7 +22,12 @@ pub fn line_chart(
     unit: &str,
     y_max_hint: f64,
 ) -> String {
-    let (w, h, l, r, t, b) = (560.0, 260.0, 52.0, 12.0, 34.0, 58.0);
+    let (w, h, l, t, b) = (560.0, 260.0, 52.0, 34.0, 58.0);
+    // The last x label is centred on the last point: leave it room.
+    let r = xs
+        .last()
+        .map_or(0.0, |x| text_width(x) / 2.0 + 4.0)
+        .max(12.0);
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
@@ -65,7 +63,7 @@ pub fn line_chart(
             r##"<line x1="{l}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="#e3e7ec"/><text x="{}" y="{y:.1}" text-anchor="end" dominant-baseline="middle" fill="#5b6775">{}</text>"##,
             w - r,
             l - 6.0,
-            opora_io::values::fmt_ru(v, 0)
+            fmt_ru(v, 0)
         );
     }
     for (i, x) in xs.iter().enumerate() {
@@ -120,7 +118,7 @@ pub fn line_chart(
                     "{}, {}: {}{unit}",
                     se.label,
                     xs.get(i).map(String::as_str).unwrap_or(""),
-                    opora_io::values::fmt_ru(*v, 1)
+                    fmt_ru(*v, 1)
                 );
                 let _ = write!(
                     s,
@@ -150,10 +148,15 @@ pub fn line_chart(
             x + 27.0,
             xml(&se.label)
         );
-        x += 40.0 + se.label.chars().count() as f64 * 6.6;
+        x += 40.0 + text_width(&se.label);
     }
     s.push_str("</svg>");
     s
+}
+
+/// About how wide `s` is at font size 12, in pixels.
+fn text_width(s: &str) -> f64 {
+    s.chars().count() as f64 * 6.6
 }
 
 fn nice_ceiling(v: f64) -> f64 {
@@ -169,6 +172,19 @@ fn nice_ceiling(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_x_label_fits() {
+        let xs: Vec<String> = ["2021-2022", "2022-2023", "2023-2024"]
+            .map(String::from)
+            .into();
+        let svg = line_chart("ВПР", &xs, &[], "%", "%", 100.0);
+        let (width, label_x) = (560.0, "<text x=\"");
+        let last = svg.rfind("\">2023-2024</text>").unwrap();
+        let start = svg[..last].rfind(label_x).unwrap() + label_x.len();
+        let x: f64 = svg[start..].split('"').next().unwrap().parse().unwrap();
+        assert!(x + text_width("2023-2024") / 2.0 <= width, "{x}");
+    }
 
     #[test]
     fn chart_has_points_with_tooltips_and_no_inline_style() {

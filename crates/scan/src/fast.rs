@@ -14,15 +14,20 @@
 //! - row numbers are the file's line numbers: each range counts its lines
 //!   and the errors are renumbered once every range is done;
 //! - a file the byte splitter cannot read exactly like the CSV reader (a
-//!   quote character, a bare carriage return, bytes that are not UTF-8), or
-//!   that is not a UTF-8 pupil-level CSV, is read by the sequential reader.
+//!   quote character, a bare carriage return, a control character (which the
+//!   CSV reader refuses), bytes that are not UTF-8), or that is not a UTF-8
+//!   pupil-level CSV, is read by the sequential reader.
 //!
-//! On Unix the files are mapped in memory (read in place from the page cache,
-//! each range released once read); elsewhere they are read range by range.
+//! The files are mapped in memory (read in place from the page cache, each
+//! range released once read; see `source` for the assumption a mapping
+//! rests on), or read range by range when they are not mapped.
+//!
+//! Unsafe code lives in two places only: the mapping (`source`) and the
+//! SSE2 byte classification (`classify`); each says why it is sound.
 
 use opora_analytics::{PupilScore, StatsAccumulator};
 use opora_io::records::results::{is_school_level, parse_row, KeyCache, ResultBody, PUPIL_SCHEMA};
-use opora_io::records::{non_negative, Errors, Fields, MAX_REPORTED_ERRORS};
+use opora_io::records::{code, non_negative, Errors, Fields, MAX_REPORTED_ERRORS};
 use opora_io::values::{parse_date, parse_mark};
 use opora_io::{ColumnMap, Row, StringRecord, TableReader};
 use std::collections::HashMap;
@@ -31,135 +36,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// Bytes per range: large enough that per-range costs vanish, small enough
-/// that the last ranges of a run keep every core busy.
-pub const CHUNK: u64 = 16 << 20;
-
-/// A file mapped read-only: the workers read the page cache in place
-/// instead of copying every byte once more (a tenth of the reading time).
-/// Like ripgrep, this assumes the file does not shrink while it is read
-/// (the process would get SIGBUS); input files of a run are not rewritten
-/// under it.
-#[cfg(unix)]
-struct Mapped {
-    ptr: *mut libc::c_void,
-    len: usize,
-}
-
-// SAFETY: the mapping is read-only and never remapped; sharing `&[u8]` views
-// of it between threads is as safe as sharing any immutable slice.
-#[cfg(unix)]
-unsafe impl Send for Mapped {}
-#[cfg(unix)]
-unsafe impl Sync for Mapped {}
-
-#[cfg(unix)]
-impl Mapped {
-    fn new(file: &File, len: u64) -> Option<Mapped> {
-        use std::os::unix::io::AsRawFd;
-        let len = usize::try_from(len).ok().filter(|l| *l > 0)?;
-        // SAFETY: a fresh read-only private mapping of a file we hold open;
-        // failure is checked and the mapping is released in Drop.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ,
-                libc::MAP_PRIVATE,
-                file.as_raw_fd(),
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return None;
-        }
-        // SAFETY: advice on the mapping just created; failure is harmless.
-        unsafe { libc::madvise(ptr, len, libc::MADV_SEQUENTIAL) };
-        Some(Mapped { ptr, len })
-    }
-
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: `ptr` maps `len` readable bytes for as long as `self` lives.
-        unsafe { std::slice::from_raw_parts(self.ptr as *const u8, self.len) }
-    }
-
-    /// Lets the pages of [start, end) go from this process once read: they
-    /// stay in the page cache, but not in the process's resident memory (a
-    /// national batch is 6 GB). Another thread still reading a shared
-    /// boundary page simply faults it in again, with the same content.
-    fn release(&self, start: usize, end: usize) {
-        const PAGE: usize = 4096;
-        let from = start / PAGE * PAGE;
-        let to = end.min(self.len);
-        if to > from {
-            // SAFETY: the range lies within the mapping; MADV_DONTNEED on a
-            // read-only private file mapping only drops page table entries.
-            unsafe {
-                libc::madvise(
-                    (self.ptr as *mut u8).add(from) as *mut libc::c_void,
-                    to - from,
-                    libc::MADV_DONTNEED,
-                )
-            };
-        }
-    }
-}
-
-#[cfg(unix)]
-impl Drop for Mapped {
-    fn drop(&mut self) {
-        // SAFETY: unmaps exactly the mapping made in `new`; no slice of it
-        // outlives `self` (they borrow it).
-        unsafe { libc::munmap(self.ptr, self.len) };
-    }
-}
-
-/// No mapping off Unix: files are read range by range.
-#[cfg(not(unix))]
-struct Mapped;
-
-#[cfg(not(unix))]
-impl Mapped {
-    fn new(_: &File, _: u64) -> Option<Mapped> {
-        None
-    }
-    fn bytes(&self) -> &[u8] {
-        &[]
-    }
-    fn release(&self, _: usize, _: usize) {}
-}
-
-/// Reads `buf.len()` bytes at `at`.
-fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
-    }
-    #[cfg(windows)]
-    {
-        let mut done = 0;
-        while done < buf.len() {
-            match std::os::windows::fs::FileExt::seek_read(
-                file,
-                &mut buf[done..],
-                at + done as u64,
-            )? {
-                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-                n => done += n,
-            }
-        }
-        Ok(())
-    }
-    #[cfg(not(any(unix, windows)))]
-    {
-        let _ = (file, buf, at);
-        Err(std::io::ErrorKind::Unsupported.into())
-    }
-}
+use crate::source::{read_exact_at, Mapped};
 
 /// A file the fast path can read.
-pub struct Plan {
-    pub label: String,
+pub(crate) struct Plan {
+    label: String,
     file: File,
     /// The file mapped in memory, when the system allows it.
     mapped: Option<Mapped>,
@@ -202,8 +83,9 @@ struct Cols {
 }
 
 /// Whether `path` can take the fast path; `t` is the file opened by the
-/// sequential reader (its header is the reference).
-pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
+/// sequential reader (its header is the reference). With `map_file`, it is
+/// mapped in memory when the system allows it; else it is read in ranges.
+pub(crate) fn plan(path: &Path, t: &TableReader, map_file: bool) -> Option<Plan> {
     let file = File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     let mut head = vec![0u8; (len.min(1 << 20)) as usize];
@@ -299,10 +181,10 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
             cols.task_run = (first, cols.tasks.len());
         }
     }
-    let mapped = if std::env::var_os("OPORA_NO_MMAP").is_some() {
-        None
-    } else {
+    let mapped = if map_file {
         Mapped::new(&file, len)
+    } else {
+        None
     };
     Some(Plan {
         label: t.file_name.clone(),
@@ -318,7 +200,7 @@ pub fn plan(path: &Path, t: &TableReader) -> Option<Plan> {
 }
 
 /// What reading one file gave.
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Read: the parts to merge (in this order), and the bad rows if any.
     Read {
         parts: Vec<StatsAccumulator>,
@@ -333,7 +215,7 @@ pub enum Outcome {
 /// Reads the files in parallel on `threads` workers, in ranges of about
 /// `chunk` bytes, each part accumulating with the histogram policy of
 /// `template`.
-pub fn read(
+pub(crate) fn read(
     plans: &[Plan],
     template: &StatsAccumulator,
     threads: usize,
@@ -535,8 +417,8 @@ fn read_range(
     Ok(Some((lines, (errors.count > 0).then_some(errors))))
 }
 
-/// Per 64 bytes: positions of the delimiter, of '\n', of '"' or '\r', and of
-/// bytes ≥ 0x80, as bit masks.
+/// Per 64 bytes: positions of the delimiter, of '\n', of the special bytes
+/// ([`is_special`]), and of bytes ≥ 0x80, as bit masks.
 #[inline(always)]
 fn classify(block: &[u8; 64], delim: u8) -> (u64, u64, u64, u64) {
     #[cfg(target_arch = "x86_64")]
@@ -548,14 +430,27 @@ fn classify(block: &[u8; 64], delim: u8) -> (u64, u64, u64, u64) {
             let d = _mm_set1_epi8(delim as i8);
             let nl = _mm_set1_epi8(b'\n' as i8);
             let q = _mm_set1_epi8(b'"' as i8);
-            let cr = _mm_set1_epi8(b'\r' as i8);
+            let tab = _mm_set1_epi8(b'\t' as i8);
+            let c0_max = _mm_set1_epi8(0x1f);
+            let del = _mm_set1_epi8(0x7f);
+            let c2 = _mm_set1_epi8(0xc2_u8 as i8);
             let (mut md, mut mn, mut ms, mut mh) = (0u64, 0u64, 0u64, 0u64);
             for i in 0..4 {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * i) as *const __m128i);
                 let bits = |m: __m128i| (_mm_movemask_epi8(m) as u32 & 0xffff) as u64;
+                let is_nl = _mm_cmpeq_epi8(v, nl);
+                // C0 controls (unsigned v ≤ 0x1f, '\r' among them) but tab and '\n'.
+                let c0 = _mm_andnot_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, tab), is_nl),
+                    _mm_cmpeq_epi8(_mm_min_epu8(v, c0_max), v),
+                );
+                let special = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, q), c0),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, c2)),
+                );
                 md |= bits(_mm_cmpeq_epi8(v, d)) << (16 * i);
-                mn |= bits(_mm_cmpeq_epi8(v, nl)) << (16 * i);
-                ms |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, cr))) << (16 * i);
+                mn |= bits(is_nl) << (16 * i);
+                ms |= bits(special) << (16 * i);
                 mh |= bits(v) << (16 * i);
             }
             (md, mn, ms, mh)
@@ -567,7 +462,7 @@ fn classify(block: &[u8; 64], delim: u8) -> (u64, u64, u64, u64) {
         for (i, &b) in block.iter().enumerate() {
             md |= ((b == delim) as u64) << i;
             mn |= ((b == b'\n') as u64) << i;
-            ms |= ((b == b'"' || b == b'\r') as u64) << i;
+            ms |= (is_special(b) as u64) << i;
             mh |= ((b >= 0x80) as u64) << i;
         }
         (md, mn, ms, mh)
@@ -644,13 +539,14 @@ fn split(p: &Plan, part: &mut Part, buf: &[u8], errors: &mut Errors) -> Option<u
     // Position + 1 of the last byte ≥ 0x80 seen in earlier blocks (0: none).
     let mut pending_high = 0usize;
     let mut block_start = 0usize;
-    let mut tail = [0u8; 64];
+    // Padding of the last block: a space is none of the bytes classified.
+    let mut tail = [b' '; 64];
     let mut ok = true;
     'blocks: while block_start < buf.len() {
         let block: &[u8; 64] = match buf.get(block_start..block_start + 64) {
             Some(b) => b.try_into().expect("64 bytes"),
             None => {
-                // The range's last block (once per range): zeros match nothing.
+                // The range's last block (once per range), padded.
                 let rest = &buf[block_start..];
                 tail[..rest.len()].copy_from_slice(rest);
                 &tail
@@ -817,10 +713,7 @@ fn read_field(
         Role::MaxScore => opt_number(b).map(|v| st.max_score = v).is_ok(),
         Role::Mark => opt_mark(b).map(|v| st.mark = v).is_ok(),
         Role::Journal => opt_mark(b).map(|v| st.journal = v).is_ok(),
-        Role::Student => match b.first() {
-            Some(x) if x.is_ascii_graphic() => true,
-            _ => matches!(std::str::from_utf8(b), Ok(t) if !t.trim().is_empty()),
-        },
+        Role::Student => plain_key(b),
         Role::Date => {
             b.is_empty()
                 || match std::str::from_utf8(b).map(str::trim) {
@@ -902,17 +795,44 @@ fn end_row(
     slow(p, part, &buf[row_start..row_end], line, errors)
 }
 
-/// Every '"' or '\r' of the block: a quote needs the CSV reader; a carriage
-/// return is fine only right before a newline.
+/// Bytes the splitter looks at one by one: a quote, C0 control characters
+/// other than tab and '\n' (the carriage return among them), DEL, and 0xC2
+/// (the first byte of the C1 controls U+0080–U+009F in UTF-8).
+#[cfg_attr(all(target_arch = "x86_64", not(test)), allow(dead_code))]
+fn is_special(b: u8) -> bool {
+    matches!(b, b'"' | 0x7f | 0xc2) || (b < 0x20 && b != b'\t' && b != b'\n')
+}
+
+/// Every special byte of the block ([`is_special`]). A carriage return is
+/// fine right before a newline, and 0xC2 when no C1 control follows. A quote
+/// needs the CSV reader; so does a control character: the CSV reader refuses
+/// the file with its own message naming the cell (`IoError::ControlChar`),
+/// which the scanner leaves to it rather than repeat.
 fn specials_ok(buf: &[u8], block_start: usize, mut ms: u64) -> bool {
     while ms != 0 {
         let pos = block_start + ms.trailing_zeros() as usize;
-        if buf[pos] == b'"' || buf.get(pos + 1).is_some_and(|&b| b != b'\n') {
+        let next = buf.get(pos + 1);
+        let ok = match buf[pos] {
+            b'\r' => next.is_none_or(|&b| b == b'\n'),
+            0xc2 => !next.is_some_and(|b| (0x80..=0x9f).contains(b)),
+            _ => false,
+        };
+        if !ok {
             return false;
         }
         ms &= ms - 1;
     }
     true
+}
+
+/// A pupil key `parse_row` takes as it is: printable ASCII, or text without
+/// control or invisible characters (`records::code`), not blank.
+#[inline]
+fn plain_key(b: &[u8]) -> bool {
+    if b.iter().all(|&x| x.is_ascii_graphic() || x == b' ') {
+        return b.iter().any(|&x| x != b' ');
+    }
+    matches!(std::str::from_utf8(b), Ok(t) if !t.trim().is_empty() && code(t).is_ok())
 }
 
 /// Digits only (at most 15: exact in f64, as the reader's parse gives them).
@@ -1019,4 +939,29 @@ fn slow(p: &Plan, part: &mut Part, bytes: &[u8], line: u64, errors: &mut Errors)
         part.acc.add(s, k, &result.as_score());
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vector classification marks exactly the bytes the scalar rules
+    /// name, at every position of a block.
+    #[test]
+    fn classify_marks_every_byte_by_its_kind() {
+        for delim in [b',', b';', b'\t'] {
+            for b in 0..=255u8 {
+                for pos in [0, 15, 16, 40, 63] {
+                    let mut block = [b'a'; 64];
+                    block[pos] = b;
+                    let (md, mn, ms, mh) = classify(&block, delim);
+                    let bit = |on: bool| (on as u64) << pos;
+                    assert_eq!(md, bit(b == delim), "{b:#x}");
+                    assert_eq!(mn, bit(b == b'\n'), "{b:#x}");
+                    assert_eq!(ms, bit(is_special(b)), "{b:#x}");
+                    assert_eq!(mh, bit(b >= 0x80), "{b:#x}");
+                }
+            }
+        }
+    }
 }

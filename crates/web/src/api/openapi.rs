@@ -1,0 +1,190 @@
+//! The OpenAPI 3.1 document of the API, served at `/api/openapi.json`.
+//! Paths, parameters and summaries (Russian, user-facing) are written here;
+//! every response schema is derived from the API's own types (`types.rs`),
+//! so the document cannot drift from what the handlers answer.
+
+use super::types;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::JsonSchema;
+use serde_json::{json, Value};
+
+/// Collects the schemas of the API types under `#/components/schemas`.
+struct Schemas(SchemaGenerator);
+
+impl Schemas {
+    fn new() -> Schemas {
+        let settings = SchemaSettings::draft2020_12().for_serialize().with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        });
+        Schemas(settings.into_generator())
+    }
+
+    /// The schema of `T` (a `$ref` for a named type).
+    fn of<T: JsonSchema>(&mut self) -> Value {
+        self.0.subschema_for::<T>().to_value()
+    }
+
+    fn into_components(mut self) -> Value {
+        Value::Object(self.0.take_definitions(true))
+    }
+}
+
+/// A path or query parameter.
+fn param(name: &str, place: &str, desc: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": place, "required": place == "path", "description": desc, "schema": schema })
+}
+
+/// The query parameters of the school list (the same as the page's).
+fn list_query() -> Value {
+    let enumerated = |values: &[&str]| json!({ "type": "string", "enum": values });
+    let string = json!({ "type": "string" });
+    let integer = json!({ "type": "integer" });
+    json!([
+        param(
+            "q",
+            "query",
+            "Поиск по коду, названию, адресу (без учёта регистра, ё = е)",
+            string.clone()
+        ),
+        param(
+            "municipality",
+            "query",
+            "Идентификатор муниципалитета",
+            integer.clone()
+        ),
+        param(
+            "category",
+            "query",
+            "Категория в последнем расчёте",
+            enumerated(&["shnor", "shnsu", "low", "resilient", "normal", "nodata"])
+        ),
+        param(
+            "kind",
+            "query",
+            "Тип ОО (СОШ, ООШ, лицей, гимназия, …)",
+            string.clone()
+        ),
+        param("locality", "query", "Местность (город, село)", string),
+        param(
+            "sort",
+            "query",
+            "Сортировка",
+            enumerated(&[
+                "name",
+                "code",
+                "municipality",
+                "kind",
+                "enrolment",
+                "category",
+                "effect"
+            ])
+        ),
+        param(
+            "dir",
+            "query",
+            "Направление сортировки",
+            enumerated(&["asc", "desc"])
+        ),
+        param("page", "query", "Страница, с 1", integer.clone()),
+        param("per_page", "query", "Строк на странице (1–1000)", integer),
+    ])
+}
+
+/// A GET operation answering `schema` with 200, and errors with 401 and 404.
+fn get(summary: &str, params: Value, desc: &str, schema: Value) -> Value {
+    let err = json!({ "description": "Ошибка", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    let mut op = json!({ "get": {
+        "summary": summary,
+        "responses": {
+            "200": { "description": desc, "content": { "application/json": { "schema": schema } } },
+            "401": err.clone(),
+            "404": err
+        }
+    } });
+    if params.as_array().is_some_and(|p| !p.is_empty()) {
+        op["get"]["parameters"] = params;
+    }
+    op
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi_document() -> Value {
+    let mut s = Schemas::new();
+    s.of::<types::ErrorBody>();
+    let none = json!([]);
+    let integer = json!({ "type": "integer" });
+    let paths = json!({
+        "/api/me": get("Текущий пользователь, роль и область доступа", none.clone(),
+            "Пользователь", s.of::<types::Me>()),
+        "/api/municipalities": get("Муниципалитеты в области доступа", none.clone(),
+            "Муниципалитеты", s.of::<Vec<types::Municipality>>()),
+        "/api/schools": get("Школы: поиск, фильтры, сортировка, страницы", list_query(),
+            "Страница списка", s.of::<types::SchoolPage>()),
+        "/api/schools/{code}": get("Карточка школы",
+            json!([param("code", "path", "Код ОО", json!({ "type": "string" }))]),
+            "Карточка", s.of::<types::SchoolCard>()),
+        "/api/runs": get("Сохранённые расчёты (числа — по школам в области доступа)", none.clone(),
+            "Расчёты", s.of::<Vec<types::RunSummary>>()),
+        "/api/runs/{id}": get("Расчёт: модель и школы в области доступа",
+            json!([param("id", "path", "Номер расчёта", integer.clone())]),
+            "Расчёт", s.of::<types::RunDetail>()),
+        "/api/runs/{id}/lists/{list}": get("Список расчёта (как в приложении к приказу)",
+            json!([param("id", "path", "Номер расчёта", integer.clone()),
+                param("list", "path", "Список: ШНОР, ШНСУ, низкие результаты, резильентные школы",
+                    json!({ "type": "string", "enum": ["shnor", "shnsu", "low", "resilient"] }))]),
+            "Строки списка", s.of::<Vec<types::ListRow>>()),
+        "/api/plans": get("Дорожные карты в области доступа (свои, своих школ и региональные) с числом мероприятий, выполненных и просроченных",
+            none.clone(), "Планы", s.of::<Vec<types::PlanSummary>>()),
+        "/api/plans/{id}": get("План целиком: разделы, мероприятия, сроки как написаны и как поняты, статусы; права пользователя на план",
+            json!([param("id", "path", "Номер плана", integer)]),
+            "План", s.of::<types::PlanDetail>()),
+        "/api/overdue": get("Просроченные мероприятия планов своей зоны ответственности (на сегодня)", none,
+            "Мероприятия", s.of::<Vec<types::OverdueActivity>>()),
+        "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
+            "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Опора API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Данные реестра, расчётов идентификации ШНОР/ШНСУ и карточек школ в области доступа пользователя. \
+                            Вход — через веб-форму /login (cookie сеанса opora_session). Объекты вне области доступа отвечают 404."
+        },
+        "components": {
+            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": "opora_session" } },
+            "schemas": s.into_components()
+        },
+        "security": [{ "session": [] }],
+        "paths": paths
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openapi_document;
+
+    #[test]
+    fn every_route_is_documented() {
+        let doc = openapi_document();
+        let paths = doc["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), super::super::PATHS.len());
+        for p in super::super::PATHS {
+            assert!(paths.contains_key(*p), "{p} is not in openapi.json");
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc = openapi_document();
+        let text = doc.to_string();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = &part[..part.find('"').unwrap()];
+            assert!(
+                doc["components"]["schemas"].get(name).is_some(),
+                "{name} is referenced but not defined"
+            );
+        }
+    }
+}

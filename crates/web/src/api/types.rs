@@ -1,0 +1,710 @@
+//! The API's own response types. The JSON the API answers is defined here,
+//! not by the store's structs: a change of a table or of a store query
+//! changes a `From` conversion below, never the public shape. The OpenAPI
+//! schemas are derived from these types (see `openapi.rs`).
+//!
+//! Descriptions in `#[schemars(…)]` are user-facing documentation of the API
+//! and so are Russian; `//` comments are for developers.
+
+use opora_analytics::{checklist, ChecklistOutcome, ObjectivitySign, SchoolOutcome};
+use opora_store::{plans, registry, run_index, runs, school_card, scope};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Converts a slice of store rows into API rows.
+pub fn all<'a, S: 'a, A: From<&'a S>>(rows: &'a [S]) -> Vec<A> {
+    rows.iter().map(A::from).collect()
+}
+
+/// The error body of every API answer other than 200.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    rename = "Error",
+    description = "Ошибка: текст по-русски и код ответа HTTP"
+)]
+pub struct ErrorBody {
+    pub error: String,
+    pub status: u16,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    description = "Область доступа: \"Region\" — вся область; {\"Municipality\": id} — муниципалитет; \
+                   {\"Schools\": [id, …]} — закреплённые школы куратора; {\"School\": id} — одна школа"
+)]
+pub enum Scope {
+    Region,
+    Municipality(i64),
+    Schools(Vec<i64>),
+    School(i64),
+}
+
+impl From<&scope::Scope> for Scope {
+    fn from(s: &scope::Scope) -> Self {
+        match s {
+            scope::Scope::Region => Scope::Region,
+            scope::Scope::Municipality(m) => Scope::Municipality(*m),
+            scope::Scope::Schools(ids) => Scope::Schools(ids.clone()),
+            scope::Scope::School(id) => Scope::School(*id),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Текущий пользователь, его роль и область доступа")]
+pub struct Me {
+    pub login: String,
+    pub display_name: String,
+    #[schemars(description = "Код роли (region, municipality, methodist, school_admin, teacher)")]
+    pub role: String,
+    pub role_title: String,
+    pub scope: Scope,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Municipality {
+    pub id: i64,
+    pub name: String,
+    #[schemars(description = "Число школ")]
+    pub schools: i64,
+}
+
+impl From<&registry::Municipality> for Municipality {
+    fn from(m: &registry::Municipality) -> Self {
+        Municipality {
+            id: m.id,
+            name: m.name.clone(),
+            schools: m.schools,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct School {
+    pub id: i64,
+    #[schemars(description = "Код ОО")]
+    pub code: String,
+    pub municipality_id: i64,
+    pub municipality: String,
+    pub full_name: String,
+    pub short_name: String,
+    #[schemars(description = "Тип ОО (СОШ, ООШ, лицей, гимназия, …)")]
+    pub kind: String,
+    #[schemars(description = "Местность (город, село)")]
+    pub locality: String,
+    pub address: String,
+    pub website: String,
+    #[schemars(description = "Число обучающихся")]
+    pub enrolment: Option<i64>,
+}
+
+impl From<&registry::School> for School {
+    fn from(s: &registry::School) -> Self {
+        School {
+            id: s.id,
+            code: s.code.clone(),
+            municipality_id: s.municipality_id,
+            municipality: s.municipality.clone(),
+            full_name: s.full_name.clone(),
+            short_name: s.short_name.clone(),
+            kind: s.kind.clone(),
+            locality: s.locality.clone(),
+            address: s.address.clone(),
+            website: s.website.clone(),
+            enrolment: s.enrolment,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Итог школы в последнем расчёте")]
+pub struct LatestLine {
+    pub run_id: i64,
+    pub category: String,
+    pub is_shnor: bool,
+    pub is_low_results: bool,
+    pub is_shnsu: bool,
+    pub is_resilient: bool,
+    pub insufficient_data: bool,
+    pub effect: Option<f64>,
+    pub result_index: Option<f64>,
+    pub social_index: Option<f64>,
+    pub reason: String,
+}
+
+impl From<&registry::LatestLine> for LatestLine {
+    fn from(l: &registry::LatestLine) -> Self {
+        LatestLine {
+            run_id: l.run_id,
+            category: l.category.clone(),
+            is_shnor: l.is_shnor,
+            is_low_results: l.is_low_results,
+            is_shnsu: l.is_shnsu,
+            is_resilient: l.is_resilient,
+            insufficient_data: l.insufficient_data,
+            effect: l.effect,
+            result_index: l.result_index,
+            social_index: l.social_index,
+            reason: l.reason.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolRow {
+    pub school: School,
+    pub latest: Option<LatestLine>,
+}
+
+impl From<&registry::SchoolRow> for SchoolRow {
+    fn from(r: &registry::SchoolRow) -> Self {
+        SchoolRow {
+            school: School::from(&r.school),
+            latest: r.latest.as_ref().map(LatestLine::from),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Страница списка школ")]
+pub struct SchoolPage {
+    pub rows: Vec<SchoolRow>,
+    #[schemars(description = "Строк по фильтру (на всех страницах)")]
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    #[schemars(description = "Расчёт, из которого взяты категории")]
+    pub run_id: Option<i64>,
+}
+
+impl From<&registry::SchoolPage> for SchoolPage {
+    fn from(p: &registry::SchoolPage) -> Self {
+        SchoolPage {
+            rows: all(&p.rows),
+            total: p.total,
+            page: p.page,
+            pages: p.pages,
+            run_id: p.run_id,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Показатель контекста по годам")]
+pub struct ContextValue {
+    pub code: String,
+    pub name: String,
+    pub unit: String,
+    #[schemars(description = "Пары [год, значение]; год 0 — без привязки к году")]
+    pub values: Vec<(i64, f64)>,
+}
+
+impl From<&school_card::ContextValue> for ContextValue {
+    fn from(c: &school_card::ContextValue) -> Self {
+        ContextValue {
+            code: c.code.clone(),
+            name: c.name.clone(),
+            unit: c.unit.clone(),
+            values: c.values.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Результат школы в одной оценочной процедуре и среднее по области")]
+pub struct ResultPoint {
+    pub year: i64,
+    pub procedure: String,
+    pub subject: String,
+    pub grade: i64,
+    pub n: i64,
+    pub mean: Option<f64>,
+    pub max_score: Option<f64>,
+    #[schemars(description = "Средний балл, % от максимального")]
+    pub mean_pct: Option<f64>,
+    pub region_mean_pct: Option<f64>,
+    pub region_mean: Option<f64>,
+    #[schemars(description = "Доля отметок «2», %")]
+    pub share_2: Option<f64>,
+    pub region_share_2: Option<f64>,
+}
+
+impl From<&school_card::ResultPoint> for ResultPoint {
+    fn from(r: &school_card::ResultPoint) -> Self {
+        ResultPoint {
+            year: r.year,
+            procedure: r.procedure.clone(),
+            subject: r.subject.clone(),
+            grade: r.grade,
+            n: r.n,
+            mean: r.mean,
+            max_score: r.max_score,
+            mean_pct: r.mean_pct,
+            region_mean_pct: r.region_mean_pct,
+            region_mean: r.region_mean,
+            share_2: r.share_2,
+            region_share_2: r.region_share_2,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Строка школы в одном расчёте")]
+pub struct RunLine {
+    pub run_id: i64,
+    pub run_at: String,
+    pub years: String,
+    pub school_code: String,
+    pub category: String,
+    pub is_shnor: bool,
+    pub is_low_results: bool,
+    pub is_shnsu: bool,
+    pub is_resilient: bool,
+    pub insufficient_data: bool,
+    pub n: i64,
+    pub result_index: Option<f64>,
+    pub social_index: Option<f64>,
+    pub expected: Option<f64>,
+    pub effect: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub rank: Option<i64>,
+    pub percentile: Option<f64>,
+    pub reason: String,
+}
+
+impl From<&run_index::RunLine> for RunLine {
+    fn from(l: &run_index::RunLine) -> Self {
+        RunLine {
+            run_id: l.run_id,
+            run_at: l.run_at.clone(),
+            years: l.years.clone(),
+            school_code: l.school_code.clone(),
+            category: l.category.clone(),
+            is_shnor: l.is_shnor,
+            is_low_results: l.is_low_results,
+            is_shnsu: l.is_shnsu,
+            is_resilient: l.is_resilient,
+            insufficient_data: l.insufficient_data,
+            n: l.n,
+            result_index: l.result_index,
+            social_index: l.social_index,
+            expected: l.expected,
+            effect: l.effect,
+            ci_low: l.ci_low,
+            ci_high: l.ci_high,
+            rank: l.rank,
+            percentile: l.percentile,
+            reason: l.reason.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+pub enum ChecklistStatus {
+    #[serde(rename = "да")]
+    Yes,
+    #[serde(rename = "нет")]
+    No,
+    #[serde(rename = "нет данных")]
+    NoData,
+}
+
+impl From<checklist::ChecklistStatus> for ChecklistStatus {
+    fn from(s: checklist::ChecklistStatus) -> Self {
+        match s {
+            checklist::ChecklistStatus::Yes => ChecklistStatus::Yes,
+            checklist::ChecklistStatus::No => ChecklistStatus::No,
+            checklist::ChecklistStatus::NoData => ChecklistStatus::NoData,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Критерий чек-листа (шаг 5 методики)")]
+pub struct ChecklistItem {
+    #[schemars(description = "Номер критерия, 1–6")]
+    pub criterion: u8,
+    pub name: String,
+    pub status: ChecklistStatus,
+    pub value: Option<f64>,
+    pub threshold: f64,
+    pub explanation: String,
+}
+
+impl From<&checklist::ChecklistItem> for ChecklistItem {
+    fn from(i: &checklist::ChecklistItem) -> Self {
+        ChecklistItem {
+            criterion: i.criterion,
+            name: i.name.clone(),
+            status: i.status.into(),
+            value: i.value,
+            threshold: i.threshold,
+            explanation: i.explanation.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Чек-лист критериев школы за год")]
+pub struct Checklist {
+    pub school_id: String,
+    pub year: i32,
+    pub items: Vec<ChecklistItem>,
+    #[schemars(description = "Критериев с ответом «да»")]
+    pub yes_count: usize,
+}
+
+impl From<&ChecklistOutcome> for Checklist {
+    fn from(c: &ChecklistOutcome) -> Self {
+        Checklist {
+            school_id: c.school_id.clone(),
+            year: c.year,
+            items: all(&c.items),
+            yes_count: c.yes_count,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Признак необъективности результатов (шаг 6 методики)")]
+pub struct ObjectivityRow {
+    pub school_id: String,
+    pub year: i32,
+    pub procedure: String,
+    pub subject: String,
+    pub grade: i32,
+    #[schemars(description = "O1–O5")]
+    pub sign: String,
+    pub statistic: f64,
+    pub threshold: f64,
+    pub explanation: String,
+    pub p_value: Option<f64>,
+    pub q_value: Option<f64>,
+}
+
+impl From<&ObjectivitySign> for ObjectivityRow {
+    fn from(o: &ObjectivitySign) -> Self {
+        ObjectivityRow {
+            school_id: o.school_id.clone(),
+            year: o.year,
+            procedure: o.procedure.clone(),
+            subject: o.subject.clone(),
+            grade: o.grade,
+            sign: o.sign.clone(),
+            statistic: o.statistic,
+            threshold: o.threshold,
+            explanation: o.explanation.clone(),
+            p_value: o.p_value,
+            q_value: o.q_value,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Чек-лист и признаки необъективности школы в последнем расчёте")]
+pub struct SchoolDetails {
+    pub checklist: Vec<Checklist>,
+    pub objectivity: Vec<ObjectivityRow>,
+}
+
+impl From<&run_index::SchoolDetails> for SchoolDetails {
+    fn from(d: &run_index::SchoolDetails) -> Self {
+        SchoolDetails {
+            checklist: all(&d.checklist),
+            objectivity: all(&d.objectivity),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Карточка школы")]
+pub struct SchoolCard {
+    pub school: School,
+    pub context: Vec<ContextValue>,
+    pub results: Vec<ResultPoint>,
+    pub runs: Vec<RunLine>,
+    pub latest: SchoolDetails,
+}
+
+impl From<&school_card::SchoolCard> for SchoolCard {
+    fn from(c: &school_card::SchoolCard) -> Self {
+        SchoolCard {
+            school: School::from(&c.school),
+            context: all(&c.context),
+            results: all(&c.results),
+            runs: all(&c.runs),
+            latest: SchoolDetails::from(&c.latest),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Сохранённый расчёт: числа по школам в области доступа")]
+pub struct RunSummary {
+    pub id: i64,
+    #[schemars(description = "UTC, YYYY-MM-DDTHH:MM:SSZ")]
+    pub at: String,
+    pub actor: String,
+    pub years: String,
+    pub n_schools: i64,
+    pub shnor: i64,
+    pub low_results: i64,
+    pub shnsu: i64,
+    pub resilient: i64,
+    pub r2: Option<f64>,
+}
+
+impl From<&runs::RunSummary> for RunSummary {
+    fn from(r: &runs::RunSummary) -> Self {
+        RunSummary {
+            id: r.id,
+            at: r.at.clone(),
+            actor: r.actor.clone(),
+            years: r.years.clone(),
+            n_schools: r.n_schools,
+            shnor: r.shnor,
+            low_results: r.low_results,
+            shnsu: r.shnsu,
+            resilient: r.resilient,
+            r2: r.r2,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Итог школы в расчёте (как schools.csv)")]
+pub struct SchoolResult {
+    pub school_id: String,
+    pub n: u64,
+    pub result_index: Option<f64>,
+    pub result_se: Option<f64>,
+    pub expected: Option<f64>,
+    pub social_index: Option<f64>,
+    pub residual: Option<f64>,
+    pub effect: Option<f64>,
+    pub effect_se: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub rank: Option<u64>,
+    pub percentile: Option<f64>,
+    pub is_shnor: bool,
+    pub is_low_results: bool,
+    pub is_shnsu: bool,
+    pub is_resilient: bool,
+    pub insufficient_data: bool,
+    pub years_flagged: Vec<i32>,
+    pub reason: String,
+    pub no_context: bool,
+    pub reliability: Option<f64>,
+    pub index_rank: Option<u64>,
+    pub years_low_results: Vec<i32>,
+    pub category: String,
+}
+
+impl From<&SchoolOutcome> for SchoolResult {
+    fn from(s: &SchoolOutcome) -> Self {
+        SchoolResult {
+            school_id: s.school_id.clone(),
+            n: s.n,
+            result_index: s.result_index,
+            result_se: s.result_se,
+            expected: s.expected,
+            social_index: s.social_index,
+            residual: s.residual,
+            effect: s.effect,
+            effect_se: s.effect_se,
+            ci_low: s.ci_low,
+            ci_high: s.ci_high,
+            rank: s.rank,
+            percentile: s.percentile,
+            is_shnor: s.is_shnor,
+            is_low_results: s.is_low_results,
+            is_shnsu: s.is_shnsu,
+            is_resilient: s.is_resilient,
+            insufficient_data: s.insufficient_data,
+            years_flagged: s.years_flagged.clone(),
+            reason: s.reason.clone(),
+            no_context: s.no_context,
+            reliability: s.reliability,
+            index_rank: s.index_rank,
+            years_low_results: s.years_low_results.clone(),
+            category: s.category.clone(),
+        }
+    }
+}
+
+/// The schema of a value passed through in its domain crate's own JSON
+/// format (model.json, the run's settings, a plan as `opora plan import
+/// --format json` prints it): an object, described in docs/formats.md.
+fn domain_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "object" })
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Расчёт: модель и школы в области доступа")]
+pub struct RunDetail<'a> {
+    pub summary: Option<RunSummary>,
+    pub years: &'a [i32],
+    #[schemars(schema_with = "domain_object", description = "Настройки расчёта")]
+    pub config: &'a opora_analytics::Config,
+    #[schemars(schema_with = "domain_object", description = "Модель (как model.json)")]
+    pub model: &'a opora_analytics::Model,
+    pub notes: &'a [String],
+    pub schools: Vec<SchoolResult>,
+    pub objectivity: Vec<ObjectivityRow>,
+    pub checklist: Vec<Checklist>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Строка списка расчёта (как в приложении к приказу)")]
+pub struct ListRow {
+    pub school_code: String,
+    pub municipality: String,
+    pub full_name: String,
+    pub short_name: String,
+    pub category: String,
+    pub reason: String,
+    pub effect: Option<f64>,
+}
+
+impl From<&run_index::ListRow> for ListRow {
+    fn from(r: &run_index::ListRow) -> Self {
+        ListRow {
+            school_code: r.school_code.clone(),
+            municipality: r.municipality.clone(),
+            full_name: r.full_name.clone(),
+            short_name: r.short_name.clone(),
+            category: r.category.clone(),
+            reason: r.reason.clone(),
+            effect: r.effect,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Дорожная карта: заголовок и числа мероприятий")]
+pub struct PlanSummary {
+    pub id: i64,
+    #[schemars(description = "region, municipality или school")]
+    pub level: String,
+    pub title: String,
+    pub owner: String,
+    pub municipality_id: Option<i64>,
+    pub school_id: Option<i64>,
+    #[schemars(description = "Школа или муниципалитет, которому принадлежит план")]
+    pub unit: String,
+    pub period: String,
+    pub status: String,
+    pub is_template: bool,
+    pub version: i64,
+    pub activities: i64,
+    pub done: i64,
+    pub overdue: i64,
+    pub created_at: String,
+}
+
+impl From<&plans::PlanSummary> for PlanSummary {
+    fn from(p: &plans::PlanSummary) -> Self {
+        PlanSummary {
+            id: p.id,
+            level: p.level.clone(),
+            title: p.title.clone(),
+            owner: p.owner.clone(),
+            municipality_id: p.municipality_id,
+            school_id: p.school_id,
+            unit: p.unit.clone(),
+            period: p.period.clone(),
+            status: p.status.clone(),
+            is_template: p.is_template,
+            version: p.version,
+            activities: p.activities,
+            done: p.done,
+            overdue: p.overdue,
+            created_at: p.created_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Что пользователь может делать с планом")]
+pub struct Rights {
+    #[schemars(description = "Вести мероприятия: статусы, подтверждения, комментарии")]
+    pub work: bool,
+    #[schemars(description = "Подтверждать выполнение или возвращать на доработку")]
+    pub verify: bool,
+    #[schemars(
+        description = "Утверждать, отправлять в архив, отменять мероприятия, распространять на школы"
+    )]
+    pub manage: bool,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "План целиком с заголовком и правами пользователя")]
+pub struct PlanDetail<'a> {
+    pub summary: PlanSummary,
+    #[schemars(
+        schema_with = "domain_object",
+        description = "План: разделы, мероприятия, сроки как написаны и как поняты, статусы"
+    )]
+    pub plan: &'a opora_plans::Plan,
+    pub rights: Rights,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Просроченное мероприятие")]
+pub struct OverdueActivity {
+    pub activity_id: i64,
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub unit: String,
+    pub number: String,
+    pub text: String,
+    pub deadline_text: String,
+    #[schemars(description = "Последний день срока, YYYY-MM-DD")]
+    pub deadline_end: String,
+    pub days_overdue: i64,
+    pub status: String,
+    pub responsible_text: String,
+}
+
+impl From<&plans::OverdueActivity> for OverdueActivity {
+    fn from(o: &plans::OverdueActivity) -> Self {
+        OverdueActivity {
+            activity_id: o.activity_id,
+            plan_id: o.plan_id,
+            plan_title: o.plan_title.clone(),
+            unit: o.unit.clone(),
+            number: o.number.clone(),
+            text: o.text.clone(),
+            deadline_text: o.deadline_text.clone(),
+            deadline_end: o.deadline_end.clone(),
+            days_overdue: o.days_overdue,
+            status: o.status.clone(),
+            responsible_text: o.responsible_text.clone(),
+        }
+    }
+}
