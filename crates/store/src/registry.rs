@@ -348,6 +348,8 @@ pub struct LatestLine {
     pub effect: Option<f64>,
     pub result_index: Option<f64>,
     pub social_index: Option<f64>,
+    /// The numbers behind the verdict.
+    pub reason: String,
     /// The verdict in one plain sentence.
     pub summary: String,
 }
@@ -443,7 +445,7 @@ impl Db {
         let (latest, _) = self.latest_run_ids().await?;
         let sql = format!(
             "SELECT {SCHOOL_COLUMNS}, rs.run_id, rs.category, rs.is_shnor, rs.is_low_results, rs.is_shnsu, rs.is_resilient, \
-             rs.insufficient_data, rs.effect, rs.result_index, rs.social_index, rs.summary \
+             rs.insufficient_data, rs.effect, rs.result_index, rs.social_index, rs.reason, rs.summary \
              FROM schools s JOIN municipalities m ON m.id = s.municipality_id \
              LEFT JOIN run_schools rs ON rs.school_code = s.code AND rs.run_id = $1 \
              WHERE {}",
@@ -463,7 +465,8 @@ impl Db {
                 effect: r.get(18),
                 result_index: r.get(19),
                 social_index: r.get(20),
-                summary: r.get(21),
+                reason: r.get(21),
+                summary: r.get(22),
             });
             let search = search_fold(&format!("{} {} {} {}", school.code, school.full_name, school.short_name, school.address));
             let name_key = ru_key(&school.short_name);

@@ -137,9 +137,7 @@ async fn every_answer_matches_the_openapi_document() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         run_identification(&t.db).await;
-        opora_web::demo_plans::create_demo_plans(&t.db)
-            .await
-            .unwrap();
+        opora_seed::plans::create_demo_plans(&t.db).await.unwrap();
         let base = spawn(&t.db, test_config()).await;
         let (status, doc) = Client::new(&base).json("/api/openapi.json").await;
         assert_eq!(status, 200);

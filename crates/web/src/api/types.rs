@@ -135,6 +135,8 @@ pub struct LatestLine {
     pub result_index: Option<f64>,
     pub social_index: Option<f64>,
     pub reason: String,
+    /// Вывод одной фразой, без статистических терминов.
+    pub summary: String,
 }
 
 impl From<&registry::LatestLine> for LatestLine {
@@ -151,6 +153,7 @@ impl From<&registry::LatestLine> for LatestLine {
             result_index: l.result_index,
             social_index: l.social_index,
             reason: l.reason.clone(),
+            summary: l.summary.clone(),
         }
     }
 }
@@ -281,6 +284,8 @@ pub struct RunLine {
     pub rank: Option<i64>,
     pub percentile: Option<f64>,
     pub reason: String,
+    /// Вывод одной фразой, без статистических терминов.
+    pub summary: String,
 }
 
 impl From<&run_index::RunLine> for RunLine {
@@ -306,6 +311,7 @@ impl From<&run_index::RunLine> for RunLine {
             rank: l.rank,
             percentile: l.percentile,
             reason: l.reason.clone(),
+            summary: l.summary.clone(),
         }
     }
 }
@@ -512,6 +518,8 @@ pub struct SchoolResult {
     pub insufficient_data: bool,
     pub years_flagged: Vec<i32>,
     pub reason: String,
+    /// Вывод одной фразой, без статистических терминов.
+    pub summary: String,
     pub no_context: bool,
     pub reliability: Option<f64>,
     pub index_rank: Option<u64>,
@@ -542,6 +550,7 @@ impl From<&SchoolOutcome> for SchoolResult {
             insufficient_data: s.insufficient_data,
             years_flagged: s.years_flagged.clone(),
             reason: s.reason.clone(),
+            summary: s.summary.clone(),
             no_context: s.no_context,
             reliability: s.reliability,
             index_rank: s.index_rank,
@@ -584,6 +593,8 @@ pub struct ListRow {
     pub short_name: String,
     pub category: String,
     pub reason: String,
+    /// Вывод одной фразой, без статистических терминов.
+    pub summary: String,
     pub effect: Option<f64>,
 }
 
@@ -596,6 +607,7 @@ impl From<&run_index::ListRow> for ListRow {
             short_name: r.short_name.clone(),
             category: r.category.clone(),
             reason: r.reason.clone(),
+            summary: r.summary.clone(),
             effect: r.effect,
         }
     }
