@@ -115,6 +115,7 @@ fn fill(
         let w = w.unwrap_or(8).max(h.chars().count().min(30));
         ws.set_column_width(c as u16, (w.min(60) + 2) as f64)?;
     }
+    let formats = NumberFormats::new();
     let mut r = 0u32;
     let mut result = Ok(());
     rows.rows(usize::MAX, &mut |cells| {
@@ -125,7 +126,7 @@ fn fill(
         result = cells
             .iter()
             .enumerate()
-            .try_for_each(|(c, cell)| write_cell(ws, r, c as u16, cell));
+            .try_for_each(|(c, cell)| write_cell(ws, r, c as u16, cell, &formats));
     });
     result?;
     ws.set_freeze_panes(1, 0)?;
@@ -135,13 +136,58 @@ fn fill(
     Ok(())
 }
 
-fn write_cell(ws: &mut Worksheet, r: u32, c: u16, cell: &Cell) -> Result<(), XlsxError> {
+/// Number formats, so a reader sees «6» and «0,50», not 0.5005562625007395
+/// (the cell keeps the full value; Excel shows the decimal separator of the
+/// reader's locale).
+struct NumberFormats {
+    whole: Format,
+    two: Format,
+    four: Format,
+}
+
+impl NumberFormats {
+    fn new() -> Self {
+        NumberFormats {
+            whole: Format::new().set_num_format(number_format(1.0)),
+            two: Format::new().set_num_format(number_format(0.5)),
+            four: Format::new().set_num_format(number_format(0.001)),
+        }
+    }
+
+    fn of(&self, v: f64) -> &Format {
+        match number_format(v) {
+            "0" => &self.whole,
+            "0.00" => &self.two,
+            _ => &self.four,
+        }
+    }
+}
+
+/// Counts and whole numbers without decimals; others with two, small ones
+/// (p-values, shares below 0.01) with four.
+fn number_format(v: f64) -> &'static str {
+    if v.fract() == 0.0 {
+        "0"
+    } else if v.abs() >= 0.01 {
+        "0.00"
+    } else {
+        "0.0000"
+    }
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+    formats: &NumberFormats,
+) -> Result<(), XlsxError> {
     match cell {
         Cell::Text(t) => {
             ws.write_string(r, c, neutralise_formula(t).as_ref())?;
         }
         Cell::Number(Some(v)) if v.is_finite() => {
-            ws.write_number(r, c, *v)?;
+            ws.write_number_with_format(r, c, *v, formats.of(*v))?;
         }
         Cell::Number(_) => {}
     }
@@ -204,6 +250,11 @@ mod tests {
     fn widths_count_characters() {
         assert_eq!(cell_width(Some(&Cell::Text("абв".into()))), 3);
         assert_eq!(cell_width(Some(&Cell::Number(None))), 10);
+        assert_eq!(number_format(6.0), "0", "counts are integers");
+        assert_eq!(number_format(-3.0), "0");
+        assert_eq!(number_format(0.5005562625007395), "0.00");
+        assert_eq!(number_format(-0.281), "0.00");
+        assert_eq!(number_format(0.0004), "0.0000");
         assert_eq!(cell_width(None), 4);
     }
 }
