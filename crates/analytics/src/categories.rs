@@ -267,7 +267,7 @@ fn numbers(o: &SchoolOutcome, r: &Rules) -> String {
 
 /// «по 381 результату», «по 5 результатам» (dative).
 fn by_results(n: u64) -> String {
-    let word = plain::plural(n, "результату", "результатам", "результатам");
+    let word = text::plural(n, "результату", "результатам", "результатам");
     format!("{n} {word}")
 }
 

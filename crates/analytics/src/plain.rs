@@ -2,7 +2,7 @@
 //! department reads aloud or pastes into an order. No statistics words
 //! (λ, interval, percentile); the numbers stay in the detailed reason.
 
-use crate::text::num;
+use crate::text::{num, plural};
 use crate::{Config, SchoolOutcome};
 
 /// The verdict for one school of a run. `window` are the run's years (end
@@ -80,16 +80,6 @@ pub fn results(n: u64) -> String {
 /// «2 года из 3», «1 год из 3», «0 лет из 3».
 fn years_count(n: usize, of: usize) -> String {
     format!("{n} {} из {of}", plural(n as u64, "год", "года", "лет"))
-}
-
-/// Russian plural form for n: one (1, 21), few (2–4, 22–24), many (5–20, 0).
-pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    match (n % 10, n % 100) {
-        (_, 11..=14) => many,
-        (1, _) => one,
-        (2..=4, _) => few,
-        _ => many,
-    }
 }
 
 /// «в 2023-2024 учебном году», «в 2022-2023 и 2023-2024 учебных годах».

@@ -35,12 +35,18 @@ pub fn pval(p: f64) -> String {
 
 /// "из N лет" needs the genitive: «из 1 года», «из 3 лет», «из 21 года».
 pub fn of_years(n: usize) -> String {
-    let word = if n % 10 == 1 && n % 100 != 11 {
-        "года"
-    } else {
-        "лет"
-    };
-    format!("из {n} {word}")
+    format!("из {n} {}", plural(n as u64, "года", "лет", "лет"))
+}
+
+/// The Russian plural form for n: one (1, 21), few (2–4, 22–24), many
+/// (5–20, 0). The one rule for every count the product writes.
+pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    }
 }
 
 /// Years as «2022, 2023».

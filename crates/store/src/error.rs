@@ -83,13 +83,7 @@ impl From<sqlx::Error> for StoreError {
 }
 
 fn plural_errors(n: usize) -> &'static str {
-    match (n % 10, n % 100) {
-        (1, 11) => "ошибок",
-        (1, _) => "ошибка",
-        (2..=4, 12..=14) => "ошибок",
-        (2..=4, _) => "ошибки",
-        _ => "ошибок",
-    }
+    opora_analytics::text::plural(n as u64, "ошибка", "ошибки", "ошибок")
 }
 
 /// JSON in the database (statistics, runs, plan fields) that does not parse.

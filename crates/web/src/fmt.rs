@@ -120,13 +120,7 @@ pub fn query(pairs: &[(&str, String)]) -> String {
 
 /// Russian plural: 1 школа, 2 школы, 5 школ.
 pub fn plural(n: i64, one: &str, few: &str, many: &str) -> String {
-    let w = match (n % 10, n % 100) {
-        (1, 11) => many,
-        (1, _) => one,
-        (2..=4, 12..=14) => many,
-        (2..=4, _) => few,
-        _ => many,
-    };
+    let w = opora_analytics::text::plural(n.unsigned_abs(), one, few, many);
     format!("{n} {w}")
 }
 

@@ -366,15 +366,9 @@ fn activity_preview(a: &opora_plans::Activity, depth: usize) -> PreviewRow {
 /// How the deadline was understood, shown under the text as written; empty
 /// when it would only repeat the text («до 15.10.2026»).
 pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
-    let same = |a: &str, b: &str| {
-        let words = |s: &str| {
-            s.to_lowercase()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        words(a) == words(b)
-    };
+    use opora_plans::deadline::normalize_space;
+    let same =
+        |a: &str, b: &str| normalize_space(&a.to_lowercase()) == normalize_space(&b.to_lowercase());
     if !d.summary.is_empty() && !d.year_from_period && same(&d.summary, &d.text) {
         String::new()
     } else if d.summary.is_empty() {
