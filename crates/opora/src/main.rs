@@ -94,12 +94,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .context("очистка после прерванной загрузки")?;
             if args.demo {
                 demo::load_if_empty(&db).await?;
-                opora_seed::users::create_demo_users(&db)
-                    .await
-                    .context("демо-пользователи")?;
-                opora_seed::plans::create_demo_plans(&db)
-                    .await
-                    .context("демо-план")?;
+                // A database seeded before the demo had a run gets one now.
+                opora_seed::story_from_run(&db).await?;
             }
             let addr: std::net::SocketAddr = args
                 .addr

@@ -3,14 +3,18 @@
 //!
 //! - [`region`]: the synthetic region of `opora-demo`, written as canonical
 //!   files and loaded through the ordinary import path;
-//! - [`users`]: a login for every role, scoped to the first municipality;
-//! - [`plans`]: the first municipality's roadmap at work.
+//! - [`story`]: a saved identification run and the cast chosen from it, so
+//!   that everything after follows from the run;
+//! - [`users`]: a login for every role, scoped by the cast;
+//! - [`plans`]: the cast's municipal roadmap at work, cascaded to its ШНОР,
+//!   and the demo school's support pair.
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
 
 pub mod plans;
 pub mod region;
+pub mod story;
 pub mod users;
 
 pub use opora_demo::DemoSummary;
@@ -37,16 +41,39 @@ pub enum SeedError {
     },
     #[error("демо-пользователи")]
     Users(#[source] StoreError),
+    #[error("демо-план")]
+    Plans(#[source] StoreError),
+    /// The demo's identification run failed (the engine's message).
+    #[error("демо-расчёт: {0}")]
+    Run(String),
+    /// The run gives no consistent story (what is missing).
+    #[error("демо: {0}")]
+    Story(String),
 }
 
-/// Loads the demo region from `seed` and creates the demo users (and with
-/// them the demo roadmap).
+/// Loads the demo region from `seed`, then [`story_from_run`].
 pub async fn load(db: &Db, seed: u64) -> Result<DemoSummary, SeedError> {
     let summary = region::load(db, seed).await?;
-    users::create_demo_users(db)
+    story_from_run(db).await?;
+    Ok(summary)
+}
+
+/// Everything after the region: the identification run (unless one is
+/// saved), the cast chosen from it, the demo users and the demo roadmap
+/// (each unless it exists). Returns the cast.
+pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
+    let run_id = story::ensure_run(db).await?;
+    let cast = match story::cast(db).await? {
+        Some(cast) => cast,
+        None => story::choose_cast(db, run_id).await?,
+    };
+    users::create_demo_users(db, &cast)
         .await
         .map_err(SeedError::Users)?;
-    Ok(summary)
+    plans::create_demo_plans(db, &cast)
+        .await
+        .map_err(SeedError::Plans)?;
+    Ok(cast)
 }
 
 /// [`load`] with [`DEMO_SEED`] unless the registry already has schools

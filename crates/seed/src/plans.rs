@@ -1,9 +1,9 @@
 //! The demo municipality's roadmap, so that `opora serve --demo` shows plans
-//! at work on the first day: a municipal plan of the first municipality
+//! at work on the first day: a municipal plan of the cast's municipality
 //! (sections, deadlines written as people write them, one activity done and
 //! confirmed, one overdue), its «Руководителям ОО: разработать…» activity
-//! and the teachers' lesson visits cascaded to the curator's three schools,
-//! and a support pair.
+//! and the teachers' lesson visits cascaded to the curator's schools (the
+//! run's ШНОР), and a support pair of the demo school with its mentor.
 //!
 //! Dates are relative to the academic year that contains today, so the demo
 //! stays alive whatever the date.
@@ -16,7 +16,7 @@ use opora_store::plans::{NewSupportPair, PlanLinks, StatusUpdate};
 use opora_store::scope::Scope;
 use opora_store::{Db, StoreError};
 
-const ACTOR: &str = "demo";
+use crate::story::{Cast, ACTOR};
 
 /// (number, text, deadline as written, responsible, form, expected result)
 type Row = (
@@ -81,18 +81,19 @@ fn responsibles(text: &str) -> Vec<Responsible> {
 }
 
 /// Creates the demo roadmap unless there are plans already.
-pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
+pub async fn create_demo_plans(db: &Db, cast: &Cast) -> Result<bool, StoreError> {
     let today = Date::today();
     if !db.plans(&Scope::Region, today).await?.is_empty() {
         return Ok(false);
     }
-    let Some(first) = db.municipalities().await?.into_iter().next() else {
+    let Some(municipality) = db
+        .municipalities()
+        .await?
+        .into_iter()
+        .find(|m| m.id == cast.municipality_id)
+    else {
         return Ok(false);
     };
-    let schools = db.schools(Some(first.id)).await?;
-    if schools.len() < 4 {
-        return Ok(false);
-    }
     // The academic year that contains today.
     let y = if today.month() >= 9 {
         today.year()
@@ -105,7 +106,7 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
         Level::Municipality,
         &format!("Дорожная карта по повышению качества образования в школах с низкими образовательными результатами на {y}-{} учебный год", y + 1),
     );
-    plan.owner = format!("Управление образования: {}", first.name);
+    plan.owner = format!("Управление образования: {}", municipality.name);
     plan.period = Some(period.clone());
     plan.goal = Some("Повышение качества образования в школах с низкими результатами обучения и школах, функционирующих в неблагоприятных социальных условиях".into());
     plan.tasks = vec![
@@ -135,7 +136,7 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
         plan.sections.push(s);
     }
     let links = PlanLinks {
-        municipality_id: Some(first.id),
+        municipality_id: Some(municipality.id),
         school_id: None,
     };
     let saved = db.save_plan(&plan, &links, None, ACTOR).await?;
@@ -194,11 +195,10 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
         .await?;
     }
     // «Руководителям ОО: разработать…» and the lesson visits (teachers' work)
-    // go to the curator's three schools.
-    let ids: Vec<i64> = schools.iter().take(3).map(|s| s.id).collect();
+    // go to the curator's schools: the run's ШНОР.
     for number in ["1.2.", "2.4."] {
         if let Some(a) = id_of(number) {
-            db.cascade_activity(a, &ids, ACTOR).await?;
+            db.cascade_activity(a, &cast.curated, ACTOR).await?;
         }
     }
     let curators: Vec<i64> = db
@@ -210,8 +210,8 @@ pub async fn create_demo_plans(db: &Db) -> Result<bool, StoreError> {
         .collect();
     db.add_support_pair(
         &NewSupportPair {
-            leader_school_id: schools[3].id,
-            supported_school_id: schools[0].id,
+            leader_school_id: cast.leader_id,
+            supported_school_id: cast.school_id,
             period_start: Date::new(y, 10, 1),
             period_end: Date::new(y + 1, 5, 31),
             agreement_number: "12".into(),

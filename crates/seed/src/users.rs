@@ -1,9 +1,11 @@
-//! Demo logins for every role (password `demo`, argon2id), scoped to the
-//! first municipality: used by `opora serve --demo` and by the tests.
+//! Demo logins for every role (password `demo`, argon2id), scoped by the
+//! demo's [`Cast`]: used by `opora serve --demo` and by the tests.
 
 use opora_store::password::hash_password;
 use opora_store::users::{NewUser, Role};
 use opora_store::{Db, StoreError};
+
+use crate::story::Cast;
 
 pub const DEMO_PASSWORD: &str = "demo";
 
@@ -17,9 +19,9 @@ pub const DEMO_LOGINS: &[(&str, Role)] = &[
 ];
 
 /// Creates the demo users unless there are users already. `region` sees the
-/// region; `mo1` the first municipality; `metod1` curates its first three
-/// schools; `school1` and `teacher1` belong to its first school.
-pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
+/// region; `mo1` the cast's municipality; `metod1` curates the cast's
+/// schools; `school1` and `teacher1` belong to the cast's school.
+pub async fn create_demo_users(db: &Db, cast: &Cast) -> Result<bool, StoreError> {
     if !db.users().await?.is_empty() {
         // A database made before logins existed: give the demo users without
         // a password the demo password.
@@ -35,23 +37,8 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
         }
         return Ok(false);
     }
-    let first = db
-        .municipalities()
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| StoreError::Invalid("в демо-регионе нет муниципалитетов".into()))?;
-    let ids: Vec<i64> = db
-        .schools(Some(first.id))
-        .await?
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    if ids.len() < 3 {
-        return Err(StoreError::Invalid(
-            "в первом муниципалитете меньше трёх школ".into(),
-        ));
-    }
+    let m = Some(cast.municipality_id);
+    let school = Some(cast.school_id);
     let hash = demo_hash().await?;
     let users = [
         (
@@ -66,7 +53,7 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
             "mo1",
             "Управление образования (демо)",
             Role::Municipality,
-            Some(first.id),
+            m,
             None,
             vec![],
         ),
@@ -74,24 +61,24 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
             "metod1",
             "Методист (демо)",
             Role::Curator,
-            Some(first.id),
+            m,
             None,
-            ids[..3].to_vec(),
+            cast.curated.clone(),
         ),
         (
             "school1",
             "Директор школы (демо)",
             Role::SchoolAdmin,
-            Some(first.id),
-            Some(ids[0]),
+            m,
+            school,
             vec![],
         ),
         (
             "teacher1",
             "Учитель (демо)",
             Role::Teacher,
-            Some(first.id),
-            Some(ids[0]),
+            m,
+            school,
             vec![],
         ),
     ];
@@ -107,7 +94,6 @@ pub async fn create_demo_users(db: &Db) -> Result<bool, StoreError> {
         })
         .await?;
     }
-    crate::plans::create_demo_plans(db).await?;
     Ok(true)
 }
 

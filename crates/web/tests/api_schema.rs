@@ -136,8 +136,6 @@ async fn urls(c: &mut Client, doc: &Value) -> Vec<(String, String)> {
 async fn every_answer_matches_the_openapi_document() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
-        run_identification(&t.db).await;
-        opora_seed::plans::create_demo_plans(&t.db).await.unwrap();
         let base = spawn(&t.db, test_config()).await;
         let (status, doc) = Client::new(&base).json("/api/openapi.json").await;
         assert_eq!(status, 200);
@@ -187,7 +185,6 @@ async fn every_answer_matches_the_openapi_document() {
 async fn wrong_payloads_do_not_validate() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
-        run_identification(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
         let doc = Client::new(&base).json("/api/openapi.json").await.1;
         let mut checker = Checker::new(doc);

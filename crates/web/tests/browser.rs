@@ -195,9 +195,9 @@ async fn every_role_in_a_real_browser() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let first = t.db.schools(Some(ms[0].id)).await.unwrap();
-        let second = t.db.schools(Some(ms[1].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let first = schools(&t.db, ms[0].id).await;
+        let second = schools(&t.db, ms[1].id).await;
         let profiles = tempfile::tempdir().unwrap();
         let tag = t.name;
 

@@ -44,9 +44,9 @@ async fn support_pairs_accept_only_schools_and_curators_the_caller_could_choose(
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let first = t.db.schools(Some(ms[0].id)).await.unwrap();
-        let second = t.db.schools(Some(ms[1].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let first = schools(&t.db, ms[0].id).await;
+        let second = schools(&t.db, ms[1].id).await;
         // A curator of the second municipality, and users who are no curators.
         let other_curator =
             t.db.create_user(&NewUser {
@@ -182,8 +182,8 @@ async fn cascades_and_templates_refuse_ids_from_outside_the_callers_lists() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let second = t.db.schools(Some(ms[1].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let second = schools(&t.db, ms[1].id).await;
         let plans =
             t.db.plans(
                 &opora_store::scope::Scope::Region,
@@ -561,7 +561,7 @@ async fn the_audit_log_names_files_schools_and_users() {
         let base = spawn(&t.db, test_config()).await;
         let mut region = logged_in(&base, "region").await;
         region.get("/upload").await;
-        let m = t.db.municipalities().await.unwrap()[0].name.clone();
+        let m = municipalities(&t.db).await[0].name.clone();
         let good = format!("Код ОО;Муниципалитет;Полное наименование;Краткое наименование;Тип;Местность;Контингент\nNEW-9;{m};Школа «Новая»;Новая;СОШ;город;100\n");
         let p = region
             .upload("schools", "реестр новых школ.csv", good.into_bytes())
@@ -653,7 +653,7 @@ async fn errors_are_typed_and_answered_in_russian() {
         let mut region = logged_in(&base, "region").await;
         region.get("/users").await;
         mo.get("/users").await;
-        let ms = t.db.municipalities().await.unwrap();
+        let ms = municipalities(&t.db).await;
         let form = |c: &Client| {
             vec![
                 ("login".to_string(), "twin".to_string()),

@@ -21,10 +21,10 @@ struct Expect {
 }
 
 async fn expectations(db: &Db) -> Vec<Expect> {
-    let ms = db.municipalities().await.unwrap();
+    let ms = municipalities(db).await;
     let (m1, m2) = (ms[0].id, ms[1].id);
-    let first = db.schools(Some(m1)).await.unwrap();
-    let second = db.schools(Some(m2)).await.unwrap();
+    let first = schools(db, m1).await;
+    let second = schools(db, m2).await;
     let all = db.schools(None).await.unwrap();
     vec![
         Expect {
@@ -68,8 +68,7 @@ async fn expectations(db: &Db) -> Vec<Expect> {
 #[tokio::test]
 async fn every_role_sees_its_scope_and_nothing_else_through_pages_and_api() {
     for_each_db!(|t| {
-        load_demo(&t.db).await;
-        let run_id = run_identification(&t.db).await;
+        let run_id = load_demo(&t.db).await.run_id;
         let base = spawn(&t.db, test_config()).await;
         for e in expectations(&t.db).await {
             eprintln!("role {}", e.login);
@@ -464,7 +463,7 @@ async fn uploads_are_checked_before_anything_is_written() {
         let mut other = logged_in(&base, "mo1").await;
         assert_eq!(other.get(&p.location).await.status, 403);
         // A good registry file: preview, mapping, confirm; then the school is there.
-        let m = t.db.municipalities().await.unwrap()[0].name.clone();
+        let m = municipalities(&t.db).await[0].name.clone();
         let good = format!("Код;Район;Наименование;Краткое\nNEW-001;{m};Муниципальное бюджетное общеобразовательное учреждение «Новая школа»;МБОУ «Новая школа»\n");
         let p = c.upload("schools", "новая.csv", good.into_bytes()).await;
         let preview = c.get(&p.location).await;
@@ -673,9 +672,9 @@ async fn user_administration_within_scope() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let own = t.db.schools(Some(ms[0].id)).await.unwrap();
-        let other = t.db.schools(Some(ms[1].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let own = schools(&t.db, ms[0].id).await;
+        let other = schools(&t.db, ms[1].id).await;
         let mut mo = logged_in(&base, "mo1").await;
         mo.get("/users").await;
         let m1 = ms[0].id.to_string();

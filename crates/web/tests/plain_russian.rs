@@ -21,8 +21,7 @@ const CODES: &[&str] = &[
 #[tokio::test]
 async fn the_run_page_reads_in_plain_russian() {
     for_each_db!(|t| {
-        load_demo(&t.db).await;
-        let run_id = run_identification(&t.db).await;
+        let run_id = load_demo(&t.db).await.run_id;
         let base = spawn(&t.db, test_config()).await;
         let mut c = logged_in(&base, "region").await;
         let page = c.get(&format!("/identification/runs/{run_id}")).await;

@@ -67,8 +67,8 @@ async fn a_municipal_plan_is_cascaded_and_worked_through_by_each_role() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let first = t.db.schools(Some(ms[0].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let first = schools(&t.db, ms[0].id).await;
         let (muni_plan, develop) = municipal_activity(&t.db, "1.2.").await;
         let (_, agreements) = municipal_activity(&t.db, "1.3.").await;
         let develop_text =
@@ -267,9 +267,9 @@ async fn no_role_reads_or_changes_a_plan_outside_its_scope() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let first = t.db.schools(Some(ms[0].id)).await.unwrap();
-        let second = t.db.schools(Some(ms[1].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let first = schools(&t.db, ms[0].id).await;
+        let second = schools(&t.db, ms[1].id).await;
         // A plan of a school of the second municipality, and one of the
         // first municipality's fifth school (outside the curator's three).
         let mut plans = Vec::new();
@@ -448,8 +448,8 @@ async fn a_word_roadmap_is_previewed_then_saved_once() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let ms = t.db.municipalities().await.unwrap();
-        let first = t.db.schools(Some(ms[0].id)).await.unwrap();
+        let ms = municipalities(&t.db).await;
+        let first = schools(&t.db, ms[0].id).await;
         let before =
             t.db.plans(&Scope::Region, Date::today())
                 .await
@@ -563,7 +563,6 @@ async fn a_word_roadmap_is_previewed_then_saved_once() {
 async fn leader_schools_are_suggested_from_the_latest_run() {
     for_each_db!(|t| {
         load_demo(&t.db).await;
-        run_identification(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
         let mut region = logged_in(&base, "region").await;
         let p = region.get("/support").await;
@@ -628,8 +627,7 @@ async fn leader_schools_are_suggested_from_the_latest_run() {
 #[tokio::test]
 async fn a_template_block_is_applied_to_every_shnor_of_a_run_in_one_action() {
     for_each_db!(|t| {
-        load_demo(&t.db).await;
-        let run = run_identification(&t.db).await;
+        let run = load_demo(&t.db).await.run_id;
         let base = spawn(&t.db, test_config()).await;
         let (muni_plan, _) = municipal_activity(&t.db, "1.1.").await;
         let mut mo = logged_in(&base, "mo1").await;
@@ -648,7 +646,7 @@ async fn a_template_block_is_applied_to_every_shnor_of_a_run_in_one_action() {
         let p = mo
             .post(&format!("/plans/{muni_plan}/apply"), &[("to", "shnor")])
             .await;
-        let ms = t.db.municipalities().await.unwrap();
+        let ms = municipalities(&t.db).await;
         let shnor: Vec<String> =
             t.db.run_lines_in(&Scope::Municipality(ms[0].id), run)
                 .await

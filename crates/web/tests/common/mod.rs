@@ -40,12 +40,36 @@ pub fn demo_files() -> &'static Path {
     })
 }
 
-/// Loads the (thinned) demo region and the demo users.
-pub async fn load_demo(db: &Db) {
+/// Loads the (thinned) demo region and its story: a saved run, the demo
+/// users and roadmap chosen from it.
+pub async fn load_demo(db: &Db) -> opora_seed::story::Cast {
     opora_seed::region::import_files(db, demo_files(), "test")
         .await
         .unwrap_or_else(|e| panic!("demo import: {e:?}"));
-    opora_seed::users::create_demo_users(db).await.unwrap();
+    opora_seed::story_from_run(db)
+        .await
+        .unwrap_or_else(|e| panic!("demo story: {e:?}"))
+}
+
+/// The municipalities with the demo's own first (the `mo1` scope), then the
+/// others in registry order: `[0]` is inside the demo users' scope, `[1]` outside.
+pub async fn municipalities(db: &Db) -> Vec<opora_store::registry::Municipality> {
+    let cast = opora_seed::story::cast(db).await.unwrap().expect("demo cast");
+    let mut ms = db.municipalities().await.unwrap();
+    ms.sort_by_key(|m| m.id != cast.municipality_id);
+    ms
+}
+
+/// The schools of a municipality; for the demo's own, in the cast's order:
+/// `[0]` is the demo school (school1, teacher1), `[0..3]` the curator's
+/// schools, `[3]` the demo school's mentor, then the rest.
+pub async fn schools(db: &Db, municipality_id: i64) -> Vec<opora_store::registry::School> {
+    let cast = opora_seed::story::cast(db).await.unwrap().expect("demo cast");
+    let mut order = cast.curated.clone();
+    order.push(cast.leader_id);
+    let mut schools = db.schools(Some(municipality_id)).await.unwrap();
+    schools.sort_by_key(|s| order.iter().position(|id| *id == s.id).unwrap_or(order.len()));
+    schools
 }
 
 /// Runs an identification with the default settings and saves it as the web does.
