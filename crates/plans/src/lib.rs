@@ -17,6 +17,7 @@ pub mod deadline;
 pub mod document;
 pub mod docx;
 pub mod docx_out;
+pub mod edit;
 pub mod import;
 pub mod model;
 pub mod report;

@@ -156,9 +156,11 @@ pub async fn cast(db: &Db) -> Result<Option<Cast>, StoreError> {
             .await
             .map(|u| u.map(|(user, _)| user))
     };
-    let (Some(mo), Some(school), Some(curator)) =
-        (user("mo1").await?, user("school1").await?, user("metod1").await?)
-    else {
+    let (Some(mo), Some(school), Some(curator)) = (
+        user("mo1").await?,
+        user("school1").await?,
+        user("metod1").await?,
+    ) else {
         return Ok(None);
     };
     let (Some(municipality_id), Some(school_id)) = (mo.municipality_id, school.school_id) else {

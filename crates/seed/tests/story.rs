@@ -8,7 +8,9 @@ use std::collections::HashMap;
 #[tokio::test]
 async fn the_demo_roadmap_pair_and_users_follow_from_its_saved_run() {
     for_each_db!(|t| {
-        opora_seed::load(&t.db, opora_seed::DEMO_SEED).await.unwrap();
+        opora_seed::load(&t.db, opora_seed::DEMO_SEED)
+            .await
+            .unwrap();
         let cast = opora_seed::story::cast(&t.db).await.unwrap().expect("cast");
         // The first screen has a run: its ШНОР are not «0».
         let runs = t.db.runs_in(&Scope::Region).await.unwrap();
@@ -50,6 +52,9 @@ async fn the_demo_roadmap_pair_and_users_follow_from_its_saved_run() {
         let again = opora_seed::story_from_run(&t.db).await.unwrap();
         assert_eq!(again, cast);
         assert_eq!(t.db.runs_in(&Scope::Region).await.unwrap().len(), 1);
-        assert_eq!(t.db.plans(&Scope::Region, today).await.unwrap().len(), plans.len());
+        assert_eq!(
+            t.db.plans(&Scope::Region, today).await.unwrap().len(),
+            plans.len()
+        );
     });
 }

@@ -366,6 +366,15 @@ fn routes(state: AppState) -> Router {
         .route("/plans/{id}/status", post(pages::plans::set_status))
         .route("/plans/{id}/template", post(pages::plans::set_template))
         .route("/plans/{id}/apply", post(pages::plans::apply_template))
+        .route("/plans/new", post(pages::plans::edit::create))
+        .route(
+            "/plans/{id}/edit",
+            get(pages::plans::edit::show).post(pages::plans::edit::apply),
+        )
+        .route(
+            "/plans/{id}/versions/{version}",
+            get(pages::plans::edit::version),
+        )
         .route("/plans/{id}/timeline.svg", get(pages::plans::timeline_svg))
         .route("/plans/{id}/report", get(pages::plans::report))
         .route("/activities/{id}", get(pages::plans::activity::show))
@@ -388,6 +397,10 @@ fn routes(state: AppState) -> Router {
             post(pages::plans::activity::cascade),
         )
         .route("/evidence/{id}", get(pages::plans::activity::download))
+        .route(
+            "/evidence/{id}/remove",
+            post(pages::plans::edit::remove_evidence),
+        )
         .route(
             "/evidence/{id}/verify",
             post(pages::plans::activity::verify_evidence),

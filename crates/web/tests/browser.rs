@@ -441,7 +441,11 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
         shoot(&b, &format!("{tag}-mo1-plan")).await;
         click_link(&b, "Заключить соглашения").await;
         let municipal_activity = path(&b).await;
-        click(&b, "button[name=all]").await;
+        click(&b, "button[name=all][value='1']").await;
+        // The confirmation names the targets with their category in the run.
+        assert!(text(&b, "#cascade-targets").await.contains("ШНОР"));
+        shoot(&b, &format!("{tag}-mo1-cascade-confirm")).await;
+        click(&b, "input[name=confirmed] ~ div button.primary").await;
         assert!(text(&b, "#cascade-progress")
             .await
             .contains("запланировано"));
@@ -512,6 +516,117 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
             .await
             .unwrap();
         assert!(text(&b, "main").await.contains("подтверждено 1"));
+        b.close().await.unwrap();
+        t.db.close().await;
+    });
+}
+
+/// Clicks `button` inside the first `container` whose text contains `containing`.
+async fn click_within(b: &Browser, container: &str, containing: &str, button: &str) {
+    for c in b.find_all(Locator::Css(container)).await.unwrap() {
+        if c.text().await.unwrap_or_default().contains(containing) {
+            c.find(Locator::Css(button))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            b.wait().for_element(Locator::Css("h1")).await.unwrap();
+            return;
+        }
+    }
+    panic!("no {container} with «{containing}» on {}", path(b).await);
+}
+
+/// Fills the field `css` (clearing what is there).
+async fn fill(b: &Browser, css: &str, value: &str) {
+    let e = b
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_roadmap_is_created_edited_and_worked_through_in_a_real_browser_without_a_file() {
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+        let b = browser(&driver, &chromium, &profiles.path().join("school1")).await;
+        login(&b, &base, "school1").await;
+        b.goto(&format!("{base}/plans")).await.unwrap();
+        fill(&b, "#new-title", "План работы с неуспевающими").await;
+        fill(&b, "#new-period", "2026-2027").await;
+        click(&b, "#new-plan button[type=submit]").await;
+        assert!(path(&b).await.ends_with("/edit"), "{}", path(&b).await);
+        // A section, then two activities in it.
+        fill(&b, "#ns-number", "1.").await;
+        fill(&b, "#ns-title", "Работа с учителями").await;
+        click(&b, "#add-section button[type=submit]").await;
+        for (n, text_, deadline) in [
+            ("1.1.", "Посещение уроков математики", "ноябрь, март"),
+            ("1.2.", "Методический семинар", "до 15.12.2026"),
+        ] {
+            b.find(Locator::Css("details.editor-add summary"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            fill(&b, "details.editor-add input[name=number]", n).await;
+            fill(&b, "details.editor-add textarea[name=text]", text_).await;
+            fill(&b, "details.editor-add input[name=deadline]", deadline).await;
+            fill(
+                &b,
+                "details.editor-add input[name=responsible]",
+                "Заместитель директора",
+            )
+            .await;
+            click(&b, "details.editor-add button[type=submit]").await;
+        }
+        let items = text(&b, ".editor").await;
+        assert!(
+            items.find("Посещение").unwrap() < items.find("Методический").unwrap(),
+            "{items}"
+        );
+        // The seminar moves up; its deadline is corrected, an impossible
+        // date is refused with the typed text kept.
+        click_within(&b, ".editor-activity", "Методический", "button[value=up]").await;
+        let items = text(&b, ".editor").await;
+        assert!(
+            items.find("Методический").unwrap() < items.find("Посещение").unwrap(),
+            "{items}"
+        );
+        click_link(&b, "Изменить").await;
+        fill(&b, "#f-deadline", "31.13.2026").await;
+        click(&b, "#activity-form button.primary").await;
+        assert!(text(&b, "p.error").await.contains("31.13.2026"));
+        assert_eq!(
+            b.find(Locator::Css("#f-text"))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default(),
+            "Методический семинар"
+        );
+        fill(&b, "#f-deadline", "до 20.12.2026").await;
+        click(&b, "#activity-form button.primary").await;
+        assert!(text(&b, ".editor").await.contains("до 20.12.2026"));
+        shoot(&b, &format!("{tag}-school1-editor")).await;
+        // The plan's history names every change; the school works the activity.
+        click_link(&b, "К плану").await;
+        assert!(text(&b, "main").await.contains("Методический семинар"));
+        click_link(&b, "Методический семинар").await;
+        click(&b, "button[value=in_progress]").await;
+        assert!(text(&b, "#activity-status").await.starts_with("в работе"));
         b.close().await.unwrap();
         t.db.close().await;
     });

@@ -284,7 +284,7 @@ async fn previews_expire_and_a_user_keeps_only_the_newest() {
         // A roadmap preview is a page by token too, and expires the same way.
         let mut school = logged_in(&base, "school1").await;
         school.get("/plans").await;
-        let target = format!("s:{}", t.db.schools(None).await.unwrap()[0].id);
+        let target = format!("s:{}", demo_school(&t.db).await);
         let p = school
             .post_file(
                 "/plans/import",
@@ -758,7 +758,7 @@ async fn reading_a_roadmap_does_not_stall_other_requests() {
         );
         let mut school = logged_in(&base, "school1").await;
         school.get("/plans").await;
-        let target = format!("s:{}", t.db.schools(None).await.unwrap()[0].id);
+        let target = format!("s:{}", demo_school(&t.db).await);
         let probe = reqwest::Client::new();
         let done = std::cell::Cell::new(false);
         let upload = async {

@@ -103,11 +103,31 @@ async fn a_municipal_plan_is_cascaded_and_worked_through_by_each_role() {
         assert_eq!((status, ct.as_str()), (200, "image/svg+xml; charset=utf-8"));
         assert!(String::from_utf8(svg).unwrap().contains("<svg"));
         let p = mo.get(&format!("/activities/{agreements}")).await;
-        assert!(p.body.contains("Направить всем школам"));
+        assert!(p.body.contains("Всем школам"));
+        // The first post asks to confirm, naming the targets' categories;
+        // nothing is sent yet.
         let p = mo
             .post(
                 &format!("/activities/{agreements}/cascade"),
-                &[("all", "1")],
+                &[("all", "support")],
+            )
+            .await;
+        assert_eq!(p.status, 200, "{}", p.body);
+        assert!(p.body.contains("id=\"cascade-targets\"") && p.body.contains("ШНОР"));
+        let shown = p.body.matches("name=\"school\"").count();
+        assert!(
+            shown >= 3 && shown < first.len(),
+            "only the schools that need support: {shown}"
+        );
+        let p = mo.get(&format!("/activities/{agreements}")).await;
+        assert!(
+            !p.body.contains("Направлено в школ"),
+            "nothing sent before confirming"
+        );
+        let p = mo
+            .post(
+                &format!("/activities/{agreements}/cascade"),
+                &[("all", "1"), ("confirmed", "1")],
             )
             .await;
         assert_eq!(p.status, 303, "{}", p.body);

@@ -2,8 +2,9 @@
 //! [`plan`] (saving, lists by scope, loading one whole, statuses and
 //! versions), [`activities`] (statuses with their history, overdue lists, the
 //! rows of execution reports), [`evidence`], [`comments`], [`support_pairs`],
-//! [`cascade`] (a municipal activity spread to schools) and [`templates`]
-//! (applied to lists of schools). This file holds what they share: the scope
+//! [`cascade`] (a municipal activity spread to schools), [`templates`]
+//! (applied to lists of schools) and [`editing`] (the browser's roadmap
+//! editor: each change a new version). This file holds what they share: the scope
 //! conditions on plans and the audit log's names of a plan and an activity.
 //!
 //! The domain (model, deadline rules, status workflow) is `opora_plans`; this
@@ -13,6 +14,7 @@
 mod activities;
 mod cascade;
 mod comments;
+mod editing;
 mod evidence;
 mod plan;
 mod support_pairs;
@@ -21,6 +23,7 @@ mod templates;
 pub use activities::{ActivityQuery, ExecutionRow, OverdueActivity, StatusChange, StatusUpdate};
 pub use cascade::CascadeProgress;
 pub use comments::Comment;
+pub use editing::{Edited, PlanEdit};
 pub use evidence::{Evidence, NewEvidenceFile};
 pub use plan::{PlanLinks, PlanSource, PlanSummary, PlanVersion, SavedPlan};
 pub use support_pairs::{NewSupportPair, SupportPair};

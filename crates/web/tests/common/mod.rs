@@ -54,7 +54,10 @@ pub async fn load_demo(db: &Db) -> opora_seed::story::Cast {
 /// The municipalities with the demo's own first (the `mo1` scope), then the
 /// others in registry order: `[0]` is inside the demo users' scope, `[1]` outside.
 pub async fn municipalities(db: &Db) -> Vec<opora_store::registry::Municipality> {
-    let cast = opora_seed::story::cast(db).await.unwrap().expect("demo cast");
+    let cast = opora_seed::story::cast(db)
+        .await
+        .unwrap()
+        .expect("demo cast");
     let mut ms = db.municipalities().await.unwrap();
     ms.sort_by_key(|m| m.id != cast.municipality_id);
     ms
@@ -64,27 +67,20 @@ pub async fn municipalities(db: &Db) -> Vec<opora_store::registry::Municipality>
 /// `[0]` is the demo school (school1, teacher1), `[0..3]` the curator's
 /// schools, `[3]` the demo school's mentor, then the rest.
 pub async fn schools(db: &Db, municipality_id: i64) -> Vec<opora_store::registry::School> {
-    let cast = opora_seed::story::cast(db).await.unwrap().expect("demo cast");
+    let cast = opora_seed::story::cast(db)
+        .await
+        .unwrap()
+        .expect("demo cast");
     let mut order = cast.curated.clone();
     order.push(cast.leader_id);
     let mut schools = db.schools(Some(municipality_id)).await.unwrap();
-    schools.sort_by_key(|s| order.iter().position(|id| *id == s.id).unwrap_or(order.len()));
+    schools.sort_by_key(|s| {
+        order
+            .iter()
+            .position(|id| *id == s.id)
+            .unwrap_or(order.len())
+    });
     schools
-}
-
-/// Runs an identification with the default settings and saves it as the web does.
-pub async fn run_identification(db: &Db) -> i64 {
-    let data = db.identification_data().await.unwrap();
-    let input = opora_analytics::Input {
-        stats: &data.stats,
-        context: &data.context,
-        schools: &data.schools,
-        checklist: &data.checklist,
-    };
-    let run = opora_analytics::identify(&input, &opora_analytics::Config::default()).unwrap();
-    let id = db.save_run("region", &run).await.unwrap();
-    db.index_run(id, &run).await.unwrap();
-    id
 }
 
 /// Starts the application on 127.0.0.1:0; returns its base URL.
@@ -334,4 +330,13 @@ pub async fn logged_in(base: &str, login: &str) -> Client {
     assert_eq!(p.status, 303, "login {login}: {}", p.body);
     c.get("/").await;
     c
+}
+
+/// The demo school (school1's and teacher1's): a ШНОР of the demo's run.
+pub async fn demo_school(db: &Db) -> i64 {
+    opora_seed::story::cast(db)
+        .await
+        .unwrap()
+        .expect("demo cast")
+        .school_id
 }

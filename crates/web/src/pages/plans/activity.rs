@@ -86,7 +86,7 @@ struct ActivityPage {
     comments: Vec<HistoryRow>,
     limit_mb: usize,
     /// Cascade: the schools it may go to (id, name, already has it).
-    cascade_schools: Vec<(i64, String)>,
+    cascade_schools: Vec<CascadeSchool>,
     progress: Option<opora_store::plans::CascadeProgress>,
     progress_rows: Vec<(String, String, &'static str)>,
     notice: String,
@@ -193,13 +193,7 @@ pub async fn show(
     // A municipal activity may go to the municipality's schools.
     let (cascade_schools, progress) = match (summary.level.as_str(), summary.municipality_id) {
         ("municipality", Some(m)) if rights.manage => {
-            let schools = st
-                .db
-                .schools_in(&Scope::Municipality(m))
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s.short_name))
-                .collect();
+            let schools = cascade_schools(&st, m).await?;
             let p = st.db.cascade_progress(id, today).await?;
             (schools, Some(p).filter(|p| p.total > 0))
         }
@@ -220,6 +214,9 @@ pub async fn show(
         "verified" => "Документ подтверждён.",
         "comment" => "Комментарий добавлен.",
         "cascade" => "Мероприятие направлено в планы школ.",
+        "removed" => {
+            "Документ удалён; запись об удалении и её причина сохранены в журнале действий."
+        }
         _ => "",
     }
     .to_string();
@@ -495,13 +492,61 @@ pub async fn comment(
     Ok(back(id, "comment"))
 }
 
+/// A school a municipal activity may go to, with its place in the latest run.
+pub struct CascadeSchool {
+    pub id: i64,
+    pub name: String,
+    /// «ШНОР», «ШНСУ, низкие результаты», «норма»; empty without a run.
+    pub category: String,
+    pub needs_support: bool,
+}
+
+/// The municipality's schools with their category in the latest run,
+/// schools that need support (ШНОР, ШНСУ, low results) first.
+async fn cascade_schools(st: &AppState, m: i64) -> WebResult<Vec<CascadeSchool>> {
+    let (_, rows) = st.db.school_rows(&Scope::Municipality(m)).await?;
+    let mut out: Vec<CascadeSchool> = rows
+        .into_iter()
+        .map(|r| {
+            let needs_support = r
+                .latest
+                .as_ref()
+                .is_some_and(|l| l.is_shnor || l.is_shnsu || l.is_low_results);
+            CascadeSchool {
+                id: r.school.id,
+                name: r.school.short_name,
+                category: r.latest.map(|l| l.category).unwrap_or_default(),
+                needs_support,
+            }
+        })
+        .collect();
+    out.sort_by_key(|s| !s.needs_support);
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "cascade_confirm.html")]
+struct CascadeConfirmPage {
+    l: Layout,
+    id: i64,
+    text: String,
+    targets: Vec<CascadeSchool>,
+    /// How many of the targets are ШНОР, ШНСУ or low results.
+    supported: usize,
+    /// «3 школ».
+    schools_word: String,
+}
+
+/// Sends a municipal activity to schools' plans. The first post shows the
+/// chosen schools with their category in the latest run (which are ШНОР or
+/// ШНСУ and which are not) and asks to confirm; `confirmed=1` sends.
 pub async fn cascade(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
     form: Fields,
 ) -> WebResult<Response> {
-    let (summary, _, rights) = load(&st, &caller, id).await?;
+    let (summary, plan, rights) = load(&st, &caller, id).await?;
     let m = match (summary.level.as_str(), summary.municipality_id) {
         ("municipality", Some(m)) if rights.manage => m,
         _ => {
@@ -510,20 +555,19 @@ pub async fn cascade(
             ))
         }
     };
-    let allowed: Vec<i64> = st
-        .db
-        .schools_in(&Scope::Municipality(m))
-        .await?
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    // `school` repeats (one checkbox per school); `all=1` takes every school.
-    let ids: Vec<i64> = if form.get("all") == "1" {
-        allowed.clone()
-    } else {
-        form.ids("school", "Школа")?
+    let schools = cascade_schools(&st, m).await?;
+    // `school` repeats (one checkbox per school); `all=1` takes every
+    // school, `all=support` the schools that need support.
+    let ids: Vec<i64> = match form.get("all") {
+        "1" => schools.iter().map(|s| s.id).collect(),
+        "support" => schools
+            .iter()
+            .filter(|s| s.needs_support)
+            .map(|s| s.id)
+            .collect(),
+        _ => form.ids("school", "Школа")?,
     };
-    if let Some(bad) = ids.iter().find(|s| !allowed.contains(s)) {
+    if let Some(bad) = ids.iter().find(|s| !schools.iter().any(|x| x.id == **s)) {
         return Err(WebError::Unprocessable(format!(
             "Школа № {bad} — не школа этого муниципалитета: отметьте школы из списка."
         )));
@@ -532,6 +576,21 @@ pub async fn cascade(
         return Err(WebError::BadRequest(
             "Отметьте школы, в планы которых направить мероприятие.".into(),
         ));
+    }
+    if form.get("confirmed") != "1" {
+        let targets: Vec<CascadeSchool> = schools
+            .into_iter()
+            .filter(|s| ids.contains(&s.id))
+            .collect();
+        let page = CascadeConfirmPage {
+            l: Layout::new(&caller, "Направить в планы школ", "/plans"),
+            id,
+            text: find(&plan, id)?.activity.text.clone(),
+            supported: targets.iter().filter(|s| s.needs_support).count(),
+            schools_word: fmt::plural(targets.len() as i64, "школы", "школ", "школ"),
+            targets,
+        };
+        return Ok(Html(page.render()?).into_response());
     }
     st.db.cascade_activity(id, &ids, &caller.user.login).await?;
     Ok(back(id, "cascade"))

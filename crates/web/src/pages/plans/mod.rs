@@ -5,6 +5,7 @@
 //! support pairs and leader suggestions in [`support`].
 
 pub mod activity;
+pub mod edit;
 pub mod rights;
 pub mod support;
 pub mod tasks;
@@ -147,6 +148,8 @@ struct PlansPage {
     targets: Vec<(String, String)>,
     limit_mb: usize,
     today: String,
+    /// The academic year that contains today, «2026-2027» (a new plan's period).
+    academic_year: String,
 }
 
 fn overdue_rows(rows: Vec<opora_store::plans::OverdueActivity>) -> Vec<OverdueRow> {
@@ -165,7 +168,7 @@ fn overdue_rows(rows: Vec<opora_store::plans::OverdueActivity>) -> Vec<OverdueRo
 }
 
 /// Where the caller may import a plan: ("region" | "m:ID" | "s:ID", label).
-async fn import_targets(st: &AppState, c: &Caller) -> WebResult<Vec<(String, String)>> {
+pub(crate) async fn import_targets(st: &AppState, c: &Caller) -> WebResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     match (&c.scope, c.role()) {
         (Scope::Region, _) => {
@@ -236,6 +239,14 @@ pub async fn list(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         overdue_by_unit: by_unit.into_iter().collect(),
         targets: import_targets(&st, &caller).await?,
         limit_mb: MAX_PLAN_FILE / (1024 * 1024),
+        academic_year: {
+            let y = if today.month() >= 9 {
+                today.year()
+            } else {
+                today.year() - 1
+            };
+            format!("{y}-{}", y + 1)
+        },
         today: today.ru(),
     };
     Ok(Html(page.render()?))
@@ -380,39 +391,19 @@ pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
     }
 }
 
-/// Reads an uploaded roadmap (off the runtime) and stages it; the preview
-/// is a GET page by token, so reloading it shows it again.
-pub async fn import(
-    State(st): State<AppState>,
-    caller: Caller,
-    mp: Multipart,
-) -> WebResult<Response> {
-    let targets = import_targets(&st, &caller).await?;
-    if targets.is_empty() {
-        return Err(WebError::Forbidden(
-            "Загружать дорожные карты могут регион, муниципалитет и администратор школы.".into(),
-        ));
-    }
-    let form = read_form(mp, MAX_PLAN_FILE).await?;
-    let Some((file_name, bytes)) = form.file else {
-        return Err(WebError::BadRequest(
-            "Выберите файл дорожной карты (DOCX или XLSX).".into(),
-        ));
-    };
-    let target = form.fields.get("target").cloned().unwrap_or_default();
-    if !targets.iter().any(|(t, _)| *t == target) {
+/// The level, registry links and owner's name of an import or creation
+/// target chosen from [`import_targets`] (anything else is refused).
+pub(crate) async fn resolve_target(
+    st: &AppState,
+    targets: &[(String, String)],
+    target: &str,
+) -> WebResult<(Level, PlanLinks, String)> {
+    let Some((_, label)) = targets.iter().find(|(t, _)| t == target) else {
         return Err(WebError::BadRequest(
             "Выберите, чей это план: из списка «Чей план».".into(),
         ));
-    }
-    let period = match form.fields.get("period").filter(|p| !p.is_empty()) {
-        Some(p) => Some(Period::parse(p).ok_or_else(|| {
-            WebError::BadRequest(format!(
-                "Период «{p}» не распознан: напишите, например, 2022-2023 или «2020-2021 годы»."
-            ))
-        })?),
-        None => None,
     };
+    let owner = label.split(": ").nth(1).unwrap_or(label).to_string();
     let (level, links) = match target.split_once(':') {
         Some(("m", id)) => (
             Level::Municipality,
@@ -440,6 +431,38 @@ pub async fn import(
         }
         _ => (Level::Region, PlanLinks::default()),
     };
+    Ok((level, links, owner))
+}
+
+/// Reads an uploaded roadmap (off the runtime) and stages it; the preview
+/// is a GET page by token, so reloading it shows it again.
+pub async fn import(
+    State(st): State<AppState>,
+    caller: Caller,
+    mp: Multipart,
+) -> WebResult<Response> {
+    let targets = import_targets(&st, &caller).await?;
+    if targets.is_empty() {
+        return Err(WebError::Forbidden(
+            "Загружать дорожные карты могут регион, муниципалитет и администратор школы.".into(),
+        ));
+    }
+    let form = read_form(mp, MAX_PLAN_FILE).await?;
+    let Some((file_name, bytes)) = form.file else {
+        return Err(WebError::BadRequest(
+            "Выберите файл дорожной карты (DOCX или XLSX).".into(),
+        ));
+    };
+    let target = form.fields.get("target").cloned().unwrap_or_default();
+    let (level, links, owner) = resolve_target(&st, &targets, &target).await?;
+    let period = match form.fields.get("period").filter(|p| !p.is_empty()) {
+        Some(p) => Some(Period::parse(p).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "Период «{p}» не распознан: напишите, например, 2022-2023 или «2020-2021 годы»."
+            ))
+        })?),
+        None => None,
+    };
     let opts = ImportOptions {
         file_name: file_name.clone(),
         period,
@@ -455,11 +478,7 @@ pub async fn import(
         ))
     })?;
     if plan.owner.is_empty() {
-        plan.owner = targets
-            .iter()
-            .find(|(t, _)| *t == target)
-            .map(|(_, l)| l.split(": ").nth(1).unwrap_or(l).to_string())
-            .unwrap_or_default();
+        plan.owner = owner;
     }
     let token = random_token()[..24].to_string();
     st.plan_uploads.insert(
