@@ -213,8 +213,8 @@ impl Plan {
 
     /// Document order as stored positions: the plan's own activities, then
     /// each section (pre-order) followed by its activities — the order the
-    /// import writes. Returns (section id, position) and (activity id, position).
-    pub fn positions(&self) -> (Vec<(i64, i64)>, Vec<(i64, i64)>) {
+    /// import writes.
+    pub fn positions(&self) -> Positions {
         fn walk(s: &Section, n: &mut i64, secs: &mut Vec<(i64, i64)>, acts: &mut Vec<(i64, i64)>) {
             *n += 1;
             if let Some(id) = s.id {
@@ -240,8 +240,18 @@ impl Plan {
         for s in &self.sections {
             walk(s, &mut n, &mut secs, &mut acts);
         }
-        (secs, acts)
+        Positions {
+            sections: secs,
+            activities: acts,
+        }
     }
+}
+
+/// (id, position) of every stored section and activity, in document order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Positions {
+    pub sections: Vec<(i64, i64)>,
+    pub activities: Vec<(i64, i64)>,
 }
 
 fn swap_with_neighbour<T>(list: &mut [T], i: usize, to: Direction) -> Result<(), EditError> {
@@ -301,9 +311,9 @@ mod tests {
         let mut p = plan();
         p.move_section(200, Direction::Up).unwrap();
         assert_eq!(texts(&p)[0], "Методика 1");
-        let (secs, acts) = p.positions();
-        assert_eq!(secs, vec![(200, 1), (100, 4)]);
-        assert_eq!(acts, vec![(201, 2), (202, 3), (101, 5), (102, 6)]);
+        let at = p.positions();
+        assert_eq!(at.sections, vec![(200, 1), (100, 4)]);
+        assert_eq!(at.activities, vec![(201, 2), (202, 3), (101, 5), (102, 6)]);
     }
 
     #[test]

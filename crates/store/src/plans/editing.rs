@@ -421,12 +421,12 @@ async fn write_activity(
 
 /// Stores every section's and activity's position in document order.
 async fn write_positions(tx: &mut crate::db::Tx, plan: &Plan) -> Result<()> {
-    let (sections, activities) = plan.positions();
+    let at = plan.positions();
     on_tx!(tx, c => {
-        for (id, pos) in &sections {
+        for (id, pos) in &at.sections {
             sqlx::query("UPDATE plan_sections SET position = $1 WHERE id = $2").bind(pos).bind(id).execute(&mut *c).await?;
         }
-        for (id, pos) in &activities {
+        for (id, pos) in &at.activities {
             sqlx::query("UPDATE plan_activities SET position = $1 WHERE id = $2").bind(pos).bind(id).execute(&mut *c).await?;
         }
     });

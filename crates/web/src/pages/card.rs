@@ -120,6 +120,9 @@ struct CardPage<'a> {
     body: &'a str,
 }
 
+/// Where the card's cached body takes the school's support block.
+const SCHOOL_WORK: &str = "<!--school-work-->";
+
 /// Карточка школы. The scope check comes first, from the scope's cached
 /// rows (the store's scoped query); the rendered content is cached per school.
 pub async fn card(
@@ -133,10 +136,17 @@ pub async fn card(
         .find(|r| r.school.code == code)
         .ok_or(WebError::NotFound)?;
     let title = school.school.short_name.clone();
+    let school_id = school.school.id;
     let body = st
         .cache
         .card(&code, || render_body(&st, &caller, &code))
         .await?;
+    // The school's plans, pairs and activities change all day: rendered
+    // per request into the cached body's place for them.
+    let work = crate::pages::plans::school_work::school_work(&st, school_id)
+        .await?
+        .render()?;
+    let body = body.replacen(SCHOOL_WORK, &work, 1);
     let page = CardPage {
         l: Layout::new(&caller, title, "/schools"),
         body: &body,

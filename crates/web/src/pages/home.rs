@@ -1,5 +1,9 @@
 //! Главная: the scope at a glance — schools per category in the latest
 //! run, per municipality, the latest run and changes since the previous one.
+//! The people of one school (administrator, teacher) see their school
+//! instead: its status in plain words, its support (plans, pair, open and
+//! overdue activities) and their own tasks; a curator sees its schools and
+//! its queue (issue 10, item 7).
 
 use crate::auth::{Caller, Layout};
 use crate::error::WebResult;
@@ -50,7 +54,24 @@ struct HomePage {
     show_municipalities: bool,
     empty_registry: bool,
     can_run: bool,
+    /// One school's staff: their school instead of region-wide tiles.
+    own_school: Option<OwnSchool>,
+    /// The school's support block (rendered `_school_work.html`).
+    school_work: String,
+    /// The caller's queue (schools' staff and curators), a few rows per block.
+    tasks: Vec<crate::pages::plans::tasks::Block>,
 }
+
+/// The status of the caller's own school in the latest run.
+pub struct OwnSchool {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub summary: String,
+}
+
+/// Rows of each task block on the home page («Мои задачи» has them all).
+const HOME_TASKS: usize = 5;
 
 pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
     let db = &st.db;
@@ -138,6 +159,45 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         Vec::new()
     };
     let empty_registry = rows.is_empty() && caller.is_region();
+    let own_school = match (&caller.scope, rows) {
+        (opora_store::scope::Scope::School(_), [r]) => Some(OwnSchool {
+            code: r.school.code.clone(),
+            name: r.school.short_name.clone(),
+            category: r
+                .latest
+                .as_ref()
+                .map(|l| l.category.clone())
+                .unwrap_or_default(),
+            summary: r
+                .latest
+                .as_ref()
+                .map(|l| l.summary.clone())
+                .unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    let school_work = match (&caller.scope, rows) {
+        (opora_store::scope::Scope::School(_), [r]) => {
+            crate::pages::plans::school_work::school_work(&st, r.school.id)
+                .await?
+                .render()?
+        }
+        _ => String::new(),
+    };
+    let tasks = match &caller.scope {
+        opora_store::scope::Scope::School(_) | opora_store::scope::Scope::Schools(_) => {
+            crate::pages::plans::tasks::task_blocks(&st, &caller, false)
+                .await?
+                .into_iter()
+                .map(|mut b| {
+                    b.more += b.rows.len().saturating_sub(HOME_TASKS);
+                    b.rows.truncate(HOME_TASKS);
+                    b
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let page = HomePage {
         l: Layout::new(&caller, "Главная", "/"),
         scope_title: super::scope_title(db, &caller).await?,
@@ -155,6 +215,9 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         show_municipalities,
         empty_registry,
         can_run: caller.is_region(),
+        own_school,
+        school_work,
+        tasks,
     };
     Ok(Html(page.render()?))
 }

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod edit;
 pub mod rights;
+pub mod school_work;
 pub mod support;
 pub mod tasks;
 mod timeline;
@@ -384,7 +385,7 @@ pub(crate) fn deadline_summary(d: &opora_plans::Deadline) -> String {
         String::new()
     } else if d.summary.is_empty() {
         "не распознан — оставлен как написан".into()
-    } else if d.year_from_period {
+    } else if d.year_from_period && !d.summary.contains("из периода плана") {
         format!("{} (год — из периода плана)", d.summary)
     } else {
         d.summary.clone()
@@ -1064,5 +1065,13 @@ mod tests {
         assert_eq!(deadline_summary(&d), "", "{:?}", d.summary);
         let d = parse_deadline("Август – сентябрь 2026", None);
         assert!(!deadline_summary(&d).is_empty());
+    }
+
+    #[test]
+    fn the_year_taken_from_the_plan_is_said_once() {
+        let period = opora_plans::Period::academic_years(2026, 2027);
+        let d = parse_deadline("ноябрь, март", period.as_ref());
+        let s = deadline_summary(&d);
+        assert_eq!(s.matches("из периода плана").count(), 1, "{s}");
     }
 }

@@ -131,10 +131,24 @@ pub async fn page(
     caller: Caller,
     Query(q): Query<TasksQuery>,
 ) -> WebResult<Html<String>> {
+    let all = q.all == "1";
+    let page = TasksPage {
+        l: Layout::new(&caller, "Мои задачи", "/tasks"),
+        blocks: task_blocks(&st, &caller, all).await?,
+        teacher: caller.role() == Role::Teacher,
+        all,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The caller's work queue by role: a school's open activities (a
+/// teacher's own unless `all`), a curator's confirmations and its schools'
+/// overdue work, a municipality's or the region's confirmations, overdue
+/// and open activities. Used by «Мои задачи» and by the home page.
+pub async fn task_blocks(st: &AppState, caller: &Caller, all: bool) -> WebResult<Vec<Block>> {
     let today = today();
     let scope = &caller.scope;
     let teacher = caller.role() == Role::Teacher;
-    let all = q.all == "1";
     let mut blocks = Vec::new();
     match scope {
         Scope::School(_) => {
@@ -200,13 +214,7 @@ pub async fn page(
             ));
         }
     }
-    let page = TasksPage {
-        l: Layout::new(&caller, "Мои задачи", "/tasks"),
-        blocks,
-        teacher,
-        all,
-    };
-    Ok(Html(page.render()?))
+    Ok(blocks)
 }
 
 #[cfg(test)]
