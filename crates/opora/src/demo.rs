@@ -21,7 +21,7 @@ pub async fn run(db_args: &DbArgs, args: DemoArgs) -> Result<()> {
         let started = std::time::Instant::now();
         let s = opora_demo::write_demo(out, &opts)
             .with_context(|| format!("не удалось записать файлы в «{}»", out.display()))?;
-        println!(
+        say!(
             "Записано в «{}»: муниципалитетов {}, школ {}, результатов обучающихся {} за {:.1} с.",
             out.display(),
             s.municipalities,
@@ -45,7 +45,7 @@ pub async fn run(db_args: &DbArgs, args: DemoArgs) -> Result<()> {
 pub async fn load_if_empty(db: &Db) -> Result<()> {
     match opora_seed::load_if_empty(db).await? {
         Some(summary) => print_loaded(&summary),
-        None => println!("В базе уже есть школы: демонстрационный регион не загружается повторно."),
+        None => say!("В базе уже есть школы: демонстрационный регион не загружается повторно."),
     }
     print_logins();
     Ok(())
@@ -59,16 +59,18 @@ pub async fn load(db: &Db, seed: u64) -> Result<()> {
 }
 
 fn print_loaded(summary: &DemoSummary) {
-    println!(
+    say!(
         "Демонстрационный регион «{DEMO_REGION}»: муниципалитетов {}, школ {}, результатов {}.",
-        summary.municipalities, summary.schools, summary.pupil_results
+        summary.municipalities,
+        summary.schools,
+        summary.pupil_results
     );
 }
 
 /// Printed only in demo mode (`opora serve --demo`).
 pub fn print_logins() {
-    println!("Демо-пользователи (пароль у всех: {DEMO_PASSWORD}):");
+    say!("Демо-пользователи (пароль у всех: {DEMO_PASSWORD}):");
     for (login, role) in DEMO_LOGINS {
-        println!("  {login:<9} {}", role.title());
+        say!("  {login:<9} {}", role.title());
     }
 }

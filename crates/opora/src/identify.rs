@@ -3,6 +3,7 @@
 //! checklist.csv, scatter.svg and report.xlsx.
 
 use crate::cli::{DbArgs, IdentifyArgs, SelectArg, WeightsArg};
+use crate::settings::Settings;
 use anyhow::{bail, Context, Result};
 use opora_analytics::{export, Config, Input, Run, SchoolInfo, Selection, Weights};
 use opora_io::records::Errors;
@@ -49,7 +50,7 @@ fn config(args: &IdentifyArgs) -> Result<Config> {
     })
 }
 
-pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
+pub async fn run(db_args: &DbArgs, args: IdentifyArgs, settings: &Settings) -> Result<ExitCode> {
     let cfg = config(&args)?;
     let started = std::time::Instant::now();
     let (run, schools) = if args.db {
@@ -74,11 +75,11 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
         run.notes
             .extend(stats::thin_year_warnings(&coverage, &run.years));
         let id = db.save_run("cli", &run).await?;
-        println!("Расчёт сохранён в базе под номером {id}.");
+        say!("Расчёт сохранён в базе под номером {id}.");
         db.close().await;
         (run, data.schools)
     } else {
-        let files = match read_files(&args, &cfg)? {
+        let files = match read_files(&args, &cfg, settings)? {
             Ok(f) => f,
             Err(errors) => {
                 report_row_errors(&errors);
@@ -99,16 +100,20 @@ pub async fn run(db_args: &DbArgs, args: IdentifyArgs) -> Result<ExitCode> {
     if let Some(out) = &args.out {
         write_outputs(out, &run, &schools, !run.checklist.is_empty())?;
         stage("outputs written", 0);
-        println!("Результаты записаны в «{}».", out.display());
+        say!("Результаты записаны в «{}».", out.display());
     }
-    println!("{}", export::summary_text(&run).trim_end());
+    say!("{}", export::summary_text(&run).trim_end());
     eprintln!("Время расчёта: {:.2} с.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 
 /// The run's inputs from the files named on the command line; the inner
 /// `Err` holds the bad rows of every file, to be reported.
-fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<Result<FileInputs, Vec<Errors>>> {
+fn read_files(
+    args: &IdentifyArgs,
+    cfg: &Config,
+    settings: &Settings,
+) -> Result<Result<FileInputs, Vec<Errors>>> {
     if args.results.is_empty() {
         bail!("укажите файлы результатов: --results ФАЙЛ (можно несколько) или --db для расчёта по базе");
     }
@@ -125,7 +130,7 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<Result<FileInputs, Ve
             sheet: args.sheet.clone(),
         },
     };
-    match opora_scan::read_inputs(&paths, cfg, parallel()) {
+    match opora_scan::read_inputs(&paths, cfg, parallel(settings)) {
         Ok(files) => {
             stage("files read, cells combined and sorted", files.stats.len());
             tracing::debug!(bytes = files.stats.memory_bytes(), "compact table");
@@ -136,22 +141,14 @@ fn read_files(args: &IdentifyArgs, cfg: &Config) -> Result<Result<FileInputs, Ve
     }
 }
 
-/// How the results files are read in parallel: OPORA_THREADS workers
-/// (default: the cores); OPORA_SEQUENTIAL: no parallel reading at all (for
-/// comparisons); OPORA_NO_MMAP: files read in ranges instead of mapped.
-fn parallel() -> Option<Parallel> {
-    let threads = std::env::var("OPORA_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let map_files = std::env::var_os("OPORA_NO_MMAP").is_none();
-    std::env::var_os("OPORA_SEQUENTIAL")
-        .is_none()
-        .then_some(Parallel {
-            map_files,
-            ..Parallel::with_threads(threads)
-        })
+/// How the results files are read: in parallel on the settings' threads,
+/// mapped or in ranges; not in parallel at all with `OPORA_SEQUENTIAL`.
+fn parallel(settings: &Settings) -> Option<Parallel> {
+    let r = settings.reading;
+    (!r.sequential).then_some(Parallel {
+        map_files: r.map_files,
+        ..Parallel::with_threads(settings.threads)
+    })
 }
 
 fn report_row_errors(errors: &[Errors]) {

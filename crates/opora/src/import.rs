@@ -80,7 +80,7 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
         }) => {
             if args.format == OutputFormat::Json {
                 let v = serde_json::json!({ "status": "rejected", "file": file, "error_count": count, "errors": errors });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                say!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 eprintln!(
                     "Файл «{file}» не загружен: ошибок — {count}. В базу ничего не записано."
@@ -103,7 +103,7 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
             let v = serde_json::json!({ "status": "new_names", "file": file, "names": names });
             let message = StoreError::NewNames { file, names }.to_string();
             if args.format == OutputFormat::Json {
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(
                         &serde_json::json!({ "message": message, "details": v })
@@ -123,11 +123,11 @@ fn print_report(r: &ImportReport, format: OutputFormat, elapsed: std::time::Dura
         let mut v = serde_json::to_value(r).unwrap_or_default();
         v["status"] = "ok".into();
         v["seconds"] = elapsed.as_secs_f64().into();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return;
     }
     let secs = elapsed.as_secs_f64().max(1e-6);
-    println!(
+    say!(
         "Загружен файл «{}»: строк {}, записано {} за {} с ({} строк/с).",
         r.file,
         r.rows,
@@ -136,18 +136,19 @@ fn print_report(r: &ImportReport, format: OutputFormat, elapsed: std::time::Dura
         (r.rows as f64 / secs).round()
     );
     if r.groups_changed == 0 && r.groups_unchanged > 0 {
-        println!("Данные не изменились: такие же результаты уже загружены.");
+        say!("Данные не изменились: такие же результаты уже загружены.");
     }
     if r.groups_changed + r.groups_unchanged > 0 {
-        println!(
+        say!(
             "Групп «школа × процедура»: изменено {}, без изменений {}.",
-            r.groups_changed, r.groups_unchanged
+            r.groups_changed,
+            r.groups_unchanged
         );
     }
     if !r.ignored_columns.is_empty() {
-        println!("Пропущены столбцы: {}.", r.ignored_columns.join(", "));
+        say!("Пропущены столбцы: {}.", r.ignored_columns.join(", "));
     }
     for n in &r.notes {
-        println!("Примечание: {n}.");
+        say!("Примечание: {n}.");
     }
 }

@@ -1,18 +1,31 @@
 //! `opora`: the single binary — web server, imports, demo region,
 //! identification runs.
 
+/// `println!` for the program's output that ends quietly when stdout is a
+/// closed pipe (`opora … | head`), as command-line tools do, instead of
+/// panicking.
+macro_rules! say {
+    () => {
+        $crate::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+
 mod cli;
 mod demo;
 mod identify;
 mod import;
+mod output;
 mod plan;
+mod settings;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
-    restore_sigpipe();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -21,11 +34,18 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let settings = match start() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Ошибка: {e:#}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, settings)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("Ошибка: {e:#}");
@@ -51,40 +71,30 @@ fn command_line_hint(e: &anyhow::Error) -> Option<&'static str> {
     })
 }
 
-/// `opora … | head` should end quietly like other command-line tools, not
-/// panic on a closed pipe: restore the default SIGPIPE action Rust ignores.
-fn restore_sigpipe() {
-    #[cfg(unix)]
-    // SAFETY: called first thing in main, before any thread is started.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+/// Reads and applies the settings: the region's clock and the engine's
+/// worker threads (one pool for the whole process).
+fn start() -> Result<settings::Settings> {
+    let settings = settings::Settings::from_env()?;
+    opora_plans::clock::set_region_time_zone(&settings.time_zone).context("OPORA_TIMEZONE")?;
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build_global()
+        .context("OPORA_THREADS")?;
+    Ok(settings)
 }
 
-/// The region's time zone (`OPORA_TIMEZONE`, IANA name, default
-/// Europe/Moscow): one clock for «today», deadlines, reports and pages.
-fn set_clock() -> Result<()> {
-    let name = std::env::var("OPORA_TIMEZONE")
-        .ok()
-        .filter(|v| !v.trim().is_empty());
-    let name = name
-        .as_deref()
-        .unwrap_or(opora_plans::clock::DEFAULT_TIME_ZONE);
-    opora_plans::clock::set_region_time_zone(name).context("OPORA_TIMEZONE")?;
-    Ok(())
-}
-
-async fn run(cli: Cli) -> Result<std::process::ExitCode> {
-    set_clock()?;
+async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::ExitCode> {
     match cli.command {
         Command::Migrate => {
             let db = cli.db.open().await?;
-            println!("База данных готова: {}", cli.db.describe());
+            say!("База данных готова: {}", cli.db.describe());
             db.close().await;
         }
         Command::Import(args) => return import::run(&cli.db, args).await,
         Command::Demo(args) => demo::run(&cli.db, args).await?,
-        Command::Identify(args) => return identify::run(&cli.db, args).await,
+        Command::Identify(args) => {
+            return identify::run(&cli.db, args, &settings).await;
+        }
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
@@ -101,9 +111,8 @@ async fn run(cli: Cli) -> Result<std::process::ExitCode> {
                 .addr
                 .parse()
                 .with_context(|| format!("неверный адрес «{}»", args.addr))?;
-            let cfg = opora_web::Config::from_env()?;
-            opora_web::serve_with(db, cfg, addr, |a| {
-                println!("Опора работает: http://{a}/ (остановить: Ctrl+C)")
+            opora_web::serve_with(db, settings.web, addr, |a| {
+                say!("Опора работает: http://{a}/ (остановить: Ctrl+C)")
             })
             .await
             .with_context(|| format!("не удалось запустить сервер на {addr}"))?;

@@ -120,7 +120,7 @@ async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
         Ok(p) => p,
         Err(e) => {
             if a.format == OutputFormat::Json {
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(
                         &serde_json::json!({ "status": "rejected", "file": opts.file_name, "error": e.to_string() })
@@ -134,7 +134,7 @@ async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
     };
     if a.dry_run {
         match a.format {
-            OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&plan)?),
+            OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&plan)?),
             OutputFormat::Text => print_plan(&plan, None),
         }
         return Ok(ExitCode::SUCCESS);
@@ -167,14 +167,17 @@ async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
                 .map(|i| i.warnings.clone())
                 .unwrap_or_default(),
         )?;
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        say!("{}", serde_json::to_string_pretty(&v)?);
     } else if saved.created {
-        println!(
+        say!(
             "План сохранён: № {} «{}» — разделов {}, мероприятий {}.",
-            saved.id, plan.title, saved.sections, saved.activities
+            saved.id,
+            plan.title,
+            saved.sections,
+            saved.activities
         );
         if links.school_id.is_none() && links.municipality_id.is_none() {
-            println!("План не привязан к школе или муниципалитету: укажите --school КОД или --municipality НАЗВАНИЕ.");
+            say!("План не привязан к школе или муниципалитету: укажите --school КОД или --municipality НАЗВАНИЕ.");
         }
         for w in plan
             .import
@@ -182,10 +185,10 @@ async fn import(db_args: &DbArgs, a: PlanImportArgs) -> Result<ExitCode> {
             .map(|i| i.warnings.as_slice())
             .unwrap_or_default()
         {
-            println!("Проверьте: {w}.");
+            say!("Проверьте: {w}.");
         }
     } else {
-        println!(
+        say!(
             "Этот файл уже загружен: план № {}. Ничего не изменено.",
             saved.id
         );
@@ -203,8 +206,8 @@ fn deadline_line(d: &opora_plans::Deadline) -> String {
 
 /// The plan as a readable tree.
 fn print_plan(p: &Plan, today: Option<Date>) {
-    println!("План: {}", p.title);
-    println!(
+    say!("План: {}", p.title);
+    say!(
         "Уровень: {}{}",
         p.level.title(),
         if p.owner.is_empty() {
@@ -214,7 +217,7 @@ fn print_plan(p: &Plan, today: Option<Date>) {
         }
     );
     match &p.period {
-        Some(per) => println!(
+        Some(per) => say!(
             "Период: {} – {} ({}{})",
             per.start.ru(),
             per.end.ru(),
@@ -225,7 +228,7 @@ fn print_plan(p: &Plan, today: Option<Date>) {
                 ""
             }
         ),
-        None => println!("Период: не указан"),
+        None => say!("Период: не указан"),
     }
     if let Some(ap) = &p.approval {
         let mut s = ap.document.clone();
@@ -238,16 +241,16 @@ fn print_plan(p: &Plan, today: Option<Date>) {
         if let Some(by) = &ap.by {
             s.push_str(&format!(" ({by})"));
         }
-        println!("Утверждение: {s}");
+        say!("Утверждение: {s}");
     }
-    println!("Статус плана: {}", p.status.title());
+    say!("Статус плана: {}", p.status.title());
     if let Some(g) = &p.goal {
-        println!("Цель: {g}");
+        say!("Цель: {g}");
     }
     for (i, t) in p.tasks.iter().enumerate() {
-        println!("Задача {}: {t}", i + 1);
+        say!("Задача {}: {t}", i + 1);
     }
-    println!();
+    say!();
     let print_activity = |a: &opora_plans::Activity, indent: &str| {
         let id = a.id.map(|i| format!("[{i}] ")).unwrap_or_default();
         let num = a
@@ -255,24 +258,24 @@ fn print_plan(p: &Plan, today: Option<Date>) {
             .as_deref()
             .map(|n| format!("{n} "))
             .unwrap_or_default();
-        println!("{indent}{id}{num}{}", a.text);
-        println!("{indent}    срок: {}", deadline_line(&a.deadline));
+        say!("{indent}{id}{num}{}", a.text);
+        say!("{indent}    срок: {}", deadline_line(&a.deadline));
         if !a.responsible_text.is_empty() {
-            println!("{indent}    ответственные: {}", a.responsible_text);
+            say!("{indent}    ответственные: {}", a.responsible_text);
         }
         if let Some(f) = &a.form {
-            println!("{indent}    форма: {f}");
+            say!("{indent}    форма: {f}");
         }
         if let Some(r) = &a.result {
             let doc = a
                 .result_document
                 .map(|d| format!(" ({})", d.title()))
                 .unwrap_or_default();
-            println!("{indent}    результат: {r}{doc}");
+            say!("{indent}    результат: {r}{doc}");
         }
         if a.id.is_some() {
             let overdue = today.is_some_and(|t| a.is_overdue(t));
-            println!(
+            say!(
                 "{indent}    статус: {}{}",
                 a.status.title(),
                 if overdue {
@@ -288,7 +291,7 @@ fn print_plan(p: &Plan, today: Option<Date>) {
     }
     for (depth, s) in p.all_sections() {
         let indent = "  ".repeat(depth);
-        println!(
+        say!(
             "{indent}{}{}",
             s.number
                 .as_deref()
@@ -304,8 +307,8 @@ fn print_plan(p: &Plan, today: Option<Date>) {
     let count = |f: &dyn Fn(&opora_plans::Deadline) -> bool| {
         acts.iter().filter(|l| f(&l.activity.deadline)).count()
     };
-    println!();
-    println!(
+    say!();
+    say!(
         "Итого: разделов {}, мероприятий {}; сроки: с датами {}, по условию без даты {}, месяцы без года {}, текстом {}, не указаны {}.",
         p.all_sections().len(),
         acts.len(),
@@ -317,13 +320,13 @@ fn print_plan(p: &Plan, today: Option<Date>) {
     );
     if let Some(info) = &p.import {
         if info.merged_rows > 0 {
-            println!(
+            say!(
                 "Строк, продолжающих предыдущую (перенос на следующую страницу): {}.",
                 info.merged_rows
             );
         }
         for w in &info.warnings {
-            println!("Проверьте: {w}.");
+            say!("Проверьте: {w}.");
         }
     }
 }
@@ -334,15 +337,15 @@ async fn list(db_args: &DbArgs, a: PlanListArgs) -> Result<ExitCode> {
     let plans = db.plans(&Scope::Region, today).await?;
     db.close().await;
     if a.format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&plans)?);
+        say!("{}", serde_json::to_string_pretty(&plans)?);
         return Ok(ExitCode::SUCCESS);
     }
     if plans.is_empty() {
-        println!("Планов нет. Загрузите: opora plan import ФАЙЛ.docx");
+        say!("Планов нет. Загрузите: opora plan import ФАЙЛ.docx");
     }
     for p in &plans {
         let status = PlanStatusTitle(&p.status);
-        println!(
+        say!(
             "№ {}  {}{}  [{}, {}]  мероприятий {}, выполнено {}, просрочено {}{}",
             p.id,
             p.title,
@@ -383,7 +386,7 @@ async fn show(db_args: &DbArgs, a: PlanShowArgs) -> Result<ExitCode> {
         bail!("план № {} не найден (список: opora plan list)", a.id)
     };
     match a.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&plan)?),
+        OutputFormat::Json => say!("{}", serde_json::to_string_pretty(&plan)?),
         OutputFormat::Text => print_plan(&plan, Some(today)),
     }
     Ok(ExitCode::SUCCESS)
@@ -422,7 +425,7 @@ async fn status(db_args: &DbArgs, a: PlanStatusArgs) -> Result<ExitCode> {
     let from = ActivityStatus::parse(&change.from)
         .map(|s| s.title())
         .unwrap_or("");
-    println!("Мероприятие № {}: {} → {}.", a.activity, from, to.title());
+    say!("Мероприятие № {}: {} → {}.", a.activity, from, to.title());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -433,16 +436,16 @@ async fn overdue(db_args: &DbArgs, a: PlanOverdueArgs) -> Result<ExitCode> {
     let rows = db.overdue(&scope, today).await?;
     db.close().await;
     if a.format == OutputFormat::Json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        say!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
-        println!("Просроченных мероприятий на {} нет ({what}).", today.ru());
+        say!("Просроченных мероприятий на {} нет ({what}).", today.ru());
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Просрочено на {} ({what}): {}", today.ru(), rows.len());
+    say!("Просрочено на {} ({what}): {}", today.ru(), rows.len());
     for r in &rows {
-        println!(
+        say!(
             "  [{}] {}{} — {}; срок «{}» (до {}), просрочено на {} дн.; {}; план № {} «{}»{}",
             r.activity_id,
             if r.number.is_empty() {
@@ -508,7 +511,7 @@ async fn report(db_args: &DbArgs, a: PlanReportArgs) -> Result<ExitCode> {
     std::fs::write(&a.out, bytes)
         .with_context(|| format!("не удалось записать «{}»", a.out.display()))?;
     let t = &rep.total;
-    println!(
+    say!(
         "Отчёт записан: {} — {}. Мероприятий {}: в срок {}, с опозданием {}, просрочено {}, срок не наступил {}, без документов {}.",
         a.out.display(),
         rep.subtitle(),
@@ -557,9 +560,12 @@ async fn cascade(db_args: &DbArgs, a: PlanCascadeArgs) -> Result<ExitCode> {
     }
     let r = db.cascade_activity(a.activity, &ids, "cli").await?;
     db.close().await;
-    println!(
+    say!(
         "Мероприятие № {} передано школам: создано {}, уже было у {}, новых планов школ {}.",
-        a.activity, r.created, r.existing, r.plans_created
+        a.activity,
+        r.created,
+        r.existing,
+        r.plans_created
     );
     Ok(ExitCode::SUCCESS)
 }

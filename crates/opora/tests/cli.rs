@@ -260,3 +260,48 @@ fn identification_rejects_bad_rows_naming_file_row_and_column() {
         "{t}"
     );
 }
+
+#[test]
+fn a_bad_setting_stops_the_start_with_a_message_naming_it() {
+    for (name, value) in [
+        ("OPORA_THREADS", "много"),
+        ("OPORA_THREADS", "0"),
+        ("OPORA_NO_MMAP", "возможно"),
+        ("OPORA_TIMEZONE", "Europe/Atlantis"),
+        ("OPORA_UPLOAD_LIMIT_MB", "-5"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = Command::new(BIN)
+            .arg("migrate")
+            .env("OPORA_DATA", dir.path())
+            .env_remove("DATABASE_URL")
+            .env(name, value)
+            .output()
+            .unwrap();
+        let t = text(&o);
+        assert!(!o.status.success(), "{name}={value}: {t}");
+        assert!(t.contains(name), "{name}={value}: {t}");
+        assert!(
+            !dir.path().join("opora.db").exists(),
+            "{name}={value}: nothing is started"
+        );
+    }
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // `opora … | head`: the reader has gone before the output is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let plan = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../plans/tests/fixtures/seed_000_alekseevsky.docx");
+    let o = Command::new(BIN)
+        .args(["plan", "import", plan.to_str().unwrap(), "--dry-run"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{:?}: {err}", o.status);
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -111,18 +111,8 @@ impl Config {
         )? {
             c.upload_limit = mb * 1024 * 1024;
         }
-        if let Some(v) = env_value("OPORA_SECURE_COOKIES") {
-            c.secure_cookies = match v.to_lowercase().as_str() {
-                "1" | "true" | "yes" | "да" => true,
-                "0" | "false" | "no" | "нет" => false,
-                _ => {
-                    return Err(ConfigError::new(
-                        "OPORA_SECURE_COOKIES",
-                        &v,
-                        "1 (да) или 0 (нет)",
-                    ))
-                }
-            };
+        if let Some(on) = flag("OPORA_SECURE_COOKIES")? {
+            c.secure_cookies = on;
         }
         if let Some(h) = setting::<i64>(
             "OPORA_SESSION_HOURS",
@@ -196,8 +186,21 @@ impl ConfigError {
     }
 }
 
+/// A yes/no setting (`1`, `true`, `yes`, `да` / `0`, `false`, `no`,
+/// `нет`); `None` when unset.
+pub fn flag(name: &'static str) -> Result<Option<bool>, ConfigError> {
+    let Some(v) = env_value(name) else {
+        return Ok(None);
+    };
+    match v.to_lowercase().as_str() {
+        "1" | "true" | "yes" | "да" => Ok(Some(true)),
+        "0" | "false" | "no" | "нет" => Ok(Some(false)),
+        _ => Err(ConfigError::new(name, &v, "1 (да) или 0 (нет)")),
+    }
+}
+
 /// A setting's value, trimmed; `None` when unset or empty.
-fn env_value(name: &str) -> Option<String> {
+pub fn env_value(name: &str) -> Option<String> {
     std::env::var(name)
         .ok()
         .map(|v| v.trim().to_string())
@@ -205,7 +208,7 @@ fn env_value(name: &str) -> Option<String> {
 }
 
 /// A numeric setting within `range`; `None` when unset.
-fn setting<T>(
+pub fn setting<T>(
     name: &'static str,
     range: std::ops::RangeInclusive<T>,
     expected: &'static str,
