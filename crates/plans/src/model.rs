@@ -438,6 +438,14 @@ pub struct Section {
 }
 
 impl Section {
+    /// «1. Организационные мероприятия»: the number (if any) and the title.
+    pub fn heading(&self) -> String {
+        match &self.number {
+            Some(n) if !n.trim().is_empty() => format!("{} {}", n.trim(), self.title),
+            _ => self.title.clone(),
+        }
+    }
+
     pub fn new(number: Option<String>, title: &str) -> Section {
         Section {
             id: None,

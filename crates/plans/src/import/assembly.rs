@@ -73,7 +73,34 @@ fn to_section(b: &mut Builder, idx: usize, period: Option<&Period>) -> Section {
     s
 }
 
+/// Tables of a document on the grid: (index of the table's block, rows).
+type Tables = Vec<(usize, Vec<GRow>)>;
+
+/// Where the plan table starts.
+struct PlanStart {
+    /// Index into the tables.
+    table: usize,
+    /// The header row (`usize::MAX`: no header, columns guessed).
+    header_row: usize,
+    mapping: Mapping,
+    /// The header took a second row (sub-headers).
+    sub_header: bool,
+}
+
+/// The rows of the plan, across the tables it spans.
+struct PlanRows {
+    rows: Vec<(GRow, Mapping)>,
+    tables: usize,
+    /// The block of the last plan table (text after it is read as closing lines).
+    last_block: usize,
+    /// The mapping in force at the end (a later table may bring its own).
+    mapping: Mapping,
+}
+
 /// Turns a document into a plan. Fails only when there is no plan table.
+/// Stages: find the plan table, read the text before it, collect its rows
+/// (across page breaks), build the tree, read the passport around it, settle
+/// the period, and add the importer's warnings.
 pub fn plan_from_document(
     doc: &Document,
     opts: &ImportOptions,
@@ -84,56 +111,107 @@ pub fn plan_from_document(
         format: format.to_string(),
         ..Default::default()
     };
-    // Tables on the grid.
-    let mut tables: Vec<(usize, Vec<GRow>)> = Vec::new(); // (block index, rows)
+    let mut tables: Tables = Vec::new();
     for (bi, b) in doc.blocks.iter().enumerate() {
         if let Block::Table(t) = b {
             let no = tables.len() + 1;
             tables.push((bi, grid(t, no)));
         }
     }
-    // The first table with a header row starts the plan.
-    let mut first: Option<(usize, usize, Mapping, bool)> = None; // (table, row, mapping, sub-header used)
-    'find: for (ti, (_, rows)) in tables.iter().enumerate() {
+    let start = find_plan_table(&tables, &mut info)
+        .ok_or_else(|| no_plan_table(&tables, &opts.file_name))?;
+    info.columns = column_titles(&start.mapping);
+    let first_block = tables[start.table].0;
+    let mut pre = text_before(doc, first_block);
+    let plan_rows = collect_rows(&tables, start, &mut pre, &mut info);
+    let impossible = impossible_dates(&plan_rows.rows);
+    if !impossible.is_empty() {
+        return Err(ImpossibleDates {
+            file: opts.file_name.clone(),
+            workbook: format == "xlsx",
+            cells: impossible,
+        }
+        .into());
+    }
+    let mut b = build_tree(&plan_rows.rows, &mut info);
+    info.rows = plan_rows.rows.len();
+    info.tables = plan_rows.tables;
+    let post = text_after(doc, plan_rows.last_block);
+    let mut plan = passport_plan(opts, &pre, &post, &mut info);
+    plan.period = plan_period(opts, &plan.title, &pre, &b, &mut info);
+    let period = plan.period.clone();
+    plan.activities = std::mem::take(&mut b.top_activities)
+        .into_iter()
+        .map(|a| build_activity(a, period.as_ref()))
+        .collect();
+    plan.sections = b
+        .top
+        .clone()
+        .into_iter()
+        .map(|i| to_section(&mut b, i, period.as_ref()))
+        .collect();
+    if plan_rows.mapping.guessed {
+        info.warnings
+            .push("проверьте соответствие столбцов: заголовок таблицы не распознан".into());
+    }
+    info.warnings.extend(content_warnings(&plan));
+    if plan.activity_count() == 0 {
+        return Err(PlanError::NoTable(format!(
+            "в таблице плана файла «{}» не найдено ни одного мероприятия",
+            opts.file_name
+        )));
+    }
+    plan.import = Some(info);
+    Ok(plan)
+}
+
+/// The first table with a header row; without one, the largest table with
+/// its columns guessed from content (said in a warning).
+fn find_plan_table(tables: &Tables, info: &mut ImportInfo) -> Option<PlanStart> {
+    for (ti, (_, rows)) in tables.iter().enumerate() {
         for (ri, r) in rows.iter().enumerate() {
             if let Some((mut m, sub)) = header_mapping(r, rows.get(ri + 1)) {
                 complete_mapping(&mut m, &rows[ri + 1..]);
-                first = Some((ti, ri, m, sub));
-                break 'find;
+                return Some(PlanStart {
+                    table: ti,
+                    header_row: ri,
+                    mapping: m,
+                    sub_header: sub,
+                });
             }
         }
     }
-    if first.is_none() {
-        // No header: the largest table, columns guessed from content.
-        let best = tables
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, rows))| rows.len() >= 2)
-            .max_by_key(|(_, (_, rows))| rows.len());
-        if let Some((ti, (_, rows))) = best {
-            if let Some(m) = guess_mapping(rows) {
-                info.warnings.push(format!(
-                    "заголовок таблицы («Мероприятия», «Сроки», «Ответственные» …) не найден; столбцы определены по содержимому: {}",
-                    m.cols.iter().map(|c| format!("{} — {}", c.idx + 1, c.field.title())).collect::<Vec<_>>().join(", ")
-                ));
-                first = Some((ti, usize::MAX, m, false));
-            }
-        }
-    }
-    let Some((first_table, header_row, mut mapping, sub_used)) = first else {
-        return Err(PlanError::NoTable(if tables.is_empty() {
-            format!(
-                "в файле «{}» нет таблиц: план мероприятий ожидается таблицей",
-                opts.file_name
-            )
-        } else {
-            format!(
-                "в файле «{}» не найдена таблица плана: нужны столбцы «Мероприятия» (или «Содержание работы»), «Сроки», «Ответственные»",
-                opts.file_name
-            )
-        }));
-    };
-    info.columns = mapping
+    let (ti, (_, rows)) = tables
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, rows))| rows.len() >= 2)
+        .max_by_key(|(_, (_, rows))| rows.len())?;
+    let m = guess_mapping(rows)?;
+    info.warnings.push(format!(
+        "заголовок таблицы («Мероприятия», «Сроки», «Ответственные» …) не найден; столбцы определены по содержимому: {}",
+        m.cols.iter().map(|c| format!("{} — {}", c.idx + 1, c.field.title())).collect::<Vec<_>>().join(", ")
+    ));
+    Some(PlanStart {
+        table: ti,
+        header_row: usize::MAX,
+        mapping: m,
+        sub_header: false,
+    })
+}
+
+fn no_plan_table(tables: &Tables, file: &str) -> PlanError {
+    PlanError::NoTable(if tables.is_empty() {
+        format!("в файле «{file}» нет таблиц: план мероприятий ожидается таблицей")
+    } else {
+        format!(
+            "в файле «{file}» не найдена таблица плана: нужны столбцы «Мероприятия» (или «Содержание работы»), «Сроки», «Ответственные»"
+        )
+    })
+}
+
+/// (header as written, the field it was read as) for the import report.
+fn column_titles(mapping: &Mapping) -> Vec<(String, String)> {
+    mapping
         .cols
         .iter()
         .map(|c| {
@@ -146,11 +224,13 @@ pub fn plan_from_document(
                 c.field.title().to_string(),
             )
         })
-        .collect();
+        .collect()
+}
 
-    // Paragraph lines before the plan table (and title rows inside it), and after.
+/// Paragraph lines before the plan table, and the cells of tables there
+/// (a title block laid out as a table).
+fn text_before(doc: &Document, first_block: usize) -> Vec<String> {
     let mut pre: Vec<String> = Vec::new();
-    let first_block = tables[first_table].0;
     for b in &doc.blocks[..first_block] {
         match b {
             Block::Paragraph(p) => pre.extend(p.split('\n').map(clean_line)),
@@ -164,94 +244,76 @@ pub fn plan_from_document(
             }
         }
     }
+    pre
+}
 
-    let mut reader = Reader {
-        b: Builder::default(),
-        info: &mut info,
-        table_started: false,
-        last_number: None,
+/// Paragraph lines after the last plan table (signatures, owners).
+fn text_after(doc: &Document, last_block: usize) -> Vec<String> {
+    let mut post: Vec<String> = Vec::new();
+    for blk in &doc.blocks[last_block + 1..] {
+        if let Block::Paragraph(p) = blk {
+            post.extend(p.split('\n').map(clean_line));
+        }
+    }
+    post
+}
+
+/// The data rows of the plan table and of the tables that continue it
+/// (its own header again, or the same columns on the next page). Title
+/// lines inside the first table above its header go to `pre`.
+fn collect_rows(
+    tables: &Tables,
+    start: PlanStart,
+    pre: &mut Vec<String>,
+    info: &mut ImportInfo,
+) -> PlanRows {
+    let mut mapping = start.mapping;
+    let mut out = PlanRows {
+        rows: Vec::new(),
+        tables: 0,
+        last_block: tables[start.table].0,
+        mapping: mapping.clone(),
     };
-    let mut plan_tables = 0;
-    let mut last_plan_block = first_block;
-    let mut data_rows: Vec<(GRow, Mapping)> = Vec::new();
-    for (ti, (bi, rows)) in tables.iter().enumerate().skip(first_table) {
-        let mut start = 0;
-        if ti == first_table {
-            if header_row != usize::MAX {
+    for (ti, (bi, rows)) in tables.iter().enumerate().skip(start.table) {
+        let mut first = 0;
+        if ti == start.table {
+            if start.header_row != usize::MAX {
                 // Rows above the header: sections («1. Результаты обучения») or title lines.
-                for r in &rows[..header_row] {
+                for r in &rows[..start.header_row] {
                     let f = fields(r, &mapping, false);
                     let numbered = |(n, _): &(Option<String>, String)| n.is_some();
                     let section = section_of_row(r, &mapping, &f, None, RowContext::default())
                         .filter(|s| numbered(s) || known_section_title(&s.1));
                     if section.is_some() {
-                        data_rows.push((r.clone(), mapping.clone()));
+                        out.rows.push((r.clone(), mapping.clone()));
                     } else {
                         pre.push(clean_line(&r.joined()));
                     }
                 }
-                start = header_row + 1 + usize::from(sub_used);
+                first = start.header_row + 1 + usize::from(start.sub_header);
             }
         } else {
-            // A later table: its own header, or a continuation of the plan
-            // table on the next page (same columns, or deadlines in the deadline column).
-            let own =
-                rows.iter().enumerate().take(5).find_map(|(ri, r)| {
-                    header_mapping(r, rows.get(ri + 1)).map(|(m, s)| (ri, m, s))
-                });
-            match own {
-                Some((ri, mut m, s)) => {
-                    complete_mapping(&mut m, &rows[ri + 1..]);
+            match continuation(rows, &mapping) {
+                Continuation::OwnHeader(m, from) => {
                     mapping = m;
-                    start = ri + 1 + usize::from(s);
+                    first = from;
                 }
-                None => {
-                    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
-                    let dl = mapping.col(Field::Deadline);
-                    let cells: Vec<&str> = rows
-                        .iter()
-                        .filter_map(|r| dl.map(|c| r.get(c)))
-                        .filter(|s| !s.trim().is_empty())
-                        .collect();
-                    let dated = cells
-                        .iter()
-                        .filter(|s| {
-                            !matches!(
-                                parse_deadline(s, None).kind,
-                                DeadlineKind::Text | DeadlineKind::Empty
-                            )
-                        })
-                        .count();
-                    let same = width == mapping.width;
-                    let fits = width > mapping.col(Field::Text).unwrap_or(0)
-                        && !cells.is_empty()
-                        && dated * 2 >= cells.len();
-                    // A header of another kind («№ | Показатель | Значение»): another table.
-                    let other_header = rows.iter().take(2).any(|r| {
-                        let f = r.non_empty();
-                        f.len() >= 2
-                            && f.iter().all(|i| r.cells[*i].chars().count() <= 60)
-                            && f.iter()
-                                .any(|i| field_of_header(&r.cells[*i]) == Some(Field::Number))
-                    });
-                    if !(same || fits) || other_header {
-                        break;
-                    }
-                }
+                Continuation::SameColumns => {}
+                Continuation::OtherTable => break,
             }
         }
-        plan_tables += 1;
-        last_plan_block = *bi;
+        out.tables += 1;
+        out.last_block = *bi;
         let mut first_row = true;
-        for r in &rows[start..] {
+        for r in &rows[first..] {
             if r.non_empty().is_empty() || !r.joined().chars().any(|c| c.is_alphanumeric()) {
                 continue;
             }
-            let is_header_repeat = r.repeat_header && data_rows.is_empty()
+            let is_header_repeat = r.repeat_header && out.rows.is_empty()
                 || mapping.headers.contains(&norm(&r.joined()))
                 || header_mapping(r, None).is_some();
             if is_header_repeat || is_column_numbers(r) {
-                reader.info.skipped_rows += 1;
+                info.skipped_rows += 1;
                 continue;
             }
             let mut r = r.clone();
@@ -260,19 +322,70 @@ pub fn plan_from_document(
                 r.repeat_header = true;
             }
             first_row = false;
-            data_rows.push((r, mapping.clone()));
+            out.rows.push((r, mapping.clone()));
         }
     }
-    let impossible = impossible_dates(&data_rows);
-    if !impossible.is_empty() {
-        return Err(ImpossibleDates {
-            file: opts.file_name.clone(),
-            workbook: format == "xlsx",
-            cells: impossible,
-        }
-        .into());
+    out.mapping = mapping;
+    out
+}
+
+/// What a table after the plan table is.
+enum Continuation {
+    /// It has its own plan header: its mapping and the first data row.
+    OwnHeader(Mapping, usize),
+    /// The plan table on the next page: the same columns, or deadlines in
+    /// the deadline column.
+    SameColumns,
+    /// Another table («№ | Показатель | Значение»): the plan has ended.
+    OtherTable,
+}
+
+fn continuation(rows: &[GRow], mapping: &Mapping) -> Continuation {
+    let own = rows
+        .iter()
+        .enumerate()
+        .take(5)
+        .find_map(|(ri, r)| header_mapping(r, rows.get(ri + 1)).map(|(m, s)| (ri, m, s)));
+    if let Some((ri, mut m, s)) = own {
+        complete_mapping(&mut m, &rows[ri + 1..]);
+        return Continuation::OwnHeader(m, ri + 1 + usize::from(s));
     }
-    // Rows to the tree, with a look ahead at the next number for «1.» over «1.1.».
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let dl = mapping.col(Field::Deadline);
+    let cells: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| dl.map(|c| r.get(c)))
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let dated = cells
+        .iter()
+        .filter(|s| {
+            !matches!(
+                parse_deadline(s, None).kind,
+                DeadlineKind::Text | DeadlineKind::Empty
+            )
+        })
+        .count();
+    let same = width == mapping.width;
+    let fits = width > mapping.col(Field::Text).unwrap_or(0)
+        && !cells.is_empty()
+        && dated * 2 >= cells.len();
+    let other_header = rows.iter().take(2).any(|r| {
+        let f = r.non_empty();
+        f.len() >= 2
+            && f.iter().all(|i| r.cells[*i].chars().count() <= 60)
+            && f.iter()
+                .any(|i| field_of_header(&r.cells[*i]) == Some(Field::Number))
+    });
+    if (same || fits) && !other_header {
+        Continuation::SameColumns
+    } else {
+        Continuation::OtherTable
+    }
+}
+
+/// Rows to the section tree, with a look ahead at the next number for «1.» over «1.1.».
+fn build_tree(data_rows: &[(GRow, Mapping)], info: &mut ImportInfo) -> Builder {
     let numbers: Vec<String> = data_rows
         .iter()
         .map(|(r, m)| {
@@ -281,6 +394,12 @@ pub fn plan_from_document(
                 .unwrap_or_default()
         })
         .collect();
+    let mut reader = Reader {
+        b: Builder::default(),
+        info,
+        table_started: false,
+        last_number: None,
+    };
     for (k, (r, m)) in data_rows.iter().enumerate() {
         let next = numbers[k + 1..]
             .iter()
@@ -289,22 +408,21 @@ pub fn plan_from_document(
         reader.table_started = r.repeat_header;
         reader.row(r, m, next);
     }
-    reader.info.rows = data_rows.len();
-    reader.info.tables = plan_tables;
-    let mut b = std::mem::take(&mut reader.b);
+    std::mem::take(&mut reader.b)
+}
 
-    let mut post: Vec<String> = Vec::new();
-    for blk in &doc.blocks[last_plan_block + 1..] {
-        if let Block::Paragraph(p) = blk {
-            post.extend(p.split('\n').map(clean_line));
-        }
-    }
-
-    // Text around the table.
+/// The plan's passport from the text around the table: title, goal and
+/// tasks, approval, owner, level and status (no activities yet).
+fn passport_plan(
+    opts: &ImportOptions,
+    pre: &[String],
+    post: &[String],
+    info: &mut ImportInfo,
+) -> Plan {
     let title = opts
         .title
         .clone()
-        .or_else(|| find_title(&pre))
+        .or_else(|| find_title(pre))
         .unwrap_or_else(|| {
             info.warnings
                 .push("название плана не найдено в тексте перед таблицей; взято имя файла".into());
@@ -313,61 +431,15 @@ pub fn plan_from_document(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "План мероприятий".into())
         });
-    let (goal, tasks) = find_goal_tasks(&pre);
-    let approval = find_approval(&pre);
+    let (goal, tasks) = find_goal_tasks(pre);
+    let approval = find_approval(pre);
     let owner = opts
         .owner
         .clone()
-        .unwrap_or_else(|| find_owner(&pre, &post, approval.as_ref()));
+        .unwrap_or_else(|| find_owner(pre, post, approval.as_ref()));
     let level = opts
         .level
         .unwrap_or_else(|| find_level(&owner, &title, approval.as_ref()));
-
-    // The period: given, written in the title, or inferred from the deadlines.
-    let raw_deadlines: Vec<String> = {
-        let mut v: Vec<String> = b
-            .top_activities
-            .iter()
-            .map(|a| a.deadline.clone())
-            .collect();
-        v.extend(
-            b.nodes
-                .iter()
-                .flat_map(|n| n.activities.iter().map(|a| a.deadline.clone())),
-        );
-        v
-    };
-    let period = match opts.period.clone() {
-        Some(p) => Some(p),
-        None => match period_of_title(&title).or_else(|| period_of_lines(&pre)) {
-            Some(p) => Some(p),
-            None => {
-                let refs: Vec<&str> = raw_deadlines.iter().map(|s| s.as_str()).collect();
-                let p = infer_period(&refs);
-                match &p {
-                    Some(p) => info.warnings.push(format!(
-                        "период плана в названии не указан; по срокам мероприятий это {} — месяцы без года отнесены к нему",
-                        p.text
-                    )),
-                    None => info.warnings.push(
-                        "период плана не найден: месяцы без года оставлены без дат; укажите период (например, --period 2022-2023)".into(),
-                    ),
-                }
-                p
-            }
-        },
-    };
-
-    let activities = std::mem::take(&mut b.top_activities)
-        .into_iter()
-        .map(|a| build_activity(a, period.as_ref()))
-        .collect();
-    let sections = b
-        .top
-        .clone()
-        .into_iter()
-        .map(|i| to_section(&mut b, i, period.as_ref()))
-        .collect();
     let status = if approval
         .as_ref()
         .is_some_and(|a| a.date.is_some() || a.number.is_some())
@@ -376,25 +448,53 @@ pub fn plan_from_document(
     } else {
         PlanStatus::Draft
     };
-    let mut plan = Plan {
-        id: None,
-        level,
-        owner,
-        title,
-        period,
-        goal,
-        tasks,
-        approval,
-        status,
-        activities,
-        sections,
-        import: None,
-    };
+    let mut plan = Plan::new(level, &title);
+    plan.owner = owner;
+    plan.goal = goal;
+    plan.tasks = tasks;
+    plan.approval = approval;
+    plan.status = status;
+    plan
+}
 
-    if mapping.guessed {
-        info.warnings
-            .push("проверьте соответствие столбцов: заголовок таблицы не распознан".into());
+/// The period: given, written in the title or the text before the table,
+/// or inferred from the deadlines (said in a warning either way).
+fn plan_period(
+    opts: &ImportOptions,
+    title: &str,
+    pre: &[String],
+    b: &Builder,
+    info: &mut ImportInfo,
+) -> Option<Period> {
+    if let Some(p) = opts.period.clone() {
+        return Some(p);
     }
+    if let Some(p) = period_of_title(title).or_else(|| period_of_lines(pre)) {
+        return Some(p);
+    }
+    let deadlines: Vec<&str> = b
+        .top_activities
+        .iter()
+        .chain(b.nodes.iter().flat_map(|n| n.activities.iter()))
+        .map(|a| a.deadline.as_str())
+        .collect();
+    let p = infer_period(&deadlines);
+    match &p {
+        Some(p) => info.warnings.push(format!(
+            "период плана в названии не указан; по срокам мероприятий это {} — месяцы без года отнесены к нему",
+            p.text
+        )),
+        None => info.warnings.push(
+            "период плана не найден: месяцы без года оставлены без дат; укажите период (например, --period 2022-2023)".into(),
+        ),
+    }
+    p
+}
+
+/// Warnings about what was read: deadlines left as text, activities
+/// without text, numbering that skips or repeats.
+fn content_warnings(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
     let unparsed: Vec<String> = plan
         .all_activities()
         .iter()
@@ -412,7 +512,7 @@ pub fn plan_from_document(
         })
         .collect();
     if !unparsed.is_empty() {
-        info.warnings.push(format!(
+        out.push(format!(
             "сроки без дат сохранены текстом ({}): {}",
             unparsed.len(),
             unparsed.join("; ")
@@ -424,17 +524,10 @@ pub fn plan_from_document(
         .filter(|l| l.activity.text.is_empty())
         .count();
     if empty_text > 0 {
-        info.warnings.push(format!(
+        out.push(format!(
             "мероприятий без текста: {empty_text} (проверьте таблицу)"
         ));
     }
-    info.warnings.extend(numbering_warnings(&plan));
-    if plan.activity_count() == 0 {
-        return Err(PlanError::NoTable(format!(
-            "в таблице плана файла «{}» не найдено ни одного мероприятия",
-            opts.file_name
-        )));
-    }
-    plan.import = Some(info);
-    Ok(plan)
+    out.extend(numbering_warnings(plan));
+    out
 }

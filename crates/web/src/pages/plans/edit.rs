@@ -144,8 +144,7 @@ fn items(plan: &Plan) -> Vec<Item> {
 fn section_choices(plan: &Plan) -> Vec<(i64, String)> {
     std::iter::once((0, "вне разделов".to_string()))
         .chain(plan.all_sections().into_iter().filter_map(|(depth, s)| {
-            let title = format!("{} {}", s.number.clone().unwrap_or_default(), s.title);
-            Some((s.id?, format!("{}{}", "— ".repeat(depth), title.trim())))
+            Some((s.id?, format!("{}{}", "— ".repeat(depth), s.heading())))
         }))
         .collect()
 }

@@ -778,14 +778,7 @@ pub async fn show(
         blocks: plan
             .sections
             .iter()
-            .filter_map(|s| {
-                Some((
-                    s.id?,
-                    format!("{} {}", s.number.clone().unwrap_or_default(), s.title)
-                        .trim()
-                        .to_string(),
-                ))
-            })
+            .filter_map(|s| Some((s.id?, s.heading())))
             .collect(),
         title: plan.title,
         q,
