@@ -105,13 +105,6 @@ pub fn excel_serial_to_text(serial: f64) -> String {
     }
 }
 
-/// A number the Russian way: decimal comma, `decimals` places, no trailing
-/// noise: 12.5 → «12,5», −0.0 → «0».
-pub fn fmt_ru(v: f64, decimals: usize) -> String {
-    // One number format for the whole product (typographic minus included).
-    opora_analytics::text::num(v, decimals)
-}
-
 /// «2023-2024 учебный год» for the academic year ending in `year`.
 pub fn academic_year(year: i32) -> String {
     format!("{}-{} учебный год", year - 1, year)
@@ -149,7 +142,7 @@ mod tests {
 
     #[test]
     fn russian_number_format() {
-        assert_eq!(fmt_ru(12.5, 1), "12,5");
-        assert_eq!(fmt_ru(-0.0001, 2), "0,00");
+        assert_eq!(opora_analytics::text::num(12.5, 1), "12,5");
+        assert_eq!(opora_analytics::text::num(-0.0001, 2), "0,00");
     }
 }

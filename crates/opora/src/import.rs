@@ -132,7 +132,7 @@ fn print_report(r: &ImportReport, format: OutputFormat, elapsed: std::time::Dura
         r.file,
         r.rows,
         r.written,
-        opora_io::values::fmt_ru(secs, 2),
+        opora_analytics::text::num(secs, 2),
         (r.rows as f64 / secs).round()
     );
     if r.groups_changed == 0 && r.groups_unchanged > 0 {

@@ -1,7 +1,7 @@
 //! Russian formatting for pages: dd.mm.yyyy dates, decimal comma, academic
 //! years, and small URL helpers.
 
-use opora_io::values::fmt_ru;
+use opora_analytics::text::num as fmt_ru;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// A stored UTC time (`YYYY-MM-DDTHH:MM:SSZ`) as `dd.mm.yyyy hh:mm` in the

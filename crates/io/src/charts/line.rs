@@ -1,7 +1,7 @@
 //! Small line charts (the school card's results over the years).
 
 use super::xml;
-use crate::values::fmt_ru;
+use opora_analytics::text::num as fmt_ru;
 use std::fmt::Write;
 
 pub struct Series {

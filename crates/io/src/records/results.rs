@@ -403,7 +403,7 @@ fn pupil_row(
                 "score",
                 format!(
                     "балл больше максимального ({}) для {}; исправьте балл или максимальный балл",
-                    crate::values::fmt_ru(m, 1).trim_end_matches(",0"),
+                    opora_analytics::text::num(m, 1).trim_end_matches(",0"),
                     describe(key)
                 ),
             );
