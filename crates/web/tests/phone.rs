@@ -278,6 +278,41 @@ async fn every_main_page_fits_a_phone_screen_for_every_role() {
                 }
             }
             if user == "region" {
+                // The mapping screen of an upload whose score column has a
+                // header the importer does not know.
+                let dir = tempfile::tempdir().unwrap();
+                let file = dir.path().join("результаты.csv");
+                std::fs::write(
+                    &file,
+                    format!(
+                        "Год;Код ОО;Процедура;Предмет;Класс;Код участника;Баллы за работу\n\
+                         2026;{school};ВПР;Математика;5;M1;12\n"
+                    ),
+                )
+                .unwrap();
+                b.goto(&format!("{base}/upload")).await.unwrap();
+                b.find(Locator::Id("file"))
+                    .await
+                    .unwrap()
+                    .send_keys(&file.to_string_lossy())
+                    .await
+                    .unwrap();
+                b.find(Locator::Css("#upload-form button[type=submit]"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                b.wait().for_element(Locator::Id("missing")).await.unwrap();
+                let (sw, vw, culprits) = measure(&b).await;
+                if sw > vw || vw > u64::from(WIDTH) {
+                    too_wide.push(format!(
+                        "{user} the mapping screen: {sw} px wide, seen {vw} px wide ({culprits})"
+                    ));
+                }
+                let png = b.screenshot().await.unwrap();
+                let file = shots_dir().join(format!("{}-phone-mapping-{WIDTH}.png", t.name));
+                std::fs::write(&file, png).unwrap();
                 let shots = [
                     ("support", "/support".to_string()),
                     ("run", run.clone()),
