@@ -59,6 +59,41 @@ impl ColumnMap {
         schema: &Schema,
         explicit: &[(String, String)],
     ) -> Result<ColumnMap, IoError> {
+        let map = ColumnMap::resolve_partial(file, header, schema, explicit)?;
+        let missing: Vec<&str> = schema
+            .fields
+            .iter()
+            .filter(|f| f.required && !map.index.contains_key(f.name))
+            .map(|f| describe(f))
+            .collect();
+        if !missing.is_empty() {
+            return Err(IoError::MissingColumns {
+                file: file.to_string(),
+                missing: missing.join(", "),
+                found: crate::error::quoted_list(
+                    &header
+                        .iter()
+                        .filter(|h| !h.trim().is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+                sheet: None,
+                sheets: Vec::new(),
+            });
+        }
+        Ok(map)
+    }
+
+    /// As [`ColumnMap::resolve`], but a required field with no column is
+    /// not an error: it is absent from `index` (and the columns nothing
+    /// matched are in `ignored` or `free`), so that a mapping screen can
+    /// show what was recognised and ask only for the rest.
+    pub fn resolve_partial(
+        file: &str,
+        header: &[String],
+        schema: &Schema,
+        explicit: &[(String, String)],
+    ) -> Result<ColumnMap, IoError> {
         let norm: Vec<String> = header.iter().map(|h| normalize_header(h)).collect();
         let mut map = ColumnMap {
             headers: header.to_vec(),
@@ -131,27 +166,6 @@ impl ColumnMap {
             }
         }
         map.tasks.sort();
-        let missing: Vec<&str> = schema
-            .fields
-            .iter()
-            .filter(|f| f.required && !map.index.contains_key(f.name))
-            .map(|f| describe(f))
-            .collect();
-        if !missing.is_empty() {
-            return Err(IoError::MissingColumns {
-                file: file.to_string(),
-                missing: missing.join(", "),
-                found: crate::error::quoted_list(
-                    &header
-                        .iter()
-                        .filter(|h| !h.trim().is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                ),
-                sheet: None,
-                sheets: Vec::new(),
-            });
-        }
         Ok(map)
     }
 
@@ -277,5 +291,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("Балл") && e.contains("f.csv"), "{e}");
+    }
+
+    #[test]
+    fn a_partial_resolution_keeps_what_was_recognised() {
+        let m =
+            ColumnMap::resolve_partial("f", &h(&["Код ОО", "Итог", "Отметка"]), &S, &[]).unwrap();
+        assert_eq!(m.index.get("school_id"), Some(&0));
+        assert_eq!(m.index.get("mark"), Some(&2));
+        assert!(!m.has("score"));
+        assert_eq!(m.ignored, vec!["Итог".to_string()]);
     }
 }

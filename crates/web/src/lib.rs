@@ -405,6 +405,10 @@ fn routes(state: AppState) -> Router {
             post(pages::plans::edit::remove_evidence),
         )
         .route(
+            "/evidence/{id}/view",
+            get(pages::plans::activity::view_evidence),
+        )
+        .route(
             "/evidence/{id}/verify",
             post(pages::plans::activity::verify_evidence),
         )
@@ -508,13 +512,17 @@ async fn security_headers(req: Request<axum::body::Body>, next: Next) -> Respons
     let is_static = req.uri().path().starts_with("/static/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
+    // A handler's own policy is kept: a PDF shown in the browser is sandboxed
+    // (pages::plans::activity::view_evidence) and needs no page policy.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+                 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

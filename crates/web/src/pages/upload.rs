@@ -302,12 +302,17 @@ fn staged(st: &AppState, caller: &Caller, id: &str) -> WebResult<Staged> {
     st.uploads.get(id, caller.user.id).ok_or(WebError::NotFound)
 }
 
+/// One field of the import format on the mapping screen.
 pub struct FieldChoice {
     pub name: &'static str,
     pub title: &'static str,
     pub required: bool,
-    pub options: Vec<(String, bool)>,
-    pub found: bool,
+    /// The file's column for the field (its header as written), if any.
+    pub column: Option<String>,
+    /// The first value of that column among the first rows.
+    pub sample: String,
+    /// Chosen by the user on this screen rather than recognised by its header.
+    pub chosen: bool,
 }
 
 /// The pre-check of a staged file.
@@ -315,12 +320,97 @@ pub struct Check {
     pub header: Vec<String>,
     pub preview: Vec<Vec<String>>,
     pub fields: Vec<FieldChoice>,
+    /// Columns no field (and no task) uses: what a field without a column
+    /// can be given, with a sample value of each.
+    pub unused: Vec<(String, String)>,
     pub mapping_error: String,
     pub errors: Vec<RowError>,
     pub error_count: usize,
     pub rows: u64,
     pub ignored: Vec<String>,
     pub free: Vec<String>,
+}
+
+impl Check {
+    fn empty() -> Check {
+        Check {
+            header: vec![],
+            preview: vec![],
+            fields: vec![],
+            unused: vec![],
+            mapping_error: String::new(),
+            errors: vec![],
+            error_count: 0,
+            rows: 0,
+            ignored: vec![],
+            free: vec![],
+        }
+    }
+
+    pub fn recognised(&self) -> Vec<&FieldChoice> {
+        self.fields.iter().filter(|f| f.column.is_some()).collect()
+    }
+
+    /// Required fields with no column: the import cannot go on without them.
+    pub fn missing_required(&self) -> Vec<&FieldChoice> {
+        self.fields
+            .iter()
+            .filter(|f| f.required && f.column.is_none())
+            .collect()
+    }
+
+    pub fn missing_optional(&self) -> Vec<&FieldChoice> {
+        self.fields
+            .iter()
+            .filter(|f| !f.required && f.column.is_none())
+            .collect()
+    }
+
+    pub fn any_chosen(&self) -> bool {
+        self.fields.iter().any(|f| f.chosen)
+    }
+}
+
+/// The first non-empty value of column `i` among the preview rows, shortened.
+fn sample(rows: &[Vec<String>], i: usize) -> String {
+    let v = rows
+        .iter()
+        .filter_map(|r| r.get(i))
+        .map(|v| v.trim())
+        .find(|v| !v.is_empty())
+        .unwrap_or("");
+    if v.chars().count() > 40 {
+        format!("{}…", v.chars().take(39).collect::<String>())
+    } else {
+        v.to_string()
+    }
+}
+
+/// The user's choices name one column for two fields: the message, if so.
+fn chosen_twice(schema: &Schema, map: &[(String, String)]) -> Option<String> {
+    let title = |name: &str| {
+        schema
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.aliases.first().copied().unwrap_or(f.name))
+            .unwrap_or(name)
+            .to_string()
+    };
+    for (i, (a, col)) in map.iter().enumerate() {
+        let norm = opora_io::columns::normalize_header(col);
+        if let Some((b, _)) = map[i + 1..]
+            .iter()
+            .find(|(_, c)| opora_io::columns::normalize_header(c) == norm)
+        {
+            return Some(format!(
+                "Столбец «{col}» выбран и для поля «{}», и для поля «{}». Выберите для каждого поля свой столбец.",
+                title(a),
+                title(b)
+            ));
+        }
+    }
+    None
 }
 
 fn schema_for(
@@ -351,45 +441,47 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
     let schema = schema_for(s.kind, &t.file_name, &header, &s.map);
     let mut c = Check {
         header: header.clone(),
-        preview: Vec::new(),
-        fields: Vec::new(),
-        mapping_error: String::new(),
-        errors: Vec::new(),
-        error_count: 0,
-        rows: 0,
-        ignored: Vec::new(),
-        free: Vec::new(),
+        ..Check::empty()
     };
-    let resolved = ColumnMap::resolve(&t.file_name, &header, schema, &s.map);
-    let index = resolved
-        .as_ref()
-        .map(|m| m.index.clone())
-        .unwrap_or_default();
-    for f in schema.fields {
-        let chosen = s
-            .map
+    // What the headers (and the user's choices) give, even when a required
+    // field is still without a column.
+    let partial = ColumnMap::resolve_partial(&t.file_name, &header, schema, &s.map);
+    let missing: Vec<&str> = match &partial {
+        Ok(m) => schema
+            .fields
             .iter()
-            .find(|(k, _)| k == f.name)
-            .map(|(_, h)| h.clone())
-            .or_else(|| index.get(f.name).map(|&i| header[i].clone()));
-        c.fields.push(FieldChoice {
-            name: f.name,
-            title: f.aliases.first().copied().unwrap_or(f.name),
-            required: f.required,
-            found: chosen.is_some(),
-            options: header
-                .iter()
-                .map(|h| (h.clone(), chosen.as_deref() == Some(h.as_str())))
-                .collect(),
-        });
-    }
+            .filter(|f| f.required && !m.has(f.name))
+            .map(|f| f.aliases.first().copied().unwrap_or(f.name))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let resolved = match (&partial, chosen_twice(schema, &s.map)) {
+        (_, Some(twice)) => Err(twice),
+        (Err(e), None) => Err(e.to_string()),
+        (Ok(_), None) if !missing.is_empty() => Err(format!(
+            "{} «{}». Укажите ниже, в каком столбце файла {}.",
+            if missing.len() == 1 {
+                "Не удалось распознать по заголовку обязательное поле"
+            } else {
+                "Не удалось распознать по заголовкам обязательные поля"
+            },
+            missing.join("», «"),
+            if missing.len() == 1 {
+                "оно записано"
+            } else {
+                "записано каждое из них"
+            }
+        )),
+        (Ok(m), None) => Ok(m.clone()),
+    };
     let map = match resolved {
         Ok(m) => m,
         Err(e) => {
-            c.mapping_error = e.to_string();
+            c.mapping_error = e;
             for row in t.by_ref().take(PREVIEW_ROWS) {
                 c.preview.push(row.map_err(|e| e.to_string())?.to_strings());
             }
+            describe_fields(&mut c, schema, partial.ok(), &s.map);
             return Ok(c);
         }
     };
@@ -440,7 +532,43 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
     }
     c.error_count = errors.count;
     c.errors = errors.list.into_iter().take(SHOWN_ERRORS).collect();
+    describe_fields(&mut c, schema, Some(map), &s.map);
     Ok(c)
+}
+
+/// Fills in the mapping screen: each field with its column (if any) and a
+/// sample value, and the columns still free to give a field.
+fn describe_fields(
+    c: &mut Check,
+    schema: &Schema,
+    map: Option<ColumnMap>,
+    chosen: &[(String, String)],
+) {
+    let map = map.unwrap_or_default();
+    let mut used: HashSet<usize> = map.index.values().copied().collect();
+    used.extend(map.tasks.iter().map(|(_, i)| *i));
+    c.fields = schema
+        .fields
+        .iter()
+        .map(|f| {
+            let index = map.index.get(f.name).copied();
+            FieldChoice {
+                name: f.name,
+                title: f.aliases.first().copied().unwrap_or(f.name),
+                required: f.required,
+                column: index.map(|i| c.header[i].clone()),
+                sample: index.map(|i| sample(&c.preview, i)).unwrap_or_default(),
+                chosen: index.is_some() && chosen.iter().any(|(k, _)| k == f.name),
+            }
+        })
+        .collect();
+    c.unused = c
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| !used.contains(i) && !h.trim().is_empty())
+        .map(|(i, h)| (h.clone(), sample(&c.preview, i)))
+        .collect();
 }
 
 #[derive(Template)]
@@ -470,20 +598,7 @@ async fn render_preview(
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let (c, fatal) = match result {
         Ok(c) => (c, String::new()),
-        Err(e) => (
-            Check {
-                header: vec![],
-                preview: vec![],
-                fields: vec![],
-                mapping_error: String::new(),
-                errors: vec![],
-                error_count: 0,
-                rows: 0,
-                ignored: vec![],
-                free: vec![],
-            },
-            e,
-        ),
+        Err(e) => (Check::empty(), e),
     };
     let page = PreviewPage {
         l: Layout::new(caller, "Проверка файла", "/upload"),
@@ -506,7 +621,9 @@ pub async fn preview(
     render_preview(&st, &caller, &id, s).await
 }
 
-/// New column mapping: fields `map_<field>` = header text.
+/// The user's column choices: fields `map_<field>` = header text. A choice
+/// replaces an earlier one for the same field; an empty one changes nothing
+/// (the field keeps the column it has); `reset=1` forgets every choice.
 pub async fn remap(
     State(st): State<AppState>,
     caller: Caller,
@@ -514,12 +631,22 @@ pub async fn remap(
     Form(f): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
     caller.require_region()?;
-    let map: Vec<(String, String)> = f
+    let reset = f.iter().any(|(k, v)| k == "reset" && v == "1");
+    let chosen: Vec<(String, String)> = f
         .into_iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_string(), v)))
+        .filter_map(|(k, v)| Some((k.strip_prefix("map_")?.to_string(), v.trim().to_string())))
         .filter(|(_, v)| !v.is_empty())
         .collect();
-    if !st.uploads.update(&id, caller.user.id, |s| s.map = map) {
+    let updated = st.uploads.update(&id, caller.user.id, |s| {
+        if reset {
+            s.map.clear();
+        }
+        for (field, column) in chosen {
+            s.map.retain(|(f, _)| *f != field);
+            s.map.push((field, column));
+        }
+    });
+    if !updated {
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to(&format!("/upload/{id}")).into_response())

@@ -393,15 +393,12 @@ fn media_type(name: &str) -> &'static str {
     }
 }
 
-/// Downloads an evidence file (a read that is written to the audit log:
-/// documents may hold personal data).
-pub async fn download(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(eid): Path<i64>,
-) -> WebResult<Response> {
+/// An evidence file the caller may read: its name and content, the read
+/// written to the audit log (documents may hold personal data). Not found
+/// when the caller does not see the plan or the evidence is a link.
+async fn evidence_file(st: &AppState, caller: &Caller, eid: i64) -> WebResult<(String, Vec<u8>)> {
     let (e, content) = st.db.evidence_item(eid).await?.ok_or(WebError::NotFound)?;
-    let (summary, plan, _) = load(&st, &caller, e.activity_id).await?;
+    let (summary, plan, _) = load(st, caller, e.activity_id).await?;
     if e.kind != "file" {
         return Err(WebError::NotFound);
     }
@@ -424,8 +421,13 @@ pub async fn download(
             summary.municipality_id.or(caller.user.municipality_id),
         )
         .await?;
-    let ascii: String = e
-        .name
+    Ok((e.name, content))
+}
+
+/// `filename` and `filename*` of a Content-Disposition: an ASCII stand-in
+/// and the name itself.
+fn disposition(kind: &str, name: &str) -> String {
+    let ascii: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
@@ -435,17 +437,59 @@ pub async fn download(
             }
         })
         .collect();
+    format!(
+        "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        fmt::urlencode(name)
+    )
+}
+
+/// The file as a download, never rendered by the browser (uploaded content is untrusted).
+fn attachment(name: &str, content: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::CONTENT_DISPOSITION, disposition("attachment", name)),
+        ],
+        content,
+    )
+        .into_response()
+}
+
+/// Downloads an evidence file.
+pub async fn download(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(eid): Path<i64>,
+) -> WebResult<Response> {
+    let (name, content) = evidence_file(&st, &caller, eid).await?;
+    Ok(attachment(&name, content))
+}
+
+/// Whether the content is a PDF by its first bytes (not by its name).
+fn is_pdf(content: &[u8]) -> bool {
+    content.starts_with(b"%PDF-")
+}
+
+/// Shows a PDF evidence file in the browser's own PDF viewer: only when the
+/// content is a PDF, sandboxed (no scripts, an origin of its own) and with
+/// no type sniffing; anything else is downloaded as [`download`] does. The
+/// same checks and audit entry as a download.
+pub async fn view_evidence(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(eid): Path<i64>,
+) -> WebResult<Response> {
+    let (name, content) = evidence_file(&st, &caller, eid).await?;
+    if !is_pdf(&content) {
+        return Ok(attachment(&name, content));
+    }
     Ok((
         [
-            // Always a download, never rendered by the browser (uploaded content is untrusted).
-            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-                    fmt::urlencode(&e.name)
-                ),
-            ),
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition("inline", &name)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            // Kept by the security headers' layer instead of the pages' policy.
+            (header::CONTENT_SECURITY_POLICY, "sandbox".to_string()),
         ],
         content,
     )
