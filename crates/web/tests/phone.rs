@@ -253,6 +253,11 @@ async fn every_main_page_fits_a_phone_screen_for_every_role() {
                 .unwrap_or_else(|| panic!("{user}: no activity on {plan}"));
             pages.push(plan.clone());
             pages.push(activity.clone());
+            // The roadmap editor and a version, where the role may edit.
+            if matches!(user, "region" | "mo1") {
+                pages.push(format!("{plan}/edit"));
+                pages.push(format!("{plan}/versions/1"));
+            }
             for p in &pages {
                 b.goto(&format!("{base}{p}")).await.unwrap();
                 let (sw, vw, culprits) = measure(&b).await;
