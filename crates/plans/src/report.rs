@@ -5,6 +5,7 @@
 //! chosen by [`ReportFormat`].
 
 use crate::date::{Date, DateRange};
+use crate::deadline::{Deadline, Recurrence};
 use crate::model::ActivityStatus;
 use crate::PlanError;
 use serde::Serialize;
@@ -60,6 +61,11 @@ pub struct ReportItem {
     pub deadline_text: String,
     /// Last day of the deadline (none for dateless deadlines).
     pub due: Option<Date>,
+    /// Every day by which the activity is due, in order ([`due_dates`]): one
+    /// for most deadlines, several for one that repeats over months
+    /// («Ноябрь, декабрь, март, май», «ежемесячно»). Empty is read as `due`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dues: Vec<Date>,
     pub status: ActivityStatus,
     /// Day it was done.
     pub done_at: Option<Date>,
@@ -107,6 +113,51 @@ pub fn outcome(item: &ReportItem, as_of: Date) -> Outcome {
             _ => Outcome::Open,
         },
     }
+}
+
+/// The days by which an activity with this deadline is due, in order, the
+/// last being [`Deadline::due`]: the end of each of its periods
+/// («Ноябрь, декабрь, март, май» → the last days of those four months; a
+/// yearly activity → its months in every year of the plan), and for an
+/// activity repeating more often than yearly, the end of every month (of
+/// every quarter, of every half-year) it runs through. A quarterly report
+/// counts the activity in each quarter one of these days falls in.
+pub fn due_dates(d: &Deadline) -> Vec<Date> {
+    let Some(end) = d.end else {
+        return Vec::new();
+    };
+    let spans: Vec<(Date, Date)> = if !d.periods.is_empty() {
+        d.periods.iter().map(|p| (p.start, p.end)).collect()
+    } else {
+        d.start.map(|s| vec![(s, end)]).unwrap_or_default()
+    };
+    // Months after which a repeating activity is due again.
+    let every: Option<&[u32]> = match d.recurrence {
+        Some(
+            Recurrence::Daily | Recurrence::Weekly | Recurrence::Monthly | Recurrence::Continuous,
+        ) => Some(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+        Some(Recurrence::Quarterly) => Some(&[3, 6, 9, 12]),
+        Some(Recurrence::HalfYearly) => Some(&[6, 12]),
+        Some(Recurrence::Yearly) | None => None,
+    };
+    let mut out = vec![end];
+    for (start, stop) in spans {
+        out.push(stop);
+        let Some(months) = every else { continue };
+        let (mut y, mut m) = (start.year(), start.month());
+        while (y, m) <= (stop.year(), stop.month()) {
+            if months.contains(&m) {
+                if let Some(last) = Date::last_of_month(y, m) {
+                    out.push(last.min(stop));
+                }
+            }
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+    }
+    out.retain(|d| *d <= end);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Quarter `q` (1–4) of `year`.
@@ -159,6 +210,9 @@ pub struct ReportRow {
     pub without_evidence: bool,
     /// Due before the quarter and still not done.
     pub carried_over: bool,
+    /// The item's days due within the quarter (several for an activity
+    /// repeating over months; none when carried over).
+    pub due_in_quarter: Vec<Date>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -192,7 +246,16 @@ pub fn quarterly_report(
             dateless += 1;
             continue;
         };
-        let in_quarter = range.contains(due);
+        // An activity repeating over months is in every quarter one of its days falls in.
+        let due_in_quarter: Vec<Date> = if it.dues.is_empty() {
+            vec![due]
+        } else {
+            it.dues.clone()
+        }
+        .into_iter()
+        .filter(|d| range.contains(*d))
+        .collect();
+        let in_quarter = !due_in_quarter.is_empty();
         let carried = due < range.start && !it.status.is_closed();
         if !(in_quarter || carried) {
             continue;
@@ -205,6 +268,7 @@ pub fn quarterly_report(
             outcome,
             without_evidence,
             carried_over: carried,
+            due_in_quarter,
         });
     }
     let mut units: Vec<UnitSummary> = Vec::new();
@@ -301,7 +365,7 @@ impl ReportRow {
             it.number.clone(),
             it.text.clone(),
             it.deadline_text.clone(),
-            it.due.map(|d| d.ru()).unwrap_or_default(),
+            self.due_text(),
             it.status.title().to_string(),
             outcome,
             if self.without_evidence {
@@ -310,6 +374,24 @@ impl ReportRow {
                 it.evidence.to_string()
             },
         ]
+    }
+
+    /// «Срок по дате»: the day due; for an activity repeating over months,
+    /// its days within the quarter and the last day of the whole deadline
+    /// («30.11.2026, 31.12.2026; весь срок — до 31.05.2027»).
+    fn due_text(&self) -> String {
+        let Some(due) = self.item.due else {
+            return String::new();
+        };
+        if self.item.dues.len() <= 1 || self.due_in_quarter.is_empty() {
+            return due.ru();
+        }
+        let days: Vec<String> = self.due_in_quarter.iter().map(|d| d.ru()).collect();
+        if self.due_in_quarter.last() == Some(&due) {
+            days.join(", ")
+        } else {
+            format!("{}; весь срок — до {}", days.join(", "), due.ru())
+        }
     }
 }
 
@@ -344,6 +426,7 @@ mod tests {
             text: "Мероприятие".into(),
             deadline_text: due.into(),
             due: Date::parse(due),
+            dues: Vec::new(),
             status,
             done_at: done.and_then(Date::parse),
             evidence,
@@ -388,6 +471,115 @@ mod tests {
             r.subtitle(),
             "I квартал 2023 года (01.01.2023 – 31.03.2023), по состоянию на 20.03.2023"
         );
+    }
+
+    #[test]
+    fn an_activity_repeating_over_months_is_in_every_quarter_it_falls_in() {
+        use crate::deadline::{parse_deadline, Period};
+        let year = Period::academic_years(2026, 2027);
+        let repeated = |text: &str, status| {
+            let d = parse_deadline(text, year.as_ref());
+            ReportItem {
+                unit: "СОШ № 1".into(),
+                plan: "План".into(),
+                number: "2.1".into(),
+                text: text.into(),
+                deadline_text: d.text.clone(),
+                due: d.due(),
+                dues: due_dates(&d),
+                status,
+                done_at: None,
+                evidence: 0,
+                responsible: String::new(),
+            }
+        };
+        let items = vec![
+            repeated("Ноябрь, декабрь, март, май", ActivityStatus::Planned),
+            repeated("ежемесячно", ActivityStatus::InProgress),
+            repeated("май 2027", ActivityStatus::Planned),
+        ];
+        let as_of = Date::parse("2026-10-05").unwrap();
+        // The activities due in a quarter (not those carried over from before it).
+        let texts = |year, q| -> Vec<String> {
+            quarterly_report("Отчёт", &items, year, q, as_of)
+                .unwrap()
+                .rows
+                .iter()
+                .filter(|r| !r.carried_over)
+                .map(|r| r.item.text.clone())
+                .collect()
+        };
+        // September – December 2026, then January – August 2027.
+        assert_eq!(texts(2026, 3), vec!["ежемесячно"]);
+        assert_eq!(
+            texts(2026, 4),
+            vec!["Ноябрь, декабрь, март, май", "ежемесячно"]
+        );
+        assert_eq!(
+            texts(2027, 1),
+            vec!["Ноябрь, декабрь, март, май", "ежемесячно"]
+        );
+        assert_eq!(
+            texts(2027, 2),
+            vec!["Ноябрь, декабрь, март, май", "ежемесячно", "май 2027"]
+        );
+        assert_eq!(texts(2027, 3), vec!["ежемесячно"]);
+        assert!(texts(2027, 4).is_empty(), "after the plan's period");
+        // Still open after its whole deadline: carried over as before.
+        let r = quarterly_report("Отчёт", &items, 2027, 3, as_of).unwrap();
+        assert_eq!(r.rows.iter().filter(|r| r.carried_over).count(), 2);
+
+        // The days of the quarter are what the report shows for «Срок по дате».
+        let r = quarterly_report("Отчёт", &items, 2026, 4, as_of).unwrap();
+        let row = &r.rows[0];
+        assert!(!row.carried_over);
+        assert_eq!(row.outcome, Outcome::Open, "the whole deadline is May");
+        assert_eq!(
+            row.cells()[5],
+            "30.11.2026, 31.12.2026; весь срок — до 31.05.2027"
+        );
+        assert_eq!(
+            r.rows[1].cells()[5],
+            "31.10.2026, 30.11.2026, 31.12.2026; весь срок — до 31.08.2027"
+        );
+        let r = quarterly_report("Отчёт", &items, 2027, 2, as_of).unwrap();
+        assert_eq!(r.rows[0].cells()[5], "31.05.2027");
+        assert_eq!(
+            r.rows[2].cells()[5],
+            "31.05.2027",
+            "a one-off deadline as before"
+        );
+        assert_eq!(r.total.total, 3);
+    }
+
+    #[test]
+    fn due_dates_of_deadlines() {
+        use crate::deadline::{parse_deadline, Period};
+        let year = Period::academic_years(2026, 2027);
+        let days = |text: &str| -> Vec<String> {
+            due_dates(&parse_deadline(text, year.as_ref()))
+                .iter()
+                .map(|d| d.ru())
+                .collect()
+        };
+        assert_eq!(
+            days("Ноябрь, декабрь, март, май"),
+            vec!["30.11.2026", "31.12.2026", "31.03.2027", "31.05.2027"]
+        );
+        assert_eq!(days("до 27.08.2027"), vec!["27.08.2027"]);
+        assert_eq!(days("сентябрь 2026 – май 2027"), vec!["31.05.2027"]);
+        assert_eq!(days("ежемесячно").len(), 12);
+        assert_eq!(
+            days("ежеквартально"),
+            vec![
+                "30.09.2026",
+                "31.12.2026",
+                "31.03.2027",
+                "30.06.2027",
+                "31.08.2027"
+            ]
+        );
+        assert!(days("по запросу").is_empty());
     }
 
     #[test]

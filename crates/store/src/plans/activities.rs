@@ -91,6 +91,7 @@ impl ExecutionRow {
             text: self.text,
             deadline_text: self.deadline.text.clone(),
             due: self.deadline.end,
+            dues: opora_plans::report::due_dates(&self.deadline),
             status: self.status,
             done_at: self.done_at,
             evidence: self.evidence.max(0) as usize,
