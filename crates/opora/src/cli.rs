@@ -72,6 +72,33 @@ pub enum Command {
     /// Планы мероприятий (дорожные карты, программы): загрузка из Word и Excel, статусы, просрочки, отчёты
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Показатели программ: загрузка набора показателей из паспорта программы (Word, Excel)
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum IndicatorsCommand {
+    /// Прочитать показатели из таблицы паспорта программы (DOCX или XLSX)
+    #[command(
+        after_help = "Примеры:\n  opora indicators import passport.docx --dry-run                 показать прочитанные показатели\n  opora indicators import passport.xlsx --dry-run --format json   то же в JSON\n  opora indicators import passport.docx --plan 3                  сохранить как показатели программы № 3 (opora plan list)\n\nПовторная загрузка того же паспорта ничего не меняет; исправленный паспорт меняет только отличия.\n\nТаблица ищется по заголовкам «Показатели» | «Индикаторы» или «Показатель» | «Целевое значение».\nСтроки без целевого значения (например, «По оценке процессов управления качеством образования»)\nстановятся группами показателей под ними. Целевые значения: «100%», «20 %», «0,5», «не менее 4», «Да»."
+    )]
+    Import(IndicatorsImportArgs),
+}
+
+#[derive(Args)]
+pub struct IndicatorsImportArgs {
+    /// Файл DOCX или XLSX с таблицей показателей
+    pub file: PathBuf,
+    /// Только показать, что прочитано; в базу ничего не записывается
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Номер программы (плана региона или муниципалитета), которой принадлежат показатели
+    #[arg(long, value_name = "НОМЕР", required_unless_present = "dry_run")]
+    pub plan: Option<i64>,
+    /// Формат вывода
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 #[derive(Subcommand)]

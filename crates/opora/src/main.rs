@@ -17,6 +17,7 @@ mod cli;
 mod demo;
 mod identify;
 mod import;
+mod indicators;
 mod output;
 mod plan;
 mod settings;
@@ -96,6 +97,7 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
             return identify::run(&cli.db, args, &settings).await;
         }
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
+        Command::Indicators(cmd) => return indicators::run(&cli.db, cmd).await,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.

@@ -31,8 +31,8 @@ pub use deadline::{
 };
 pub use document::Document;
 pub use import::{
-    import_bytes, import_file, plan_from_document, ImportOptions, ImpossibleDateCell,
-    ImpossibleDates,
+    import_bytes, import_file, plan_from_document, read_document, ImportOptions,
+    ImpossibleDateCell, ImpossibleDates,
 };
 pub use model::*;
 

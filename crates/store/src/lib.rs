@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod import;
+pub mod indicators;
 pub mod leaders;
 pub mod migrate;
 pub mod password;

@@ -50,6 +50,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "one plain sentence per school of a run",
     sqlite: include_str!("../migrations/sqlite/0007_plain_summary.sql"),
     postgres: include_str!("../migrations/postgres/0007_plain_summary.sql"),
+}, Migration {
+    version: 8,
+    name: "programme indicators",
+    sqlite: include_str!("../migrations/sqlite/0008_indicators.sql"),
+    postgres: include_str!("../migrations/postgres/0008_indicators.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -20,6 +20,7 @@ pub use assembly::plan_from_document;
 pub use dates::{ImpossibleDateCell, ImpossibleDates};
 
 use crate::deadline::Period;
+use crate::document::Document;
 use crate::model::*;
 use crate::PlanError;
 use std::path::Path;
@@ -52,12 +53,20 @@ pub fn import_file(path: &Path, opts: &ImportOptions) -> Result<Plan, PlanError>
 
 /// Reads a DOCX or XLSX file from memory.
 pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Plan, PlanError> {
+    let (doc, format) = read_document(bytes)?;
+    plan_from_document(&doc, opts, format)
+}
+
+/// A Word (DOCX) or Excel (XLSX) file as blocks of paragraphs and tables,
+/// with its format («docx» or «xlsx»): the reader every table import
+/// shares (plans, indicator passports).
+pub fn read_document(bytes: &[u8]) -> Result<(Document, &'static str), PlanError> {
     let format = detect_format(bytes)?;
     let doc = match format {
         "docx" => crate::docx::read_docx(bytes)?,
         _ => crate::xlsx::read_xlsx(bytes)?,
     };
-    plan_from_document(&doc, opts, format)
+    Ok((doc, format))
 }
 
 fn detect_format(bytes: &[u8]) -> Result<&'static str, PlanError> {

@@ -49,9 +49,9 @@ fn today_text() -> String {
 
 /// How the audit log names a thing of a plan, and the municipality it
 /// belongs to (so that the municipality's administrator reads the entry).
-struct AuditRef {
-    object: String,
-    municipality: Option<i64>,
+pub(crate) struct AuditRef {
+    pub(crate) object: String,
+    pub(crate) municipality: Option<i64>,
 }
 
 /// A long text cut for the audit log.
@@ -144,7 +144,7 @@ impl Db {
     }
 
     /// «план «…» (school or municipality)» and its municipality.
-    async fn plan_ref(&self, plan_id: i64) -> Result<AuditRef> {
+    pub(crate) async fn plan_ref(&self, plan_id: i64) -> Result<AuditRef> {
         let sql = format!(
             "SELECT p.title, COALESCE((SELECT s.short_name FROM schools s WHERE s.id = p.school_id), \
                (SELECT m.name FROM municipalities m WHERE m.id = p.municipality_id), ''), {PLAN_MUNICIPALITY} FROM plans p WHERE p.id = $1"

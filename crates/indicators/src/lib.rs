@@ -1,0 +1,20 @@
+//! Programme indicators (issue 12): what a programme promises to achieve
+//! («Доля ШНОР и ШНСУ, на сайтах которых размещена школьная программа
+//! повышения качества образования — 100%») as data, and the import of an
+//! indicator set from the programme's own passport table.
+//!
+//! - [`model`]: an indicator's name, group, unit, target and direction,
+//!   and how a target written by people («100%», «20 %», «0,5», «Да», «не
+//!   менее 70%») is read;
+//! - [`passport`]: the two- or three-column Word/Excel table («Показатели» |
+//!   «Индикаторы» / «Целевое значение») turned into indicators, groups taken
+//!   from the section rows.
+//!
+//! Pure domain: no database (the store keeps indicators; the binary and
+//! the web call the import).
+
+pub mod model;
+pub mod passport;
+
+pub use model::{Direction, Indicator, Target, Unit};
+pub use passport::{import_passport, PassportError};
