@@ -3,7 +3,8 @@
 //! (sections, deadlines written as people write them, one activity done and
 //! confirmed, one overdue), its «Руководителям ОО: разработать…» activity
 //! and the teachers' lesson visits cascaded to the curator's schools (the
-//! run's ШНОР), and a support pair of the demo school with its mentor.
+//! run's ШНОР), a support pair of the demo school with its mentor, and the
+//! programme's indicator set from its passport.
 //!
 //! Dates are relative to the academic year that contains today, so the demo
 //! stays alive whatever the date.
@@ -57,6 +58,18 @@ fn sections(y: i32) -> Vec<(&'static str, &'static str, Vec<Row>)> {
         ]),
     ]
 }
+
+/// The programme's indicator set, as its passport lists it (the wording of
+/// a real municipal programme).
+const PASSPORT: &str = "Показатели\tИндикаторы
+По оценке процессов управления качеством образования\t
+Доля ШНОР и ШНСУ, на сайтах которых размещена школьная программа повышения качества образования\t100%
+Участие в мероприятиях межрегионального уровня\tДа
+По учёту педагогических работников, прошедших диагностику\t
+Доля учителей, прошедших профессиональную диагностику/самодиагностику, от общего числа педагогов ШНОР и ШНСУ\t50%
+По выявлению динамики образовательных результатов\t
+Доля школ, от общего числа ШНОР и ШНСУ, достигших положительной динамики в результатах ОГЭ по математике\t20%
+";
 
 /// «Имя — часть; …»: the responsibles with their parts, as a two-row header
 /// of a real roadmap gives them; a plain list is split as the import does.
@@ -140,6 +153,13 @@ pub async fn create_demo_plans(db: &Db, cast: &Cast) -> Result<bool, StoreError>
         school_id: None,
     };
     let saved = db.save_plan(&plan, &links, None, ACTOR).await?;
+    let indicators = opora_indicators::passport::indicators_from_document(
+        &opora_plans::Document::from_tsv_text(PASSPORT),
+        "паспорт программы",
+    )
+    .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    db.save_indicators(saved.id, &indicators, "паспорт программы", ACTOR)
+        .await?;
     let stored = db
         .plan(saved.id)
         .await?

@@ -6,6 +6,8 @@
 //! reason to lose an indicator and its history).
 
 use crate::audit::now_text;
+use crate::plans::plans_sql;
+use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use opora_indicators::{Indicator, Target};
 use serde::Serialize;
@@ -16,6 +18,8 @@ use sqlx::Row;
 pub struct StoredIndicator {
     pub id: i64,
     pub plan_id: i64,
+    /// The programme's (plan's) title.
+    pub programme: String,
     pub name: String,
     pub group: String,
     /// `percent`, `count`, `score`, `yes_no`.
@@ -121,13 +125,25 @@ impl Db {
 
     /// The indicators of a programme in the passport's order.
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<StoredIndicator>> {
-        let sql =
-            "SELECT id, plan_id, name, group_name, unit, target_number, target_text, direction \
-                   FROM programme_indicators WHERE plan_id = $1 ORDER BY position, id";
+        self.indicator_rows("i.plan_id = $1", plan_id).await
+    }
+
+    /// The indicators of every programme the scope may see (as its plans),
+    /// programme by programme.
+    pub async fn indicators_in(&self, scope: &Scope) -> Result<Vec<StoredIndicator>> {
+        let cond = format!("{} AND $1 = $1", plans_sql(scope, "p"));
+        self.indicator_rows(&cond, 0).await
+    }
+
+    async fn indicator_rows(&self, cond: &str, arg: i64) -> Result<Vec<StoredIndicator>> {
+        let sql = format!(
+            "SELECT i.id, i.plan_id, p.title, i.name, i.group_name, i.unit, i.target_number, i.target_text, i.direction \
+             FROM programme_indicators i JOIN plans p ON p.id = i.plan_id WHERE {cond} ORDER BY i.plan_id, i.position, i.id"
+        );
         Ok(
-            on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?.iter().map(|r| StoredIndicator {
-            id: r.get(0), plan_id: r.get(1), name: r.get(2), group: r.get(3), unit: r.get(4),
-            target_number: r.get(5), target_text: r.get(6), direction: r.get(7),
+            on_db!(self, p => sqlx::query(&sql).bind(arg).fetch_all(p).await?.iter().map(|r| StoredIndicator {
+            id: r.get(0), plan_id: r.get(1), programme: r.get(2), name: r.get(3), group: r.get(4), unit: r.get(5),
+            target_number: r.get(6), target_text: r.get(7), direction: r.get(8),
         }).collect()),
         )
     }

@@ -262,6 +262,7 @@ pub struct AppState {
     pub(crate) cache: Arc<cache::Cache>,
     /// Roadmaps read from uploaded files, waiting for confirmation (by token).
     pub(crate) plan_uploads: Arc<previews::Previews<pages::plans::StagedPlan>>,
+    pub(crate) indicator_uploads: Arc<previews::Previews<pages::indicators::StagedIndicators>>,
     /// Anonymous password checks allowed across the server.
     pub(crate) login_bucket: Arc<ratelimit::TokenBucket>,
 }
@@ -282,6 +283,7 @@ impl AppState {
             upload_results: Arc::new(previews::Previews::new(ttl, cap)),
             upload_dir: Arc::new(upload_dir),
             plan_uploads: Arc::new(previews::Previews::new(ttl, cap)),
+            indicator_uploads: Arc::new(previews::Previews::new(ttl, cap)),
             login_bucket: Arc::new(ratelimit::TokenBucket::new(
                 cfg.login_per_second,
                 cfg.login_per_second * 2,
@@ -370,6 +372,17 @@ fn routes(state: AppState) -> Router {
         .route("/plans/{id}/template", post(pages::plans::set_template))
         .route("/plans/{id}/apply", post(pages::plans::apply_template))
         .route("/plans/new", post(pages::plans::edit::create))
+        .route(
+            "/plans/{id}/indicators",
+            post(pages::indicators::upload).layer(DefaultBodyLimit::max(
+                pages::plans::MAX_PLAN_FILE + 64 * 1024,
+            )),
+        )
+        .route(
+            "/indicators/preview/{token}",
+            get(pages::indicators::preview),
+        )
+        .route("/indicators/confirm", post(pages::indicators::confirm))
         .route(
             "/plans/{id}/edit",
             get(pages::plans::edit::show).post(pages::plans::edit::apply),

@@ -54,7 +54,8 @@ impl Maintenance {
         // Dropping an expired upload removes its folder (`upload::StagedDir`).
         sweep.previews = st.uploads.sweep().len()
             + st.upload_results.sweep().len()
-            + st.plan_uploads.sweep().len();
+            + st.plan_uploads.sweep().len()
+            + st.indicator_uploads.sweep().len();
         let beat = self.upload_dir().join(HEARTBEAT);
         if let Err(e) = std::fs::write(&beat, b"") {
             tracing::warn!("не удалось отметить папку загрузок {}: {e}", beat.display());

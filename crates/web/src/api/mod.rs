@@ -68,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans", get(plans))
         .route("/api/plans/{id}", get(plan))
         .route("/api/overdue", get(overdue))
+        .route("/api/indicators", get(indicators))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -202,6 +203,14 @@ async fn overdue(
 ) -> ApiResult<Vec<types::OverdueActivity>> {
     let today = opora_plans::Date::today();
     Ok(Json(all(&st.db.overdue(&caller.scope, today).await?)))
+}
+
+/// The indicators of the programmes the caller may see.
+async fn indicators(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<types::Indicator>> {
+    Ok(Json(all(&st.db.indicators_in(&caller.scope).await?)))
 }
 
 async fn openapi() -> Response {

@@ -139,8 +139,10 @@ pub fn openapi_document() -> Value {
         "/api/plans/{id}": get("План целиком: разделы, мероприятия, сроки как написаны и как поняты, статусы; права пользователя на план",
             json!([param("id", "path", "Номер плана", integer)]),
             "План", s.of::<types::PlanDetail>()),
-        "/api/overdue": get("Просроченные мероприятия планов своей зоны ответственности (на сегодня)", none,
+        "/api/overdue": get("Просроченные мероприятия планов своей зоны ответственности (на сегодня)", none.clone(),
             "Мероприятия", s.of::<Vec<types::OverdueActivity>>()),
+        "/api/indicators": get("Показатели программ в области доступа: программа, название, единица, цель; факт и статус — когда данные собраны", none,
+            "Показатели", s.of::<Vec<types::Indicator>>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });

@@ -720,3 +720,59 @@ impl From<&plans::OverdueActivity> for OverdueActivity {
         }
     }
 }
+
+/// An indicator's target: a number (per cent as 100, 20) or «Да»/«Нет».
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum IndicatorTarget {
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Показатель программы")]
+pub struct Indicator {
+    pub id: i64,
+    #[schemars(description = "Номер программы (плана региона или муниципалитета)")]
+    pub programme_id: i64,
+    pub programme: String,
+    pub name: String,
+    #[schemars(description = "Группа показателей из паспорта (пусто, если групп нет)")]
+    pub group: String,
+    #[schemars(description = "percent, count, score, yes_no")]
+    pub unit: String,
+    pub target: IndicatorTarget,
+    #[schemars(description = "at_least (не менее), at_most (не более), equal")]
+    pub direction: String,
+    #[schemars(
+        description = "Фактическое значение за последний период; null, пока данные не собраны"
+    )]
+    pub fact: Option<f64>,
+    #[schemars(description = "Период факта; null, пока данные не собраны")]
+    pub period: Option<String>,
+    #[schemars(description = "no_data (данных нет), achieved, not_achieved")]
+    pub status: String,
+}
+
+impl From<&opora_store::indicators::StoredIndicator> for Indicator {
+    fn from(s: &opora_store::indicators::StoredIndicator) -> Self {
+        Indicator {
+            id: s.id,
+            programme_id: s.plan_id,
+            programme: s.programme.clone(),
+            name: s.name.clone(),
+            group: s.group.clone(),
+            unit: s.unit.clone(),
+            target: match s.target_number {
+                Some(v) => IndicatorTarget::Number(v),
+                None => IndicatorTarget::Text(s.target_text.clone()),
+            },
+            direction: s.direction.clone(),
+            // Facts come with the data sources (computed, campaigns, entered).
+            fact: None,
+            period: None,
+            status: "no_data".into(),
+        }
+    }
+}

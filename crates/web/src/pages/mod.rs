@@ -5,6 +5,7 @@ pub mod card;
 pub mod glossary;
 pub mod home;
 pub mod identification;
+pub mod indicators;
 pub mod plans;
 pub mod schools;
 pub mod upload;

@@ -637,6 +637,9 @@ struct PlanPage {
     is_template: bool,
     /// Top-level sections (id, title) a template may apply.
     blocks: Vec<(i64, String)>,
+    /// A programme (region or municipality plan): its indicators.
+    programme: bool,
+    lines: Vec<crate::pages::indicators::IndicatorLine>,
 }
 
 /// The months a deadline touches, as "YYYY-MM" (for the month filter).
@@ -731,6 +734,7 @@ pub async fn show(
         "1" => "План загружен и сохранён.".to_string(),
         "2" => "Этот файл уже был загружен: ничего не изменено, открыт сохранённый план.".to_string(),
         "applied" => "Шаблон применён: мероприятия добавлены в планы школ (школы, где они уже были, пропущены).".to_string(),
+        "indicators" => "Показатели программы сохранены.".to_string(),
         _ => String::new(),
     };
     let versions = st
@@ -780,6 +784,8 @@ pub async fn show(
             .iter()
             .filter_map(|s| Some((s.id?, s.heading())))
             .collect(),
+        programme: summary.level != "school",
+        lines: crate::pages::indicators::programme_lines(&st, id).await?,
         title: plan.title,
         q,
     };
