@@ -53,6 +53,7 @@ pub const PATHS: &[&str] = &[
     "/api/plans",
     "/api/plans/{id}",
     "/api/overdue",
+    "/api/indicators",
     "/api/openapi.json",
 ];
 
