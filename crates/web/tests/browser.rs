@@ -521,8 +521,49 @@ async fn a_roadmap_is_cascaded_and_worked_through_as_each_role_in_a_real_browser
     });
 }
 
-/// Clicks `button` inside the first `container` whose text contains `containing`.
-async fn click_within(b: &Browser, container: &str, containing: &str, button: &str) {
+/// Waits until the browser has left `before` (a form posted or a link
+/// followed) and the new page has its heading: waiting for a heading alone
+/// can find the old page's.
+async fn wait_for_next_page(b: &Browser, before: &str) {
+    for _ in 0..600 {
+        if b.current_url().await.unwrap().as_str() != before {
+            b.wait().for_element(Locator::Css("h1")).await.unwrap();
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the page stayed at {before}");
+}
+
+/// Clicks `css` (a submit button) and waits for the page it leads to.
+async fn submit(b: &Browser, css: &str) {
+    let before = b.current_url().await.unwrap().to_string();
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    wait_for_next_page(b, &before).await;
+}
+
+/// Follows the first link of the page's main part containing `label`.
+async fn follow(b: &Browser, label: &str) {
+    let before = b.current_url().await.unwrap().to_string();
+    for l in b.find_all(Locator::Css("main a")).await.unwrap() {
+        if l.text().await.unwrap_or_default().contains(label) {
+            l.click().await.unwrap();
+            wait_for_next_page(b, &before).await;
+            return;
+        }
+    }
+    panic!("no link «{label}» on {before}");
+}
+
+/// Clicks `button` inside the first `container` whose text contains
+/// `containing`, and waits for the next page.
+async fn submit_within(b: &Browser, container: &str, containing: &str, button: &str) {
+    let before = b.current_url().await.unwrap().to_string();
     for c in b.find_all(Locator::Css(container)).await.unwrap() {
         if c.text().await.unwrap_or_default().contains(containing) {
             c.find(Locator::Css(button))
@@ -531,11 +572,11 @@ async fn click_within(b: &Browser, container: &str, containing: &str, button: &s
                 .click()
                 .await
                 .unwrap();
-            b.wait().for_element(Locator::Css("h1")).await.unwrap();
+            wait_for_next_page(b, &before).await;
             return;
         }
     }
-    panic!("no {container} with «{containing}» on {}", path(b).await);
+    panic!("no {container} with «{containing}» on {before}");
 }
 
 /// Fills the field `css` (clearing what is there).
@@ -563,12 +604,12 @@ async fn a_roadmap_is_created_edited_and_worked_through_in_a_real_browser_withou
         b.goto(&format!("{base}/plans")).await.unwrap();
         fill(&b, "#new-title", "План работы с неуспевающими").await;
         fill(&b, "#new-period", "2026-2027").await;
-        click(&b, "#new-plan button[type=submit]").await;
+        submit(&b, "#new-plan button[type=submit]").await;
         assert!(path(&b).await.ends_with("/edit"), "{}", path(&b).await);
         // A section, then two activities in it.
         fill(&b, "#ns-number", "1.").await;
         fill(&b, "#ns-title", "Работа с учителями").await;
-        click(&b, "#add-section button[type=submit]").await;
+        submit(&b, "#add-section button[type=submit]").await;
         for (n, text_, deadline) in [
             ("1.1.", "Посещение уроков математики", "ноябрь, март"),
             ("1.2.", "Методический семинар", "до 15.12.2026"),
@@ -588,7 +629,7 @@ async fn a_roadmap_is_created_edited_and_worked_through_in_a_real_browser_withou
                 "Заместитель директора",
             )
             .await;
-            click(&b, "details.editor-add button[type=submit]").await;
+            submit(&b, "details.editor-add button[type=submit]").await;
         }
         let items = text(&b, ".editor").await;
         assert!(
@@ -597,15 +638,15 @@ async fn a_roadmap_is_created_edited_and_worked_through_in_a_real_browser_withou
         );
         // The seminar moves up; its deadline is corrected, an impossible
         // date is refused with the typed text kept.
-        click_within(&b, ".editor-activity", "Методический", "button[value=up]").await;
+        submit_within(&b, ".editor-activity", "Методический", "button[value=up]").await;
         let items = text(&b, ".editor").await;
         assert!(
             items.find("Методический").unwrap() < items.find("Посещение").unwrap(),
             "{items}"
         );
-        click_link(&b, "Изменить").await;
+        follow(&b, "Изменить").await;
         fill(&b, "#f-deadline", "31.13.2026").await;
-        click(&b, "#activity-form button.primary").await;
+        submit(&b, "#activity-form button.primary").await;
         assert!(text(&b, "p.error").await.contains("31.13.2026"));
         assert_eq!(
             b.find(Locator::Css("#f-text"))
@@ -618,14 +659,14 @@ async fn a_roadmap_is_created_edited_and_worked_through_in_a_real_browser_withou
             "Методический семинар"
         );
         fill(&b, "#f-deadline", "до 20.12.2026").await;
-        click(&b, "#activity-form button.primary").await;
+        submit(&b, "#activity-form button.primary").await;
         assert!(text(&b, ".editor").await.contains("до 20.12.2026"));
         shoot(&b, &format!("{tag}-school1-editor")).await;
         // The plan's history names every change; the school works the activity.
-        click_link(&b, "К плану").await;
+        follow(&b, "К плану").await;
         assert!(text(&b, "main").await.contains("Методический семинар"));
-        click_link(&b, "Методический семинар").await;
-        click(&b, "button[value=in_progress]").await;
+        follow(&b, "Методический семинар").await;
+        submit(&b, "button[value=in_progress]").await;
         assert!(text(&b, "#activity-status").await.starts_with("в работе"));
         b.close().await.unwrap();
         t.db.close().await;
