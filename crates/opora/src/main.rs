@@ -20,6 +20,7 @@ mod import;
 mod output;
 mod plan;
 mod settings;
+mod sites;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -96,6 +97,7 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
             return identify::run(&cli.db, args, &settings).await;
         }
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
+        Command::Sites(cmd) => sites::run(cmd).await?,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.
