@@ -591,6 +591,10 @@ impl<'a> Run<'a> {
                     continue;
                 }
             }
+            // Already reached through a redirect from another address.
+            if self.pages.contains_key(&key(&job.url)) {
+                continue;
+            }
             return Some(job);
         }
     }
@@ -678,6 +682,9 @@ impl<'a> Run<'a> {
                         self.pages.insert(key(&url), PageState::Ok(url.clone()));
                         self.seen.insert(key(&url));
                         self.apply_pending(&key(&job.url), &url);
+                        // Links to the final address, seen before a
+                        // redirect led here.
+                        self.apply_pending(&key(&url), &url);
                         self.page_done(&url, &info);
                     }
                     Err(reason) => self.broken(&job, &url, reason),

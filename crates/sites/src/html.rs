@@ -30,11 +30,14 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    /// A «page not found» answered with 200, as many site builders do.
+    /// A «page not found» answered with 200, as many site builders do: a
+    /// title or first heading saying so, or a short one with «404» («Ошибка
+    /// 404»; not «Приказ № 404 от 01.09.2024 о …»).
     pub fn looks_not_found(&self) -> bool {
         [&self.title, &self.h1].iter().any(|t| {
             let t = crate::text::fold(t);
-            t.split(' ').any(|w| w == "404")
+            let words: Vec<&str> = t.split(' ').collect();
+            (words.contains(&"404") && words.len() <= 4)
                 || t.contains("не найден")
                 || t.contains("not found")
                 || t.contains("не существует")
@@ -281,6 +284,11 @@ mod tests {
         assert!(p.itemprops.contains("addressplace"));
         assert!(!p.looks_not_found());
         assert!(parse("<title>Ошибка 404</title>").looks_not_found());
+        assert!(parse("<title>404 Not Found</title>").looks_not_found());
+        assert!(
+            !parse("<title>Приказ № 404 от 01.09.2024 об утверждении программы</title>")
+                .looks_not_found()
+        );
         assert!(parse("<h1>Страница не найдена</h1>").looks_not_found());
         assert_eq!(
             parse(r#"<meta http-equiv="refresh" content="0; URL='/index.php'">"#).refresh,

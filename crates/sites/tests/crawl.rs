@@ -535,13 +535,20 @@ async fn redirects_within_the_site_are_followed() {
         ("/", Answer::Redirect("/index.php".into())),
         (
             "/index.php",
-            Answer::Html(page("Школа", r#"<a href="/sv">Основные сведения</a>"#)),
+            Answer::Html(page(
+                "Школа",
+                r#"<a href="/sv">Основные сведения</a>
+                <a href="/sveden/paid_edu">Услуги</a>
+                <a href="/paid">Платные образовательные услуги</a>"#,
+            )),
         ),
         ("/sv", Answer::Redirect("/sveden/common/".into())),
         (
             "/sveden/common/",
             Answer::Html(page("Основные сведения", "")),
         ),
+        ("/sveden/paid_edu", Answer::Redirect("/paid".into())),
+        ("/paid", Answer::Html(page("Услуги", ""))),
     ])
     .await;
     let audit = check_site(&site.url("/"), &default_requirements(), &fast())
@@ -551,6 +558,14 @@ async fn redirects_within_the_site_are_followed() {
     assert_eq!(found(&audit, COMMON), site.url("/sveden/common/"));
     assert_eq!(item(&audit, COMMON).evidence, "адрес «/sveden/common»");
     assert_eq!(site.hits("/sveden/common/"), 1);
+    // Reached first through the redirect of /sveden/paid_edu; the text of
+    // the link to /paid still counts, and /paid is requested once.
+    assert_eq!(found(&audit, PAID), site.url("/paid"));
+    assert_eq!(
+        item(&audit, PAID).evidence,
+        "текст ссылки «Платные образовательные услуги»"
+    );
+    assert_eq!(site.hits("/paid"), 1);
 }
 
 #[tokio::test]
