@@ -75,6 +75,9 @@ pub enum Command {
     /// Показатели программ: загрузка набора показателей из паспорта программы (Word, Excel)
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
+    /// Сайты школ: есть ли обязательные разделы и документы программы поддержки
+    #[command(subcommand)]
+    Sites(SitesCommand),
 }
 
 #[derive(Subcommand)]
@@ -99,6 +102,31 @@ pub struct IndicatorsImportArgs {
     /// Формат вывода
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+}
+
+#[derive(Subcommand)]
+pub enum SitesCommand {
+    /// Проверить сайт школы: подразделы «Сведения об образовательной организации» и документы программы поддержки ШНОР/ШНСУ
+    #[command(
+        after_help = "Примеры:\n  opora sites check https://school1.ru\n  opora sites check school1.ru --format json\n  opora sites check https://edu.city.ru/school12/ --max-pages 100 --delay-ms 500\n\nОбход вежливый: сначала robots.txt (закрытые адреса не запрашиваются), пауза между\nзапросами, только этот сайт (ссылки на другие сайты не открываются), документы не\nскачиваются целиком. Что считается найденным: docs/sites.md"
+    )]
+    Check(SitesCheckArgs),
+}
+
+#[derive(Args)]
+pub struct SitesCheckArgs {
+    /// Адрес сайта (без http:// подставляется https://)
+    #[arg(value_name = "АДРЕС")]
+    pub url: String,
+    /// Формат вывода
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Пауза между запросами к сайту, мс
+    #[arg(long, value_name = "МС", default_value_t = 200)]
+    pub delay_ms: u64,
+    /// Не больше стольких запросов страниц
+    #[arg(long, value_name = "ЧИСЛО", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_pages: u32,
 }
 
 #[derive(Subcommand)]

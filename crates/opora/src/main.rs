@@ -21,6 +21,7 @@ mod indicators;
 mod output;
 mod plan;
 mod settings;
+mod sites;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -98,6 +99,7 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
         }
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
         Command::Indicators(cmd) => return indicators::run(&cli.db, cmd).await,
+        Command::Sites(cmd) => sites::run(cmd).await?,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.
