@@ -9,66 +9,10 @@
 
 mod common;
 
+use common::browser::*;
 use common::*;
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path).chain([
-        PathBuf::from("/usr/bin"),
-        PathBuf::from("/usr/lib/chromium"),
-    ]) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
-
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_driver(exe: &Path) -> Driver {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(exe)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    // Wait until it listens (bounded number of attempts).
-    for _ in 0..300 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    }
-}
+use std::path::Path;
 
 async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Browser {
     let args = vec![
@@ -98,15 +42,6 @@ async fn browser(driver: &Driver, chromium: &Path, profile: &Path) -> Browser {
         .expect("WebDriver session");
     b.set_window_size(1366, 768).await.unwrap();
     b
-}
-
-fn shots_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("../../target"));
-    let d = target.join("screenshots");
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// Screenshots at desktop (1366×768) and phone (390×844) width.
@@ -145,33 +80,6 @@ async fn path(b: &Browser) -> String {
         Some(q) => format!("{}?{q}", u.path()),
         None => u.path().to_string(),
     }
-}
-
-async fn login(b: &Browser, base: &str, user: &str) {
-    b.goto(&format!("{base}/login")).await.unwrap();
-    b.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    b.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("demo")
-        .await
-        .unwrap();
-    b.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Css("header.top .who"))
-        .await
-        .unwrap();
-    assert_eq!(path(b).await, "/", "{user} lands on the home page");
 }
 
 /// Runs a fetch in the page and returns "status content-type".
@@ -383,19 +291,6 @@ async fn every_role_in_a_real_browser() {
 
 /// chromedriver started and Chromium's path, or None (with a message) when
 /// they are not installed.
-async fn start() -> Option<(Driver, PathBuf)> {
-    let (Some(driver_exe), Some(chromium)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        opora_testkit::missing_tool(
-            "Chromium and chromedriver (Debian's chromium, chromium-driver)",
-        );
-        return None;
-    };
-    Some((start_driver(&driver_exe).await, chromium))
-}
-
 /// Clicks the first link whose text contains `label` and waits for the next page.
 async fn click_link(b: &Browser, label: &str) {
     let links = b.find_all(Locator::Css("main a")).await.unwrap();

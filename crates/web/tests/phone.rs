@@ -7,83 +7,18 @@
 //! to look at (with `OPORA_PHONE_SHOTS=1`, the first screen of every page).
 //!
 //! Skipped (with a message) only when chromedriver is not installed, as the
-//! other browser tests (`browser.rs`, whose driver helpers these copy).
+//! other browser tests (driver helpers in `common/browser.rs`).
 
 mod common;
 
+use common::browser::*;
 use common::*;
 use fantoccini::{Client as Browser, ClientBuilder, Locator};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
 const WIDTH: u32 = 390;
 const HEIGHT: u32 = 844;
 const ROLES: [&str; 5] = ["region", "mo1", "metod1", "school1", "teacher1"];
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path).chain([
-        PathBuf::from("/usr/bin"),
-        PathBuf::from("/usr/lib/chromium"),
-    ]) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
-
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start() -> Option<(Driver, PathBuf)> {
-    let (Some(driver_exe), Some(chromium)) = (
-        find_program(&["chromedriver"]),
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-    ) else {
-        opora_testkit::missing_tool(
-            "Chromium and chromedriver (Debian's chromium, chromium-driver)",
-        );
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(driver_exe)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    for _ in 0..300 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    Some((driver, chromium))
-}
 
 /// A browser whose page is 390 px wide: a phone's viewport (device metrics
 /// emulation, so that the width does not depend on the window manager's
@@ -121,41 +56,6 @@ async fn phone(driver: &Driver, chromium: &Path, profile: &Path) -> Browser {
         .connect(&driver.url)
         .await
         .expect("WebDriver session")
-}
-
-fn shots_dir() -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from("../../target"));
-    let d = target.join("screenshots");
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-async fn login(b: &Browser, base: &str, user: &str) {
-    b.goto(&format!("{base}/login")).await.unwrap();
-    b.find(Locator::Id("login"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    b.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(opora_seed::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.wait()
-        .for_element(Locator::Css("header.top .who"))
-        .await
-        .unwrap();
 }
 
 /// The page's width and the viewport's, and (when the page is wider than the

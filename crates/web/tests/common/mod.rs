@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use opora_store::Db;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
