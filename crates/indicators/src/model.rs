@@ -27,6 +27,13 @@ impl Unit {
         }
     }
 
+    /// The unit of a stored code; `None` for an unknown one.
+    pub fn from_code(code: &str) -> Option<Unit> {
+        [Unit::Percent, Unit::Count, Unit::Score, Unit::YesNo]
+            .into_iter()
+            .find(|u| u.code() == code)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Unit::Percent => "%",
@@ -57,6 +64,13 @@ impl Direction {
             Direction::AtMost => "at_most",
             Direction::Equal => "equal",
         }
+    }
+
+    /// The direction of a stored code; `None` for an unknown one.
+    pub fn from_code(code: &str) -> Option<Direction> {
+        [Direction::AtLeast, Direction::AtMost, Direction::Equal]
+            .into_iter()
+            .find(|d| d.code() == code)
     }
 
     /// «не менее », «не более », «» before a target.

@@ -125,26 +125,35 @@ impl Db {
 
     /// The indicators of a programme in the passport's order.
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<StoredIndicator>> {
-        self.indicator_rows("i.plan_id = $1", plan_id).await
+        self.indicator_rows("i.plan_id = $1", Some(plan_id)).await
     }
 
     /// The indicators of every programme the scope may see (as its plans),
     /// programme by programme.
     pub async fn indicators_in(&self, scope: &Scope) -> Result<Vec<StoredIndicator>> {
-        let cond = format!("{} AND $1 = $1", plans_sql(scope, "p"));
-        self.indicator_rows(&cond, 0).await
+        self.indicator_rows(&plans_sql(scope, "p"), None).await
     }
 
-    async fn indicator_rows(&self, cond: &str, arg: i64) -> Result<Vec<StoredIndicator>> {
+    /// Indicators matching `cond`, which uses `$1` when `plan_id` is given.
+    async fn indicator_rows(
+        &self,
+        cond: &str,
+        plan_id: Option<i64>,
+    ) -> Result<Vec<StoredIndicator>> {
         let sql = format!(
             "SELECT i.id, i.plan_id, p.title, i.name, i.group_name, i.unit, i.target_number, i.target_text, i.direction \
              FROM programme_indicators i JOIN plans p ON p.id = i.plan_id WHERE {cond} ORDER BY i.plan_id, i.position, i.id"
         );
-        Ok(
-            on_db!(self, p => sqlx::query(&sql).bind(arg).fetch_all(p).await?.iter().map(|r| StoredIndicator {
-            id: r.get(0), plan_id: r.get(1), programme: r.get(2), name: r.get(3), group: r.get(4), unit: r.get(5),
-            target_number: r.get(6), target_text: r.get(7), direction: r.get(8),
-        }).collect()),
-        )
+        Ok(on_db!(self, p => {
+            let query = sqlx::query(&sql);
+            let query = match plan_id {
+                Some(id) => query.bind(id),
+                None => query,
+            };
+            query.fetch_all(p).await?.iter().map(|r| StoredIndicator {
+                id: r.get(0), plan_id: r.get(1), programme: r.get(2), name: r.get(3), group: r.get(4), unit: r.get(5),
+                target_number: r.get(6), target_text: r.get(7), direction: r.get(8),
+            }).collect()
+        }))
     }
 }

@@ -15,7 +15,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use opora_indicators::{Indicator, Target};
+use opora_indicators::{Direction, Indicator, Target, Unit};
 use opora_store::indicators::StoredIndicator;
 use serde::Deserialize;
 
@@ -48,7 +48,7 @@ fn mark_groups(mut lines: Vec<IndicatorLine>) -> Vec<IndicatorLine> {
     lines
 }
 
-fn target_words(direction: opora_indicators::Direction, target: &str, percent: bool) -> String {
+fn target_words(direction: Direction, target: &str, percent: bool) -> String {
     format!(
         "{}{target}{}",
         direction.prefix(),
@@ -69,11 +69,7 @@ impl From<&Indicator> for IndicatorLine {
         IndicatorLine {
             group: i.group.clone(),
             name: i.name.clone(),
-            target: target_words(
-                i.direction,
-                &target,
-                i.unit == opora_indicators::Unit::Percent,
-            ),
+            target: target_words(i.direction, &target, i.unit == Unit::Percent),
             unit: i.unit.title(),
             opens_group: false,
         }
@@ -82,22 +78,14 @@ impl From<&Indicator> for IndicatorLine {
 
 impl From<&StoredIndicator> for IndicatorLine {
     fn from(s: &StoredIndicator) -> Self {
-        let direction = match s.direction.as_str() {
-            "at_most" => opora_indicators::Direction::AtMost,
-            "equal" => opora_indicators::Direction::Equal,
-            _ => opora_indicators::Direction::AtLeast,
-        };
+        // Codes are written by the store from these enums.
+        let direction = Direction::from_code(&s.direction).unwrap_or(Direction::AtLeast);
+        let unit = Unit::from_code(&s.unit).unwrap_or(Unit::Score);
         let target = s.target_number.map(number).unwrap_or(s.target_text.clone());
-        let unit = match s.unit.as_str() {
-            "percent" => opora_indicators::Unit::Percent,
-            "count" => opora_indicators::Unit::Count,
-            "score" => opora_indicators::Unit::Score,
-            _ => opora_indicators::Unit::YesNo,
-        };
         IndicatorLine {
             group: s.group.clone(),
             name: s.name.clone(),
-            target: target_words(direction, &target, unit == opora_indicators::Unit::Percent),
+            target: target_words(direction, &target, unit == Unit::Percent),
             unit: unit.title(),
             opens_group: false,
         }
