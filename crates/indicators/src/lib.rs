@@ -6,6 +6,8 @@
 //! - [`model`]: an indicator's name, group, unit, target and direction,
 //!   and how a target written by people («100%», «20 %», «0,5», «Да», «не
 //!   менее 70%») is read;
+//! - [`campaign`]: a data-collection campaign's form (fields, types,
+//!   ranges, rules between fields) and the workflow of a school's answer;
 //! - [`passport`]: the two- or three-column Word/Excel table («Показатели» |
 //!   «Индикаторы» / «Целевое значение») turned into indicators, groups taken
 //!   from the section rows.
@@ -13,6 +15,7 @@
 //! Pure domain: no database (the store keeps indicators; the binary and
 //! the web call the import).
 
+pub mod campaign;
 pub mod model;
 pub mod passport;
 

@@ -15,12 +15,15 @@ pub const DEMO_LOGINS: &[(&str, Role)] = &[
     ("mo1", Role::Municipality),
     ("metod1", Role::Curator),
     ("school1", Role::SchoolAdmin),
+    ("school2", Role::SchoolAdmin),
     ("teacher1", Role::Teacher),
 ];
 
 /// Creates the demo users unless there are users already. `region` sees the
 /// region; `mo1` the cast's municipality; `metod1` curates the cast's
-/// schools; `school1` and `teacher1` belong to the cast's school.
+/// schools; `school1` and `teacher1` belong to the cast's school;
+/// `school2` administers the curator's second school (a second ШНОР or
+/// ШНСУ of the same municipality, so that a campaign has two schools).
 pub async fn create_demo_users(db: &Db, cast: &Cast) -> Result<bool, StoreError> {
     if !db.users().await?.is_empty() {
         // A database made before logins existed: give the demo users without
@@ -71,6 +74,14 @@ pub async fn create_demo_users(db: &Db, cast: &Cast) -> Result<bool, StoreError>
             Role::SchoolAdmin,
             m,
             school,
+            vec![],
+        ),
+        (
+            "school2",
+            "Директор второй школы (демо)",
+            Role::SchoolAdmin,
+            m,
+            cast.curated.get(1).copied(),
             vec![],
         ),
         (

@@ -9,6 +9,7 @@
 pub mod db;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
 pub mod error;
 pub mod import;
 pub mod indicators;

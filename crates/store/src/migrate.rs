@@ -55,6 +55,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "programme indicators",
     sqlite: include_str!("../migrations/sqlite/0008_indicators.sql"),
     postgres: include_str!("../migrations/postgres/0008_indicators.sql"),
+}, Migration {
+    version: 9,
+    name: "campaigns: forms, answers, values, history; indicator sources, periods and values",
+    sqlite: include_str!("../migrations/sqlite/0009_campaigns.sql"),
+    postgres: include_str!("../migrations/postgres/0009_campaigns.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -400,6 +400,7 @@ impl Layout {
             ("/identification", "Идентификация"),
             ("/plans", "Дорожные карты"),
             ("/tasks", "Мои задачи"),
+            ("/campaigns", "Сбор данных"),
         ];
         if c.is_region() {
             items.push(("/upload", "Загрузка данных"));

@@ -426,6 +426,20 @@ fn routes(state: AppState) -> Router {
             post(pages::plans::activity::verify_evidence),
         )
         .route("/tasks", get(pages::plans::tasks::page))
+        .route(
+            "/campaigns",
+            get(pages::campaigns::list).post(pages::campaigns::create),
+        )
+        .route("/campaigns/new", get(pages::campaigns::new_form))
+        .route("/campaigns/{id}", get(pages::campaigns::show))
+        .route(
+            "/campaigns/{id}/schools/{school}",
+            get(pages::campaigns::answer).post(pages::campaigns::save),
+        )
+        .route(
+            "/campaigns/{id}/schools/{school}/review",
+            post(pages::campaigns::review),
+        )
         .route("/glossary", get(pages::glossary::page))
         .route(
             "/support",

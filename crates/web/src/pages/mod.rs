@@ -1,6 +1,7 @@
 //! Pages, one module per area.
 
 pub mod audit;
+pub mod campaigns;
 pub mod card;
 pub mod glossary;
 pub mod home;
