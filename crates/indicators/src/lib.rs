@@ -19,5 +19,5 @@ pub mod campaign;
 pub mod model;
 pub mod passport;
 
-pub use model::{Direction, Indicator, Target, Unit};
+pub use model::{Direction, Indicator, Light, Target, Unit};
 pub use passport::{import_passport, PassportError};

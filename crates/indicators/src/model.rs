@@ -216,3 +216,96 @@ mod tests {
         assert!(e.to_string().contains("«высокий»"), "{e}");
     }
 }
+
+/// How far a fact is from its target, for a traffic light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    /// The target is reached.
+    Green,
+    /// Within a fifth of the target.
+    Yellow,
+    /// Further away.
+    Red,
+    /// No fact yet.
+    Grey,
+}
+
+impl Light {
+    pub fn code(self) -> &'static str {
+        match self {
+            Light::Green => "green",
+            Light::Yellow => "yellow",
+            Light::Red => "red",
+            Light::Grey => "grey",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Light::Green => "достигнуто",
+            Light::Yellow => "близко к цели",
+            Light::Red => "далеко от цели",
+            Light::Grey => "нет данных",
+        }
+    }
+
+    /// The light of a fact against a target. A numeric fact is compared
+    /// with a numeric target in the target's direction; «близко» is within
+    /// 20 % of the target. A yes/no target compares the fact's text
+    /// («да»/«нет», any case) or a number (1 = да).
+    pub fn of(target: &Target, direction: Direction, fact: Option<f64>, fact_text: &str) -> Light {
+        match target {
+            Target::Text(t) => {
+                let wanted = t.trim().to_lowercase() == "да";
+                let got = match fact_text.trim().to_lowercase().as_str() {
+                    "да" => Some(true),
+                    "нет" => Some(false),
+                    _ => fact.map(|v| v != 0.0),
+                };
+                match got {
+                    None => Light::Grey,
+                    Some(g) if g == wanted => Light::Green,
+                    Some(_) => Light::Red,
+                }
+            }
+            Target::Number(t) => {
+                let Some(f) = fact.filter(|f| f.is_finite()) else {
+                    return Light::Grey;
+                };
+                let (reached, near) = match direction {
+                    Direction::AtLeast => (f >= *t, f >= t * 0.8),
+                    Direction::AtMost => (f <= *t, f <= t * 1.2 || (*t == 0.0 && f <= 1.0)),
+                    Direction::Equal => ((f - t).abs() < 1e-9, (f - t).abs() <= t.abs() * 0.2),
+                };
+                if reached {
+                    Light::Green
+                } else if near {
+                    Light::Yellow
+                } else {
+                    Light::Red
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod light_tests {
+    use super::*;
+
+    #[test]
+    fn a_fact_is_green_at_its_target_yellow_near_it_and_red_far_from_it() {
+        let t = Target::Number(20.0);
+        assert_eq!(Light::of(&t, Direction::AtLeast, Some(25.0), ""), Light::Green);
+        assert_eq!(Light::of(&t, Direction::AtLeast, Some(17.0), ""), Light::Yellow);
+        assert_eq!(Light::of(&t, Direction::AtLeast, Some(5.0), ""), Light::Red);
+        assert_eq!(Light::of(&t, Direction::AtMost, Some(5.0), ""), Light::Green);
+        assert_eq!(Light::of(&t, Direction::AtMost, Some(23.0), ""), Light::Yellow);
+        assert_eq!(Light::of(&t, Direction::AtLeast, None, ""), Light::Grey);
+        let yes = Target::Text("Да".into());
+        assert_eq!(Light::of(&yes, Direction::Equal, None, "да"), Light::Green);
+        assert_eq!(Light::of(&yes, Direction::Equal, Some(0.0), ""), Light::Red);
+        assert_eq!(Light::of(&yes, Direction::Equal, None, ""), Light::Grey);
+    }
+}

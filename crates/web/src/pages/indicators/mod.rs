@@ -1,11 +1,13 @@
-//! Programme indicators (issue 12, first part): a programme's indicator
-//! set, loaded from its passport (Word or Excel) with a preview before
-//! saving, and shown on the programme's page. Facts (computed, collected
-//! by campaigns, entered) are not there yet: each indicator shows its
-//! target only.
+//! Programme indicators (issue 12): a programme's indicator set, loaded
+//! from its passport (Word or Excel) with a preview before saving, and shown
+//! on the programme's page with its facts per period and a traffic light.
+//! Facts (sources, periods, values and the lists behind them, the
+//! dashboard) are in [`facts`].
 //!
 //! Loading belongs to those who manage the programme; a programme is a plan
 //! of region or municipality level.
+
+pub mod facts;
 
 use super::plans::{load_plan, off_runtime, read_form, MAX_PLAN_FILE};
 use crate::auth::{random_token, Caller, Layout};
@@ -29,6 +31,8 @@ pub(crate) struct StagedIndicators {
 
 /// One line of an indicator table (the plan page and the preview).
 pub struct IndicatorLine {
+    /// The stored indicator (none in a preview).
+    pub id: Option<i64>,
     pub group: String,
     pub name: String,
     /// «не менее 20 %», «Да».
@@ -36,6 +40,8 @@ pub struct IndicatorLine {
     pub unit: &'static str,
     /// The first line of its group (the group's heading goes above it).
     pub opens_group: bool,
+    /// The fact in each of the programme's periods: (value, light code, light title).
+    pub facts: Vec<(String, &'static str, &'static str)>,
 }
 
 /// Marks the lines that open a group.
@@ -67,11 +73,13 @@ impl From<&Indicator> for IndicatorLine {
             Target::Text(t) => t.clone(),
         };
         IndicatorLine {
+            id: None,
             group: i.group.clone(),
             name: i.name.clone(),
             target: target_words(i.direction, &target, i.unit == Unit::Percent),
             unit: i.unit.title(),
             opens_group: false,
+            facts: vec![],
         }
     }
 }
@@ -83,11 +91,13 @@ impl From<&StoredIndicator> for IndicatorLine {
         let unit = Unit::from_code(&s.unit).unwrap_or(Unit::Score);
         let target = s.target_number.map(number).unwrap_or(s.target_text.clone());
         IndicatorLine {
+            id: Some(s.id),
             group: s.group.clone(),
             name: s.name.clone(),
             target: target_words(direction, &target, unit == Unit::Percent),
             unit: unit.title(),
             opens_group: false,
+            facts: vec![],
         }
     }
 }
@@ -159,6 +169,8 @@ struct PreviewPage {
     plan_id: i64,
     file: String,
     lines: Vec<IndicatorLine>,
+    /// No periods in a preview (the table template shows them on the plan page).
+    periods: Vec<String>,
 }
 
 pub async fn preview(
@@ -176,6 +188,7 @@ pub async fn preview(
         plan_id: s.plan_id,
         file: s.file,
         lines: mark_groups(s.indicators.iter().map(IndicatorLine::from).collect()),
+        periods: vec![],
     };
     Ok(Html(page.render()?))
 }
