@@ -8,13 +8,22 @@
 //!   менее 70%») is read;
 //! - [`passport`]: the two- or three-column Word/Excel table («Показатели» |
 //!   «Индикаторы» / «Целевое значение») turned into indicators, groups taken
-//!   from the section rows.
+//!   from the section rows;
+//! - [`formula`]: how an indicator is computed from Opora's data — a small
+//!   language in Russian («вид: доля», «знаменатель: …», «числитель: …»)
+//!   checked against a field dictionary, evaluated over schools with the
+//!   lists behind the value (`docs/indicators.md`).
 //!
 //! Pure domain: no database (the store keeps indicators; the binary and
 //! the web call the import).
 
+pub mod formula;
 pub mod model;
 pub mod passport;
 
+pub use formula::{
+    Evaluation, Explained, FieldDef, FieldKind, FieldValue, Formula, FormulaError, Role,
+    SchoolFacts,
+};
 pub use model::{Direction, Indicator, Target, Unit};
 pub use passport::{import_passport, PassportError};
