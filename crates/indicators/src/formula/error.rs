@@ -6,8 +6,9 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     pub line: usize,
-    /// The key in lower case («числитель»), `None` when the line has none.
-    pub key: Option<String>,
+    /// The key («вид», «знаменатель», «числитель»), `None` when the line
+    /// has no known key.
+    pub key: Option<&'static str>,
     pub column: usize,
     /// The bad token or expression as written (empty at the end of a line).
     pub token: String,
@@ -84,7 +85,8 @@ pub enum ErrorKind {
     UnknownField {
         name: String,
         suggestion: Option<String>,
-        known: Vec<String>,
+        /// The dictionary's names, in its order.
+        known: Box<[String]>,
     },
     /// Two sides of a comparison (or a list item) of different types:
     /// «поле «огэ.математика» — число, а сравнивается с текстом «найдено»».

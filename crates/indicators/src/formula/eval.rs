@@ -300,6 +300,7 @@ fn value(s: &SchoolFacts, field: &str, kind: super::FieldKind) -> Result<Value, 
     match (s.values.get(field), kind) {
         (None, _) => Err(field.to_string()),
         (Some(FieldValue::Number(x)), K::Number) if x.is_finite() => Ok(Value::Number(*x)),
+        (Some(FieldValue::Number(_)), K::Number) => Err(format!("{field} (значение не число)")),
         (Some(FieldValue::Text(t)), K::Text) => Ok(Value::Text(t.clone(), fold(t))),
         (Some(FieldValue::YesNo(b)), K::YesNo) => Ok(Value::YesNo(*b)),
         (Some(v), _) => {

@@ -78,10 +78,11 @@ pub(crate) fn formula(text: &str, fields: &[FieldDef<'_>]) -> Result<Formula, Fo
                 })
             }
         };
+        let key: &'static str = KEYS.iter().find(|k| **k == key).expect("a known key");
         let line = Line {
             chars: &chars,
             no: line_no,
-            key: &key,
+            key,
             fields,
         };
         let seen = match &slot {
@@ -93,7 +94,7 @@ pub(crate) fn formula(text: &str, fields: &[FieldDef<'_>]) -> Result<Formula, Fo
                 first + 1,
                 key_written.clone(),
                 ErrorKind::DuplicateKey {
-                    key: key.clone(),
+                    key: key.to_string(),
                     first_line,
                 },
             ));
@@ -104,7 +105,9 @@ pub(crate) fn formula(text: &str, fields: &[FieldDef<'_>]) -> Result<Formula, Fo
             return Err(line.error(
                 colon + 2,
                 String::new(),
-                ErrorKind::Empty { key: key.clone() },
+                ErrorKind::Empty {
+                    key: key.to_string(),
+                },
             ));
         }
         balance(&toks, &line)?;
@@ -157,10 +160,8 @@ fn balance(toks: &[Token], line: &Line<'_>) -> Result<(), FormulaError> {
     for t in toks {
         match t.tok {
             Tok::Sym(Sym::Open) => open.push(t),
-            Tok::Sym(Sym::Close) => {
-                if open.pop().is_none() {
-                    return Err(line.error(t.start, ")".into(), ErrorKind::ExtraParen));
-                }
+            Tok::Sym(Sym::Close) if open.pop().is_none() => {
+                return Err(line.error(t.start, ")".into(), ErrorKind::ExtraParen));
             }
             _ => {}
         }
@@ -175,7 +176,7 @@ fn balance(toks: &[Token], line: &Line<'_>) -> Result<(), FormulaError> {
 struct Line<'a> {
     chars: &'a [char],
     no: usize,
-    key: &'a str,
+    key: &'static str,
     fields: &'a [FieldDef<'a>],
 }
 
@@ -184,7 +185,7 @@ impl Line<'_> {
         FormulaError {
             place: Some(Place {
                 line: self.no,
-                key: Some(self.key.to_string()),
+                key: Some(self.key),
                 column,
                 token,
             }),
