@@ -853,6 +853,10 @@ fn missing_and_unknown_keys() {
     let e = error("вид: доля\nсайт.программа = \"найдено\"");
     assert_eq!(place(&e), (2, None, 1, "сайт.программа = \"найдено\""));
     assert!(matches!(e.kind, ErrorKind::NoKey));
+    // A colon inside a text is no key.
+    let e = error("вид: доля\n  сайт.программа = \"см.: сайт\"");
+    assert_eq!(place(&e), (2, None, 3, "сайт.программа = \"см.: сайт\""));
+    assert!(matches!(e.kind, ErrorKind::NoKey));
 }
 
 #[test]
@@ -922,6 +926,48 @@ fn an_empty_expression_and_broken_ones() {
     assert!(matches!(e.kind, ErrorKind::DivisionByZero));
     let e = error("вид: количество\nчислитель: есть(огэ.математика > 3)");
     assert!(matches!(e.kind, ErrorKind::HasNeedsField { .. }), "{e}");
+}
+
+#[test]
+fn nesting_is_limited_so_that_no_text_exhausts_the_stack() {
+    let deep = format!(
+        "вид: количество\nчислитель: {}сайт.проверен{}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let e = error(&deep);
+    assert_eq!(place(&e), (2, Some("числитель"), 112, "("));
+    assert!(matches!(e.kind, ErrorKind::TooDeep(100)));
+    let e = error(&format!("вид: среднее {}1", "-".repeat(100_000)));
+    assert!(matches!(e.kind, ErrorKind::TooDeep(_)));
+    let e = error(&format!(
+        "вид: количество\nчислитель: {}сайт.проверен",
+        "не ".repeat(100_000)
+    ));
+    assert!(matches!(e.kind, ErrorKind::TooDeep(_)));
+    let e = error(&format!("вид: среднее 1{}", " + 1".repeat(100_000)));
+    assert!(matches!(e.kind, ErrorKind::TooDeep(_)));
+    // A hundred levels are fine, and long lists are not limited.
+    let ok = format!(
+        "вид: количество\nчислитель: {}сайт.проверен{}",
+        "(".repeat(100),
+        ")".repeat(100)
+    );
+    assert_eq!(
+        parse(&ok).text(),
+        "вид: количество\nчислитель: сайт.проверен\n"
+    );
+    let sum = parse(&format!("вид: среднее 1{}", " + 1".repeat(99)));
+    assert_eq!(sum.evaluate(&[school(1, &[])]).value, Some(100.0));
+    let list = (0..5000)
+        .map(|i| format!("\"{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let f = parse(&format!(
+        "вид: количество\nчислитель: категория в ({list}) и {}",
+        vec!["сайт.проверен"; 5000].join(" и ")
+    ));
+    assert_eq!(parse(&f.text()), f);
 }
 
 // ---------------------------------------------------------------------------

@@ -111,6 +111,10 @@ pub enum ErrorKind {
     HasNeedsField { token: String },
     #[error("деление на ноль")]
     DivisionByZero,
+    #[error(
+        "выражение слишком глубокое: больше {0} вложенных скобок, «не», «-» и действий подряд"
+    )]
+    TooDeep(usize),
 }
 
 /// « Возможно, имелось в виду «x».» or nothing.

@@ -123,6 +123,13 @@ impl Kind {
         }
     }
 
+    /// The kind of a stored code; `None` for an unknown one.
+    pub fn from_code(code: &str) -> Option<Kind> {
+        [Kind::Share, Kind::Count, Kind::Mean]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+
     /// The word of the formula: «доля», «количество», «среднее».
     pub fn title(self) -> &'static str {
         match self {
@@ -191,17 +198,6 @@ impl std::fmt::Display for Formula {
             writeln!(f, "числитель: {n}")?;
         }
         Ok(())
-    }
-}
-
-impl std::str::FromStr for Kind {
-    type Err = ();
-    /// A kind by its code («share», «count», «mean»).
-    fn from_str(code: &str) -> Result<Kind, ()> {
-        [Kind::Share, Kind::Count, Kind::Mean]
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or(())
     }
 }
 

@@ -58,6 +58,19 @@ pub(crate) fn formula(text: &str, fields: &[FieldDef<'_>]) -> Result<Formula, Fo
             });
         };
         let key_written: String = chars[..colon].iter().collect::<String>().trim().to_string();
+        if key_written.is_empty() || !key_written.chars().all(char::is_alphabetic) {
+            // «сайт.программа = "a:b"»: a colon, but no key before it.
+            let written: String = chars[first..].iter().collect();
+            return Err(FormulaError {
+                place: Some(Place {
+                    line: line_no,
+                    key: None,
+                    column: first + 1,
+                    token: written.split('#').next().unwrap_or("").trim().to_string(),
+                }),
+                kind: ErrorKind::NoKey,
+            });
+        }
         let key = fold(&key_written);
         let slot = match key.as_str() {
             "вид" => None,
@@ -531,15 +544,40 @@ enum N {
 
 const VALUE: &str = "число, текст в кавычках, поле или «(»";
 
+/// How deep the tree may grow — parentheses, «не», «-», and each further
+/// operand of a chain «a + b + c» (which nests to the left): far more than
+/// a person writes, little enough for the stack whatever the text. Lists
+/// («и», «или», «в (…)») are flat and not limited.
+const MAX_DEPTH: usize = 100;
+
 struct Parser<'a> {
     toks: &'a [Token],
     pos: usize,
     line: &'a Line<'a>,
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
     fn new(toks: &'a [Token], line: &'a Line<'a>) -> Parser<'a> {
-        Parser { toks, pos: 0, line }
+        Parser {
+            toks,
+            pos: 0,
+            line,
+            depth: 0,
+        }
+    }
+
+    /// Counts one more level of nesting at token `t`.
+    fn deeper(&mut self, t: &Token) -> Result<(), FormulaError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.line.error(
+                t.start,
+                self.line.written(t.start, t.end),
+                ErrorKind::TooDeep(MAX_DEPTH),
+            ));
+        }
+        Ok(())
     }
 
     /// The whole line as one expression.
@@ -627,7 +665,9 @@ impl<'a> Parser<'a> {
     fn not(&mut self) -> Result<Node, FormulaError> {
         if let Some(t) = self.peek().filter(|t| t.tok == Tok::Word(Word::Not)) {
             self.pos += 1;
+            self.deeper(t)?;
             let inner = self.not()?;
+            self.depth -= 1;
             let end = inner.end;
             return Ok(Node {
                 kind: N::Not(Box::new(inner)),
@@ -708,37 +748,48 @@ impl<'a> Parser<'a> {
     }
 
     fn sum(&mut self) -> Result<Node, FormulaError> {
-        let mut left = self.product()?;
-        while let Some(op) = self.peek().and_then(|t| match t.tok {
-            Tok::Sym(Sym::Plus) => Some(ArOp::Add),
-            Tok::Sym(Sym::Minus) => Some(ArOp::Sub),
+        self.chain(Self::product, |s| match s {
+            Sym::Plus => Some(ArOp::Add),
+            Sym::Minus => Some(ArOp::Sub),
             _ => None,
-        }) {
-            self.pos += 1;
-            let right = self.product()?;
-            left = arith(op, left, right);
-        }
-        Ok(left)
+        })
     }
 
     fn product(&mut self) -> Result<Node, FormulaError> {
-        let mut left = self.unary()?;
-        while let Some(op) = self.peek().and_then(|t| match t.tok {
-            Tok::Sym(Sym::Star) => Some(ArOp::Mul),
-            Tok::Sym(Sym::Slash) => Some(ArOp::Div),
+        self.chain(Self::unary, |s| match s {
+            Sym::Star => Some(ArOp::Mul),
+            Sym::Slash => Some(ArOp::Div),
+            _ => None,
+        })
+    }
+
+    /// `operand (op operand)*`, nesting to the left.
+    fn chain(
+        &mut self,
+        operand: fn(&mut Self) -> Result<Node, FormulaError>,
+        op_of: fn(Sym) -> Option<ArOp>,
+    ) -> Result<Node, FormulaError> {
+        let mut left = operand(self)?;
+        let depth = self.depth;
+        while let Some((t, op)) = self.peek().and_then(|t| match t.tok {
+            Tok::Sym(s) => op_of(s).map(|op| (t, op)),
             _ => None,
         }) {
             self.pos += 1;
-            let right = self.unary()?;
+            self.deeper(t)?;
+            let right = operand(self)?;
             left = arith(op, left, right);
         }
+        self.depth = depth;
         Ok(left)
     }
 
     fn unary(&mut self) -> Result<Node, FormulaError> {
         if let Some(t) = self.peek().filter(|t| t.tok == Tok::Sym(Sym::Minus)) {
             self.pos += 1;
+            self.deeper(t)?;
             let inner = self.unary()?;
+            self.depth -= 1;
             let end = inner.end;
             return Ok(Node {
                 kind: N::Neg(Box::new(inner)),
@@ -781,7 +832,9 @@ impl<'a> Parser<'a> {
                 })
             }
             Tok::Sym(Sym::Open) => {
+                self.deeper(t)?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 let close = self.expect(Sym::Close, "«)»")?;
                 // The node spans its parentheses, so that its text is whole.
                 Ok(Node {
