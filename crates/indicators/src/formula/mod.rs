@@ -276,3 +276,154 @@ impl Evaluation {
         self.rows.iter().filter(move |r| r.role == role)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The canonical text reads back to the same formula, for many generated
+    //! formulas (a small deterministic generator; no dependency).
+
+    use super::ast::{ArOp, CmpOp, Cond, KindExpr, Literal, NumExpr, Operand, Term, Text};
+    use super::{FieldDef, FieldKind, Formula};
+
+    const FIELDS: &[FieldDef<'static>] = &[
+        FieldDef {
+            name: "огэ.математика",
+            kind: FieldKind::Number,
+            title: "",
+        },
+        FieldDef {
+            name: "огэ.математика.прошлый",
+            kind: FieldKind::Number,
+            title: "",
+        },
+        FieldDef {
+            name: "категория",
+            kind: FieldKind::Text,
+            title: "",
+        },
+        FieldDef {
+            name: "сайт.проверен",
+            kind: FieldKind::YesNo,
+            title: "",
+        },
+    ];
+
+    /// xorshift64: deterministic and good enough to vary shapes.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+
+        fn pick<T: Clone>(&mut self, v: &[T]) -> T {
+            v[self.below(v.len() as u64) as usize].clone()
+        }
+    }
+
+    const NUMBERS: [f64; 6] = [0.1, 3.75, 1.0, 12345.5, 0.0000001, 20.0];
+    const TEXTS: [&str; 6] = ["ШНОР", "Найдено", "ООО «Ромашка»", "a\"b", "", "a # b"];
+
+    fn num(r: &mut Rng, depth: u32) -> NumExpr {
+        match if depth == 0 { r.below(2) } else { r.below(4) } {
+            0 => NumExpr::Lit(r.pick(&NUMBERS)),
+            1 => NumExpr::Field(r.pick(&["огэ.математика", "огэ.математика.прошлый"]).into()),
+            2 => NumExpr::Neg(Box::new(num(r, depth - 1))),
+            _ => {
+                let op = r.pick(&[ArOp::Add, ArOp::Sub, ArOp::Mul, ArOp::Div]);
+                NumExpr::Bin(Box::new(num(r, depth - 1)), op, Box::new(num(r, depth - 1)))
+            }
+        }
+    }
+
+    fn text(r: &mut Rng) -> Text {
+        Text::new(r.pick(&TEXTS).to_string())
+    }
+
+    /// A condition; `parent` 1 under «или», 2 under «и» (a list never sits
+    /// directly in a list of its own kind: reading flattens it).
+    fn cond(r: &mut Rng, depth: u32, parent: u8) -> Cond {
+        let ops = [
+            CmpOp::Eq,
+            CmpOp::Ne,
+            CmpOp::Lt,
+            CmpOp::Le,
+            CmpOp::Gt,
+            CmpOp::Ge,
+        ];
+        match r.below(if depth == 0 { 7 } else { 10 }) {
+            0 => Cond::All,
+            1 => Cond::Flag("сайт.проверен".into()),
+            2 => Cond::Present("категория".into(), FieldKind::Text),
+            3 => Cond::Cmp(
+                Operand::Number(num(r, 2)),
+                r.pick(&ops),
+                Operand::Number(num(r, 2)),
+            ),
+            4 => Cond::Cmp(
+                Operand::Text(Term::Field("категория".into())),
+                r.pick(&[CmpOp::Eq, CmpOp::Ne]),
+                Operand::Text(Term::Lit(text(r))),
+            ),
+            5 => Cond::In {
+                value: Operand::Number(num(r, 1)),
+                list: (0..=r.below(3))
+                    .map(|_| {
+                        let x = r.pick(&NUMBERS);
+                        Literal::Number(if r.below(2) == 0 { -x } else { x })
+                    })
+                    .collect(),
+                negated: r.below(2) == 0,
+            },
+            6 => Cond::In {
+                value: Operand::Text(Term::Field("категория".into())),
+                list: (0..=r.below(3)).map(|_| Literal::Text(text(r))).collect(),
+                negated: r.below(2) == 0,
+            },
+            7 => Cond::Not(Box::new(cond(r, depth - 1, 3))),
+            kind => {
+                let and = if parent == 1 || parent == 2 {
+                    parent == 1
+                } else {
+                    kind == 8
+                };
+                let items = (0..2 + r.below(2))
+                    .map(|_| cond(r, depth - 1, if and { 2 } else { 1 }))
+                    .collect();
+                if and {
+                    Cond::And(items)
+                } else {
+                    Cond::Or(items)
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn generated_formulas_read_back_from_their_canonical_text() {
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..2000 {
+            let kind = match r.below(3) {
+                0 => KindExpr::Share,
+                1 => KindExpr::Count,
+                _ => KindExpr::Mean(num(&mut r, 3)),
+            };
+            let f = Formula {
+                denominator: (r.below(3) > 0 || kind == KindExpr::Share)
+                    .then(|| cond(&mut r, 3, 0)),
+                numerator: (r.below(4) > 0 || !matches!(kind, KindExpr::Mean(_)))
+                    .then(|| cond(&mut r, 3, 0)),
+                kind,
+            };
+            let text = f.text();
+            // A division by a literal zero is refused on reading; the
+            // generator has no zero, so every text must read.
+            let back = Formula::parse(&text, FIELDS).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            assert_eq!(back, f, "{text}");
+            assert!(!text.contains('−'), "ASCII minus in formulas: {text}");
+        }
+    }
+}

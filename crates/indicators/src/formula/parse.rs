@@ -17,10 +17,11 @@
 //!          | поле | "(" или ")"
 //! ```
 
+use super::ast::{number, Style};
 use super::ast::{ArOp, CmpOp, Cond, KindExpr, Literal, NumExpr, Operand, Term, Text};
 use super::error::{ErrorKind, FormulaError, Place};
 use super::lex::{tokens, Sym, Tok, Token, Word};
-use super::text::{fold, guillemets, literal, suggest};
+use super::text::{fold, guillemets, suggest};
 use super::{FieldDef, FieldKind, Formula};
 
 const KEYS: [&str; 3] = ["вид", "знаменатель", "числитель"];
@@ -44,24 +45,9 @@ pub(crate) fn formula(text: &str, fields: &[FieldDef<'_>]) -> Result<Formula, Fo
             continue;
         }
         let line_no = i + 1;
-        let Some(colon) = chars.iter().position(|&c| c == ':') else {
+        let no_key = || {
             let written: String = chars[first..].iter().collect();
-            let written = written.split('#').next().unwrap_or("").trim().to_string();
-            return Err(FormulaError {
-                place: Some(Place {
-                    line: line_no,
-                    key: None,
-                    column: first + 1,
-                    token: written,
-                }),
-                kind: ErrorKind::NoKey,
-            });
-        };
-        let key_written: String = chars[..colon].iter().collect::<String>().trim().to_string();
-        if key_written.is_empty() || !key_written.chars().all(char::is_alphabetic) {
-            // «сайт.программа = "a:b"»: a colon, but no key before it.
-            let written: String = chars[first..].iter().collect();
-            return Err(FormulaError {
+            FormulaError {
                 place: Some(Place {
                     line: line_no,
                     key: None,
@@ -69,7 +55,15 @@ pub(crate) fn formula(text: &str, fields: &[FieldDef<'_>]) -> Result<Formula, Fo
                     token: written.split('#').next().unwrap_or("").trim().to_string(),
                 }),
                 kind: ErrorKind::NoKey,
-            });
+            }
+        };
+        let Some(colon) = chars.iter().position(|&c| c == ':') else {
+            return Err(no_key());
+        };
+        let key_written: String = chars[..colon].iter().collect::<String>().trim().to_string();
+        if key_written.is_empty() || !key_written.chars().all(char::is_alphabetic) {
+            // «сайт.программа = "a:b"»: a colon, but no key before it.
+            return Err(no_key());
         }
         let key = fold(&key_written);
         let slot = match key.as_str() {
@@ -338,10 +332,10 @@ impl Line<'_> {
     fn subject(&self, n: &Node, o: &Operand) -> String {
         let kind = kind_of(o).title();
         match (&n.kind, o.literal()) {
-            (_, Some(Literal::Number(x))) => format!("число {}", literal(x)),
+            (_, Some(Literal::Number(x))) => format!("число {}", number(x, Style::Reason)),
             (_, Some(Literal::Text(t))) => format!("текст {}", guillemets(&t.written)),
             (_, Some(Literal::YesNo(b))) => format!("значение «{}»", super::ast::yes_no(b)),
-            (N::Name(_), None) => format!("поле «{}» — {kind}", o.show(super::ast::Style::Formula)),
+            (N::Name(_), None) => format!("поле «{}» — {kind}", o.show(Style::Formula)),
             _ => format!("выражение «{}» — {kind}", self.written(n.start, n.end)),
         }
     }
@@ -350,11 +344,11 @@ impl Line<'_> {
     fn object(&self, n: &Node, o: &Operand) -> String {
         let kind = kind_of(o).title();
         match (&n.kind, o.literal()) {
-            (_, Some(Literal::Number(x))) => format!("числом {}", literal(x)),
+            (_, Some(Literal::Number(x))) => format!("числом {}", number(x, Style::Reason)),
             (_, Some(Literal::Text(t))) => format!("текстом {}", guillemets(&t.written)),
             (_, Some(Literal::YesNo(b))) => format!("значением «{}»", super::ast::yes_no(b)),
             (N::Name(_), None) => {
-                format!("полем «{}» ({kind})", o.show(super::ast::Style::Formula))
+                format!("полем «{}» ({kind})", o.show(Style::Formula))
             }
             _ => format!("выражением «{}» ({kind})", self.written(n.start, n.end)),
         }

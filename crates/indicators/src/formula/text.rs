@@ -12,9 +12,9 @@ pub(crate) fn fold(s: &str) -> String {
 }
 
 /// A number as the formula writes it: the shortest form that reads back to
-/// the same value, with a decimal comma («0,1», «20», «3,75»).
+/// the same value, with a decimal comma («0,1», «20», «-3,75»).
 pub(crate) fn literal(x: f64) -> String {
-    format!("{x}").replace('-', "−").replace('.', ",")
+    format!("{x}").replace('.', ",")
 }
 
 /// A computed number for a reason: at most four decimals, trailing zeros
