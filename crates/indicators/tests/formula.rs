@@ -917,7 +917,12 @@ fn an_empty_expression_and_broken_ones() {
     assert_eq!(place(&e), (2, Some("числитель"), 31, "$"));
     assert!(e.to_string().ends_with("непонятный знак «$»"), "{e}");
     let e = error("вид: количество\nчислитель: категория в «ШНОР»");
-    assert!(matches!(e.kind, ErrorKind::Unexpected { .. }), "{e}");
+    assert_eq!(place(&e), (2, Some("числитель"), 24, "«ШНОР»"));
+    assert!(
+        e.to_string()
+            .ends_with("ожидается «(» и список значений, например «в (\"ШНОР\", \"ШНСУ\")», а написано ««ШНОР»»"),
+        "{e}"
+    );
     let e = error("вид: количество\nчислитель: категория в (категория)");
     assert_eq!(place(&e), (2, Some("числитель"), 25, "категория"));
     assert!(matches!(e.kind, ErrorKind::ListItem { .. }));
@@ -925,6 +930,7 @@ fn an_empty_expression_and_broken_ones() {
     assert_eq!(place(&e), (1, Some("вид"), 31, "0"));
     assert!(matches!(e.kind, ErrorKind::DivisionByZero));
     let e = error("вид: количество\nчислитель: есть(огэ.математика > 3)");
+    assert_eq!(place(&e), (2, Some("числитель"), 17, "огэ.математика > 3"));
     assert!(matches!(e.kind, ErrorKind::HasNeedsField { .. }), "{e}");
 }
 
