@@ -21,9 +21,8 @@ pub mod formula;
 pub mod model;
 pub mod passport;
 
-pub use formula::{
-    Evaluation, Explained, FieldDef, FieldKind, FieldValue, Formula, FormulaError, Role,
-    SchoolFacts,
-};
+// Only these two at the root: `campaign` has a `FieldKind` and a `Value`
+// of its own, so the formula's field types are named through `formula::`.
+pub use formula::{Formula, FormulaError};
 pub use model::{Direction, Indicator, Target, Unit};
 pub use passport::{import_passport, PassportError};

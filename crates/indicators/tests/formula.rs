@@ -3,10 +3,10 @@
 //! behind them, the Russian errors with their places, the canonical text,
 //! and the rules of «нет данных».
 
-use opora_indicators::formula::{ErrorKind, Kind, Place};
-use opora_indicators::{
-    Evaluation, FieldDef, FieldKind, FieldValue, Formula, FormulaError, Role, SchoolFacts,
+use opora_indicators::formula::{
+    ErrorKind, Evaluation, FieldDef, FieldKind, FieldValue, Kind, Place, Role, SchoolFacts,
 };
+use opora_indicators::{Formula, FormulaError};
 
 const FIELDS: &[FieldDef<'static>] = &[
     FieldDef {
