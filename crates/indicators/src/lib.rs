@@ -10,14 +10,22 @@
 //!   ranges, rules between fields) and the workflow of a school's answer;
 //! - [`passport`]: the two- or three-column Word/Excel table («Показатели» |
 //!   «Индикаторы» / «Целевое значение») turned into indicators, groups taken
-//!   from the section rows.
+//!   from the section rows;
+//! - [`formula`]: how an indicator is computed from Opora's data — a small
+//!   language in Russian («вид: доля», «знаменатель: …», «числитель: …»)
+//!   checked against a field dictionary, evaluated over schools with the
+//!   lists behind the value (`docs/indicators.md`).
 //!
 //! Pure domain: no database (the store keeps indicators; the binary and
 //! the web call the import).
 
 pub mod campaign;
+pub mod formula;
 pub mod model;
 pub mod passport;
 
+// `campaign` has a `FieldKind` and a `Value` of its own, so the formula's
+// field types are named through `formula::`.
+pub use formula::{Formula, FormulaError};
 pub use model::{Direction, Indicator, Light, Target, Unit};
 pub use passport::{import_passport, PassportError};
