@@ -12,6 +12,7 @@
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
 
+pub mod campaigns;
 pub mod plans;
 pub mod region;
 pub mod story;
@@ -71,6 +72,9 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .await
         .map_err(SeedError::Users)?;
     plans::create_demo_plans(db, &cast)
+        .await
+        .map_err(SeedError::Plans)?;
+    campaigns::create_demo_campaigns(db, &cast)
         .await
         .map_err(SeedError::Plans)?;
     Ok(cast)

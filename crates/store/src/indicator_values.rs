@@ -165,10 +165,11 @@ impl Db {
         self.audit_for(actor, "период показателей закрыт", &r.object, &p.title, r.municipality).await
     }
 
-    /// Sets where an indicator's value comes from. A formula is stored in
-    /// its canonical text (the caller has checked it against the dictionary).
-    pub async fn set_indicator_source(&self, indicator_id: i64, source: Source, formula: Option<&Formula>, actor: &str) -> Result<()> {
-        let text = formula.map(|f| f.text()).unwrap_or_default();
+    /// Sets where an indicator's value comes from. A formula is stored as
+    /// written, comments included (the caller has checked it against the
+    /// dictionary; it is read again against the dictionary of the day).
+    pub async fn set_indicator_source(&self, indicator_id: i64, source: Source, formula: &str, actor: &str) -> Result<()> {
+        let text = if source == Source::Formula { formula.trim().to_string() } else { String::new() };
         let plan_id: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM programme_indicators WHERE id = $1")
             .bind(indicator_id).fetch_optional(p).await)?;
         let plan_id = plan_id.ok_or_else(|| StoreError::NotFound(format!("показатель № {indicator_id}")))?;

@@ -123,6 +123,12 @@ impl Db {
         Ok(saved)
     }
 
+    /// The programme an indicator belongs to.
+    pub async fn indicator_plan(&self, indicator_id: i64) -> Result<Option<i64>> {
+        Ok(on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM programme_indicators WHERE id = $1")
+            .bind(indicator_id).fetch_optional(p).await)?)
+    }
+
     /// The indicators of a programme in the passport's order.
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<StoredIndicator>> {
         self.indicator_rows("i.plan_id = $1", Some(plan_id)).await

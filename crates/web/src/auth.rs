@@ -400,6 +400,7 @@ impl Layout {
             ("/identification", "Идентификация"),
             ("/plans", "Дорожные карты"),
             ("/tasks", "Мои задачи"),
+            ("/indicators", "Показатели"),
             ("/campaigns", "Сбор данных"),
         ];
         if c.is_region() {

@@ -383,6 +383,25 @@ fn routes(state: AppState) -> Router {
             get(pages::indicators::preview),
         )
         .route("/indicators/confirm", post(pages::indicators::confirm))
+        .route("/indicators", get(pages::indicators::facts::dashboard))
+        .route("/indicators.xlsx", get(pages::indicators::facts::export))
+        .route("/indicators/{id}", get(pages::indicators::facts::show))
+        .route(
+            "/indicators/{id}/source",
+            post(pages::indicators::facts::set_source),
+        )
+        .route(
+            "/indicators/{id}/value",
+            post(pages::indicators::facts::enter_value),
+        )
+        .route(
+            "/plans/{id}/periods",
+            post(pages::indicators::facts::add_period),
+        )
+        .route(
+            "/plans/{id}/periods/{period}/close",
+            post(pages::indicators::facts::close_period),
+        )
         .route(
             "/plans/{id}/edit",
             get(pages::plans::edit::show).post(pages::plans::edit::apply),

@@ -54,6 +54,7 @@ pub const PATHS: &[&str] = &[
     "/api/plans/{id}",
     "/api/overdue",
     "/api/indicators",
+    "/api/campaigns",
     "/api/openapi.json",
 ];
 
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans/{id}", get(plan))
         .route("/api/overdue", get(overdue))
         .route("/api/indicators", get(indicators))
+        .route("/api/campaigns", get(campaigns))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -211,7 +213,17 @@ async fn indicators(
     State(st): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Vec<types::Indicator>> {
-    Ok(Json(all(&st.db.indicators_in(&caller.scope).await?)))
+    let facts = crate::pages::indicators::facts::latest_facts(&st, &caller).await?;
+    Ok(Json(facts.iter().map(types::Indicator::from).collect()))
+}
+
+/// The campaigns with a target school in the caller's scope, with the
+/// completeness and timeliness of those schools.
+async fn campaigns(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<types::CampaignInfo>> {
+    Ok(Json(all(&st.db.campaigns_in(&caller.scope).await?)))
 }
 
 async fn openapi() -> Response {

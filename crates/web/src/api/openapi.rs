@@ -141,8 +141,10 @@ pub fn openapi_document() -> Value {
             "План", s.of::<types::PlanDetail>()),
         "/api/overdue": get("Просроченные мероприятия планов своей зоны ответственности (на сегодня)", none.clone(),
             "Мероприятия", s.of::<Vec<types::OverdueActivity>>()),
-        "/api/indicators": get("Показатели программ в области доступа: программа, название, единица, цель; факт и статус — когда данные собраны", none,
+        "/api/indicators": get("Показатели программ в области доступа: программа, название, единица, цель, факт за последний период с данными, период и статус (открытые периоды пересчитываются по данным)", none.clone(),
             "Показатели", s.of::<Vec<types::Indicator>>()),
+        "/api/campaigns": get("Кампании сбора данных, адресованные школам в области доступа: сроки, полнота и своевременность по этим школам", none,
+            "Кампании", s.of::<Vec<types::CampaignInfo>>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });

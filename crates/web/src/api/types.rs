@@ -755,8 +755,9 @@ pub struct Indicator {
     pub status: String,
 }
 
-impl From<&opora_store::indicators::StoredIndicator> for Indicator {
-    fn from(s: &opora_store::indicators::StoredIndicator) -> Self {
+impl From<&crate::pages::indicators::facts::Fact> for Indicator {
+    fn from(f: &crate::pages::indicators::facts::Fact) -> Self {
+        let s = &f.indicator;
         Indicator {
             id: s.id,
             programme_id: s.plan_id,
@@ -769,10 +770,65 @@ impl From<&opora_store::indicators::StoredIndicator> for Indicator {
                 None => IndicatorTarget::Text(s.target_text.clone()),
             },
             direction: s.direction.clone(),
-            // Facts come with the data sources (computed, campaigns, entered).
-            fact: None,
-            period: None,
-            status: "no_data".into(),
+            fact: f.value,
+            period: (!f.period.is_empty()).then(|| f.period.clone()),
+            status: match f.light {
+                opora_indicators::Light::Grey => "no_data",
+                opora_indicators::Light::Green => "achieved",
+                opora_indicators::Light::Yellow | opora_indicators::Light::Red => "not_achieved",
+            }
+            .into(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Кампания сбора данных с полнотой и своевременностью по школам в области доступа")]
+pub struct CampaignInfo {
+    pub id: i64,
+    pub title: String,
+    #[schemars(description = "Период показателей, для которого собираются данные («февраль 2027»)")]
+    pub period: String,
+    #[schemars(description = "Номер программы, в показатели которой идут принятые значения")]
+    pub programme_id: Option<i64>,
+    #[schemars(description = "Дата открытия, YYYY-MM-DD")]
+    pub opens_on: String,
+    #[schemars(description = "Срок сдачи, YYYY-MM-DD")]
+    pub deadline: String,
+    #[schemars(description = "Дата закрытия ввода, YYYY-MM-DD")]
+    pub locks_on: String,
+    #[schemars(description = "Школ-адресатов в области доступа")]
+    pub expected: usize,
+    #[schemars(description = "Отправили форму (не возвращённую)")]
+    pub received: usize,
+    #[schemars(description = "Отправили впервые к сроку")]
+    pub on_time: usize,
+    #[schemars(description = "Приняты (подтверждены регионом, где это требуется)")]
+    pub accepted: usize,
+    #[schemars(description = "Полнота: получено ÷ ожидается, %")]
+    pub completeness: Option<f64>,
+    #[schemars(description = "Своевременность: к сроку ÷ ожидается, %")]
+    pub timeliness: Option<f64>,
+}
+
+impl From<&opora_store::campaigns::CampaignSummary> for CampaignInfo {
+    fn from(s: &opora_store::campaigns::CampaignSummary) -> Self {
+        let (c, p) = (&s.campaign, &s.progress);
+        CampaignInfo {
+            id: c.id,
+            title: c.title.clone(),
+            period: c.period.clone(),
+            programme_id: c.plan_id,
+            opens_on: c.opens_on.iso(),
+            deadline: c.deadline.iso(),
+            locks_on: c.locks_on.iso(),
+            expected: p.expected,
+            received: p.received,
+            on_time: p.on_time,
+            accepted: p.accepted,
+            completeness: p.completeness(),
+            timeliness: p.timeliness(),
         }
     }
 }

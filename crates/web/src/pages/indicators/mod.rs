@@ -102,18 +102,6 @@ impl From<&StoredIndicator> for IndicatorLine {
     }
 }
 
-/// The programme's indicators for its page.
-pub async fn programme_lines(st: &AppState, plan_id: i64) -> WebResult<Vec<IndicatorLine>> {
-    Ok(mark_groups(
-        st.db
-            .indicators(plan_id)
-            .await?
-            .iter()
-            .map(IndicatorLine::from)
-            .collect(),
-    ))
-}
-
 /// The plan, when the caller manages it and it is a programme.
 async fn programme(st: &AppState, caller: &Caller, plan_id: i64) -> WebResult<()> {
     let (summary, _, rights) = load_plan(st, caller, plan_id).await?;

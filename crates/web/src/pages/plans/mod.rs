@@ -640,6 +640,10 @@ struct PlanPage {
     /// A programme (region or municipality plan): its indicators.
     programme: bool,
     lines: Vec<crate::pages::indicators::IndicatorLine>,
+    /// The programme's periods (columns of the indicator table).
+    periods: Vec<String>,
+    /// (id, title, open) of each period, for closing.
+    period_ids: Vec<(i64, String, bool)>,
 }
 
 /// The months a deadline touches, as "YYYY-MM" (for the month filter).
@@ -744,6 +748,18 @@ pub async fn show(
         .into_iter()
         .map(|v| (v.version, fmt::datetime(&v.at), v.actor, v.change))
         .collect();
+    let (lines, periods) = if summary.level != "school" {
+        crate::pages::indicators::facts::programme_table(&st, id).await?
+    } else {
+        (vec![], vec![])
+    };
+    let period_ids = st
+        .db
+        .periods(id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.title, p.closed_at.is_none()))
+        .collect();
     let page = PlanPage {
         l: Layout::new(&caller, plan.title.clone(), "/plans"),
         id,
@@ -785,7 +801,9 @@ pub async fn show(
             .filter_map(|s| Some((s.id?, s.heading())))
             .collect(),
         programme: summary.level != "school",
-        lines: crate::pages::indicators::programme_lines(&st, id).await?,
+        lines,
+        periods,
+        period_ids,
         title: plan.title,
         q,
     };
