@@ -74,6 +74,11 @@ impl Db {
     /// The facts of the programme's territory (the region, or the
     /// programme's municipality) for the period titled `period`.
     pub async fn school_facts(&self, plan_id: i64, period: &str) -> Result<Facts> {
+        self.facts_of(plan_id, Some(period)).await
+    }
+
+    /// The facts, with the campaigns' answers of `period` when one is given.
+    async fn facts_of(&self, plan_id: i64, period: Option<&str>) -> Result<Facts> {
         let municipality: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1 AND level = 'municipality'")
             .bind(plan_id).fetch_optional(p).await)?.flatten();
         let cond = match municipality {
@@ -110,7 +115,9 @@ impl Db {
             .collect();
         self.run_facts(&mut facts, &codes).await?;
         self.exam_facts(&mut facts, &index, &cond).await?;
-        self.campaign_facts(&mut facts, &index, plan_id, period).await?;
+        if let Some(period) = period {
+            self.campaign_facts(&mut facts, &index, plan_id, period).await?;
+        }
         Ok(facts)
     }
 
@@ -214,7 +221,7 @@ impl Db {
     /// The dictionary alone (for the formula editor): the fields of every
     /// campaign of the programme, whatever its period.
     pub async fn fact_fields(&self, plan_id: i64) -> Result<Vec<FactField>> {
-        let mut fields = self.school_facts(plan_id, "\u{0}").await?.fields;
+        let mut fields = self.facts_of(plan_id, None).await?.fields;
         let sql = "SELECT form, title FROM campaigns WHERE plan_id = $1 ORDER BY id";
         let forms: Vec<(String, String)> = on_db!(self, p => sqlx::query(sql).bind(plan_id).fetch_all(p).await?
             .iter().map(|r| (r.get(0), r.get(1))).collect());

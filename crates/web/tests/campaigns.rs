@@ -78,10 +78,19 @@ async fn a_municipality_collects_from_two_schools_returns_one_and_accepts_both()
         assert_eq!(bad.status, 422);
         assert!(bad.body.contains("Прошедших диагностику не может быть больше, чем педагогов"));
         assert!(bad.body.contains("«Прошли диагностику», значение «40»"), "the field and the value");
+        // A value far from the school's accepted spring answer asks for confirmation first.
+        let far = s1
+            .post(
+                &path1,
+                &[("v_педагоги", "500"), ("v_диагностика", "17"), ("v_программа", "да"), ("action", "submit")],
+            )
+            .await;
+        assert_eq!(far.status, 200);
+        assert!(far.body.contains("id=\"confirm-box\"") && far.body.contains("В кампании «Мониторинг программы: весна» было"));
         let sent = s1
             .post(
                 &path1,
-                &[("v_педагоги", "34"), ("v_диагностика", "17"), ("v_программа", "да"), ("action", "submit")],
+                &[("v_педагоги", "34"), ("v_диагностика", "17"), ("v_программа", "да"), ("action", "submit"), ("confirm", "1")],
             )
             .await;
         assert_eq!(sent.status, 303, "{}", sent.body);
@@ -93,7 +102,7 @@ async fn a_municipality_collects_from_two_schools_returns_one_and_accepts_both()
         let sent = fill(
             &mut s2,
             &path2,
-            &[("v_педагоги", "20"), ("v_диагностика", "5"), ("v_программа", "нет"), ("action", "submit")],
+            &[("v_педагоги", "20"), ("v_диагностика", "5"), ("v_программа", "нет"), ("action", "submit"), ("confirm", "1")],
         )
         .await;
         assert_eq!(sent.status, 303, "{}", sent.body);
@@ -115,7 +124,7 @@ async fn a_municipality_collects_from_two_schools_returns_one_and_accepts_both()
         let again = s1
             .post(
                 &path1,
-                &[("v_педагоги", "34"), ("v_диагностика", "16"), ("v_программа", "да"), ("action", "submit")],
+                &[("v_педагоги", "34"), ("v_диагностика", "16"), ("v_программа", "да"), ("action", "submit"), ("confirm", "1")],
             )
             .await;
         assert_eq!(again.status, 303);
@@ -129,7 +138,8 @@ async fn a_municipality_collects_from_two_schools_returns_one_and_accepts_both()
         let history = mo.get(&path1).await;
         assert!(history.body.contains("«Прошли диагностику»: 16"));
         assert!(history.body.contains("возвращена на доработку: Сверьте число с приказом"));
-        assert!(!s1.get("/campaigns").await.body.contains("id=\"inbox\""));
+        let inbox = s1.get("/campaigns").await;
+        assert!(!inbox.body.contains(&format!("href=\"{path1}\"")), "accepted: no longer in the inbox");
     });
 }
 
@@ -145,7 +155,7 @@ async fn each_role_does_only_its_part_and_only_in_its_scope() {
         let inside = create(&mut region, &own[0].code).await;
         let outside = create(&mut region, &other[0].code).await;
         let path = format!("/campaigns/{inside}/schools/{}", own[0].id);
-        let values = [("v_педагоги", "30"), ("v_диагностика", "3"), ("v_программа", "да"), ("action", "submit")];
+        let values = [("v_педагоги", "30"), ("v_диагностика", "3"), ("v_программа", "да"), ("action", "submit"), ("confirm", "1")];
 
         // Out of scope: not found, for every role below the region.
         for login in ["mo1", "metod1", "school1", "teacher1"] {
