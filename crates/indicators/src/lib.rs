@@ -8,6 +8,8 @@
 //!   менее 70%») is read;
 //! - [`campaign`]: a data-collection campaign's form (fields, types,
 //!   ranges, rules between fields) and the workflow of a school's answer;
+//! - [`campaign_sheet`]: a campaign's answers filled in offline in Excel,
+//!   read back with the same checks;
 //! - [`passport`]: the two- or three-column Word/Excel table («Показатели» |
 //!   «Индикаторы» / «Целевое значение») turned into indicators, groups taken
 //!   from the section rows;
@@ -20,6 +22,7 @@
 //! the web call the import).
 
 pub mod campaign;
+pub mod campaign_sheet;
 pub mod formula;
 pub mod model;
 pub mod passport;

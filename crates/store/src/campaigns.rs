@@ -368,64 +368,64 @@ impl Db {
             .answer(campaign.id, school_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("школа № {school_id} в кампании")))?;
-        if today < campaign.opens_on {
-            return Err(StoreError::Invalid(format!(
-                "ввод откроется {}",
-                campaign.opens_on.ru()
-            )));
-        }
-        if today > campaign.locks_on && !answer.reopened {
-            return Err(StoreError::Invalid(format!(
-                "ввод закрыт {}: попросите администратора кампании открыть его вашей школе",
-                campaign.locks_on.ru()
-            )));
-        }
-        let step = if submit { Step::Submit } else { Step::Save };
-        let status = answer
-            .status
-            .after(step, campaign.region_step)
-            .map_err(refused)?;
-        let at = now_text();
+        let status = next_status(campaign, &answer, submit, today)?;
         let mut tx = self.begin().await?;
-        for field in &campaign.form.fields {
-            let new = values.get(&field.key);
-            let old = answer.values.get(&field.key);
-            let new_text = new.map(Value::text);
-            if new_text.as_deref() == old.map(|o| o.value.as_str()) {
-                continue;
-            }
-            match new {
-                Some(v) => {
-                    on_tx!(&mut tx, t => sqlx::query("INSERT INTO campaign_values (campaign_id, school_id, field_key, value, number, updated_at, updated_by) \
-                        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (campaign_id, school_id, field_key) DO UPDATE SET value = excluded.value, \
-                        number = excluded.number, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
-                        .bind(campaign.id).bind(school_id).bind(&field.key).bind(v.text()).bind(v.number()).bind(&at).bind(actor)
-                        .execute(&mut *t).await.map(|_| ()))?;
-                }
-                None => {
-                    on_tx!(&mut tx, t => sqlx::query("DELETE FROM campaign_values WHERE campaign_id = $1 AND school_id = $2 AND field_key = $3")
-                        .bind(campaign.id).bind(school_id).bind(&field.key).execute(&mut *t).await.map(|_| ()))?;
-                }
-            }
-            history_in(&mut tx, campaign.id, school_id, &field.key, &new_text.unwrap_or_default(), "", "", &at, actor).await?;
-        }
-        let first = if submit && answer.first_submitted_on.is_none() {
-            Some(today.iso())
-        } else {
-            answer.first_submitted_on.map(|d| d.iso())
-        };
-        on_tx!(&mut tx, t => sqlx::query("UPDATE campaign_schools SET status = $1, first_submitted_on = $2, updated_at = $3, updated_by = $4 \
-            WHERE campaign_id = $5 AND school_id = $6")
-            .bind(status.code()).bind(first).bind(&at).bind(actor).bind(campaign.id).bind(school_id).execute(&mut *t).await.map(|_| ()))?;
-        if status != answer.status {
-            history_in(&mut tx, campaign.id, school_id, "", "", status.code(), "", &at, actor).await?;
-        }
+        write_answer(&mut tx, campaign, &answer, values, status, submit, today, actor).await?;
         tx.commit().await?;
         if submit {
             self.audit_answer(campaign, &answer, "форма кампании отправлена", "", actor)
                 .await?;
         }
         Ok(status)
+    }
+
+    /// Saves the answers of many schools at once (an Excel sheet filled in
+    /// offline): every answer is checked first and all are written in one
+    /// transaction, or none. An answer already sent with the same values
+    /// is left as it is, so loading the same sheet again changes nothing.
+    /// Returns (changed, unchanged).
+    pub async fn save_answers(
+        &self,
+        campaign: &Campaign,
+        rows: &[(i64, BTreeMap<String, Value>)],
+        submit: bool,
+        today: Date,
+        actor: &str,
+    ) -> Result<(usize, usize)> {
+        let mut plan = vec![];
+        let mut unchanged = 0;
+        for (school_id, values) in rows {
+            let answer = self
+                .answer(campaign.id, *school_id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("школа № {school_id} в кампании")))?;
+            let same = campaign.form.fields.iter().all(|f| {
+                values.get(&f.key).map(Value::text).as_deref() == answer.values.get(&f.key).map(|v| v.value.as_str())
+            });
+            if same && (answer.status.is_received() || (!submit && answer.status == Status::Draft)) {
+                unchanged += 1;
+                continue;
+            }
+            let status = next_status(campaign, &answer, submit, today)
+                .map_err(|e| StoreError::Invalid(format!("{}: {e}", answer.school)))?;
+            plan.push((answer, values, status));
+        }
+        let mut tx = self.begin().await?;
+        for (answer, values, status) in &plan {
+            write_answer(&mut tx, campaign, answer, values, *status, submit, today, actor).await?;
+        }
+        tx.commit().await?;
+        if !plan.is_empty() {
+            self.audit_for(
+                actor,
+                "ответы кампании загружены из Excel",
+                &format!("кампания № {} «{}»", campaign.id, campaign.title),
+                &format!("школ изменено: {}, без изменений: {unchanged}", plan.len()),
+                campaign.municipality_id,
+            )
+            .await?;
+        }
+        Ok((plan.len(), unchanged))
     }
 
     /// A reviewer's step: return (with a comment, and comments per value),
@@ -563,6 +563,73 @@ impl Db {
         )
         .await
     }
+}
+
+/// The status a save or a submission leads to, or why it is refused
+/// (before the opening, after the lock unless reopened, once sent).
+fn next_status(campaign: &Campaign, answer: &Answer, submit: bool, today: Date) -> Result<Status> {
+    if today < campaign.opens_on {
+        return Err(StoreError::Invalid(format!("ввод откроется {}", campaign.opens_on.ru())));
+    }
+    if today > campaign.locks_on && !answer.reopened {
+        return Err(StoreError::Invalid(format!(
+            "ввод закрыт {}: попросите администратора кампании открыть его вашей школе",
+            campaign.locks_on.ru()
+        )));
+    }
+    let step = if submit { Step::Submit } else { Step::Save };
+    answer.status.after(step, campaign.region_step).map_err(refused)
+}
+
+/// Writes one answer's changed values (each with a line of history) and its
+/// new status, inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn write_answer(
+    tx: &mut crate::db::Tx,
+    campaign: &Campaign,
+    answer: &Answer,
+    values: &BTreeMap<String, Value>,
+    status: Status,
+    submit: bool,
+    today: Date,
+    actor: &str,
+) -> Result<()> {
+    let at = now_text();
+    let school_id = answer.school_id;
+    for field in &campaign.form.fields {
+        let new = values.get(&field.key);
+        let old = answer.values.get(&field.key);
+        let new_text = new.map(Value::text);
+        if new_text.as_deref() == old.map(|o| o.value.as_str()) {
+            continue;
+        }
+        match new {
+            Some(v) => {
+                on_tx!(&mut *tx, t => sqlx::query("INSERT INTO campaign_values (campaign_id, school_id, field_key, value, number, updated_at, updated_by) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (campaign_id, school_id, field_key) DO UPDATE SET value = excluded.value, \
+                    number = excluded.number, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+                    .bind(campaign.id).bind(school_id).bind(&field.key).bind(v.text()).bind(v.number()).bind(&at).bind(actor)
+                    .execute(&mut *t).await.map(|_| ()))?;
+            }
+            None => {
+                on_tx!(&mut *tx, t => sqlx::query("DELETE FROM campaign_values WHERE campaign_id = $1 AND school_id = $2 AND field_key = $3")
+                    .bind(campaign.id).bind(school_id).bind(&field.key).execute(&mut *t).await.map(|_| ()))?;
+            }
+        }
+        history_in(tx, campaign.id, school_id, &field.key, &new_text.unwrap_or_default(), "", "", &at, actor).await?;
+    }
+    let first = if submit && answer.first_submitted_on.is_none() {
+        Some(today.iso())
+    } else {
+        answer.first_submitted_on.map(|d| d.iso())
+    };
+    on_tx!(&mut *tx, t => sqlx::query("UPDATE campaign_schools SET status = $1, first_submitted_on = $2, updated_at = $3, updated_by = $4 \
+        WHERE campaign_id = $5 AND school_id = $6")
+        .bind(status.code()).bind(first).bind(&at).bind(actor).bind(campaign.id).bind(school_id).execute(&mut *t).await.map(|_| ()))?;
+    if status != answer.status {
+        history_in(tx, campaign.id, school_id, "", "", status.code(), "", &at, actor).await?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

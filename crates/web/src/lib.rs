@@ -452,6 +452,14 @@ fn routes(state: AppState) -> Router {
         .route("/campaigns/new", get(pages::campaigns::new_form))
         .route("/campaigns/{id}", get(pages::campaigns::show))
         .route(
+            "/campaigns/{id}/answers.xlsx",
+            get(pages::campaigns::export),
+        )
+        .route(
+            "/campaigns/{id}/import",
+            post(pages::campaigns::import),
+        )
+        .route(
             "/campaigns/{id}/schools/{school}",
             get(pages::campaigns::answer).post(pages::campaigns::save),
         )

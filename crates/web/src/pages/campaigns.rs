@@ -842,3 +842,161 @@ pub async fn review(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The campaign's answers of the schools in the caller's scope as XLSX:
+/// one row per school, a column per field — the sheet to fill in offline.
+pub async fn export(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    use opora_io::xlsx_out::{Cell, Sheet};
+    let (campaign, answers) = visible_campaign(&st, &caller, id).await?;
+    let mut header: Vec<String> = ["Муниципалитет", "Код школы", "Школа", "Состояние"]
+        .map(String::from)
+        .to_vec();
+    header.extend(campaign.form.fields.iter().map(|f| {
+        if f.required {
+            format!("{} *", f.label)
+        } else {
+            f.label.clone()
+        }
+    }));
+    let rows = answers
+        .iter()
+        .map(|a| {
+            let mut row = vec![
+                Cell::Text(a.municipality.clone()),
+                Cell::Text(a.school_code.clone()),
+                Cell::Text(a.school.clone()),
+                Cell::Text(a.status.title().into()),
+            ];
+            row.extend(campaign.form.fields.iter().map(|f| match a.values.get(&f.key) {
+                Some(v) if f.kind.is_numeric() => Cell::Number(v.number),
+                Some(v) => Cell::Text(v.value.clone()),
+                None => Cell::Text(String::new()),
+            }));
+            row
+        })
+        .collect();
+    let bytes = opora_io::xlsx_out::workbook(&[Sheet {
+        name: "Ответы".into(),
+        header,
+        rows,
+    }])
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    st.db
+        .audit(
+            &caller.user.login,
+            "выгрузка ответов кампании",
+            &format!("кампания № {id} «{}»", campaign.title),
+            &format!("школ: {}", answers.len()),
+        )
+        .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"campaign-{id}.xlsx\"; filename*=UTF-8''{}",
+                    fmt::urlencode(&format!("кампания-{id}.xlsx"))
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "campaign_import.html")]
+struct ImportPage {
+    l: Layout,
+    campaign_id: i64,
+    campaign: String,
+    file: String,
+    errors: Vec<String>,
+    changed: usize,
+    unchanged: usize,
+}
+
+/// Loads a sheet filled in offline: the same checks as the form, every
+/// school in the caller's reach, all rows or none.
+pub async fn import(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    mp: crate::extract::Multipart,
+) -> WebResult<Response> {
+    let (campaign, answers) = visible_campaign(&st, &caller, id).await?;
+    let form = super::plans::read_form(mp, super::plans::MAX_PLAN_FILE).await?;
+    let Some((file, bytes)) = form.file else {
+        return Err(WebError::BadRequest("Выберите файл Excel с ответами.".into()));
+    };
+    let submit = form.fields.get("submit").is_some();
+    let (name, form_def) = (file.clone(), campaign.form.clone());
+    let read = super::plans::off_runtime(move || {
+        opora_indicators::campaign_sheet::read_answers(&bytes, &form_def, &name)
+    })
+    .await?;
+    let mut errors: Vec<String> = vec![];
+    let mut rows = vec![];
+    match read {
+        Err(e) => errors.extend(e.iter().map(|e| e.to_string())),
+        Ok(sheet) => {
+            for r in sheet {
+                let Some(a) = answers.iter().find(|a| a.school_code == r.school_code) else {
+                    errors.push(format!(
+                        "строка {}: школа «{}» не адресат этой кампании или не в вашей области доступа",
+                        r.row, r.school_code
+                    ));
+                    continue;
+                };
+                let rights = answer_rights(&caller, &campaign, a);
+                if !(rights.fill || rights.review) {
+                    errors.push(format!(
+                        "строка {}: ответы школы «{}» вносит её администратор или муниципалитет",
+                        r.row, a.school
+                    ));
+                    continue;
+                }
+                let checked = campaign.form.check(&r.typed, submit);
+                for e in &checked.errors {
+                    errors.push(format!("строка {}: {e}", r.row));
+                }
+                rows.push((a.school_id, checked.values));
+            }
+        }
+    }
+    let (mut changed, mut unchanged) = (0, 0);
+    if errors.is_empty() {
+        match st
+            .db
+            .save_answers(&campaign, &rows, submit, today(), &caller.user.login)
+            .await
+        {
+            Ok((c, u)) => (changed, unchanged) = (c, u),
+            Err(opora_store::StoreError::Invalid(m)) => errors.push(m),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ImportPage {
+        l: Layout::new(&caller, "Загрузка ответов из Excel", "/campaigns"),
+        campaign_id: id,
+        campaign: campaign.title.clone(),
+        file,
+        errors,
+        changed,
+        unchanged,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
