@@ -14,6 +14,7 @@ pub mod import;
 pub mod indicators;
 pub mod leaders;
 pub mod migrate;
+pub mod notifications;
 pub mod password;
 pub mod plan_reports;
 pub mod plans;

@@ -54,6 +54,7 @@ pub const PATHS: &[&str] = &[
     "/api/plans/{id}",
     "/api/overdue",
     "/api/indicators",
+    "/api/notifications",
     "/api/openapi.json",
 ];
 
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans/{id}", get(plan))
         .route("/api/overdue", get(overdue))
         .route("/api/indicators", get(indicators))
+        .route("/api/notifications", get(notifications))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -212,6 +214,21 @@ async fn indicators(
     caller: Caller,
 ) -> ApiResult<Vec<types::Indicator>> {
     Ok(Json(all(&st.db.indicators_in(&caller.scope).await?)))
+}
+
+/// The caller's own notifications, newest first, and how many are unread.
+async fn notifications(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<types::Notifications> {
+    let items = st
+        .db
+        .notifications_for(caller.user.id, crate::pages::notifications::SHOWN)
+        .await?;
+    Ok(Json(types::Notifications {
+        unread: st.db.unread_count(caller.user.id).await?,
+        items: all(&items),
+    }))
 }
 
 async fn openapi() -> Response {

@@ -141,8 +141,10 @@ pub fn openapi_document() -> Value {
             "План", s.of::<types::PlanDetail>()),
         "/api/overdue": get("Просроченные мероприятия планов своей зоны ответственности (на сегодня)", none.clone(),
             "Мероприятия", s.of::<Vec<types::OverdueActivity>>()),
-        "/api/indicators": get("Показатели программ в области доступа: программа, название, единица, цель; факт и статус — когда данные собраны", none,
+        "/api/indicators": get("Показатели программ в области доступа: программа, название, единица, цель; факт и статус — когда данные собраны", none.clone(),
             "Показатели", s.of::<Vec<types::Indicator>>()),
+        "/api/notifications": get("Уведомления пользователя (только свои): число непрочитанных и последние 200, новые первыми", none,
+            "Уведомления", s.of::<types::Notifications>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });
