@@ -37,7 +37,20 @@ impl MailConfig {
     /// set. With a server, the sender is required, and so is the public URL
     /// (`has_public_url`): letters link to the site by it.
     pub fn from_env(has_public_url: bool) -> Result<Option<MailConfig>, ConfigError> {
-        let Some(url) = env_value("OPORA_SMTP_URL") else {
+        MailConfig::from_values(
+            env_value("OPORA_SMTP_URL"),
+            env_value("OPORA_MAIL_FROM"),
+            has_public_url,
+        )
+    }
+
+    /// [`MailConfig::from_env`] over given values (trimmed, `None` when unset).
+    pub fn from_values(
+        smtp_url: Option<String>,
+        from: Option<String>,
+        has_public_url: bool,
+    ) -> Result<Option<MailConfig>, ConfigError> {
+        let Some(url) = smtp_url else {
             return Ok(None);
         };
         if transport(&url).is_err() {
@@ -47,7 +60,7 @@ impl MailConfig {
                 "адрес почтового сервера вида smtp://host:25, smtp://логин:пароль@host:587?tls=required или smtps://логин:пароль@host",
             ));
         }
-        let from = env_value("OPORA_MAIL_FROM").unwrap_or_default();
+        let from = from.unwrap_or_default();
         if from.parse::<Mailbox>().is_err() {
             return Err(ConfigError::new(
                 "OPORA_MAIL_FROM",
@@ -174,6 +187,16 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(format!("Опора: {}", e.title))
+            // Ours, not the relay's: one per notification, in the sender's domain.
+            .message_id(Some(format!(
+                "<opora.notification.{}.{}@{}>",
+                e.id,
+                e.created_at
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>(),
+                self.from.email.domain()
+            )))
             .singlepart(
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
@@ -235,6 +258,40 @@ mod tests {
             from: "x@y.ru".into(),
         };
         assert!(!format!("{cfg:?}").contains(":b@"));
+    }
+
+    #[test]
+    fn mail_is_off_without_a_server_and_a_server_needs_a_sender_and_the_public_url() {
+        let some = |s: &str| Some(s.to_string());
+        assert!(MailConfig::from_values(None, some("x@y.ru"), false)
+            .unwrap()
+            .is_none());
+        let ok = MailConfig::from_values(
+            some("smtp://127.0.0.1:2525"),
+            some("Опора <opora@example.ru>"),
+            true,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(ok.from, "Опора <opora@example.ru>");
+        let err = |url: &str, from: Option<String>, public: bool| {
+            MailConfig::from_values(some(url), from, public).unwrap_err()
+        };
+        assert_eq!(
+            err("smtp://127.0.0.1:2525", None, true).name,
+            "OPORA_MAIL_FROM"
+        );
+        assert_eq!(
+            err("smtp://127.0.0.1:2525", some("не адрес"), true).name,
+            "OPORA_MAIL_FROM"
+        );
+        assert_eq!(
+            err("smtp://127.0.0.1:2525", some("x@y.ru"), false).name,
+            "OPORA_PUBLIC_URL"
+        );
+        let bad = err("mail://user:secret@host", some("x@y.ru"), true);
+        assert_eq!(bad.name, "OPORA_SMTP_URL");
+        assert!(!bad.to_string().contains("secret"), "{bad}");
     }
 
     #[test]
