@@ -4,6 +4,8 @@
 //!   user's cannot be marked read (404); a form without the CSRF token is
 //!   refused (403); the navigation shows «Уведомления (N)» while N are unread.
 //! - The daily check tells the demo municipality of its overdue activity, once.
+//! - A school's activity marked done asks its curator to confirm; returned
+//!   or confirmed, it is told to the school's administrator.
 //! - An administrator sets the address letters go to; a bad one is a Russian 400.
 //! - E-mail: a real SMTP conversation with a listener of the test's own
 //!   (EHLO, MAIL FROM, RCPT TO, DATA, QUIT): the notifier started as the
@@ -237,6 +239,96 @@ async fn an_administrator_sets_the_address_notifications_are_emailed_to() {
             .await
             .body
             .contains("value=\"petrova@school.example.ru\""));
+    });
+}
+
+#[tokio::test]
+async fn a_school_activity_done_returned_and_confirmed_tells_the_curator_and_the_school() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let today = opora_plans::Date::today();
+        let open =
+            t.db.activity_rows(
+                &opora_store::scope::Scope::School(cast.school_id),
+                opora_store::plans::ActivityQuery::Open,
+                today,
+            )
+            .await
+            .unwrap();
+        let a = open
+            .first()
+            .expect("the demo school has open activities")
+            .activity_id;
+        let (metod1, school1, teacher1) = (
+            user_id(&t.db, "metod1").await,
+            user_id(&t.db, "school1").await,
+            user_id(&t.db, "teacher1").await,
+        );
+        let status =
+            |to: &'static str, comment: &'static str| [("status", to), ("comment", comment)];
+        let latest = |user: i64| {
+            let db = t.db.clone();
+            async move { db.notifications_for(user, 10).await.unwrap() }
+        };
+
+        // The teacher marks it done: the school's curator is asked to confirm.
+        let mut teacher = logged_in(&base, "teacher1").await;
+        teacher.get(&format!("/activities/{a}")).await;
+        let p = teacher
+            .post(&format!("/activities/{a}/status"), &status("done", ""))
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let got = latest(metod1).await;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].kind, NoticeKind::Submitted);
+        assert_eq!(got[0].link, format!("/activities/{a}"));
+        assert!(
+            got[0].title.starts_with("Отправлено на проверку"),
+            "{}",
+            got[0].title
+        );
+        assert!(
+            latest(teacher1).await.is_empty(),
+            "not told of one's own action"
+        );
+        assert!(latest(school1).await.is_empty());
+
+        // The curator returns it with a reason: the school's administrator hears why.
+        let mut curator = logged_in(&base, "metod1").await;
+        curator.get(&format!("/activities/{a}")).await;
+        let p = curator
+            .post(
+                &format!("/activities/{a}/status"),
+                &status("in_progress", "Нет протокола заседания"),
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let got = latest(school1).await;
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].kind, NoticeKind::Returned);
+        assert!(
+            got[0].body.contains("Комментарий: Нет протокола заседания"),
+            "{}",
+            got[0].body
+        );
+
+        // Done again and confirmed: the administrator hears it was accepted.
+        teacher.get(&format!("/activities/{a}")).await;
+        teacher
+            .post(&format!("/activities/{a}/status"), &status("done", ""))
+            .await;
+        assert_eq!(t.db.unread_count(metod1).await.unwrap(), 2);
+        curator.get(&format!("/activities/{a}")).await;
+        let p = curator
+            .post(&format!("/activities/{a}/status"), &status("verified", ""))
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let got = latest(school1).await;
+        assert_eq!(got[0].kind, NoticeKind::Accepted);
+        assert!(latest(teacher1).await.is_empty());
+        // The curator's inbox shows it in the navigation.
+        assert!(inbox_link(&curator.get("/").await.body).ends_with("Уведомления (2)"));
     });
 }
 

@@ -2,6 +2,11 @@
 //! newest first, unread ones marked; «Открыть» marks one read and goes to
 //! its page, «Прочитано» and «Отметить все прочитанными» only mark. Another
 //! user's notification is not found (404), like anything out of scope.
+//!
+//! Events of a school's roadmap notify here too ([`status_changed`]): an
+//! activity marked done is «отправлено на проверку» to the school's
+//! curators; returned or confirmed, it is told to the school's
+//! administrators. The person who acted is not told of their own action.
 
 use crate::auth::{Caller, Layout};
 use crate::error::WebResult;
@@ -10,7 +15,11 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use opora_store::notifications::Notification;
+use opora_plans::{Activity, ActivityStatus};
+use opora_store::notifications::{Notice, NoticeKind, Notification};
+use opora_store::plans::PlanSummary;
+use opora_store::scope::Scope;
+use opora_store::users::Role;
 
 /// Notifications shown (and answered by the API): the newest.
 pub const SHOWN: i64 = 200;
@@ -102,4 +111,78 @@ pub async fn read(
 pub async fn read_all(State(st): State<AppState>, caller: Caller) -> WebResult<Response> {
     st.db.mark_all_read(caller.user.id).await?;
     Ok(Redirect::to("/notifications").into_response())
+}
+
+/// Tells the people a status change concerns (school plans only: a
+/// municipality's or the region's plan is verified by its own staff).
+/// Runs after the change is saved; a failure is logged, never the
+/// caller's error.
+pub(crate) async fn status_changed(
+    st: &AppState,
+    caller: &Caller,
+    plan: &PlanSummary,
+    activity: &Activity,
+    from: ActivityStatus,
+    to: ActivityStatus,
+    comment: &str,
+) {
+    let Some(school) = plan.school_id else { return };
+    let Some(id) = activity.id else { return };
+    use ActivityStatus::*;
+    let (kind, roles, what) = match (from, to) {
+        (Planned | InProgress, Done) => (
+            NoticeKind::Submitted,
+            Role::Curator,
+            "отмечено выполненным и ждёт подтверждения",
+        ),
+        (Done | Verified, InProgress) => (
+            NoticeKind::Returned,
+            Role::SchoolAdmin,
+            "возвращено на доработку",
+        ),
+        (Done, Verified) => (
+            NoticeKind::Accepted,
+            Role::SchoolAdmin,
+            "подтверждено куратором",
+        ),
+        _ => return,
+    };
+    let number = activity
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("{n} "))
+        .unwrap_or_default();
+    let text: String = activity.text.trim().chars().take(120).collect();
+    let mut body = format!(
+        "Мероприятие {number}«{}» {what}: {}.\nПлан «{}» ({}).",
+        activity.text.trim(),
+        caller.user.display_name.trim(),
+        plan.title.trim(),
+        plan.unit
+    );
+    if !comment.trim().is_empty() {
+        body.push_str(&format!("\nКомментарий: {}", comment.trim()));
+    }
+    let notice = Notice {
+        kind,
+        title: format!("{}: {number}«{text}»", kind.title()),
+        body: body.chars().take(3900).collect(),
+        link: format!("/activities/{id}"),
+        dedup: None,
+    };
+    let sent = async {
+        let ids: Vec<i64> = st
+            .db
+            .recipients(&Scope::School(school), &[roles])
+            .await?
+            .into_iter()
+            .filter(|u| *u != caller.user.id)
+            .collect();
+        st.db.notify(&ids, &notice).await
+    };
+    if let Err(e) = sent.await {
+        tracing::warn!("уведомление о статусе мероприятия № {id} не отправлено: {e}");
+    }
 }
