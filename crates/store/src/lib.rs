@@ -16,6 +16,7 @@ pub mod indicator_values;
 pub mod indicators;
 pub mod leaders;
 pub mod migrate;
+pub mod notifications;
 pub mod password;
 pub mod plan_reports;
 pub mod plans;

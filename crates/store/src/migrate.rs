@@ -60,6 +60,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "campaigns: forms, answers, values, history; indicator sources, periods and values",
     sqlite: include_str!("../migrations/sqlite/0009_campaigns.sql"),
     postgres: include_str!("../migrations/postgres/0009_campaigns.sql"),
+}, Migration {
+    version: 10,
+    name: "notifications, users' e-mail",
+    sqlite: include_str!("../migrations/sqlite/0010_notifications.sql"),
+    postgres: include_str!("../migrations/postgres/0010_notifications.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -30,7 +30,7 @@ impl Db {
     /// The session of a token hash, if it exists, has not expired and its
     /// user is not blocked.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let sql = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked, s.csrf \
+        let sql = "SELECT u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked, s.csrf, u.email \
                    FROM sessions s JOIN users u ON u.id = s.user_id \
                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked = 0";
         let now = crate::audit::now_text();
@@ -44,6 +44,7 @@ impl Db {
                     municipality_id: r.get(4),
                     school_id: r.get(5),
                     blocked: r.get::<i64, _>(6) != 0,
+                    email: r.get(8),
                 },
                 csrf: r.get(7),
             })

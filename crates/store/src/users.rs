@@ -6,7 +6,7 @@ use crate::{Db, Result, StoreError};
 use sqlx::Row;
 
 const USER_COLUMNS: &str =
-    "u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked";
+    "u.id, u.login, u.display_name, u.role, u.municipality_id, u.school_id, u.blocked, u.email";
 
 /// Maps a row of [`USER_COLUMNS`] (expanded once per backend's row type); a
 /// role that is not one of the known codes is a damaged row, never a teacher.
@@ -21,6 +21,7 @@ macro_rules! user_from_row {
                 municipality_id: r.get(4),
                 school_id: r.get(5),
                 blocked: r.get::<i64, _>(6) != 0,
+                email: r.get(7),
             })
         }
     };
@@ -88,6 +89,8 @@ pub struct User {
     pub municipality_id: Option<i64>,
     pub school_id: Option<i64>,
     pub blocked: bool,
+    /// Where notifications are e-mailed (none: in the application only).
+    pub email: Option<String>,
 }
 
 pub struct NewUser<'a> {
@@ -156,7 +159,7 @@ impl Db {
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE LOWER(u.login) = LOWER($1)"
         );
         on_db!(self, p => sqlx::query(&sql).bind(login.trim()).fetch_optional(p).await?.as_ref().map(|r| {
-            let hash: Option<String> = r.get(7);
+            let hash: Option<String> = r.get(8);
             Ok((Some(r).map(user_from_row!()).expect("row")?, hash))
         }).transpose())
     }
@@ -188,6 +191,26 @@ impl Db {
         Ok(())
     }
 
+    /// Sets or clears (`None`, or blank) the address notifications are
+    /// e-mailed to. Only the shape is checked here (one `@`, no spaces, at
+    /// most 254 characters); the web checks it as an e-mail address.
+    pub async fn set_user_email(&self, user_id: i64, email: Option<&str>) -> Result<()> {
+        let email = email.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(e) = email {
+            if !plausible_email(e) {
+                return Err(StoreError::Invalid(format!(
+                    "«{e}» не похоже на адрес электронной почты"
+                )));
+            }
+        }
+        let sql = "UPDATE users SET email = $1 WHERE id = $2";
+        let n = on_db!(self, p => sqlx::query(sql).bind(email).bind(user_id).execute(p).await?.rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("пользователь № {user_id}")));
+        }
+        Ok(())
+    }
+
     pub async fn login_taken(&self, login: &str) -> Result<bool> {
         let sql = "SELECT COUNT(*) FROM users WHERE LOWER(login) = LOWER($1)";
         Ok(
@@ -205,6 +228,23 @@ async fn insert_curated(tx: &mut crate::db::Tx, user_id: i64, schools: &[i64]) -
             .execute(&mut *c).await.map(|_| ())?);
     }
     Ok(())
+}
+
+/// `local@domain`: one `@` with text on both sides, a dot in the domain, no
+/// spaces or control characters, at most 254 characters.
+fn plausible_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    e.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
 }
 
 fn users_scope_sql(scope: &Scope) -> String {

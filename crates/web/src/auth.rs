@@ -311,6 +311,8 @@ pub struct Caller {
     pub scope: Scope,
     pub csrf: String,
     pub token_hash: String,
+    /// Unread notifications, for the navigation (counted for pages; 0 under `/api/`).
+    pub unread: i64,
 }
 
 impl Caller {
@@ -366,11 +368,17 @@ impl FromRequestParts<AppState> for Caller {
             return Err(WebError::Unauthenticated { api, next });
         };
         let scope = st.db.scope_of(&s.user).await?;
+        let unread = if api {
+            0
+        } else {
+            st.db.unread_count(s.user.id).await?
+        };
         Ok(Caller {
             user: s.user,
             scope,
             csrf: s.csrf,
             token_hash: h,
+            unread,
         })
     }
 }
@@ -380,6 +388,8 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub active: bool,
+    /// A number shown after the label («Уведомления (3)»); 0: none.
+    pub count: i64,
 }
 
 /// What every page's frame needs: title, the user, navigation, CSRF token.
@@ -402,6 +412,7 @@ impl Layout {
             ("/tasks", "Мои задачи"),
             ("/indicators", "Показатели"),
             ("/campaigns", "Сбор данных"),
+            ("/notifications", "Уведомления"),
         ];
         if c.is_region() {
             items.push(("/upload", "Загрузка данных"));
@@ -422,6 +433,11 @@ impl Layout {
                     href,
                     label,
                     active: href == active,
+                    count: if href == "/notifications" {
+                        c.unread
+                    } else {
+                        0
+                    },
                 })
                 .collect(),
         }

@@ -8,9 +8,11 @@
 //!
 //! Modules by area: [`auth`] (login, sessions, CSRF, lock-out), `pages::*`
 //! (home, schools, school card, identification, upload, users, audit,
-//! plans: roadmaps, activities, evidence, «мои задачи», support pairs),
-//! [`api`] (JSON + OpenAPI), `assets` (CSS/JS embedded); SVG charts are
-//! `opora_io::charts`.
+//! plans: roadmaps, activities, evidence, «мои задачи», support pairs,
+//! notifications), [`api`] (JSON + OpenAPI), `assets` (CSS/JS embedded);
+//! SVG charts are `opora_io::charts`. Background work: [`maintenance`]
+//! (expired sessions and previews) and [`notifier`] (the daily overdue
+//! reminders and e-mail of notifications over SMTP, [`mail`]).
 
 pub mod api;
 mod assets;
@@ -19,7 +21,9 @@ mod cache;
 mod error;
 mod extract;
 mod fmt;
+pub mod mail;
 pub mod maintenance;
+pub mod notifier;
 mod pages;
 mod previews;
 mod ratelimit;
@@ -39,6 +43,7 @@ use std::time::Duration;
 
 pub use error::WebError;
 pub use maintenance::Maintenance;
+pub use notifier::Notifier;
 
 /// Settings of the web application (environment variables in [`Config::from_env`]).
 #[derive(Debug, Clone)]
@@ -72,6 +77,12 @@ pub struct Config {
     /// How often expired sessions, old login failures and expired previews
     /// are removed.
     pub maintenance_every: Duration,
+    /// E-mail of notifications (`OPORA_SMTP_URL`, `OPORA_MAIL_FROM`);
+    /// `None`: notifications stay in the application.
+    pub mail: Option<mail::MailConfig>,
+    /// How often the notifier e-mails new notifications (and looks whether a
+    /// new day has come for the overdue reminders).
+    pub notify_every: Duration,
 }
 
 impl Default for Config {
@@ -89,6 +100,8 @@ impl Default for Config {
             upload_parent: None,
             login_per_second: 10,
             maintenance_every: Duration::from_secs(60),
+            mail: None,
+            notify_every: Duration::from_secs(60),
         }
     }
 }
@@ -97,7 +110,9 @@ impl Config {
     /// `OPORA_UPLOAD_LIMIT_MB`, `OPORA_SECURE_COOKIES` (1/true),
     /// `OPORA_SESSION_HOURS`, `OPORA_PUBLIC_URL`,
     /// `OPORA_PREVIEW_MINUTES`, `OPORA_PREVIEWS_PER_USER`, `OPORA_UPLOAD_DIR`,
-    /// `OPORA_LOGIN_RATE` (per second).
+    /// `OPORA_LOGIN_RATE` (per second), `OPORA_SMTP_URL` and
+    /// `OPORA_MAIL_FROM` (e-mail of notifications; links in letters need
+    /// `OPORA_PUBLIC_URL`).
     ///
     /// A value that is set but cannot be used stops the start with a Russian
     /// message naming the setting, the value and what is expected: a typo in
@@ -154,6 +169,7 @@ impl Config {
         )? {
             c.login_per_second = n;
         }
+        c.mail = mail::MailConfig::from_env(c.public_url.is_some())?;
         Ok(c)
     }
 
@@ -177,7 +193,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
+    pub(crate) fn new(name: &'static str, value: &str, expected: &'static str) -> ConfigError {
         ConfigError {
             name,
             value: opora_io::text::preview(value),
@@ -467,6 +483,12 @@ fn routes(state: AppState) -> Router {
             "/campaigns/{id}/schools/{school}/review",
             post(pages::campaigns::review),
         )
+        .route("/notifications", get(pages::notifications::list))
+        .route(
+            "/notifications/read-all",
+            post(pages::notifications::read_all),
+        )
+        .route("/notifications/{id}/read", post(pages::notifications::read))
         .route("/glossary", get(pages::glossary::page))
         .route(
             "/support",
@@ -503,16 +525,19 @@ pub async fn serve_with(
     if let Err(e) = db.ensure_runs_indexed().await {
         tracing::warn!("не удалось проиндексировать сохранённые расчёты: {e}");
     }
+    let notifier = Notifier::new(db.clone(), &cfg).map_err(std::io::Error::other)?;
     let (router, maintenance) = build(db, cfg);
     maintenance.remove_stale_upload_dirs();
     maintenance.run_once().await;
     let timer = maintenance.spawn();
+    let notifications = notifier.spawn();
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     timer.abort();
+    notifications.abort();
     served
 }
 

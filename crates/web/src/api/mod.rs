@@ -55,6 +55,7 @@ pub const PATHS: &[&str] = &[
     "/api/overdue",
     "/api/indicators",
     "/api/campaigns",
+    "/api/notifications",
     "/api/openapi.json",
 ];
 
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/overdue", get(overdue))
         .route("/api/indicators", get(indicators))
         .route("/api/campaigns", get(campaigns))
+        .route("/api/notifications", get(notifications))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -224,6 +226,21 @@ async fn campaigns(
     caller: Caller,
 ) -> ApiResult<Vec<types::CampaignInfo>> {
     Ok(Json(all(&st.db.campaigns_in(&caller.scope).await?)))
+}
+
+/// The caller's own notifications, newest first, and how many are unread.
+async fn notifications(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<types::Notifications> {
+    let items = st
+        .db
+        .notifications_for(caller.user.id, crate::pages::notifications::SHOWN)
+        .await?;
+    Ok(Json(types::Notifications {
+        unread: st.db.unread_count(caller.user.id).await?,
+        items: all(&items),
+    }))
 }
 
 async fn openapi() -> Response {

@@ -143,8 +143,10 @@ pub fn openapi_document() -> Value {
             "Мероприятия", s.of::<Vec<types::OverdueActivity>>()),
         "/api/indicators": get("Показатели программ в области доступа: программа, название, единица, цель, факт за последний период с данными, период и статус (открытые периоды пересчитываются по данным)", none.clone(),
             "Показатели", s.of::<Vec<types::Indicator>>()),
-        "/api/campaigns": get("Кампании сбора данных, адресованные школам в области доступа: сроки, полнота и своевременность по этим школам", none,
+        "/api/campaigns": get("Кампании сбора данных, адресованные школам в области доступа: сроки, полнота и своевременность по этим школам", none.clone(),
             "Кампании", s.of::<Vec<types::CampaignInfo>>()),
+        "/api/notifications": get("Уведомления пользователя (только свои): число непрочитанных и последние 200, новые первыми", none,
+            "Уведомления", s.of::<types::Notifications>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });

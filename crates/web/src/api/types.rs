@@ -832,3 +832,53 @@ impl From<&opora_store::campaigns::CampaignSummary> for CampaignInfo {
         }
     }
 }
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(description = "Уведомление пользователя")]
+pub struct Notification {
+    pub id: i64,
+    #[schemars(
+        description = "Вид: deadline, returned, accepted, submitted, overdue_activity, reminder"
+    )]
+    pub kind: String,
+    #[schemars(description = "Вид по-русски («Просрочено мероприятие»)")]
+    pub kind_title: String,
+    pub title: String,
+    pub body: String,
+    #[schemars(
+        description = "Адрес страницы на этом сайте («/activities/12»); пусто, если ссылки нет"
+    )]
+    pub link: String,
+    #[schemars(description = "Когда создано, UTC: YYYY-MM-DDTHH:MM:SSZ")]
+    pub created_at: String,
+    pub read: bool,
+    #[schemars(description = "Когда прочитано, UTC; null — не прочитано")]
+    pub read_at: Option<String>,
+}
+
+impl From<&opora_store::notifications::Notification> for Notification {
+    fn from(n: &opora_store::notifications::Notification) -> Self {
+        Notification {
+            id: n.id,
+            kind: n.kind.code().to_string(),
+            kind_title: n.kind.title().to_string(),
+            title: n.title.clone(),
+            body: n.body.clone(),
+            link: n.link.clone(),
+            created_at: n.created_at.clone(),
+            read: n.is_read(),
+            read_at: n.read_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Уведомления пользователя: число непрочитанных и последние уведомления, новые первыми"
+)]
+pub struct Notifications {
+    pub unread: i64,
+    pub items: Vec<Notification>,
+}

@@ -7,6 +7,7 @@ pub mod glossary;
 pub mod home;
 pub mod identification;
 pub mod indicators;
+pub mod notifications;
 pub mod plans;
 pub mod schools;
 pub mod upload;
@@ -58,11 +59,13 @@ pub async fn with_navigation(
     let Ok(scope) = st.db.scope_of(&s.user).await else {
         return res;
     };
+    let unread = st.db.unread_count(s.user.id).await.unwrap_or(0);
     let caller = crate::auth::Caller {
         user: s.user,
         scope,
         csrf: s.csrf,
         token_hash: h,
+        unread,
     };
     let page = ErrorInLayout {
         l: crate::auth::Layout::new(&caller, shown.title.clone(), ""),

@@ -32,6 +32,8 @@ pub struct UserForm {
     pub municipality: String,
     pub school: String,
     pub curated: String,
+    /// Where notifications are e-mailed (optional).
+    pub email: String,
     pub password: String,
     pub repeat: String,
 }
@@ -297,6 +299,20 @@ async fn resolve(
     })
 }
 
+/// The e-mail field: blank is none; anything else must be an address.
+fn email_of(f: &UserForm) -> Result<Option<String>, String> {
+    let e = f.email.trim();
+    if e.is_empty() {
+        return Ok(None);
+    }
+    match e.parse::<lettre::Address>() {
+        Ok(a) if e.len() <= 254 && a.domain().contains('.') => Ok(Some(e.to_string())),
+        _ => Err(format!(
+            "Адрес электронной почты «{e}» указан неверно: нужен адрес вида name@example.ru."
+        )),
+    }
+}
+
 fn valid_login(l: &str) -> bool {
     !l.is_empty()
         && l.len() <= 64
@@ -341,6 +357,10 @@ pub async fn create(
     if let Err(e) = check_new_password(&f.password, &f.repeat) {
         return fail(f, e).await;
     }
+    let email = match email_of(&f) {
+        Ok(e) => e,
+        Err(e) => return fail(f, e).await,
+    };
     let (role, municipality_id, school_id, curated) = match resolve(st, caller, &f).await {
         Ok(x) => x,
         Err(e) => return fail(f, e).await,
@@ -366,6 +386,9 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    if email.is_some() {
+        st.db.set_user_email(id, email.as_deref()).await?;
+    }
     let u = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
     st.db
         .audit_by(
@@ -425,6 +448,7 @@ async fn edit_page(
             .filter_map(|s| schools.get(s).cloned())
             .collect::<Vec<_>>()
             .join(", "),
+        email: u.email.clone().unwrap_or_default(),
         password: String::new(),
         repeat: String::new(),
     });
@@ -520,6 +544,13 @@ pub async fn update(
         .await?;
         return Ok((StatusCode::BAD_REQUEST, Html(html)).into_response());
     }
+    let email = match email_of(&f) {
+        Ok(e) => e,
+        Err(e) => {
+            let html = edit_page(&st, &caller, &u, Some(f), e, String::new()).await?;
+            return Ok((StatusCode::BAD_REQUEST, Html(html)).into_response());
+        }
+    };
     let (role, municipality_id, school_id, curated) = match resolve(&st, &caller, &f).await {
         Ok(x) => x,
         Err(e) => {
@@ -541,12 +572,19 @@ pub async fn update(
             },
         )
         .await?;
+    st.db.set_user_email(id, email.as_deref()).await?;
     st.db
         .delete_user_sessions(id, Some(&caller.token_hash))
         .await?;
     let changed = st.db.user_by_id(id).await?.ok_or(WebError::NotFound)?;
+    // The address itself is personal data: the log says only that it changed.
+    let email_change = match (&u.email, &changed.email) {
+        (a, b) if a == b => "",
+        (_, None) => "; адрес почты для уведомлений удалён",
+        _ => "; адрес почты для уведомлений изменён",
+    };
     let details = format!(
-        "было: {}; стало: {}",
+        "было: {}; стало: {}{email_change}",
         role_and_scope(&st, &u).await?,
         role_and_scope(&st, &changed).await?
     );

@@ -286,8 +286,9 @@ pub async fn set_status(
     Path(id): Path<i64>,
     Form(f): Form<StatusForm>,
 ) -> WebResult<Response> {
-    let (_, plan, rights) = load(&st, &caller, id).await?;
-    let from = find(&plan, id)?.activity.status;
+    let (summary, plan, rights) = load(&st, &caller, id).await?;
+    let activity = find(&plan, id)?.activity;
+    let from = activity.status;
     let to = ActivityStatus::parse(&f.status)
         .ok_or_else(|| WebError::BadRequest(format!("Неизвестный статус «{}».", f.status)))?;
     if !rights.may_set(from, to) {
@@ -302,11 +303,15 @@ pub async fn set_status(
             &StatusUpdate {
                 to,
                 actor: caller.user.login.clone(),
-                comment: f.comment,
+                comment: f.comment.clone(),
                 on: None,
             },
         )
         .await?;
+    crate::pages::notifications::status_changed(
+        &st, &caller, &summary, activity, from, to, &f.comment,
+    )
+    .await;
     Ok(back(id, "status"))
 }
 
