@@ -212,7 +212,9 @@ pub fn number_text(v: f64) -> String {
         format!("{v:.0}")
     } else {
         let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').replace('.', ",")
+        s.trim_end_matches('0')
+            .trim_end_matches('.')
+            .replace('.', ",")
     }
 }
 
@@ -231,7 +233,11 @@ impl std::fmt::Display for ValueError {
         if self.value.is_empty() {
             write!(f, "«{}»: {}", self.label, self.message)
         } else {
-            write!(f, "«{}», значение «{}»: {}", self.label, self.value, self.message)
+            write!(
+                f,
+                "«{}», значение «{}»: {}",
+                self.label, self.value, self.message
+            )
         }
     }
 }
@@ -252,11 +258,7 @@ fn is_key(s: &str) -> bool {
 
 /// Reads a Russian number: «12», «0,5», «1 200», «-3».
 pub fn read_number(text: &str) -> Option<f64> {
-    let t: String = text
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
     let t = t.replace(',', ".");
     if t.is_empty() || t.matches('.').count() > 1 {
         return None;
@@ -444,9 +446,12 @@ fn read_field(key: &str, rest: &str) -> Result<Field, String> {
     let kind_word = parts.next().unwrap_or("");
     let kind = FieldKind::from_word(kind_word).ok_or_else(|| {
         if kind_word.is_empty() {
-            "не указан тип поля: допишите «| целое», «| число», «| да/нет» или «| текст»".to_string()
+            "не указан тип поля: допишите «| целое», «| число», «| да/нет» или «| текст»"
+                .to_string()
         } else {
-            format!("тип «{kind_word}» не известен: напишите «целое», «число», «да/нет» или «текст»")
+            format!(
+                "тип «{kind_word}» не известен: напишите «целое», «число», «да/нет» или «текст»"
+            )
         }
     })?;
     let mut field = Field {
@@ -492,7 +497,8 @@ fn read_field(key: &str, rest: &str) -> Result<Field, String> {
 
 /// «от 0 до 100», «от 1», «до 500».
 fn read_range(lower: &str, field: &mut Field) -> Result<(), String> {
-    let bad = || format!("границы «{lower}» не поняты: напишите «от 0 до 100», «от 1» или «до 500»");
+    let bad =
+        || format!("границы «{lower}» не поняты: напишите «от 0 до 100», «от 1» или «до 500»");
     let (from, to) = match lower.strip_prefix("от ") {
         Some(rest) => match rest.split_once(" до ") {
             Some((a, b)) => (Some(a), Some(b)),
@@ -510,16 +516,15 @@ fn read_range(lower: &str, field: &mut Field) -> Result<(), String> {
 }
 
 fn read_rule(rest: &str, fields: &[Field]) -> Result<Rule, String> {
-    let (condition, message) = rest.split_once('|').ok_or(
-        "у правила нет сообщения: допишите «| текст, который увидит школа»".to_string(),
-    )?;
+    let (condition, message) = rest
+        .split_once('|')
+        .ok_or("у правила нет сообщения: допишите «| текст, который увидит школа»".to_string())?;
     let message = message.trim().to_string();
     if message.is_empty() {
         return Err("у правила пустое сообщение: напишите, что увидит школа".into());
     }
-    let (left, compare, right) = Compare::split(condition).ok_or(
-        "в правиле нет сравнения: напишите «поле <= поле» или «поле > 0»".to_string(),
-    )?;
+    let (left, compare, right) = Compare::split(condition)
+        .ok_or("в правиле нет сравнения: напишите «поле <= поле» или «поле > 0»".to_string())?;
     let known = |key: &str| -> Result<(), String> {
         match fields.iter().find(|f| f.key == key) {
             Some(f) if f.kind.is_numeric() || f.kind == FieldKind::YesNo => Ok(()),
@@ -575,10 +580,16 @@ fn read_value(f: &Field, raw: &str) -> Result<Value, String> {
             .ok_or_else(|| "нужно число, например «12» или «0,5»".to_string())?,
     };
     if let Some(min) = f.min.filter(|m| value < *m) {
-        return Err(format!("число меньше допустимого: не меньше {}", number_text(min)));
+        return Err(format!(
+            "число меньше допустимого: не меньше {}",
+            number_text(min)
+        ));
     }
     if let Some(max) = f.max.filter(|m| value > *m) {
-        return Err(format!("число больше допустимого: не больше {}", number_text(max)));
+        return Err(format!(
+            "число больше допустимого: не больше {}",
+            number_text(max)
+        ));
     }
     Ok(Value::Number(value))
 }
@@ -664,7 +675,10 @@ impl Status {
 
     /// The school has sent it and it is not sent back.
     pub fn is_received(self) -> bool {
-        matches!(self, Status::Submitted | Status::Accepted | Status::Approved)
+        matches!(
+            self,
+            Status::Submitted | Status::Accepted | Status::Approved
+        )
     }
 
     /// Its values are final and flow into indicators.
@@ -776,7 +790,11 @@ mod tests {
         assert_eq!(ok.values["диагностика"], Value::Number(17.0));
 
         let bad = form.check(
-            &typed(&[("педагоги", "12,5"), ("диагностика", "40"), ("программа", "может быть")]),
+            &typed(&[
+                ("педагоги", "12,5"),
+                ("диагностика", "40"),
+                ("программа", "может быть"),
+            ]),
             true,
         );
         let text: Vec<String> = bad.errors.iter().map(|e| e.to_string()).collect();
@@ -785,7 +803,11 @@ mod tests {
         assert!(text[1].contains("«да» или «нет»"));
 
         let broken_rule = form.check(
-            &typed(&[("педагоги", "12"), ("диагностика", "40"), ("программа", "нет")]),
+            &typed(&[
+                ("педагоги", "12"),
+                ("диагностика", "40"),
+                ("программа", "нет"),
+            ]),
             true,
         );
         assert_eq!(
@@ -817,7 +839,11 @@ mod tests {
         assert!(s.is_final(false) && !s.is_final(true));
         assert!(s.after(Step::Approve, false).is_err());
         assert_eq!(s.after(Step::Approve, true).unwrap(), Status::Approved);
-        assert!(Status::Draft.after(Step::Accept, false).unwrap_err().0.contains("«черновик»"));
+        assert!(Status::Draft
+            .after(Step::Accept, false)
+            .unwrap_err()
+            .0
+            .contains("«черновик»"));
     }
 
     #[test]

@@ -68,21 +68,31 @@ fn header_word(text: &str) -> String {
 
 /// Reads the first sheet with a «Код школы» header. `file` names the file
 /// in messages.
-pub fn read_answers(bytes: &[u8], form: &Form, file: &str) -> Result<Vec<SheetRow>, Vec<SheetError>> {
+pub fn read_answers(
+    bytes: &[u8],
+    form: &Form,
+    file: &str,
+) -> Result<Vec<SheetRow>, Vec<SheetError>> {
     let whole = |message: String| {
         vec![SheetError {
             place: format!("файл «{file}»"),
             message,
         }]
     };
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
-        .map_err(|e| whole(format!("книга Excel не читается ({e}): сохраните файл в формате .xlsx")))?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|e| {
+        whole(format!(
+            "книга Excel не читается ({e}): сохраните файл в формате .xlsx"
+        ))
+    })?;
     for name in book.sheet_names() {
         let Ok(range) = book.worksheet_range(&name) else {
             continue;
         };
         let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| r.iter().map(cell_text).collect())
+            .collect();
         let Some(header_at) = rows
             .iter()
             .position(|r| r.iter().any(|c| header_word(c) == "код школы"))
@@ -92,7 +102,8 @@ pub fn read_answers(bytes: &[u8], form: &Form, file: &str) -> Result<Vec<SheetRo
         return read_rows(&rows, header_at, r0 as usize, c0 as usize, form, &name);
     }
     Err(whole(
-        "не найден лист со столбцом «Код школы»: выгрузите форму кампании из Опоры и заполните её".into(),
+        "не найден лист со столбцом «Код школы»: выгрузите форму кампании из Опоры и заполните её"
+            .into(),
     ))
 }
 
@@ -120,7 +131,10 @@ fn read_rows(
             }
             None if f.required => errors.push(SheetError {
                 place: format!("лист «{sheet}», строка заголовков {}", r0 + header_at + 1),
-                message: format!("нет столбца «{}»: верните его или выгрузите форму заново", f.label),
+                message: format!(
+                    "нет столбца «{}»: верните его или выгрузите форму заново",
+                    f.label
+                ),
             }),
             None => {}
         }
@@ -152,11 +166,18 @@ fn read_rows(
         if let Some(first) = out.iter().find(|r| r.school_code == code) {
             errors.push(SheetError {
                 place: format!("строка {number}, столбец {}", column_letters(c0 + code_col)),
-                message: format!("школа «{code}» уже есть в строке {}: оставьте одну строку на школу", first.row),
+                message: format!(
+                    "школа «{code}» уже есть в строке {}: оставьте одну строку на школу",
+                    first.row
+                ),
             });
             continue;
         }
-        out.push(SheetRow { row: number, school_code: code, typed });
+        out.push(SheetRow {
+            row: number,
+            school_code: code,
+            typed,
+        });
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -166,8 +187,17 @@ fn read_rows(
         for e in form.check(&r.typed, false).errors {
             let c = columns.get(&e.key).copied().unwrap_or(0);
             errors.push(SheetError {
-                place: format!("строка {}, столбец {} («{}»)", r.row, column_letters(c0 + c), e.label),
-                message: if e.value.is_empty() { e.message } else { format!("значение «{}»: {}", e.value, e.message) },
+                place: format!(
+                    "строка {}, столбец {} («{}»)",
+                    r.row,
+                    column_letters(c0 + c),
+                    e.label
+                ),
+                message: if e.value.is_empty() {
+                    e.message
+                } else {
+                    format!("значение «{}»: {}", e.value, e.message)
+                },
             });
         }
     }
@@ -193,9 +223,22 @@ mod tests {
     fn sheet(rows: &[[&str; 5]]) -> Vec<u8> {
         let mut book = Workbook::new();
         let ws = book.add_worksheet();
-        ws.merge_range(0, 0, 0, 4, "Мониторинг реализации программы", &rust_xlsxwriter::Format::new())
-            .unwrap();
-        let header = ["Код школы", "Школа", "Число педагогов *", "прошли диагностику", "Программа на сайте"];
+        ws.merge_range(
+            0,
+            0,
+            0,
+            4,
+            "Мониторинг реализации программы",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .unwrap();
+        let header = [
+            "Код школы",
+            "Школа",
+            "Число педагогов *",
+            "прошли диагностику",
+            "Программа на сайте",
+        ];
         for (c, h) in header.iter().enumerate() {
             ws.write_string(1, c as u16, *h).unwrap();
         }
@@ -214,22 +257,40 @@ mod tests {
     #[test]
     fn a_sheet_with_a_title_row_is_read_by_questions_and_codes() {
         let form = Form::parse(FORM).unwrap();
-        let bytes = sheet(&[["S001", "Школа 1", "34", "17", "да"], ["", "", "", "", ""], ["S002", "Школа 2", "20", "5", "Нет"]]);
+        let bytes = sheet(&[
+            ["S001", "Школа 1", "34", "17", "да"],
+            ["", "", "", "", ""],
+            ["S002", "Школа 2", "20", "5", "Нет"],
+        ]);
         let rows = read_answers(&bytes, &form, "мониторинг.xlsx").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[0].row, rows[0].school_code.as_str()), (3, "S001"));
         assert_eq!(rows[0].typed["педагоги"], "34");
-        assert_eq!((rows[1].row, rows[1].typed["программа"].as_str()), (5, "Нет"));
+        assert_eq!(
+            (rows[1].row, rows[1].typed["программа"].as_str()),
+            (5, "Нет")
+        );
     }
 
     #[test]
     fn every_mistake_names_its_row_column_and_value() {
         let form = Form::parse(FORM).unwrap();
-        let bytes = sheet(&[["S001", "Школа 1", "12,5", "40", "может быть"], ["S001", "Школа 1", "3", "1", "да"]]);
-        let errors: Vec<String> = read_answers(&bytes, &form, "f.xlsx").unwrap_err().iter().map(|e| e.to_string()).collect();
+        let bytes = sheet(&[
+            ["S001", "Школа 1", "12,5", "40", "может быть"],
+            ["S001", "Школа 1", "3", "1", "да"],
+        ]);
+        let errors: Vec<String> = read_answers(&bytes, &form, "f.xlsx")
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
         assert_eq!(errors, ["строка 4, столбец A: школа «S001» уже есть в строке 3: оставьте одну строку на школу"]);
         let bytes = sheet(&[["S001", "Школа 1", "12,5", "40", "может быть"]]);
-        let errors: Vec<String> = read_answers(&bytes, &form, "f.xlsx").unwrap_err().iter().map(|e| e.to_string()).collect();
+        let errors: Vec<String> = read_answers(&bytes, &form, "f.xlsx")
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert_eq!(errors[0], "строка 3, столбец C («Число педагогов»): значение «12,5»: нужно целое число без дробной части");
         assert!(errors[1].starts_with("строка 3, столбец E («Программа на сайте»)"));
@@ -241,7 +302,9 @@ mod tests {
         let mut book = Workbook::new();
         book.add_worksheet().write_string(0, 0, "Школа").unwrap();
         let e = read_answers(&book.save_to_buffer().unwrap(), &form, "f.xlsx").unwrap_err();
-        assert!(e[0].to_string().starts_with("файл «f.xlsx»: не найден лист со столбцом «Код школы»"));
+        assert!(e[0]
+            .to_string()
+            .starts_with("файл «f.xlsx»: не найден лист со столбцом «Код школы»"));
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(27), "AB");
     }

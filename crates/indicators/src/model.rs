@@ -297,11 +297,23 @@ mod light_tests {
     #[test]
     fn a_fact_is_green_at_its_target_yellow_near_it_and_red_far_from_it() {
         let t = Target::Number(20.0);
-        assert_eq!(Light::of(&t, Direction::AtLeast, Some(25.0), ""), Light::Green);
-        assert_eq!(Light::of(&t, Direction::AtLeast, Some(17.0), ""), Light::Yellow);
+        assert_eq!(
+            Light::of(&t, Direction::AtLeast, Some(25.0), ""),
+            Light::Green
+        );
+        assert_eq!(
+            Light::of(&t, Direction::AtLeast, Some(17.0), ""),
+            Light::Yellow
+        );
         assert_eq!(Light::of(&t, Direction::AtLeast, Some(5.0), ""), Light::Red);
-        assert_eq!(Light::of(&t, Direction::AtMost, Some(5.0), ""), Light::Green);
-        assert_eq!(Light::of(&t, Direction::AtMost, Some(23.0), ""), Light::Yellow);
+        assert_eq!(
+            Light::of(&t, Direction::AtMost, Some(5.0), ""),
+            Light::Green
+        );
+        assert_eq!(
+            Light::of(&t, Direction::AtMost, Some(23.0), ""),
+            Light::Yellow
+        );
         assert_eq!(Light::of(&t, Direction::AtLeast, None, ""), Light::Grey);
         let yes = Target::Text("Да".into());
         assert_eq!(Light::of(&yes, Direction::Equal, None, "да"), Light::Green);

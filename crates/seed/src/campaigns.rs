@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 const ACTOR: &str = "демо";
 
 /// The form both campaigns use (what the coordinator's spreadsheet asked).
-pub const DEMO_FORM: &str = "педагоги: Число педагогических работников | целое | обязательно | от 1 до 500 | чел.
+pub const DEMO_FORM: &str =
+    "педагоги: Число педагогических работников | целое | обязательно | от 1 до 500 | чел.
 диагностика: Из них прошли диагностику или самодиагностику | целое | обязательно | от 0 | чел.
 программа: Школьная программа повышения качества размещена на сайте | да/нет | обязательно
 ссылка: Адрес страницы с программой | текст
@@ -61,7 +62,11 @@ fn month_title(d: Date) -> String {
 fn answer(school_id: i64, autumn: bool) -> BTreeMap<String, Value> {
     let teachers = 18 + (school_id * 7) % 40;
     let base = (teachers * (20 + (school_id * 13) % 50)) / 100;
-    let diagnosed = if autumn { (base + teachers / 4).min(teachers) } else { base };
+    let diagnosed = if autumn {
+        (base + teachers / 4).min(teachers)
+    } else {
+        base
+    };
     let programme = autumn || school_id % 3 != 0;
     BTreeMap::from([
         ("педагоги".to_string(), Value::Number(teachers as f64)),
@@ -87,8 +92,14 @@ pub async fn create_demo_campaigns(db: &Db, cast: &Cast) -> Result<bool, StoreEr
     let indicators = db.indicators(programme.id).await?;
     for i in &indicators {
         match FORMULAS.iter().find(|(start, _)| i.name.starts_with(start)) {
-            Some((_, formula)) => db.set_indicator_source(i.id, Source::Formula, formula, ACTOR).await?,
-            None => db.set_indicator_source(i.id, Source::Manual, "", ACTOR).await?,
+            Some((_, formula)) => {
+                db.set_indicator_source(i.id, Source::Formula, formula, ACTOR)
+                    .await?
+            }
+            None => {
+                db.set_indicator_source(i.id, Source::Manual, "", ACTOR)
+                    .await?
+            }
         }
     }
     let schools = db
@@ -120,37 +131,72 @@ pub async fn create_demo_campaigns(db: &Db, cast: &Cast) -> Result<bool, StoreEr
         schools: schools.clone(),
     };
     let spring = db
-        .create_campaign(&new("Мониторинг программы: весна", &spring_period, -200, spring_deadline, -170), ACTOR)
+        .create_campaign(
+            &new(
+                "Мониторинг программы: весна",
+                &spring_period,
+                -200,
+                spring_deadline,
+                -170,
+            ),
+            ACTOR,
+        )
         .await?;
     let autumn = db
-        .create_campaign(&new("Мониторинг программы: осень", &autumn_period, -10, autumn_deadline, 20), ACTOR)
+        .create_campaign(
+            &new(
+                "Мониторинг программы: осень",
+                &autumn_period,
+                -10,
+                autumn_deadline,
+                20,
+            ),
+            ACTOR,
+        )
         .await?;
-    let spring = db.campaign(spring).await?.ok_or_else(|| StoreError::NotFound("кампания".into()))?;
-    let autumn = db.campaign(autumn).await?.ok_or_else(|| StoreError::NotFound("кампания".into()))?;
+    let spring = db
+        .campaign(spring)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("кампания".into()))?;
+    let autumn = db
+        .campaign(autumn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("кампания".into()))?;
     let none = BTreeMap::new();
     for (k, &school) in schools.iter().enumerate() {
         // Spring: every school sent (one late) and was accepted.
         let sent = day(today, if k == 1 { -180 } else { -190 });
-        db.save_answer(&spring, school, &answer(school, false), true, sent, ACTOR).await?;
-        db.review_answer(&spring, school, Step::Accept, "", &none, ACTOR).await?;
+        db.save_answer(&spring, school, &answer(school, false), true, sent, ACTOR)
+            .await?;
+        db.review_answer(&spring, school, Step::Accept, "", &none, ACTOR)
+            .await?;
         // Autumn: the demo school has not started; the others are accepted,
         // sent, or returned with a comment.
         if school == cast.school_id {
             continue;
         }
         let values = answer(school, true);
-        db.save_answer(&autumn, school, &values, true, day(today, -3), ACTOR).await?;
+        db.save_answer(&autumn, school, &values, true, day(today, -3), ACTOR)
+            .await?;
         match k % 3 {
             0 => {
-                db.review_answer(&autumn, school, Step::Accept, "", &none, ACTOR).await?;
+                db.review_answer(&autumn, school, Step::Accept, "", &none, ACTOR)
+                    .await?;
             }
             1 => {
                 let comments = BTreeMap::from([(
                     "диагностика".to_string(),
                     "Число не совпадает с отчётом о диагностике".to_string(),
                 )]);
-                db.review_answer(&autumn, school, Step::Return, "Сверьте число прошедших диагностику", &comments, ACTOR)
-                    .await?;
+                db.review_answer(
+                    &autumn,
+                    school,
+                    Step::Return,
+                    "Сверьте число прошедших диагностику",
+                    &comments,
+                    ACTOR,
+                )
+                .await?;
             }
             _ => {}
         }

@@ -346,7 +346,11 @@ impl Db {
             b.1.completeness()
                 .partial_cmp(&a.1.completeness())
                 .unwrap_or(std::cmp::Ordering::Equal)
-                .then(b.1.timeliness().partial_cmp(&a.1.timeliness()).unwrap_or(std::cmp::Ordering::Equal))
+                .then(
+                    b.1.timeliness()
+                        .partial_cmp(&a.1.timeliness())
+                        .unwrap_or(std::cmp::Ordering::Equal),
+                )
                 .then(a.0.cmp(&b.0))
         });
         Ok(out)
@@ -370,7 +374,10 @@ impl Db {
             .ok_or_else(|| StoreError::NotFound(format!("школа № {school_id} в кампании")))?;
         let status = next_status(campaign, &answer, submit, today)?;
         let mut tx = self.begin().await?;
-        write_answer(&mut tx, campaign, &answer, values, status, submit, today, actor).await?;
+        write_answer(
+            &mut tx, campaign, &answer, values, status, submit, today, actor,
+        )
+        .await?;
         tx.commit().await?;
         if submit {
             self.audit_answer(campaign, &answer, "форма кампании отправлена", "", actor)
@@ -400,9 +407,11 @@ impl Db {
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("школа № {school_id} в кампании")))?;
             let same = campaign.form.fields.iter().all(|f| {
-                values.get(&f.key).map(Value::text).as_deref() == answer.values.get(&f.key).map(|v| v.value.as_str())
+                values.get(&f.key).map(Value::text).as_deref()
+                    == answer.values.get(&f.key).map(|v| v.value.as_str())
             });
-            if same && (answer.status.is_received() || (!submit && answer.status == Status::Draft)) {
+            if same && (answer.status.is_received() || (!submit && answer.status == Status::Draft))
+            {
                 unchanged += 1;
                 continue;
             }
@@ -412,7 +421,10 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         for (answer, values, status) in &plan {
-            write_answer(&mut tx, campaign, answer, values, *status, submit, today, actor).await?;
+            write_answer(
+                &mut tx, campaign, answer, values, *status, submit, today, actor,
+            )
+            .await?;
         }
         tx.commit().await?;
         if !plan.is_empty() {
@@ -448,7 +460,10 @@ impl Db {
             .after(step, campaign.region_step)
             .map_err(refused)?;
         let comment = comment.trim();
-        if step == Step::Return && comment.is_empty() && value_comments.values().all(|c| c.trim().is_empty()) {
+        if step == Step::Return
+            && comment.is_empty()
+            && value_comments.values().all(|c| c.trim().is_empty())
+        {
             return Err(StoreError::Invalid(
                 "напишите, что исправить: комментарий к форме или к значению".into(),
             ));
@@ -461,28 +476,59 @@ impl Db {
             .bind(status.code()).bind(form_comment).bind(&at).bind(actor).bind(campaign.id).bind(school_id).execute(&mut *t).await.map(|_| ()))?;
         if step == Step::Return {
             for field in &campaign.form.fields {
-                let c = value_comments.get(&field.key).map(|c| c.trim()).unwrap_or("");
+                let c = value_comments
+                    .get(&field.key)
+                    .map(|c| c.trim())
+                    .unwrap_or("");
                 on_tx!(&mut tx, t => sqlx::query("UPDATE campaign_values SET comment = $1 WHERE campaign_id = $2 AND school_id = $3 AND field_key = $4")
                     .bind(c).bind(campaign.id).bind(school_id).bind(&field.key).execute(&mut *t).await.map(|_| ()))?;
                 if !c.is_empty() {
-                    history_in(&mut tx, campaign.id, school_id, &field.key, "", "", c, &at, actor).await?;
+                    history_in(
+                        &mut tx,
+                        campaign.id,
+                        school_id,
+                        &field.key,
+                        "",
+                        "",
+                        c,
+                        &at,
+                        actor,
+                    )
+                    .await?;
                 }
             }
         }
-        history_in(&mut tx, campaign.id, school_id, "", "", status.code(), comment, &at, actor).await?;
+        history_in(
+            &mut tx,
+            campaign.id,
+            school_id,
+            "",
+            "",
+            status.code(),
+            comment,
+            &at,
+            actor,
+        )
+        .await?;
         tx.commit().await?;
         let action = match step {
             Step::Return => "форма кампании возвращена на доработку",
             Step::Accept => "форма кампании принята",
             _ => "форма кампании подтверждена регионом",
         };
-        self.audit_answer(campaign, &answer, action, comment, actor).await?;
+        self.audit_answer(campaign, &answer, action, comment, actor)
+            .await?;
         Ok(status)
     }
 
     /// Lets one school enter values after the lock date (an administrator's
     /// decision, recorded).
-    pub async fn reopen_answer(&self, campaign: &Campaign, school_id: i64, actor: &str) -> Result<()> {
+    pub async fn reopen_answer(
+        &self,
+        campaign: &Campaign,
+        school_id: i64,
+        actor: &str,
+    ) -> Result<()> {
         let answer = self
             .answer(campaign.id, school_id)
             .await?
@@ -491,18 +537,35 @@ impl Db {
         let mut tx = self.begin().await?;
         on_tx!(&mut tx, t => sqlx::query("UPDATE campaign_schools SET reopened = 1, updated_at = $1, updated_by = $2 WHERE campaign_id = $3 AND school_id = $4")
             .bind(&at).bind(actor).bind(campaign.id).bind(school_id).execute(&mut *t).await.map(|_| ()))?;
-        history_in(&mut tx, campaign.id, school_id, "", "", "", "ввод открыт после даты закрытия", &at, actor).await?;
+        history_in(
+            &mut tx,
+            campaign.id,
+            school_id,
+            "",
+            "",
+            "",
+            "ввод открыт после даты закрытия",
+            &at,
+            actor,
+        )
+        .await?;
         tx.commit().await?;
         self.audit_answer(campaign, &answer, "ввод в кампании открыт школе", "", actor)
             .await
     }
 
     /// The history of one school's answer, oldest first.
-    pub async fn answer_history(&self, campaign_id: i64, school_id: i64) -> Result<Vec<HistoryLine>> {
+    pub async fn answer_history(
+        &self,
+        campaign_id: i64,
+        school_id: i64,
+    ) -> Result<Vec<HistoryLine>> {
         let sql = "SELECT at, actor, field_key, value, status, note FROM campaign_history WHERE campaign_id = $1 AND school_id = $2 ORDER BY id";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(campaign_id).bind(school_id).fetch_all(p).await?.iter().map(|r| HistoryLine {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(campaign_id).bind(school_id).fetch_all(p).await?.iter().map(|r| HistoryLine {
             at: r.get(0), actor: r.get(1), field_key: r.get(2), value: r.get(3), status: r.get(4), note: r.get(5),
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// The school's latest final numeric value of each field key in earlier
@@ -527,7 +590,11 @@ impl Db {
 
     /// Final values of the campaigns of a programme and period, for its
     /// indicators: (campaign, values).
-    pub async fn final_values(&self, plan_id: i64, period: &str) -> Result<Vec<(Campaign, Vec<FinalValue>)>> {
+    pub async fn final_values(
+        &self,
+        plan_id: i64,
+        period: &str,
+    ) -> Result<Vec<(Campaign, Vec<FinalValue>)>> {
         let sql = format!("SELECT {CAMPAIGN_COLUMNS} FROM campaigns c WHERE c.plan_id = $1 AND c.period = $2 ORDER BY c.id");
         let campaigns: Vec<Campaign> = on_db!(self, p => sqlx::query(&sql).bind(plan_id).bind(period).fetch_all(p).await?
             .iter().map(campaign_from_row!()).collect::<Result<_>>())?;
@@ -542,22 +609,38 @@ impl Db {
     /// The final values of one campaign (accepted, or approved where the
     /// region confirms).
     pub async fn final_values_of(&self, c: &Campaign) -> Result<Vec<FinalValue>> {
-        let statuses = if c.region_step { "('approved')" } else { "('accepted', 'approved')" };
+        let statuses = if c.region_step {
+            "('approved')"
+        } else {
+            "('accepted', 'approved')"
+        };
         let sql = format!(
             "SELECT v.school_id, v.field_key, v.value, v.number FROM campaign_values v JOIN campaign_schools cs \
              ON cs.campaign_id = v.campaign_id AND cs.school_id = v.school_id WHERE v.campaign_id = $1 AND cs.status IN {statuses} \
              ORDER BY v.school_id, v.field_key"
         );
-        Ok(on_db!(self, p => sqlx::query(&sql).bind(c.id).fetch_all(p).await?.iter().map(|r| FinalValue {
+        Ok(
+            on_db!(self, p => sqlx::query(&sql).bind(c.id).fetch_all(p).await?.iter().map(|r| FinalValue {
             school_id: r.get(0), field_key: r.get(1), value: r.get(2), number: r.get(3),
-        }).collect()))
+        }).collect()),
+        )
     }
 
-    async fn audit_answer(&self, campaign: &Campaign, answer: &Answer, action: &str, details: &str, actor: &str) -> Result<()> {
+    async fn audit_answer(
+        &self,
+        campaign: &Campaign,
+        answer: &Answer,
+        action: &str,
+        details: &str,
+        actor: &str,
+    ) -> Result<()> {
         self.audit_for(
             actor,
             action,
-            &format!("кампания № {} «{}», школа {}", campaign.id, campaign.title, answer.school),
+            &format!(
+                "кампания № {} «{}», школа {}",
+                campaign.id, campaign.title, answer.school
+            ),
             details,
             Some(answer.municipality_id),
         )
@@ -569,7 +652,10 @@ impl Db {
 /// (before the opening, after the lock unless reopened, once sent).
 fn next_status(campaign: &Campaign, answer: &Answer, submit: bool, today: Date) -> Result<Status> {
     if today < campaign.opens_on {
-        return Err(StoreError::Invalid(format!("ввод откроется {}", campaign.opens_on.ru())));
+        return Err(StoreError::Invalid(format!(
+            "ввод откроется {}",
+            campaign.opens_on.ru()
+        )));
     }
     if today > campaign.locks_on && !answer.reopened {
         return Err(StoreError::Invalid(format!(
@@ -578,7 +664,10 @@ fn next_status(campaign: &Campaign, answer: &Answer, submit: bool, today: Date) 
         )));
     }
     let step = if submit { Step::Submit } else { Step::Save };
-    answer.status.after(step, campaign.region_step).map_err(refused)
+    answer
+        .status
+        .after(step, campaign.region_step)
+        .map_err(refused)
 }
 
 /// Writes one answer's changed values (each with a line of history) and its
@@ -616,7 +705,18 @@ async fn write_answer(
                     .bind(campaign.id).bind(school_id).bind(&field.key).execute(&mut *t).await.map(|_| ()))?;
             }
         }
-        history_in(tx, campaign.id, school_id, &field.key, &new_text.unwrap_or_default(), "", "", &at, actor).await?;
+        history_in(
+            tx,
+            campaign.id,
+            school_id,
+            &field.key,
+            &new_text.unwrap_or_default(),
+            "",
+            "",
+            &at,
+            actor,
+        )
+        .await?;
     }
     let first = if submit && answer.first_submitted_on.is_none() {
         Some(today.iso())
@@ -627,7 +727,18 @@ async fn write_answer(
         WHERE campaign_id = $5 AND school_id = $6")
         .bind(status.code()).bind(first).bind(&at).bind(actor).bind(campaign.id).bind(school_id).execute(&mut *t).await.map(|_| ()))?;
     if status != answer.status {
-        history_in(tx, campaign.id, school_id, "", "", status.code(), "", &at, actor).await?;
+        history_in(
+            tx,
+            campaign.id,
+            school_id,
+            "",
+            "",
+            status.code(),
+            "",
+            &at,
+            actor,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -682,5 +793,44 @@ impl Db {
             scope.schools_sql("s")
         );
         Ok(on_db!(self, p => sqlx::query_scalar(&sql).bind(run).fetch_all(p).await)?)
+    }
+}
+
+impl Db {
+    /// Tells the administrators of every school that has not sent an open
+    /// campaign's form that its deadline is within three days (once per
+    /// campaign and school). Returns how many notifications were written.
+    pub async fn notify_campaign_deadlines(&self, today: Date) -> Result<usize> {
+        use crate::notifications::{Notice, NoticeKind};
+        use crate::users::Role;
+        let mut written = 0;
+        for s in self.campaigns_in(&Scope::Region).await? {
+            let c = &s.campaign;
+            let left = c.deadline.days() - today.days();
+            if today < c.opens_on || !(0..=3).contains(&left) {
+                continue;
+            }
+            for a in self.answers(c.id, &Scope::Region).await? {
+                if a.status.is_received() {
+                    continue;
+                }
+                let users = self
+                    .recipients(&Scope::School(a.school_id), &[Role::SchoolAdmin])
+                    .await?;
+                let notice = Notice {
+                    kind: NoticeKind::Deadline,
+                    title: format!("Срок формы «{}» — {}", c.title, c.deadline.ru()),
+                    body: format!(
+                        "Форма школы {} ещё не отправлена: {}.",
+                        a.school,
+                        a.status.title()
+                    ),
+                    link: format!("/campaigns/{}/schools/{}", c.id, a.school_id),
+                    dedup: Some(format!("campaign:{}:deadline:{}", c.id, a.school_id)),
+                };
+                written += self.notify(&users, &notice).await?;
+            }
+        }
+        Ok(written)
     }
 }

@@ -106,18 +106,40 @@ fn value_text(v: Option<f64>) -> String {
 
 impl Db {
     /// Adds a period to a programme (its title unique within it).
-    pub async fn add_period(&self, plan_id: i64, title: &str, ends_on: Date, actor: &str) -> Result<i64> {
+    pub async fn add_period(
+        &self,
+        plan_id: i64,
+        title: &str,
+        ends_on: Date,
+        actor: &str,
+    ) -> Result<i64> {
         let title = title.trim();
         if title.is_empty() {
-            return Err(StoreError::Invalid("укажите название периода («февраль 2027»)".into()));
+            return Err(StoreError::Invalid(
+                "укажите название периода («февраль 2027»)".into(),
+            ));
         }
-        if self.periods(plan_id).await?.iter().any(|p| p.title == title) {
-            return Err(StoreError::Invalid(format!("период «{title}» у программы уже есть")));
+        if self
+            .periods(plan_id)
+            .await?
+            .iter()
+            .any(|p| p.title == title)
+        {
+            return Err(StoreError::Invalid(format!(
+                "период «{title}» у программы уже есть"
+            )));
         }
         let id: i64 = on_db!(self, p => sqlx::query_scalar("INSERT INTO indicator_periods (plan_id, title, ends_on) VALUES ($1, $2, $3) RETURNING id")
             .bind(plan_id).bind(title).bind(ends_on.iso()).fetch_one(p).await)?;
         let r = self.plan_ref(plan_id).await?;
-        self.audit_for(actor, "период показателей добавлен", &r.object, title, r.municipality).await?;
+        self.audit_for(
+            actor,
+            "период показателей добавлен",
+            &r.object,
+            title,
+            r.municipality,
+        )
+        .await?;
         Ok(id)
     }
 
@@ -137,7 +159,8 @@ impl Db {
     async fn period(&self, period_id: i64) -> Result<Period> {
         let plan_id: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM indicator_periods WHERE id = $1")
             .bind(period_id).fetch_optional(p).await)?;
-        let plan_id = plan_id.ok_or_else(|| StoreError::NotFound(format!("период № {period_id}")))?;
+        let plan_id =
+            plan_id.ok_or_else(|| StoreError::NotFound(format!("период № {period_id}")))?;
         self.periods(plan_id)
             .await?
             .into_iter()
@@ -162,17 +185,35 @@ impl Db {
         on_db!(self, c => sqlx::query("UPDATE indicator_periods SET closed_at = $1, closed_by = $2 WHERE id = $3")
             .bind(now_text()).bind(actor).bind(period_id).execute(c).await.map(|_| ()))?;
         let r = self.plan_ref(p.plan_id).await?;
-        self.audit_for(actor, "период показателей закрыт", &r.object, &p.title, r.municipality).await
+        self.audit_for(
+            actor,
+            "период показателей закрыт",
+            &r.object,
+            &p.title,
+            r.municipality,
+        )
+        .await
     }
 
     /// Sets where an indicator's value comes from. A formula is stored as
     /// written, comments included (the caller has checked it against the
     /// dictionary; it is read again against the dictionary of the day).
-    pub async fn set_indicator_source(&self, indicator_id: i64, source: Source, formula: &str, actor: &str) -> Result<()> {
-        let text = if source == Source::Formula { formula.trim().to_string() } else { String::new() };
+    pub async fn set_indicator_source(
+        &self,
+        indicator_id: i64,
+        source: Source,
+        formula: &str,
+        actor: &str,
+    ) -> Result<()> {
+        let text = if source == Source::Formula {
+            formula.trim().to_string()
+        } else {
+            String::new()
+        };
         let plan_id: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM programme_indicators WHERE id = $1")
             .bind(indicator_id).fetch_optional(p).await)?;
-        let plan_id = plan_id.ok_or_else(|| StoreError::NotFound(format!("показатель № {indicator_id}")))?;
+        let plan_id =
+            plan_id.ok_or_else(|| StoreError::NotFound(format!("показатель № {indicator_id}")))?;
         on_db!(self, c => sqlx::query("UPDATE programme_indicators SET source = $1, formula = $2, updated_at = $3, updated_by = $4 WHERE id = $5")
             .bind(source.code()).bind(&text).bind(now_text()).bind(actor).bind(indicator_id).execute(c).await.map(|_| ()))?;
         let r = self.plan_ref(plan_id).await?;
@@ -180,7 +221,15 @@ impl Db {
             actor,
             "источник показателя изменён",
             &r.object,
-            &format!("показатель № {indicator_id}: {}{}", source.title(), if text.is_empty() { String::new() } else { format!("; формула: {}", text.replace('\n', "; ")) }),
+            &format!(
+                "показатель № {indicator_id}: {}{}",
+                source.title(),
+                if text.is_empty() {
+                    String::new()
+                } else {
+                    format!("; формула: {}", text.replace('\n', "; "))
+                }
+            ),
             r.municipality,
         )
         .await
@@ -190,12 +239,19 @@ impl Db {
     pub async fn indicator_source(&self, indicator_id: i64) -> Result<(Source, String)> {
         let row: Option<(String, String)> = on_db!(self, p => sqlx::query("SELECT source, formula FROM programme_indicators WHERE id = $1")
             .bind(indicator_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1))));
-        let (source, formula) = row.ok_or_else(|| StoreError::NotFound(format!("показатель № {indicator_id}")))?;
+        let (source, formula) =
+            row.ok_or_else(|| StoreError::NotFound(format!("показатель № {indicator_id}")))?;
         Ok((Source::from_code(&source).unwrap_or(Source::None), formula))
     }
 
     /// Enters a value by hand (refused in a closed period).
-    pub async fn enter_value(&self, indicator_id: i64, period_id: i64, v: &ManualValue<'_>, actor: &str) -> Result<()> {
+    pub async fn enter_value(
+        &self,
+        indicator_id: i64,
+        period_id: i64,
+        v: &ManualValue<'_>,
+        actor: &str,
+    ) -> Result<()> {
         self.open_period(period_id).await?;
         if v.note.trim().is_empty() {
             return Err(StoreError::Invalid(
@@ -203,31 +259,65 @@ impl Db {
             ));
         }
         let why = format!("введено вручную; источник: {}", v.note.trim());
-        self.write_value(indicator_id, period_id, v.value, v.value_text.trim(), None, None, &[], v.note.trim(), v.document.trim(), &why, actor)
-            .await
-            .map(|_| ())
+        self.write_value(
+            indicator_id,
+            period_id,
+            v.value,
+            v.value_text.trim(),
+            None,
+            None,
+            &[],
+            v.note.trim(),
+            v.document.trim(),
+            &why,
+            actor,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Writes a computed value when it differs from the stored one (open
     /// periods only); returns whether it changed.
-    pub async fn record_computed(&self, indicator_id: i64, period_id: i64, e: &Evaluation, actor: &str) -> Result<bool> {
+    pub async fn record_computed(
+        &self,
+        indicator_id: i64,
+        period_id: i64,
+        e: &Evaluation,
+        actor: &str,
+    ) -> Result<bool> {
         self.open_period(period_id).await?;
-        let lists: Vec<Explained> = e.rows.iter().filter(|r| r.role != Role::Outside).cloned().collect();
+        let lists: Vec<Explained> = e
+            .rows
+            .iter()
+            .filter(|r| r.role != Role::Outside)
+            .cloned()
+            .collect();
         let old = self.indicator_value(indicator_id, period_id).await?;
         let text = value_text(e.value);
         let why = match &old {
             Some(o) if o.value_text == text && o.lists == lists => return Ok(false),
-            Some(o) if o.value_text == text => "пересчёт: изменились списки школ при том же значении".to_string(),
+            Some(o) if o.value_text == text => {
+                "пересчёт: изменились списки школ при том же значении".to_string()
+            }
             Some(o) => format!(
                 "пересчёт по данным: было {} ({} из {}), стало {} ({} из {})",
-                if o.value_text.is_empty() { "—" } else { &o.value_text },
+                if o.value_text.is_empty() {
+                    "—"
+                } else {
+                    &o.value_text
+                },
                 o.numerator.unwrap_or(0),
                 o.denominator.unwrap_or(0),
                 if text.is_empty() { "—" } else { &text },
                 e.numerator,
                 e.denominator
             ),
-            None => format!("первый расчёт: {} ({} из {})", if text.is_empty() { "—" } else { &text }, e.numerator, e.denominator),
+            None => format!(
+                "первый расчёт: {} ({} из {})",
+                if text.is_empty() { "—" } else { &text },
+                e.numerator,
+                e.denominator
+            ),
         };
         self.write_value(
             indicator_id,
@@ -277,9 +367,17 @@ impl Db {
     }
 
     /// One indicator's value in a period.
-    pub async fn indicator_value(&self, indicator_id: i64, period_id: i64) -> Result<Option<IndicatorValue>> {
+    pub async fn indicator_value(
+        &self,
+        indicator_id: i64,
+        period_id: i64,
+    ) -> Result<Option<IndicatorValue>> {
         Ok(self
-            .value_rows("v.indicator_id = $1 AND v.period_id = $2", indicator_id, Some(period_id))
+            .value_rows(
+                "v.indicator_id = $1 AND v.period_id = $2",
+                indicator_id,
+                Some(period_id),
+            )
             .await?
             .pop())
     }
@@ -289,7 +387,12 @@ impl Db {
         self.value_rows("i.plan_id = $1", plan_id, None).await
     }
 
-    async fn value_rows(&self, cond: &str, first: i64, second: Option<i64>) -> Result<Vec<IndicatorValue>> {
+    async fn value_rows(
+        &self,
+        cond: &str,
+        first: i64,
+        second: Option<i64>,
+    ) -> Result<Vec<IndicatorValue>> {
         let sql = format!(
             "SELECT v.indicator_id, v.period_id, v.value, v.value_text, v.numerator, v.denominator, v.lists, v.note, v.document, v.at, v.actor \
              FROM indicator_values v JOIN programme_indicators i ON i.id = v.indicator_id WHERE {cond} ORDER BY v.indicator_id, v.period_id"
@@ -310,11 +413,17 @@ impl Db {
     }
 
     /// How a value came to be, oldest first.
-    pub async fn value_history(&self, indicator_id: i64, period_id: i64) -> Result<Vec<ValueChange>> {
+    pub async fn value_history(
+        &self,
+        indicator_id: i64,
+        period_id: i64,
+    ) -> Result<Vec<ValueChange>> {
         let sql = "SELECT value_text, why, at, actor FROM indicator_value_history WHERE indicator_id = $1 AND period_id = $2 ORDER BY id";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(indicator_id).bind(period_id).fetch_all(p).await?.iter().map(|r| ValueChange {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(indicator_id).bind(period_id).fetch_all(p).await?.iter().map(|r| ValueChange {
             value_text: r.get(0), why: r.get(1), at: r.get(2), actor: r.get(3),
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// Computes every formula indicator of a programme in each open period
@@ -324,7 +433,12 @@ impl Db {
     pub async fn compute_programme(&self, plan_id: i64, actor: &str) -> Result<usize> {
         let indicators = self.indicators(plan_id).await?;
         let mut changed = 0;
-        for period in self.periods(plan_id).await?.into_iter().filter(|p| p.closed_at.is_none()) {
+        for period in self
+            .periods(plan_id)
+            .await?
+            .into_iter()
+            .filter(|p| p.closed_at.is_none())
+        {
             let facts = self.school_facts(plan_id, &period.title).await?;
             let defs = facts.defs();
             for i in &indicators {

@@ -125,8 +125,10 @@ impl Db {
 
     /// The programme an indicator belongs to.
     pub async fn indicator_plan(&self, indicator_id: i64) -> Result<Option<i64>> {
-        Ok(on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM programme_indicators WHERE id = $1")
-            .bind(indicator_id).fetch_optional(p).await)?)
+        Ok(
+            on_db!(self, p => sqlx::query_scalar("SELECT plan_id FROM programme_indicators WHERE id = $1")
+            .bind(indicator_id).fetch_optional(p).await)?,
+        )
     }
 
     /// The indicators of a programme in the passport's order.

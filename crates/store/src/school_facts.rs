@@ -13,7 +13,7 @@
 //!   campaigns of the same period, by the form's field key.
 
 use crate::{Db, Result};
-use opora_indicators::campaign::{Form, FieldKind as FormKind};
+use opora_indicators::campaign::{FieldKind as FormKind, Form};
 use opora_indicators::formula::{FieldDef, FieldKind, FieldValue, SchoolFacts};
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -116,22 +116,36 @@ impl Db {
         self.run_facts(&mut facts, &codes).await?;
         self.exam_facts(&mut facts, &index, &cond).await?;
         if let Some(period) = period {
-            self.campaign_facts(&mut facts, &index, plan_id, period).await?;
+            self.campaign_facts(&mut facts, &index, plan_id, period)
+                .await?;
         }
         Ok(facts)
     }
 
     async fn run_facts(&self, facts: &mut Facts, codes: &BTreeMap<String, usize>) -> Result<()> {
         facts.fields.extend([
-            field("шнор".into(), FieldKind::YesNo, "школа — ШНОР в последнем расчёте".into()),
-            field("шнсу".into(), FieldKind::YesNo, "школа — ШНСУ в последнем расчёте".into()),
-            field("категория".into(), FieldKind::Text, "категория школы в последнем расчёте".into()),
+            field(
+                "шнор".into(),
+                FieldKind::YesNo,
+                "школа — ШНОР в последнем расчёте".into(),
+            ),
+            field(
+                "шнсу".into(),
+                FieldKind::YesNo,
+                "школа — ШНСУ в последнем расчёте".into(),
+            ),
+            field(
+                "категория".into(),
+                FieldKind::Text,
+                "категория школы в последнем расчёте".into(),
+            ),
         ]);
         let (Some(run), _) = self.latest_run_ids().await? else {
             return Ok(());
         };
         self.ensure_runs_indexed().await?;
-        let sql = "SELECT school_code, is_shnor, is_shnsu, category FROM run_schools WHERE run_id = $1";
+        let sql =
+            "SELECT school_code, is_shnor, is_shnsu, category FROM run_schools WHERE run_id = $1";
         let lines: Vec<(String, i64, i64, String)> = on_db!(self, p => sqlx::query(sql).bind(run).fetch_all(p).await?
             .iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect());
         for (code, shnor, shnsu, category) in lines {
@@ -147,7 +161,12 @@ impl Db {
 
     /// Mean exam scores per school: the latest year of each (exam, subject)
     /// and the year before.
-    async fn exam_facts(&self, facts: &mut Facts, index: &BTreeMap<i64, usize>, cond: &str) -> Result<()> {
+    async fn exam_facts(
+        &self,
+        facts: &mut Facts,
+        index: &BTreeMap<i64, usize>,
+        cond: &str,
+    ) -> Result<()> {
         let sql = format!(
             "SELECT a.procedure, a.subject, a.year, st.school_id, CAST(SUM(st.n) AS BIGINT), CAST(SUM(st.sum) AS DOUBLE PRECISION) \
              FROM assessment_stats st JOIN assessments a ON a.id = st.assessment_id JOIN schools s ON s.id = st.school_id \
@@ -159,7 +178,9 @@ impl Db {
             .iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5))).collect());
         let mut latest: BTreeMap<(String, String), i64> = BTreeMap::new();
         for (procedure, subject, year, ..) in &raw {
-            let y = latest.entry((procedure.clone(), subject.clone())).or_insert(*year);
+            let y = latest
+                .entry((procedure.clone(), subject.clone()))
+                .or_insert(*year);
             *y = (*y).max(*year);
         }
         for ((procedure, subject), year) in &latest {
@@ -167,12 +188,18 @@ impl Db {
             facts.fields.push(field(
                 name.clone(),
                 FieldKind::Number,
-                format!("средний балл {procedure} по предмету «{subject}», {} год", year),
+                format!(
+                    "средний балл {procedure} по предмету «{subject}», {} год",
+                    year
+                ),
             ));
             facts.fields.push(field(
                 format!("{name}.прошлый"),
                 FieldKind::Number,
-                format!("средний балл {procedure} по предмету «{subject}», {} год", year - 1),
+                format!(
+                    "средний балл {procedure} по предмету «{subject}», {} год",
+                    year - 1
+                ),
             ));
         }
         for (procedure, subject, year, school, n, sum) in raw {
@@ -187,7 +214,9 @@ impl Db {
                 _ => continue,
             };
             if n > 0 {
-                facts.schools[k].values.insert(name, FieldValue::Number(sum / n as f64));
+                facts.schools[k]
+                    .values
+                    .insert(name, FieldValue::Number(sum / n as f64));
             }
         }
         Ok(())
@@ -204,7 +233,9 @@ impl Db {
         for (campaign, values) in self.final_values(plan_id, period).await? {
             add_form_fields(&mut facts.fields, &campaign.form, &campaign.title);
             for v in values {
-                let (Some(&k), Some(f)) = (index.get(&v.school_id), campaign.form.field(&v.field_key)) else {
+                let (Some(&k), Some(f)) =
+                    (index.get(&v.school_id), campaign.form.field(&v.field_key))
+                else {
                     continue;
                 };
                 let value = match (f.kind, v.number) {
@@ -212,7 +243,9 @@ impl Db {
                     (FormKind::Integer | FormKind::Number, Some(n)) => FieldValue::Number(n),
                     _ => FieldValue::Text(v.value.clone()),
                 };
-                facts.schools[k].values.insert(format!("анкета.{}", f.key), value);
+                facts.schools[k]
+                    .values
+                    .insert(format!("анкета.{}", f.key), value);
             }
         }
         Ok(())
@@ -245,6 +278,10 @@ fn add_form_fields(fields: &mut Vec<FactField>, form: &Form, campaign: &str) {
             FormKind::Integer | FormKind::Number => FieldKind::Number,
             FormKind::Text => FieldKind::Text,
         };
-        fields.push(field(name, kind, format!("«{}» (кампания «{campaign}»)", f.label)));
+        fields.push(field(
+            name,
+            kind,
+            format!("«{}» (кампания «{campaign}»)", f.label),
+        ));
     }
 }

@@ -78,29 +78,47 @@ async fn an_answer_is_drafted_sent_returned_with_comments_sent_again_and_accepte
         let day = d("2027-02-10");
 
         let draft = values(&[("педагоги", Value::Number(30.0))]);
-        let s = t.db.save_answer(&c, s1, &draft, false, day, "school1").await.unwrap();
+        let s =
+            t.db.save_answer(&c, s1, &draft, false, day, "school1")
+                .await
+                .unwrap();
         assert_eq!(s, Status::Draft);
-        let s = t
-            .db
-            .save_answer(&c, s1, &answer_values(30.0, 12.0, true), true, day, "school1")
+        let s =
+            t.db.save_answer(
+                &c,
+                s1,
+                &answer_values(30.0, 12.0, true),
+                true,
+                day,
+                "school1",
+            )
             .await
             .unwrap();
         assert_eq!(s, Status::Submitted);
-        let refused = t
-            .db
-            .save_answer(&c, s1, &answer_values(31.0, 12.0, true), false, day, "school1")
+        let refused =
+            t.db.save_answer(
+                &c,
+                s1,
+                &answer_values(31.0, 12.0, true),
+                false,
+                day,
+                "school1",
+            )
             .await
             .unwrap_err();
-        assert!(refused.to_string().contains("изменить ответы нельзя"), "{refused}");
+        assert!(
+            refused.to_string().contains("изменить ответы нельзя"),
+            "{refused}"
+        );
 
         // A return needs words; with them, the comment reaches the value.
-        let silent = t
-            .db
-            .review_answer(&c, s1, Step::Return, " ", &BTreeMap::new(), "mo1")
-            .await
-            .unwrap_err();
+        let silent =
+            t.db.review_answer(&c, s1, Step::Return, " ", &BTreeMap::new(), "mo1")
+                .await
+                .unwrap_err();
         assert!(silent.to_string().contains("напишите, что исправить"));
-        let comments = BTreeMap::from([("диагностика".to_string(), "Сверьте с приказом".to_string())]);
+        let comments =
+            BTreeMap::from([("диагностика".to_string(), "Сверьте с приказом".to_string())]);
         t.db.review_answer(&c, s1, Step::Return, "Проверьте число", &comments, "mo1")
             .await
             .unwrap();
@@ -110,9 +128,16 @@ async fn an_answer_is_drafted_sent_returned_with_comments_sent_again_and_accepte
         assert_eq!(a.values["диагностика"].comment, "Сверьте с приказом");
 
         // Sent again after the deadline: received, but the first sending was on time.
-        t.db.save_answer(&c, s1, &answer_values(30.0, 14.0, true), true, d("2027-02-20"), "school1")
-            .await
-            .unwrap();
+        t.db.save_answer(
+            &c,
+            s1,
+            &answer_values(30.0, 14.0, true),
+            true,
+            d("2027-02-20"),
+            "school1",
+        )
+        .await
+        .unwrap();
         t.db.review_answer(&c, s1, Step::Accept, "", &BTreeMap::new(), "mo1")
             .await
             .unwrap();
@@ -123,12 +148,22 @@ async fn an_answer_is_drafted_sent_returned_with_comments_sent_again_and_accepte
         assert_eq!(a.values["диагностика"].value, "14");
 
         // A second school sends late; the third never does.
-        t.db.save_answer(&c, s2, &answer_values(50.0, 10.0, false), true, d("2027-02-16"), "school2")
-            .await
-            .unwrap();
+        t.db.save_answer(
+            &c,
+            s2,
+            &answer_values(50.0, 10.0, false),
+            true,
+            d("2027-02-16"),
+            "school2",
+        )
+        .await
+        .unwrap();
         let summary = &t.db.campaigns_in(&Scope::Region).await.unwrap()[0];
         let p = summary.progress;
-        assert_eq!((p.expected, p.received, p.on_time, p.accepted), (3, 2, 1, 1));
+        assert_eq!(
+            (p.expected, p.received, p.on_time, p.accepted),
+            (3, 2, 1, 1)
+        );
         assert_eq!(p.completeness().map(|v| v.round()), Some(67.0));
         assert_eq!(p.timeliness().map(|v| v.round()), Some(33.0));
 
@@ -138,7 +173,10 @@ async fn an_answer_is_drafted_sent_returned_with_comments_sent_again_and_accepte
             .filter(|h| h.field_key.is_empty())
             .map(|h| h.status.as_str())
             .collect();
-        assert_eq!(steps, ["draft", "submitted", "returned", "submitted", "accepted"]);
+        assert_eq!(
+            steps,
+            ["draft", "submitted", "returned", "submitted", "accepted"]
+        );
         let changes: Vec<(&str, &str)> = history
             .iter()
             .filter(|h| h.field_key == "диагностика" && h.note.is_empty())
@@ -164,26 +202,54 @@ async fn entry_locks_after_its_date_unless_reopened_for_one_school() {
         let (s1, s2) = (school(&t.db, "S001").await, school(&t.db, "S002").await);
         let c = campaign(&t.db, "июнь 2027", "2027-03-15", vec![s1, s2]).await;
         let late = d("2027-04-02");
-        let e = t
-            .db
-            .save_answer(&c, s1, &answer_values(30.0, 1.0, true), true, late, "school1")
+        let e =
+            t.db.save_answer(
+                &c,
+                s1,
+                &answer_values(30.0, 1.0, true),
+                true,
+                late,
+                "school1",
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("ввод закрыт 31.03.2027"), "{e}");
-        let early = t
-            .db
-            .save_answer(&c, s1, &answer_values(30.0, 1.0, true), false, d("2027-01-20"), "school1")
+        let early =
+            t.db.save_answer(
+                &c,
+                s1,
+                &answer_values(30.0, 1.0, true),
+                false,
+                d("2027-01-20"),
+                "school1",
+            )
             .await
             .unwrap_err();
-        assert!(early.to_string().contains("ввод откроется 01.02.2027"), "{early}");
+        assert!(
+            early.to_string().contains("ввод откроется 01.02.2027"),
+            "{early}"
+        );
 
         t.db.reopen_answer(&c, s1, "mo1").await.unwrap();
-        t.db.save_answer(&c, s1, &answer_values(30.0, 1.0, true), true, late, "school1")
-            .await
-            .unwrap();
-        let other = t
-            .db
-            .save_answer(&c, s2, &answer_values(30.0, 1.0, true), true, late, "school2")
+        t.db.save_answer(
+            &c,
+            s1,
+            &answer_values(30.0, 1.0, true),
+            true,
+            late,
+            "school1",
+        )
+        .await
+        .unwrap();
+        let other =
+            t.db.save_answer(
+                &c,
+                s2,
+                &answer_values(30.0, 1.0, true),
+                true,
+                late,
+                "school2",
+            )
             .await;
         assert!(other.is_err(), "reopening is for one school only");
         let a = t.db.answer(c.id, s1).await.unwrap().unwrap();
@@ -209,7 +275,10 @@ async fn a_campaign_is_refused_whole_with_what_is_wrong() {
             schools: vec![s1],
         };
         let e = t.db.create_campaign(&new, "region").await.unwrap_err();
-        assert!(e.to_string().contains("строка 1") && e.to_string().contains("«дата»"), "{e}");
+        assert!(
+            e.to_string().contains("строка 1") && e.to_string().contains("«дата»"),
+            "{e}"
+        );
         new.form = FORM.into();
         new.deadline = d("2027-03-15");
         let e = t.db.create_campaign(&new, "region").await.unwrap_err();
@@ -229,9 +298,16 @@ async fn the_previous_campaigns_final_value_is_remembered_for_the_next() {
         let s1 = school(&t.db, "S001").await;
         let first = campaign(&t.db, "февраль 2027", "2027-02-15", vec![s1]).await;
         let day = d("2027-02-10");
-        t.db.save_answer(&first, s1, &answer_values(30.0, 12.0, true), true, day, "school1")
-            .await
-            .unwrap();
+        t.db.save_answer(
+            &first,
+            s1,
+            &answer_values(30.0, 12.0, true),
+            true,
+            day,
+            "school1",
+        )
+        .await
+        .unwrap();
         let second = campaign(&t.db, "июнь 2027", "2027-03-20", vec![s1]).await;
         assert!(
             t.db.previous_values(&second, s1).await.unwrap().is_empty(),

@@ -471,10 +471,8 @@ fn routes(state: AppState) -> Router {
             "/campaigns/{id}/answers.xlsx",
             get(pages::campaigns::export),
         )
-        .route(
-            "/campaigns/{id}/import",
-            post(pages::campaigns::import),
-        )
+        .route("/campaigns/{id}/import", post(pages::campaigns::import))
+        .route("/campaigns/{id}/remind", post(pages::campaigns::remind))
         .route(
             "/campaigns/{id}/schools/{school}",
             get(pages::campaigns::answer).post(pages::campaigns::save),

@@ -3,7 +3,9 @@
 //!
 //! - Once a day (at start, then when the region's date changes) it writes
 //!   the overdue reminders ([`Db::notify_overdue_activities`]); their dedup
-//!   keys make a second run, or a second server, add nothing.
+//!   keys make a second run, or a second server, add nothing; and the
+//!   reminders of campaign deadlines within three days
+//!   ([`Db::notify_campaign_deadlines`]).
 //! - Every [`Config::notify_every`](crate::Config) it e-mails the
 //!   notifications waiting for it ([`Db::unsent_emails`]), when mail is
 //!   configured: each is taken off the queue before it is sent (two
@@ -72,6 +74,9 @@ impl Notifier {
                     *self.checked_on.lock().expect("notifier date") = Some(today);
                 }
                 Err(e) => tracing::warn!("не удалось разослать напоминания о просрочке: {e}"),
+            }
+            if let Err(e) = self.db.notify_campaign_deadlines(today).await {
+                tracing::warn!("не удалось разослать напоминания о сроках кампаний: {e}");
             }
         }
         self.send_pending(&mut round).await;

@@ -17,9 +17,11 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
     for_each_db!(|t| {
         let cast = load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let programme = t
-            .db
-            .plans(&Scope::Municipality(cast.municipality_id), opora_plans::Date::today())
+        let programme =
+            t.db.plans(
+                &Scope::Municipality(cast.municipality_id),
+                opora_plans::Date::today(),
+            )
             .await
             .unwrap()
             .into_iter()
@@ -27,7 +29,10 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
             .unwrap()
             .id;
         let indicators = t.db.indicators(programme).await.unwrap();
-        let site = indicators.iter().find(|i| i.name.contains("на сайтах")).unwrap();
+        let site = indicators
+            .iter()
+            .find(|i| i.name.contains("на сайтах"))
+            .unwrap();
         let periods = t.db.periods(programme).await.unwrap();
         let (spring, autumn) = (&periods[0], &periods[1]);
         assert!(spring.closed_at.is_some() && autumn.closed_at.is_none());
@@ -35,60 +40,163 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
         let mut mo = logged_in(&base, "mo1").await;
         let page = mo.get(&format!("/indicators/{}", site.id)).await;
         assert_eq!(page.status, 200, "{}", page.body);
-        assert!(page.body.contains("Засчитаны") && page.body.contains("анкета.программа = да"), "the reason names the value");
+        assert!(
+            page.body.contains("Засчитаны") && page.body.contains("анкета.программа = да"),
+            "the reason names the value"
+        );
         assert!(page.body.contains("значения заморожены"));
         let dashboard = mo.get("/indicators").await;
         assert!(dashboard.body.contains(&site.name) && dashboard.body.contains("light-"));
 
         // One more accepted autumn answer moves the open period, not the closed one.
-        let spring_before = t.db.indicator_value(site.id, spring.id).await.unwrap().unwrap();
-        let autumn_before = t.db.indicator_value(site.id, autumn.id).await.unwrap().unwrap();
+        let spring_before =
+            t.db.indicator_value(site.id, spring.id)
+                .await
+                .unwrap()
+                .unwrap();
+        let autumn_before =
+            t.db.indicator_value(site.id, autumn.id)
+                .await
+                .unwrap()
+                .unwrap();
         let campaigns = t.db.campaigns_in(&Scope::Region).await.unwrap();
-        let open = &campaigns.iter().find(|c| c.campaign.period == autumn.title).unwrap().campaign;
+        let open = &campaigns
+            .iter()
+            .find(|c| c.campaign.period == autumn.title)
+            .unwrap()
+            .campaign;
         let values = BTreeMap::from([
             ("педагоги".to_string(), Value::Number(30.0)),
             ("диагностика".to_string(), Value::Number(10.0)),
             ("программа".to_string(), Value::YesNo(true)),
         ]);
         let today = opora_plans::Date::today();
-        t.db.save_answer(open, cast.school_id, &values, true, today, "school1").await.unwrap();
-        t.db.review_answer(open, cast.school_id, Step::Accept, "", &BTreeMap::new(), "mo1").await.unwrap();
+        t.db.save_answer(open, cast.school_id, &values, true, today, "school1")
+            .await
+            .unwrap();
+        t.db.review_answer(
+            open,
+            cast.school_id,
+            Step::Accept,
+            "",
+            &BTreeMap::new(),
+            "mo1",
+        )
+        .await
+        .unwrap();
         mo.get(&format!("/plans/{programme}")).await;
-        let autumn_after = t.db.indicator_value(site.id, autumn.id).await.unwrap().unwrap();
-        assert_eq!(autumn_after.numerator, autumn_before.numerator.map(|n| n + 1));
+        let autumn_after =
+            t.db.indicator_value(site.id, autumn.id)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            autumn_after.numerator,
+            autumn_before.numerator.map(|n| n + 1)
+        );
         let history = t.db.value_history(site.id, autumn.id).await.unwrap();
-        assert!(history.last().unwrap().why.starts_with("пересчёт по данным: было"), "{history:?}");
-        assert_eq!(t.db.indicator_value(site.id, spring.id).await.unwrap().unwrap(), spring_before);
+        assert!(
+            history
+                .last()
+                .unwrap()
+                .why
+                .starts_with("пересчёт по данным: было"),
+            "{history:?}"
+        );
+        assert_eq!(
+            t.db.indicator_value(site.id, spring.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            spring_before
+        );
 
         // A formula with a typo comes back with its place; the stored one stays.
         let path = format!("/indicators/{}", site.id);
         mo.get(&path).await;
         let bad = mo
-            .post(&format!("{path}/source"), &[("source", "formula"), ("formula", "вид: доля\nзнаменатель: шнор = да\nчислитель: анкета.програма = да")])
+            .post(
+                &format!("{path}/source"),
+                &[
+                    ("source", "formula"),
+                    (
+                        "formula",
+                        "вид: доля\nзнаменатель: шнор = да\nчислитель: анкета.програма = да",
+                    ),
+                ],
+            )
             .await;
         assert_eq!(bad.status, 422);
-        assert!(bad.body.contains("строка 3") && bad.body.contains("анкета.програма") && bad.body.contains("анкета.программа"), "{}", bad.body);
+        assert!(
+            bad.body.contains("строка 3")
+                && bad.body.contains("анкета.програма")
+                && bad.body.contains("анкета.программа"),
+            "{}",
+            bad.body
+        );
         // A new formula changes the open period only.
         let good = mo
-            .post(&format!("{path}/source"), &[("source", "formula"), ("formula", "вид: количество\nчислитель: анкета.программа = да")])
+            .post(
+                &format!("{path}/source"),
+                &[
+                    ("source", "formula"),
+                    (
+                        "formula",
+                        "вид: количество\nчислитель: анкета.программа = да",
+                    ),
+                ],
+            )
             .await;
         assert_eq!(good.status, 303, "{}", good.body);
-        assert_eq!(t.db.indicator_value(site.id, spring.id).await.unwrap().unwrap(), spring_before, "frozen");
-        let counted = t.db.indicator_value(site.id, autumn.id).await.unwrap().unwrap();
+        assert_eq!(
+            t.db.indicator_value(site.id, spring.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            spring_before,
+            "frozen"
+        );
+        let counted =
+            t.db.indicator_value(site.id, autumn.id)
+                .await
+                .unwrap()
+                .unwrap();
         assert_eq!(counted.value, counted.numerator.map(|n| n as f64));
 
         // By hand: a source is required, and a closed period refuses.
-        let manual = indicators.iter().find(|i| i.target_number.is_none()).unwrap();
+        let manual = indicators
+            .iter()
+            .find(|i| i.target_number.is_none())
+            .unwrap();
         let mpath = format!("/indicators/{}", manual.id);
         mo.get(&mpath).await;
         let period = autumn.id.to_string();
-        let silent = mo.post(&format!("{mpath}/value"), &[("period", &period), ("value", "да"), ("note", " ")]).await;
+        let silent = mo
+            .post(
+                &format!("{mpath}/value"),
+                &[("period", &period), ("value", "да"), ("note", " ")],
+            )
+            .await;
         assert_eq!(silent.status, 422);
         assert!(silent.body.contains("укажите источник значения"));
-        let ok = mo.post(&format!("{mpath}/value"), &[("period", &period), ("value", "да"), ("note", "Протокол семинара № 4")]).await;
+        let ok = mo
+            .post(
+                &format!("{mpath}/value"),
+                &[
+                    ("period", &period),
+                    ("value", "да"),
+                    ("note", "Протокол семинара № 4"),
+                ],
+            )
+            .await;
         assert_eq!(ok.status, 303);
         let closed = spring.id.to_string();
-        let refused = mo.post(&format!("{mpath}/value"), &[("period", &closed), ("value", "нет"), ("note", "Отчёт")]).await;
+        let refused = mo
+            .post(
+                &format!("{mpath}/value"),
+                &[("period", &closed), ("value", "нет"), ("note", "Отчёт")],
+            )
+            .await;
         assert_eq!(refused.status, 422);
         assert!(refused.body.contains("закрыт, его значения заморожены"));
 
@@ -98,16 +206,30 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
             if c.get(&path).await.status != 200 {
                 continue;
             }
-            let p = c.post(&format!("{path}/source"), &[("source", "none")]).await;
+            let p = c
+                .post(&format!("{path}/source"), &[("source", "none")])
+                .await;
             assert!(matches!(p.status, 403 | 404), "{login}: {}", p.status);
-            let p = c.post(&format!("{mpath}/value"), &[("period", &period), ("value", "нет"), ("note", "x")]).await;
+            let p = c
+                .post(
+                    &format!("{mpath}/value"),
+                    &[("period", &period), ("value", "нет"), ("note", "x")],
+                )
+                .await;
             assert!(matches!(p.status, 403 | 404), "{login}: {}", p.status);
         }
         // A period id of another programme is not found.
-        let p = mo.post(&format!("{mpath}/value"), &[("period", "999999"), ("value", "да"), ("note", "x")]).await;
+        let p = mo
+            .post(
+                &format!("{mpath}/value"),
+                &[("period", "999999"), ("value", "да"), ("note", "x")],
+            )
+            .await;
         assert_eq!(p.status, 404);
         // The export opens in Excel with the facts.
-        let (status, bytes, kind) = mo.get_bytes(&format!("/indicators.xlsx?plan={programme}")).await;
+        let (status, bytes, kind) = mo
+            .get_bytes(&format!("/indicators.xlsx?plan={programme}"))
+            .await;
         assert_eq!(status, 200);
         assert!(kind.contains("spreadsheetml") && bytes.starts_with(b"PK"));
     });

@@ -112,9 +112,19 @@ async fn a_passport_is_previewed_saved_once_and_shown_with_its_groups() {
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), demo_set + 1);
         // The demo programme's first indicator is computed from the autumn campaign.
-        assert!(list[0]["fact"].is_number() && list[0]["period"].is_string(), "{}", list[0]);
-        assert!(matches!(list[0]["status"].as_str(), Some("achieved" | "not_achieved")));
-        assert!(list.iter().any(|i| i["status"] == "no_data"), "an imported indicator without a source");
+        assert!(
+            list[0]["fact"].is_number() && list[0]["period"].is_string(),
+            "{}",
+            list[0]
+        );
+        assert!(matches!(
+            list[0]["status"].as_str(),
+            Some("achieved" | "not_achieved")
+        ));
+        assert!(
+            list.iter().any(|i| i["status"] == "no_data"),
+            "an imported indicator without a source"
+        );
         assert!(list.iter().any(|i| i["target"] == "Да"));
         let (_, all) = logged_in(&base, "region")
             .await

@@ -784,11 +784,15 @@ impl From<&crate::pages::indicators::facts::Fact> for Indicator {
 
 #[derive(Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(description = "Кампания сбора данных с полнотой и своевременностью по школам в области доступа")]
+#[schemars(
+    description = "Кампания сбора данных с полнотой и своевременностью по школам в области доступа"
+)]
 pub struct CampaignInfo {
     pub id: i64,
     pub title: String,
-    #[schemars(description = "Период показателей, для которого собираются данные («февраль 2027»)")]
+    #[schemars(
+        description = "Период показателей, для которого собираются данные («февраль 2027»)"
+    )]
     pub period: String,
     #[schemars(description = "Номер программы, в показатели которой идут принятые значения")]
     pub programme_id: Option<i64>,

@@ -24,21 +24,47 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use opora_indicators::campaign::{far_from_previous, number_text, Form as CampaignForm, Status, Step, Value, ValueError};
+use opora_indicators::campaign::{
+    far_from_previous, number_text, Form as CampaignForm, Status, Step, Value, ValueError,
+};
 use opora_plans::date::Date;
 use opora_store::campaigns::{Answer, Campaign, NewCampaign, Progress};
+use opora_store::notifications::{Notice, NoticeKind};
 use opora_store::scope::Scope;
 use opora_store::users::Role;
 use std::collections::BTreeMap;
 
 /// The example form offered when creating a campaign (what the spreadsheet asked).
-pub const EXAMPLE_FORM: &str = "педагоги: Число педагогических работников | целое | обязательно | от 1 до 500 | чел.
+pub const EXAMPLE_FORM: &str =
+    "педагоги: Число педагогических работников | целое | обязательно | от 1 до 500 | чел.
 диагностика: Из них прошли диагностику или самодиагностику | целое | обязательно | от 0 | чел.
 программа: Школьная программа повышения качества размещена на сайте | да/нет | обязательно
 мероприятия: Участие в мероприятиях межрегионального уровня | да/нет | обязательно
 ссылка: Адрес страницы с программой | текст
 правило: диагностика <= педагоги | Прошедших диагностику не может быть больше, чем педагогов
 ";
+
+/// Notifies the users of `scope` with `roles`; a failure is logged, not
+/// shown: the user's own action has already succeeded.
+async fn tell(st: &AppState, scope: Scope, roles: &[Role], notice: Notice) {
+    let sent = async {
+        let users = st.db.recipients(&scope, roles).await?;
+        st.db.notify(&users, &notice).await
+    };
+    if let Err(e) = sent.await {
+        tracing::warn!("уведомление «{}» не записано: {e}", notice.title);
+    }
+}
+
+fn notice(kind: NoticeKind, title: String, body: String, link: String) -> Notice {
+    Notice {
+        kind,
+        title,
+        body,
+        link,
+        dedup: None,
+    }
+}
 
 /// Whether a school is in the scope.
 fn in_scope(scope: &Scope, school_id: i64, municipality_id: i64) -> bool {
@@ -72,7 +98,11 @@ fn answer_rights(c: &Caller, campaign: &Campaign, a: &Answer) -> AnswerRights {
 }
 
 /// A campaign visible to the caller (404 otherwise).
-async fn visible_campaign(st: &AppState, c: &Caller, id: i64) -> WebResult<(Campaign, Vec<Answer>)> {
+async fn visible_campaign(
+    st: &AppState,
+    c: &Caller,
+    id: i64,
+) -> WebResult<(Campaign, Vec<Answer>)> {
     let campaign = st.db.campaign(id).await?.ok_or(WebError::NotFound)?;
     let answers = st.db.answers(id, &c.scope).await?;
     if answers.is_empty() {
@@ -82,7 +112,12 @@ async fn visible_campaign(st: &AppState, c: &Caller, id: i64) -> WebResult<(Camp
 }
 
 /// One school's answer, visible to the caller (404 otherwise).
-async fn visible_answer(st: &AppState, c: &Caller, id: i64, school: i64) -> WebResult<(Campaign, Answer)> {
+async fn visible_answer(
+    st: &AppState,
+    c: &Caller,
+    id: i64,
+    school: i64,
+) -> WebResult<(Campaign, Answer)> {
     let campaign = st.db.campaign(id).await?.ok_or(WebError::NotFound)?;
     let answer = st.db.answer(id, school).await?.ok_or(WebError::NotFound)?;
     if !in_scope(&c.scope, answer.school_id, answer.municipality_id) {
@@ -256,7 +291,10 @@ pub struct NewFields {
 /// a municipality (for the region), or a list of codes.
 async fn target_choices(st: &AppState, c: &Caller) -> WebResult<Vec<(String, String)>> {
     let mut out = vec![
-        ("supported".to_string(), "ШНОР и ШНСУ последнего расчёта".to_string()),
+        (
+            "supported".to_string(),
+            "ШНОР и ШНСУ последнего расчёта".to_string(),
+        ),
         ("all".to_string(), "Все школы".to_string()),
     ];
     if c.is_region() {
@@ -284,12 +322,18 @@ fn require_creator(c: &Caller) -> WebResult<()> {
         Ok(())
     } else {
         Err(WebError::Forbidden(
-            "Кампании сбора данных создают региональный оператор и муниципальный администратор.".into(),
+            "Кампании сбора данных создают региональный оператор и муниципальный администратор."
+                .into(),
         ))
     }
 }
 
-async fn new_page(st: &AppState, c: &Caller, f: NewFields, errors: Vec<String>) -> WebResult<Html<String>> {
+async fn new_page(
+    st: &AppState,
+    c: &Caller,
+    f: NewFields,
+    errors: Vec<String>,
+) -> WebResult<Html<String>> {
     let page = NewPage {
         l: Layout::new(c, "Новая кампания сбора данных", "/campaigns"),
         f,
@@ -318,29 +362,48 @@ pub async fn new_form(State(st): State<AppState>, caller: Caller) -> WebResult<H
 fn typed_date(label: &str, text: &str, errors: &mut Vec<String>) -> Option<Date> {
     let d = Date::parse(text);
     if d.is_none() {
-        errors.push(format!("{label}: дата «{}» не понята, напишите её как 15.02.2027", text.trim()));
+        errors.push(format!(
+            "{label}: дата «{}» не понята, напишите её как 15.02.2027",
+            text.trim()
+        ));
     }
     d
 }
 
 /// The ids of the schools a creation form names, each checked against the scope.
-async fn chosen_schools(st: &AppState, c: &Caller, f: &NewFields, errors: &mut Vec<String>) -> WebResult<Vec<i64>> {
+async fn chosen_schools(
+    st: &AppState,
+    c: &Caller,
+    f: &NewFields,
+    errors: &mut Vec<String>,
+) -> WebResult<Vec<i64>> {
     let in_scope = st.db.schools_in(&c.scope).await?;
     let ids = match f.target.as_str() {
         "supported" => st.db.supported_schools_in(&c.scope).await?,
         "all" => in_scope.iter().map(|s| s.id).collect(),
         "list" => {
             let mut ids = vec![];
-            for code in f.codes.split([',', ';', '\n', ' ', '\t']).map(str::trim).filter(|s| !s.is_empty()) {
+            for code in f
+                .codes
+                .split([',', ';', '\n', ' ', '\t'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 match in_scope.iter().find(|s| s.code == code) {
                     Some(s) => ids.push(s.id),
-                    None => errors.push(format!("школа с кодом «{code}» не найдена среди ваших школ: проверьте код")),
+                    None => errors.push(format!(
+                        "школа с кодом «{code}» не найдена среди ваших школ: проверьте код"
+                    )),
                 }
             }
             ids
         }
         m => match m.strip_prefix('m').and_then(|n| n.parse::<i64>().ok()) {
-            Some(m) if c.is_region() => in_scope.iter().filter(|s| s.municipality_id == m).map(|s| s.id).collect(),
+            Some(m) if c.is_region() => in_scope
+                .iter()
+                .filter(|s| s.municipality_id == m)
+                .map(|s| s.id)
+                .collect(),
             _ => {
                 errors.push("выберите, каким школам адресована кампания".into());
                 vec![]
@@ -348,12 +411,18 @@ async fn chosen_schools(st: &AppState, c: &Caller, f: &NewFields, errors: &mut V
         },
     };
     if ids.is_empty() && errors.is_empty() {
-        errors.push("в выбранном адресате нет ни одной школы: выберите другой или перечислите коды".into());
+        errors.push(
+            "в выбранном адресате нет ни одной школы: выберите другой или перечислите коды".into(),
+        );
     }
     Ok(ids)
 }
 
-pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<NewFields>) -> WebResult<Response> {
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    Form(f): Form<NewFields>,
+) -> WebResult<Response> {
     require_creator(&caller)?;
     let mut errors = vec![];
     let opens_on = typed_date("Открытие", &f.opens_on, &mut errors);
@@ -383,7 +452,11 @@ pub async fn create(State(st): State<AppState>, caller: Caller, Form(f): Form<Ne
     let new = NewCampaign {
         title: f.title.clone(),
         period: f.period.clone(),
-        municipality_id: if caller.is_region() { None } else { caller.user.municipality_id },
+        municipality_id: if caller.is_region() {
+            None
+        } else {
+            caller.user.municipality_id
+        },
         plan_id,
         form: f.form.clone(),
         opens_on,
@@ -440,9 +513,22 @@ struct CampaignPage {
     rules: Vec<String>,
     schools: Vec<SchoolLine>,
     ranking: Vec<RankLine>,
+    can_remind: bool,
+    reminded: Option<usize>,
 }
 
-pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Html<String>> {
+#[derive(serde::Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    pub reminded: Option<usize>,
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    crate::extract::Query(q): crate::extract::Query<ShowQuery>,
+) -> WebResult<Html<String>> {
     let (campaign, answers) = visible_campaign(&st, &caller, id).await?;
     let today = today();
     let progress = {
@@ -504,7 +590,12 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
             .iter()
             .map(|f| (f.key.clone(), f.label.clone(), field_hint(f)))
             .collect(),
-        rules: campaign.form.rules.iter().map(|r| r.message.clone()).collect(),
+        rules: campaign
+            .form
+            .rules
+            .iter()
+            .map(|r| r.message.clone())
+            .collect(),
         schools: answers
             .iter()
             .map(|a| SchoolLine {
@@ -512,12 +603,17 @@ pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64
                 school: a.school.clone(),
                 municipality: a.municipality.clone(),
                 status: a.status.title(),
-                status_class: status_class(a.status, !a.status.is_received() && today > campaign.deadline),
+                status_class: status_class(
+                    a.status,
+                    !a.status.is_received() && today > campaign.deadline,
+                ),
                 sent: a.first_submitted_on.map(|d| d.ru()).unwrap_or_default(),
                 on_time: a.on_time(campaign.deadline),
             })
             .collect(),
         ranking,
+        can_remind: can_create(&caller),
+        reminded: q.reminded,
     };
     Ok(Html(page.render()?))
 }
@@ -607,7 +703,8 @@ async fn answer_page(
     let today = today();
     let rights = answer_rights(c, campaign, answer);
     let locked = today > campaign.locks_on && !answer.reopened;
-    let editable = rights.fill && answer.status.is_editable() && !locked && today >= campaign.opens_on;
+    let editable =
+        rights.fill && answer.status.is_editable() && !locked && today >= campaign.opens_on;
     let locked_note = if rights.fill && answer.status.is_editable() {
         if today < campaign.opens_on {
             format!("Ввод откроется {}.", campaign.opens_on.ru())
@@ -631,10 +728,19 @@ async fn answer_page(
             let (value, error, warning) = match &typed {
                 Some(t) => (
                     t.values.get(&f.key).cloned().unwrap_or_default(),
-                    t.errors.iter().filter(|e| e.key == f.key).map(|e| e.message.clone()).collect::<Vec<_>>().join("; "),
+                    t.errors
+                        .iter()
+                        .filter(|e| e.key == f.key)
+                        .map(|e| e.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     t.warnings.get(&f.key).cloned().unwrap_or_default(),
                 ),
-                None => (stored.map(|s| s.value.clone()).unwrap_or_default(), String::new(), String::new()),
+                None => (
+                    stored.map(|s| s.value.clone()).unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                ),
             };
             FieldLine {
                 key: f.key.clone(),
@@ -657,9 +763,20 @@ async fn answer_page(
         .into_iter()
         .map(|h| {
             let what = if !h.field_key.is_empty() {
-                let label = campaign.form.field(&h.field_key).map(|f| f.label.clone()).unwrap_or(h.field_key.clone());
+                let label = campaign
+                    .form
+                    .field(&h.field_key)
+                    .map(|f| f.label.clone())
+                    .unwrap_or(h.field_key.clone());
                 if h.note.is_empty() {
-                    format!("«{label}»: {}", if h.value.is_empty() { "значение стёрто".into() } else { h.value.clone() })
+                    format!(
+                        "«{label}»: {}",
+                        if h.value.is_empty() {
+                            "значение стёрто".into()
+                        } else {
+                            h.value.clone()
+                        }
+                    )
                 } else {
                     format!("замечание к «{label}»: {}", h.note)
                 }
@@ -672,31 +789,58 @@ async fn answer_page(
             } else {
                 h.note.clone()
             };
-            HistoryView { at: fmt::datetime(&h.at), actor: h.actor, what }
+            HistoryView {
+                at: fmt::datetime(&h.at),
+                actor: h.actor,
+                what,
+            }
         })
         .collect();
     let (errors, confirm_needed) = match &typed {
-        Some(t) => (t.errors.iter().map(|e| e.to_string()).collect(), !t.warnings.is_empty() && t.errors.is_empty()),
+        Some(t) => (
+            t.errors.iter().map(|e| e.to_string()).collect(),
+            !t.warnings.is_empty() && t.errors.is_empty(),
+        ),
         None => (vec![], false),
     };
     let page = AnswerPage {
-        l: Layout::new(c, format!("{} — {}", campaign.title, answer.school), "/campaigns"),
+        l: Layout::new(
+            c,
+            format!("{} — {}", campaign.title, answer.school),
+            "/campaigns",
+        ),
         campaign_id: campaign.id,
         campaign: campaign.title.clone(),
         school_id: answer.school_id,
         school: answer.school.clone(),
         municipality: answer.municipality.clone(),
         deadline: campaign.deadline.ru(),
-        when: if answer.status.is_received() { String::new() } else { days_left(campaign.deadline, today) },
+        when: if answer.status.is_received() {
+            String::new()
+        } else {
+            days_left(campaign.deadline, today)
+        },
         status: answer.status.title(),
         status_class: status_class(answer.status, false),
         comment: answer.comment.clone(),
         fields,
         editable,
         locked_note,
-        can_accept: rights.review && answer.status.after(Step::Accept, campaign.region_step).is_ok(),
-        can_return: rights.review && answer.status.after(Step::Return, campaign.region_step).is_ok(),
-        can_approve: rights.approve && answer.status.after(Step::Approve, campaign.region_step).is_ok(),
+        can_accept: rights.review
+            && answer
+                .status
+                .after(Step::Accept, campaign.region_step)
+                .is_ok(),
+        can_return: rights.review
+            && answer
+                .status
+                .after(Step::Return, campaign.region_step)
+                .is_ok(),
+        can_approve: rights.approve
+            && answer
+                .status
+                .after(Step::Approve, campaign.region_step)
+                .is_ok(),
         can_reopen: rights.review && locked && answer.status.is_editable(),
         errors,
         confirm_needed,
@@ -749,7 +893,9 @@ pub async fn save(
 ) -> WebResult<Response> {
     let (campaign, answer) = visible_answer(&st, &caller, id, school).await?;
     if !answer_rights(&caller, &campaign, &answer).fill {
-        return Err(WebError::Forbidden("Форму заполняет администратор школы.".into()));
+        return Err(WebError::Forbidden(
+            "Форму заполняет администратор школы.".into(),
+        ));
     }
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let submit = get("action") == Some("submit");
@@ -764,7 +910,8 @@ pub async fn save(
         let previous = st.db.previous_values(&campaign, school).await?;
         for (key, v) in &checked.values {
             if let (Some(new), Some(prev)) = (v.number(), previous.get(key)) {
-                let changed = answer.values.get(key).map(|s| s.value.as_str()) != Some(v.text().as_str());
+                let changed =
+                    answer.values.get(key).map(|s| s.value.as_str()) != Some(v.text().as_str());
                 if changed && far_from_previous(new, prev.number) {
                     warnings.insert(
                         key.clone(),
@@ -784,11 +931,47 @@ pub async fn save(
         } else {
             axum::http::StatusCode::UNPROCESSABLE_ENTITY
         };
-        let typed = Typed { values: typed, errors: checked.errors, warnings };
-        return Ok((status, answer_page(&st, &caller, &campaign, &answer, Some(typed), "").await?).into_response());
+        let typed = Typed {
+            values: typed,
+            errors: checked.errors,
+            warnings,
+        };
+        return Ok((
+            status,
+            answer_page(&st, &caller, &campaign, &answer, Some(typed), "").await?,
+        )
+            .into_response());
     }
     let values: BTreeMap<String, Value> = checked.values;
-    match st.db.save_answer(&campaign, school, &values, submit, today(), &caller.user.login).await {
+    match st
+        .db
+        .save_answer(
+            &campaign,
+            school,
+            &values,
+            submit,
+            today(),
+            &caller.user.login,
+        )
+        .await
+    {
+        Ok(_) if submit => {
+            let link = format!("/campaigns/{id}/schools/{school}");
+            let n = notice(
+                NoticeKind::Submitted,
+                format!("{}: форма «{}» отправлена", answer.school, campaign.title),
+                "Проверьте значения и примите форму или верните её с замечаниями.".into(),
+                link.clone(),
+            );
+            tell(
+                &st,
+                Scope::Municipality(answer.municipality_id),
+                &[Role::Municipality],
+                n,
+            )
+            .await;
+            Ok(Redirect::to(&format!("{link}?saved=sent")).into_response())
+        }
         Ok(_) => Ok(Redirect::to(&format!(
             "/campaigns/{id}/schools/{school}?saved={}",
             if submit { "sent" } else { "draft" }
@@ -808,12 +991,22 @@ pub async fn review(
 ) -> WebResult<Response> {
     let (campaign, answer) = visible_answer(&st, &caller, id, school).await?;
     let rights = answer_rights(&caller, &campaign, &answer);
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
     let action = get("action");
     let login = &caller.user.login;
     let done = match action {
         "return" | "accept" if rights.review => {
-            let step = if action == "return" { Step::Return } else { Step::Accept };
+            let step = if action == "return" {
+                Step::Return
+            } else {
+                Step::Accept
+            };
             let comments: BTreeMap<String, String> = pairs
                 .iter()
                 .filter_map(|(k, v)| k.strip_prefix("c_").map(|k| (k.to_string(), v.clone())))
@@ -821,23 +1014,65 @@ pub async fn review(
             st.db
                 .review_answer(&campaign, school, step, get("comment"), &comments, login)
                 .await
-                .map(|_| if action == "return" { "returned" } else { "accepted" })
+                .map(|_| {
+                    if action == "return" {
+                        "returned"
+                    } else {
+                        "accepted"
+                    }
+                })
         }
         "approve" if rights.approve => st
             .db
-            .review_answer(&campaign, school, Step::Approve, get("comment"), &BTreeMap::new(), login)
+            .review_answer(
+                &campaign,
+                school,
+                Step::Approve,
+                get("comment"),
+                &BTreeMap::new(),
+                login,
+            )
             .await
             .map(|_| "approved"),
-        "reopen" if rights.review => st.db.reopen_answer(&campaign, school, login).await.map(|_| "reopened"),
+        "reopen" if rights.review => st
+            .db
+            .reopen_answer(&campaign, school, login)
+            .await
+            .map(|_| "reopened"),
         "return" | "accept" | "approve" | "reopen" => {
             return Err(WebError::Forbidden(
                 "Проверяют формы муниципальный администратор школы и региональный оператор.".into(),
             ))
         }
-        _ => return Err(WebError::BadRequest("Неизвестное действие с формой.".into())),
+        _ => {
+            return Err(WebError::BadRequest(
+                "Неизвестное действие с формой.".into(),
+            ))
+        }
     };
     match done {
-        Ok(what) => Ok(Redirect::to(&format!("/campaigns/{id}/schools/{school}?saved={what}")).into_response()),
+        Ok(what) => {
+            let link = format!("/campaigns/{id}/schools/{school}");
+            let told = match what {
+                "returned" => Some(notice(
+                    NoticeKind::Returned,
+                    format!("Форма «{}» возвращена на доработку", campaign.title),
+                    format!("Замечание: {}", get("comment")),
+                    link.clone(),
+                )),
+                "accepted" | "approved" => Some(notice(
+                    NoticeKind::Accepted,
+                    format!("Форма «{}» принята", campaign.title),
+                    String::new(),
+                    link.clone(),
+                )),
+                _ => None,
+            };
+            if let Some(n) = told {
+                tell(&st, Scope::School(school), &[Role::SchoolAdmin], n).await;
+            }
+            Ok(Redirect::to(&format!("{link}?saved={what}")).into_response())
+        }
         Err(opora_store::StoreError::Invalid(m)) => Err(WebError::Unprocessable(format!("{m}."))),
         Err(e) => Err(e.into()),
     }
@@ -871,11 +1106,17 @@ pub async fn export(
                 Cell::Text(a.school.clone()),
                 Cell::Text(a.status.title().into()),
             ];
-            row.extend(campaign.form.fields.iter().map(|f| match a.values.get(&f.key) {
-                Some(v) if f.kind.is_numeric() => Cell::Number(v.number),
-                Some(v) => Cell::Text(v.value.clone()),
-                None => Cell::Text(String::new()),
-            }));
+            row.extend(
+                campaign
+                    .form
+                    .fields
+                    .iter()
+                    .map(|f| match a.values.get(&f.key) {
+                        Some(v) if f.kind.is_numeric() => Cell::Number(v.number),
+                        Some(v) => Cell::Text(v.value.clone()),
+                        None => Cell::Text(String::new()),
+                    }),
+            );
             row
         })
         .collect();
@@ -935,7 +1176,9 @@ pub async fn import(
     let (campaign, answers) = visible_campaign(&st, &caller, id).await?;
     let form = super::plans::read_form(mp, super::plans::MAX_PLAN_FILE).await?;
     let Some((file, bytes)) = form.file else {
-        return Err(WebError::BadRequest("Выберите файл Excel с ответами.".into()));
+        return Err(WebError::BadRequest(
+            "Выберите файл Excel с ответами.".into(),
+        ));
     };
     let submit = form.fields.get("submit").is_some();
     let (name, form_def) = (file.clone(), campaign.form.clone());
@@ -999,4 +1242,59 @@ pub async fn import(
         unchanged,
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// Reminds the administrators of the schools in the caller's scope that
+/// have not sent the form (once a day per school).
+pub async fn remind(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let (campaign, answers) = visible_campaign(&st, &caller, id).await?;
+    if !matches!(caller.role(), Role::Region | Role::Municipality) {
+        return Err(WebError::Forbidden(
+            "Напоминания рассылают региональный оператор и муниципальный администратор.".into(),
+        ));
+    }
+    let today = today();
+    let mut schools = 0;
+    for a in answers.iter().filter(|a| !a.status.is_received()) {
+        let users = st
+            .db
+            .recipients(&Scope::School(a.school_id), &[Role::SchoolAdmin])
+            .await?;
+        let n = Notice {
+            kind: NoticeKind::Reminder,
+            title: format!(
+                "Напоминание: форма «{}», срок {}",
+                campaign.title,
+                campaign.deadline.ru()
+            ),
+            body: format!(
+                "Форма школы {} ещё не отправлена ({}).",
+                a.school,
+                a.status.title()
+            ),
+            link: format!("/campaigns/{id}/schools/{}", a.school_id),
+            dedup: Some(format!(
+                "campaign:{id}:reminder:{}:{}",
+                a.school_id,
+                today.iso()
+            )),
+        };
+        if st.db.notify(&users, &n).await? > 0 {
+            schools += 1;
+        }
+    }
+    st.db
+        .audit_for(
+            &caller.user.login,
+            "напоминание по кампании",
+            &format!("кампания № {id} «{}»", campaign.title),
+            &format!("школ: {schools}"),
+            caller.user.municipality_id,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/campaigns/{id}?reminded={schools}")).into_response())
 }

@@ -62,7 +62,10 @@ fn fact_words(i: &StoredIndicator, v: Option<&IndicatorValue>) -> String {
 
 /// The programme's indicator lines with their facts per period (computed
 /// first for open periods), and the periods' titles.
-pub async fn programme_table(st: &AppState, plan_id: i64) -> WebResult<(Vec<IndicatorLine>, Vec<String>)> {
+pub async fn programme_table(
+    st: &AppState,
+    plan_id: i64,
+) -> WebResult<(Vec<IndicatorLine>, Vec<String>)> {
     st.db.compute_programme(plan_id, SYSTEM).await?;
     let periods = st.db.periods(plan_id).await?;
     let values = st.db.programme_values(plan_id).await?;
@@ -74,7 +77,9 @@ pub async fn programme_table(st: &AppState, plan_id: i64) -> WebResult<(Vec<Indi
             line.facts = periods
                 .iter()
                 .map(|p| {
-                    let v = values.iter().find(|v| v.indicator_id == i.id && v.period_id == p.id);
+                    let v = values
+                        .iter()
+                        .find(|v| v.indicator_id == i.id && v.period_id == p.id);
                     let light = light_of(i, v);
                     (fact_words(i, v), light.code(), light.title())
                 })
@@ -82,7 +87,10 @@ pub async fn programme_table(st: &AppState, plan_id: i64) -> WebResult<(Vec<Indi
             line
         })
         .collect();
-    Ok((mark_groups(lines), periods.iter().map(period_title).collect()))
+    Ok((
+        mark_groups(lines),
+        periods.iter().map(period_title).collect(),
+    ))
 }
 
 fn period_title(p: &Period) -> String {
@@ -94,7 +102,11 @@ fn period_title(p: &Period) -> String {
 }
 
 /// The indicator, visible to the caller, with its programme's rights.
-async fn visible_indicator(st: &AppState, c: &Caller, id: i64) -> WebResult<(StoredIndicator, bool)> {
+async fn visible_indicator(
+    st: &AppState,
+    c: &Caller,
+    id: i64,
+) -> WebResult<(StoredIndicator, bool)> {
     let plan_id: Option<i64> = st.db.indicator_plan(id).await?;
     let plan_id = plan_id.ok_or(WebError::NotFound)?;
     let (_, _, rights) = load_plan(st, c, plan_id).await?;
@@ -215,7 +227,13 @@ async fn indicator_page(
             closed: p
                 .closed_at
                 .as_deref()
-                .map(|at| format!("закрыт {} ({}), значения заморожены", fmt::date(at), p.closed_by))
+                .map(|at| {
+                    format!(
+                        "закрыт {} ({}), значения заморожены",
+                        fmt::date(at),
+                        p.closed_by
+                    )
+                })
                 .unwrap_or_default(),
             fact: fact_words(&i, v.as_ref()),
             light: light.code(),
@@ -225,9 +243,18 @@ async fn indicator_page(
                 None => String::new(),
             },
             note: v.as_ref().map(|v| v.note.clone()).unwrap_or_default(),
-            numerator: v.as_ref().map(|v| rows(v, Role::Numerator)).unwrap_or_default(),
-            denominator_only: v.as_ref().map(|v| rows(v, Role::DenominatorOnly)).unwrap_or_default(),
-            no_data: v.as_ref().map(|v| rows(v, Role::NoData)).unwrap_or_default(),
+            numerator: v
+                .as_ref()
+                .map(|v| rows(v, Role::Numerator))
+                .unwrap_or_default(),
+            denominator_only: v
+                .as_ref()
+                .map(|v| rows(v, Role::DenominatorOnly))
+                .unwrap_or_default(),
+            no_data: v
+                .as_ref()
+                .map(|v| rows(v, Role::NoData))
+                .unwrap_or_default(),
             history,
         });
     }
@@ -270,7 +297,11 @@ fn dynamics_chart(i: &StoredIndicator, periods: &[PeriodView]) -> String {
         return String::new();
     }
     let xs: Vec<String> = periods.iter().map(|p| p.title.clone()).collect();
-    let unit = if Unit::from_code(&i.unit) == Some(Unit::Percent) { "%" } else { "" };
+    let unit = if Unit::from_code(&i.unit) == Some(Unit::Percent) {
+        "%"
+    } else {
+        ""
+    };
     opora_io::charts::line_chart(
         "Динамика по периодам",
         &xs,
@@ -294,7 +325,11 @@ fn dynamics_chart(i: &StoredIndicator, periods: &[PeriodView]) -> String {
     )
 }
 
-pub async fn show(State(st): State<AppState>, caller: Caller, Path(id): Path<i64>) -> WebResult<Html<String>> {
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> WebResult<Html<String>> {
     indicator_page(&st, &caller, id, None).await
 }
 
@@ -315,17 +350,28 @@ pub async fn set_source(
 ) -> WebResult<Response> {
     let (i, manage) = visible_indicator(&st, &caller, id).await?;
     require_manage(manage)?;
-    let source = Source::from_code(&f.source).ok_or_else(|| WebError::BadRequest("Неизвестный источник значения.".into()))?;
+    let source = Source::from_code(&f.source)
+        .ok_or_else(|| WebError::BadRequest("Неизвестный источник значения.".into()))?;
     if source == Source::Formula {
         let dictionary = st.db.fact_fields(i.plan_id).await?;
         let defs: Vec<_> = dictionary.iter().map(|f| f.def()).collect();
         if let Err(e) = Formula::parse(&f.formula, &defs) {
-            let page = indicator_page(&st, &caller, id, Some((f.formula.clone(), format!("Формула не сохранена: {e}")))).await?;
+            let page = indicator_page(
+                &st,
+                &caller,
+                id,
+                Some((f.formula.clone(), format!("Формула не сохранена: {e}"))),
+            )
+            .await?;
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     }
-    st.db.set_indicator_source(id, source, &f.formula, &caller.user.login).await?;
-    st.db.compute_programme(i.plan_id, &caller.user.login).await?;
+    st.db
+        .set_indicator_source(id, source, &f.formula, &caller.user.login)
+        .await?;
+    st.db
+        .compute_programme(i.plan_id, &caller.user.login)
+        .await?;
     Ok(Redirect::to(&format!("/indicators/{id}")).into_response())
 }
 
@@ -349,7 +395,13 @@ pub async fn enter_value(
     let (i, manage) = visible_indicator(&st, &caller, id).await?;
     require_manage(manage)?;
     // The period id comes from the form: it must be this programme's.
-    if !st.db.periods(i.plan_id).await?.iter().any(|p| p.id == f.period) {
+    if !st
+        .db
+        .periods(i.plan_id)
+        .await?
+        .iter()
+        .any(|p| p.id == f.period)
+    {
         return Err(WebError::NotFound);
     }
     let text = f.value.trim();
@@ -357,16 +409,30 @@ pub async fn enter_value(
     let yes_no = opora_indicators::campaign::read_yes_no(text).filter(|_| number.is_none());
     let (value, value_text) = match (number, yes_no) {
         (Some(v), _) => (Some(v), opora_indicators::campaign::number_text(v)),
-        (None, Some(b)) => (Some(if b { 1.0 } else { 0.0 }), if b { "да" } else { "нет" }.to_string()),
+        (None, Some(b)) => (
+            Some(if b { 1.0 } else { 0.0 }),
+            if b { "да" } else { "нет" }.to_string(),
+        ),
         (None, None) => {
             return Err(WebError::Unprocessable(format!(
                 "Значение «{text}» не понято: напишите число («45,5») или «да»/«нет»."
             )))
         }
     };
-    let manual = ManualValue { value, value_text: &value_text, note: &f.note, document: &f.document };
-    match st.db.enter_value(id, f.period, &manual, &caller.user.login).await {
-        Ok(()) => Ok(Redirect::to(&format!("/indicators/{id}#period-{}", f.period)).into_response()),
+    let manual = ManualValue {
+        value,
+        value_text: &value_text,
+        note: &f.note,
+        document: &f.document,
+    };
+    match st
+        .db
+        .enter_value(id, f.period, &manual, &caller.user.login)
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/indicators/{id}#period-{}", f.period)).into_response())
+        }
         Err(opora_store::StoreError::Invalid(m)) => Err(WebError::Unprocessable(format!("{m}."))),
         Err(e) => Err(e.into()),
     }
@@ -388,9 +454,16 @@ pub async fn add_period(
     let (_, _, rights) = load_plan(&st, &caller, plan_id).await?;
     require_manage(rights.manage)?;
     let ends_on = Date::parse(&f.ends_on).ok_or_else(|| {
-        WebError::Unprocessable(format!("Дата окончания периода «{}» не понята: напишите её как 28.02.2027.", f.ends_on.trim()))
+        WebError::Unprocessable(format!(
+            "Дата окончания периода «{}» не понята: напишите её как 28.02.2027.",
+            f.ends_on.trim()
+        ))
     })?;
-    match st.db.add_period(plan_id, &f.title, ends_on, &caller.user.login).await {
+    match st
+        .db
+        .add_period(plan_id, &f.title, ends_on, &caller.user.login)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{plan_id}#indicators")).into_response()),
         Err(opora_store::StoreError::Invalid(m)) => Err(WebError::Unprocessable(format!("{m}."))),
         Err(e) => Err(e.into()),
@@ -405,7 +478,13 @@ pub async fn close_period(
 ) -> WebResult<Response> {
     let (_, _, rights) = load_plan(&st, &caller, plan_id).await?;
     require_manage(rights.manage)?;
-    if !st.db.periods(plan_id).await?.iter().any(|p| p.id == period_id) {
+    if !st
+        .db
+        .periods(plan_id)
+        .await?
+        .iter()
+        .any(|p| p.id == period_id)
+    {
         return Err(WebError::NotFound);
     }
     st.db.compute_programme(plan_id, &caller.user.login).await?;
@@ -444,11 +523,22 @@ struct Latest {
 fn latest(i: &StoredIndicator, periods: &[Period], values: &[IndicatorValue]) -> Latest {
     let mine: Vec<(&Period, &IndicatorValue)> = periods
         .iter()
-        .filter_map(|p| values.iter().find(|v| v.indicator_id == i.id && v.period_id == p.id).map(|v| (p, v)))
+        .filter_map(|p| {
+            values
+                .iter()
+                .find(|v| v.indicator_id == i.id && v.period_id == p.id)
+                .map(|v| (p, v))
+        })
         .collect();
     let dynamics = mine
         .iter()
-        .map(|(_, v)| if v.value_text.is_empty() { "—".to_string() } else { v.value_text.clone() })
+        .map(|(_, v)| {
+            if v.value_text.is_empty() {
+                "—".to_string()
+            } else {
+                v.value_text.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" → ");
     match mine.last() {
@@ -459,7 +549,13 @@ fn latest(i: &StoredIndicator, periods: &[Period], values: &[IndicatorValue]) ->
             dynamics,
             value: v.value,
         },
-        None => Latest { fact: "—".into(), period: String::new(), light: Light::Grey, dynamics, value: None },
+        None => Latest {
+            fact: "—".into(),
+            period: String::new(),
+            light: Light::Grey,
+            dynamics,
+            value: None,
+        },
     }
 }
 
@@ -539,12 +635,26 @@ struct Dashboard {
 }
 
 pub async fn dashboard(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
-    let lines: Vec<DashLine> = dashboard_lines(&st, &caller).await?.into_iter().map(|(l, _)| l).collect();
+    let lines: Vec<DashLine> = dashboard_lines(&st, &caller)
+        .await?
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
     let counts = [Light::Green, Light::Yellow, Light::Red, Light::Grey]
         .into_iter()
-        .map(|light| (light.code(), light.title(), lines.iter().filter(|l| l.light == light.code()).count()))
+        .map(|light| {
+            (
+                light.code(),
+                light.title(),
+                lines.iter().filter(|l| l.light == light.code()).count(),
+            )
+        })
         .collect();
-    let page = Dashboard { l: Layout::new(&caller, "Показатели", "/indicators"), lines, counts };
+    let page = Dashboard {
+        l: Layout::new(&caller, "Показатели", "/indicators"),
+        lines,
+        counts,
+    };
     Ok(Html(page.render()?))
 }
 
@@ -582,19 +692,41 @@ pub async fn export(
         .collect();
     let bytes = opora_io::xlsx_out::workbook(&[opora_io::xlsx_out::Sheet {
         name: "Показатели".into(),
-        header: ["Программа", "Показатель", "Целевое значение", "Факт", "Период", "Состояние", "Динамика"]
-            .map(String::from)
-            .to_vec(),
+        header: [
+            "Программа",
+            "Показатель",
+            "Целевое значение",
+            "Факт",
+            "Период",
+            "Состояние",
+            "Динамика",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
     }])
     .map_err(|e| WebError::Internal(e.to_string()))?;
     st.db
-        .audit(&caller.user.login, "выгрузка показателей", "показатели.xlsx", "")
+        .audit(
+            &caller.user.login,
+            "выгрузка показателей",
+            "показатели.xlsx",
+            "",
+        )
         .await?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"indicators.xlsx\"; filename*=UTF-8''{}", fmt::urlencode("показатели.xlsx"))),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"indicators.xlsx\"; filename*=UTF-8''{}",
+                    fmt::urlencode("показатели.xlsx")
+                ),
+            ),
         ],
         bytes,
     )
