@@ -419,6 +419,10 @@ fn routes(state: AppState) -> Router {
             post(pages::indicators::facts::close_period),
         )
         .route(
+            "/plans/{id}/periods/{period}/report.docx",
+            get(pages::indicators::facts::period_report),
+        )
+        .route(
             "/plans/{id}/edit",
             get(pages::plans::edit::show).post(pages::plans::edit::apply),
         )

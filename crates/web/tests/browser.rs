@@ -567,3 +567,145 @@ async fn a_roadmap_is_created_edited_and_worked_through_in_a_real_browser_withou
         t.db.close().await;
     });
 }
+
+/// Opens `path` with a marker query, so that a page answered at the form's
+/// own address (a form shown again) still counts as a new page.
+async fn open(b: &Browser, base: &str, path: &str) {
+    b.goto(&format!("{base}{path}?from=test")).await.unwrap();
+    b.wait().for_element(Locator::Css("h1")).await.unwrap();
+}
+
+/// Picks `value` in the select `css`.
+async fn choose(b: &Browser, css: &str, value: &str) {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// Fills and sends a school's form; confirms values far from the previous
+/// ones when the page asks.
+async fn send_answer(
+    b: &Browser,
+    base: &str,
+    path: &str,
+    teachers: &str,
+    diagnosed: &str,
+    programme: &str,
+) {
+    open(b, base, path).await;
+    fill(b, "#v-педагоги", teachers).await;
+    fill(b, "#v-диагностика", diagnosed).await;
+    choose(b, "#v-программа", programme).await;
+    choose(b, "#v-мероприятия", "да").await;
+    submit(b, "#submit-answer").await;
+    if b.find(Locator::Css("#confirm")).await.is_ok() {
+        b.find(Locator::Css("#confirm"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(b, "#submit-answer").await;
+    }
+    let main = text(b, "main").await;
+    assert!(main.contains("Форма отправлена"), "{path}: {main}");
+}
+
+#[tokio::test]
+async fn a_campaign_is_run_by_a_municipality_and_two_schools_and_its_values_reach_the_indicator() {
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let own = schools(&t.db, cast.municipality_id).await;
+        let programme =
+            t.db.plans(
+                &opora_store::scope::Scope::Municipality(cast.municipality_id),
+                opora_plans::Date::today(),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.level == "municipality")
+            .unwrap()
+            .id;
+        let autumn = t.db.periods(programme).await.unwrap().pop().unwrap();
+        let site =
+            t.db.indicators(programme)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|i| i.name.contains("на сайтах"))
+                .unwrap();
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+
+        // The municipality creates the campaign for its two schools.
+        let mo = browser(&driver, &chromium, &profiles.path().join("mo1")).await;
+        login(&mo, &base, "mo1").await;
+        open(&mo, &base, "/campaigns/new").await;
+        fill(&mo, "#c-title", "Сведения о программе на сайте").await;
+        fill(&mo, "#c-period", &autumn.title).await;
+        choose(&mo, "#c-programme", &programme.to_string()).await;
+        choose(&mo, "#c-target", "list").await;
+        fill(
+            &mo,
+            "#c-codes",
+            &format!("{}\n{}", own[0].code, own[1].code),
+        )
+        .await;
+        submit(&mo, "#campaign-form button[type=submit]").await;
+        let campaign = path(&mo).await;
+        assert!(text(&mo, "#progress").await.contains("получено 0 из 2"));
+        let answer = |school: i64| format!("{campaign}/schools/{school}");
+
+        // Each school finds the form in its inbox and sends it.
+        let s1 = browser(&driver, &chromium, &profiles.path().join("school1")).await;
+        login(&s1, &base, "school1").await;
+        open(&s1, &base, "/campaigns").await;
+        assert!(text(&s1, "#inbox")
+            .await
+            .contains("Сведения о программе на сайте"));
+        send_answer(&s1, &base, &answer(own[0].id), "31", "12", "нет").await;
+        let s2 = browser(&driver, &chromium, &profiles.path().join("school2")).await;
+        login(&s2, &base, "school2").await;
+        send_answer(&s2, &base, &answer(own[1].id), "24", "6", "нет").await;
+
+        // The municipality returns the first with a comment, then accepts both.
+        open(&mo, &base, &answer(own[0].id)).await;
+        fill(
+            &mo,
+            "#return-comment-text",
+            "Программа уже на сайте: проверьте ответ",
+        )
+        .await;
+        submit(&mo, "#return-answer").await;
+        open(&s1, &base, "/campaigns").await;
+        assert!(text(&s1, "#inbox").await.contains("Программа уже на сайте"));
+        shoot(&s1, &format!("{tag}-school1-returned")).await;
+        send_answer(&s1, &base, &answer(own[0].id), "31", "12", "да").await;
+        for school in [own[0].id, own[1].id] {
+            open(&mo, &base, &answer(school)).await;
+            submit(&mo, "#accept-answer").await;
+            assert!(text(&mo, "#answer-status").await.contains("принята"));
+        }
+        open(&mo, &base, &campaign).await;
+        assert!(text(&mo, "#progress").await.contains("получено 2 из 2"));
+        shoot(&mo, &format!("{tag}-mo1-campaign")).await;
+
+        // The values are in the indicator: the first school counts, the second does not.
+        open(&mo, &base, &format!("/indicators/{}", site.id)).await;
+        let period = text(&mo, &format!("#period-{}", autumn.id)).await;
+        let counted = period.find("Засчитаны").unwrap();
+        let only = period.find("Только в знаменателе").unwrap();
+        let first = period.find(&own[0].short_name).unwrap();
+        assert!(counted < first && first < only, "{period}");
+        assert!(period[only..].contains(&own[1].short_name), "{period}");
+        shoot(&mo, &format!("{tag}-mo1-indicator")).await;
+    });
+}

@@ -226,6 +226,16 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
             )
             .await;
         assert_eq!(p.status, 404);
+        // The period's report for the ministry, in Word.
+        let (status, bytes, kind) = mo
+            .get_bytes(&format!(
+                "/plans/{programme}/periods/{}/report.docx",
+                spring.id
+            ))
+            .await;
+        assert_eq!(status, 200);
+        assert!(kind.contains("wordprocessingml") && bytes.starts_with(b"PK"));
+        assert!(bytes.windows(17).any(|w| w == b"word/document.xml"));
         // The export opens in Excel with the facts.
         let (status, bytes, kind) = mo
             .get_bytes(&format!("/indicators.xlsx?plan={programme}"))

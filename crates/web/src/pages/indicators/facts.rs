@@ -732,3 +732,129 @@ pub async fn export(
     )
         .into_response())
 }
+
+/// The programme's indicator report for one period as DOCX: every
+/// indicator with its target, fact, state and basis, then the schools
+/// behind each computed value — what goes to the ministry after a period.
+pub async fn period_report(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((plan_id, period_id)): Path<(i64, i64)>,
+) -> WebResult<Response> {
+    let (summary, _, _) = load_plan(&st, &caller, plan_id).await?;
+    let period = st
+        .db
+        .periods(plan_id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == period_id)
+        .ok_or(WebError::NotFound)?;
+    st.db.compute_programme(plan_id, SYSTEM).await?;
+    let indicators = st.db.indicators(plan_id).await?;
+    let values = st.db.programme_values(plan_id).await?;
+    let value_of = |id: i64| {
+        values
+            .iter()
+            .find(|v| v.indicator_id == id && v.period_id == period_id)
+    };
+    let mut d = opora_plans::docx_out::DocxBuilder::new();
+    d.heading(&format!(
+        "Достижение показателей программы «{}»",
+        summary.title
+    ));
+    d.paragraph(&format!(
+        "Период: {} (по {}). {}",
+        period.title,
+        period.ends_on.ru(),
+        match &period.closed_at {
+            Some(at) => format!("Период закрыт {}, значения заморожены.", fmt::date(at)),
+            None => format!("Период открыт; значения на {}.", Date::today().ru()),
+        }
+    ));
+    let rows: Vec<Vec<String>> = indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let v = value_of(i.id);
+            let basis = match v {
+                Some(v) if v.numerator.is_some() => format!(
+                    "{} из {}",
+                    v.numerator.unwrap_or(0),
+                    fmt::plural(v.denominator.unwrap_or(0), "школы", "школ", "школ")
+                ),
+                Some(v) if !v.note.is_empty() => v.note.clone(),
+                _ => String::new(),
+            };
+            vec![
+                (k + 1).to_string(),
+                i.name.clone(),
+                IndicatorLine::from(i).target,
+                fact_words(i, v),
+                light_of(i, v).title().to_string(),
+                basis,
+            ]
+        })
+        .collect();
+    d.table(
+        &[
+            "№",
+            "Показатель",
+            "Целевое значение",
+            "Факт",
+            "Состояние",
+            "Основание",
+        ],
+        &rows,
+        &[500, 5200, 1700, 1300, 1700, 3400],
+    );
+    for i in &indicators {
+        let Some(v) = value_of(i.id).filter(|v| !v.lists.is_empty()) else {
+            continue;
+        };
+        d.bold_paragraph(&i.name);
+        let list: Vec<Vec<String>> = v
+            .lists
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.municipality.clone(),
+                    r.role.title().to_string(),
+                    r.reason.clone(),
+                ]
+            })
+            .collect();
+        d.table(
+            &["Школа", "Муниципалитет", "Учтена", "Почему"],
+            &list,
+            &[3600, 2600, 2000, 5600],
+        );
+    }
+    let bytes = d.finish();
+    st.db
+        .audit(
+            &caller.user.login,
+            "выгрузка отчёта по показателям",
+            &format!("программа № {plan_id}"),
+            &period.title,
+        )
+        .await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"indicators-{period_id}.docx\"; filename*=UTF-8''{}",
+                    fmt::urlencode(&format!("показатели-{}.docx", period.title))
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
