@@ -52,7 +52,11 @@ async fn main() -> anyhow::Result<()> {
     let db = match &url {
         Some(u) => {
             let schema = format!("bench_indicators_{}", std::process::id());
-            Db::connect_postgres(u, Some(&schema)).await?
+            {
+                let db = Db::connect_postgres(u, Some(&schema)).await?;
+                db.migrate().await?;
+                db
+            }
         }
         None => Db::open(None, dir.path()).await?,
     };
@@ -137,8 +141,10 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let changed = db.compute_programme(saved.id, "bench").await?;
     time("again, nothing changed", t.elapsed().as_secs_f64(), changed);
-    // One school's answer changes: returned, corrected, accepted.
-    let s = schools[0];
+    // One supported school's answer changes: returned, corrected, accepted.
+    let s = db
+        .supported_schools_in(&opora_store::scope::Scope::Region)
+        .await?[0];
     db.review_answer(&campaign, s, Step::Return, "проверьте", &none, "bench")
         .await?;
     db.save_answer(&campaign, s, &answer(s, s % 3 == 0), true, today, "bench")
@@ -159,6 +165,104 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64(),
         facts.schools.len(),
     );
+    let opora: Vec<String> = db
+        .programme_values(saved.id)
+        .await?
+        .iter()
+        .map(|v| v.value_text.clone())
+        .collect();
     db.close().await;
+    if let Some(u) = &url {
+        // The benchmark's own schema goes away with it.
+        if let Db::Postgres(p) = Db::connect_postgres(u, None).await? {
+            let schema = format!("bench_indicators_{}", std::process::id());
+            sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                .execute(&p)
+                .await?;
+        }
+    }
+    spreadsheet(&facts, dir.path(), &opora)?;
     Ok(())
+}
+
+/// The same three indicators as the coordinator's spreadsheet computes them:
+/// one row per school and COUNTIFS/SUMPRODUCT formulas, recalculated by
+/// LibreOffice Calc (headless, CSV → XLSX: load, calculate, save).
+fn spreadsheet(
+    facts: &opora_store::school_facts::Facts,
+    dir: &std::path::Path,
+    opora: &[String],
+) -> anyhow::Result<()> {
+    use opora_indicators::formula::FieldValue;
+    use std::fmt::Write as _;
+    let Ok(soffice) = which("soffice") else {
+        println!("LibreOffice (soffice) not found: no side-by-side figure");
+        return Ok(());
+    };
+    let mut csv =
+        String::from("школа,ШНОР или ШНСУ,программа,педагоги,диагностика,огэ,огэ прошлый\n");
+    let yes = |v: Option<&FieldValue>| matches!(v, Some(FieldValue::YesNo(true)));
+    let num = |v: Option<&FieldValue>| match v {
+        Some(FieldValue::Number(x)) => x.to_string(),
+        _ => String::new(),
+    };
+    for s in &facts.schools {
+        let v = &s.values;
+        let supported = yes(v.get("шнор")) || yes(v.get("шнсу"));
+        writeln!(
+            csv,
+            "{},{},{},{},{},{},{}",
+            s.school_id,
+            if supported { "да" } else { "нет" },
+            if yes(v.get("анкета.программа")) {
+                "да"
+            } else {
+                "нет"
+            },
+            num(v.get("анкета.педагоги")),
+            num(v.get("анкета.диагностика")),
+            num(v.get("огэ.математика")),
+            num(v.get("огэ.математика.прошлый")),
+        )?;
+    }
+    let n = facts.schools.len() + 1;
+    let yes_in = |col: char| format!("{col}2:{col}{n};\"\"да\"\"");
+    writeln!(
+        csv,
+        "итог,\"=100*COUNTIFS({b};{c})/COUNTIF({b})\",\"=100*SUMPRODUCT((B2:B{n}=\"\"да\"\")*(D2:D{n}>0);E2:E{n}/D2:D{n})/COUNTIFS({b};D2:D{n};\"\">0\"\")\",\"=100*SUMPRODUCT((B2:B{n}=\"\"да\"\")*(G2:G{n}<>\"\"\"\")*(F2:F{n}-G2:G{n}>0))/SUMPRODUCT((B2:B{n}=\"\"да\"\")*(G2:G{n}<>\"\"\"\"))\",,,",
+        b = yes_in('B'),
+        c = yes_in('C'),
+    )?;
+    let input = dir.join("table.csv");
+    std::fs::write(&input, csv)?;
+    let out = dir.join("calc");
+    let t = Instant::now();
+    let status = std::process::Command::new(&soffice)
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(&out)
+        .arg(&input)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    let seconds = t.elapsed().as_secs_f64();
+    println!(
+        "LibreOffice Calc: load 1,000 rows, compute the same 3  {seconds:>8.3} s   ({status}; includes starting Calc)"
+    );
+    let result = std::fs::read_to_string(out.join("table.csv")).unwrap_or_default();
+    println!(
+        "Calc's values:  {}",
+        result.lines().last().unwrap_or_default()
+    );
+    println!("Opora's values: {}", opora.join(" | "));
+    Ok(())
+}
+
+fn which(program: &str) -> std::io::Result<std::path::PathBuf> {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(program))
+                .find(|p| p.is_file())
+        })
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, program.to_string()))
 }
