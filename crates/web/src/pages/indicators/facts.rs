@@ -151,7 +151,33 @@ pub struct PeriodView {
     pub numerator: Vec<ListRow>,
     pub denominator_only: Vec<ListRow>,
     pub no_data: Vec<ListRow>,
+    /// (municipality, counted, in the denominator) when the lists span
+    /// more than one municipality.
+    pub by_municipality: Vec<(String, usize, usize)>,
     pub history: Vec<(String, String, String, String)>,
+}
+
+/// The lists per municipality: how many schools count and of how many.
+fn by_municipality(v: &IndicatorValue) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = vec![];
+    for r in &v.lists {
+        let k = match out.iter().position(|(m, _, _)| *m == r.municipality) {
+            Some(k) => k,
+            None => {
+                out.push((r.municipality.clone(), 0, 0));
+                out.len() - 1
+            }
+        };
+        out[k].2 += 1;
+        if r.role == Role::Numerator {
+            out[k].1 += 1;
+        }
+    }
+    if out.len() < 2 {
+        return vec![];
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 #[derive(Template)]
@@ -255,6 +281,7 @@ async fn indicator_page(
                 .as_ref()
                 .map(|v| rows(v, Role::NoData))
                 .unwrap_or_default(),
+            by_municipality: v.as_ref().map(by_municipality).unwrap_or_default(),
             history,
         });
     }
