@@ -60,6 +60,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "campaigns: forms, answers, values, history; indicator sources, periods and values",
     sqlite: include_str!("../migrations/sqlite/0009_campaigns.sql"),
     postgres: include_str!("../migrations/postgres/0009_campaigns.sql"),
+}, Migration {
+    version: 11,
+    name: "website audits: checks, items, manual overrides",
+    sqlite: include_str!("../migrations/sqlite/0011_site_audits.sql"),
+    postgres: include_str!("../migrations/postgres/0011_site_audits.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -402,6 +402,7 @@ impl Layout {
             ("/tasks", "Мои задачи"),
             ("/indicators", "Показатели"),
             ("/campaigns", "Сбор данных"),
+            ("/sites", "Сайты школ"),
         ];
         if c.is_region() {
             items.push(("/upload", "Загрузка данных"));

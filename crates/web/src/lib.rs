@@ -23,6 +23,7 @@ pub mod maintenance;
 mod pages;
 mod previews;
 mod ratelimit;
+pub mod site_checks;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
@@ -72,6 +73,14 @@ pub struct Config {
     /// How often expired sessions, old login failures and expired previews
     /// are removed.
     pub maintenance_every: Duration,
+    /// Check school websites on the schedule (October, February, June;
+    /// `OPORA_SITE_AUDITS`, on by default; off for `serve --demo`).
+    pub site_audits: bool,
+    /// Pause between two requests to a school's site (the crawler's
+    /// default, 200 ms).
+    pub site_delay: Duration,
+    /// Page requests at most per site check.
+    pub site_max_pages: usize,
 }
 
 impl Default for Config {
@@ -89,6 +98,9 @@ impl Default for Config {
             upload_parent: None,
             login_per_second: 10,
             maintenance_every: Duration::from_secs(60),
+            site_audits: true,
+            site_delay: opora_sites::Options::default().delay,
+            site_max_pages: opora_sites::Options::default().max_pages,
         }
     }
 }
@@ -97,7 +109,7 @@ impl Config {
     /// `OPORA_UPLOAD_LIMIT_MB`, `OPORA_SECURE_COOKIES` (1/true),
     /// `OPORA_SESSION_HOURS`, `OPORA_PUBLIC_URL`,
     /// `OPORA_PREVIEW_MINUTES`, `OPORA_PREVIEWS_PER_USER`, `OPORA_UPLOAD_DIR`,
-    /// `OPORA_LOGIN_RATE` (per second).
+    /// `OPORA_LOGIN_RATE` (per second), `OPORA_SITE_AUDITS` (1/0).
     ///
     /// A value that is set but cannot be used stops the start with a Russian
     /// message naming the setting, the value and what is expected: a typo in
@@ -153,6 +165,9 @@ impl Config {
             "число проверок пароля в секунду от 1 до 1000",
         )? {
             c.login_per_second = n;
+        }
+        if let Some(on) = flag("OPORA_SITE_AUDITS")? {
+            c.site_audits = on;
         }
         Ok(c)
     }
@@ -265,6 +280,8 @@ pub struct AppState {
     pub(crate) indicator_uploads: Arc<previews::Previews<pages::indicators::StagedIndicators>>,
     /// Anonymous password checks allowed across the server.
     pub(crate) login_bucket: Arc<ratelimit::TokenBucket>,
+    /// Schools whose website is being checked now.
+    pub(crate) site_checks: Arc<site_checks::Running>,
 }
 
 impl AppState {
@@ -288,6 +305,7 @@ impl AppState {
                 cfg.login_per_second,
                 cfg.login_per_second * 2,
             )),
+            site_checks: Arc::new(site_checks::Running::default()),
             cfg: Arc::new(cfg),
         }
     }
@@ -459,6 +477,10 @@ fn routes(state: AppState) -> Router {
             "/campaigns/{id}/schools/{school}/review",
             post(pages::campaigns::review),
         )
+        .route("/sites", get(pages::sites::list))
+        .route("/sites/{school_id}", get(pages::sites::show))
+        .route("/sites/{school_id}/check", post(pages::sites::check))
+        .route("/sites/{school_id}/override", post(pages::sites::set_override))
         .route("/glossary", get(pages::glossary::page))
         .route(
             "/support",
@@ -498,6 +520,7 @@ pub async fn serve_with(
     let (router, maintenance) = build(db, cfg);
     maintenance.remove_stale_upload_dirs();
     maintenance.run_once().await;
+    let schedule = maintenance.spawn_site_schedule();
     let timer = maintenance.spawn();
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
@@ -505,6 +528,9 @@ pub async fn serve_with(
         .with_graceful_shutdown(shutdown_signal())
         .await;
     timer.abort();
+    if let Some(s) = schedule {
+        s.abort();
+    }
     served
 }
 

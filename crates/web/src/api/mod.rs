@@ -55,6 +55,7 @@ pub const PATHS: &[&str] = &[
     "/api/overdue",
     "/api/indicators",
     "/api/campaigns",
+    "/api/sites",
     "/api/openapi.json",
 ];
 
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/overdue", get(overdue))
         .route("/api/indicators", get(indicators))
         .route("/api/campaigns", get(campaigns))
+        .route("/api/sites", get(sites))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -224,6 +226,12 @@ async fn campaigns(
     caller: Caller,
 ) -> ApiResult<Vec<types::CampaignInfo>> {
     Ok(Json(all(&st.db.campaigns_in(&caller.scope).await?)))
+}
+
+/// The schools in the caller's scope with a website: the latest check and
+/// what was found (overrides counted).
+async fn sites(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<types::SchoolSite>> {
+    Ok(Json(all(&st.db.latest_site_audits(&caller.scope).await?)))
 }
 
 async fn openapi() -> Response {

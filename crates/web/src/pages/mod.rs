@@ -9,6 +9,7 @@ pub mod identification;
 pub mod indicators;
 pub mod plans;
 pub mod schools;
+pub mod sites;
 pub mod upload;
 pub mod users;
 
