@@ -171,7 +171,11 @@ async fn audit_schools(db: &opora_store::Db, args: &SitesAuditArgs) -> Result<Au
                 bail!("школы с кодом «{}» нет в реестре", code.trim());
             };
             if s.website.trim().is_empty() {
-                bail!("у школы {} ({}) в реестре не указан сайт", s.short_name, s.code);
+                bail!(
+                    "у школы {} ({}) в реестре не указан сайт",
+                    s.short_name,
+                    s.code
+                );
             }
             vec![s]
         }
@@ -226,7 +230,12 @@ async fn audit_schools(db: &opora_store::Db, args: &SitesAuditArgs) -> Result<Au
         if args.format == OutputFormat::Text {
             match (&line.error, line.found, line.total) {
                 (None, Some(found), Some(total)) => {
-                    say!("{} {} — {}: найдено {found} из {total}", line.school_code, line.school, line.url)
+                    say!(
+                        "{} {} — {}: найдено {found} из {total}",
+                        line.school_code,
+                        line.school,
+                        line.url
+                    )
                 }
                 (error, ..) => say!(
                     "{} {} — {}: не проверен ({})",

@@ -245,32 +245,54 @@ fn audit_checks_every_school_with_a_website_saves_each_and_goes_past_a_failing_o
 
         // Every school with a website, one after another; the one that does
         // not answer is recorded and the run goes on (exit code 0).
-        let o = common::opora(&b, &["sites", "audit", "--delay-ms", "0", "--format", "json"]);
+        let o = common::opora(
+            &b,
+            &["sites", "audit", "--delay-ms", "0", "--format", "json"],
+        );
         assert!(o.status.success(), "{}: {}", b.name, text(&o));
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!((v["checked"].as_i64(), v["failed"].as_i64()), (Some(1), Some(1)), "{v:#}");
+        assert_eq!(
+            (v["checked"].as_i64(), v["failed"].as_i64()),
+            (Some(1), Some(1)),
+            "{v:#}"
+        );
         let lines = v["schools"].as_array().unwrap();
         assert_eq!(lines.len(), 2, "A3 has no website: {v:#}");
         let a1 = lines.iter().find(|l| l["school_code"] == "A1").unwrap();
         assert_eq!(a1["url"], format!("{site}/"));
-        assert_eq!((a1["found"].as_i64(), a1["total"].as_i64()), (Some(3), Some(21)));
+        assert_eq!(
+            (a1["found"].as_i64(), a1["total"].as_i64()),
+            (Some(3), Some(21))
+        );
         assert!(a1["error"].is_null() && a1["checked_at"].is_string());
         let a2 = lines.iter().find(|l| l["school_code"] == "A2").unwrap();
         let error = a2["error"].as_str().unwrap();
-        assert!(error.starts_with(&format!("сайт http://{closed}/ недоступен")), "{error}");
+        assert!(
+            error.starts_with(&format!("сайт http://{closed}/ недоступен")),
+            "{error}"
+        );
         assert!(a2["found"].is_null());
 
         // One school, as text.
         let o = common::opora(&b, &["sites", "audit", "--delay-ms", "0", "--school", "A1"]);
         assert!(o.status.success(), "{}: {}", b.name, text(&o));
         let out = String::from_utf8(o.stdout).unwrap();
-        assert!(out.contains(&format!("A1 Школа 1 — {site}/: найдено 3 из 21\n")), "{out}");
-        assert!(out.contains("Итого: сайтов проверено 1, не удалось проверить 0."), "{out}");
+        assert!(
+            out.contains(&format!("A1 Школа 1 — {site}/: найдено 3 из 21\n")),
+            "{out}"
+        );
+        assert!(
+            out.contains("Итого: сайтов проверено 1, не удалось проверить 0."),
+            "{out}"
+        );
 
         // Saved, latest first, by «cli».
         assert_eq!(
             stored(&b, "A1"),
-            [("cli".to_string(), "3 из 21".to_string()), ("cli".to_string(), "3 из 21".to_string())]
+            [
+                ("cli".to_string(), "3 из 21".to_string()),
+                ("cli".to_string(), "3 из 21".to_string())
+            ]
         );
         let a2 = stored(&b, "A2");
         assert_eq!(a2.len(), 1);
@@ -279,9 +301,17 @@ fn audit_checks_every_school_with_a_website_saves_each_and_goes_past_a_failing_o
         // A school that is not there, or has no website: a Russian error.
         let o = common::opora(&b, &["sites", "audit", "--school", "ZZ"]);
         assert!(!o.status.success());
-        assert!(text(&o).contains("школы с кодом «ZZ» нет в реестре"), "{}", text(&o));
+        assert!(
+            text(&o).contains("школы с кодом «ZZ» нет в реестре"),
+            "{}",
+            text(&o)
+        );
         let o = common::opora(&b, &["sites", "audit", "--school", "A3"]);
         assert!(!o.status.success());
-        assert!(text(&o).contains("у школы Школа 3 (A3) в реестре не указан сайт"), "{}", text(&o));
+        assert!(
+            text(&o).contains("у школы Школа 3 (A3) в реестре не указан сайт"),
+            "{}",
+            text(&o)
+        );
     }
 }

@@ -29,10 +29,10 @@ use crate::story::Cast;
 use crate::SeedError;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::IntoResponse;
+use opora_sites::Status;
 use opora_sites::{default_requirements, Audit, Options, Requirement};
 use opora_store::scope::Scope;
 use opora_store::Db;
-use opora_sites::Status;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,19 +49,52 @@ struct DemoSite {
 }
 
 const ALL_SVEDEN: &[&str] = &[
-    "common", "struct", "document", "education", "edu_standards", "managers", "employees", "objects", "paid_edu", "budget",
-    "vacant", "grants", "inter", "catering",
+    "common",
+    "struct",
+    "document",
+    "education",
+    "edu_standards",
+    "managers",
+    "employees",
+    "objects",
+    "paid_edu",
+    "budget",
+    "vacant",
+    "grants",
+    "inter",
+    "catering",
 ];
 
 const DEMO_BEFORE: DemoSite = DemoSite {
-    sveden: &["common", "struct", "document", "education", "edu_standards", "managers", "employees", "objects", "budget"],
+    sveden: &[
+        "common",
+        "struct",
+        "document",
+        "education",
+        "edu_standards",
+        "managers",
+        "employees",
+        "objects",
+        "budget",
+    ],
     documents: &[],
     down: false,
 };
 const DEMO_NOW: DemoSite = DemoSite {
     sveden: &[
-        "common", "struct", "document", "education", "edu_standards", "managers", "employees", "objects", "paid_edu", "budget",
-        "vacant", "grants", "catering",
+        "common",
+        "struct",
+        "document",
+        "education",
+        "edu_standards",
+        "managers",
+        "employees",
+        "objects",
+        "paid_edu",
+        "budget",
+        "vacant",
+        "grants",
+        "catering",
     ],
     documents: &["programme", "programme_order", "roadmap"],
     down: false,
@@ -73,8 +106,18 @@ const CURATED_SECOND: DemoSite = DemoSite {
 };
 const CURATED_THIRD: DemoSite = DemoSite {
     sveden: &[
-        "common", "struct", "document", "education", "edu_standards", "managers", "employees", "objects", "budget", "vacant",
-        "grants", "catering",
+        "common",
+        "struct",
+        "document",
+        "education",
+        "edu_standards",
+        "managers",
+        "employees",
+        "objects",
+        "budget",
+        "vacant",
+        "grants",
+        "catering",
     ],
     documents: &["programme", "roadmap", "recommendations"],
     down: false,
@@ -145,18 +188,32 @@ fn pages(school: &str, site: &DemoSite, requirements: &[Requirement]) -> HashMap
              <p>Добро пожаловать на сайт школы.</p>",
         ),
     );
-    out.insert("/news/".into(), html("Новости", "<p>Начался учебный год.</p>"));
+    out.insert(
+        "/news/".into(),
+        html("Новости", "<p>Начался учебный год.</p>"),
+    );
     let menu: String = present
         .iter()
-        .filter_map(|r| Some(format!("<li><a href=\"{}\">{}</a></li>", r.paths.first()?, r.name)))
+        .filter_map(|r| {
+            Some(format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                r.paths.first()?,
+                r.name
+            ))
+        })
         .collect();
     out.insert(
         "/sveden/".into(),
-        html("Сведения об образовательной организации", &format!("<ul>{menu}</ul>")),
+        html(
+            "Сведения об образовательной организации",
+            &format!("<ul>{menu}</ul>"),
+        ),
     );
     let files: Vec<(&str, &str)> = site.documents.iter().filter_map(|c| document(c)).collect();
     for r in &present {
-        let Some(path) = r.paths.first() else { continue };
+        let Some(path) = r.paths.first() else {
+            continue;
+        };
         let body = if r.code == "document" {
             let list: String = files
                 .iter()
@@ -300,7 +357,8 @@ async fn check_and_save(
         }
         Err(e) => {
             let error = e.to_string().replace(&base, &website);
-            db.save_site_error(school_id, &format!("{website}/"), &error, ACTOR).await?;
+            db.save_site_error(school_id, &format!("{website}/"), &error, ACTOR)
+                .await?;
         }
     }
     Ok(())
@@ -311,8 +369,14 @@ pub async fn create_demo_site_audits(db: &Db, cast: &Cast) -> Result<bool, SeedE
     if db.count("site_audits").await? > 0 {
         return Ok(false);
     }
-    let schools = db.schools_in(&Scope::Municipality(cast.municipality_id)).await?;
-    let by_id = |id: i64| schools.iter().find(|s| s.id == id && !s.website.trim().is_empty());
+    let schools = db
+        .schools_in(&Scope::Municipality(cast.municipality_id))
+        .await?;
+    let by_id = |id: i64| {
+        schools
+            .iter()
+            .find(|s| s.id == id && !s.website.trim().is_empty())
+    };
     let mut plan: Vec<(i64, &DemoSite)> = vec![(cast.school_id, &DEMO_NOW)];
     if let Some(&id) = cast.curated.get(1) {
         plan.push((id, &CURATED_SECOND));
@@ -330,7 +394,15 @@ pub async fn create_demo_site_audits(db: &Db, cast: &Cast) -> Result<bool, SeedE
     for (id, site) in &plan {
         let Some(s) = by_id(*id) else { continue };
         if s.id == cast.school_id {
-            check_and_save(db, s.id, &s.website, &s.short_name, &DEMO_BEFORE, Some(days_ago(150))).await?;
+            check_and_save(
+                db,
+                s.id,
+                &s.website,
+                &s.short_name,
+                &DEMO_BEFORE,
+                Some(days_ago(150)),
+            )
+            .await?;
         }
         check_and_save(db, s.id, &s.website, &s.short_name, site, None).await?;
     }
@@ -353,7 +425,13 @@ mod tests {
 
     #[test]
     fn every_demo_document_has_a_file_and_a_link_text() {
-        for site in [&DEMO_BEFORE, &DEMO_NOW, &CURATED_SECOND, &CURATED_THIRD, &MENTOR] {
+        for site in [
+            &DEMO_BEFORE,
+            &DEMO_NOW,
+            &CURATED_SECOND,
+            &CURATED_THIRD,
+            &MENTOR,
+        ] {
             assert!(site.documents.iter().all(|c| document(c).is_some()));
             assert!(site.sveden.iter().all(|c| ALL_SVEDEN.contains(c)));
         }
@@ -362,12 +440,16 @@ mod tests {
     #[tokio::test]
     async fn the_real_crawler_finds_what_a_demo_site_publishes() {
         let requirements = default_requirements();
-        let served = serve(pages("Школа", &CURATED_THIRD, &requirements), false).await.unwrap();
+        let served = serve(pages("Школа", &CURATED_THIRD, &requirements), false)
+            .await
+            .unwrap();
         let options = Options {
             delay: Duration::ZERO,
             ..Options::default()
         };
-        let audit = opora_sites::check_site(&served.base, &requirements, &options).await.unwrap();
+        let audit = opora_sites::check_site(&served.base, &requirements, &options)
+            .await
+            .unwrap();
         served.stop().await;
         let found: Vec<&str> = audit
             .items
@@ -399,8 +481,15 @@ mod tests {
             )],
             broken_links: vec![],
         };
-        rehome(&mut a, "http://127.0.0.1:4000", &origin("https://school.example/"));
+        rehome(
+            &mut a,
+            "http://127.0.0.1:4000",
+            &origin("https://school.example/"),
+        );
         assert_eq!(a.url, "https://school.example/");
-        assert_eq!(a.items[0].url.as_deref(), Some("https://school.example/sveden/common"));
+        assert_eq!(
+            a.items[0].url.as_deref(),
+            Some("https://school.example/sveden/common")
+        );
     }
 }

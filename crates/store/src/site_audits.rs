@@ -249,7 +249,11 @@ fn requirement_named(name: &str) -> Result<Requirement> {
     default_requirements()
         .into_iter()
         .find(|r| r.code == name || r.name == name)
-        .ok_or_else(|| StoreError::Invalid(format!("требования «{name}» нет в списке требований к сайту")))
+        .ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "требования «{name}» нет в списке требований к сайту"
+            ))
+        })
 }
 
 impl Db {
@@ -277,21 +281,42 @@ impl Db {
             audit.items.len(),
             audit.pages_visited
         );
-        audit_entry(&mut tx, actor, "проверка сайта школы", &school, &details, municipality).await?;
+        audit_entry(
+            &mut tx,
+            actor,
+            "проверка сайта школы",
+            &school,
+            &details,
+            municipality,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     /// Records a check that could not be done (the site did not open, was
     /// closed to robots, …), with the reason. Returns its id.
-    pub async fn save_site_error(&self, school_id: i64, url: &str, error: &str, actor: &str) -> Result<i64> {
+    pub async fn save_site_error(
+        &self,
+        school_id: i64,
+        url: &str,
+        error: &str,
+        actor: &str,
+    ) -> Result<i64> {
         let (school, municipality) = self.site_school(school_id).await?;
         let mut tx = self.begin().await?;
         let id: i64 = on_tx!(&mut tx, t => sqlx::query_scalar(
             "INSERT INTO site_audits (school_id, url, checked_at, error, actor) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(school_id).bind(url).bind(now_text()).bind(error).bind(actor).fetch_one(&mut *t).await)?;
-        audit_entry(&mut tx, actor, "проверка сайта школы не удалась", &school, &format!("{url}: {error}"), municipality)
-            .await?;
+        audit_entry(
+            &mut tx,
+            actor,
+            "проверка сайта школы не удалась",
+            &school,
+            &format!("{url}: {error}"),
+            municipality,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -301,7 +326,8 @@ impl Db {
         let sql = "SELECT short_name, code, municipality_id FROM schools WHERE id = $1";
         let row: Option<(String, String, i64)> = on_db!(self, p => sqlx::query(sql).bind(school_id).fetch_optional(p).await?
             .map(|r| (r.get(0), r.get(1), r.get(2))));
-        let (name, code, municipality) = row.ok_or_else(|| StoreError::NotFound(format!("школа № {school_id}")))?;
+        let (name, code, municipality) =
+            row.ok_or_else(|| StoreError::NotFound(format!("школа № {school_id}")))?;
         Ok((format!("школа {name} ({code})"), municipality))
     }
 
@@ -320,26 +346,34 @@ impl Db {
         let list = default_requirements();
         let mut out: Vec<SchoolSiteStatus> = schools
             .into_iter()
-            .map(|(school_id, school_code, school, municipality_id, municipality, website)| {
-                let k = known.remove(&school_id).unwrap_or_default();
-                let items = k.items(&list);
-                SchoolSiteStatus {
-                    school_id,
-                    school_code,
-                    school,
-                    municipality_id,
-                    municipality,
-                    website,
-                    last_checked_at: k.last.as_ref().map(|a| a.checked_at.clone()),
-                    last_error: k.last.as_ref().and_then(|a| a.error.clone()),
-                    audited_at: k.audited.as_ref().map(|a| a.checked_at.clone()),
-                    found: items.iter().filter(|i| i.found()).count(),
-                    total: items.len(),
-                    overridden: items.iter().filter(|i| i.overridden.is_some()).count(),
-                }
-            })
+            .map(
+                |(school_id, school_code, school, municipality_id, municipality, website)| {
+                    let k = known.remove(&school_id).unwrap_or_default();
+                    let items = k.items(&list);
+                    SchoolSiteStatus {
+                        school_id,
+                        school_code,
+                        school,
+                        municipality_id,
+                        municipality,
+                        website,
+                        last_checked_at: k.last.as_ref().map(|a| a.checked_at.clone()),
+                        last_error: k.last.as_ref().and_then(|a| a.error.clone()),
+                        audited_at: k.audited.as_ref().map(|a| a.checked_at.clone()),
+                        found: items.iter().filter(|i| i.found()).count(),
+                        total: items.len(),
+                        overridden: items.iter().filter(|i| i.overridden.is_some()).count(),
+                    }
+                },
+            )
             .collect();
-        out.sort_by_cached_key(|s| (crate::registry::ru_key(&s.municipality), crate::registry::ru_key(&s.school), s.school_id));
+        out.sort_by_cached_key(|s| {
+            (
+                crate::registry::ru_key(&s.municipality),
+                crate::registry::ru_key(&s.school),
+                s.school_id,
+            )
+        });
         Ok(out)
     }
 
@@ -349,7 +383,8 @@ impl Db {
                    (SELECT COUNT(*) FROM site_audit_items i WHERE i.audit_id = a.id AND i.status = 'found'), \
                    (SELECT COUNT(*) FROM site_audit_items i WHERE i.audit_id = a.id) \
                    FROM site_audits a WHERE a.school_id = $1 ORDER BY a.checked_at DESC, a.id DESC";
-        Ok(on_db!(self, p => sqlx::query(sql).bind(school_id).fetch_all(p).await?.iter().map(|r| SiteAuditSummary {
+        Ok(
+            on_db!(self, p => sqlx::query(sql).bind(school_id).fetch_all(p).await?.iter().map(|r| SiteAuditSummary {
             id: r.get(0),
             school_id: r.get(1),
             url: r.get(2),
@@ -361,13 +396,18 @@ impl Db {
             actor: r.get(8),
             found: r.get::<i64, _>(9) as usize,
             total: r.get::<i64, _>(10) as usize,
-        }).collect()))
+        }).collect()),
+        )
     }
 
     /// The requirements of one school's site, in the list's order: the
     /// latest successful check's findings with the overrides.
     pub async fn site_items(&self, school_id: i64) -> Result<Vec<SiteItem>> {
-        let k = self.known(&format!("s.id = {school_id}")).await?.remove(&school_id).unwrap_or_default();
+        let k = self
+            .known(&format!("s.id = {school_id}"))
+            .await?
+            .remove(&school_id)
+            .unwrap_or_default();
         Ok(k.items(&default_requirements()))
     }
 
@@ -433,7 +473,12 @@ impl Db {
 
     /// Removes a person's status of one requirement (the checks count
     /// again). Returns whether there was one. Recorded in the audit log.
-    pub async fn remove_site_override(&self, school_id: i64, requirement: &str, actor: &str) -> Result<bool> {
+    pub async fn remove_site_override(
+        &self,
+        school_id: i64,
+        requirement: &str,
+        actor: &str,
+    ) -> Result<bool> {
         let r = requirement_named(requirement)?;
         let (school, municipality) = self.site_school(school_id).await?;
         let sql = "DELETE FROM site_overrides WHERE school_id = $1 AND code = $2";
@@ -479,14 +524,25 @@ impl Db {
             .collect();
         let ids: Vec<i64> = audited.keys().copied().collect();
         for chunk in ids.chunks(500) {
-            let list = chunk.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!("SELECT audit_id, code, status, url, evidence FROM site_audit_items WHERE audit_id IN ({list})");
             let items: Vec<(i64, String, String, Option<String>, String)> = on_db!(self, p => sqlx::query(&sql).fetch_all(p).await?
                 .iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))).collect());
             for (audit_id, code, status, url, evidence) in items {
                 let status = status_of(&status)?;
                 if let Some(k) = audited.get(&audit_id).and_then(|s| known.get_mut(s)) {
-                    k.items.insert(code, ItemRow { status, url, evidence });
+                    k.items.insert(
+                        code,
+                        ItemRow {
+                            status,
+                            url,
+                            evidence,
+                        },
+                    );
                 }
             }
         }
@@ -498,11 +554,15 @@ impl Db {
             .iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5))).collect());
         for (school, code, status, comment, at, actor) in overrides {
             let status = status_of(&status)?;
-            known
-                .entry(school)
-                .or_default()
-                .overrides
-                .insert(code, SiteOverride { status, comment, at, actor });
+            known.entry(school).or_default().overrides.insert(
+                code,
+                SiteOverride {
+                    status,
+                    comment,
+                    at,
+                    actor,
+                },
+            );
         }
         Ok(known)
     }

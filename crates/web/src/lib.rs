@@ -480,7 +480,10 @@ fn routes(state: AppState) -> Router {
         .route("/sites", get(pages::sites::list))
         .route("/sites/{school_id}", get(pages::sites::show))
         .route("/sites/{school_id}/check", post(pages::sites::check))
-        .route("/sites/{school_id}/override", post(pages::sites::set_override))
+        .route(
+            "/sites/{school_id}/override",
+            post(pages::sites::set_override),
+        )
         .route("/glossary", get(pages::glossary::page))
         .route(
             "/support",

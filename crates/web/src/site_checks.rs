@@ -64,13 +64,20 @@ pub struct Running(Mutex<HashSet<i64>>);
 
 impl Running {
     pub fn contains(&self, school_id: i64) -> bool {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).contains(&school_id)
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&school_id)
     }
 
     /// Marks a school as being checked; `None` when it already is. The mark
     /// goes when the returned guard is dropped (also on a panic).
     fn start(self: &Arc<Self>, school_id: i64) -> Option<RunningGuard> {
-        let fresh = self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(school_id);
+        let fresh = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(school_id);
         fresh.then(|| RunningGuard {
             running: self.clone(),
             school_id,
@@ -106,7 +113,11 @@ fn options(st: &AppState) -> Options {
 async fn check_and_save(st: &AppState, school_id: i64, url: &str, actor: &str) {
     let saved = match opora_sites::check_site(url, &default_requirements(), &options(st)).await {
         Ok(audit) => st.db.save_site_audit(school_id, &audit, actor).await,
-        Err(e) => st.db.save_site_error(school_id, url, &e.to_string(), actor).await,
+        Err(e) => {
+            st.db
+                .save_site_error(school_id, url, &e.to_string(), actor)
+                .await
+        }
     };
     if let Err(e) = saved {
         tracing::warn!("проверка сайта {url} не сохранена: {e}");
@@ -133,7 +144,11 @@ pub async fn scheduled_pass(st: &AppState, today: Date) -> usize {
     if !AUDIT_MONTHS.contains(&today.month()) {
         return 0;
     }
-    let schools = match st.db.latest_site_audits(&opora_store::scope::Scope::Region).await {
+    let schools = match st
+        .db
+        .latest_site_audits(&opora_store::scope::Scope::Region)
+        .await
+    {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!("проверка сайтов по расписанию: список школ не прочитан: {e}");
@@ -180,21 +195,54 @@ mod tests {
     #[test]
     fn the_schedule_checks_each_site_once_in_october_february_and_june() {
         // Outside the audit months: never, however old the check.
-        for today in ["2026-09-30", "2026-11-01", "2027-01-15", "2027-05-31", "2027-07-01"] {
+        for today in [
+            "2026-09-30",
+            "2026-11-01",
+            "2027-01-15",
+            "2027-05-31",
+            "2027-07-01",
+        ] {
             assert!(!due(d(today), None, None), "{today}");
         }
         // In an audit month: a site never checked, or checked before the month.
         for today in ["2026-10-01", "2027-02-14", "2027-06-30"] {
             assert!(due(d(today), None, None), "{today}");
         }
-        assert!(due(d("2026-10-01"), Some(d("2026-09-30")), Some(d("2026-09-30"))));
-        assert!(due(d("2027-02-01"), Some(d("2026-10-05")), Some(d("2026-10-05"))));
+        assert!(due(
+            d("2026-10-01"),
+            Some(d("2026-09-30")),
+            Some(d("2026-09-30"))
+        ));
+        assert!(due(
+            d("2027-02-01"),
+            Some(d("2026-10-05")),
+            Some(d("2026-10-05"))
+        ));
         // Checked this month: not again.
-        assert!(!due(d("2026-10-20"), Some(d("2026-10-01")), Some(d("2026-10-01"))));
-        assert!(!due(d("2026-10-20"), Some(d("2026-10-01")), Some(d("2026-10-15"))), "a later failure changes nothing");
+        assert!(!due(
+            d("2026-10-20"),
+            Some(d("2026-10-01")),
+            Some(d("2026-10-01"))
+        ));
+        assert!(
+            !due(
+                d("2026-10-20"),
+                Some(d("2026-10-01")),
+                Some(d("2026-10-15"))
+            ),
+            "a later failure changes nothing"
+        );
         // Failed this month: again a week later, not before.
-        assert!(!due(d("2026-10-07"), Some(d("2026-06-03")), Some(d("2026-10-01"))));
-        assert!(due(d("2026-10-08"), Some(d("2026-06-03")), Some(d("2026-10-01"))));
+        assert!(!due(
+            d("2026-10-07"),
+            Some(d("2026-06-03")),
+            Some(d("2026-10-01"))
+        ));
+        assert!(due(
+            d("2026-10-08"),
+            Some(d("2026-06-03")),
+            Some(d("2026-10-01"))
+        ));
         assert!(due(d("2026-10-08"), None, Some(d("2026-10-01"))));
     }
 

@@ -48,8 +48,18 @@ async fn serve_site() -> String {
 async fn set_website(db: &opora_store::Db, school_id: i64, url: &str) {
     let sql = "UPDATE schools SET website = $1 WHERE id = $2";
     match db {
-        opora_store::Db::Sqlite(p) => sqlx::query(sql).bind(url).bind(school_id).execute(p).await.map(|_| ()),
-        opora_store::Db::Postgres(p) => sqlx::query(sql).bind(url).bind(school_id).execute(p).await.map(|_| ()),
+        opora_store::Db::Sqlite(p) => sqlx::query(sql)
+            .bind(url)
+            .bind(school_id)
+            .execute(p)
+            .await
+            .map(|_| ()),
+        opora_store::Db::Postgres(p) => sqlx::query(sql)
+            .bind(url)
+            .bind(school_id)
+            .execute(p)
+            .await
+            .map(|_| ()),
     }
     .unwrap();
 }
@@ -77,12 +87,23 @@ async fn everyone_reads_the_sites_of_its_schools_and_nothing_else() {
             let mut c = logged_in(&base, login).await;
             let list = c.get("/sites").await;
             assert_eq!(list.status, 200, "{login}");
-            assert!(list.body.contains(&format!("href=\"{demo}\"")), "{login}: the demo school is listed");
-            assert!(list.body.contains("href=\"/sites\"") && list.body.contains("Сайты школ"), "{login}: in the menu");
+            assert!(
+                list.body.contains(&format!("href=\"{demo}\"")),
+                "{login}: the demo school is listed"
+            );
+            assert!(
+                list.body.contains("href=\"/sites\"") && list.body.contains("Сайты школ"),
+                "{login}: in the menu"
+            );
             assert_eq!(c.get(&demo).await.status, 200, "{login}");
             let (status, api) = c.json("/api/sites").await;
             assert_eq!(status, 200, "{login}");
-            let ids: Vec<i64> = api.as_array().unwrap().iter().map(|s| s["school_id"].as_i64().unwrap()).collect();
+            let ids: Vec<i64> = api
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["school_id"].as_i64().unwrap())
+                .collect();
             assert!(ids.contains(&cast.school_id), "{login}");
             if login == "region" {
                 assert_eq!(c.get(&outside).await.status, 200);
@@ -90,11 +111,23 @@ async fn everyone_reads_the_sites_of_its_schools_and_nothing_else() {
                 continue;
             }
             assert_eq!(c.get(&outside).await.status, 404, "{login}");
-            assert!(!list.body.contains(&format!("href=\"{outside}\"")), "{login}");
+            assert!(
+                !list.body.contains(&format!("href=\"{outside}\"")),
+                "{login}"
+            );
             assert!(!ids.contains(&other[0].id), "{login}");
             for path in [format!("{outside}/check"), format!("{outside}/override")] {
                 c.get(&demo).await;
-                let p = c.post(&path, &[("requirement", "programme"), ("status", "found"), ("comment", "есть")]).await;
+                let p = c
+                    .post(
+                        &path,
+                        &[
+                            ("requirement", "programme"),
+                            ("status", "found"),
+                            ("comment", "есть"),
+                        ],
+                    )
+                    .await;
                 assert_eq!(p.status, 404, "{login} {path}");
             }
             if matches!(login, "school1" | "teacher1") {
@@ -118,31 +151,64 @@ async fn the_demo_shows_checks_their_history_and_a_reviewers_override() {
         let page = mo.get(&format!("/sites/{}", cast.school_id)).await;
         assert_eq!(page.status, 200);
         // The latest check: thirteen subsections and three documents.
-        assert!(page.body.contains("id=\"summary\">найдено 16 из 21"), "{}", page.body);
-        assert!(page.body.contains("Программа повышения качества образования (перехода в эффективный режим работы)"));
-        assert!(page.body.contains("/files/programma_povysheniya_kachestva.pdf"), "the document's address");
-        assert!(page.body.contains("gosweb.gosuslugi.ru"), "stored under the school's own address");
+        assert!(
+            page.body.contains("id=\"summary\">найдено 16 из 21"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains(
+            "Программа повышения качества образования (перехода в эффективный режим работы)"
+        ));
+        assert!(
+            page.body
+                .contains("/files/programma_povysheniya_kachestva.pdf"),
+            "the document's address"
+        );
+        assert!(
+            page.body.contains("gosweb.gosuslugi.ru"),
+            "stored under the school's own address"
+        );
         assert!(!page.body.contains("127.0.0.1"));
         // The history: two checks, the older with nine subsections.
         let history = &page.body[page.body.find("id=\"history\"").unwrap()..];
-        assert_eq!(history.matches("<tr>").count(), 3, "a header and two checks");
+        assert_eq!(
+            history.matches("<tr>").count(),
+            3,
+            "a header and two checks"
+        );
         assert!(history.contains("найдено 16 из 21") && history.contains("найдено 9 из 21"));
 
         // The curator's third school: the road map marked missing by mo1, with the reason.
         let third = mo.get(&format!("/sites/{}", cast.curated[2])).await;
         assert!(third.body.contains("Отметка «не найдено»: Размещена дорожная карта 2022 года; актуальной на этот год на сайте нет — mo1"), "{}", third.body);
-        assert!(third.body.contains("проверка: найдено"), "what the check said stays visible");
+        assert!(
+            third.body.contains("проверка: найдено"),
+            "what the check said stays visible"
+        );
 
         // The list: dates, results, a failed check with its reason.
         let list = mo.get("/sites").await;
         assert!(list.body.contains("найдено 16 из 21"));
-        assert!(list.body.contains("не удалась: главная страница https://"), "{}", list.body);
+        assert!(
+            list.body.contains("не удалась: главная страница https://"),
+            "{}",
+            list.body
+        );
         assert!(list.body.contains("ручных отметок: 1"));
         let today = opora_plans::Date::today().ru();
         assert!(list.body.contains(&today), "the latest checks are today's");
         let (_, api) = mo.json("/api/sites").await;
-        let demo = api.as_array().unwrap().iter().find(|s| s["school_id"] == cast.school_id).unwrap().clone();
-        assert_eq!((demo["found"].as_i64(), demo["total"].as_i64()), (Some(16), Some(21)));
+        let demo = api
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["school_id"] == cast.school_id)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (demo["found"].as_i64(), demo["total"].as_i64()),
+            (Some(16), Some(21))
+        );
         assert!(demo["last_error"].is_null() && demo["audited_at"].is_string());
     });
 }
@@ -158,26 +224,77 @@ async fn an_override_needs_a_comment_shows_with_its_author_and_is_the_reviewers(
         assert!(mo.get(&page).await.body.contains("id=\"override-form\""));
 
         // No comment: a Russian 422 naming the requirement; nothing saved.
-        let refused = mo.post(&action, &[("requirement", "inter"), ("status", "found"), ("comment", " ")]).await;
+        let refused = mo
+            .post(
+                &action,
+                &[
+                    ("requirement", "inter"),
+                    ("status", "found"),
+                    ("comment", " "),
+                ],
+            )
+            .await;
         assert_eq!(refused.status, 422);
         assert!(refused.body.contains("Напишите комментарий: почему «Международное сотрудничество» отмечается как «найдено» вручную"), "{}", refused.body);
-        let refused = mo.post(&action, &[("requirement", "inter"), ("status", "может быть"), ("comment", "есть")]).await;
+        let refused = mo
+            .post(
+                &action,
+                &[
+                    ("requirement", "inter"),
+                    ("status", "может быть"),
+                    ("comment", "есть"),
+                ],
+            )
+            .await;
         assert_eq!(refused.status, 422);
-        assert!(refused.body.contains("Выберите, найдено требование на сайте или нет"));
-        let refused = mo.post(&action, &[("requirement", "расписание"), ("status", "found"), ("comment", "есть")]).await;
+        assert!(refused
+            .body
+            .contains("Выберите, найдено требование на сайте или нет"));
+        let refused = mo
+            .post(
+                &action,
+                &[
+                    ("requirement", "расписание"),
+                    ("status", "found"),
+                    ("comment", "есть"),
+                ],
+            )
+            .await;
         assert_eq!(refused.status, 422);
 
         // With a comment: saved, shown to everyone with the author.
         let saved = mo
-            .post(&action, &[("requirement", "inter"), ("status", "found"), ("comment", "Подраздел есть, в меню называется «Сотрудничество»")])
+            .post(
+                &action,
+                &[
+                    ("requirement", "inter"),
+                    ("status", "found"),
+                    (
+                        "comment",
+                        "Подраздел есть, в меню называется «Сотрудничество»",
+                    ),
+                ],
+            )
             .await;
         assert_eq!(saved.status, 303);
         assert_eq!(saved.location, format!("{page}?done=override"));
         let mut school = logged_in(&base, "school1").await;
         let shown = school.get(&page).await;
-        assert!(shown.body.contains("Отметка «найдено»: Подраздел есть, в меню называется «Сотрудничество» — mo1"), "{}", shown.body);
-        assert!(shown.body.contains("найдено 17 из 21"), "the override counts");
-        assert!(!shown.body.contains("id=\"override-form\"") && !shown.body.contains("id=\"remove-inter\""));
+        assert!(
+            shown.body.contains(
+                "Отметка «найдено»: Подраздел есть, в меню называется «Сотрудничество» — mo1"
+            ),
+            "{}",
+            shown.body
+        );
+        assert!(
+            shown.body.contains("найдено 17 из 21"),
+            "the override counts"
+        );
+        assert!(
+            !shown.body.contains("id=\"override-form\"")
+                && !shown.body.contains("id=\"remove-inter\"")
+        );
         let (_, api) = school.json("/api/sites").await;
         assert_eq!(api[0]["overridden"], 1);
 
@@ -185,9 +302,20 @@ async fn an_override_needs_a_comment_shows_with_its_author_and_is_the_reviewers(
         for login in ["school1", "teacher1", "metod1"] {
             let mut c = logged_in(&base, login).await;
             c.get(&page).await;
-            let p = c.post(&action, &[("requirement", "inter"), ("status", "missing"), ("comment", "нет")]).await;
+            let p = c
+                .post(
+                    &action,
+                    &[
+                        ("requirement", "inter"),
+                        ("status", "missing"),
+                        ("comment", "нет"),
+                    ],
+                )
+                .await;
             assert_eq!(p.status, 403, "{login}");
-            let p = c.post(&action, &[("requirement", "inter"), ("action", "remove")]).await;
+            let p = c
+                .post(&action, &[("requirement", "inter"), ("action", "remove")])
+                .await;
             assert_eq!(p.status, 403, "{login}");
         }
         // A form without the session's token is refused.
@@ -201,15 +329,33 @@ async fn an_override_needs_a_comment_shows_with_its_author_and_is_the_reviewers(
         // The region replaces it, then removes it: the check counts again.
         let mut region = logged_in(&base, "region").await;
         region.get(&page).await;
-        let p = region.post(&action, &[("requirement", "inter"), ("status", "missing"), ("comment", "Страница пустая")]).await;
+        let p = region
+            .post(
+                &action,
+                &[
+                    ("requirement", "inter"),
+                    ("status", "missing"),
+                    ("comment", "Страница пустая"),
+                ],
+            )
+            .await;
         assert_eq!(p.status, 303);
-        assert!(region.get(&page).await.body.contains("Отметка «не найдено»: Страница пустая — region"));
-        let p = region.post(&action, &[("requirement", "inter"), ("action", "remove")]).await;
+        assert!(region
+            .get(&page)
+            .await
+            .body
+            .contains("Отметка «не найдено»: Страница пустая — region"));
+        let p = region
+            .post(&action, &[("requirement", "inter"), ("action", "remove")])
+            .await;
         assert_eq!(p.location, format!("{page}?done=removed"));
         let after = region.get(&page).await;
         assert!(!after.body.contains("Страница пустая") && after.body.contains("найдено 16 из 21"));
         let log = region.get("/audit").await;
-        assert!(log.body.contains("требование к сайту отмечено вручную") && log.body.contains("ручная отметка требования к сайту снята"));
+        assert!(
+            log.body.contains("требование к сайту отмечено вручную")
+                && log.body.contains("ручная отметка требования к сайту снята")
+        );
     });
 }
 
@@ -226,7 +372,10 @@ async fn a_check_on_demand_runs_in_the_background_and_its_result_shows() {
         // A teacher and a curator read; they cannot start a check.
         for login in ["teacher1", "metod1"] {
             let mut c = logged_in(&base, login).await;
-            assert!(!c.get(&page).await.body.contains("id=\"check-now\""), "{login}");
+            assert!(
+                !c.get(&page).await.body.contains("id=\"check-now\""),
+                "{login}"
+            );
             assert_eq!(c.post(&check, &[]).await.status, 403, "{login}");
         }
         // The school's administrator checks its own site.
@@ -235,24 +384,44 @@ async fn a_check_on_demand_runs_in_the_background_and_its_result_shows() {
         let started = school.post(&check, &[]).await;
         assert_eq!(started.status, 303);
         assert_eq!(started.location, format!("{page}?done=started"));
-        assert!(school.get(&started.location).await.body.contains("Проверка запущена"));
+        assert!(school
+            .get(&started.location)
+            .await
+            .body
+            .contains("Проверка запущена"));
         let mut shown = String::new();
         for _ in 0..100 {
             shown = school.get(&page).await.body;
-            if shown.contains(&format!("{site}/sveden/common")) && !shown.contains("id=\"running\"") {
+            if shown.contains(&format!("{site}/sveden/common")) && !shown.contains("id=\"running\"")
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(shown.contains(&format!("href=\"{site}/sveden/common\"")), "{shown}");
+        assert!(
+            shown.contains(&format!("href=\"{site}/sveden/common\"")),
+            "{shown}"
+        );
         assert!(shown.contains(&format!("{site}/docs/programma.pdf")));
-        assert!(shown.contains("id=\"summary\">найдено 3 из 21"), "the latest check counts now");
-        assert!(shown.contains("<td>school1</td>"), "who ran it, in the history");
+        assert!(
+            shown.contains("id=\"summary\">найдено 3 из 21"),
+            "the latest check counts now"
+        );
+        assert!(
+            shown.contains("<td>school1</td>"),
+            "who ran it, in the history"
+        );
         let (_, api) = school.json("/api/sites").await;
-        assert_eq!((api[0]["found"].as_i64(), api[0]["website"].as_str()), (Some(3), Some(site.as_str())));
+        assert_eq!(
+            (api[0]["found"].as_i64(), api[0]["website"].as_str()),
+            (Some(3), Some(site.as_str()))
+        );
 
         // A site that does not answer: the check is saved with the reason.
-        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
         set_website(&t.db, cast.school_id, &format!("http://{closed}")).await;
         let mut mo = logged_in(&base, "mo1").await;
         mo.get(&page).await;
@@ -265,7 +434,12 @@ async fn a_check_on_demand_runs_in_the_background_and_its_result_shows() {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(shown.contains(&format!("Последняя проверка не удалась: сайт http://{closed}/ недоступен")), "{shown}");
+        assert!(
+            shown.contains(&format!(
+                "Последняя проверка не удалась: сайт http://{closed}/ недоступен"
+            )),
+            "{shown}"
+        );
         assert!(shown.contains("найдено 3 из 21"), "what was found stands");
     });
 }

@@ -835,7 +835,9 @@ impl From<&opora_store::campaigns::CampaignSummary> for CampaignInfo {
 
 #[derive(Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(description = "Сайт школы: последняя проверка и найденные требования (подразделы «Сведения об образовательной организации» и документы программы поддержки) с учётом ручных отметок")]
+#[schemars(
+    description = "Сайт школы: последняя проверка и найденные требования (подразделы «Сведения об образовательной организации» и документы программы поддержки) с учётом ручных отметок"
+)]
 pub struct SchoolSite {
     pub school_id: i64,
     #[schemars(description = "Код ОО")]
@@ -846,7 +848,9 @@ pub struct SchoolSite {
     pub municipality: String,
     #[schemars(description = "Адрес сайта из реестра")]
     pub website: String,
-    #[schemars(description = "Начало последней проверки (удачной или нет), UTC, YYYY-MM-DDTHH:MM:SSZ; null — сайт не проверялся")]
+    #[schemars(
+        description = "Начало последней проверки (удачной или нет), UTC, YYYY-MM-DDTHH:MM:SSZ; null — сайт не проверялся"
+    )]
     pub last_checked_at: Option<String>,
     #[schemars(description = "Почему последняя проверка не удалась; null — удалась (или не было)")]
     pub last_error: Option<String>,

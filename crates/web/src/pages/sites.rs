@@ -112,7 +112,11 @@ pub async fn list(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
             school_code: s.school_code,
             municipality: s.municipality,
             website: s.website,
-            checked_on: s.last_checked_at.as_deref().map(fmt::date).unwrap_or_default(),
+            checked_on: s
+                .last_checked_at
+                .as_deref()
+                .map(fmt::date)
+                .unwrap_or_default(),
             error: s.last_error.unwrap_or_default(),
             found: if s.audited_at.is_some() || s.overridden > 0 {
                 found_text(s.found, s.total)
@@ -287,13 +291,20 @@ pub async fn show(
             .collect(),
         can_check: rights.check && !school.website.trim().is_empty(),
         can_override: rights.overrides,
-        requirements: items.iter().map(|i| (i.code.clone(), i.requirement.clone())).collect(),
+        requirements: items
+            .iter()
+            .map(|i| (i.code.clone(), i.requirement.clone()))
+            .collect(),
     };
     Ok(Html(page.render()?))
 }
 
 /// Starts a check of the school's site now, in the background.
-pub async fn check(State(st): State<AppState>, caller: Caller, Path(school_id): Path<i64>) -> WebResult<Response> {
+pub async fn check(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(school_id): Path<i64>,
+) -> WebResult<Response> {
     let school = visible_school(&st, &caller, school_id).await?;
     if !rights(&caller, &school).check {
         return Err(WebError::Forbidden(
@@ -306,7 +317,8 @@ pub async fn check(State(st): State<AppState>, caller: Caller, Path(school_id): 
             "В реестре у школы не указан адрес сайта: проверять нечего.".into(),
         ));
     }
-    let started = crate::site_checks::start_check(&st, school_id, url.to_string(), caller.user.login.clone());
+    let started =
+        crate::site_checks::start_check(&st, school_id, url.to_string(), caller.user.login.clone());
     let done = if started { "started" } else { "running" };
     Ok(Redirect::to(&format!("/sites/{school_id}?done={done}")).into_response())
 }
@@ -360,7 +372,9 @@ pub async fn set_override(
     };
     match outcome {
         Ok(done) => Ok(Redirect::to(&format!("/sites/{school_id}?done={done}")).into_response()),
-        Err(StoreError::Invalid(m)) => Err(WebError::Unprocessable(format!("{}.", capitalised(&m)))),
+        Err(StoreError::Invalid(m)) => {
+            Err(WebError::Unprocessable(format!("{}.", capitalised(&m))))
+        }
         Err(e) => Err(e.into()),
     }
 }
