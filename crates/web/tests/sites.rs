@@ -146,6 +146,8 @@ async fn everyone_reads_the_sites_of_its_schools_and_nothing_else() {
 async fn the_demo_shows_checks_their_history_and_a_reviewers_override() {
     for_each_db!(|t| {
         let cast = load_demo(&t.db).await;
+        // Seeding again (`serve --demo` on a seeded database) adds nothing.
+        opora_seed::story_from_run(&t.db).await.unwrap();
         let base = spawn(&t.db, test_config()).await;
         let mut mo = logged_in(&base, "mo1").await;
         let page = mo.get(&format!("/sites/{}", cast.school_id)).await;
