@@ -111,6 +111,27 @@ pub enum SitesCommand {
         after_help = "Примеры:\n  opora sites check https://school1.ru\n  opora sites check school1.ru --format json\n  opora sites check https://edu.city.ru/school12/ --max-pages 100 --delay-ms 500\n\nОбход вежливый: сначала robots.txt (закрытые адреса не запрашиваются), пауза между\nзапросами, только этот сайт (ссылки на другие сайты не открываются), документы не\nскачиваются целиком. Что считается найденным: docs/sites.md"
     )]
     Check(SitesCheckArgs),
+    /// Проверить сайты всех школ реестра (или одной) и сохранить результаты в базе
+    #[command(
+        after_help = "Примеры:\n  opora sites audit                          все школы, у которых в реестре указан сайт\n  opora sites audit --school S001            одна школа\n  opora sites audit --format json --delay-ms 500\n\nСайты проверяются по одному, так же вежливо, как opora sites check. Сайт, который не\nудалось проверить, не останавливает обход: причина сохраняется и выводится.\nРезультаты видны на странице «Сайты школ» и в /api/sites. Правила: docs/sites.md"
+    )]
+    Audit(SitesAuditArgs),
+}
+
+#[derive(Args)]
+pub struct SitesAuditArgs {
+    /// Только эта школа (код ОО)
+    #[arg(long, value_name = "КОД")]
+    pub school: Option<String>,
+    /// Формат вывода
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Пауза между запросами к сайту, мс
+    #[arg(long, value_name = "МС", default_value_t = 200)]
+    pub delay_ms: u64,
+    /// Не больше стольких запросов страниц на один сайт
+    #[arg(long, value_name = "ЧИСЛО", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_pages: u32,
 }
 
 #[derive(Args)]

@@ -99,7 +99,7 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
         }
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
         Command::Indicators(cmd) => return indicators::run(&cli.db, cmd).await,
-        Command::Sites(cmd) => sites::run(cmd).await?,
+        Command::Sites(cmd) => sites::run(&cli.db, cmd).await?,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.
@@ -115,7 +115,13 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
                 .addr
                 .parse()
                 .with_context(|| format!("неверный адрес «{}»", args.addr))?;
-            opora_web::serve_with(db, settings.web, addr, |a| {
+            let mut web = settings.web;
+            if args.demo {
+                // The demo's schools have made-up addresses on a real
+                // platform: the schedule must not visit them.
+                web.site_audits = false;
+            }
+            opora_web::serve_with(db, web, addr, |a| {
                 say!("Опора работает: http://{a}/ (остановить: Ctrl+C)")
             })
             .await

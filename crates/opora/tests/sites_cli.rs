@@ -1,6 +1,7 @@
 //! `opora sites check` as users run it, against a school website served on
 //! 127.0.0.1 by the test: the JSON shape and values, the text report, and
-//! an unreachable site.
+//! an unreachable site; `opora sites audit` over the registry, saved in the
+//! database (SQLite and PostgreSQL).
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -194,4 +195,123 @@ fn an_unreachable_site_is_a_russian_error() {
         "{err}"
     );
     assert!(o.stdout.is_empty());
+}
+
+/// The checks stored for a school: (actor, found of total or the error).
+fn stored(b: &common::Backend, code: &str) -> Vec<(String, String)> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = opora_store::Db::open(b.database_url.as_deref(), b.data.path())
+            .await
+            .unwrap();
+        let id = db.school_by_code(code).await.unwrap().unwrap().id;
+        let history = db.site_audit_history(id).await.unwrap();
+        db.close().await;
+        history
+            .into_iter()
+            .map(|h| {
+                let result = match h.error {
+                    Some(e) => e,
+                    None => format!("{} из {}", h.found, h.total),
+                };
+                (h.actor, result)
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn audit_checks_every_school_with_a_website_saves_each_and_goes_past_a_failing_one() {
+    let site = serve_school();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    for b in common::backends() {
+        let dir = tempfile::tempdir().unwrap();
+        let schools = dir.path().join("schools.csv");
+        std::fs::write(
+            &schools,
+            format!(
+                "school_id,municipality,full_name,short_name,website\n\
+                 A1,Город,Школа № 1,Школа 1,{site}\n\
+                 A2,Город,Школа № 2,Школа 2,http://{closed}\n\
+                 A3,Город,Школа № 3,Школа 3,\n"
+            ),
+        )
+        .unwrap();
+        let o = common::opora(&b, &["import", "schools", schools.to_str().unwrap()]);
+        assert!(o.status.success(), "{}: {}", b.name, text(&o));
+
+        // Every school with a website, one after another; the one that does
+        // not answer is recorded and the run goes on (exit code 0).
+        let o = common::opora(
+            &b,
+            &["sites", "audit", "--delay-ms", "0", "--format", "json"],
+        );
+        assert!(o.status.success(), "{}: {}", b.name, text(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            (v["checked"].as_i64(), v["failed"].as_i64()),
+            (Some(1), Some(1)),
+            "{v:#}"
+        );
+        let lines = v["schools"].as_array().unwrap();
+        assert_eq!(lines.len(), 2, "A3 has no website: {v:#}");
+        let a1 = lines.iter().find(|l| l["school_code"] == "A1").unwrap();
+        assert_eq!(a1["url"], format!("{site}/"));
+        assert_eq!(
+            (a1["found"].as_i64(), a1["total"].as_i64()),
+            (Some(3), Some(21))
+        );
+        assert!(a1["error"].is_null() && a1["checked_at"].is_string());
+        let a2 = lines.iter().find(|l| l["school_code"] == "A2").unwrap();
+        let error = a2["error"].as_str().unwrap();
+        assert!(
+            error.starts_with(&format!("сайт http://{closed}/ недоступен")),
+            "{error}"
+        );
+        assert!(a2["found"].is_null());
+
+        // One school, as text.
+        let o = common::opora(&b, &["sites", "audit", "--delay-ms", "0", "--school", "A1"]);
+        assert!(o.status.success(), "{}: {}", b.name, text(&o));
+        let out = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            out.contains(&format!("A1 Школа 1 — {site}/: найдено 3 из 21\n")),
+            "{out}"
+        );
+        assert!(
+            out.contains("Итого: сайтов проверено 1, не удалось проверить 0."),
+            "{out}"
+        );
+
+        // Saved, latest first, by «cli».
+        assert_eq!(
+            stored(&b, "A1"),
+            [
+                ("cli".to_string(), "3 из 21".to_string()),
+                ("cli".to_string(), "3 из 21".to_string())
+            ]
+        );
+        let a2 = stored(&b, "A2");
+        assert_eq!(a2.len(), 1);
+        assert!(a2[0].1.contains("недоступен"), "{a2:?}");
+
+        // A school that is not there, or has no website: a Russian error.
+        let o = common::opora(&b, &["sites", "audit", "--school", "ZZ"]);
+        assert!(!o.status.success());
+        assert!(
+            text(&o).contains("школы с кодом «ZZ» нет в реестре"),
+            "{}",
+            text(&o)
+        );
+        let o = common::opora(&b, &["sites", "audit", "--school", "A3"]);
+        assert!(!o.status.success());
+        assert!(
+            text(&o).contains("у школы Школа 3 (A3) в реестре не указан сайт"),
+            "{}",
+            text(&o)
+        );
+    }
 }

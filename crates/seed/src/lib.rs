@@ -7,7 +7,10 @@
 //!   that everything after follows from the run;
 //! - [`users`]: a login for every role, scoped by the cast;
 //! - [`plans`]: the cast's municipal roadmap at work, cascaded to its ШНОР,
-//!   and the demo school's support pair.
+//!   and the demo school's support pair;
+//! - [`campaigns`]: the programme's indicators fed by two campaigns;
+//! - [`sites`]: website audits of a few schools, made by the real crawler
+//!   over small sites served locally while seeding.
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
@@ -15,6 +18,7 @@
 pub mod campaigns;
 pub mod plans;
 pub mod region;
+pub mod sites;
 pub mod story;
 pub mod users;
 
@@ -60,8 +64,9 @@ pub async fn load(db: &Db, seed: u64) -> Result<DemoSummary, SeedError> {
 }
 
 /// Everything after the region: the identification run (unless one is
-/// saved), the cast chosen from it, the demo users and the demo roadmap
-/// (each unless it exists). Returns the cast.
+/// saved), the cast chosen from it, the demo users, the demo roadmap, the
+/// campaigns and the website audits (each unless it exists). Returns the
+/// cast.
 pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
     let run_id = story::ensure_run(db).await?;
     let cast = match story::cast(db).await? {
@@ -77,6 +82,7 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
     campaigns::create_demo_campaigns(db, &cast)
         .await
         .map_err(SeedError::Plans)?;
+    sites::create_demo_site_audits(db, &cast).await?;
     Ok(cast)
 }
 

@@ -48,6 +48,10 @@ pub enum Kind {
 pub struct Requirement {
     /// Stable English code (kept in stored audits).
     pub code: String,
+    /// Stable short Russian key, the requirement's name in indicator
+    /// formulas (`сайт.программа`): lower-case letters, digits and `_`,
+    /// starting with a letter.
+    pub key: String,
     /// The Russian name, as the federal requirements name it.
     pub name: String,
     pub group: Group,
@@ -97,6 +101,7 @@ pub fn requirements_from_toml(text: &str) -> Result<Vec<Requirement>, SiteError>
     let file: File = basic_toml::from_str(text)
         .map_err(|e| SiteError::Requirements(format!("файл не читается: {e}")))?;
     let mut codes = std::collections::HashSet::new();
+    let mut keys = std::collections::HashSet::new();
     for r in &file.requirement {
         let bad =
             |what: &str| SiteError::Requirements(format!("«{}» ({}): {what}", r.name, r.code));
@@ -108,6 +113,15 @@ pub fn requirements_from_toml(text: &str) -> Result<Vec<Requirement>, SiteError>
         }
         if !codes.insert(r.code.as_str()) {
             return Err(bad("код повторяется"));
+        }
+        if !is_key(&r.key) {
+            return Err(bad(&format!(
+                "короткий ключ «{}» должен состоять из строчных букв, цифр и «_» и начинаться с буквы",
+                r.key
+            )));
+        }
+        if !keys.insert(r.key.as_str()) {
+            return Err(bad(&format!("короткий ключ «{}» повторяется", r.key)));
         }
         match r.kind {
             Kind::Page => {
@@ -135,6 +149,14 @@ pub fn requirements_from_toml(text: &str) -> Result<Vec<Requirement>, SiteError>
         }
     }
     Ok(file.requirement)
+}
+
+/// A short key as formulas read it: `программа`, `основные_сведения`.
+fn is_key(key: &str) -> bool {
+    key.chars().next().is_some_and(|c| c.is_alphabetic())
+        && key
+            .chars()
+            .all(|c| c == '_' || c.is_ascii_digit() || (c.is_alphabetic() && !c.is_uppercase()))
 }
 
 #[cfg(test)]
@@ -177,14 +199,62 @@ mod tests {
     }
 
     #[test]
+    fn every_requirement_has_a_short_key_for_formulas() {
+        let list = default_requirements();
+        let keys: Vec<(&str, &str)> = list
+            .iter()
+            .map(|r| (r.code.as_str(), r.key.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("common", "основные_сведения"),
+                ("struct", "структура"),
+                ("document", "документы"),
+                ("education", "образование"),
+                ("edu_standards", "стандарты"),
+                ("managers", "руководство"),
+                ("employees", "педагогический_состав"),
+                ("objects", "материально_техническое_обеспечение"),
+                ("paid_edu", "платные_услуги"),
+                ("budget", "финансово_хозяйственная_деятельность"),
+                ("vacant", "вакантные_места"),
+                ("grants", "стипендии"),
+                ("inter", "международное_сотрудничество"),
+                ("catering", "питание"),
+                ("programme", "программа"),
+                ("programme_order", "приказ_о_программе"),
+                ("roadmap", "дорожная_карта"),
+                ("assessment_reports", "справки_о_результатах"),
+                ("teacher_diagnostics", "справки_о_компетенциях"),
+                ("recommendations", "адресные_рекомендации"),
+                ("network_agreements", "сетевые_договоры"),
+            ]
+        );
+        let page = |key: &str| {
+            format!(
+                "[[requirement]]\ncode = \"x\"\nkey = \"{key}\"\nname = \"Икс\"\ngroup = \"sveden\"\nkind = \"page\"\npaths = [\"/x\"]\n"
+            )
+        };
+        assert!(requirements_from_toml(&page("икс_2")).is_ok());
+        for bad in ["", "Икс", "2икс", "икс-игрек", "икс игрек"] {
+            let e = requirements_from_toml(&page(bad)).unwrap_err();
+            assert!(e.to_string().contains("короткий ключ"), "{bad}: {e}");
+        }
+        let twice = format!("{}{}", page("икс"), page("икс").replace("\"x\"", "\"y\""));
+        let e = requirements_from_toml(&twice).unwrap_err();
+        assert!(e.to_string().contains("ключ «икс» повторяется"), "{e}");
+    }
+
+    #[test]
     fn an_edited_list_is_checked() {
         let e = requirements_from_toml(
-            "[[requirement]]\ncode = \"x\"\nname = \"Икс\"\ngroup = \"sveden\"\nkind = \"page\"\n",
+            "[[requirement]]\ncode = \"x\"\nkey = \"икс\"\nname = \"Икс\"\ngroup = \"sveden\"\nkind = \"page\"\n",
         )
         .unwrap_err();
         assert!(e.to_string().contains("нет ни адреса"), "{e}");
         let e = requirements_from_toml(
-            "[[requirement]]\ncode = \"x\"\nname = \"Икс\"\ngroup = \"sveden\"\nkind = \"page\"\npaths = [\"sveden/x\"]\n",
+            "[[requirement]]\ncode = \"x\"\nkey = \"икс\"\nname = \"Икс\"\ngroup = \"sveden\"\nkind = \"page\"\npaths = [\"sveden/x\"]\n",
         )
         .unwrap_err();
         assert!(e.to_string().contains("начинаться с «/»"), "{e}");

@@ -27,6 +27,7 @@ pub mod school_card;
 pub mod school_facts;
 pub mod scope;
 pub mod sessions;
+pub mod site_audits;
 pub mod stats;
 pub mod users;
 

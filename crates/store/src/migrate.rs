@@ -65,6 +65,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "notifications, users' e-mail",
     sqlite: include_str!("../migrations/sqlite/0010_notifications.sql"),
     postgres: include_str!("../migrations/postgres/0010_notifications.sql"),
+}, Migration {
+    version: 11,
+    name: "website audits: checks, items, manual overrides",
+    sqlite: include_str!("../migrations/sqlite/0011_site_audits.sql"),
+    postgres: include_str!("../migrations/postgres/0011_site_audits.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -413,6 +413,7 @@ impl Layout {
             ("/indicators", "Показатели"),
             ("/campaigns", "Сбор данных"),
             ("/notifications", "Уведомления"),
+            ("/sites", "Сайты школ"),
         ];
         if c.is_region() {
             items.push(("/upload", "Загрузка данных"));

@@ -27,6 +27,7 @@ pub mod notifier;
 mod pages;
 mod previews;
 mod ratelimit;
+pub mod site_checks;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
@@ -83,6 +84,14 @@ pub struct Config {
     /// How often the notifier e-mails new notifications (and looks whether a
     /// new day has come for the overdue reminders).
     pub notify_every: Duration,
+    /// Check school websites on the schedule (October, February, June;
+    /// `OPORA_SITE_AUDITS`, on by default; off for `serve --demo`).
+    pub site_audits: bool,
+    /// Pause between two requests to a school's site (the crawler's
+    /// default, 200 ms).
+    pub site_delay: Duration,
+    /// Page requests at most per site check.
+    pub site_max_pages: usize,
 }
 
 impl Default for Config {
@@ -102,6 +111,9 @@ impl Default for Config {
             maintenance_every: Duration::from_secs(60),
             mail: None,
             notify_every: Duration::from_secs(60),
+            site_audits: true,
+            site_delay: opora_sites::Options::default().delay,
+            site_max_pages: opora_sites::Options::default().max_pages,
         }
     }
 }
@@ -113,6 +125,7 @@ impl Config {
     /// `OPORA_LOGIN_RATE` (per second), `OPORA_SMTP_URL` and
     /// `OPORA_MAIL_FROM` (e-mail of notifications; links in letters need
     /// `OPORA_PUBLIC_URL`).
+    /// `OPORA_LOGIN_RATE` (per second), `OPORA_SITE_AUDITS` (1/0).
     ///
     /// A value that is set but cannot be used stops the start with a Russian
     /// message naming the setting, the value and what is expected: a typo in
@@ -170,6 +183,9 @@ impl Config {
             c.login_per_second = n;
         }
         c.mail = mail::MailConfig::from_env(c.public_url.is_some())?;
+        if let Some(on) = flag("OPORA_SITE_AUDITS")? {
+            c.site_audits = on;
+        }
         Ok(c)
     }
 
@@ -281,6 +297,8 @@ pub struct AppState {
     pub(crate) indicator_uploads: Arc<previews::Previews<pages::indicators::StagedIndicators>>,
     /// Anonymous password checks allowed across the server.
     pub(crate) login_bucket: Arc<ratelimit::TokenBucket>,
+    /// Schools whose website is being checked now.
+    pub(crate) site_checks: Arc<site_checks::Running>,
 }
 
 impl AppState {
@@ -304,6 +322,7 @@ impl AppState {
                 cfg.login_per_second,
                 cfg.login_per_second * 2,
             )),
+            site_checks: Arc::new(site_checks::Running::default()),
             cfg: Arc::new(cfg),
         }
     }
@@ -491,6 +510,13 @@ fn routes(state: AppState) -> Router {
             post(pages::notifications::read_all),
         )
         .route("/notifications/{id}/read", post(pages::notifications::read))
+        .route("/sites", get(pages::sites::list))
+        .route("/sites/{school_id}", get(pages::sites::show))
+        .route("/sites/{school_id}/check", post(pages::sites::check))
+        .route(
+            "/sites/{school_id}/override",
+            post(pages::sites::set_override),
+        )
         .route("/glossary", get(pages::glossary::page))
         .route(
             "/support",
@@ -531,6 +557,7 @@ pub async fn serve_with(
     let (router, maintenance) = build(db, cfg);
     maintenance.remove_stale_upload_dirs();
     maintenance.run_once().await;
+    let schedule = maintenance.spawn_site_schedule();
     let timer = maintenance.spawn();
     let notifications = notifier.spawn();
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -540,6 +567,9 @@ pub async fn serve_with(
         .await;
     timer.abort();
     notifications.abort();
+    if let Some(s) = schedule {
+        s.abort();
+    }
     served
 }
 

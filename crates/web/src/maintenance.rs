@@ -85,6 +85,15 @@ impl Maintenance {
         })
     }
 
+    /// Starts the schedule of website checks (`crate::site_checks`) unless
+    /// the configuration turns it off.
+    pub fn spawn_site_schedule(&self) -> Option<tokio::task::JoinHandle<()>> {
+        self.state
+            .cfg
+            .site_audits
+            .then(|| crate::site_checks::spawn_schedule(self.state.clone()))
+    }
+
     /// Removes the upload folders of servers that are gone: siblings of
     /// this server's folder not touched for longer than a preview lives
     /// (plus two maintenance periods). Returns how many were removed.

@@ -56,6 +56,7 @@ pub const PATHS: &[&str] = &[
     "/api/indicators",
     "/api/campaigns",
     "/api/notifications",
+    "/api/sites",
     "/api/openapi.json",
 ];
 
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/indicators", get(indicators))
         .route("/api/campaigns", get(campaigns))
         .route("/api/notifications", get(notifications))
+        .route("/api/sites", get(sites))
         .route("/api/openapi.json", get(openapi))
 }
 
@@ -241,6 +243,12 @@ async fn notifications(
         unread: st.db.unread_count(caller.user.id).await?,
         items: all(&items),
     }))
+}
+
+/// The schools in the caller's scope with a website: the latest check and
+/// what was found (overrides counted).
+async fn sites(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<types::SchoolSite>> {
+    Ok(Json(all(&st.db.latest_site_audits(&caller.scope).await?)))
 }
 
 async fn openapi() -> Response {

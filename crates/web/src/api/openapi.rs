@@ -145,8 +145,10 @@ pub fn openapi_document() -> Value {
             "Показатели", s.of::<Vec<types::Indicator>>()),
         "/api/campaigns": get("Кампании сбора данных, адресованные школам в области доступа: сроки, полнота и своевременность по этим школам", none.clone(),
             "Кампании", s.of::<Vec<types::CampaignInfo>>()),
-        "/api/notifications": get("Уведомления пользователя (только свои): число непрочитанных и последние 200, новые первыми", none,
+        "/api/notifications": get("Уведомления пользователя (только свои): число непрочитанных и последние 200, новые первыми", none.clone(),
             "Уведомления", s.of::<types::Notifications>()),
+        "/api/sites": get("Сайты школ в области доступа (школы, у которых в реестре указан сайт): последняя проверка, найдено требований из списка с учётом ручных отметок", none,
+            "Школы", s.of::<Vec<types::SchoolSite>>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });

@@ -886,3 +886,53 @@ pub struct Notifications {
     pub unread: i64,
     pub items: Vec<Notification>,
 }
+
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    description = "Сайт школы: последняя проверка и найденные требования (подразделы «Сведения об образовательной организации» и документы программы поддержки) с учётом ручных отметок"
+)]
+pub struct SchoolSite {
+    pub school_id: i64,
+    #[schemars(description = "Код ОО")]
+    pub school_code: String,
+    #[schemars(description = "Краткое наименование")]
+    pub school: String,
+    pub municipality_id: i64,
+    pub municipality: String,
+    #[schemars(description = "Адрес сайта из реестра")]
+    pub website: String,
+    #[schemars(
+        description = "Начало последней проверки (удачной или нет), UTC, YYYY-MM-DDTHH:MM:SSZ; null — сайт не проверялся"
+    )]
+    pub last_checked_at: Option<String>,
+    #[schemars(description = "Почему последняя проверка не удалась; null — удалась (или не было)")]
+    pub last_error: Option<String>,
+    #[schemars(description = "Начало последней удачной проверки, UTC; её результаты и считаются")]
+    pub audited_at: Option<String>,
+    #[schemars(description = "Найдено требований (с учётом ручных отметок)")]
+    pub found: usize,
+    #[schemars(description = "Требований в списке")]
+    pub total: usize,
+    #[schemars(description = "Требований, отмеченных вручную")]
+    pub overridden: usize,
+}
+
+impl From<&opora_store::site_audits::SchoolSiteStatus> for SchoolSite {
+    fn from(s: &opora_store::site_audits::SchoolSiteStatus) -> Self {
+        SchoolSite {
+            school_id: s.school_id,
+            school_code: s.school_code.clone(),
+            school: s.school.clone(),
+            municipality_id: s.municipality_id,
+            municipality: s.municipality.clone(),
+            website: s.website.clone(),
+            last_checked_at: s.last_checked_at.clone(),
+            last_error: s.last_error.clone(),
+            audited_at: s.audited_at.clone(),
+            found: s.found,
+            total: s.total,
+            overridden: s.overridden,
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod indicators;
 pub mod notifications;
 pub mod plans;
 pub mod schools;
+pub mod sites;
 pub mod upload;
 pub mod users;
 
