@@ -9,6 +9,9 @@
 //! - `огэ.<предмет>`, `егэ.<предмет>` (число) — the school's mean score in
 //!   the latest year of that exam, and `….прошлый` — the year before
 //!   («огэ.математика», «огэ.математика.прошлый»);
+//! - `сайт.<ключ>` (да/нет) — whether the school's website publishes a
+//!   requirement («сайт.программа»), from its latest successful audit with
+//!   people's overrides ([`crate::site_audits`]);
 //! - `анкета.<ключ>` — the final (accepted) answers to the programme's
 //!   campaigns of the same period, by the form's field key.
 
@@ -115,6 +118,7 @@ impl Db {
             .collect();
         self.run_facts(&mut facts, &codes).await?;
         self.exam_facts(&mut facts, &index, &cond).await?;
+        self.site_facts(&mut facts, &index, municipality).await?;
         if let Some(period) = period {
             self.campaign_facts(&mut facts, &index, plan_id, period)
                 .await?;
@@ -217,6 +221,37 @@ impl Db {
                 facts.schools[k]
                     .values
                     .insert(name, FieldValue::Number(sum / n as f64));
+            }
+        }
+        Ok(())
+    }
+
+    /// What the latest website audits found (overrides applied).
+    async fn site_facts(
+        &self,
+        facts: &mut Facts,
+        index: &BTreeMap<i64, usize>,
+        municipality: Option<i64>,
+    ) -> Result<()> {
+        for f in crate::site_audits::site_fields() {
+            facts.fields.push(field(
+                format!("сайт.{}", f.key),
+                FieldKind::YesNo,
+                format!("на сайте школы найдено: «{}» (последняя проверка)", f.name),
+            ));
+        }
+        let scope = match municipality {
+            Some(m) => crate::scope::Scope::Municipality(m),
+            None => crate::scope::Scope::Region,
+        };
+        for (school, found) in self.site_found(&scope).await? {
+            let Some(&k) = index.get(&school) else {
+                continue;
+            };
+            for (key, yes) in found {
+                facts.schools[k]
+                    .values
+                    .insert(format!("сайт.{key}"), FieldValue::YesNo(yes));
             }
         }
         Ok(())

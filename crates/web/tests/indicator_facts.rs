@@ -244,3 +244,59 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
         assert!(kind.contains("spreadsheetml") && bytes.starts_with(b"PK"));
     });
 }
+
+#[tokio::test]
+async fn website_audits_are_fields_of_the_formulas() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let programme =
+            t.db.plans(
+                &Scope::Municipality(cast.municipality_id),
+                opora_plans::Date::today(),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.level == "municipality")
+            .unwrap()
+            .id;
+        let fields = t.db.fact_fields(programme).await.unwrap();
+        assert!(fields.iter().any(|f| f.name == "сайт.программа"));
+        let audited =
+            t.db.site_found(&Scope::Municipality(cast.municipality_id))
+                .await
+                .unwrap();
+        let expected = audited
+            .values()
+            .filter(|f| f.contains_key("основные_сведения"))
+            .count();
+        assert!(
+            expected > 0,
+            "the demo audits schools of the demo municipality"
+        );
+        let i = &t.db.indicators(programme).await.unwrap()[0];
+        t.db.set_indicator_source(
+            i.id,
+            opora_store::indicator_values::Source::Formula,
+            "вид: количество\nчислитель: есть(сайт.основные_сведения)",
+            "mo1",
+        )
+        .await
+        .unwrap();
+        t.db.compute_programme(programme, "mo1").await.unwrap();
+        let period = t.db.periods(programme).await.unwrap().pop().unwrap();
+        let v =
+            t.db.indicator_value(i.id, period.id)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(v.value, Some(expected as f64));
+        assert!(
+            v.lists
+                .iter()
+                .any(|r| r.reason.contains("сайт.основные_сведения")),
+            "{:?}",
+            v.lists
+        );
+    });
+}
