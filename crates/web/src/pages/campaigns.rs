@@ -1180,7 +1180,7 @@ pub async fn import(
             "Выберите файл Excel с ответами.".into(),
         ));
     };
-    let submit = form.fields.get("submit").is_some();
+    let submit = form.fields.contains_key("submit");
     let (name, form_def) = (file.clone(), campaign.form.clone());
     let read = super::plans::off_runtime(move || {
         opora_indicators::campaign_sheet::read_answers(&bytes, &form_def, &name)
