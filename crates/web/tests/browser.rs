@@ -623,17 +623,7 @@ async fn a_campaign_is_run_by_a_municipality_and_two_schools_and_its_values_reac
         let cast = load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
         let own = schools(&t.db, cast.municipality_id).await;
-        let programme =
-            t.db.plans(
-                &opora_store::scope::Scope::Municipality(cast.municipality_id),
-                opora_plans::Date::today(),
-            )
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| p.level == "municipality")
-            .unwrap()
-            .id;
+        let programme = demo_programme(&t.db, &cast).await;
         let autumn = t.db.periods(programme).await.unwrap().pop().unwrap();
         let site =
             t.db.indicators(programme)

@@ -17,17 +17,7 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
     for_each_db!(|t| {
         let cast = load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let programme =
-            t.db.plans(
-                &Scope::Municipality(cast.municipality_id),
-                opora_plans::Date::today(),
-            )
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| p.level == "municipality")
-            .unwrap()
-            .id;
+        let programme = demo_programme(&t.db, &cast).await;
         let indicators = t.db.indicators(programme).await.unwrap();
         let site = indicators
             .iter()
@@ -249,17 +239,7 @@ async fn values_come_from_the_data_with_the_schools_behind_them_and_closed_perio
 async fn website_audits_are_fields_of_the_formulas() {
     for_each_db!(|t| {
         let cast = load_demo(&t.db).await;
-        let programme =
-            t.db.plans(
-                &Scope::Municipality(cast.municipality_id),
-                opora_plans::Date::today(),
-            )
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|p| p.level == "municipality")
-            .unwrap()
-            .id;
+        let programme = demo_programme(&t.db, &cast).await;
         let fields = t.db.fact_fields(programme).await.unwrap();
         assert!(fields.iter().any(|f| f.name == "сайт.программа"));
         let audited =

@@ -342,3 +342,17 @@ pub async fn demo_school(db: &Db) -> i64 {
         .expect("demo cast")
         .school_id
 }
+
+/// The demo programme (the municipality's plan with the indicator set).
+pub async fn demo_programme(db: &Db, cast: &opora_seed::story::Cast) -> i64 {
+    db.plans(
+        &opora_store::scope::Scope::Municipality(cast.municipality_id),
+        opora_plans::Date::today(),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .find(|p| p.level == "municipality")
+    .expect("the demo programme")
+    .id
+}
