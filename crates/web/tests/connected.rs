@@ -48,6 +48,12 @@ async fn the_school_card_and_the_staff_home_page_show_the_schools_support() {
             );
             assert!(home.body.contains("id=\"school-plans\""), "{login}");
             assert!(home.body.contains("id=\"home-tasks\""), "{login}");
+            // The demo's autumn campaign waits for the demo school.
+            assert!(
+                home.body.contains("id=\"home-forms\"")
+                    && home.body.contains("Мониторинг программы: осень"),
+                "{login}"
+            );
             assert!(
                 !home.body.contains("всего школ"),
                 "{login}: no region tiles"

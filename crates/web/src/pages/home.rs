@@ -60,6 +60,8 @@ struct HomePage {
     school_work: String,
     /// The caller's queue (schools' staff and curators), a few rows per block.
     tasks: Vec<crate::pages::plans::tasks::Block>,
+    /// A school's open campaign forms (its inbox).
+    forms: Vec<crate::pages::campaigns::InboxLine>,
 }
 
 /// The status of the caller's own school in the latest run.
@@ -198,6 +200,12 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         }
         _ => Vec::new(),
     };
+    let forms = match &caller.scope {
+        opora_store::scope::Scope::School(_) => {
+            crate::pages::campaigns::inbox(&st, &caller).await?
+        }
+        _ => Vec::new(),
+    };
     let page = HomePage {
         l: Layout::new(&caller, "Главная", "/"),
         scope_title: super::scope_title(db, &caller).await?,
@@ -212,6 +220,7 @@ pub async fn home(State(st): State<AppState>, caller: Caller) -> WebResult<Html<
         previous,
         changes,
         own_schools,
+        forms,
         show_municipalities,
         empty_registry,
         can_run: caller.is_region(),
