@@ -1015,3 +1015,79 @@ fn five_formulas_over_a_thousand_schools_are_instant() {
     assert!(results.iter().all(|r| r.rows.len() == 1000));
     assert_eq!(results[2].value, Some(500.0));
 }
+
+#[test]
+fn a_pooled_share_sums_the_parts_and_the_wholes_over_the_numerator() {
+    let f = parse(
+        "вид: доля суммы учителя.диагностика от суммы учителя.всего\nзнаменатель: категория в (\"ШНОР\", \"ШНСУ\")",
+    );
+    assert_eq!(f.kind(), Kind::ShareOfSums);
+    let schools = [
+        school(
+            1,
+            &[
+                ("категория", text("ШНОР")),
+                ("учителя.всего", number(10.0)),
+                ("учителя.диагностика", number(10.0)),
+            ],
+        ),
+        school(
+            2,
+            &[
+                ("категория", text("ШНСУ")),
+                ("учителя.всего", number(90.0)),
+                ("учителя.диагностика", number(0.0)),
+            ],
+        ),
+        school(
+            3,
+            &[("категория", text("ШНОР")), ("учителя.всего", number(20.0))],
+        ),
+        school(
+            4,
+            &[
+                ("категория", text("обычная")),
+                ("учителя.всего", number(50.0)),
+                ("учителя.диагностика", number(50.0)),
+            ],
+        ),
+    ];
+    let e = f.evaluate(&schools);
+    // Σ прошли ÷ Σ учителей = 10 ÷ 100, not the mean of 100 % and 0 %.
+    assert_eq!(e.value, Some(10.0));
+    assert_eq!((e.numerator, e.denominator, e.no_data), (2, 3, 1));
+    assert!(
+        e.rows[0].reason.contains("учителя.диагностика = 10")
+            && e.rows[0].reason.contains("учителя.всего = 10")
+    );
+    assert!(
+        e.rows[2].reason.contains("нет данных: учителя.диагностика"),
+        "{}",
+        e.rows[2].reason
+    );
+    assert_eq!(
+        Formula::parse(&f.text(), FIELDS).unwrap(),
+        f,
+        "{}",
+        f.text()
+    );
+    assert!(f
+        .text()
+        .starts_with("вид: доля суммы учителя.диагностика от суммы учителя.всего"));
+}
+
+#[test]
+fn a_pooled_share_written_halfway_says_what_is_expected() {
+    for wrong in [
+        "вид: доля суммы учителя.диагностика",
+        "вид: доля учителей",
+        "вид: доля суммы от суммы учителя.всего",
+    ] {
+        let e = error(&format!("{wrong}\nзнаменатель: все"));
+        assert!(
+            e.to_string()
+                .contains("«доля суммы <выражение> от суммы <выражение>»"),
+            "{wrong}: {e}"
+        );
+    }
+}

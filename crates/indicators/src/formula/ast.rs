@@ -15,6 +15,8 @@ pub(crate) enum KindExpr {
     Share,
     Count,
     Mean(NumExpr),
+    /// «доля суммы A от суммы B»: 100 × ΣA ÷ ΣB over the numerator.
+    ShareOfSums(NumExpr, NumExpr),
 }
 
 impl KindExpr {
@@ -23,12 +25,18 @@ impl KindExpr {
             KindExpr::Share => super::Kind::Share,
             KindExpr::Count => super::Kind::Count,
             KindExpr::Mean(_) => super::Kind::Mean,
+            KindExpr::ShareOfSums(..) => super::Kind::ShareOfSums,
         }
     }
 
     pub fn collect_fields(&self, out: &mut BTreeSet<String>) {
-        if let KindExpr::Mean(e) = self {
-            e.collect_fields(out);
+        match self {
+            KindExpr::Mean(e) => e.collect_fields(out),
+            KindExpr::ShareOfSums(a, b) => {
+                a.collect_fields(out);
+                b.collect_fields(out);
+            }
+            KindExpr::Share | KindExpr::Count => {}
         }
     }
 }
@@ -39,6 +47,12 @@ impl fmt::Display for KindExpr {
             KindExpr::Share => f.write_str("доля"),
             KindExpr::Count => f.write_str("количество"),
             KindExpr::Mean(e) => write!(f, "среднее {}", e.show(Style::Formula)),
+            KindExpr::ShareOfSums(a, b) => write!(
+                f,
+                "доля суммы {} от суммы {}",
+                a.show(Style::Formula),
+                b.show(Style::Formula)
+            ),
         }
     }
 }

@@ -17,9 +17,11 @@ use super::{Evaluation, Explained, FieldValue, Formula, Role, SchoolFacts};
 pub(crate) fn evaluate(formula: &Formula, schools: &[SchoolFacts]) -> Evaluation {
     let mut rows = Vec::with_capacity(schools.len());
     let (mut numerator, mut denominator, mut no_data) = (0, 0, 0);
-    let mut sum = 0.0;
+    // Σ of the averaged (or summed) expression, and of the whole for
+    // «доля суммы».
+    let mut sums = (0.0, 0.0);
     for s in schools {
-        let (role, reason) = school(formula, s, &mut sum);
+        let (role, reason) = school(formula, s, &mut sums);
         match role {
             Role::Numerator => numerator += 1,
             Role::NoData => no_data += 1,
@@ -41,7 +43,9 @@ pub(crate) fn evaluate(formula: &Formula, schools: &[SchoolFacts]) -> Evaluation
         KindExpr::Share => Some(100.0 * numerator as f64 / denominator as f64),
         KindExpr::Count => Some(numerator as f64),
         KindExpr::Mean(_) if numerator == 0 => None,
-        KindExpr::Mean(_) => Some(sum / numerator as f64),
+        KindExpr::Mean(_) => Some(sums.0 / numerator as f64),
+        KindExpr::ShareOfSums(..) if sums.1 == 0.0 => None,
+        KindExpr::ShareOfSums(..) => Some(100.0 * sums.0 / sums.1),
     };
     Evaluation {
         value,
@@ -52,8 +56,9 @@ pub(crate) fn evaluate(formula: &Formula, schools: &[SchoolFacts]) -> Evaluation
     }
 }
 
-/// One school's role and reason; adds its value to `sum` for «среднее».
-fn school(formula: &Formula, s: &SchoolFacts, sum: &mut f64) -> (Role, String) {
+/// One school's role and reason; adds its values to `sums` for «среднее»
+/// and «доля суммы».
+fn school(formula: &Formula, s: &SchoolFacts, sums: &mut (f64, f64)) -> (Role, String) {
     if let Some(d) = &formula.denominator {
         let o = check(d, s, true);
         if o.truth != Truth::Yes {
@@ -69,20 +74,31 @@ fn school(formula: &Formula, s: &SchoolFacts, sum: &mut f64) -> (Role, String) {
         Truth::No => Role::DenominatorOnly,
         Truth::Unknown => Role::NoData,
     };
-    let KindExpr::Mean(e) = &formula.kind else {
-        return (role, n.reason());
-    };
     if role != Role::Numerator {
         return (role, n.reason());
     }
-    match number(e, s) {
-        Ok(x) => {
-            *sum += x;
+    let (part, whole) = match &formula.kind {
+        KindExpr::Mean(e) => (e, None),
+        KindExpr::ShareOfSums(a, b) => (a, Some(b)),
+        KindExpr::Share | KindExpr::Count => return (role, n.reason()),
+    };
+    let values = (number(part, s), whole.map(|b| number(b, s)).transpose());
+    match values {
+        (Ok(x), Ok(y)) => {
+            sums.0 += x;
+            sums.1 += y.unwrap_or(0.0);
             let mut parts = n.parts;
-            parts.push(describe(&Operand::Number(e.clone()), &Value::Number(x)));
+            parts.push(describe(&Operand::Number(part.clone()), &Value::Number(x)));
+            if let (Some(b), Some(y)) = (whole, y) {
+                parts.push(describe(&Operand::Number(b.clone()), &Value::Number(y)));
+            }
             (Role::Numerator, parts.join("; "))
         }
-        Err(missing) => (Role::NoData, Outcome::unknown(missing, Vec::new()).reason()),
+        (a, b) => {
+            let mut missing = a.err().unwrap_or_default();
+            missing.extend(b.err().unwrap_or_default());
+            (Role::NoData, Outcome::unknown(missing, Vec::new()).reason())
+        }
     }
 }
 

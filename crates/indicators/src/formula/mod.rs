@@ -111,6 +111,10 @@ pub enum Kind {
     Count,
     /// «среднее <выражение>»: the mean of the expression over the numerator.
     Mean,
+    /// «доля суммы <A> от суммы <B>»: 100 × ΣA ÷ ΣB over the numerator — a
+    /// pooled share («Σ прошли диагностику ÷ Σ педагогов»), where «среднее»
+    /// would average the schools' own shares.
+    ShareOfSums,
 }
 
 impl Kind {
@@ -120,12 +124,13 @@ impl Kind {
             Kind::Share => "share",
             Kind::Count => "count",
             Kind::Mean => "mean",
+            Kind::ShareOfSums => "share_of_sums",
         }
     }
 
     /// The kind of a stored code; `None` for an unknown one.
     pub fn from_code(code: &str) -> Option<Kind> {
-        [Kind::Share, Kind::Count, Kind::Mean]
+        [Kind::Share, Kind::Count, Kind::Mean, Kind::ShareOfSums]
             .into_iter()
             .find(|k| k.code() == code)
     }
@@ -136,6 +141,7 @@ impl Kind {
             Kind::Share => "доля",
             Kind::Count => "количество",
             Kind::Mean => "среднее",
+            Kind::ShareOfSums => "доля суммы",
         }
     }
 }

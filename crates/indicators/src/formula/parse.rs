@@ -210,11 +210,42 @@ impl Line<'_> {
             .to_string()
     }
 
+    /// `доля суммы <A> от суммы <B>` (the first token is «доля»).
+    fn share_of_sums(&self, toks: &[Token]) -> Result<KindExpr, FormulaError> {
+        let is = |t: &Token, word: &str| matches!(&t.tok, Tok::Name(n) if fold(n) == word);
+        let wrong = |t: &Token| {
+            self.error(
+                t.start,
+                self.written(t.start, t.end),
+                ErrorKind::Unexpected {
+                    found: self.written(t.start, t.end),
+                    expected: "«доля суммы <выражение> от суммы <выражение>» или просто «доля»",
+                },
+            )
+        };
+        if !is(&toks[1], "суммы") {
+            return Err(wrong(&toks[1]));
+        }
+        let split = (2..toks.len().saturating_sub(1))
+            .find(|&k| is(&toks[k], "от") && is(&toks[k + 1], "суммы"))
+            .ok_or_else(|| wrong(toks.last().expect("at least two tokens")))?;
+        if split == 2 || split + 2 >= toks.len() {
+            return Err(wrong(&toks[split]));
+        }
+        let part = Parser::new(&toks[2..split], self).whole()?;
+        let whole = Parser::new(&toks[split + 2..], self).whole()?;
+        Ok(KindExpr::ShareOfSums(
+            self.number(&part, "доля суммы")?,
+            self.number(&whole, "доля суммы")?,
+        ))
+    }
+
     fn at(&self, n: &Node, kind: ErrorKind) -> FormulaError {
         self.error(n.start, self.written(n.start, n.end), kind)
     }
 
-    /// `вид: доля | количество | среднее <выражение>`.
+    /// `вид: доля | количество | среднее <выражение> | доля суммы <выражение>
+    /// от суммы <выражение>`.
     fn kind(&self, toks: &[Token]) -> Result<KindExpr, FormulaError> {
         let first = &toks[0];
         let word = self.written(first.start, first.end);
@@ -232,6 +263,7 @@ impl Line<'_> {
             return Err(unknown());
         };
         let kind = match fold(name).as_str() {
+            "доля" if toks.len() > 1 => return self.share_of_sums(toks),
             "доля" => KindExpr::Share,
             "количество" => KindExpr::Count,
             "среднее" => {
