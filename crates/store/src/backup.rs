@@ -783,8 +783,17 @@ enum Val {
     Blob(Option<Vec<u8>>),
 }
 
-fn decode_value(v: serde_json::Value, kind: Kind) -> Result<Val, String> {
+fn decode_value(raw: &serde_json::value::RawValue, kind: Kind) -> Result<Val, String> {
     use serde_json::Value;
+    let text = raw.get();
+    if kind == Kind::Real && !text.starts_with('"') && text != "null" {
+        // Parsed here, not by serde_json, which may round the last digit.
+        return text
+            .parse::<f64>()
+            .map(|f| Val::Real(Some(f)))
+            .map_err(|_| format!("«{text}» — не число"));
+    }
+    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     Ok(match (kind, v) {
         (Kind::Integer, Value::Null) => Val::Int(None),
         (Kind::Integer, Value::Number(n)) => {
@@ -792,7 +801,6 @@ fn decode_value(v: serde_json::Value, kind: Kind) -> Result<Val, String> {
         }
         (Kind::Integer, Value::Bool(b)) => Val::Int(Some(i64::from(b))),
         (Kind::Real, Value::Null) => Val::Real(None),
-        (Kind::Real, Value::Number(n)) => Val::Real(n.as_f64()),
         (Kind::Real, Value::String(s)) => Val::Real(Some(match s.as_str() {
             "NaN" => f64::NAN,
             "Infinity" => f64::INFINITY,
@@ -848,7 +856,7 @@ async fn insert_table(
                 detail,
             };
             let line = line.map_err(|e| bad(e.to_string()))?;
-            let values: Vec<serde_json::Value> =
+            let values: Vec<&serde_json::value::RawValue> =
                 serde_json::from_str(&line).map_err(|e| bad(e.to_string()))?;
             if values.len() != cols.len() {
                 return Err(bad(format!(
