@@ -29,7 +29,10 @@ fn a_sqlite_folder_is_backed_up_and_restored_into_each_backend() {
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("Резервная копия записана"), "{out}");
-    assert!(out.contains("таблиц ") && out.contains("строк ") && out.contains("размер "), "{out}");
+    assert!(
+        out.contains("таблиц ") && out.contains("строк ") && out.contains("размер "),
+        "{out}"
+    );
     assert!(archive.exists());
 
     for target in backends() {
@@ -53,7 +56,11 @@ fn a_sqlite_folder_is_backed_up_and_restored_into_each_backend() {
         assert_eq!(
             counts(&String::from_utf8_lossy(&o2.stdout)),
             counts(&String::from_utf8_lossy(
-                &opora(&source, &["backup", archive.with_extension("2").to_str().unwrap()]).stdout
+                &opora(
+                    &source,
+                    &["backup", archive.with_extension("2").to_str().unwrap()]
+                )
+                .stdout
             )),
             "{}",
             target.name

@@ -50,7 +50,9 @@ pub enum BackupError {
     Read { path: PathBuf, detail: String },
     #[error("файл «{path}» не является резервной копией Опоры: {detail}")]
     NotArchive { path: PathBuf, detail: String },
-    #[error("резервная копия в формате версии {found}, а эта программа читает формат версии {expected}")]
+    #[error(
+        "резервная копия в формате версии {found}, а эта программа читает формат версии {expected}"
+    )]
     FormatVersion { found: u32, expected: u32 },
     #[error(
         "резервная копия сделана для схемы базы версии {archive} (Опора {opora_version}), а схема этой базы — версии {current}: \
@@ -202,8 +204,7 @@ fn sqlite_kind(decl: &str) -> Option<Kind> {
     let d = decl.to_ascii_uppercase();
     if d.contains("INT") || d.contains("BOOL") {
         Some(Kind::Integer)
-    } else if d.contains("CHAR") || d.contains("TEXT") || d.contains("CLOB") || d.contains("JSON")
-    {
+    } else if d.contains("CHAR") || d.contains("TEXT") || d.contains("CLOB") || d.contains("JSON") {
         Some(Kind::Text)
     } else if d.contains("BLOB") {
         Some(Kind::Blob)
@@ -262,7 +263,9 @@ where
 {
     use serde_json::Value;
     Ok(match kind {
-        Kind::Integer => row.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
+        Kind::Integer => row
+            .try_get::<Option<i64>, _>(i)?
+            .map_or(Value::Null, Value::from),
         Kind::Real => match row.try_get::<Option<f64>, _>(i)? {
             None => Value::Null,
             Some(f) if f.is_finite() => Value::from(f),
@@ -449,7 +452,11 @@ impl Db {
     }
 
     /// (table, table it references) for every foreign key.
-    async fn references(&self, tx: &mut crate::db::Tx, tables: &[Table]) -> Result<Vec<(String, String)>> {
+    async fn references(
+        &self,
+        tx: &mut crate::db::Tx,
+        tables: &[Table],
+    ) -> Result<Vec<(String, String)>> {
         let mut edges = Vec::new();
         match tx {
             crate::db::Tx::Sqlite(c) => {
@@ -621,14 +628,15 @@ impl Db {
             });
         }
         let tables = self.catalogue(&mut tx).await?;
-        let by_name: BTreeMap<&str, &Table> =
-            tables.iter().map(|t| (t.name.as_str(), t)).collect();
+        let by_name: BTreeMap<&str, &Table> = tables.iter().map(|t| (t.name.as_str(), t)).collect();
 
         // The archive and this schema must have the same tables and columns.
         let archived: BTreeSet<&str> = manifest.tables.iter().map(|t| t.name.as_str()).collect();
         let here: BTreeSet<&str> = by_name.keys().copied().collect();
         if let Some(t) = archived.difference(&here).next() {
-            return Err(BackupError::Schema(format!("в этой базе нет таблицы «{t}»")));
+            return Err(BackupError::Schema(format!(
+                "в этой базе нет таблицы «{t}»"
+            )));
         }
         if let Some(t) = here.difference(&archived).next() {
             return Err(BackupError::Schema(format!("в копии нет таблицы «{t}»")));
@@ -658,7 +666,10 @@ impl Db {
             if SEEDED_BY_MIGRATIONS.contains(&t.name.as_str()) {
                 continue;
             }
-            let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS x", quote(&t.name));
+            let sql = format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) AS x",
+                quote(&t.name)
+            );
             let n: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(&sql).fetch_one(&mut *c).await?);
             if n > 0 {
                 return Err(BackupError::NotEmpty {
@@ -750,7 +761,10 @@ impl Db {
 /// Tables referenced first (Kahn's algorithm, ties by name); a table's
 /// references to itself are left to the row order (parents have smaller
 /// ids) and, on SQLite, to the deferred foreign keys.
-fn dependency_order<'a>(tables: &'a [TableEntry], edges: &[(String, String)]) -> Vec<&'a TableEntry> {
+fn dependency_order<'a>(
+    tables: &'a [TableEntry],
+    edges: &[(String, String)],
+) -> Vec<&'a TableEntry> {
     let names: BTreeSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let mut needs: BTreeMap<&str, BTreeSet<&str>> =
         names.iter().map(|n| (*n, BTreeSet::new())).collect();
@@ -796,9 +810,10 @@ fn decode_value(raw: &serde_json::value::RawValue, kind: Kind) -> Result<Val, St
     let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
     Ok(match (kind, v) {
         (Kind::Integer, Value::Null) => Val::Int(None),
-        (Kind::Integer, Value::Number(n)) => {
-            Val::Int(Some(n.as_i64().ok_or_else(|| format!("«{n}» — не целое число"))?))
-        }
+        (Kind::Integer, Value::Number(n)) => Val::Int(Some(
+            n.as_i64()
+                .ok_or_else(|| format!("«{n}» — не целое число"))?,
+        )),
         (Kind::Integer, Value::Bool(b)) => Val::Int(Some(i64::from(b))),
         (Kind::Real, Value::Null) => Val::Real(None),
         (Kind::Real, Value::String(s)) => Val::Real(Some(match s.as_str() {
@@ -956,10 +971,13 @@ impl Archive {
     /// Checks a table file against the manifest's row count and checksum.
     fn verify(&mut self, t: &TableEntry) -> Result<()> {
         let path = self.path.clone();
-        let mut file = self.zip.by_name(&t.file).map_err(|_| BackupError::Checksum {
-            table: t.name.clone(),
-            detail: format!("нет файла {}", t.file),
-        })?;
+        let mut file = self
+            .zip
+            .by_name(&t.file)
+            .map_err(|_| BackupError::Checksum {
+                table: t.name.clone(),
+                detail: format!("нет файла {}", t.file),
+            })?;
         let mut hash = sha2::Sha256::new();
         let mut rows = 0u64;
         let mut buf = vec![0u8; 1 << 16];
@@ -989,10 +1007,13 @@ impl Archive {
         &mut self,
         t: &TableEntry,
     ) -> Result<impl Iterator<Item = std::io::Result<String>> + '_> {
-        let file = self.zip.by_name(&t.file).map_err(|_| BackupError::Checksum {
-            table: t.name.clone(),
-            detail: format!("нет файла {}", t.file),
-        })?;
+        let file = self
+            .zip
+            .by_name(&t.file)
+            .map_err(|_| BackupError::Checksum {
+                table: t.name.clone(),
+                detail: format!("нет файла {}", t.file),
+            })?;
         Ok(std::io::BufReader::new(file).lines())
     }
 }

@@ -85,9 +85,11 @@ async fn demo() -> &'static Demo {
     DEMO.get_or_init(|| async {
         let dir = tempfile::tempdir().unwrap().keep();
         let db = Db::open(None, &dir.join("source")).await.unwrap();
-        opora_seed::region::import_files(&db, &demo_files(), "test")
+        let files = demo_files();
+        opora_seed::region::import_files(&db, &files, "test")
             .await
             .unwrap_or_else(|e| panic!("demo import: {e:?}"));
+        let _ = std::fs::remove_dir_all(&files);
         opora_seed::story_from_run(&db)
             .await
             .unwrap_or_else(|e| panic!("demo story: {e:?}"));
@@ -151,11 +153,21 @@ fn rewrite(from: &Path, to: &Path, entry: &str, change: impl Fn(Vec<u8>) -> Vec<
 #[tokio::test]
 async fn the_demo_region_goes_sqlite_to_postgres_to_sqlite_unchanged() {
     let demo = demo().await;
-    let tables: Vec<&str> = demo.manifest.tables.iter().map(|t| t.name.as_str()).collect();
+    let tables: Vec<&str> = demo
+        .manifest
+        .tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     for excluded in ["sessions", "login_failures", "schema_migrations"] {
         assert!(!tables.contains(&excluded), "{excluded} is not archived");
     }
-    for expected in ["schools", "plan_evidence_files", "campaign_values", "site_audits"] {
+    for expected in [
+        "schools",
+        "plan_evidence_files",
+        "campaign_values",
+        "site_audits",
+    ] {
         assert!(tables.contains(&expected), "{expected} is archived");
     }
     assert_eq!(demo.manifest.source_backend, "sqlite");
@@ -175,13 +187,17 @@ async fn the_demo_region_goes_sqlite_to_postgres_to_sqlite_unchanged() {
         t.db.backup_to(&again).await.unwrap();
         let manifest = opora_store::backup::read_manifest(&again).unwrap();
         assert_eq!(manifest.source_backend, t.name);
-        assert_eq!(checksums(&manifest), checksums(&demo.manifest), "{}", t.name);
+        assert_eq!(
+            checksums(&manifest),
+            checksums(&demo.manifest),
+            "{}",
+            t.name
+        );
 
         // New rows get new ids (PostgreSQL's identity sequences were moved on).
         let activity = scalar(&t.db, "SELECT MIN(id) FROM plan_activities").await;
-        let id = t
-            .db
-            .add_evidence_file_with_content(
+        let id =
+            t.db.add_evidence_file_with_content(
                 activity,
                 &opora_store::plans::NewEvidenceFile {
                     name: "ещё.pdf".into(),
