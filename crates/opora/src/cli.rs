@@ -69,6 +69,16 @@ pub enum Command {
     Identify(IdentifyArgs),
     /// Создать или обновить структуру базы данных
     Migrate,
+    /// Сохранить всю базу в переносимый архив (SQLite и PostgreSQL читают его одинаково)
+    #[command(
+        after_help = "Примеры:\n  opora backup opora-2025-06-01.zip\n  DATABASE_URL=postgres://… opora backup region.zip\n\nКопия делается из одного согласованного снимка; сервер можно не останавливать.\nНе сохраняются входы пользователей (сессии) и счётчики неудачных входов.\nФормат архива: docs/backup.md"
+    )]
+    Backup(BackupArgs),
+    /// Восстановить базу из архива opora backup (только в пустую базу той же версии схемы)
+    #[command(
+        after_help = "Примеры:\n  OPORA_DATA=./new-data opora restore opora-2025-06-01.zip                  в новую базу SQLite\n  DATABASE_URL=postgres://…/opora opora restore opora-2025-06-01.zip     из SQLite в PostgreSQL\n\nБаза должна быть пустой (новая папка данных или новая база PostgreSQL).\nВсё восстанавливается одной транзакцией и сверяется по контрольным суммам:\nпри любой ошибке база остаётся пустой."
+    )]
+    Restore(RestoreArgs),
     /// Планы мероприятий (дорожные карты, программы): загрузка из Word и Excel, статусы, просрочки, отчёты
     #[command(subcommand)]
     Plan(PlanCommand),
@@ -78,6 +88,18 @@ pub enum Command {
     /// Сайты школ: есть ли обязательные разделы и документы программы поддержки
     #[command(subcommand)]
     Sites(SitesCommand),
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    /// Файл архива (ZIP), который будет создан
+    pub file: PathBuf,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// Файл архива, созданный opora backup
+    pub file: PathBuf,
 }
 
 #[derive(Subcommand)]

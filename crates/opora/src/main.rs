@@ -13,6 +13,7 @@ macro_rules! say {
     };
 }
 
+mod backup;
 mod cli;
 mod demo;
 mod identify;
@@ -92,6 +93,8 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
             say!("База данных готова: {}", cli.db.describe());
             db.close().await;
         }
+        Command::Backup(args) => backup::backup(&cli.db, &args.file).await?,
+        Command::Restore(args) => backup::restore(&cli.db, &args.file).await?,
         Command::Import(args) => return import::run(&cli.db, args).await,
         Command::Demo(args) => demo::run(&cli.db, args).await?,
         Command::Identify(args) => {

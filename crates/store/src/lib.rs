@@ -9,6 +9,7 @@
 pub mod db;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod campaigns;
 pub mod error;
 pub mod import;
