@@ -17,6 +17,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod backups;
 mod cache;
 mod error;
 mod extract;
@@ -92,6 +93,8 @@ pub struct Config {
     pub site_delay: Duration,
     /// Page requests at most per site check.
     pub site_max_pages: usize,
+    /// Daily backups (`OPORA_BACKUP_DIR`, `OPORA_BACKUP_KEEP`); `None`: off.
+    pub backups: Option<backups::BackupConfig>,
 }
 
 impl Default for Config {
@@ -114,6 +117,7 @@ impl Default for Config {
             site_audits: true,
             site_delay: opora_sites::Options::default().delay,
             site_max_pages: opora_sites::Options::default().max_pages,
+            backups: None,
         }
     }
 }
@@ -124,8 +128,8 @@ impl Config {
     /// `OPORA_PREVIEW_MINUTES`, `OPORA_PREVIEWS_PER_USER`, `OPORA_UPLOAD_DIR`,
     /// `OPORA_LOGIN_RATE` (per second), `OPORA_SMTP_URL` and
     /// `OPORA_MAIL_FROM` (e-mail of notifications; links in letters need
-    /// `OPORA_PUBLIC_URL`).
-    /// `OPORA_LOGIN_RATE` (per second), `OPORA_SITE_AUDITS` (1/0).
+    /// `OPORA_PUBLIC_URL`), `OPORA_SITE_AUDITS` (1/0), `OPORA_BACKUP_DIR`
+    /// and `OPORA_BACKUP_KEEP` (daily backups).
     ///
     /// A value that is set but cannot be used stops the start with a Russian
     /// message naming the setting, the value and what is expected: a typo in
@@ -186,6 +190,15 @@ impl Config {
         if let Some(on) = flag("OPORA_SITE_AUDITS")? {
             c.site_audits = on;
         }
+        let keep = setting::<usize>(
+            "OPORA_BACKUP_KEEP",
+            1..=3650,
+            "целое число копий от 1 до 3650",
+        )?;
+        c.backups = env_value("OPORA_BACKUP_DIR").map(|dir| backups::BackupConfig {
+            dir: PathBuf::from(dir),
+            keep: keep.unwrap_or(7),
+        });
         Ok(c)
     }
 
@@ -554,6 +567,10 @@ pub async fn serve_with(
         tracing::warn!("не удалось проиндексировать сохранённые расчёты: {e}");
     }
     let notifier = Notifier::new(db.clone(), &cfg).map_err(std::io::Error::other)?;
+    let backups = cfg
+        .backups
+        .clone()
+        .map(|b| backups::spawn(db.clone(), b, cfg.maintenance_every));
     let (router, maintenance) = build(db, cfg);
     maintenance.remove_stale_upload_dirs();
     maintenance.run_once().await;
@@ -567,6 +584,9 @@ pub async fn serve_with(
         .await;
     timer.abort();
     notifications.abort();
+    if let Some(b) = backups {
+        b.abort();
+    }
     if let Some(s) = schedule {
         s.abort();
     }
