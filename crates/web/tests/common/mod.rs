@@ -12,6 +12,8 @@ use opora_store::Db;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+// Not every test file runs on both backends one by one (moved.rs compares them).
+#[allow(unused_imports)]
 pub use opora_testkit::for_each_db;
 
 /// The demo region's files, written once per test process, results thinned.
