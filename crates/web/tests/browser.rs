@@ -304,13 +304,23 @@ async fn click_link(b: &Browser, label: &str) {
     panic!("no link «{label}» on {}", path(b).await);
 }
 
+/// Clicks `css` (a form's button) and waits until the page it leads to has
+/// replaced this one: the old document goes stale. (Waiting for an `h1`
+/// alone could read the old page, which has one too.)
 async fn click(b: &Browser, css: &str) {
+    let old = b.find(Locator::Css("html")).await.unwrap();
     b.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
         .click()
         .await
         .unwrap();
+    for _ in 0..400 {
+        match old.tag_name().await {
+            Err(e) if e.is_stale_element_reference() => break,
+            _ => tokio::time::sleep(std::time::Duration::from_millis(25)).await,
+        }
+    }
     b.wait().for_element(Locator::Css("h1")).await.unwrap();
 }
 
