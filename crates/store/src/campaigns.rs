@@ -762,7 +762,8 @@ async fn history_in(
     Ok(())
 }
 
-fn progress_of<'a>(campaign: &Campaign, answers: impl Iterator<Item = &'a Answer>) -> Progress {
+/// The progress of `answers` (the schools a caller sees) in `campaign`.
+pub fn progress_of<'a>(campaign: &Campaign, answers: impl Iterator<Item = &'a Answer>) -> Progress {
     let mut p = Progress::default();
     for a in answers {
         p.expected += 1;

@@ -531,16 +531,7 @@ pub async fn show(
 ) -> WebResult<Html<String>> {
     let (campaign, answers) = visible_campaign(&st, &caller, id).await?;
     let today = today();
-    let progress = {
-        let mut p = Progress::default();
-        for a in &answers {
-            p.expected += 1;
-            p.received += a.status.is_received() as usize;
-            p.on_time += a.on_time(campaign.deadline) as usize;
-            p.accepted += a.status.is_final(campaign.region_step) as usize;
-        }
-        p
-    };
+    let progress = opora_store::campaigns::progress_of(&campaign, answers.iter());
     let ranking = if matches!(caller.scope, Scope::Region) {
         st.db
             .progress_by_municipality(&campaign, &caller.scope)

@@ -144,6 +144,8 @@ pub struct PeriodView {
     pub ends_on: String,
     pub closed: String,
     pub fact: String,
+    /// The value itself (for the chart).
+    pub value: Option<f64>,
     pub light: &'static str,
     pub light_title: &'static str,
     pub counts: String,
@@ -262,6 +264,7 @@ async fn indicator_page(
                 })
                 .unwrap_or_default(),
             fact: fact_words(&i, v.as_ref()),
+            value: v.as_ref().and_then(|v| v.value),
             light: light.code(),
             light_title: light.title(),
             counts: match v.as_ref().and_then(|v| v.numerator.zip(v.denominator)) {
@@ -316,10 +319,7 @@ fn dynamics_chart(i: &StoredIndicator, periods: &[PeriodView]) -> String {
     let Some(target) = i.target_number else {
         return String::new();
     };
-    let facts: Vec<Option<f64>> = periods
-        .iter()
-        .map(|p| opora_indicators::campaign::read_number(p.fact.trim_end_matches(" %")))
-        .collect();
+    let facts: Vec<Option<f64>> = periods.iter().map(|p| p.value).collect();
     if facts.iter().all(Option::is_none) {
         return String::new();
     }
