@@ -80,6 +80,13 @@ pub async fn create_demo_campaigns(db: &Db, cast: &Cast) -> Result<bool, StoreEr
     if !db.campaigns_in(&Scope::Region).await?.is_empty() {
         return Ok(false);
     }
+    create_campaigns(db, cast).await
+}
+
+/// The demo periods and campaigns of `cast`'s municipality's programme,
+/// whatever else exists (the tests build a second municipality's world with
+/// it); `false` when the municipality has no programme or supported school.
+pub async fn create_campaigns(db: &Db, cast: &Cast) -> Result<bool, StoreError> {
     let today = Date::today();
     let Some(programme) = db
         .plans(&Scope::Municipality(cast.municipality_id), today)

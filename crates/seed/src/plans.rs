@@ -95,17 +95,25 @@ fn responsibles(text: &str) -> Vec<Responsible> {
 
 /// Creates the demo roadmap unless there are plans already.
 pub async fn create_demo_plans(db: &Db, cast: &Cast) -> Result<bool, StoreError> {
-    let today = Date::today();
-    if !db.plans(&Scope::Region, today).await?.is_empty() {
+    if !db.plans(&Scope::Region, Date::today()).await?.is_empty() {
         return Ok(false);
     }
+    create_programme(db, cast).await.map(|id| id.is_some())
+}
+
+/// The demo programme of `cast`'s municipality with its activities, states,
+/// cascade and support pair, whatever else exists (the tests build a second
+/// municipality's world with it). Returns the plan's id; `None` when the
+/// municipality is unknown.
+pub async fn create_programme(db: &Db, cast: &Cast) -> Result<Option<i64>, StoreError> {
+    let today = Date::today();
     let Some(municipality) = db
         .municipalities()
         .await?
         .into_iter()
         .find(|m| m.id == cast.municipality_id)
     else {
-        return Ok(false);
+        return Ok(None);
     };
     // The academic year that contains today.
     let y = if today.month() >= 9 {
@@ -221,13 +229,14 @@ pub async fn create_demo_plans(db: &Db, cast: &Cast) -> Result<bool, StoreError>
             db.cascade_activity(a, &cast.curated, ACTOR).await?;
         }
     }
-    let curators: Vec<i64> = db
-        .users()
-        .await?
-        .into_iter()
-        .filter(|u| u.login == "metod1")
-        .map(|u| u.id)
-        .collect();
+    let mut curators = Vec::new();
+    for u in db.users().await? {
+        if u.role == opora_store::users::Role::Curator
+            && db.curated_schools(u.id).await?.contains(&cast.school_id)
+        {
+            curators.push(u.id);
+        }
+    }
     db.add_support_pair(
         &NewSupportPair {
             leader_school_id: cast.leader_id,
@@ -242,5 +251,5 @@ pub async fn create_demo_plans(db: &Db, cast: &Cast) -> Result<bool, StoreError>
         ACTOR,
     )
     .await?;
-    Ok(true)
+    Ok(Some(saved.id))
 }

@@ -28,13 +28,12 @@ pub mod notifier;
 mod pages;
 mod previews;
 mod ratelimit;
+pub mod routing;
 pub mod site_checks;
 
-use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
 use axum::Router;
 use opora_store::auth::LockPolicy;
 use opora_store::Db;
@@ -46,6 +45,7 @@ use std::time::Duration;
 pub use error::WebError;
 pub use maintenance::Maintenance;
 pub use notifier::Notifier;
+pub use routing::{Route, Routes, Verb};
 
 /// Settings of the web application (environment variables in [`Config::from_env`]).
 #[derive(Debug, Clone)]
@@ -354,192 +354,8 @@ pub fn build(db: Db, cfg: Config) -> (Router, Maintenance) {
 }
 
 fn routes(state: AppState) -> Router {
-    let upload_limit = state.cfg.upload_limit;
-    Router::new()
-        .route("/", get(pages::home::home))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route(
-            "/account",
-            get(auth::account_page).post(auth::change_password),
-        )
-        .route("/schools", get(pages::schools::list))
-        .route("/schools.xlsx", get(pages::schools::export))
-        .route("/schools/{code}", get(pages::card::card))
-        .route(
-            "/identification",
-            get(pages::identification::index).post(pages::identification::run),
-        )
-        .route(
-            "/identification/runs/{id}",
-            get(pages::identification::show),
-        )
-        .route(
-            "/identification/runs/{id}/scatter.svg",
-            get(pages::identification::scatter),
-        )
-        .route(
-            "/identification/runs/{id}/lists.xlsx",
-            get(pages::identification::export_lists),
-        )
-        .route(
-            "/identification/compare",
-            get(pages::identification::compare),
-        )
-        .route(
-            "/upload",
-            get(pages::upload::index)
-                .post(pages::upload::receive)
-                .layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/upload/{id}", get(pages::upload::preview))
-        .route("/templates/{file}", get(pages::upload::template))
-        .route("/upload/{id}/result", get(pages::upload::result))
-        .route("/upload/{id}/map", post(pages::upload::remap))
-        .route("/upload/{id}/confirm", post(pages::upload::confirm))
-        .route("/upload/{id}/cancel", post(pages::upload::cancel))
-        .route("/users", get(pages::users::list).post(pages::users::create))
-        .route(
-            "/users/{id}",
-            get(pages::users::edit).post(pages::users::update),
-        )
-        .route("/users/{id}/password", post(pages::users::reset_password))
-        .route("/users/{id}/block", post(pages::users::block))
-        .route("/audit", get(pages::audit::list))
-        .route("/plans", get(pages::plans::list))
-        .route(
-            "/plans/import",
-            post(pages::plans::import).layer(DefaultBodyLimit::max(
-                pages::plans::MAX_PLAN_FILE + 64 * 1024,
-            )),
-        )
-        .route("/plans/import/confirm", post(pages::plans::confirm_import))
-        .route("/plans/import/{token}", get(pages::plans::import_preview))
-        .route("/plans/{id}", get(pages::plans::show))
-        .route("/plans/{id}/status", post(pages::plans::set_status))
-        .route("/plans/{id}/template", post(pages::plans::set_template))
-        .route("/plans/{id}/apply", post(pages::plans::apply_template))
-        .route("/plans/new", post(pages::plans::edit::create))
-        .route(
-            "/plans/{id}/indicators",
-            post(pages::indicators::upload).layer(DefaultBodyLimit::max(
-                pages::plans::MAX_PLAN_FILE + 64 * 1024,
-            )),
-        )
-        .route(
-            "/indicators/preview/{token}",
-            get(pages::indicators::preview),
-        )
-        .route("/indicators/confirm", post(pages::indicators::confirm))
-        .route("/indicators", get(pages::indicators::facts::dashboard))
-        .route("/indicators.xlsx", get(pages::indicators::facts::export))
-        .route("/indicators/{id}", get(pages::indicators::facts::show))
-        .route(
-            "/indicators/{id}/source",
-            post(pages::indicators::facts::set_source),
-        )
-        .route(
-            "/indicators/{id}/value",
-            post(pages::indicators::facts::enter_value),
-        )
-        .route(
-            "/plans/{id}/periods",
-            post(pages::indicators::facts::add_period),
-        )
-        .route(
-            "/plans/{id}/periods/{period}/close",
-            post(pages::indicators::facts::close_period),
-        )
-        .route(
-            "/plans/{id}/periods/{period}/report.docx",
-            get(pages::indicators::facts::period_report),
-        )
-        .route(
-            "/plans/{id}/edit",
-            get(pages::plans::edit::show).post(pages::plans::edit::apply),
-        )
-        .route(
-            "/plans/{id}/versions/{version}",
-            get(pages::plans::edit::version),
-        )
-        .route("/plans/{id}/timeline.svg", get(pages::plans::timeline_svg))
-        .route("/plans/{id}/report", get(pages::plans::report))
-        .route("/activities/{id}", get(pages::plans::activity::show))
-        .route(
-            "/activities/{id}/status",
-            post(pages::plans::activity::set_status),
-        )
-        .route(
-            "/activities/{id}/evidence",
-            post(pages::plans::activity::add_evidence).layer(DefaultBodyLimit::max(
-                pages::plans::MAX_PLAN_FILE + 64 * 1024,
-            )),
-        )
-        .route(
-            "/activities/{id}/comments",
-            post(pages::plans::activity::comment),
-        )
-        .route(
-            "/activities/{id}/cascade",
-            post(pages::plans::activity::cascade),
-        )
-        .route("/evidence/{id}", get(pages::plans::activity::download))
-        .route(
-            "/evidence/{id}/remove",
-            post(pages::plans::edit::remove_evidence),
-        )
-        .route(
-            "/evidence/{id}/view",
-            get(pages::plans::activity::view_evidence),
-        )
-        .route(
-            "/evidence/{id}/verify",
-            post(pages::plans::activity::verify_evidence),
-        )
-        .route("/tasks", get(pages::plans::tasks::page))
-        .route(
-            "/campaigns",
-            get(pages::campaigns::list).post(pages::campaigns::create),
-        )
-        .route("/campaigns/new", get(pages::campaigns::new_form))
-        .route("/campaigns/{id}", get(pages::campaigns::show))
-        .route(
-            "/campaigns/{id}/answers.xlsx",
-            get(pages::campaigns::export),
-        )
-        .route("/campaigns/{id}/import", post(pages::campaigns::import))
-        .route("/campaigns/{id}/remind", post(pages::campaigns::remind))
-        .route(
-            "/campaigns/{id}/schools/{school}",
-            get(pages::campaigns::answer).post(pages::campaigns::save),
-        )
-        .route(
-            "/campaigns/{id}/schools/{school}/review",
-            post(pages::campaigns::review),
-        )
-        .route("/notifications", get(pages::notifications::list))
-        .route(
-            "/notifications/read-all",
-            post(pages::notifications::read_all),
-        )
-        .route("/notifications/{id}/read", post(pages::notifications::read))
-        .route("/sites", get(pages::sites::list))
-        .route("/sites/{school_id}", get(pages::sites::show))
-        .route("/sites/{school_id}/check", post(pages::sites::check))
-        .route(
-            "/sites/{school_id}/override",
-            post(pages::sites::set_override),
-        )
-        .route("/glossary", get(pages::glossary::page))
-        .route(
-            "/support",
-            get(pages::plans::support::page).post(pages::plans::support::create),
-        )
-        .route("/support/{id}/close", post(pages::plans::support::close))
-        .merge(api::routes())
-        .route("/static/{file}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
-        .route("/healthz", get(|| async { "ok" }))
+    let (router, _) = application_routes(state.cfg.upload_limit).into_parts();
+    router
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -553,6 +369,150 @@ fn routes(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Every route the application answers, as registered in the router (for
+/// the security matrix and the API document's check).
+pub fn route_table() -> Vec<Route> {
+    application_routes(Config::default().upload_limit)
+        .into_parts()
+        .1
+}
+
+fn application_routes(upload_limit: usize) -> Routes {
+    Routes::new()
+        .get("/", pages::home::home)
+        .get("/login", auth::login_page)
+        .post("/login", auth::login)
+        .post("/logout", auth::logout)
+        .get("/account", auth::account_page)
+        .post("/account", auth::change_password)
+        .get("/schools", pages::schools::list)
+        .get("/schools.xlsx", pages::schools::export)
+        .get("/schools/{code}", pages::card::card)
+        .get("/identification", pages::identification::index)
+        .post("/identification", pages::identification::run)
+        .get("/identification/runs/{id}", pages::identification::show)
+        .get(
+            "/identification/runs/{id}/scatter.svg",
+            pages::identification::scatter,
+        )
+        .get(
+            "/identification/runs/{id}/lists.xlsx",
+            pages::identification::export_lists,
+        )
+        .get("/identification/compare", pages::identification::compare)
+        .get("/upload", pages::upload::index)
+        .post_limited("/upload", pages::upload::receive, upload_limit)
+        .get("/upload/{id}", pages::upload::preview)
+        .get("/templates/{file}", pages::upload::template)
+        .get("/upload/{id}/result", pages::upload::result)
+        .post("/upload/{id}/map", pages::upload::remap)
+        .post("/upload/{id}/confirm", pages::upload::confirm)
+        .post("/upload/{id}/cancel", pages::upload::cancel)
+        .get("/users", pages::users::list)
+        .post("/users", pages::users::create)
+        .get("/users/{id}", pages::users::edit)
+        .post("/users/{id}", pages::users::update)
+        .post("/users/{id}/password", pages::users::reset_password)
+        .post("/users/{id}/block", pages::users::block)
+        .get("/audit", pages::audit::list)
+        .get("/plans", pages::plans::list)
+        .post_limited(
+            "/plans/import",
+            pages::plans::import,
+            pages::plans::MAX_PLAN_FILE + 64 * 1024,
+        )
+        .post("/plans/import/confirm", pages::plans::confirm_import)
+        .get("/plans/import/{token}", pages::plans::import_preview)
+        .get("/plans/{id}", pages::plans::show)
+        .post("/plans/{id}/status", pages::plans::set_status)
+        .post("/plans/{id}/template", pages::plans::set_template)
+        .post("/plans/{id}/apply", pages::plans::apply_template)
+        .post("/plans/new", pages::plans::edit::create)
+        .post_limited(
+            "/plans/{id}/indicators",
+            pages::indicators::upload,
+            pages::plans::MAX_PLAN_FILE + 64 * 1024,
+        )
+        .get("/indicators/preview/{token}", pages::indicators::preview)
+        .post("/indicators/confirm", pages::indicators::confirm)
+        .get("/indicators", pages::indicators::facts::dashboard)
+        .get("/indicators.xlsx", pages::indicators::facts::export)
+        .get("/indicators/{id}", pages::indicators::facts::show)
+        .post(
+            "/indicators/{id}/source",
+            pages::indicators::facts::set_source,
+        )
+        .post(
+            "/indicators/{id}/value",
+            pages::indicators::facts::enter_value,
+        )
+        .post("/plans/{id}/periods", pages::indicators::facts::add_period)
+        .post(
+            "/plans/{id}/periods/{period}/close",
+            pages::indicators::facts::close_period,
+        )
+        .get(
+            "/plans/{id}/periods/{period}/report.docx",
+            pages::indicators::facts::period_report,
+        )
+        .get("/plans/{id}/edit", pages::plans::edit::show)
+        .post("/plans/{id}/edit", pages::plans::edit::apply)
+        .get(
+            "/plans/{id}/versions/{version}",
+            pages::plans::edit::version,
+        )
+        .get("/plans/{id}/timeline.svg", pages::plans::timeline_svg)
+        .get("/plans/{id}/report", pages::plans::report)
+        .get("/activities/{id}", pages::plans::activity::show)
+        .post(
+            "/activities/{id}/status",
+            pages::plans::activity::set_status,
+        )
+        .post_limited(
+            "/activities/{id}/evidence",
+            pages::plans::activity::add_evidence,
+            pages::plans::MAX_PLAN_FILE + 64 * 1024,
+        )
+        .post("/activities/{id}/comments", pages::plans::activity::comment)
+        .post("/activities/{id}/cascade", pages::plans::activity::cascade)
+        .get("/evidence/{id}", pages::plans::activity::download)
+        .post("/evidence/{id}/remove", pages::plans::edit::remove_evidence)
+        .get("/evidence/{id}/view", pages::plans::activity::view_evidence)
+        .post(
+            "/evidence/{id}/verify",
+            pages::plans::activity::verify_evidence,
+        )
+        .get("/tasks", pages::plans::tasks::page)
+        .get("/campaigns", pages::campaigns::list)
+        .post("/campaigns", pages::campaigns::create)
+        .get("/campaigns/new", pages::campaigns::new_form)
+        .get("/campaigns/{id}", pages::campaigns::show)
+        .get("/campaigns/{id}/answers.xlsx", pages::campaigns::export)
+        .post("/campaigns/{id}/import", pages::campaigns::import)
+        .post("/campaigns/{id}/remind", pages::campaigns::remind)
+        .get("/campaigns/{id}/schools/{school}", pages::campaigns::answer)
+        .post("/campaigns/{id}/schools/{school}", pages::campaigns::save)
+        .post(
+            "/campaigns/{id}/schools/{school}/review",
+            pages::campaigns::review,
+        )
+        .get("/notifications", pages::notifications::list)
+        .post("/notifications/read-all", pages::notifications::read_all)
+        .post("/notifications/{id}/read", pages::notifications::read)
+        .get("/sites", pages::sites::list)
+        .get("/sites/{school_id}", pages::sites::show)
+        .post("/sites/{school_id}/check", pages::sites::check)
+        .post("/sites/{school_id}/override", pages::sites::set_override)
+        .get("/glossary", pages::glossary::page)
+        .get("/support", pages::plans::support::page)
+        .post("/support", pages::plans::support::create)
+        .post("/support/{id}/close", pages::plans::support::close)
+        .merge(api::routes())
+        .get("/static/{file}", assets::serve)
+        .get("/favicon.ico", assets::favicon)
+        .get("/healthz", || async { "ok" })
 }
 
 /// Binds `addr` and serves until Ctrl+C or SIGTERM. Reports the bound

@@ -14,12 +14,12 @@ use crate::auth::Caller;
 use crate::error::WebError;
 use crate::extract::{Path, Query};
 use crate::pages::schools::ListQuery;
-use crate::AppState;
+use crate::{AppState, Routes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+
+use axum::Json;
 use opora_store::run_index::ListKind;
 use types::all;
 
@@ -40,43 +40,36 @@ impl<E: Into<WebError>> From<E> for ApiError {
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
-/// Every API path (axum syntax) — the router and the OpenAPI document are
-/// checked against each other in tests.
-pub const PATHS: &[&str] = &[
-    "/api/me",
-    "/api/municipalities",
-    "/api/schools",
-    "/api/schools/{code}",
-    "/api/runs",
-    "/api/runs/{id}",
-    "/api/runs/{id}/lists/{list}",
-    "/api/plans",
-    "/api/plans/{id}",
-    "/api/overdue",
-    "/api/indicators",
-    "/api/campaigns",
-    "/api/notifications",
-    "/api/sites",
-    "/api/openapi.json",
-];
+/// Every API path (axum syntax), read from the router: the OpenAPI
+/// document is checked against it in tests.
+pub fn paths() -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = routes()
+        .into_parts()
+        .1
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    paths.dedup();
+    paths
+}
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/me", get(me))
-        .route("/api/municipalities", get(municipalities))
-        .route("/api/schools", get(schools))
-        .route("/api/schools/{code}", get(school))
-        .route("/api/runs", get(runs))
-        .route("/api/runs/{id}", get(run))
-        .route("/api/runs/{id}/lists/{list}", get(run_list))
-        .route("/api/plans", get(plans))
-        .route("/api/plans/{id}", get(plan))
-        .route("/api/overdue", get(overdue))
-        .route("/api/indicators", get(indicators))
-        .route("/api/campaigns", get(campaigns))
-        .route("/api/notifications", get(notifications))
-        .route("/api/sites", get(sites))
-        .route("/api/openapi.json", get(openapi))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/api/me", me)
+        .get("/api/municipalities", municipalities)
+        .get("/api/schools", schools)
+        .get("/api/schools/{code}", school)
+        .get("/api/runs", runs)
+        .get("/api/runs/{id}", run)
+        .get("/api/runs/{id}/lists/{list}", run_list)
+        .get("/api/plans", plans)
+        .get("/api/plans/{id}", plan)
+        .get("/api/overdue", overdue)
+        .get("/api/indicators", indicators)
+        .get("/api/campaigns", campaigns)
+        .get("/api/notifications", notifications)
+        .get("/api/sites", sites)
+        .get("/api/openapi.json", openapi)
 }
 
 async fn me(caller: Caller) -> ApiResult<types::Me> {

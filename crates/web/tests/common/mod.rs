@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod worlds;
 
 use opora_store::Db;
 use std::collections::HashMap;

@@ -1,0 +1,318 @@
+//! Two worlds for the security tests: the demo's own (its municipality and
+//! school, where the demo users work) and a second municipality's, built by
+//! the demo's own seeding (programme, activities, cascade, support pair,
+//! periods, campaigns), with a user, an evidence link and notifications.
+
+use opora_store::scope::Scope;
+use opora_store::users::{NewUser, Role};
+use opora_store::Db;
+use opora_web::Route;
+use std::collections::HashMap;
+
+/// The logins of the demo users, and `anonymous` (no session).
+pub const LOGINS: [&str; 6] = [
+    "region",
+    "mo1",
+    "metod1",
+    "school1",
+    "teacher1",
+    "anonymous",
+];
+
+/// The ids of one world.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub school_id: i64,
+    pub school_code: String,
+    /// A second school of the same municipality (the mentor of support pairs).
+    pub other_school_id: i64,
+    pub user_id: i64,
+    pub plan_id: i64,
+    pub activity_id: i64,
+    pub evidence_id: i64,
+    pub indicator_id: i64,
+    pub period_id: i64,
+    pub campaign_id: i64,
+    pub support_id: i64,
+    pub run_id: i64,
+    /// Per login: a notification of that user (own world) or of another
+    /// user (foreign world).
+    pub notifications: HashMap<String, i64>,
+    /// Per login: an evidence file to remove and a period to close (each
+    /// role that may do so does it once, and the others still find theirs).
+    pub removable_evidence: HashMap<String, i64>,
+    pub closable_periods: HashMap<String, i64>,
+}
+
+impl World {
+    /// Fills the path's `{…}` parameters (and the same names in a body).
+    pub fn fill(&self, text: &str, login: &str) -> String {
+        let notification = self.notifications.get(login).copied().unwrap_or(999_999);
+        let mut out = text.to_string();
+        for (name, value) in [
+            ("{code}", self.school_code.clone()),
+            ("{school}", self.school_id.to_string()),
+            ("{school_id}", self.school_id.to_string()),
+            ("{other_school}", self.other_school_id.to_string()),
+            ("{user}", self.user_id.to_string()),
+            ("{plan}", self.plan_id.to_string()),
+            ("{period}", self.period_id.to_string()),
+            ("{version}", "1".to_string()),
+            ("{list}", "shnor".to_string()),
+            ("{notification}", notification.to_string()),
+            ("{login}", login.to_string()),
+        ] {
+            out = out.replace(name, &value);
+        }
+        out
+    }
+
+    /// The id an `{id}` means on this path.
+    fn id_for(&self, path: &str, login: &str) -> String {
+        let first = path
+            .trim_start_matches("/api")
+            .split('/')
+            .nth(1)
+            .unwrap_or("");
+        let id = match first {
+            "identification" | "runs" => self.run_id,
+            "users" => self.user_id,
+            "plans" => self.plan_id,
+            "indicators" => self.indicator_id,
+            "activities" => self.activity_id,
+            "evidence" => self.evidence_id,
+            "campaigns" => self.campaign_id,
+            "support" => self.support_id,
+            "notifications" => self.notifications.get(login).copied().unwrap_or(999_999),
+            // In-memory previews: no id outside the session that made one.
+            "upload" => 999_999,
+            other => panic!("no id for /{other} (path {path}): add it to World::id_for"),
+        };
+        id.to_string()
+    }
+
+    pub fn path(&self, route: &Route, login: &str, foreign: bool) -> String {
+        let mut p = route.path.to_string();
+        if p == "/evidence/{id}/remove" {
+            p = p.replace("{id}", &self.removable_evidence[login].to_string());
+        }
+        if p.ends_with("/close") && p.contains("{period}") {
+            p = p.replace("{period}", &self.closable_periods[login].to_string());
+        }
+        if p.contains("{id}") {
+            p = p.replace("{id}", &self.id_for(route.path, login));
+        }
+        p = p.replace(
+            "{file}",
+            match (route.path.starts_with("/static"), foreign) {
+                (true, false) => "opora.css",
+                (true, true) => "..%2F..%2FCargo.toml",
+                (false, false) => "schools.xlsx",
+                (false, true) => "..%2F..%2F..%2Fetc%2Fpasswd",
+            },
+        );
+        p = p.replace(
+            "{token}",
+            if foreign {
+                "..%2Fetc"
+            } else {
+                "0000000000000000"
+            },
+        );
+        self.fill(&p, login)
+    }
+}
+
+/// A user of `school_id` made for the matrix (blocked and reset by it, so
+/// not one of the demo users).
+pub async fn make_user(db: &Db, login: &str, municipality_id: i64, school_id: i64) -> i64 {
+    db.create_user(&NewUser {
+        login,
+        display_name: "Проверка прав",
+        role: Role::SchoolAdmin,
+        municipality_id: Some(municipality_id),
+        school_id: Some(school_id),
+        password_hash: None,
+        curated_schools: &[],
+    })
+    .await
+    .unwrap()
+}
+
+pub async fn notify(db: &Db, user_id: i64, title: &str) -> i64 {
+    use opora_store::notifications::{Notice, NoticeKind};
+    db.notify(
+        &[user_id],
+        &Notice {
+            kind: NoticeKind::Reminder,
+            title: title.into(),
+            body: String::new(),
+            link: String::new(),
+            dedup: None,
+        },
+    )
+    .await
+    .unwrap();
+    db.notifications_for(user_id, 1).await.unwrap()[0].id
+}
+
+/// Attaches a small PDF to an activity; returns the evidence's id.
+async fn add_pdf(db: &Db, activity_id: i64) -> i64 {
+    use sha2::Digest;
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    db.add_evidence_file_with_content(
+        activity_id,
+        &opora_store::plans::NewEvidenceFile {
+            name: "протокол.pdf".into(),
+            media_type: "application/pdf".into(),
+            size_bytes: pdf.len() as u64,
+            sha256: hex::encode(sha2::Sha256::digest(pdf)),
+            storage_path: String::new(),
+        },
+        pdf,
+        "test",
+    )
+    .await
+    .unwrap()
+}
+
+/// Per login, an evidence to remove and a period to close.
+async fn add_disposables(db: &Db, w: &mut World) {
+    for (n, login) in LOGINS.iter().enumerate() {
+        let evidence = add_pdf(db, w.activity_id).await;
+        w.removable_evidence.insert(login.to_string(), evidence);
+        let period = db
+            .add_period(
+                w.plan_id,
+                &format!("проверка {login}"),
+                opora_plans::Date::new(2030, 1, 1 + n as u32).unwrap(),
+                "test",
+            )
+            .await
+            .unwrap();
+        w.closable_periods.insert(login.to_string(), period);
+    }
+}
+
+/// The ids of a programme's world: its first activity, an evidence of it,
+/// its first indicator and period, its newest campaign.
+async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
+    // The activity cascaded to the school: the school's own work, which its
+    // staff carry out and its curator checks.
+    let school_plan = db
+        .plans(&Scope::Region, opora_plans::Date::today())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.level == "school" && p.school_id == Some(school_id))
+        .expect("the programme's activities cascaded to the school");
+    let plan = db.plan(school_plan.id).await.unwrap().unwrap();
+    let activity_id = plan.all_activities()[0].activity.id.unwrap();
+    let evidence_id = add_pdf(db, activity_id).await;
+    let indicator_id = db.indicators(plan_id).await.unwrap()[0].id;
+    let period_id = db.periods(plan_id).await.unwrap().last().unwrap().id;
+    let campaign_id = db
+        .campaigns_in(&Scope::Region)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.campaign.plan_id == Some(plan_id))
+        .map(|c| c.campaign.id)
+        .max()
+        .unwrap();
+    let school = db
+        .schools(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == school_id)
+        .unwrap();
+    let support_id = db
+        .support_pairs(&Scope::Region)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.supported_school_id == school_id)
+        .unwrap()
+        .id;
+    World {
+        school_id,
+        school_code: school.code,
+        other_school_id: 0,
+        user_id: 0,
+        plan_id,
+        activity_id,
+        evidence_id,
+        indicator_id,
+        period_id,
+        campaign_id,
+        support_id,
+        run_id: 0,
+        notifications: HashMap::new(),
+        removable_evidence: HashMap::new(),
+        closable_periods: HashMap::new(),
+    }
+}
+
+/// The demo's world and a second municipality's, built by the demo's own
+/// seeding (programme, cascade, support pair, periods, campaigns).
+pub async fn worlds(db: &Db, cast: &opora_seed::story::Cast) -> (World, World) {
+    let ms = super::municipalities(db).await;
+    let mut own = programme_world(db, super::demo_programme(db, cast).await, cast.school_id).await;
+    own.other_school_id = cast.leader_id;
+    own.user_id = make_user(db, "matrix_own", ms[0].id, cast.school_id).await;
+    own.run_id = cast.run_id;
+
+    // The second municipality: its supported schools and a mentor.
+    let mut second = None;
+    for m in &ms[1..] {
+        let supported = db
+            .supported_schools_in(&Scope::Municipality(m.id))
+            .await
+            .unwrap();
+        if !supported.is_empty() {
+            second = Some((m.id, supported));
+            break;
+        }
+    }
+    let (municipality_id, supported) = second.expect("a second municipality with a ШНОР or ШНСУ");
+    let leader = super::schools(db, municipality_id)
+        .await
+        .into_iter()
+        .map(|s| s.id)
+        .find(|id| !supported.contains(id))
+        .unwrap();
+    let cast_b = opora_seed::story::Cast {
+        run_id: cast.run_id,
+        municipality_id,
+        school_id: supported[0],
+        curated: supported.iter().copied().take(3).collect(),
+        leader_id: leader,
+    };
+    let plan_b = opora_seed::plans::create_programme(db, &cast_b)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(opora_seed::campaigns::create_campaigns(db, &cast_b)
+        .await
+        .unwrap());
+    let mut foreign = programme_world(db, plan_b, cast_b.school_id).await;
+    foreign.other_school_id = leader;
+    foreign.user_id = make_user(db, "matrix_foreign", municipality_id, cast_b.school_id).await;
+    foreign.run_id = 999_999;
+
+    // Each role's own notification, and one of somebody else.
+    let users = db.users().await.unwrap();
+    let id_of = |login: &str| users.iter().find(|u| u.login == login).unwrap().id;
+    for login in LOGINS.iter().filter(|l| **l != "anonymous") {
+        let mine = notify(db, id_of(login), "Своё уведомление").await;
+        own.notifications.insert(login.to_string(), mine);
+    }
+    let others = notify(db, foreign.user_id, "Чужое уведомление").await;
+    for login in LOGINS {
+        foreign.notifications.insert(login.to_string(), others);
+    }
+    add_disposables(db, &mut own).await;
+    add_disposables(db, &mut foreign).await;
+    (own, foreign)
+}
