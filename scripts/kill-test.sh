@@ -9,6 +9,7 @@
 #   scripts/kill-test.sh                         # 1,000,000 rows, 20 kills
 #   OPORA_KILL_ROWS=200000 OPORA_KILL_TIMES=5 scripts/kill-test.sh
 #   OPORA_KILL_SEED=42 scripts/kill-test.sh      # replay a run's moments
+#   OPORA_KILL_PROFILE=dev scripts/kill-test.sh  # the tests' build, no release build
 #
 # PostgreSQL: OPORA_TEST_DATABASE_URL (default the local test database);
 # set it to an empty value to run on SQLite only.
@@ -23,7 +24,9 @@ started=$(date +%s)
 # same conditions, which parallel tests would change.
 log="$(mktemp -t kill-test.XXXXXX.log)"
 set +e
-cargo test --release -p opora --test kill -- --nocapture --test-threads=1 2>&1 | tee "$log"
+profile=(--release)
+[ "${OPORA_KILL_PROFILE:-release}" = dev ] && profile=()
+cargo test "${profile[@]}" -p opora --test kill -- --nocapture --test-threads=1 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 echo "== summary (full output: $log)"

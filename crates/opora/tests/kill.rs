@@ -141,9 +141,10 @@ fn kill_results_import(
     let killed = kill_at(command(b, &["import", "results", path(file)]), moment);
     let state = probe.visible_results();
     let found = match () {
-        _ if state == new => "new",
         _ if state == before && before.is_empty() => "empty",
+        _ if state == before && state == new => "new, as before",
         _ if state == before => "old",
+        _ if state == new => "new",
         _ => panic!(
             "{}: a results import killed at {moment:?} left {} groups visible that are neither \
              the state before it ({} groups) nor the new one ({} groups)",
