@@ -13,37 +13,12 @@
 
 use opora_store::import::{ImportKind, ImportOptions};
 use opora_store::Db;
-use std::io::Write;
+use opora_testkit::big_results;
 use std::time::{Duration, Instant};
 
 fn write_files(dir: &std::path::Path, rows: usize) -> std::io::Result<()> {
-    std::fs::write(
-        dir.join("schools.csv"),
-        "school_id,municipality,full_name\nS1,Город,Школа 1\nS2,Город,Школа 2\nS3,Район,Школа 3\n",
-    )?;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("results.csv"))?);
-    writeln!(
-        f,
-        "year,school_id,procedure,subject,grade,student_key,score"
-    )?;
-    let per_group = rows.div_ceil(15);
-    let mut written = 0;
-    'outer: for school in ["S1", "S2", "S3"] {
-        for grade in 4..=8 {
-            for p in 0..per_group {
-                if written == rows {
-                    break 'outer;
-                }
-                writeln!(
-                    f,
-                    "2024,{school},ВПР,Математика,{grade},{school}-{grade}-{p:08},{}",
-                    (p * 7 + grade) % 21
-                )?;
-                written += 1;
-            }
-        }
-    }
-    f.flush()
+    big_results::write_schools(&dir.join("schools.csv"))?;
+    big_results::write_results(&dir.join("results.csv"), rows, 0)
 }
 
 #[tokio::main(flavor = "multi_thread")]

@@ -22,6 +22,9 @@ pub struct AuditEntry {
 const PLAIN_ENTRY: &str =
     "INSERT INTO audit_log (at, actor, action, object, details) VALUES ($1, $2, $3, $4, $5)";
 
+/// An entry about something that belongs to a municipality.
+const FOR_MUNICIPALITY: &str = "INSERT INTO audit_log (at, actor, action, object, details, municipality_id) VALUES ($1, $2, $3, $4, $5, $6)";
+
 /// The same entry as [`Db::audit`] inside a transaction, so that it commits
 /// (or not) together with the change it records.
 pub(crate) async fn audit_in(
@@ -33,6 +36,22 @@ pub(crate) async fn audit_in(
 ) -> Result<()> {
     on_tx!(tx, c => {
         sqlx::query(PLAIN_ENTRY).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).execute(&mut *c).await?;
+    });
+    Ok(())
+}
+
+/// The same entry as [`Db::audit_for`] inside a transaction.
+pub(crate) async fn audit_for_in(
+    tx: &mut crate::db::Tx,
+    actor: &str,
+    action: &str,
+    object: &str,
+    details: &str,
+    municipality: Option<i64>,
+) -> Result<()> {
+    on_tx!(tx, c => {
+        sqlx::query(FOR_MUNICIPALITY).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).bind(municipality)
+            .execute(&mut *c).await?;
     });
     Ok(())
 }
@@ -60,8 +79,7 @@ impl Db {
         details: &str,
         municipality: Option<i64>,
     ) -> Result<()> {
-        let sql = "INSERT INTO audit_log (at, actor, action, object, details, municipality_id) VALUES ($1, $2, $3, $4, $5, $6)";
-        on_db!(self, p => sqlx::query(sql).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).bind(municipality)
+        on_db!(self, p => sqlx::query(FOR_MUNICIPALITY).bind(now_text()).bind(actor).bind(action).bind(object).bind(details).bind(municipality)
             .execute(p).await.map(|_| ()))?;
         Ok(())
     }

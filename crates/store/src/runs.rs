@@ -20,7 +20,8 @@ pub struct RunSummary {
 }
 
 impl Db {
-    /// Saves a run and records it in the audit log; returns its id.
+    /// Saves a run and records it in the audit log, in one transaction (a
+    /// process killed in between leaves neither); returns its id.
     pub async fn save_run(&self, actor: &str, run: &Run) -> Result<i64> {
         let count = |f: fn(&opora_analytics::SchoolOutcome) -> bool| {
             run.schools.iter().filter(|s| f(s)).count() as i64
@@ -33,18 +34,21 @@ impl Db {
             .join(", ");
         let sql = "INSERT INTO identification_runs (at, actor, years, n_schools, shnor, low_results, shnsu, resilient, r2, config, run) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
-        let id: i64 = on_db!(self, p => sqlx::query_scalar(sql)
+        let mut tx = self.begin().await?;
+        let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(sql)
             .bind(crate::audit::now_text()).bind(actor).bind(&years).bind(run.model.n_schools as i64)
             .bind(count(|s| s.is_shnor)).bind(count(|s| s.is_low_results)).bind(count(|s| s.is_shnsu)).bind(count(|s| s.is_resilient))
             .bind(run.model.r2).bind(serde_json::to_string(&run.config)?).bind(serde_json::to_string(run)?)
-            .fetch_one(p).await)?;
-        self.audit(
+            .fetch_one(&mut *c).await)?;
+        crate::audit::audit_in(
+            &mut tx,
             actor,
             "запуск идентификации",
             &format!("расчёт № {id}"),
             &format!("годы: {years}"),
         )
         .await?;
+        tx.commit().await?;
         Ok(id)
     }
 

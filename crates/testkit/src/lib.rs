@@ -5,6 +5,8 @@
 
 use opora_store::Db;
 
+pub mod big_results;
+
 pub struct TestDb {
     pub db: Db,
     /// "sqlite" or "postgres" (for messages and file names).

@@ -49,6 +49,11 @@ pub fn backends() -> Vec<Backend> {
 
 /// `opora ARGS` on a backend.
 pub fn opora(b: &Backend, args: &[&str]) -> Output {
+    command(b, args).output().unwrap()
+}
+
+/// The command `opora ARGS` on a backend, for tests that spawn it.
+pub fn command(b: &Backend, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env("OPORA_DATA", b.data.path())
@@ -57,7 +62,7 @@ pub fn opora(b: &Backend, args: &[&str]) -> Output {
         Some(u) => cmd.env("DATABASE_URL", u),
         None => cmd.env_remove("DATABASE_URL"),
     };
-    cmd.output().unwrap()
+    cmd
 }
 
 /// Standard output and error, for messages.

@@ -119,6 +119,34 @@ pub struct SpreadReport {
     pub targets: Vec<(i64, i64)>,
 }
 
+fn plan_ref_sql() -> String {
+    format!(
+        "SELECT p.title, COALESCE((SELECT s.short_name FROM schools s WHERE s.id = p.school_id), \
+           (SELECT m.name FROM municipalities m WHERE m.id = p.municipality_id), ''), {PLAN_MUNICIPALITY} FROM plans p WHERE p.id = $1"
+    )
+}
+
+fn plan_ref_of(plan_id: i64, row: Option<(String, String, Option<i64>)>) -> Result<AuditRef> {
+    let (title, unit, municipality) =
+        row.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
+    let unit = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" ({unit})")
+    };
+    Ok(AuditRef {
+        object: format!("план «{}»{unit}", short(&title)),
+        municipality,
+    })
+}
+
+/// [`Db::plan_ref`] inside a transaction, for a plan not committed yet.
+pub(crate) async fn plan_ref_in(tx: &mut crate::db::Tx, plan_id: i64) -> Result<AuditRef> {
+    let sql = plan_ref_sql();
+    let row = on_tx!(tx, c => sqlx::query(&sql).bind(plan_id).fetch_optional(&mut *c).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
+    plan_ref_of(plan_id, row)
+}
+
 impl Db {
     /// «мероприятие 1.2. «…» плана «…»» and the plan's municipality.
     async fn activity_ref(&self, activity_id: i64) -> Result<AuditRef> {
@@ -145,22 +173,9 @@ impl Db {
 
     /// «план «…» (school or municipality)» and its municipality.
     pub(crate) async fn plan_ref(&self, plan_id: i64) -> Result<AuditRef> {
-        let sql = format!(
-            "SELECT p.title, COALESCE((SELECT s.short_name FROM schools s WHERE s.id = p.school_id), \
-               (SELECT m.name FROM municipalities m WHERE m.id = p.municipality_id), ''), {PLAN_MUNICIPALITY} FROM plans p WHERE p.id = $1"
-        );
-        let row: Option<(String, String, Option<i64>)> = on_db!(self, p => sqlx::query(&sql).bind(plan_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
-        let (title, unit, municipality) =
-            row.ok_or_else(|| StoreError::NotFound(format!("план № {plan_id}")))?;
-        let unit = if unit.is_empty() {
-            String::new()
-        } else {
-            format!(" ({unit})")
-        };
-        Ok(AuditRef {
-            object: format!("план «{}»{unit}", short(&title)),
-            municipality,
-        })
+        let sql = plan_ref_sql();
+        let row = on_db!(self, p => sqlx::query(&sql).bind(plan_id).fetch_optional(p).await?.map(|r| (r.get(0), r.get(1), r.get(2))));
+        plan_ref_of(plan_id, row)
     }
 
     /// Short names of schools, comma-separated, in the given order.

@@ -120,9 +120,10 @@ impl Db {
                 });
             }
         }
+        // The audit entry commits with the plan: a process killed in
+        // between leaves neither.
         let mut tx = self.begin().await?;
         let id = insert_plan(&mut tx, plan, links, source, actor).await?;
-        tx.commit().await?;
         let what = match source {
             Some(s) => format!(
                 "импорт из файла «{}»: разделов {n_sections}, мероприятий {n_activities}",
@@ -130,9 +131,17 @@ impl Db {
             ),
             None => format!("разделов {n_sections}, мероприятий {n_activities}"),
         };
-        let r = self.plan_ref(id).await?;
-        self.audit_for(actor, "план сохранён", &r.object, &what, r.municipality)
-            .await?;
+        let r = super::plan_ref_in(&mut tx, id).await?;
+        crate::audit::audit_for_in(
+            &mut tx,
+            actor,
+            "план сохранён",
+            &r.object,
+            &what,
+            r.municipality,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(SavedPlan {
             id,
             created: true,
