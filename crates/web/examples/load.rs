@@ -357,6 +357,11 @@ struct Stats {
     errors: BTreeMap<Kind, u64>,
     /// The first failures, for the report.
     examples: Vec<String>,
+    /// When the run started (`None` while logging in: not in the timeline).
+    origin: Option<Instant>,
+    /// (second of the run, microseconds, a write) of every answered
+    /// request: how latency moves as the written rows pile up.
+    timeline: Vec<(u32, u32, bool)>,
 }
 
 impl Stats {
@@ -367,6 +372,7 @@ impl Stats {
         for (k, n) in other.errors {
             *self.errors.entry(k).or_default() += n;
         }
+        self.timeline.extend(other.timeline);
         for e in other.examples {
             if self.examples.len() < 20 {
                 self.examples.push(e);
@@ -472,6 +478,10 @@ impl Client {
             }
         };
         self.stats.times.entry(kind).or_default().push(micros);
+        if let Some(origin) = self.stats.origin {
+            let second = started.duration_since(origin).as_secs() as u32;
+            self.stats.timeline.push((second, micros, kind.is_write()));
+        }
         let ok = match expect {
             Expect::Page => answer.status == 200,
             Expect::RedirectTo(to) => answer.status == 303 && answer.location.starts_with(to),
@@ -753,7 +763,8 @@ async fn run_clients(settings: &Settings, base: &str) -> Report {
     let deadline = Instant::now() + Duration::from_secs(settings.seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for (n, client) in clients.into_iter().enumerate() {
+    for (n, mut client) in clients.into_iter().enumerate() {
+        client.stats.origin = Some(started);
         let worker = Worker {
             n,
             view: views[client.login].clone(),
@@ -1114,6 +1125,7 @@ fn print_report(
     for (t, before, after) in counts {
         println!("- {t}: {before} → {after} (+{})", after - before);
     }
+    print_timeline(&report.stats.timeline, settings.seconds);
     let lines = log.lines();
     println!();
     println!(
@@ -1154,4 +1166,34 @@ fn row(title: &str, sorted: &[u32], errors: Option<&u64>) {
         ms(percentile(sorted, 0.99)),
         ms(sorted.last().copied().unwrap_or(0)),
     );
+}
+
+/// Latency by tenth of the run (by minute in a 10-minute run).
+fn print_timeline(timeline: &[(u32, u32, bool)], seconds: u64) {
+    let window = (seconds / 10).max(1) as u32;
+    let windows = (seconds as u32).div_ceil(window);
+    println!();
+    println!("| seconds | requests/s | reads p50 | reads p99 | writes p50 | writes p99 |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for w in 0..windows {
+        let (from, to) = (w * window, (w + 1) * window);
+        let part = |write: bool| {
+            let mut v: Vec<u32> = timeline
+                .iter()
+                .filter(|(s, _, wr)| (from..to).contains(s) && *wr == write)
+                .map(|(_, m, _)| *m)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let (reads, writes) = (part(false), part(true));
+        println!(
+            "| {from}–{to} | {:.0} | {} | {} | {} | {} |",
+            (reads.len() + writes.len()) as f64 / window as f64,
+            ms(percentile(&reads, 0.5)),
+            ms(percentile(&reads, 0.99)),
+            ms(percentile(&writes, 0.5)),
+            ms(percentile(&writes, 0.99)),
+        );
+    }
 }
