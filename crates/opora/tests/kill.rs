@@ -47,35 +47,25 @@ fn a_killed_results_import_shows_the_old_state_or_the_whole_new_one() {
         let probe = Probe::open(&b);
         assert_ok(&opora(&b, &["import", "schools", path(&schools)]));
         let mut log = KillLog::default();
-        let mut visible = Vec::new();
-        for _ in 0..kills.div_ceil(2) {
-            let moment = rng.within(clean.first);
-            visible = kill_results_import(
-                &b,
-                &probe,
-                &first,
-                moment,
-                visible,
-                &clean.first_state,
-                &mut log,
-            );
-        }
+        kill_results_imports(
+            (&b, &probe, &first),
+            kills.div_ceil(2),
+            (&mut rng, clean.first),
+            Vec::new(),
+            &clean.first_state,
+            &mut log,
+        );
         let took = timed_import(&b, &first);
         probe.assert_results_settled(&clean.first_state, rows, "the first import after kills");
 
-        visible = clean.first_state.clone();
-        for _ in 0..kills / 2 {
-            let moment = rng.within(clean.changed);
-            visible = kill_results_import(
-                &b,
-                &probe,
-                &changed,
-                moment,
-                visible,
-                &clean.changed_state,
-                &mut log,
-            );
-        }
+        kill_results_imports(
+            (&b, &probe, &changed),
+            kills / 2,
+            (&mut rng, clean.changed),
+            clean.first_state.clone(),
+            &clean.changed_state,
+            &mut log,
+        );
         let last = timed_import(&b, &changed);
         probe.assert_results_settled(&clean.changed_state, rows, "the update after kills");
         println!(
@@ -129,6 +119,22 @@ impl CleanImports {
 
 /// Kills an import of `file` at `moment` and checks that the visible state
 /// is the one `before` it or the complete `new` one; returns it.
+/// `times` imports of `file` killed at random moments within `span` (the
+/// duration of a complete one), starting from the `visible` state.
+fn kill_results_imports(
+    (b, probe, file): (&Backend, &Probe, &Path),
+    times: usize,
+    (rng, span): (&mut Rng, Duration),
+    mut visible: Vec<Vec<String>>,
+    new: &[Vec<String>],
+    log: &mut KillLog,
+) {
+    for _ in 0..times {
+        let moment = rng.within(span);
+        visible = kill_results_import(b, probe, file, moment, visible, new, log);
+    }
+}
+
 fn kill_results_import(
     b: &Backend,
     probe: &Probe,

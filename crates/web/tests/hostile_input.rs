@@ -336,7 +336,7 @@ async fn a_session_cannot_be_fixed_before_login_and_ends_at_logout() {
         let mut attacker = Client::new(&base);
         attacker.cookies.insert("opora_session".into(), planted);
         assert_eq!(
-            outcome_of(&attacker.get("/schools").await),
+            outcome(&attacker.get("/schools").await),
             "login",
             "{}",
             t.name
@@ -348,23 +348,9 @@ async fn a_session_cannot_be_fixed_before_login_and_ends_at_logout() {
         assert_eq!(p.status, 303, "{}", t.name);
         let mut old = Client::new(&base);
         old.cookies.insert("opora_session".into(), first);
-        assert_eq!(
-            outcome_of(&old.get("/schools").await),
-            "login",
-            "{}",
-            t.name
-        );
+        assert_eq!(outcome(&old.get("/schools").await), "login", "{}", t.name);
         t.db.close().await;
     });
-}
-
-fn outcome_of(p: &Page) -> &'static str {
-    match p.status {
-        401 => "login",
-        303 if p.location.starts_with("/login") => "login",
-        200 => "ok",
-        _ => "other",
-    }
 }
 
 /// `Set-Cookie` headers of a response.

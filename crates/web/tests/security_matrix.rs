@@ -91,20 +91,6 @@ fn parse_spec() -> BTreeMap<(Verb, String), Rule> {
     rules
 }
 
-/// What an answer means for the matrix.
-fn outcome(p: &Page) -> String {
-    match p.status {
-        401 => "login".into(),
-        303 | 302 if p.location.starts_with("/login") => "login".into(),
-        403 => "403".into(),
-        404 => "404".into(),
-        // The form was read and refused (a value, a state, a conflict).
-        400 | 409 | 413 | 415 | 422 => "400".into(),
-        200..=399 => "ok".into(),
-        other => other.to_string(),
-    }
-}
-
 /// The newest audit entry's id (0 when the log is empty).
 async fn last_audit_id(db: &Db) -> i64 {
     let sql = "SELECT COALESCE(MAX(id), 0) FROM audit_log";

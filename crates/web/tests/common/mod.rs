@@ -311,6 +311,23 @@ impl Client {
     }
 }
 
+/// What an answer means for an access check: `ok` (done: 2xx, or a
+/// redirect other than to the login form), `400` (the form was read and
+/// refused), `403`, `404`, `login` (sent to log in, or 401 from the API),
+/// or the status itself.
+pub fn outcome(p: &Page) -> String {
+    match p.status {
+        401 => "login".into(),
+        303 | 302 if p.location.starts_with("/login") => "login".into(),
+        403 => "403".into(),
+        404 => "404".into(),
+        // The form was read and refused (a value, a state, a conflict).
+        400 | 409 | 413 | 415 | 422 => "400".into(),
+        200..=399 => "ok".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Percent-encodes all but the unreserved characters of RFC 3986.
 pub fn enc(s: &str) -> String {
     use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};

@@ -221,12 +221,10 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .max()
         .unwrap();
     let school = db
-        .schools(None)
+        .schools_in(&Scope::School(school_id))
         .await
         .unwrap()
-        .into_iter()
-        .find(|s| s.id == school_id)
-        .unwrap();
+        .remove(0);
     let support_id = db
         .support_pairs(&Scope::Region)
         .await
