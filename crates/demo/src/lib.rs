@@ -10,13 +10,15 @@
 //! ```
 //!
 //! Files: `schools.csv`, `scales.csv`, `context.csv`, `checklist.csv`,
-//! `results_{year}.csv` (one per year), `planted.csv` (planted non-objective
-//! patterns) and `truth.csv` (the latent traits behind the data, for
-//! validating the identification engine; not an import format).
+//! `teachers.csv` and `courses.csv` (each school's teaching staff and their
+//! further-education courses), `results_{year}.csv` (one per year),
+//! `planted.csv` (planted non-objective patterns) and `truth.csv` (the
+//! latent traits behind the data, for validating the identification engine;
+//! not an import format).
 //!
 //! The model is described in the module docs of `region` (schools and their
 //! latent traits), `results` (pupil scores and planted patterns), `cohort`
-//! (pupils and pseudonyms), `context` and `checklist`.
+//! (pupils and pseudonyms), `context`, `checklist` and `staff`.
 
 mod assess;
 mod checklist;
@@ -29,6 +31,7 @@ mod national;
 mod region;
 mod results;
 mod rng;
+mod staff;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -107,6 +110,10 @@ pub struct DemoSummary {
     pub schools: usize,
     /// Rows of all `results_{year}.csv` files.
     pub pupil_results: u64,
+    /// Rows of `teachers.csv` (teaching staff of all schools).
+    pub teachers: u64,
+    /// Rows of `courses.csv`.
+    pub courses: u64,
     /// Every file written, in writing order.
     pub files: Vec<PathBuf>,
     /// School ids with planted non-objective patterns (see planted.csv).
@@ -129,6 +136,8 @@ mod tag {
     pub const CONTEXT: u64 = 10;
     pub const CONTEXT_YEAR: u64 = 11;
     pub const CHECKLIST: u64 = 12;
+    pub const STAFF: u64 = 13;
+    pub const COURSES: u64 = 14;
 }
 
 /// Writes the demo files into `dir` (created if missing; existing files of
@@ -179,6 +188,12 @@ pub fn write_demo(dir: &Path, opts: &DemoOptions) -> io::Result<DemoSummary> {
         "checklist.csv",
         checklist::write_checklist(&world, &years, &dir.join("checklist.csv"))?,
     );
+    let teachers = staff::write_teachers(&world, last, &dir.join("teachers.csv"))?;
+    summary.teachers = teachers.0;
+    record("teachers.csv", teachers);
+    let courses = staff::write_courses(&world, last, &dir.join("courses.csv"))?;
+    summary.courses = courses.0;
+    record("courses.csv", courses);
     record(
         "planted.csv",
         context::write_planted(&world, &dir.join("planted.csv"))?,

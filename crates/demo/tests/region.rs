@@ -163,6 +163,14 @@ fn headers_are_canonical() {
         "school_id,year,continuation_rate,graduates,ege_below_min,olympiad_participants,pupils,kdn_pdn,noko_satisfaction",
     );
     expect("planted.csv", "school_id,pattern");
+    expect(
+        "teachers.csv",
+        "school_id,personnel_no,full_name,position,subjects,grades,category,experience_years,education,education_subject,young_specialist",
+    );
+    expect(
+        "courses.csv",
+        "school_id,personnel_no,full_name,title,kind,hours,provider,start_date,end_date,certificate_no,subject_area",
+    );
     let tasks: Vec<String> = (1..=19).map(|j| format!("task_{j}")).collect();
     let results = format!(
         "year,school_id,procedure,subject,grade,student_key,score,max_score,mark,journal_mark,{}",
@@ -181,6 +189,8 @@ fn headers_are_canonical() {
         "scales.csv",
         "context.csv",
         "checklist.csv",
+        "teachers.csv",
+        "courses.csv",
         "planted.csv",
         "results_2024.csv",
     ] {
@@ -765,6 +775,200 @@ fn national_scale() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The subjects a demo teacher may teach.
+const SUBJECTS: [&str; 17] = [
+    "Математика",
+    "Русский язык",
+    "Литература",
+    "Физика",
+    "Химия",
+    "Биология",
+    "География",
+    "История",
+    "Обществознание",
+    "Информатика",
+    "Английский язык",
+    "Физическая культура",
+    "Технология",
+    "Музыка",
+    "Изобразительное искусство",
+    "ОБЗР",
+    "Начальные классы",
+];
+
+#[test]
+fn teachers_are_plausible() {
+    let (dir, summary) = region();
+    let (_, schools) = read_csv(&dir.join("schools.csv"));
+    let (h, teachers) = read_csv(&dir.join("teachers.csv"));
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (school, no, name, position) = (
+        col("school_id"),
+        col("personnel_no"),
+        col("full_name"),
+        col("position"),
+    );
+    assert_eq!(teachers.len() as u64, summary.teachers);
+    // Sorted by school and personnel number, numbers unique in a school.
+    for pair in teachers.windows(2) {
+        assert!(
+            (&pair[0][school], &pair[0][no]) < (&pair[1][school], &pair[1][no]),
+            "{:?} {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    for s in &schools {
+        let staff: Vec<&Vec<String>> = teachers.iter().filter(|t| t[school] == s[0]).collect();
+        let directors = staff.iter().filter(|t| t[position] == "директор").count();
+        assert_eq!(directors, 1, "{}", s[0]);
+        let enrolment: u32 = s[8].parse().unwrap();
+        let teaching = staff.iter().filter(|t| t[position] == "учитель").count() as u32;
+        assert_eq!(teaching, (enrolment / 12).clamp(8, 60), "{}", s[0]);
+    }
+    let mut women = 0;
+    let mut higher = 0;
+    let mut categories: HashMap<&str, usize> = HashMap::new();
+    for t in &teachers {
+        let n = &t[no];
+        assert!(
+            n.starts_with("ТН-")
+                && n.chars().skip(3).all(|c| c.is_ascii_digit())
+                && n.chars().count() == 7,
+            "{n}"
+        );
+        let parts: Vec<&str> = t[name].split(' ').collect();
+        assert_eq!(parts.len(), 3, "{t:?}");
+        let masculine = ["ов", "ев", "ёв", "ин", "ий"];
+        if parts[2].ends_with("на") {
+            women += 1;
+            assert!(!masculine.iter().any(|e| parts[0].ends_with(e)), "{t:?}");
+        } else {
+            assert!(parts[2].ends_with("ич"), "{t:?}");
+            assert!(
+                !parts[0].ends_with("ова") && !parts[0].ends_with("ая"),
+                "{t:?}"
+            );
+        }
+        let subjects: Vec<&str> = t[col("subjects")]
+            .split("; ")
+            .filter(|x| !x.is_empty())
+            .collect();
+        assert!(
+            subjects.len() <= 2 && subjects.iter().all(|x| SUBJECTS.contains(x)),
+            "{t:?}"
+        );
+        let grades = &t[col("grades")];
+        if t[position] == "учитель" {
+            assert!(!subjects.is_empty(), "{t:?}");
+        }
+        if subjects.is_empty() {
+            assert!(grades.is_empty(), "{t:?}");
+        } else {
+            let (a, b) = grades.split_once('-').unwrap();
+            let (a, b): (u8, u8) = (a.parse().unwrap(), b.parse().unwrap());
+            assert!(1 <= a && a < b && b <= 11, "{t:?}");
+            if subjects[0] == "Начальные классы" {
+                assert_eq!((a, b), (1, 4), "{t:?}");
+            }
+        }
+        let category = t[col("category")].as_str();
+        *categories.entry(category).or_default() += 1;
+        let experience: u32 = t[col("experience_years")].parse().unwrap();
+        assert!(experience <= 40);
+        match t[col("young_specialist")].as_str() {
+            "да" => assert!(experience <= 3 && category == "без категории", "{t:?}"),
+            "нет" => {}
+            other => panic!("young_specialist {other}"),
+        }
+        match t[col("education")].as_str() {
+            "высшее" => higher += 1,
+            "среднее профессиональное" => {}
+            other => panic!("education {other}"),
+        }
+        assert!(!t[col("education_subject")].is_empty(), "{t:?}");
+    }
+    let n = teachers.len() as f64;
+    assert!((0.72..0.88).contains(&(women as f64 / n)), "{women}");
+    assert!((0.85..0.95).contains(&(higher as f64 / n)), "{higher}");
+    for (category, lo, hi) in [
+        ("высшая", 0.25, 0.35),
+        ("первая", 0.30, 0.40),
+        ("соответствие занимаемой должности", 0.15, 0.25),
+        ("без категории", 0.10, 0.20),
+    ] {
+        let share = categories.remove(category).unwrap_or(0) as f64 / n;
+        assert!((lo..hi).contains(&share), "{category}: {share:.3}");
+    }
+    assert!(categories.is_empty(), "{categories:?}");
+}
+
+#[test]
+fn courses_belong_to_teachers_and_fall_in_the_window() {
+    let (dir, summary) = region();
+    let (_, teachers) = read_csv(&dir.join("teachers.csv"));
+    let (h, courses) = read_csv(&dir.join("courses.csv"));
+    assert_eq!(courses.len() as u64, summary.courses);
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let names: HashMap<(&str, &str), &str> = teachers
+        .iter()
+        .map(|t| ((t[0].as_str(), t[1].as_str()), t[2].as_str()))
+        .collect();
+    let (start, end) = (col("start_date"), col("end_date"));
+    let key = |c: &Vec<String>| (c[0].clone(), c[1].clone(), c[end].clone());
+    for pair in courses.windows(2) {
+        assert!(
+            key(&pair[0]) <= key(&pair[1]),
+            "{:?} {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let mut certificates = HashSet::new();
+    let mut with_course = HashSet::new();
+    let mut retraining = 0;
+    for c in &courses {
+        let who = (c[0].as_str(), c[1].as_str());
+        assert_eq!(names.get(&who), Some(&c[2].as_str()), "{c:?}");
+        with_course.insert(who);
+        for d in [&c[start], &c[end]] {
+            assert!(
+                d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-',
+                "{d}"
+            );
+        }
+        assert!(c[start] <= c[end], "{c:?}");
+        assert!(
+            ("2020-01-01".to_string()..="2025-11-30".to_string()).contains(&c[end]),
+            "{c:?}"
+        );
+        let cert = &c[col("certificate_no")];
+        assert!(
+            cert.len() == 12 && cert.bytes().all(|b| b.is_ascii_digit()),
+            "{cert}"
+        );
+        assert!(certificates.insert(cert.clone()), "{cert} repeats");
+        let hours: u32 = c[col("hours")].parse().unwrap();
+        match c[col("kind")].as_str() {
+            "повышение квалификации" => {
+                assert!([16, 36, 72, 108].contains(&hours), "{c:?}");
+                assert!(c[col("subject_area")].is_empty(), "{c:?}");
+            }
+            "профессиональная переподготовка" => {
+                retraining += 1;
+                assert!((250..=520).contains(&hours), "{c:?}");
+                assert!(!c[col("subject_area")].is_empty(), "{c:?}");
+            }
+            other => panic!("kind {other}"),
+        }
+        assert!(!c[col("title")].is_empty() && !c[col("provider")].is_empty());
+    }
+    let without = teachers.len() - with_course.len();
+    let share = without as f64 / teachers.len() as f64;
+    assert!((0.03..0.09).contains(&share), "{share:.3} without a course");
+    assert!(retraining > 50, "{retraining} retrainings");
+}
+
 /// FNV-1a 64 of a file.
 fn fnv1a(path: &Path) -> u64 {
     std::fs::read(path)
@@ -782,13 +986,15 @@ fn fnv1a(path: &Path) -> u64 {
 #[test]
 fn default_region_is_pinned() {
     let (dir, _) = region();
-    let pinned: [(&str, u64); 9] = [
+    let pinned: [(&str, u64); 11] = [
         ("schools.csv", 0xa3e42da2680ef97c),
         ("scales.csv", 0x886f6480f95df7e4),
         ("context.csv", 0x69495fb9155ff7f8),
         ("checklist.csv", 0x1daa00d0d57cb7f5),
         ("planted.csv", 0x96246f0210a8ff06),
         ("truth.csv", 0xaa523cc2ac9e45d5),
+        ("teachers.csv", 0x4b10b44d380f36d5),
+        ("courses.csv", 0x967a399ba2c6534b),
         ("results_2023.csv", 0xe43d4ae2dc333c15),
         ("results_2024.csv", 0xc5970fbe04df9fd2),
         ("results_2025.csv", 0xc196a746c2b62613),

@@ -52,7 +52,7 @@ pub enum Command {
     /// Запустить веб-интерфейс
     #[command(after_help = "Примеры:\n  opora serve --demo\n  opora serve --addr 0.0.0.0:8080")]
     Serve(ServeArgs),
-    /// Загрузить файл (CSV или XLSX): реестр школ, результаты, контекст, чек-лист, шкалы
+    /// Загрузить файл (CSV или XLSX): реестр школ, результаты, контекст, чек-лист, шкалы, педагоги, курсы
     #[command(
         after_help = "Примеры:\n  opora import schools schools.csv\n  opora import results vpr.xlsx --sheet \"5 класс\"\n  opora import results vpr.csv --map score=\"Первичный балл\" --map school_id=Логин\n\nФайл с ошибками не загружается целиком; перечисляются все ошибочные строки.\nПовторная загрузка того же файла ничего не меняет.\nФорматы и синонимы заголовков: docs/formats.md"
     )]
@@ -88,6 +88,28 @@ pub enum Command {
     /// Сайты школ: есть ли обязательные разделы и документы программы поддержки
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Педагоги: повышение квалификации (правило «курсы не реже раза в три года»)
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand)]
+pub enum StaffCommand {
+    /// Педагоги, у которых последние курсы закончились больше трёх лет назад (или курсов нет)
+    #[command(
+        after_help = "Примеры:\n  opora staff due\n  opora staff due --on 01.09.2026 --format json\n\nСписок педагогов загружается командой opora import teachers, курсы — opora import courses."
+    )]
+    Due(StaffDueArgs),
+}
+
+#[derive(Args)]
+pub struct StaffDueArgs {
+    /// Дата, на которую считать (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); по умолчанию сегодня
+    #[arg(long, value_name = "ДАТА")]
+    pub on: Option<String>,
+    /// Формат вывода
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 #[derive(Args)]
@@ -417,6 +439,10 @@ pub enum ImportKindArg {
     Checklist,
     /// максимальные баллы и пороги отметок
     Scales,
+    /// список педагогов школы (кадровый файл)
+    Teachers,
+    /// пройденные курсы повышения квалификации и переподготовки
+    Courses,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

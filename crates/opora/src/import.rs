@@ -16,6 +16,8 @@ pub fn kind(k: ImportKindArg) -> ImportKind {
         ImportKindArg::Context => ImportKind::Context,
         ImportKindArg::Checklist => ImportKind::Checklist,
         ImportKindArg::Scales => ImportKind::Scales,
+        ImportKindArg::Teachers => ImportKind::Teachers,
+        ImportKindArg::Courses => ImportKind::Courses,
     }
 }
 
@@ -51,6 +53,7 @@ pub async fn run(db_args: &DbArgs, args: ImportArgs) -> Result<ExitCode> {
         map: parse_map(&args.map)?,
         actor: "cli".into(),
         allow_new_names: args.new_names,
+        scope: None,
     };
     let bar = progress_bar();
     let on_progress = |p: Progress| {

@@ -23,6 +23,7 @@ mod output;
 mod plan;
 mod settings;
 mod sites;
+mod staff;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -103,6 +104,7 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
         Command::Plan(cmd) => return plan::run(&cli.db, cmd).await,
         Command::Indicators(cmd) => return indicators::run(&cli.db, cmd).await,
         Command::Sites(cmd) => sites::run(&cli.db, cmd).await?,
+        Command::Staff(cmd) => staff::run(&cli.db, cmd).await?,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.

@@ -8,11 +8,15 @@ use crate::date::Date;
 use crate::deadline::{Deadline, Period};
 use serde::{Deserialize, Serialize};
 
-/// Defines an enum of codes with Russian titles, parsing from either.
+/// Defines an enum of stable codes with Russian titles: `ALL`, `code()`,
+/// `title()`, `from_code()`, `Display` (the title) and serde by code. The
+/// domain crates share it (`opora_plans::coded!`), so every code in the
+/// product reads the same way.
+#[macro_export]
 macro_rules! coded {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal, $title:literal;)+ }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $v,)+ }
         impl $name {
@@ -21,10 +25,9 @@ macro_rules! coded {
             pub fn code(&self) -> &'static str { match self { $($name::$v => $code,)+ } }
             /// Russian title.
             pub fn title(&self) -> &'static str { match self { $($name::$v => $title,)+ } }
-            /// From a code or a Russian title (any case).
-            pub fn parse(s: &str) -> Option<$name> {
-                let s = s.trim().to_lowercase();
-                $name::ALL.iter().copied().find(|x| x.code() == s || x.title().to_lowercase() == s)
+            /// From a stable code (exact).
+            pub fn from_code(code: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|x| x.code() == code)
             }
         }
         impl std::fmt::Display for $name {
@@ -33,7 +36,22 @@ macro_rules! coded {
     };
 }
 
-coded!(
+/// [`coded!`], and parsing from either the code or the Russian title (any
+/// case): plans are written by people who type either.
+macro_rules! coded_parsed {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal, $title:literal;)+ }) => {
+        $crate::coded!($(#[$m])* $name { $($(#[$vm])* $v = $code, $title;)+ });
+        impl $name {
+            /// From a code or a Russian title (any case).
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim().to_lowercase();
+                $name::ALL.iter().copied().find(|x| x.code() == s || x.title().to_lowercase() == s)
+            }
+        }
+    };
+}
+
+coded_parsed!(
     /// Who owns a plan.
     Level {
         Region = "region", "региональный";
@@ -42,7 +60,7 @@ coded!(
     }
 );
 
-coded!(
+coded_parsed!(
     PlanStatus {
         Draft = "draft", "черновик";
         Approved = "approved", "утверждён";
@@ -50,7 +68,7 @@ coded!(
     }
 );
 
-coded!(
+coded_parsed!(
     /// The workflow of an activity. «Просрочено» is not stored: it is computed
     /// from the deadline and a date ([`Activity::is_overdue`]).
     ActivityStatus {
@@ -91,7 +109,7 @@ impl ActivityStatus {
     }
 }
 
-coded!(
+coded_parsed!(
     /// The document that proves an activity's result.
     DocumentType {
         Order = "order", "приказ";
@@ -153,7 +171,7 @@ impl DocumentType {
     }
 }
 
-coded!(
+coded_parsed!(
     /// The part a responsible plays.
     ResponsibleRole {
         /// «ОО, оказывающая поддержку», школа-куратор, школа-наставник.
@@ -382,7 +400,7 @@ pub fn is_overdue(status: ActivityStatus, deadline: &Deadline, today: Date) -> b
     !status.is_closed() && deadline.is_past(today)
 }
 
-coded!(
+coded_parsed!(
     /// Well-known blocks of support programmes.
     SectionKind {
         Invariant = "invariant", "инвариантная часть";

@@ -10,7 +10,9 @@
 //!   and the demo school's support pair;
 //! - [`campaigns`]: the programme's indicators fed by two campaigns;
 //! - [`sites`]: website audits of a few schools, made by the real crawler
-//!   over small sites served locally while seeding.
+//!   over small sites served locally while seeding;
+//! - [`staff`]: the demo teacher's login linked to its staff record (the
+//!   teachers and courses themselves are files of the region).
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
@@ -19,6 +21,7 @@ pub mod campaigns;
 pub mod plans;
 pub mod region;
 pub mod sites;
+pub mod staff;
 pub mod story;
 pub mod users;
 
@@ -83,6 +86,9 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .await
         .map_err(SeedError::Plans)?;
     sites::create_demo_site_audits(db, &cast).await?;
+    staff::link_demo_teacher(db, &cast)
+        .await
+        .map_err(SeedError::Users)?;
     Ok(cast)
 }
 

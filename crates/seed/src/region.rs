@@ -26,8 +26,9 @@ pub async fn load(db: &Db, seed: u64) -> Result<DemoSummary, SeedError> {
 }
 
 /// Names the region and imports the demo files of `dir` in dependency
-/// order: schools, scales, results by year, context, checklist. `actor` is
-/// who the audit log names.
+/// order: schools, scales, results by year, context, checklist, teachers,
+/// courses (the staff files only where `dir` has them: folders written
+/// before the staff module have none). `actor` is who the audit log names.
 pub async fn import_files(db: &Db, dir: &Path, actor: &str) -> Result<(), SeedError> {
     db.set_region_name(DEMO_REGION).await?;
     let import = |kind, path: PathBuf| import_one(db, kind, path, actor);
@@ -38,6 +39,14 @@ pub async fn import_files(db: &Db, dir: &Path, actor: &str) -> Result<(), SeedEr
     }
     import(ImportKind::Context, dir.join("context.csv")).await?;
     import(ImportKind::Checklist, dir.join("checklist.csv")).await?;
+    for (kind, file) in [
+        (ImportKind::Teachers, "teachers.csv"),
+        (ImportKind::Courses, "courses.csv"),
+    ] {
+        if dir.join(file).exists() {
+            import(kind, dir.join(file)).await?;
+        }
+    }
     Ok(())
 }
 

@@ -29,6 +29,7 @@ pub mod school_facts;
 pub mod scope;
 pub mod sessions;
 pub mod site_audits;
+pub mod staff;
 pub mod stats;
 pub mod users;
 

@@ -70,6 +70,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "website audits: checks, items, manual overrides",
     sqlite: include_str!("../migrations/sqlite/0011_site_audits.sql"),
     postgres: include_str!("../migrations/postgres/0011_site_audits.sql"),
+}, Migration {
+    version: 12,
+    name: "staff: teachers, courses, moves between schools",
+    sqlite: include_str!("../migrations/sqlite/0012_staff.sql"),
+    postgres: include_str!("../migrations/postgres/0012_staff.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -414,8 +414,9 @@ impl Layout {
             ("/campaigns", "Сбор данных"),
             ("/notifications", "Уведомления"),
             ("/sites", "Сайты школ"),
+            ("/staff", "Педагоги"),
         ];
-        if c.is_region() {
+        if c.is_region() || crate::pages::staff::rights::imports_staff(c) {
             items.push(("/upload", "Загрузка данных"));
         }
         if c.manages_users() {

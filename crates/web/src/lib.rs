@@ -505,6 +505,17 @@ fn application_routes(upload_limit: usize) -> Routes {
         .get("/sites/{school_id}", pages::sites::show)
         .post("/sites/{school_id}/check", pages::sites::check)
         .post("/sites/{school_id}/override", pages::sites::set_override)
+        .get("/staff", pages::staff::list)
+        .get("/staff/new", pages::staff::card::new_form)
+        .post("/staff/new", pages::staff::card::create)
+        .get("/staff/{id}", pages::staff::card::show)
+        .post("/staff/{id}", pages::staff::card::save)
+        .post("/staff/{id}/courses", pages::staff::card::add_course)
+        .post(
+            "/staff/{id}/courses/{course_id}/delete",
+            pages::staff::card::delete_course,
+        )
+        .post("/staff/{id}/move", pages::staff::card::relocate)
         .get("/glossary", pages::glossary::page)
         .get("/support", pages::plans::support::page)
         .post("/support", pages::plans::support::create)

@@ -709,3 +709,125 @@ async fn a_campaign_is_run_by_a_municipality_and_two_schools_and_its_values_reac
         shoot(&mo, &format!("{tag}-mo1-indicator")).await;
     });
 }
+
+#[tokio::test]
+async fn a_teacher_is_added_trained_and_moved_as_each_role_in_a_real_browser() {
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+
+        // Администратор школы: the school's list, a new teacher, a course.
+        let b = browser(&driver, &chromium, &profiles.path().join("school")).await;
+        login(&b, &base, "school1").await;
+        open(&b, &base, "/staff").await;
+        assert!(!b
+            .find_all(Locator::Css("#teachers tbody tr"))
+            .await
+            .unwrap()
+            .is_empty());
+        shoot(&b, &format!("{tag}-staff-school-list")).await;
+        follow(&b, "Добавить педагога").await;
+        fill(&b, "#t-full-name", "Громова Елена Викторовна").await;
+        fill(&b, "#t-subjects", "Русский язык; Литература").await;
+        fill(&b, "#t-grades", "5-9").await;
+        choose(&b, "#t-category", "first").await;
+        fill(&b, "#t-experience", "6").await;
+        fill(&b, "#t-education-subject", "Русский язык и литература").await;
+        submit(&b, "#save-teacher").await;
+        assert_eq!(text(&b, "h1").await, "Громова Елена Викторовна");
+        assert_eq!(text(&b, "#clock").await, "просрочено");
+        let card = path(&b).await;
+        let card = card.split('?').next().unwrap().to_string();
+        fill(
+            &b,
+            "#c-title",
+            "Читательская грамотность на уроках литературы",
+        )
+        .await;
+        fill(&b, "#c-hours", "72").await;
+        fill(&b, "#c-provider", "ГАУ ДПО «Институт развития образования»").await;
+        fill(&b, "#c-end", "20.11.2026").await;
+        submit(&b, "#save-course").await;
+        assert_eq!(text(&b, "#notice").await, "Курс добавлен.");
+        assert_eq!(text(&b, "#clock").await, "в срок");
+        assert!(text(&b, "#courses")
+            .await
+            .contains("Читательская грамотность"));
+        shoot(&b, &format!("{tag}-staff-card")).await;
+        b.close().await.unwrap();
+
+        // Учитель: their own card, and a course of their own.
+        let b = browser(&driver, &chromium, &profiles.path().join("teacher")).await;
+        login(&b, &base, "teacher1").await;
+        open(&b, &base, "/staff").await;
+        assert!(path(&b).await.starts_with("/staff/"), "{}", path(&b).await);
+        b.find(Locator::Css("#add-course summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(
+            &b,
+            "#c-title",
+            "Наставничество в образовательной организации",
+        )
+        .await;
+        fill(&b, "#c-end", "01.11.2026").await;
+        submit(&b, "#save-course").await;
+        assert_eq!(text(&b, "#notice").await, "Курс добавлен.");
+        b.close().await.unwrap();
+
+        // Методист: reads the card, no forms.
+        let b = browser(&driver, &chromium, &profiles.path().join("metod")).await;
+        login(&b, &base, "metod1").await;
+        open(&b, &base, &card).await;
+        assert_eq!(text(&b, "h1").await, "Громова Елена Викторовна");
+        assert!(b
+            .find_all(Locator::Css("#edit-teacher, #add-course, #move-teacher"))
+            .await
+            .unwrap()
+            .is_empty());
+        b.close().await.unwrap();
+
+        // Муниципальный администратор: the summary, the overdue list, a move.
+        let b = browser(&driver, &chromium, &profiles.path().join("mo")).await;
+        login(&b, &base, "mo1").await;
+        open(&b, &base, "/staff").await;
+        assert!(text(&b, "#summary-total").await.starts_with("Всего"));
+        // A filter's select applies on change (the button is for keyboards and no-JS).
+        let before = b.current_url().await.unwrap().to_string();
+        choose(&b, "#f-clock", "overdue").await;
+        wait_for_next_page(&b, &before).await;
+        assert!(path(&b).await.contains("clock=overdue"));
+        assert!(!b
+            .find_all(Locator::Css("#teachers tbody tr"))
+            .await
+            .unwrap()
+            .is_empty());
+        shoot(&b, &format!("{tag}-staff-municipality")).await;
+        open(&b, &base, &card).await;
+        b.find(Locator::Css("#move-teacher summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        choose(&b, "#m-school", &cast.leader_id.to_string()).await;
+        submit(&b, "#save-move").await;
+        assert!(text(&b, "#notice").await.contains("переведён"));
+        assert!(text(&b, "#moves").await.contains("из "));
+        assert!(
+            text(&b, "#courses")
+                .await
+                .contains("Читательская грамотность"),
+            "the course stays"
+        );
+        b.close().await.unwrap();
+    });
+}

@@ -11,10 +11,12 @@
 
 mod checklist;
 mod context;
+mod courses;
 mod lock;
 mod results;
 mod scales;
 mod schools;
+mod teachers;
 mod writer;
 
 use crate::{Db, Result};
@@ -31,6 +33,8 @@ pub enum ImportKind {
     Context,
     Checklist,
     Scales,
+    Teachers,
+    Courses,
 }
 
 impl ImportKind {
@@ -41,6 +45,8 @@ impl ImportKind {
             ImportKind::Context => "показатели контекста",
             ImportKind::Checklist => "данные чек-листа критериев",
             ImportKind::Scales => "шкалы и пороги отметок",
+            ImportKind::Teachers => "список педагогов",
+            ImportKind::Courses => "курсы повышения квалификации",
         }
     }
     pub fn schema(self) -> &'static Schema {
@@ -50,6 +56,8 @@ impl ImportKind {
             ImportKind::Context => &opora_io::records::context::SCHEMA,
             ImportKind::Checklist => &opora_io::records::checklist::SCHEMA,
             ImportKind::Scales => &opora_io::records::scales::SCHEMA,
+            ImportKind::Teachers => &opora_staff::records::teachers::SCHEMA,
+            ImportKind::Courses => &opora_staff::records::courses::SCHEMA,
         }
     }
 }
@@ -64,6 +72,55 @@ pub struct ImportOptions {
     /// Create procedures and subjects the system does not know yet. Without
     /// it such a file is refused with [`crate::StoreError::NewNames`].
     pub allow_new_names: bool,
+    /// The schools the importer may write to (a school uploading its own
+    /// staff); `None`: any school of the registry (the region, the command
+    /// line). Rows of other schools are refused.
+    pub scope: Option<crate::scope::Scope>,
+}
+
+impl ImportOptions {
+    /// Who the audit log and the rows name: the importer, or «cli».
+    pub(crate) fn actor(&self) -> &str {
+        if self.actor.is_empty() {
+            "cli"
+        } else {
+            &self.actor
+        }
+    }
+}
+
+/// What an import of records matched one by one (teachers, courses) did:
+/// new, changed and unchanged records.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub added: u64,
+    pub changed: u64,
+    pub same: u64,
+}
+
+impl Tally {
+    /// The import's report; `noun` names the records («педагогов»).
+    pub(crate) fn report(
+        &self,
+        table: &opora_io::TableReader,
+        map: &ColumnMap,
+        kind: &str,
+        rows: u64,
+        noun: &str,
+    ) -> ImportReport {
+        ImportReport {
+            file: table.file_name.clone(),
+            kind: kind.into(),
+            rows,
+            written: self.added + self.changed,
+            ignored_columns: map.ignored.clone(),
+            notes: vec![format!(
+                "{noun} добавлено: {}, изменено: {}, без изменений: {}",
+                self.added, self.changed, self.same
+            )],
+            ..Default::default()
+        }
+    }
 }
 
 /// An import whose rows are written and whose last transaction is open: the
@@ -120,11 +177,7 @@ impl Db {
             },
         )?;
         let file = table.file_name.clone();
-        let actor = if opts.actor.is_empty() {
-            "cli"
-        } else {
-            &opts.actor
-        };
+        let actor = opts.actor();
         let lock = self.lock_exclusive().await?;
         let result = match kind {
             ImportKind::Schools => schools::import(self, table, opts, progress).await,
@@ -132,6 +185,8 @@ impl Db {
             ImportKind::Context => context::import(self, table, opts, progress).await,
             ImportKind::Checklist => checklist::import(self, table, opts, progress).await,
             ImportKind::Scales => scales::import(self, table, opts, progress).await,
+            ImportKind::Teachers => teachers::import(self, table, opts, progress).await,
+            ImportKind::Courses => courses::import(self, table, opts, progress).await,
         };
         let outcome = match result {
             Ok(written) => self.commit_import(kind, &file, actor, written).await,

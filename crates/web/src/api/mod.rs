@@ -6,6 +6,7 @@
 //! the same types.
 
 mod openapi;
+mod staff;
 pub mod types;
 
 pub use openapi::openapi_document;
@@ -69,6 +70,8 @@ pub fn routes() -> Routes {
         .get("/api/campaigns", campaigns)
         .get("/api/notifications", notifications)
         .get("/api/sites", sites)
+        .get("/api/teachers", staff::teachers)
+        .get("/api/teachers/due", staff::due)
         .get("/api/openapi.json", openapi)
 }
 

@@ -936,3 +936,96 @@ impl From<&opora_store::site_audits::SchoolSiteStatus> for SchoolSite {
         }
     }
 }
+
+/// A teacher of a school in scope, with the three-year clock.
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    description = "Педагог: должность, предметы, категория, стаж, образование, последние курсы и срок по правилу «курсы не реже раза в три года»"
+)]
+pub struct TeacherInfo {
+    pub id: i64,
+    #[schemars(description = "Код ОО школы, где педагог работает сейчас")]
+    pub school_code: String,
+    #[schemars(description = "Краткое наименование школы")]
+    pub school: String,
+    pub full_name: String,
+    #[schemars(description = "Табельный номер в школе; null — не указан")]
+    pub personnel_no: Option<String>,
+    pub position: String,
+    pub subjects: Vec<String>,
+    pub grades: Vec<u8>,
+    #[schemars(
+        description = "Категория: highest, first, fits (соответствие занимаемой должности), none"
+    )]
+    pub category: String,
+    pub category_title: String,
+    #[schemars(description = "Педагогический стаж, полных лет; null — не указан")]
+    pub experience_years: Option<i64>,
+    pub education: String,
+    #[schemars(description = "Специальность по диплому")]
+    pub education_subject: String,
+    pub young_specialist: bool,
+    #[schemars(description = "Дата окончания последних курсов, YYYY-MM-DD; null — курсов нет")]
+    pub last_course_end: Option<String>,
+    #[schemars(description = "Полных месяцев с окончания последних курсов; null — курсов нет")]
+    pub months_since: Option<i32>,
+    #[schemars(
+        description = "Срок: green — меньше 24 месяцев, amber — от 24 (курсы нужны в течение года), red — от 36 или курсов нет"
+    )]
+    pub clock: String,
+    #[schemars(
+        description = "Предметы, которые педагог преподаёт без профильного образования или переподготовки"
+    )]
+    pub uncovered_subjects: Vec<String>,
+}
+
+impl TeacherInfo {
+    pub fn new(t: &opora_store::staff::teachers::Teacher, on: opora_plans::date::Date) -> Self {
+        let clock = t.clock(on);
+        TeacherInfo {
+            id: t.id,
+            school_code: t.school_code.clone(),
+            school: t.school_name.clone(),
+            full_name: t.fields.full_name.clone(),
+            personnel_no: t.fields.personnel_no.clone(),
+            position: t.fields.position.clone(),
+            subjects: t.fields.subjects.clone(),
+            grades: t.fields.grades.clone(),
+            category: t.fields.category.code().to_string(),
+            category_title: t.fields.category.title().to_string(),
+            experience_years: t.fields.experience_years,
+            education: t.fields.education.clone(),
+            education_subject: t.fields.education_subject.clone(),
+            young_specialist: t.fields.young_specialist,
+            last_course_end: clock.last_course_end.map(|d| d.iso()),
+            months_since: clock.months_since,
+            clock: clock.light.code().to_string(),
+            uncovered_subjects: t.uncovered_subjects(),
+        }
+    }
+}
+
+/// The teachers due for a course (the same shape as `opora staff due --format json`).
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    description = "Педагоги, у которых последние курсы закончились больше трёх лет назад (или курсов нет), на дату"
+)]
+pub struct TeachersDue {
+    #[schemars(description = "Дата, на которую считали, YYYY-MM-DD")]
+    pub on: String,
+    pub teachers: Vec<DueTeacher>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct DueTeacher {
+    #[schemars(description = "Код ОО")]
+    pub school_id: String,
+    #[schemars(description = "Краткое наименование школы")]
+    pub school: String,
+    #[schemars(description = "ФИО")]
+    pub name: String,
+    #[schemars(description = "Дата окончания последних курсов, YYYY-MM-DD; null — курсов нет")]
+    pub last_course_end: Option<String>,
+    #[schemars(description = "Полных месяцев с окончания последних курсов; null — курсов нет")]
+    pub months_since: Option<i32>,
+}

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod plans;
 pub mod schools;
 pub mod sites;
+pub mod staff;
 pub mod upload;
 pub mod users;
 

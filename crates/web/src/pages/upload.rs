@@ -88,13 +88,35 @@ fn safe_file_name(name: &str, ext: &str) -> String {
     format!("{}.{ext}", stem.trim_end())
 }
 
-const KINDS: [(ImportKind, &str); 5] = [
+const KINDS: [(ImportKind, &str); 7] = [
     (ImportKind::Schools, "schools"),
     (ImportKind::Results, "results"),
     (ImportKind::Context, "context"),
     (ImportKind::Checklist, "checklist"),
     (ImportKind::Scales, "scales"),
+    (ImportKind::Teachers, "teachers"),
+    (ImportKind::Courses, "courses"),
 ];
+
+/// Whether the caller uploads files of this kind: the region every kind;
+/// the municipality and the school administrator the staff files of their
+/// schools (the rows of other schools are refused by the import).
+fn may_upload(c: &Caller, kind: ImportKind) -> bool {
+    c.is_region()
+        || (matches!(kind, ImportKind::Teachers | ImportKind::Courses)
+            && super::staff::rights::imports_staff(c))
+}
+
+/// The upload pages are for those who may upload some kind (403 otherwise).
+fn require_uploader(c: &Caller) -> WebResult<()> {
+    if KINDS.iter().any(|(k, _)| may_upload(c, *k)) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "Загрузка данных доступна региональному оператору; списки педагогов и курсы загружают также муниципальный администратор и администратор школы.".into(),
+        ))
+    }
+}
 
 /// Errors shown on the page (all are counted).
 const SHOWN_ERRORS: usize = 500;
@@ -109,10 +131,11 @@ struct UploadPage {
     error: String,
 }
 
-fn kinds() -> Vec<(&'static str, String)> {
+fn kinds(c: &Caller) -> Vec<(&'static str, String)> {
     KINDS
         .iter()
-        .map(|(k, c)| (*c, capitalise(k.title())))
+        .filter(|(k, _)| may_upload(c, *k))
+        .map(|(k, code)| (*code, capitalise(k.title())))
         .collect()
 }
 
@@ -127,11 +150,11 @@ fn capitalise(s: &str) -> String {
 /// An empty template of one import kind («schools.csv», «results.xlsx»…):
 /// the header row the upload recognises, and in XLSX a sheet of rules.
 pub async fn template(caller: Caller, Path(file): Path<String>) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let (code, ext) = file.rsplit_once('.').ok_or(WebError::NotFound)?;
     let (kind, _) = KINDS
         .iter()
-        .find(|(_, c)| *c == code)
+        .find(|(k, c)| *c == code && may_upload(&caller, *k))
         .ok_or(WebError::NotFound)?;
     let (bytes, mime) = match ext {
         "csv" => (
@@ -159,10 +182,10 @@ pub async fn template(caller: Caller, Path(file): Path<String>) -> WebResult<Res
 }
 
 pub async fn index(State(st): State<AppState>, caller: Caller) -> WebResult<Html<String>> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let page = UploadPage {
         l: Layout::new(&caller, "Загрузка данных", "/upload"),
-        kinds: kinds(),
+        kinds: kinds(&caller),
         limit_mb: st.cfg.upload_limit / (1024 * 1024),
         error: String::new(),
     };
@@ -189,7 +212,7 @@ pub async fn receive(
     headers: HeaderMap,
     Multipart(mut mp): Multipart,
 ) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let limit = st.cfg.upload_limit;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -208,6 +231,11 @@ pub async fn receive(
             "kind" => {
                 let v = field.text().await.map_err(|e| upload_error(e, limit))?;
                 kind = KINDS.iter().find(|k| k.1 == v.trim()).map(|k| k.0);
+                if kind.is_some_and(|k| !may_upload(&caller, k)) {
+                    return Err(WebError::Forbidden(
+                        "Этот вид данных загружает региональный оператор.".into(),
+                    ));
+                }
             }
             "sheet" => {
                 let v = field.text().await.map_err(|e| upload_error(e, limit))?;
@@ -528,6 +556,12 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
             ImportKind::Scales => {
                 opora_io::records::scales::parse_row(&mut f);
             }
+            ImportKind::Teachers => {
+                opora_staff::records::teachers::parse_row(&mut f);
+            }
+            ImportKind::Courses => {
+                opora_staff::records::courses::parse_row(&mut f);
+            }
         }
     }
     c.error_count = errors.count;
@@ -616,7 +650,7 @@ pub async fn preview(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let s = staged(&st, &caller, &id)?;
     render_preview(&st, &caller, &id, s).await
 }
@@ -630,7 +664,7 @@ pub async fn remap(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let reset = f.iter().any(|(k, v)| k == "reset" && v == "1");
     let chosen: Vec<(String, String)> = f
         .into_iter()
@@ -676,13 +710,15 @@ pub async fn confirm(
     Path(id): Path<String>,
     form: FormFields,
 ) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let s = staged(&st, &caller, &id)?;
     let opts = ImportOptions {
         sheet: s.sheet.clone(),
         map: s.map.clone(),
         actor: caller.user.login.clone(),
         allow_new_names: form.get("new_names") == "1",
+        // Others than the region write only to the schools of their scope.
+        scope: (!caller.is_region()).then(|| caller.scope.clone()),
     };
     // In a task of its own: a browser that goes away (a closed tab) must not
     // cancel an import half-way; it finishes and its result waits here.
@@ -745,7 +781,7 @@ pub async fn result(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     let o = st
         .upload_results
         .get(&id, caller.user.id)
@@ -785,7 +821,7 @@ pub async fn cancel(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Response> {
-    caller.require_region()?;
+    require_uploader(&caller)?;
     // Dropping the preview removes its folder.
     st.uploads
         .take(&id, caller.user.id)

@@ -35,6 +35,9 @@ pub struct World {
     pub campaign_id: i64,
     pub support_id: i64,
     pub run_id: i64,
+    /// A teacher of the world's school: in the demo's world the record of
+    /// `teacher1`, so that the teacher sees it as their own.
+    pub teacher_id: i64,
     /// Per login: a notification of that user (own world) or of another
     /// user (foreign world).
     pub notifications: HashMap<String, i64>,
@@ -42,6 +45,8 @@ pub struct World {
     /// role that may do so does it once, and the others still find theirs).
     pub removable_evidence: HashMap<String, i64>,
     pub closable_periods: HashMap<String, i64>,
+    /// Per login: a course of the world's teacher to delete.
+    pub removable_courses: HashMap<String, i64>,
 }
 
 impl World {
@@ -83,6 +88,7 @@ impl World {
             "evidence" => self.evidence_id,
             "campaigns" => self.campaign_id,
             "support" => self.support_id,
+            "staff" | "teachers" => self.teacher_id,
             "notifications" => self.notifications.get(login).copied().unwrap_or(999_999),
             // In-memory previews: no id outside the session that made one.
             "upload" => 999_999,
@@ -98,6 +104,9 @@ impl World {
         }
         if p.ends_with("/close") && p.contains("{period}") {
             p = p.replace("{period}", &self.closable_periods[login].to_string());
+        }
+        if p.contains("{course_id}") {
+            p = p.replace("{course_id}", &self.removable_courses[login].to_string());
         }
         if p.contains("{id}") {
             p = p.replace("{id}", &self.id_for(route.path, login));
@@ -191,7 +200,45 @@ async fn add_disposables(db: &Db, w: &mut World) {
             .await
             .unwrap();
         w.closable_periods.insert(login.to_string(), period);
+        let course = db
+            .add_course(
+                &Scope::Region,
+                w.teacher_id,
+                &opora_store::staff::courses::CourseFields {
+                    title: format!("Курс для удаления ({login})"),
+                    kind: opora_staff::CourseKind::Upgrade,
+                    hours: Some(16),
+                    provider: String::new(),
+                    provider_kind: opora_staff::ProviderKind::Other,
+                    start: None,
+                    end: opora_plans::Date::new(2024, 5, 1 + n as u32).unwrap(),
+                    certificate_no: String::new(),
+                    subject_area: String::new(),
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+        w.removable_courses.insert(login.to_string(), course);
     }
+}
+
+/// A teacher of `school_id`: the one linked to a login if any, else the first.
+async fn teacher_of(db: &Db, school_id: i64) -> i64 {
+    let teachers = db
+        .teachers(
+            &Scope::School(school_id),
+            &opora_store::staff::teachers::TeacherFilter::default(),
+            "test",
+        )
+        .await
+        .unwrap();
+    teachers
+        .iter()
+        .find(|t| t.user_id.is_some())
+        .or(teachers.first())
+        .expect("the demo's teachers.csv has every school's staff")
+        .id
 }
 
 /// The ids of a programme's world: its first activity, an evidence of it,
@@ -246,9 +293,11 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         campaign_id,
         support_id,
         run_id: 0,
+        teacher_id: teacher_of(db, school_id).await,
         notifications: HashMap::new(),
         removable_evidence: HashMap::new(),
         closable_periods: HashMap::new(),
+        removable_courses: HashMap::new(),
     }
 }
 

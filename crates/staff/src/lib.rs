@@ -1,0 +1,29 @@
+//! Teaching staff (кадры): the rules behind the staff module's
+//! registers and reports.
+//!
+//! - [`model`]: qualification categories, kinds of courses and of course
+//!   providers as stable codes with Russian titles, and how staff lists
+//!   write them («ВКК», «1 кв. категория», «КПК», «ГАУ ДПО «ИРО»»);
+//!   yes/no cells; who is the principal;
+//! - [`clock`]: the three-year rule (a further-education course at least
+//!   once in three years): whole months since the latest course and a
+//!   traffic light (green, amber within the year, red overdue);
+//! - [`subjects`]: subject lists and grades as people write them, and
+//!   whether a diploma's speciality or a retraining covers a subject taught;
+//! - [`records`]: the teachers' and courses' files as school offices keep
+//!   them (header aliases, one row into a typed record, Russian errors).
+//!
+//! Pure domain: no database, files, HTTP or clock (the date a clock is read
+//! on is an argument). Dates are the project's `opora_plans::date::Date`.
+
+pub mod clock;
+pub mod model;
+pub mod records;
+pub mod subjects;
+
+pub use clock::{
+    clock, due_date, due_within_year, is_overdue, months_between, Clock, Light, Thresholds,
+};
+pub use model::{is_principal, parse_yes_no, Category, CourseKind, ProviderKind};
+pub use opora_plans::date::Date;
+pub use subjects::{covers, format_grades, parse_grades, split_list, uncovered};

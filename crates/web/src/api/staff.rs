@@ -1,0 +1,112 @@
+//! The staff part of the API: `/api/teachers` (the teachers of the schools
+//! in scope; a teacher gets their own record only) and
+//! `/api/teachers/due` (the three-year rule's overdue list). Reads are
+//! audited by the store, as on the pages.
+
+use super::types::{DueTeacher, TeacherInfo, TeachersDue};
+use super::ApiResult;
+use crate::auth::Caller;
+use crate::error::WebError;
+use crate::extract::Query;
+use crate::AppState;
+use axum::extract::State;
+use axum::Json;
+use opora_plans::date::Date;
+use opora_store::staff::teachers::TeacherFilter;
+use opora_store::users::Role;
+
+#[derive(serde::Deserialize, Default)]
+pub struct TeachersQuery {
+    /// A school code: only its teachers.
+    #[serde(default)]
+    pub school: String,
+    /// The date to count on (ISO or dd.mm.yyyy); today by default.
+    #[serde(default)]
+    pub on: String,
+}
+
+impl TeachersQuery {
+    fn on(&self) -> Result<Date, WebError> {
+        if self.on.trim().is_empty() {
+            return Ok(opora_plans::clock::today());
+        }
+        Date::parse(&self.on).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "Параметр on: «{}» — не дата; ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.",
+                opora_io::text::preview(&self.on)
+            ))
+        })
+    }
+}
+
+/// The list's filter: a school of the scope by code (404 outside it), and
+/// a teacher's own record only.
+async fn filter(st: &AppState, c: &Caller, q: &TeachersQuery) -> Result<TeacherFilter, WebError> {
+    let school_id = match q.school.trim() {
+        "" => None,
+        code => Some(
+            st.db
+                .schools_in(&c.scope)
+                .await?
+                .into_iter()
+                .find(|s| s.code == code)
+                .ok_or(WebError::NotFound)?
+                .id,
+        ),
+    };
+    Ok(TeacherFilter {
+        school_id,
+        user_id: (c.role() == Role::Teacher).then_some(c.user.id),
+    })
+}
+
+pub async fn teachers(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TeachersQuery>,
+) -> ApiResult<Vec<TeacherInfo>> {
+    let on = q.on()?;
+    let filter = filter(&st, &caller, &q).await?;
+    let list = st
+        .db
+        .teachers(&caller.scope, &filter, &caller.user.login)
+        .await?;
+    Ok(Json(list.iter().map(|t| TeacherInfo::new(t, on)).collect()))
+}
+
+pub async fn due(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TeachersQuery>,
+) -> ApiResult<TeachersDue> {
+    let on = q.on()?;
+    let filter = filter(&st, &caller, &q).await?;
+    let list = st
+        .db
+        .teachers(&caller.scope, &filter, &caller.user.login)
+        .await?;
+    let mut due: Vec<_> = list
+        .iter()
+        .map(|t| (t, t.clock(on)))
+        .filter(|(_, c)| opora_staff::clock::is_overdue(c))
+        .collect();
+    due.sort_by_key(|(t, c)| {
+        (
+            t.school_code.clone(),
+            std::cmp::Reverse(c.months_since.unwrap_or(i32::MAX)),
+        )
+    });
+    Ok(Json(TeachersDue {
+        on: on.iso(),
+        teachers: due
+            .into_iter()
+            .map(|(t, c)| DueTeacher {
+                school_id: t.school_code.clone(),
+                school: t.school_name.clone(),
+                name: t.fields.full_name.clone(),
+                last_course_end: c.last_course_end.map(|d| d.iso()),
+                months_since: c.months_since,
+            })
+            .collect(),
+    }))
+}

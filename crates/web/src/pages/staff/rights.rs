@@ -1,0 +1,72 @@
+//! Who may do what with staff records. Seeing a school's teachers is the
+//! scope's business (outside it: 404); a teacher sees only their own record
+//! (another teacher's card is 404 to them, as if it did not exist). This
+//! decides, for a record the caller sees, which actions its page offers and
+//! accepts (403 otherwise).
+//!
+//! | role | sees | edits the record, adds and deletes courses | adds teachers, imports files | moves between schools |
+//! |---|---|---|---|---|
+//! | region | every school | — | every school (files) | any two schools |
+//! | municipality | its municipality | — | its schools (files) | within the municipality |
+//! | curator | its schools (read) | — | — | — |
+//! | school administrator | its school | its school's teachers | its school | — |
+//! | teacher | their own record | their own record | — | — |
+//!
+//! The HR office of the school keeps the staff list, so the school edits
+//! it; a teacher keeps their own profile and courses; the municipality and
+//! the region aggregate and list, and a move between schools — which
+//! involves two schools — is theirs.
+
+use crate::auth::Caller;
+use opora_store::staff::teachers::Teacher;
+use opora_store::users::Role;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rights {
+    /// Edit the record's fields, add and delete its courses.
+    pub edit: bool,
+    /// Move the person to another school.
+    pub relocate: bool,
+}
+
+/// Whether the caller sees this record at all (the scope already holds).
+pub fn sees(c: &Caller, t: &Teacher) -> bool {
+    c.role() != Role::Teacher || t.user_id == Some(c.user.id)
+}
+
+/// The caller's rights on a record it sees.
+pub fn rights(c: &Caller, t: &Teacher) -> Rights {
+    match c.role() {
+        Role::Region => Rights {
+            edit: false,
+            relocate: true,
+        },
+        Role::Municipality => Rights {
+            edit: false,
+            relocate: c.user.municipality_id == Some(t.municipality_id),
+        },
+        Role::Curator => Rights::default(),
+        Role::SchoolAdmin => Rights {
+            edit: c.user.school_id == Some(t.school_id),
+            relocate: false,
+        },
+        Role::Teacher => Rights {
+            edit: t.user_id == Some(c.user.id),
+            relocate: false,
+        },
+    }
+}
+
+/// Whether the caller adds teachers to school `school_id` (in its scope).
+pub fn adds_teachers(c: &Caller, school_id: i64) -> bool {
+    c.role() == Role::SchoolAdmin && c.user.school_id == Some(school_id)
+}
+
+/// Whether the caller uploads staff files (teachers, courses) for the
+/// schools of its scope.
+pub fn imports_staff(c: &Caller) -> bool {
+    matches!(
+        c.role(),
+        Role::Region | Role::Municipality | Role::SchoolAdmin
+    )
+}

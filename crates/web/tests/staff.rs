@@ -1,0 +1,408 @@
+//! Педагоги over HTTP (issue 13): each role sees the staff of its scope and
+//! nothing else (404 as a page and through the API), a teacher only their
+//! own record; the school keeps its list (adds, edits, courses) and uploads
+//! its HR file, which may not touch another school; a teacher adds their
+//! own courses; the municipality moves a teacher and the courses follow;
+//! the due list and the API agree with the clock on the card.
+
+mod common;
+
+use common::*;
+use opora_store::scope::Scope;
+use opora_store::staff::teachers::{Teacher, TeacherFilter};
+
+async fn teachers_of(db: &opora_store::Db, school_id: i64) -> Vec<Teacher> {
+    db.teachers(&Scope::School(school_id), &TeacherFilter::default(), "test")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_role_sees_the_staff_of_its_scope_and_a_teacher_only_their_own_record() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let ms = municipalities(&t.db).await;
+        let outside_school = schools(&t.db, ms[1].id).await.remove(0);
+        let outside = teachers_of(&t.db, outside_school.id).await.remove(0);
+        let own = teachers_of(&t.db, cast.school_id).await;
+        let linked = own
+            .iter()
+            .find(|x| x.user_id.is_some())
+            .expect("teacher1 is linked to a record");
+        let colleague = own.iter().find(|x| x.user_id.is_none()).unwrap();
+
+        for login in ["region", "mo1", "metod1", "school1"] {
+            let mut c = logged_in(&base, login).await;
+            let list = c.get("/staff").await;
+            assert_eq!(list.status, 200, "{login}");
+            assert!(list.body.contains("Педагоги"), "{login}");
+            let card = c.get(&format!("/staff/{}", colleague.id)).await;
+            assert_eq!(card.status, 200, "{login}");
+            assert!(card.body.contains(&colleague.fields.full_name), "{login}");
+            let foreign = c.get(&format!("/staff/{}", outside.id)).await;
+            let api = c
+                .json(&format!("/api/teachers?school={}", outside_school.code))
+                .await;
+            if login == "region" {
+                assert_eq!((foreign.status, api.0), (200, 200));
+            } else {
+                assert_eq!((foreign.status, api.0), (404, 404), "{login}");
+                assert!(!foreign.body.contains(&outside.fields.full_name), "{login}");
+            }
+        }
+        // The region's list is a summary per school; the municipality's has only its schools.
+        let mut mo = logged_in(&base, "mo1").await;
+        let (status, all) = mo.json("/api/teachers").await;
+        assert_eq!(status, 200);
+        let codes: std::collections::HashSet<String> = schools(&t.db, cast.municipality_id)
+            .await
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
+        assert!(all
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| codes.contains(x["school_code"].as_str().unwrap())));
+        assert!(all.as_array().unwrap().len() > 50);
+        // The filter form as a browser sends it (an empty school: all schools).
+        let overdue = mo.get("/staff?school=&clock=overdue&q=").await;
+        assert_eq!(overdue.status, 200);
+        assert!(
+            overdue.body.contains("id=\"teacher-"),
+            "the municipality's overdue teachers are listed"
+        );
+        assert!(overdue.body.contains("просрочено"));
+        assert!(
+            !overdue.body.contains(">в срок</span></td>"),
+            "only the overdue"
+        );
+
+        let mut teacher = logged_in(&base, "teacher1").await;
+        let list = teacher.get("/staff").await;
+        assert_eq!(
+            list.location,
+            format!("/staff/{}", linked.id),
+            "a teacher goes to their own card"
+        );
+        assert_eq!(
+            teacher.get(&format!("/staff/{}", linked.id)).await.status,
+            200
+        );
+        assert_eq!(
+            teacher
+                .get(&format!("/staff/{}", colleague.id))
+                .await
+                .status,
+            404
+        );
+        let (status, mine) = teacher.json("/api/teachers").await;
+        assert_eq!(status, 200);
+        let mine = mine.as_array().unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0]["id"], linked.id);
+
+        // Reading is audited under the reader's name.
+        let entries = t.db.audit_entries(200).await.unwrap();
+        assert!(entries
+            .iter()
+            .any(|e| e.actor == "teacher1" && e.action == "просмотр: карточка педагога"));
+    });
+}
+
+#[tokio::test]
+async fn the_school_keeps_its_list_and_a_teacher_their_own_courses() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let mut school = logged_in(&base, "school1").await;
+        let form = school.get("/staff/new").await;
+        assert_eq!(form.status, 200);
+        // Without the token: refused, nothing written.
+        let before = teachers_of(&t.db, cast.school_id).await.len();
+        let forged = school
+            .post_raw(
+                "/staff/new",
+                &[
+                    ("school".into(), cast.school_id.to_string()),
+                    ("full_name".into(), "Новикова Ирина Сергеевна".into()),
+                ],
+                &[],
+            )
+            .await;
+        assert_eq!(forged.status, 403);
+        // A bad value: a Russian message naming the field.
+        let bad = school
+            .post(
+                "/staff/new",
+                &[
+                    ("school", &cast.school_id.to_string()),
+                    ("full_name", "Новикова"),
+                    ("category", "none"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("ФИО"), "{}", bad.body);
+        assert_eq!(teachers_of(&t.db, cast.school_id).await.len(), before);
+
+        let created = school
+            .post(
+                "/staff/new",
+                &[
+                    ("school", &cast.school_id.to_string()),
+                    ("full_name", "Новикова Ирина Сергеевна"),
+                    ("position", "учитель"),
+                    ("subjects", "Физика; Математика"),
+                    ("grades", "7-11"),
+                    ("category", "first"),
+                    ("experience_years", "4"),
+                    ("education", "высшее"),
+                    ("education_subject", "Математика"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 303, "{}", created.body);
+        let card_path = created.location.split('?').next().unwrap().to_string();
+        let card = school.get(&created.location).await;
+        assert!(card.body.contains("Педагог добавлен"));
+        assert!(card.body.contains("просрочено"), "no course yet: red");
+        assert!(
+            card.body.contains("id=\"uncovered\""),
+            "physics without a physics diploma"
+        );
+
+        let course = school
+            .post(
+                &format!("{card_path}/courses"),
+                &[
+                    ("title", "Методика преподавания физики"),
+                    ("kind", "retraining"),
+                    ("hours", "520"),
+                    ("provider", "ГАУ ДПО «Институт развития образования»"),
+                    ("end", "30.06.2026"),
+                    ("subject_area", "Физика"),
+                ],
+            )
+            .await;
+        assert_eq!(course.status, 303, "{}", course.body);
+        let card = school.get(&card_path).await;
+        assert!(card.body.contains("Методика преподавания физики"));
+        assert!(
+            card.body.contains("<dd>4 года</dd>"),
+            "experience in Russian plural form"
+        );
+        assert!(
+            card.body.contains("следующие — до 30.06.2029"),
+            "the next course three years after the last"
+        );
+        assert!(card.body.contains("в срок"));
+        assert!(
+            !card.body.contains("id=\"uncovered\""),
+            "the retraining covers physics"
+        );
+        let future = school
+            .post(
+                &format!("{card_path}/courses"),
+                &[
+                    ("title", "Курс"),
+                    ("kind", "upgrade"),
+                    ("end", "01.01.2099"),
+                ],
+            )
+            .await;
+        assert_eq!(future.status, 422);
+        assert!(future.body.contains("Дата окончания"), "{}", future.body);
+
+        // The curator reads the card but does not change it.
+        let mut metod = logged_in(&base, "metod1").await;
+        let id: i64 = card_path.rsplit('/').next().unwrap().parse().unwrap();
+        assert_eq!(metod.get(&card_path).await.status, 200);
+        let refused = metod
+            .post(&card_path, &[("full_name", "Другая Ирина Сергеевна")])
+            .await;
+        assert_eq!(refused.status, 403);
+        assert_eq!(
+            t.db.teacher(&Scope::Region, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .fields
+                .full_name,
+            "Новикова Ирина Сергеевна"
+        );
+
+        // A teacher adds a course to their own record, not to a colleague's.
+        let own = teachers_of(&t.db, cast.school_id).await;
+        let linked = own.iter().find(|x| x.user_id.is_some()).unwrap();
+        let mut teacher = logged_in(&base, "teacher1").await;
+        let added = teacher
+            .post(
+                &format!("/staff/{}/courses", linked.id),
+                &[
+                    ("title", "Цифровые образовательные ресурсы"),
+                    ("kind", "upgrade"),
+                    ("hours", "36"),
+                    ("end", "15.10.2026"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303, "{}", added.body);
+        assert_eq!(
+            teacher
+                .post(
+                    &format!("/staff/{id}/courses"),
+                    &[
+                        ("title", "Курс"),
+                        ("kind", "upgrade"),
+                        ("end", "15.10.2026")
+                    ]
+                )
+                .await
+                .status,
+            404
+        );
+        let (_, mine) = teacher.json("/api/teachers").await;
+        assert_eq!(mine[0]["last_course_end"], "2026-10-15");
+        assert_eq!(mine[0]["clock"], "green");
+    });
+}
+
+#[tokio::test]
+async fn the_school_uploads_its_hr_file_and_may_not_touch_another_school() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let own_code = schools(&t.db, cast.municipality_id)
+            .await
+            .into_iter()
+            .find(|s| s.id == cast.school_id)
+            .unwrap()
+            .code;
+        let ms = municipalities(&t.db).await;
+        let other_code = schools(&t.db, ms[1].id).await.remove(0).code;
+        let mut school = logged_in(&base, "school1").await;
+        let upload = school.get("/upload").await;
+        assert_eq!(upload.status, 200);
+        assert!(upload.body.contains("Список педагогов"));
+        assert!(
+            !upload.body.contains("value=\"results\""),
+            "results are the region's to upload"
+        );
+
+        let file = format!("Список педагогов школы\n\nКод ОО;ФИО;Должность;Преподаваемые предметы;Категория\n{own_code};Белова Дарья Андреевна;учитель;Английский язык;без категории\n{other_code};Чужой Пётр Петрович;учитель;История;первая\n");
+        let p = school
+            .upload("teachers", "кадры.csv", file.into_bytes())
+            .await;
+        assert_eq!(p.status, 303, "{}", p.body);
+        let done = school.post(&format!("{}/confirm", p.location), &[]).await;
+        let result = school.get(&done.location).await;
+        assert_eq!(result.status, 422);
+        assert!(
+            result.body.contains("вашей области доступа"),
+            "{}",
+            result.body
+        );
+        assert!(result.body.contains(&other_code));
+        assert!(
+            !teachers_of(&t.db, cast.school_id)
+                .await
+                .iter()
+                .any(|x| x.fields.full_name.starts_with("Белова")),
+            "all or nothing"
+        );
+
+        let file = format!("Код ОО;ФИО;Должность;Преподаваемые предметы;Категория\n{own_code};Белова Дарья Андреевна;учитель;Английский язык;без категории\n");
+        let p = school
+            .upload("teachers", "кадры.csv", file.into_bytes())
+            .await;
+        let done = school.post(&format!("{}/confirm", p.location), &[]).await;
+        let result = school.get(&done.location).await;
+        assert_eq!(result.status, 200, "{}", result.body);
+        assert!(
+            result.body.contains("педагогов добавлено: 1"),
+            "{}",
+            result.body
+        );
+
+        // She has no course: the due list names her, today and through the API.
+        let (status, due) = school.json("/api/teachers/due").await;
+        assert_eq!(status, 200);
+        let names: Vec<&str> = due["teachers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"Белова Дарья Андреевна"), "{names:?}");
+        let bad = school.json("/api/teachers/due?on=31.02.2026").await;
+        assert_eq!(bad.0, 400);
+        assert!(bad.1["error"].as_str().unwrap().contains("не дата"));
+        // A results file is not the school's to upload.
+        let refused = school.upload("results", "vpr.csv", b"x\n".to_vec()).await;
+        assert_eq!(refused.status, 403);
+    });
+}
+
+#[tokio::test]
+async fn the_municipality_moves_a_teacher_and_the_courses_follow() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let moving = teachers_of(&t.db, cast.school_id)
+            .await
+            .into_iter()
+            .find(|x| x.user_id.is_none() && x.last_course_end.is_some())
+            .unwrap();
+        let mut school = logged_in(&base, "school1").await;
+        let refused = school
+            .post(
+                &format!("/staff/{}/move", moving.id),
+                &[("school", &cast.leader_id.to_string())],
+            )
+            .await;
+        assert_eq!(refused.status, 403);
+        let mut mo = logged_in(&base, "mo1").await;
+        let ms = municipalities(&t.db).await;
+        let outside = schools(&t.db, ms[1].id).await.remove(0);
+        let wrong = mo
+            .post(
+                &format!("/staff/{}/move", moving.id),
+                &[("school", &outside.id.to_string())],
+            )
+            .await;
+        assert_eq!(
+            wrong.status, 400,
+            "a school outside the scope named in the form"
+        );
+        let moved = mo
+            .post(
+                &format!("/staff/{}/move", moving.id),
+                &[
+                    ("school", &cast.leader_id.to_string()),
+                    ("on", "01.09.2026"),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, 303, "{}", moved.body);
+        let card = mo.get(&moved.location).await;
+        assert!(card.body.contains("id=\"moves\""));
+        assert!(card.body.contains("01.09.2026"));
+        let after =
+            t.db.teacher(&Scope::Region, moving.id)
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(after.school_id, cast.leader_id);
+        assert_eq!(
+            after.last_course_end, moving.last_course_end,
+            "the courses follow the person"
+        );
+        // The old school no longer sees the person.
+        assert_eq!(
+            school.get(&format!("/staff/{}", moving.id)).await.status,
+            404
+        );
+    });
+}
