@@ -11,20 +11,24 @@
 //!
 //! Files: `schools.csv`, `scales.csv`, `context.csv`, `checklist.csv`,
 //! `teachers.csv` and `courses.csv` (each school's teaching staff and their
-//! further-education courses), `results_{year}.csv` (one per year),
-//! `planted.csv` (planted non-objective patterns) and `truth.csv` (the
-//! latent traits behind the data, for validating the identification engine;
-//! not an import format).
+//! further-education courses), `diagnostics.csv` (two rounds of the
+//! diagnostics of professional deficits of the mathematics, Russian and
+//! primary teachers of the weaker schools), `planted.csv` (planted
+//! non-objective patterns), `truth.csv` (the latent traits behind the data,
+//! for validating the identification engine; not an import format) and
+//! `results_{year}.csv` (one per year).
 //!
 //! The model is described in the module docs of `region` (schools and their
 //! latent traits), `results` (pupil scores and planted patterns), `cohort`
-//! (pupils and pseudonyms), `context`, `checklist` and `staff`.
+//! (pupils and pseudonyms), `context`, `checklist`, `staff` and
+//! `diagnostics`.
 
 mod assess;
 mod checklist;
 mod cohort;
 mod context;
 mod csvout;
+mod diagnostics;
 mod math;
 mod names;
 mod national;
@@ -114,6 +118,8 @@ pub struct DemoSummary {
     pub teachers: u64,
     /// Rows of `courses.csv`.
     pub courses: u64,
+    /// Rows of `diagnostics.csv` (both rounds).
+    pub diagnostics: u64,
     /// Every file written, in writing order.
     pub files: Vec<PathBuf>,
     /// School ids with planted non-objective patterns (see planted.csv).
@@ -138,6 +144,7 @@ mod tag {
     pub const CHECKLIST: u64 = 12;
     pub const STAFF: u64 = 13;
     pub const COURSES: u64 = 14;
+    pub const DIAGNOSTICS: u64 = 15;
 }
 
 /// Writes the demo files into `dir` (created if missing; existing files of
@@ -194,6 +201,9 @@ pub fn write_demo(dir: &Path, opts: &DemoOptions) -> io::Result<DemoSummary> {
     let courses = staff::write_courses(&world, last, &dir.join("courses.csv"))?;
     summary.courses = courses.0;
     record("courses.csv", courses);
+    let diagnostics = diagnostics::write_diagnostics(&world, last, &dir.join("diagnostics.csv"))?;
+    summary.diagnostics = diagnostics.0;
+    record("diagnostics.csv", diagnostics);
     record(
         "planted.csv",
         context::write_planted(&world, &dir.join("planted.csv"))?,

@@ -61,8 +61,8 @@ pub(crate) const COURSES_HEADER: [&str; 11] = [
 ];
 
 /// What a teacher teaches and which diplomas fit.
-struct Profile {
-    subjects: &'static [&'static str],
+pub(crate) struct Profile {
+    pub(crate) subjects: &'static [&'static str],
     /// The first grade taught in a school with grades 5 and up.
     first: u8,
     /// The last grade, when it does not depend on the school (music to 8).
@@ -96,7 +96,7 @@ const OBZR: usize = 16;
 const PE_OBZR: usize = 17;
 const BIO_GEO: usize = 18;
 
-const PROFILES: [Profile; 19] = [
+pub(crate) const PROFILES: [Profile; 19] = [
     Profile {
         subjects: &["Начальные классы"],
         first: 1,
@@ -436,7 +436,7 @@ static PROVIDERS: [(&str, u32, u32); 5] = [
     ("АНО ДПО «Школа педагогического мастерства»", 10, 40),
 ];
 
-const CATEGORIES: [&str; 4] = [
+pub(crate) const CATEGORIES: [&str; 4] = [
     "высшая",
     "первая",
     "соответствие занимаемой должности",
@@ -444,22 +444,22 @@ const CATEGORIES: [&str; 4] = [
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(crate) enum Role {
     Director,
     Deputy(u8),
     Psychologist,
     Teacher,
 }
 
-struct Person {
+pub(crate) struct Person {
     /// Index in the school's generation order (the stream of the person).
-    k: u64,
-    personnel_no: u32,
-    full_name: String,
-    role: Role,
-    profile: Option<usize>,
+    pub(crate) k: u64,
+    pub(crate) personnel_no: u32,
+    pub(crate) full_name: String,
+    pub(crate) role: Role,
+    pub(crate) profile: Option<usize>,
     grades: Option<(u8, u8)>,
-    category: &'static str,
+    pub(crate) category: &'static str,
     experience: u32,
     vocational: bool,
     diploma: &'static str,
@@ -469,7 +469,7 @@ struct Person {
 }
 
 /// The school's staff, in personnel-number order.
-fn staff(seed: u64, s: &School, last_year: i32) -> Vec<Person> {
+pub(crate) fn staff(seed: u64, s: &School, last_year: i32) -> Vec<Person> {
     let mut rng = Rng::from_parts(&[seed, tag::STAFF, s.idx as u64]);
     let enrolment = cohort::enrolment(seed, s, last_year);
     let teachers = (enrolment / 12).clamp(8, 60) as usize;
@@ -656,12 +656,12 @@ fn position(role: Role) -> &'static str {
     }
 }
 
-fn personnel_no(n: u32) -> String {
+pub(crate) fn personnel_no(n: u32) -> String {
     format!("ТН-{n:04}")
 }
 
 /// Schools in the order of their ids.
-fn schools_by_id(world: &World) -> Vec<&School> {
+pub(crate) fn schools_by_id(world: &World) -> Vec<&School> {
     let mut schools: Vec<&School> = world.schools.iter().collect();
     schools.sort_by(|a, b| a.id.cmp(&b.id));
     schools
@@ -713,7 +713,7 @@ pub(crate) fn write_teachers(world: &World, last_year: i32, path: &Path) -> io::
 }
 
 /// A civil date as a day number (days since 1970-01-01).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y } as i64;
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -759,13 +759,13 @@ fn day_in(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
     lo + rng.range(0, (hi - lo).max(0) as u32) as i64
 }
 
-struct Course {
+pub(crate) struct Course {
     title: String,
     retraining: bool,
     hours: u32,
     provider: &'static str,
     start: i64,
-    end: i64,
+    pub(crate) end: i64,
     subject_area: &'static str,
 }
 
@@ -866,7 +866,7 @@ fn titles(p: &Person) -> Vec<String> {
 }
 
 /// A person's courses, ordered by end date.
-fn courses(seed: u64, s: &School, p: &Person, last_year: i32) -> Vec<Course> {
+pub(crate) fn courses(seed: u64, s: &School, p: &Person, last_year: i32) -> Vec<Course> {
     let mut rng = Rng::from_parts(&[seed, tag::COURSES, s.idx as u64, p.k]);
     let today = days_from_civil(last_year, 11, 30);
     let window = days_from_civil(last_year - 5, 1, 1);

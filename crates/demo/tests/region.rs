@@ -171,6 +171,10 @@ fn headers_are_canonical() {
         "courses.csv",
         "school_id,personnel_no,full_name,title,kind,hours,provider,start_date,end_date,certificate_no,subject_area",
     );
+    expect(
+        "diagnostics.csv",
+        "round,held_on,school_id,personnel_no,full_name,subject,competence,score,weak_topics",
+    );
     let tasks: Vec<String> = (1..=19).map(|j| format!("task_{j}")).collect();
     let results = format!(
         "year,school_id,procedure,subject,grade,student_key,score,max_score,mark,journal_mark,{}",
@@ -191,6 +195,7 @@ fn headers_are_canonical() {
         "checklist.csv",
         "teachers.csv",
         "courses.csv",
+        "diagnostics.csv",
         "planted.csv",
         "results_2024.csv",
     ] {
@@ -969,6 +974,173 @@ fn courses_belong_to_teachers_and_fall_in_the_window() {
     assert!(retraining > 50, "{retraining} retrainings");
 }
 
+const SPRING: &str = "Диагностика профессиональных дефицитов, весна 2025";
+const AUTUMN: &str = "Диагностика профессиональных дефицитов, осень 2025";
+
+#[test]
+fn diagnostics_is_written_after_courses_and_is_reproducible() {
+    let (dir, summary) = region();
+    let names: Vec<String> = summary
+        .files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into())
+        .collect();
+    let at = |name: &str| names.iter().position(|n| n == name).unwrap();
+    assert_eq!(at("diagnostics.csv"), at("courses.csv") + 1);
+    let again = out_dir("diagnostics-again");
+    write_demo(&again, &DemoOptions::default()).unwrap();
+    assert!(
+        std::fs::read(dir.join("diagnostics.csv")).unwrap()
+            == std::fs::read(again.join("diagnostics.csv")).unwrap(),
+        "diagnostics.csv differs for the same seed"
+    );
+    std::fs::remove_dir_all(&again).unwrap();
+}
+
+#[test]
+fn diagnostics_covers_the_weak_schools_teachers() {
+    let (dir, summary) = region();
+    let (_, teachers) = read_csv(&dir.join("teachers.csv"));
+    let (h, rows) = read_csv(&dir.join("diagnostics.csv"));
+    assert_eq!(rows.len() as u64, summary.diagnostics);
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (round, held_on, school, no, name) = (
+        col("round"),
+        col("held_on"),
+        col("school_id"),
+        col("personnel_no"),
+        col("full_name"),
+    );
+    let (subject, competence, score, topics) = (
+        col("subject"),
+        col("competence"),
+        col("score"),
+        col("weak_topics"),
+    );
+    let staff: HashMap<(&str, &str), &Vec<String>> = teachers
+        .iter()
+        .map(|t| ((t[0].as_str(), t[1].as_str()), t))
+        .collect();
+    const COMPETENCES: [&str; 3] = ["предметная", "методическая", "психолого-педагогическая"];
+    let key = |r: &Vec<String>| {
+        (
+            r[held_on].clone(),
+            r[school].clone(),
+            r[no].clone(),
+            r[subject].clone(),
+            COMPETENCES
+                .iter()
+                .position(|c| *c == r[competence])
+                .unwrap(),
+        )
+    };
+    for pair in rows.windows(2) {
+        assert!(key(&pair[0]) < key(&pair[1]), "{:?} {:?}", pair[0], pair[1]);
+    }
+    let mut spring: HashMap<(&str, &str, &str, &str), u32> = HashMap::new();
+    let mut autumn: HashMap<(&str, &str, &str, &str), u32> = HashMap::new();
+    for r in &rows {
+        match (r[round].as_str(), r[held_on].as_str()) {
+            (SPRING, "2025-03-20") | (AUTUMN, "2025-10-15") => {}
+            other => panic!("round {other:?}"),
+        }
+        let t = staff
+            .get(&(r[school].as_str(), r[no].as_str()))
+            .unwrap_or_else(|| panic!("not in teachers.csv: {r:?}"));
+        assert_eq!(t[2], r[name], "{r:?}");
+        assert_eq!(t[3], "учитель", "{r:?}");
+        assert!(
+            ["Математика", "Русский язык", "Начальные классы"].contains(&r[subject].as_str())
+                && t[4].split("; ").any(|s| s == r[subject]),
+            "{r:?} {t:?}"
+        );
+        let value: u32 = r[score].parse().unwrap();
+        assert!(value <= 100, "{r:?}");
+        let listed: Vec<&str> = r[topics].split("; ").filter(|x| !x.is_empty()).collect();
+        if value < 50 {
+            assert!((1..=3).contains(&listed.len()), "{r:?}");
+        } else {
+            assert!(listed.is_empty(), "{r:?}");
+        }
+        let cell = (
+            r[school].as_str(),
+            r[no].as_str(),
+            r[subject].as_str(),
+            r[competence].as_str(),
+        );
+        let by_round = if r[round] == SPRING {
+            &mut spring
+        } else {
+            &mut autumn
+        };
+        assert!(by_round.insert(cell, value).is_none(), "{r:?} repeats");
+    }
+    // Every diagnosed person has all three competences per subject.
+    assert_eq!(spring.len() % 3, 0);
+    // About 30 % of the schools, the weakest by their latent mean.
+    let (_, truth) = read_csv(&dir.join("truth.csv"));
+    let mean: HashMap<&str, f64> = truth
+        .iter()
+        .map(|t| (t[0].as_str(), num(&t[2]) + num(&t[3])))
+        .collect();
+    let diagnosed: HashSet<&str> = spring.keys().map(|c| c.0).collect();
+    let share = diagnosed.len() as f64 / summary.schools as f64;
+    assert!((0.25..=0.32).contains(&share), "{share:.3} of schools");
+    let worst_other = mean
+        .iter()
+        .filter(|(s, _)| !diagnosed.contains(*s))
+        .map(|(_, m)| *m)
+        .fold(f64::INFINITY, f64::min);
+    let best_diagnosed = diagnosed
+        .iter()
+        .map(|s| mean[s])
+        .fold(f64::NEG_INFINITY, f64::max);
+    // Schools without a teacher of the three subjects would be left out;
+    // the rounding of truth.csv allows a tie.
+    assert!(
+        best_diagnosed <= worst_other + 0.002,
+        "{best_diagnosed} {worst_other}"
+    );
+    // Every teacher of those subjects in a diagnosed school is diagnosed.
+    for t in &teachers {
+        if diagnosed.contains(t[0].as_str()) && t[3] == "учитель" {
+            for s in t[4].split("; ") {
+                if ["Математика", "Русский язык", "Начальные классы"].contains(&s)
+                {
+                    assert!(
+                        spring.contains_key(&(t[0].as_str(), t[1].as_str(), s, "предметная")),
+                        "{t:?}"
+                    );
+                }
+            }
+        }
+    }
+    // Autumn: the same people, a few missing.
+    assert!(autumn.keys().all(|c| spring.contains_key(c)));
+    let kept = autumn.len() as f64 / spring.len() as f64;
+    assert!((0.9..0.995).contains(&kept), "{kept:.3} in autumn");
+    let deficits: Vec<_> = spring.iter().filter(|(_, &v)| v < 50).collect();
+    let share = deficits.len() as f64 / spring.len() as f64;
+    assert!((0.25..=0.50).contains(&share), "{share:.3} spring deficits");
+    let followed: Vec<u32> = deficits
+        .iter()
+        .filter_map(|(c, _)| autumn.get(*c).copied())
+        .collect();
+    let closed = followed.iter().filter(|&&v| v >= 50).count() as f64 / followed.len() as f64;
+    assert!(closed >= 0.20, "{closed:.3} of the spring deficits closed");
+    let rise = autumn
+        .iter()
+        .map(|(c, &v)| v as f64 - spring[c] as f64)
+        .sum::<f64>()
+        / autumn.len() as f64;
+    assert!((5.0..12.0).contains(&rise), "{rise:.1} points");
+    let new = autumn
+        .iter()
+        .filter(|(c, &v)| v < 50 && spring[*c] >= 50)
+        .count();
+    assert!(new > 0, "no new deficits");
+}
+
 /// FNV-1a 64 of a file.
 fn fnv1a(path: &Path) -> u64 {
     std::fs::read(path)
@@ -986,7 +1158,7 @@ fn fnv1a(path: &Path) -> u64 {
 #[test]
 fn default_region_is_pinned() {
     let (dir, _) = region();
-    let pinned: [(&str, u64); 11] = [
+    let pinned: [(&str, u64); 12] = [
         ("schools.csv", 0xa3e42da2680ef97c),
         ("scales.csv", 0x886f6480f95df7e4),
         ("context.csv", 0x69495fb9155ff7f8),
@@ -995,6 +1167,7 @@ fn default_region_is_pinned() {
         ("truth.csv", 0xaa523cc2ac9e45d5),
         ("teachers.csv", 0x4b10b44d380f36d5),
         ("courses.csv", 0x967a399ba2c6534b),
+        ("diagnostics.csv", 0x31677936edea86ac),
         ("results_2023.csv", 0xe43d4ae2dc333c15),
         ("results_2024.csv", 0xc5970fbe04df9fd2),
         ("results_2025.csv", 0xc196a746c2b62613),

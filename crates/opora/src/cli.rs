@@ -52,7 +52,7 @@ pub enum Command {
     /// Запустить веб-интерфейс
     #[command(after_help = "Примеры:\n  opora serve --demo\n  opora serve --addr 0.0.0.0:8080")]
     Serve(ServeArgs),
-    /// Загрузить файл (CSV или XLSX): реестр школ, результаты, контекст, чек-лист, шкалы, педагоги, курсы
+    /// Загрузить файл (CSV или XLSX): реестр школ, результаты, контекст, чек-лист, шкалы, педагоги, курсы, диагностика
     #[command(
         after_help = "Примеры:\n  opora import schools schools.csv\n  opora import results vpr.xlsx --sheet \"5 класс\"\n  opora import results vpr.csv --map score=\"Первичный балл\" --map school_id=Логин\n\nФайл с ошибками не загружается целиком; перечисляются все ошибочные строки.\nПовторная загрузка того же файла ничего не меняет.\nФорматы и синонимы заголовков: docs/formats.md"
     )]
@@ -443,6 +443,8 @@ pub enum ImportKindArg {
     Teachers,
     /// пройденные курсы повышения квалификации и переподготовки
     Courses,
+    /// результаты диагностики профессиональных дефицитов педагогов
+    Diagnostics,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

@@ -18,6 +18,7 @@ pub fn kind(k: ImportKindArg) -> ImportKind {
         ImportKindArg::Scales => ImportKind::Scales,
         ImportKindArg::Teachers => ImportKind::Teachers,
         ImportKindArg::Courses => ImportKind::Courses,
+        ImportKindArg::Diagnostics => ImportKind::Diagnostics,
     }
 }
 

@@ -27,7 +27,7 @@ pub async fn load(db: &Db, seed: u64) -> Result<DemoSummary, SeedError> {
 
 /// Names the region and imports the demo files of `dir` in dependency
 /// order: schools, scales, results by year, context, checklist, teachers,
-/// courses (the staff files only where `dir` has them: folders written
+/// courses, diagnostics (the staff files only where `dir` has them: folders written
 /// before the staff module have none). `actor` is who the audit log names.
 pub async fn import_files(db: &Db, dir: &Path, actor: &str) -> Result<(), SeedError> {
     db.set_region_name(DEMO_REGION).await?;
@@ -42,6 +42,7 @@ pub async fn import_files(db: &Db, dir: &Path, actor: &str) -> Result<(), SeedEr
     for (kind, file) in [
         (ImportKind::Teachers, "teachers.csv"),
         (ImportKind::Courses, "courses.csv"),
+        (ImportKind::Diagnostics, "diagnostics.csv"),
     ] {
         if dir.join(file).exists() {
             import(kind, dir.join(file)).await?;

@@ -10,6 +10,8 @@
 //!   traffic light (green, amber within the year, red overdue);
 //! - [`subjects`]: subject lists and grades as people write them, and
 //!   whether a diploma's speciality or a retraining covers a subject taught;
+//! - [`diagnostics`]: diagnostics of professional deficits — competence
+//!   areas, the deficit rule, comparing two rounds, the heat map;
 //! - [`records`]: the teachers' and courses' files as school offices keep
 //!   them (header aliases, one row into a typed record, Russian errors).
 //!
@@ -17,6 +19,7 @@
 //! on is an argument). Dates are the project's `opora_plans::date::Date`.
 
 pub mod clock;
+pub mod diagnostics;
 pub mod model;
 pub mod records;
 pub mod subjects;

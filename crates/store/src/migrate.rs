@@ -75,6 +75,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "staff: teachers, courses, moves between schools",
     sqlite: include_str!("../migrations/sqlite/0012_staff.sql"),
     postgres: include_str!("../migrations/postgres/0012_staff.sql"),
+}, Migration {
+    version: 13,
+    name: "staff: diagnostics of professional deficits",
+    sqlite: include_str!("../migrations/sqlite/0013_diagnostics.sql"),
+    postgres: include_str!("../migrations/postgres/0013_diagnostics.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -520,3 +520,115 @@ async fn reads_and_changes_of_staff_are_in_the_audit_log() {
         assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     });
 }
+
+const DIAGNOSTICS_CSV: &str = "Диагностика;Дата проведения;Код ОО;Табельный номер;ФИО;Предмет;Компетенция;Результат, %;Выявленные дефициты\n\
+Весна;20.03.2026;S001;ТН-1;Иванова Мария Петровна;Математика;Предметная;35;\"Задачи с параметром; Вероятность\"\n\
+Весна;20.03.2026;S001;ТН-1;Иванова Мария Петровна;Математика;Методическая;72;\n\
+Весна;20.03.2026;S001;ТН-2;Петров Сергей Иванович;Химия;Предметная;44;Органическая химия\n\
+Осень;15.10.2026;S001;ТН-1;Иванова Мария Петровна;Математика;Предметная;64;\n\
+Осень;15.10.2026;S001;ТН-1;Иванова Мария Петровна;Математика;Методическая;41;Формирующее оценивание\n\
+Осень;15.10.2026;S001;ТН-2;Петров Сергей Иванович;Химия;Предметная;47;Органическая химия\n";
+
+#[tokio::test]
+async fn diagnostics_give_each_teacher_a_profile_and_the_scope_a_heat_map() {
+    for_each_db!(|t| {
+        let db = &t.db;
+        let dir = with_staff(db).await;
+        let path = dir.join("diagnostics.csv");
+        std::fs::write(&path, DIAGNOSTICS_CSV).unwrap();
+        let report = import(db, ImportKind::Diagnostics, &path).await.unwrap();
+        assert_eq!(report.written, 6);
+        let again = import(db, ImportKind::Diagnostics, &path).await.unwrap();
+        assert_eq!(
+            again.notes,
+            vec!["результатов добавлено: 0, изменено: 0, без изменений: 6".to_string()]
+        );
+
+        let rounds = db.diagnostic_rounds().await.unwrap();
+        assert_eq!(
+            rounds.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+            ["Весна", "Осень"]
+        );
+        let ivanova = all_teachers(db)
+            .await
+            .into_iter()
+            .find(|t| t.fields.full_name.starts_with("Иванова"))
+            .unwrap();
+        let profile = db.teacher_diagnostics(ivanova.id).await.unwrap();
+        assert_eq!(profile.len(), 2);
+        assert_eq!(
+            profile[0].1[0].weak_topics,
+            vec!["Задачи с параметром", "Вероятность"]
+        );
+        let changes = opora_staff::diagnostics::compare(&profile[0].1, &profile[1].1);
+        use opora_staff::diagnostics::{Change, Competence};
+        assert_eq!(
+            changes,
+            vec![
+                (
+                    "Математика".to_string(),
+                    Competence::Subject,
+                    Change::Closed
+                ),
+                (
+                    "Математика".to_string(),
+                    Competence::Methodical,
+                    Change::New
+                ),
+            ]
+        );
+
+        let s1 = db.school_by_code("S001").await.unwrap().unwrap();
+        let (map, schools) = db
+            .diagnostics_heat_map(&Scope::Municipality(s1.municipality_id), rounds[1].id, None)
+            .await
+            .unwrap();
+        let cell = |subject: &str, k: Competence| {
+            map.iter()
+                .find(|c| c.subject == subject && c.competence == k)
+                .unwrap()
+        };
+        assert_eq!(
+            (
+                cell("Математика", Competence::Methodical).diagnosed,
+                cell("Математика", Competence::Methodical).with_deficit
+            ),
+            (1, 1)
+        );
+        assert_eq!(cell("Химия", Competence::Subject).with_deficit, 1);
+        assert_eq!(
+            (schools.len(), schools[0].diagnosed, schools[0].with_deficit),
+            (1, 2, 2)
+        );
+        // Another municipality's scope sees none of it.
+        let s3 = db.school_by_code("S003").await.unwrap().unwrap();
+        let (other, _) = db
+            .diagnostics_heat_map(&Scope::Municipality(s3.municipality_id), rounds[1].id, None)
+            .await
+            .unwrap();
+        assert!(other.is_empty());
+
+        // A round keeps its date; a stranger is refused; nothing is written.
+        let bad = dir.join("bad_diagnostics.csv");
+        std::fs::write(
+            &bad,
+            "Диагностика;Дата проведения;Код ОО;ФИО;Предмет;Компетенция;Результат, %\n\
+Весна;21.03.2026;S001;Иванова Мария Петровна;Математика;Предметная;50\n\
+Зима;01.02.2027;S001;Сидорова Вера Ивановна;Математика;Предметная;50\n\
+Зима;01.02.2027;S001;Иванова Мария Петровна;Математика;Цифровая;50\n",
+        )
+        .unwrap();
+        let err = import(db, ImportKind::Diagnostics, &bad).await.unwrap_err();
+        let StoreError::Rejected { count, errors, .. } = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(count, 3, "{errors:#?}");
+        assert!(
+            errors[0].message.contains("20.03.2026"),
+            "{}",
+            errors[0].message
+        );
+        assert!(errors[2].message.contains("предметная"));
+        assert_eq!(db.diagnostic_rounds().await.unwrap().len(), 2);
+    });
+}

@@ -506,6 +506,7 @@ fn application_routes(upload_limit: usize) -> Routes {
         .post("/sites/{school_id}/check", pages::sites::check)
         .post("/sites/{school_id}/override", pages::sites::set_override)
         .get("/staff", pages::staff::list)
+        .get("/staff/diagnostics", pages::staff::diagnostics::heat_map)
         .get("/staff/new", pages::staff::card::new_form)
         .post("/staff/new", pages::staff::card::create)
         .get("/staff/{id}", pages::staff::card::show)

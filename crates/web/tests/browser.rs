@@ -272,8 +272,17 @@ async fn every_role_in_a_real_browser() {
                 b.goto(&format!("{base}/users")).await.unwrap();
                 assert_eq!(text(&b, "h1").await, "Доступ запрещён", "{user}");
             }
+            // The upload page: the municipality and the school upload staff files only.
             b.goto(&format!("{base}/upload")).await.unwrap();
-            assert_eq!(text(&b, "h1").await, "Доступ запрещён", "{user}");
+            if matches!(user, "mo1" | "school1") {
+                let kinds = text(&b, "select[name=kind]").await;
+                assert!(
+                    kinds.contains("Список педагогов") && !kinds.contains("оценочных процедур"),
+                    "{user}: {kinds}"
+                );
+            } else {
+                assert_eq!(text(&b, "h1").await, "Доступ запрещён", "{user}");
+            }
             // Logout through the form.
             b.goto(&format!("{base}/")).await.unwrap();
             b.find(Locator::Css("form[action='/logout'] button"))
@@ -811,6 +820,15 @@ async fn a_teacher_is_added_trained_and_moved_as_each_role_in_a_real_browser() {
             .unwrap()
             .is_empty());
         shoot(&b, &format!("{tag}-staff-municipality")).await;
+        // The diagnostics' heat map of the demo's two rounds.
+        open(&b, &base, "/staff/diagnostics").await;
+        assert!(text(&b, "#round-title").await.contains("осень"));
+        assert!(!b
+            .find_all(Locator::Css("#heat-map tbody tr"))
+            .await
+            .unwrap()
+            .is_empty());
+        shoot(&b, &format!("{tag}-staff-diagnostics")).await;
         open(&b, &base, &card).await;
         b.find(Locator::Css("#move-teacher summary"))
             .await

@@ -178,9 +178,14 @@ async fn every_role_sees_its_scope_and_nothing_else_through_pages_and_api() {
                 "{}",
                 e.login
             );
+            // The municipality and the school upload their staff files.
             assert_eq!(
                 c.get("/upload").await.status,
-                if e.login == "region" { 200 } else { 403 },
+                if matches!(e.login, "region" | "mo1" | "school1") {
+                    200
+                } else {
+                    403
+                },
                 "{}",
                 e.login
             );
@@ -465,9 +470,12 @@ async fn uploads_are_checked_before_anything_is_written() {
         assert_eq!(done.status, 422);
         assert!(done.body.contains("Ничего не записано"));
         assert_eq!(t.db.count("pupil_results").await.unwrap(), before);
-        // Someone else's upload is not found.
+        // Someone else's upload is not found (by another uploader), nor
+        // open to one who uploads nothing.
         let mut other = logged_in(&base, "mo1").await;
-        assert_eq!(other.get(&p.location).await.status, 403);
+        assert_eq!(other.get(&p.location).await.status, 404);
+        let mut curator = logged_in(&base, "metod1").await;
+        assert_eq!(curator.get(&p.location).await.status, 403);
         // A good registry file: preview, mapping, confirm; then the school is there.
         let m = municipalities(&t.db).await[0].name.clone();
         let good = format!("Код;Район;Наименование;Краткое\nNEW-001;{m};Муниципальное бюджетное общеобразовательное учреждение «Новая школа»;МБОУ «Новая школа»\n");

@@ -406,3 +406,85 @@ async fn the_municipality_moves_a_teacher_and_the_courses_follow() {
         );
     });
 }
+
+#[tokio::test]
+async fn diagnostics_show_on_the_card_and_as_a_heat_map_to_all_but_teachers() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let own = teachers_of(&t.db, cast.school_id).await;
+        let linked = own.iter().find(|x| x.user_id.is_some()).unwrap();
+        let code = schools(&t.db, cast.municipality_id)
+            .await
+            .into_iter()
+            .find(|s| s.id == cast.school_id)
+            .unwrap()
+            .code;
+        let name = &linked.fields.full_name;
+        let subject = linked.fields.subjects[0].clone();
+        let file = format!(
+            "Диагностика;Дата проведения;Код ОО;ФИО;Предмет;Компетенция;Результат, %;Выявленные дефициты\n\
+             Диагностика школы, весна 2026;20.03.2026;{code};{name};{subject};предметная;38;Сложные задачи\n\
+             Диагностика школы, весна 2026;20.03.2026;{code};{name};{subject};методическая;61;\n\
+             Диагностика школы, осень 2026;15.10.2026;{code};{name};{subject};предметная;66;\n\
+             Диагностика школы, осень 2026;15.10.2026;{code};{name};{subject};методическая;44;Формирующее оценивание\n"
+        );
+        let mut school = logged_in(&base, "school1").await;
+        let p = school
+            .upload("diagnostics", "диагностика.csv", file.into_bytes())
+            .await;
+        let done = school.post(&format!("{}/confirm", p.location), &[]).await;
+        let result = school.get(&done.location).await;
+        assert_eq!(result.status, 200, "{}", result.body);
+
+        // The teacher's card: both rounds and what changed.
+        let mut teacher = logged_in(&base, "teacher1").await;
+        let card = teacher.get(&format!("/staff/{}", linked.id)).await;
+        assert!(
+            card.body
+                .contains("Диагностика школы, осень 2026 (15.10.2026)"),
+            "{}",
+            card.body
+        );
+        assert!(card.body.contains("дефицит преодолён"));
+        assert!(card.body.contains("новый дефицит"));
+        assert!(card.body.contains("Формирующее оценивание"));
+        // The map is not a teacher's to read.
+        assert_eq!(teacher.get("/staff/diagnostics").await.status, 403);
+        assert_eq!(teacher.json("/api/diagnostics").await.0, 403);
+
+        // The school's map of the latest round: one teacher, a methodical deficit.
+        let map = school.get("/staff/diagnostics").await;
+        assert_eq!(map.status, 200);
+        assert!(map.body.contains("id=\"heat-map\""));
+        assert!(map.body.contains("1 из 1"), "{}", map.body);
+        let (status, api) = school.json("/api/diagnostics").await;
+        assert_eq!(status, 200);
+        assert_eq!(api["round"]["title"], "Диагностика школы, осень 2026");
+        let methodical = api["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["competence"] == "methodical")
+            .unwrap();
+        assert_eq!(
+            (
+                methodical["diagnosed"].as_u64(),
+                methodical["with_deficit"].as_u64()
+            ),
+            (Some(1), Some(1))
+        );
+
+        // The municipality reads its schools; another municipality's school is 404 through the API.
+        let mut mo = logged_in(&base, "mo1").await;
+        assert_eq!(mo.get("/staff/diagnostics").await.status, 200);
+        let ms = municipalities(&t.db).await;
+        let outside = schools(&t.db, ms[1].id).await.remove(0);
+        assert_eq!(
+            mo.json(&format!("/api/diagnostics?school={}", outside.code))
+                .await
+                .0,
+            404
+        );
+    });
+}

@@ -8,6 +8,7 @@
 //! [`Schema`]: opora_io::Schema
 
 pub mod courses;
+pub mod diagnostics;
 pub mod teachers;
 
 use opora_io::Field;

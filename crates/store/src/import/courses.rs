@@ -4,7 +4,7 @@
 //! programme title and end date: new courses are added, known ones
 //! updated, unchanged ones left alone.
 
-use super::teachers::{namesakes, schools_by_code, unknown_school, Found, People};
+use super::teachers::{schools_by_code, unknown_school, People};
 use super::{report_progress, resolve, ImportOptions, ProgressFn};
 use crate::staff::courses::{insert_course, update_course_row, CourseFields};
 use crate::{Db, Result};
@@ -54,26 +54,14 @@ pub async fn import(
             f.fail("school_id", unknown_school(opts.scope.is_some()));
             continue;
         };
-        let teacher = match people.find(school, rec.personnel_no.as_deref(), &rec.full_name) {
-            Found::One(id) => id,
-            Found::Nobody => {
-                let (field, what) = match &rec.personnel_no {
-                    Some(no) => ("personnel_no", format!("с табельным номером «{no}»")),
-                    None => ("full_name", format!("«{}»", rec.full_name)),
-                };
-                f.fail(
-                    field,
-                    format!(
-                        "педагога {what} нет в школе {}; сначала загрузите список педагогов школы или проверьте запись",
-                        rec.school_code
-                    ),
-                );
-                continue;
-            }
-            Found::Several(k) => {
-                f.fail("full_name", namesakes(k));
-                continue;
-            }
+        let Some(teacher) = people.named_in_row(
+            &mut f,
+            school,
+            &rec.school_code,
+            rec.personnel_no.as_deref(),
+            &rec.full_name,
+        ) else {
+            continue;
         };
         let key = (teacher, rec.fields.title.clone(), rec.fields.end.iso());
         if let Some(first) = seen.insert(key.clone(), row.number) {

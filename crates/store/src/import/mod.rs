@@ -12,6 +12,7 @@
 mod checklist;
 mod context;
 mod courses;
+mod diagnostics;
 mod lock;
 mod results;
 mod scales;
@@ -35,6 +36,7 @@ pub enum ImportKind {
     Scales,
     Teachers,
     Courses,
+    Diagnostics,
 }
 
 impl ImportKind {
@@ -47,6 +49,7 @@ impl ImportKind {
             ImportKind::Scales => "шкалы и пороги отметок",
             ImportKind::Teachers => "список педагогов",
             ImportKind::Courses => "курсы повышения квалификации",
+            ImportKind::Diagnostics => "результаты диагностики профессиональных дефицитов",
         }
     }
     pub fn schema(self) -> &'static Schema {
@@ -58,6 +61,7 @@ impl ImportKind {
             ImportKind::Scales => &opora_io::records::scales::SCHEMA,
             ImportKind::Teachers => &opora_staff::records::teachers::SCHEMA,
             ImportKind::Courses => &opora_staff::records::courses::SCHEMA,
+            ImportKind::Diagnostics => &opora_staff::records::diagnostics::SCHEMA,
         }
     }
 }
@@ -187,6 +191,7 @@ impl Db {
             ImportKind::Scales => scales::import(self, table, opts, progress).await,
             ImportKind::Teachers => teachers::import(self, table, opts, progress).await,
             ImportKind::Courses => courses::import(self, table, opts, progress).await,
+            ImportKind::Diagnostics => diagnostics::import(self, table, opts, progress).await,
         };
         let outcome = match result {
             Ok(written) => self.commit_import(kind, &file, actor, written).await,

@@ -100,6 +100,40 @@ impl People {
     }
 }
 
+impl People {
+    /// The person a row of a person's data (courses, diagnostics) names, who
+    /// must be in Opora; else the row's error, naming the column.
+    pub(crate) fn named_in_row(
+        &self,
+        f: &mut Fields<'_>,
+        school: i64,
+        school_code: &str,
+        no: Option<&str>,
+        full_name: &str,
+    ) -> Option<i64> {
+        match self.find(school, no, full_name) {
+            Found::One(id) => Some(id),
+            Found::Nobody => {
+                let (field, what) = match no {
+                    Some(no) => ("personnel_no", format!("с табельным номером «{no}»")),
+                    None => ("full_name", format!("«{full_name}»")),
+                };
+                f.fail(
+                    field,
+                    format!(
+                        "педагога {what} нет в школе {school_code}; сначала загрузите список педагогов школы или проверьте запись"
+                    ),
+                );
+                None
+            }
+            Found::Several(k) => {
+                f.fail("full_name", namesakes(k));
+                None
+            }
+        }
+    }
+}
+
 /// The message for a name that several people of the school share.
 pub(crate) fn namesakes(n: usize) -> String {
     format!(

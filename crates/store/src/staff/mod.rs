@@ -3,7 +3,9 @@
 //! - `teachers`: the person records (qualification, subjects, the login if
 //!   any), listing by scope, the card, editing, moves between schools;
 //! - `courses`: completed courses (imported or entered), the last course
-//!   that the three-year rule counts from.
+//!   that the three-year rule counts from;
+//! - `diagnostics`: rounds of the diagnostics of professional deficits,
+//!   each teacher's results, the heat map of a round over a scope.
 //!
 //! Staff data is personal: every read of it through these functions writes
 //! an audit entry (who read what), and every change too. The scope is the
@@ -13,6 +15,7 @@
 //! [`Scope`]: crate::scope::Scope
 
 pub mod courses;
+pub mod diagnostics;
 pub mod teachers;
 
 use crate::scope::Scope;

@@ -72,6 +72,7 @@ pub fn routes() -> Routes {
         .get("/api/sites", sites)
         .get("/api/teachers", staff::teachers)
         .get("/api/teachers/due", staff::due)
+        .get("/api/diagnostics", staff::diagnostics)
         .get("/api/openapi.json", openapi)
 }
 

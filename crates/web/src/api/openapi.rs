@@ -157,6 +157,10 @@ pub fn openapi_document() -> Value {
             json!([param("school", "query", "Код ОО: только эта школа", json!({ "type": "string" })),
                    param("on", "query", "Дата, на которую считать (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ); по умолчанию сегодня", json!({ "type": "string" }))]),
             "Педагоги", s.of::<types::TeachersDue>()),
+        "/api/diagnostics": get("Диагностика профессиональных дефицитов по педагогам области доступа: список диагностик и тепловая карта «предмет × область компетенций» выбранной (по умолчанию последней); учителю — 403",
+            json!([param("round", "query", "Номер диагностики; по умолчанию последняя", json!({ "type": "string" })),
+                   param("school", "query", "Код ОО: только эта школа (вне области доступа — 404)", json!({ "type": "string" }))]),
+            "Диагностика", s.of::<types::DiagnosticsMap>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });

@@ -3,7 +3,7 @@
 //! `/api/teachers/due` (the three-year rule's overdue list). Reads are
 //! audited by the store, as on the pages.
 
-use super::types::{DueTeacher, TeacherInfo, TeachersDue};
+use super::types::{all, DiagnosticsMap, DueTeacher, TeacherInfo, TeachersDue};
 use super::ApiResult;
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -108,5 +108,53 @@ pub async fn due(
                 months_since: c.months_since,
             })
             .collect(),
+    }))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct DiagnosticsQuery {
+    /// A round id; the latest by default.
+    #[serde(default)]
+    pub round: String,
+    /// A school code of the scope (404 outside it).
+    #[serde(default)]
+    pub school: String,
+}
+
+pub async fn diagnostics(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<DiagnosticsQuery>,
+) -> ApiResult<DiagnosticsMap> {
+    if !crate::pages::staff::diagnostics::reads_heat_map(&caller) {
+        return Err(WebError::Forbidden(
+            "Сводка диагностики недоступна учителю; свои результаты — в карточке педагога.".into(),
+        )
+        .into());
+    }
+    let filter = filter(
+        &st,
+        &caller,
+        &TeachersQuery {
+            school: q.school.clone(),
+            on: String::new(),
+        },
+    )
+    .await?;
+    let rounds = st.db.diagnostic_rounds().await?;
+    let (round, _) = crate::pages::staff::diagnostics::chosen_rounds(&rounds, &q.round);
+    let cells = match &round {
+        Some(r) => {
+            st.db
+                .diagnostics_heat_map(&caller.scope, r.id, filter.school_id)
+                .await?
+                .0
+        }
+        None => Vec::new(),
+    };
+    Ok(Json(DiagnosticsMap {
+        rounds: all(&rounds),
+        round: round.as_ref().map(Into::into),
+        cells: all(&cells),
     }))
 }

@@ -1029,3 +1029,59 @@ pub struct DueTeacher {
     #[schemars(description = "Полных месяцев с окончания последних курсов; null — курсов нет")]
     pub months_since: Option<i32>,
 }
+
+/// A round of the diagnostics of professional deficits.
+#[derive(Serialize, JsonSchema)]
+pub struct DiagnosticRound {
+    pub id: i64,
+    pub title: String,
+    #[schemars(description = "Дата проведения, YYYY-MM-DD")]
+    pub held_on: String,
+}
+
+impl From<&opora_store::staff::diagnostics::Round> for DiagnosticRound {
+    fn from(r: &opora_store::staff::diagnostics::Round) -> Self {
+        DiagnosticRound {
+            id: r.id,
+            title: r.title.clone(),
+            held_on: r.held_on.iso(),
+        }
+    }
+}
+
+/// One cell of the heat map.
+#[derive(Serialize, JsonSchema)]
+pub struct HeatCell {
+    pub subject: String,
+    #[schemars(description = "Область компетенций: subject, methodical, psych_pedagogical")]
+    pub competence: String,
+    pub competence_title: String,
+    #[schemars(description = "Педагогов, прошедших диагностику по предмету и области")]
+    pub diagnosed: usize,
+    #[schemars(description = "Из них с дефицитом (результат ниже 50 %)")]
+    pub with_deficit: usize,
+}
+
+impl From<&opora_staff::diagnostics::HeatCell> for HeatCell {
+    fn from(c: &opora_staff::diagnostics::HeatCell) -> Self {
+        HeatCell {
+            subject: c.subject.clone(),
+            competence: c.competence.code().to_string(),
+            competence_title: c.competence.title().to_string(),
+            diagnosed: c.diagnosed,
+            with_deficit: c.with_deficit,
+        }
+    }
+}
+
+/// The heat map of a round over the caller's scope.
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    description = "Диагностика профессиональных дефицитов: диагностики, выбранная (по умолчанию последняя) и тепловая карта «предмет × область компетенций» по педагогам области доступа"
+)]
+pub struct DiagnosticsMap {
+    pub rounds: Vec<DiagnosticRound>,
+    #[schemars(description = "Показанная диагностика; null — диагностик нет")]
+    pub round: Option<DiagnosticRound>,
+    pub cells: Vec<HeatCell>,
+}

@@ -88,7 +88,7 @@ fn safe_file_name(name: &str, ext: &str) -> String {
     format!("{}.{ext}", stem.trim_end())
 }
 
-const KINDS: [(ImportKind, &str); 7] = [
+const KINDS: [(ImportKind, &str); 8] = [
     (ImportKind::Schools, "schools"),
     (ImportKind::Results, "results"),
     (ImportKind::Context, "context"),
@@ -96,6 +96,7 @@ const KINDS: [(ImportKind, &str); 7] = [
     (ImportKind::Scales, "scales"),
     (ImportKind::Teachers, "teachers"),
     (ImportKind::Courses, "courses"),
+    (ImportKind::Diagnostics, "diagnostics"),
 ];
 
 /// Whether the caller uploads files of this kind: the region every kind;
@@ -103,8 +104,10 @@ const KINDS: [(ImportKind, &str); 7] = [
 /// schools (the rows of other schools are refused by the import).
 fn may_upload(c: &Caller, kind: ImportKind) -> bool {
     c.is_region()
-        || (matches!(kind, ImportKind::Teachers | ImportKind::Courses)
-            && super::staff::rights::imports_staff(c))
+        || (matches!(
+            kind,
+            ImportKind::Teachers | ImportKind::Courses | ImportKind::Diagnostics
+        ) && super::staff::rights::imports_staff(c))
 }
 
 /// The upload pages are for those who may upload some kind (403 otherwise).
@@ -561,6 +564,9 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
             }
             ImportKind::Courses => {
                 opora_staff::records::courses::parse_row(&mut f);
+            }
+            ImportKind::Diagnostics => {
+                opora_staff::records::diagnostics::parse_row(&mut f);
             }
         }
     }

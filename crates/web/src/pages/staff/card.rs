@@ -130,6 +130,72 @@ impl FormValues {
     }
 }
 
+/// One result of a round on the card.
+pub struct DiagnosticLine {
+    pub subject: String,
+    pub competence: &'static str,
+    pub score: String,
+    pub deficit: bool,
+    pub topics: String,
+}
+
+/// A round on the card.
+pub struct DiagnosticRound {
+    pub title: String,
+    pub lines: Vec<DiagnosticLine>,
+}
+
+/// What changed between the latest two rounds.
+pub struct ChangeLine {
+    pub subject: String,
+    pub competence: &'static str,
+    pub change: &'static str,
+    pub class: &'static str,
+}
+
+fn diagnostic_view(
+    rounds: &[(
+        opora_store::staff::diagnostics::Round,
+        Vec<opora_staff::diagnostics::Cell>,
+    )],
+) -> (Vec<DiagnosticRound>, Vec<ChangeLine>) {
+    use opora_staff::diagnostics::{compare, Change};
+    let view = rounds
+        .iter()
+        .rev()
+        .map(|(r, cells)| DiagnosticRound {
+            title: format!("{} ({})", r.title, r.held_on.ru()),
+            lines: cells
+                .iter()
+                .map(|c| DiagnosticLine {
+                    subject: c.subject.clone(),
+                    competence: c.competence.title(),
+                    score: crate::fmt::pct(Some(c.score), 0),
+                    deficit: c.is_deficit(),
+                    topics: c.weak_topics.join("; "),
+                })
+                .collect(),
+        })
+        .collect();
+    let changes = match rounds {
+        [.., (_, earlier), (_, later)] => compare(earlier, later)
+            .into_iter()
+            .map(|(subject, competence, change)| ChangeLine {
+                subject,
+                competence: competence.title(),
+                change: change.title(),
+                class: match change {
+                    Change::Closed => "st-done",
+                    Change::Persisting => "st-amber",
+                    Change::New => "st-overdue",
+                },
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    (view, changes)
+}
+
 /// A school to move to.
 pub struct SchoolChoice {
     pub id: i64,
@@ -167,6 +233,8 @@ struct CardPage {
     uncovered: String,
     courses: Vec<CourseLine>,
     moves: Vec<MoveLine>,
+    diagnostics: Vec<DiagnosticRound>,
+    changes: Vec<ChangeLine>,
     rights: Rights,
     form: FormValues,
     course_kinds: Vec<Choice>,
@@ -207,6 +275,7 @@ pub async fn show(
         None => "Курсов повышения квалификации в Opora нет: добавьте пройденные курсы или направьте педагога на курсы.".into(),
     };
     let rights = rights::rights(&caller, t);
+    let (diagnostics, changes) = diagnostic_view(&st.db.teacher_diagnostics(id).await?);
     let move_to = if rights.relocate {
         st.db
             .schools_in(&caller.scope)
@@ -275,6 +344,8 @@ pub async fn show(
                 actor: m.actor.clone(),
             })
             .collect(),
+        diagnostics,
+        changes,
         rights,
         form: FormValues::of(&t.fields),
         course_kinds: choices(

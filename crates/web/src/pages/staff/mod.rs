@@ -9,13 +9,16 @@
 //!   teachers of the chosen school, or of every school when a clock filter
 //!   is chosen (the list of the teachers due this year across the
 //!   municipality); a teacher goes straight to their own card;
-//! - `card`: a teacher's card (fields, clock, courses, moves) and its
-//!   forms;
+//! - `card`: a teacher's card (fields, clock, diagnostics, courses, moves)
+//!   and its forms;
+//! - `diagnostics`: the heat map of the diagnostics of professional
+//!   deficits;
 //! - `rights`: the role table.
 //!
 //! Staff data is personal: the store audits every list and card read.
 
 pub mod card;
+pub mod diagnostics;
 pub mod rights;
 
 use crate::auth::{Caller, Layout};
@@ -68,7 +71,7 @@ impl ClockFilter {
 pub fn light_class(light: Light) -> &'static str {
     match light {
         Light::Green => "st-done",
-        Light::Amber => "st-progress",
+        Light::Amber => "st-amber",
         Light::Red => "st-overdue",
     }
 }
