@@ -11,8 +11,9 @@
 //! - [`campaigns`]: the programme's indicators fed by two campaigns;
 //! - [`sites`]: website audits of a few schools, made by the real crawler
 //!   over small sites served locally while seeding;
-//! - [`staff`]: the demo teacher's login linked to its staff record (the
-//!   teachers and courses themselves are files of the region).
+//! - [`staff`]: the demo teacher's login linked to its staff record, and
+//!   mentoring pairs for the demo school (the teachers, courses and
+//!   diagnostics themselves are files of the region).
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
@@ -87,6 +88,9 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .map_err(SeedError::Plans)?;
     sites::create_demo_site_audits(db, &cast).await?;
     staff::link_demo_teacher(db, &cast)
+        .await
+        .map_err(SeedError::Users)?;
+    staff::create_demo_mentoring(db, &cast)
         .await
         .map_err(SeedError::Users)?;
     Ok(cast)

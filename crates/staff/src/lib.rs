@@ -12,6 +12,8 @@
 //!   whether a diploma's speciality or a retraining covers a subject taught;
 //! - [`diagnostics`]: diagnostics of professional deficits — competence
 //!   areas, the deficit rule, comparing two rounds, the heat map;
+//! - [`mentoring`]: mentoring pairs' forms and states, and the choice of a
+//!   mentor (a shared subject, a leader school, the nearest first);
 //! - [`records`]: the teachers' and courses' files as school offices keep
 //!   them (header aliases, one row into a typed record, Russian errors).
 //!
@@ -20,6 +22,7 @@
 
 pub mod clock;
 pub mod diagnostics;
+pub mod mentoring;
 pub mod model;
 pub mod records;
 pub mod subjects;

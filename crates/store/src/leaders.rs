@@ -53,7 +53,10 @@ pub struct RunSchool {
     pub line: RunLine,
 }
 
-fn is_candidate(l: &RunLine) -> bool {
+/// A leader school of a run: resilient or with a significantly positive
+/// effect, and itself neither ШНОР nor «низкие результаты» (also the
+/// source of mentors for teachers of ШНОР).
+pub fn is_candidate(l: &RunLine) -> bool {
     let strong_effect = matches!((l.effect, l.ci_low), (Some(e), Some(lo)) if e > 0.0 && lo > 0.0);
     !l.is_shnor && !l.is_low_results && !l.insufficient_data && (l.is_resilient || strong_effect)
 }

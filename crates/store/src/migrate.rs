@@ -80,6 +80,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "staff: diagnostics of professional deficits",
     sqlite: include_str!("../migrations/sqlite/0013_diagnostics.sql"),
     postgres: include_str!("../migrations/postgres/0013_diagnostics.sql"),
+}, Migration {
+    version: 14,
+    name: "staff: mentoring pairs and meetings",
+    sqlite: include_str!("../migrations/sqlite/0014_mentoring.sql"),
+    postgres: include_str!("../migrations/postgres/0014_mentoring.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -632,3 +632,162 @@ async fn diagnostics_give_each_teacher_a_profile_and_the_scope_a_heat_map() {
         assert_eq!(db.diagnostic_rounds().await.unwrap().len(), 2);
     });
 }
+
+#[tokio::test]
+async fn a_mentor_is_suggested_appointed_met_and_the_pair_closed_within_the_scope() {
+    use opora_staff::mentoring::{MentoringForm, PairStatus};
+    use opora_store::staff::mentoring::PairFields;
+    for_each_db!(|t| {
+        let db = &t.db;
+        let dir = with_staff(db).await;
+        // A strong mathematician in the lyceum (S002, same municipality) and one in another municipality.
+        let path = dir.join("mentors.xlsx");
+        hr_workbook(
+            &path,
+            &[
+                [
+                    "1",
+                    "S002",
+                    "Л-1",
+                    "Соколова Татьяна Ивановна",
+                    "учитель",
+                    "Математика",
+                    "высшая",
+                    "25",
+                    "Математика",
+                ],
+                [
+                    "2",
+                    "S003",
+                    "И-1",
+                    "Орлов Пётр Андреевич",
+                    "учитель",
+                    "Математика",
+                    "высшая",
+                    "30",
+                    "Математика",
+                ],
+                [
+                    "3",
+                    "S002",
+                    "Л-2",
+                    "Зайцева Нина Олеговна",
+                    "учитель",
+                    "Математика",
+                    "соответствие занимаемой должности",
+                    "3",
+                    "Математика",
+                ],
+            ],
+        );
+        import(db, ImportKind::Teachers, &path).await.unwrap();
+        let teachers = all_teachers(db).await;
+        let by = |surname: &str| {
+            teachers
+                .iter()
+                .find(|t| t.fields.full_name.starts_with(surname))
+                .unwrap()
+                .clone()
+        };
+        let (ivanova, sokolova, orlov) = (by("Иванова"), by("Соколова"), by("Орлов"));
+        let municipal = Scope::Municipality(ivanova.municipality_id);
+
+        let suggested = db
+            .mentor_suggestions(&municipal, &ivanova, 5, "mo")
+            .await
+            .unwrap();
+        let names: Vec<&str> = suggested
+            .iter()
+            .map(|(t, _)| t.fields.full_name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["Соколова Татьяна Ивановна"],
+            "same subject, a category, experience; the scope only"
+        );
+
+        let fields = PairFields {
+            form: MentoringForm::TeacherTeacher,
+            goals: "Подготовка к ОГЭ".into(),
+            starts_on: on(2026, 9, 1),
+            ends_on: Some(on(2027, 5, 31)),
+            order_ref: "Приказ № 45 от 01.09.2026".into(),
+        };
+        // A mentor outside the scope is not there.
+        let err = db
+            .create_mentoring_pair(&municipal, ivanova.id, orlov.id, &fields, "mo")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+        let pair_id = db
+            .create_mentoring_pair(&municipal, ivanova.id, sokolova.id, &fields, "mo")
+            .await
+            .unwrap();
+        let again = db
+            .create_mentoring_pair(&municipal, ivanova.id, sokolova.id, &fields, "mo")
+            .await
+            .unwrap_err();
+        assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
+
+        let pair = db
+            .mentoring_pair(&municipal, pair_id)
+            .await
+            .unwrap()
+            .unwrap();
+        db.add_mentoring_meeting(
+            &pair,
+            on(2026, 10, 1),
+            "План на год",
+            "Договорились о трёх открытых уроках",
+            "teacher",
+        )
+        .await
+        .unwrap();
+        // Both schools see the pair; another municipality does not.
+        let s2 = Scope::School(sokolova.school_id);
+        let seen = db.mentoring_pairs(&s2, None, "school2").await.unwrap();
+        assert_eq!((seen.len(), seen[0].meetings), (1, 1));
+        assert!(db
+            .mentoring_pair(&Scope::School(orlov.school_id), pair_id)
+            .await
+            .unwrap()
+            .is_none());
+
+        db.close_mentoring_pair(&pair, on(2027, 5, 31), "mo")
+            .await
+            .unwrap();
+        let closed = db
+            .mentoring_pair(&municipal, pair_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(closed.status, PairStatus::Closed);
+        assert!(matches!(
+            db.close_mentoring_pair(&pair, on(2027, 5, 31), "mo")
+                .await
+                .unwrap_err(),
+            StoreError::Conflict(_)
+        ));
+        assert!(matches!(
+            db.add_mentoring_meeting(&closed, on(2027, 6, 1), "Ещё", "", "mo")
+                .await
+                .unwrap_err(),
+            StoreError::Invalid(_)
+        ));
+        let actions: Vec<String> = db
+            .audit_entries(20)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        for a in [
+            "наставник назначен",
+            "встреча наставника",
+            "наставническая пара завершена",
+            "просмотр: подбор наставника",
+        ] {
+            assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
+        }
+    });
+}

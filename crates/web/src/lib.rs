@@ -507,6 +507,16 @@ fn application_routes(upload_limit: usize) -> Routes {
         .post("/sites/{school_id}/override", pages::sites::set_override)
         .get("/staff", pages::staff::list)
         .get("/staff/diagnostics", pages::staff::diagnostics::heat_map)
+        .get("/staff/mentoring", pages::staff::mentoring::list)
+        .get("/staff/mentoring/{id}", pages::staff::mentoring::show)
+        .post(
+            "/staff/mentoring/{id}/meetings",
+            pages::staff::mentoring::add_meeting,
+        )
+        .post(
+            "/staff/mentoring/{id}/close",
+            pages::staff::mentoring::close,
+        )
         .get("/staff/new", pages::staff::card::new_form)
         .post("/staff/new", pages::staff::card::create)
         .get("/staff/{id}", pages::staff::card::show)
@@ -517,6 +527,7 @@ fn application_routes(upload_limit: usize) -> Routes {
             pages::staff::card::delete_course,
         )
         .post("/staff/{id}/move", pages::staff::card::relocate)
+        .post("/staff/{id}/mentoring", pages::staff::mentoring::appoint)
         .get("/glossary", pages::glossary::page)
         .get("/support", pages::plans::support::page)
         .post("/support", pages::plans::support::create)

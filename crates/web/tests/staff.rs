@@ -488,3 +488,109 @@ async fn diagnostics_show_on_the_card_and_as_a_heat_map_to_all_but_teachers() {
         );
     });
 }
+
+#[tokio::test]
+async fn a_municipality_appoints_a_suggested_mentor_and_the_pair_meets_and_closes() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let linked = teachers_of(&t.db, cast.school_id)
+            .await
+            .into_iter()
+            .find(|x| x.user_id.is_some())
+            .unwrap();
+        let mut mo = logged_in(&base, "mo1").await;
+        let card = mo.get(&format!("/staff/{}", linked.id)).await;
+        assert!(
+            card.body.contains("id=\"mentor-form\""),
+            "the municipality is offered mentors"
+        );
+        // The first suggestion is the checked radio button.
+        let checked = card.body.split("name=\"mentor\" value=\"").nth(1).unwrap();
+        let mentor: i64 = checked.split('"').next().unwrap().parse().unwrap();
+        let mentor_record =
+            t.db.teacher(&opora_store::scope::Scope::Region, mentor)
+                .await
+                .unwrap()
+                .unwrap();
+        assert!(
+            mentor_record
+                .fields
+                .subjects
+                .iter()
+                .any(|s| linked.fields.subjects.contains(s)),
+            "a mentor of the same subject"
+        );
+        let created = mo
+            .post(
+                &format!("/staff/{}/mentoring", linked.id),
+                &[
+                    ("mentor", &mentor.to_string()),
+                    ("form", "teacher_teacher"),
+                    ("goals", "Подготовка к ОГЭ"),
+                    ("order_ref", "Приказ № 45 от 01.09.2026"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status, 303, "{}", created.body);
+        let pair_path = created.location.split('?').next().unwrap().to_string();
+        let page = mo.get(&created.location).await;
+        assert!(page.body.contains("Наставник назначен"));
+        assert!(page.body.contains(&mentor_record.fields.full_name));
+
+        // The mentee (teacher1) writes a meeting; the curator may not; a future date is refused.
+        let mut teacher = logged_in(&base, "teacher1").await;
+        let future = teacher
+            .post(
+                &format!("{pair_path}/meetings"),
+                &[("held_on", "01.01.2099"), ("topic", "Встреча")],
+            )
+            .await;
+        assert_eq!(future.status, 422);
+        let met = teacher
+            .post(
+                &format!("{pair_path}/meetings"),
+                &[
+                    ("held_on", "15.10.2026"),
+                    ("topic", "Разбор открытого урока"),
+                    ("notes", "Следующий урок — 12.11"),
+                ],
+            )
+            .await;
+        assert_eq!(met.status, 303, "{}", met.body);
+        let mut metod = logged_in(&base, "metod1").await;
+        assert_eq!(metod.get(&pair_path).await.status, 200);
+        assert_eq!(
+            metod
+                .post(
+                    &format!("{pair_path}/meetings"),
+                    &[("held_on", "15.10.2026"), ("topic", "Ещё")]
+                )
+                .await
+                .status,
+            403
+        );
+        let (_, pairs) = teacher.json("/api/mentoring").await;
+        let pairs = pairs.as_array().unwrap();
+        assert_eq!(pairs.len(), 1, "a teacher sees the pairs they are in");
+        assert_eq!(pairs[0]["meetings"], 1);
+
+        // The school closes the pair; a closed pair takes no meetings.
+        let mut school = logged_in(&base, "school1").await;
+        assert_eq!(
+            school.post(&format!("{pair_path}/close"), &[]).await.status,
+            303
+        );
+        assert!(school.get(&pair_path).await.body.contains("завершена"));
+        assert_eq!(
+            teacher
+                .post(
+                    &format!("{pair_path}/meetings"),
+                    &[("held_on", "16.10.2026"), ("topic", "После закрытия")]
+                )
+                .await
+                .status,
+            400
+        );
+    });
+}

@@ -5,7 +5,8 @@
 //! - `courses`: completed courses (imported or entered), the last course
 //!   that the three-year rule counts from;
 //! - `diagnostics`: rounds of the diagnostics of professional deficits,
-//!   each teacher's results, the heat map of a round over a scope.
+//!   each teacher's results, the heat map of a round over a scope;
+//! - `mentoring`: mentoring pairs, their meetings, suggested mentors.
 //!
 //! Staff data is personal: every read of it through these functions writes
 //! an audit entry (who read what), and every change too. The scope is the
@@ -16,6 +17,7 @@
 
 pub mod courses;
 pub mod diagnostics;
+pub mod mentoring;
 pub mod teachers;
 
 use crate::scope::Scope;

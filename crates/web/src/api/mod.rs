@@ -73,6 +73,7 @@ pub fn routes() -> Routes {
         .get("/api/teachers", staff::teachers)
         .get("/api/teachers/due", staff::due)
         .get("/api/diagnostics", staff::diagnostics)
+        .get("/api/mentoring", staff::mentoring)
         .get("/api/openapi.json", openapi)
 }
 

@@ -3,7 +3,7 @@
 //! `/api/teachers/due` (the three-year rule's overdue list). Reads are
 //! audited by the store, as on the pages.
 
-use super::types::{all, DiagnosticsMap, DueTeacher, TeacherInfo, TeachersDue};
+use super::types::{all, DiagnosticsMap, DueTeacher, MentoringPair, TeacherInfo, TeachersDue};
 use super::ApiResult;
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -157,4 +157,38 @@ pub async fn diagnostics(
         round: round.as_ref().map(Into::into),
         cells: all(&cells),
     }))
+}
+
+/// The mentoring pairs the caller sees (a teacher: the pairs they are in).
+pub async fn mentoring(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<MentoringPair>> {
+    let pairs = st
+        .db
+        .mentoring_pairs(&caller.scope, None, &caller.user.login)
+        .await?;
+    Ok(Json(
+        pairs
+            .iter()
+            .filter(|p| crate::pages::staff::rights::sees_pair(&caller, p))
+            .map(|p| MentoringPair {
+                id: p.id,
+                mentor_id: p.mentor.teacher_id,
+                mentor: p.mentor.name.clone(),
+                mentor_school_code: p.mentor.school_code.clone(),
+                mentee_id: p.mentee.teacher_id,
+                mentee: p.mentee.name.clone(),
+                mentee_school_code: p.mentee.school_code.clone(),
+                form: p.fields.form.code().to_string(),
+                goals: p.fields.goals.clone(),
+                starts_on: p.fields.starts_on.iso(),
+                ends_on: p.fields.ends_on.map(|d| d.iso()),
+                order_ref: p.fields.order_ref.clone(),
+                status: p.status.code().to_string(),
+                meetings: p.meetings,
+                last_meeting: p.last_meeting.map(|d| d.iso()),
+            })
+            .collect(),
+    ))
 }

@@ -1085,3 +1085,32 @@ pub struct DiagnosticsMap {
     pub round: Option<DiagnosticRound>,
     pub cells: Vec<HeatCell>,
 }
+
+/// A mentoring pair.
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    description = "Наставническая пара: наставник и наставляемый (педагоги, возможно разных школ), форма, период, приказ, встречи"
+)]
+pub struct MentoringPair {
+    pub id: i64,
+    pub mentor_id: i64,
+    pub mentor: String,
+    #[schemars(description = "Код ОО наставника")]
+    pub mentor_school_code: String,
+    pub mentee_id: i64,
+    pub mentee: String,
+    pub mentee_school_code: String,
+    #[schemars(description = "Форма: teacher_teacher, young_specialist, leader_school")]
+    pub form: String,
+    pub goals: String,
+    #[schemars(description = "Начало, YYYY-MM-DD")]
+    pub starts_on: String,
+    #[schemars(description = "Окончание, YYYY-MM-DD; null — без срока")]
+    pub ends_on: Option<String>,
+    pub order_ref: String,
+    #[schemars(description = "active или closed")]
+    pub status: String,
+    pub meetings: i64,
+    #[schemars(description = "Дата последней встречи, YYYY-MM-DD; null — встреч нет")]
+    pub last_meeting: Option<String>,
+}

@@ -38,6 +38,8 @@ pub struct World {
     /// A teacher of the world's school: in the demo's world the record of
     /// `teacher1`, so that the teacher sees it as their own.
     pub teacher_id: i64,
+    /// A mentoring pair whose mentee is the world's teacher.
+    pub pair_id: i64,
     /// Per login: a notification of that user (own world) or of another
     /// user (foreign world).
     pub notifications: HashMap<String, i64>,
@@ -47,6 +49,8 @@ pub struct World {
     pub closable_periods: HashMap<String, i64>,
     /// Per login: a course of the world's teacher to delete.
     pub removable_courses: HashMap<String, i64>,
+    /// Per login: a mentoring pair of the world's teacher to close.
+    pub closable_pairs: HashMap<String, i64>,
 }
 
 impl World {
@@ -59,6 +63,7 @@ impl World {
             ("{school}", self.school_id.to_string()),
             ("{school_id}", self.school_id.to_string()),
             ("{other_school}", self.other_school_id.to_string()),
+            ("{teacher}", self.teacher_id.to_string()),
             ("{user}", self.user_id.to_string()),
             ("{plan}", self.plan_id.to_string()),
             ("{period}", self.period_id.to_string()),
@@ -107,6 +112,14 @@ impl World {
         }
         if p.contains("{course_id}") {
             p = p.replace("{course_id}", &self.removable_courses[login].to_string());
+        }
+        if p.starts_with("/staff/mentoring/") {
+            let pair = if p.ends_with("/close") {
+                self.closable_pairs[login]
+            } else {
+                self.pair_id
+            };
+            p = p.replace("{id}", &pair.to_string());
         }
         if p.contains("{id}") {
             p = p.replace("{id}", &self.id_for(route.path, login));
@@ -220,7 +233,42 @@ async fn add_disposables(db: &Db, w: &mut World) {
             .await
             .unwrap();
         w.removable_courses.insert(login.to_string(), course);
+        let pair = mentoring_pair(db, w.school_id, w.teacher_id, n + 1).await;
+        w.closable_pairs.insert(login.to_string(), pair);
     }
+}
+
+/// A mentoring pair in `school_id`: `mentee` and a colleague as mentor (the
+/// `nth` colleague: each pair has its own).
+async fn mentoring_pair(db: &Db, school_id: i64, mentee: i64, nth: usize) -> i64 {
+    let mentor = db
+        .teachers(
+            &Scope::School(school_id),
+            &opora_store::staff::teachers::TeacherFilter::default(),
+            "test",
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.id != mentee)
+        .nth(nth)
+        .unwrap()
+        .id;
+    db.create_mentoring_pair(
+        &Scope::Region,
+        mentee,
+        mentor,
+        &opora_store::staff::mentoring::PairFields {
+            form: opora_staff::mentoring::MentoringForm::TeacherTeacher,
+            goals: "Проверка прав".into(),
+            starts_on: opora_plans::Date::new(2026, 9, 1).unwrap(),
+            ends_on: None,
+            order_ref: String::new(),
+        },
+        "test",
+    )
+    .await
+    .unwrap()
 }
 
 /// A teacher of `school_id`: the one linked to a login if any, else the first.
@@ -272,6 +320,7 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .await
         .unwrap()
         .remove(0);
+    let teacher_id = teacher_of(db, school_id).await;
     let support_id = db
         .support_pairs(&Scope::Region)
         .await
@@ -293,11 +342,13 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         campaign_id,
         support_id,
         run_id: 0,
-        teacher_id: teacher_of(db, school_id).await,
+        teacher_id,
+        pair_id: mentoring_pair(db, school_id, teacher_id, 0).await,
         notifications: HashMap::new(),
         removable_evidence: HashMap::new(),
         closable_periods: HashMap::new(),
         removable_courses: HashMap::new(),
+        closable_pairs: HashMap::new(),
     }
 }
 

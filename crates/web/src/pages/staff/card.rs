@@ -13,7 +13,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use opora_plans::date::Date;
 use opora_staff::model::{Category, CourseKind, ProviderKind};
 use opora_staff::records;
 use opora_store::staff::courses::CourseFields;
@@ -196,6 +195,16 @@ fn diagnostic_view(
     (view, changes)
 }
 
+/// A suggested mentor on the card.
+pub struct MentorChoice {
+    pub id: i64,
+    pub name: String,
+    pub school: String,
+    pub subjects: String,
+    pub experience: String,
+    pub reasons: String,
+}
+
 /// A school to move to.
 pub struct SchoolChoice {
     pub id: i64,
@@ -235,6 +244,11 @@ struct CardPage {
     moves: Vec<MoveLine>,
     diagnostics: Vec<DiagnosticRound>,
     changes: Vec<ChangeLine>,
+    pairs: Vec<super::mentoring::PairLine>,
+    /// Suggested mentors, when the caller appoints them.
+    mentors: Vec<MentorChoice>,
+    can_appoint: bool,
+    mentoring_forms: Vec<Choice>,
     rights: Rights,
     form: FormValues,
     course_kinds: Vec<Choice>,
@@ -276,6 +290,37 @@ pub async fn show(
     };
     let rights = rights::rights(&caller, t);
     let (diagnostics, changes) = diagnostic_view(&st.db.teacher_diagnostics(id).await?);
+    let pairs: Vec<super::mentoring::PairLine> = st
+        .db
+        .mentoring_pairs(&caller.scope, Some(id), &caller.user.login)
+        .await?
+        .iter()
+        .filter(|p| rights::sees_pair(&caller, p))
+        .map(super::mentoring::pair_line)
+        .collect();
+    let can_appoint = rights::appoints_mentors(&caller, t);
+    let mentors = if can_appoint {
+        st.db
+            .mentor_suggestions(
+                &caller.scope,
+                t,
+                super::mentoring::SUGGESTED,
+                &caller.user.login,
+            )
+            .await?
+            .into_iter()
+            .map(|(m, c)| MentorChoice {
+                id: m.id,
+                name: m.fields.full_name.clone(),
+                school: m.school_name.clone(),
+                subjects: m.fields.subjects.join(", "),
+                experience: years_text(m.fields.experience_years),
+                reasons: c.reasons().join(", "),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let move_to = if rights.relocate {
         st.db
             .schools_in(&caller.scope)
@@ -346,6 +391,19 @@ pub async fn show(
             .collect(),
         diagnostics,
         changes,
+        pairs,
+        mentors,
+        can_appoint,
+        mentoring_forms: choices(
+            opora_staff::mentoring::MentoringForm::ALL,
+            if t.fields.young_specialist {
+                opora_staff::mentoring::MentoringForm::YoungSpecialist
+            } else {
+                opora_staff::mentoring::MentoringForm::TeacherTeacher
+            },
+            opora_staff::mentoring::MentoringForm::code,
+            opora_staff::mentoring::MentoringForm::title,
+        ),
         rights,
         form: FormValues::of(&t.fields),
         course_kinds: choices(
@@ -428,11 +486,9 @@ fn course_fields(f: &Fields) -> WebResult<CourseFields> {
         })?,
         None => ProviderKind::guess(&provider),
     };
-    let start = optional("start")
-        .map(records::date)
-        .transpose()
-        .map_err(|e| unprocessable("Дата начала", e))?;
-    let end = records::date(f.get("end")).map_err(|e| unprocessable("Дата окончания", e))?;
+    let start = super::date_field(f, "start", "Дата начала")?;
+    let end = super::date_field(f, "end", "Дата окончания")?
+        .ok_or_else(|| unprocessable("Дата окончания", "заполните поле (ДД.ММ.ГГГГ)".into()))?;
     if start.is_some_and(|s| s > end) {
         return Err(unprocessable(
             "Дата начала",
@@ -523,7 +579,7 @@ pub async fn relocate(
         ));
     }
     let to = form.id("school", "Школа")?;
-    let on = match f_date(&form, "on")? {
+    let on = match super::date_field(&form, "on", "Дата перевода")? {
         Some(d) => d,
         None => opora_plans::clock::today(),
     };
@@ -539,14 +595,6 @@ pub async fn relocate(
         other => other.map_err(WebError::from),
     }?;
     Ok(Redirect::to(&format!("/staff/{id}?done=moved")).into_response())
-}
-
-fn f_date(form: &Fields, name: &str) -> WebResult<Option<Date>> {
-    Some(form.get(name))
-        .filter(|v| !v.is_empty())
-        .map(records::date)
-        .transpose()
-        .map_err(|e| unprocessable("Дата", e))
 }
 
 #[derive(serde::Deserialize, Default)]

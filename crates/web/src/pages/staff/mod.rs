@@ -13,12 +13,14 @@
 //!   and its forms;
 //! - `diagnostics`: the heat map of the diagnostics of professional
 //!   deficits;
+//! - `mentoring`: mentoring pairs, their meetings, appointing a mentor;
 //! - `rights`: the role table.
 //!
 //! Staff data is personal: the store audits every list and card read.
 
 pub mod card;
 pub mod diagnostics;
+pub mod mentoring;
 pub mod rights;
 
 use crate::auth::{Caller, Layout};
@@ -32,6 +34,20 @@ use opora_plans::date::Date;
 use opora_staff::clock::Light;
 use opora_store::staff::teachers::{Teacher, TeacherFilter};
 use opora_store::users::Role;
+
+/// An optional date field of a form (`дд.мм.гггг` or ISO); `label` names it
+/// in the message.
+pub(crate) fn date_field(
+    form: &crate::extract::Fields,
+    name: &str,
+    label: &str,
+) -> WebResult<Option<Date>> {
+    Some(form.get(name))
+        .filter(|v| !v.is_empty())
+        .map(opora_staff::records::date)
+        .transpose()
+        .map_err(|e| crate::error::WebError::Unprocessable(format!("{label}: {e}.")))
+}
 
 /// The list's filter by clock colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,12 +12,19 @@
 //! | school administrator | its school | its school's teachers | its school | — |
 //! | teacher | their own record | their own record | — | — |
 //!
+//! Mentoring: the region, the municipality (its teachers) and the school
+//! (its own) appoint mentors and close pairs; the mentor and the mentee,
+//! the administrators of either school and the municipality of either
+//! write the meetings; a teacher sees only the pairs they are in; the
+//! curator reads.
+//!
 //! The HR office of the school keeps the staff list, so the school edits
 //! it; a teacher keeps their own profile and courses; the municipality and
 //! the region aggregate and list, and a move between schools — which
 //! involves two schools — is theirs.
 
 use crate::auth::Caller;
+use opora_store::staff::mentoring::Pair;
 use opora_store::staff::teachers::Teacher;
 use opora_store::users::Role;
 
@@ -69,4 +76,48 @@ pub fn imports_staff(c: &Caller) -> bool {
         c.role(),
         Role::Region | Role::Municipality | Role::SchoolAdmin
     )
+}
+
+/// Whether the caller appoints mentors to this teacher: the region; the
+/// municipality for its teachers; the school for its own (the mentor must
+/// be in the caller's scope too — the store checks it).
+pub fn appoints_mentors(c: &Caller, mentee: &Teacher) -> bool {
+    match c.role() {
+        Role::Region => true,
+        Role::Municipality => c.user.municipality_id == Some(mentee.municipality_id),
+        Role::SchoolAdmin => c.user.school_id == Some(mentee.school_id),
+        Role::Curator | Role::Teacher => false,
+    }
+}
+
+/// Whether a teacher sees the pair: only one they are in (others see every
+/// pair of their scope).
+pub fn sees_pair(c: &Caller, p: &Pair) -> bool {
+    c.role() != Role::Teacher || [p.mentor.user_id, p.mentee.user_id].contains(&Some(c.user.id))
+}
+
+/// Whether the caller writes the pair's meetings: the mentor and the
+/// mentee themselves, the administrators of either school, the
+/// municipality of either, the region.
+pub fn logs_meetings(c: &Caller, p: &Pair) -> bool {
+    let sides = [&p.mentor, &p.mentee];
+    match c.role() {
+        Role::Region => true,
+        Role::Municipality => sides
+            .iter()
+            .any(|s| c.user.municipality_id == Some(s.municipality_id)),
+        Role::SchoolAdmin => sides.iter().any(|s| c.user.school_id == Some(s.school_id)),
+        Role::Teacher => sides.iter().any(|s| s.user_id == Some(c.user.id)),
+        Role::Curator => false,
+    }
+}
+
+/// Whether the caller closes the pair: whoever appoints mentors to its mentee.
+pub fn closes_pair(c: &Caller, p: &Pair) -> bool {
+    match c.role() {
+        Role::Region => true,
+        Role::Municipality => c.user.municipality_id == Some(p.mentee.municipality_id),
+        Role::SchoolAdmin => c.user.school_id == Some(p.mentee.school_id),
+        Role::Curator | Role::Teacher => false,
+    }
 }
