@@ -574,3 +574,73 @@ async fn support_pairs_cascade_and_templates() {
         assert_eq!(muni_rows.len(), 19);
     });
 }
+
+/// Two people change one activity at the same moment (one starts it, the
+/// other cancels it): at most one change applies to the status both saw;
+/// the other is refused as a conflict unless it came after the first. The
+/// history of every activity stays a chain — each step starts where the
+/// previous ended, and the last ends at the activity's status.
+#[tokio::test]
+async fn simultaneous_status_changes_never_both_win_and_the_history_stays_a_chain() {
+    for_each_db!(|t| {
+        with_registry(&t.db).await;
+        let s1 = school_id(&t.db, "S001").await;
+        let m1 = municipality_of(&t.db, "S001").await;
+        let saved =
+            t.db.save_plan(
+                &fixture("seed_002_school46.docx"),
+                &PlanLinks {
+                    school_id: Some(s1),
+                    municipality_id: Some(m1),
+                },
+                None,
+                "test",
+            )
+            .await
+            .unwrap();
+        let plan = t.db.plan(saved.id).await.unwrap().unwrap();
+        let start = update(ActivityStatus::InProgress, "2023-02-10");
+        let cancel = StatusUpdate {
+            comment: "передано другой школе".into(),
+            ..update(ActivityStatus::Cancelled, "2023-02-10")
+        };
+        let mut conflicts = 0;
+        for id in ids(&plan) {
+            let (a, b) = tokio::join!(
+                t.db.set_activity_status(id, &start),
+                t.db.set_activity_status(id, &cancel)
+            );
+            for r in [&a, &b] {
+                match r {
+                    Ok(_) => {}
+                    Err(opora_store::StoreError::Conflict(m)) => {
+                        assert!(m.contains("другой пользователь"), "{m}");
+                        conflicts += 1;
+                    }
+                    // Came second and found the activity cancelled: the workflow refuses.
+                    Err(opora_store::StoreError::Invalid(m)) => {
+                        assert!(m.contains("нельзя перейти"), "{m}")
+                    }
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+            assert!(a.is_ok() || b.is_ok(), "one of two changes applies");
+            let history = t.db.activity_history(id).await.unwrap();
+            let mut status = "planned".to_string();
+            for step in &history {
+                assert_eq!(step.from, status, "activity {id}: {history:?}");
+                status = step.to.clone();
+            }
+            let now = t.db.plan(saved.id).await.unwrap().unwrap();
+            let current = now
+                .all_activities()
+                .into_iter()
+                .find(|l| l.activity.id == Some(id))
+                .unwrap()
+                .activity
+                .status;
+            assert_eq!(current.code(), status, "activity {id}");
+        }
+        eprintln!("simultaneous changes refused as conflicts: {conflicts}");
+    });
+}

@@ -83,7 +83,16 @@ async fn the_upload_page_offers_a_template_of_every_kind_that_reads_back() {
         for code in CODES {
             assert!(!page.body.contains(code), "«{code}» on the upload page");
         }
-        for kind in ["schools", "results", "context", "checklist", "scales"] {
+        for kind in [
+            "schools",
+            "results",
+            "context",
+            "checklist",
+            "scales",
+            "teachers",
+            "courses",
+            "diagnostics",
+        ] {
             let (status, bytes, _) = c.get_bytes(&format!("/templates/{kind}.xlsx")).await;
             assert_eq!(status, 200, "{kind}");
             assert_eq!(&bytes[..2], b"PK", "{kind}: a workbook");
@@ -96,8 +105,12 @@ async fn the_upload_page_offers_a_template_of_every_kind_that_reads_back() {
             assert!(String::from_utf8(csv).unwrap().contains(';'));
         }
         assert_eq!(c.get_bytes("/templates/pupils.csv").await.0, 404);
-        // Only the region loads data, so only the region gets templates.
+        // The region loads every kind; a school only its staff files, and
+        // gets only their templates; a teacher loads nothing.
         let mut school = logged_in(&base, "school1").await;
-        assert_eq!(school.get_bytes("/templates/schools.csv").await.0, 403);
+        assert_eq!(school.get_bytes("/templates/schools.csv").await.0, 404);
+        assert_eq!(school.get_bytes("/templates/teachers.xlsx").await.0, 200);
+        let mut teacher = logged_in(&base, "teacher1").await;
+        assert_eq!(teacher.get_bytes("/templates/teachers.csv").await.0, 403);
     });
 }

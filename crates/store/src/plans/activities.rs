@@ -138,17 +138,28 @@ impl Db {
             String::new()
         };
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(&mut tx, c => {
+        // The change applies only to the status it was checked against: two
+        // people changing one activity at once cannot both win (the second
+        // would write a step the workflow never allowed, and a history
+        // whose «from» is not what the activity was).
+        let changed = on_tx!(&mut tx, c => {
             let update = if u.to == ActivityStatus::Verified {
-                "UPDATE plan_activities SET status = $1, cancel_reason = $2, status_at = $3, status_by = $4 WHERE id = $5"
+                "UPDATE plan_activities SET status = $1, cancel_reason = $2, status_at = $3, status_by = $4 WHERE id = $5 AND status = $6"
             } else {
-                "UPDATE plan_activities SET status = $1, cancel_reason = $2, status_at = $3, status_by = $4, done_at = $6 WHERE id = $5"
+                "UPDATE plan_activities SET status = $1, cancel_reason = $2, status_at = $3, status_by = $4, done_at = $7 WHERE id = $5 AND status = $6"
             };
-            let mut q = sqlx::query(update).bind(u.to.code()).bind(&reason).bind(&at).bind(&u.actor).bind(activity_id);
+            let mut q = sqlx::query(update).bind(u.to.code()).bind(&reason).bind(&at).bind(&u.actor).bind(activity_id).bind(&from);
             if u.to != ActivityStatus::Verified {
                 q = q.bind(&done_at);
             }
-            q.execute(&mut *c).await?;
+            q.execute(&mut *c).await?.rows_affected()
+        });
+        if changed == 0 {
+            return Err(StoreError::Conflict(format!(
+                "мероприятие № {activity_id}: статус только что изменил другой пользователь; обновите страницу и проверьте, нужно ли ещё изменение"
+            )));
+        }
+        let id: i64 = on_tx!(&mut tx, c => {
             sqlx::query_scalar("INSERT INTO plan_activity_history (activity_id, at, actor, from_status, to_status, comment) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
                 .bind(activity_id).bind(&at).bind(&u.actor).bind(&from).bind(u.to.code()).bind(&comment).fetch_one(&mut *c).await?
         });
