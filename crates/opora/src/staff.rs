@@ -29,7 +29,9 @@ async fn due(db_args: &DbArgs, args: StaffDueArgs) -> Result<()> {
         None => opora_plans::clock::today(),
     };
     let db = db_args.open().await?;
-    let due = db.teachers_due(&Scope::Region, on, "cli").await;
+    let due = db
+        .teachers_due(&Scope::Region, &Default::default(), on, "cli")
+        .await;
     db.close().await;
     let due = due?;
     match args.format {

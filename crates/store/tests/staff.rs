@@ -377,7 +377,10 @@ async fn courses_need_their_teacher_and_drive_the_three_year_clock() {
         assert_eq!(by("Петров").uncovered_subjects(), vec!["Химия".to_string()]);
         assert!(by("Кузнецова").uncovered_subjects().is_empty());
 
-        let due = db.teachers_due(&Scope::Region, day, "test").await.unwrap();
+        let due = db
+            .teachers_due(&Scope::Region, &TeacherFilter::default(), day, "test")
+            .await
+            .unwrap();
         let names: Vec<&str> = due
             .iter()
             .map(|(t, _)| t.fields.full_name.as_str())

@@ -113,17 +113,26 @@ impl Db {
         Ok(id)
     }
 
-    /// Deletes a course of a teacher of `scope`.
-    pub async fn delete_course(&self, scope: &Scope, course_id: i64, actor: &str) -> Result<()> {
-        let teacher_id: Option<i64> = on_db!(self, p => sqlx::query_scalar("SELECT teacher_id FROM courses WHERE id = $1")
-            .bind(course_id).fetch_optional(p).await?);
+    /// Deletes course `course_id` of teacher `teacher_id` (in `scope`); a
+    /// course of another teacher is not found.
+    pub async fn delete_course(
+        &self,
+        scope: &Scope,
+        teacher_id: i64,
+        course_id: i64,
+        actor: &str,
+    ) -> Result<()> {
         let not_found = || StoreError::NotFound(format!("курс {course_id}"));
-        let t = match teacher_id {
-            Some(id) => self.teacher(scope, id).await?.ok_or_else(not_found)?,
-            None => return Err(not_found()),
-        };
+        let t = self
+            .teacher(scope, teacher_id)
+            .await?
+            .ok_or_else(not_found)?;
         let mut tx = self.begin().await?;
-        on_tx!(&mut tx, c => sqlx::query("DELETE FROM courses WHERE id = $1").bind(course_id).execute(&mut *c).await.map(|_| ())?);
+        let deleted = on_tx!(&mut tx, c => sqlx::query("DELETE FROM courses WHERE id = $1 AND teacher_id = $2")
+            .bind(course_id).bind(teacher_id).execute(&mut *c).await?.rows_affected());
+        if deleted == 0 {
+            return Err(not_found());
+        }
         audit_for_in(
             &mut tx,
             actor,

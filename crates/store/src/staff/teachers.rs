@@ -155,17 +155,19 @@ impl Db {
         Ok(list)
     }
 
-    /// The teachers in `scope` whose last course ended more than three
-    /// years before `on`, or who have none (the red clock), with their
-    /// clocks: the longest overdue first, then those with no course.
+    /// The teachers in `scope` (filtered) whose last course ended more
+    /// than three years before `on`, or who have none (the red clock), with
+    /// their clocks: by school, those with no course and the longest
+    /// overdue first.
     pub async fn teachers_due(
         &self,
         scope: &Scope,
+        filter: &TeacherFilter,
         on: Date,
         actor: &str,
     ) -> Result<Vec<(Teacher, Clock)>> {
         let mut due: Vec<(Teacher, Clock)> = self
-            .teachers(scope, &TeacherFilter::default(), actor)
+            .teachers(scope, filter, actor)
             .await?
             .into_iter()
             .map(|t| {

@@ -81,21 +81,10 @@ pub async fn due(
 ) -> ApiResult<TeachersDue> {
     let on = q.on()?;
     let filter = filter(&st, &caller, &q).await?;
-    let list = st
+    let due = st
         .db
-        .teachers(&caller.scope, &filter, &caller.user.login)
+        .teachers_due(&caller.scope, &filter, on, &caller.user.login)
         .await?;
-    let mut due: Vec<_> = list
-        .iter()
-        .map(|t| (t, t.clock(on)))
-        .filter(|(_, c)| opora_staff::clock::is_overdue(c))
-        .collect();
-    due.sort_by_key(|(t, c)| {
-        (
-            t.school_code.clone(),
-            std::cmp::Reverse(c.months_since.unwrap_or(i32::MAX)),
-        )
-    });
     Ok(Json(TeachersDue {
         on: on.iso(),
         teachers: due
