@@ -11,7 +11,8 @@
 //! - [`campaigns`]: the programme's indicators fed by two campaigns;
 //! - [`sites`]: website audits of a few schools, made by the real crawler
 //!   over small sites served locally while seeding;
-//! - [`staff`]: the demo teacher's login linked to its staff record, and
+//! - [`staff`]: the demo teacher's login linked to its staff record, the
+//!   catalogue of programmes, development plans of the ШНОР teachers, and
 //!   mentoring pairs for the demo school (the teachers, courses and
 //!   diagnostics themselves are files of the region).
 //!
@@ -91,6 +92,12 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .await
         .map_err(SeedError::Users)?;
     staff::create_demo_mentoring(db, &cast)
+        .await
+        .map_err(SeedError::Users)?;
+    staff::create_demo_catalogue(db)
+        .await
+        .map_err(SeedError::Users)?;
+    staff::create_demo_development_plans(db, &cast)
         .await
         .map_err(SeedError::Users)?;
     Ok(cast)

@@ -121,3 +121,137 @@ pub async fn create_demo_mentoring(db: &Db, cast: &Cast) -> Result<(), StoreErro
     }
     Ok(())
 }
+
+/// The demo catalogue: programmes of the region's providers, each tagged
+/// by the competence areas (and the topics) whose deficits it addresses —
+/// the topics are those the demo diagnostics find weak, so that drafted
+/// plans pick the matching programme.
+const CATALOGUE: &[(&str, &str, &str, i64, &str, &str, &str)] = &[
+    // (title, provider, kind, hours, subject, competence codes, topics)
+    ("Совершенствование предметных компетенций учителя математики: текстовые задачи, геометрия, вероятность", CNPPM, "upgrade", 36, "Математика", "subject",
+     "Текстовые задачи на движение и работу; Планиметрия: задачи на вычисление; Вероятность и статистика"),
+    ("Решение задач повышенной сложности: выражения, уравнения и неравенства, параметры", IRO, "upgrade", 72, "Математика", "subject",
+     "Преобразование выражений с корнями; Уравнения и неравенства с модулем; Задачи с параметром"),
+    ("Методика подготовки обучающихся к ОГЭ и ЕГЭ по математике", IRO, "upgrade", 36, "Математика", "methodical",
+     "Подготовка обучающихся к ОГЭ и ЕГЭ по математике; Функциональная грамотность на уроке"),
+    ("Трудные вопросы орфографии и пунктуации: подготовка к ГИА по русскому языку", IRO, "upgrade", 36, "Русский язык", "subject",
+     "Пунктуация в сложном предложении; Правописание -н- и -нн- в разных частях речи; Орфоэпические и грамматические нормы"),
+    ("Анализ языковых единиц: синтаксис, морфемика, текст", CNPPM, "upgrade", 24, "Русский язык", "subject",
+     "Синтаксический анализ предложения; Морфемный и словообразовательный анализ; Речеведческий анализ текста"),
+    ("Обучение сочинению-рассуждению и смысловому чтению на уроках русского языка", IRO, "upgrade", 36, "Русский язык", "methodical",
+     "Обучение сочинению-рассуждению; Смысловое чтение на уроке"),
+    ("Предметное содержание начального общего образования: математика, русский язык, окружающий мир", CNPPM, "upgrade", 36, "Начальные классы", "subject",
+     "Решение текстовых задач в начальной школе; Звуко-буквенный анализ слова; Состав слова и части речи; Окружающий мир: естественнонаучные понятия; Геометрический материал в начальном курсе математики"),
+    ("Смысловое чтение и функциональная грамотность младших школьников", IRO, "upgrade", 36, "Начальные классы", "methodical",
+     "Формирование навыков смыслового чтения; Функциональная грамотность младших школьников; Работа в классе с разным уровнем подготовки"),
+    ("Формирующее оценивание и проектирование урока по обновлённым ФГОС", CNPPM, "upgrade", 36, "", "methodical",
+     "Формирующее оценивание; Проектирование урока по ФГОС; Проектирование урока по ФГОС НОО"),
+    ("Работа с обучающимися с трудностями в обучении и профилактика учебной неуспешности", CNPPM, "upgrade", 36, "", "psych_pedagogical;methodical",
+     "Работа с обучающимися с трудностями в обучении; Профилактика неуспешности; Мотивация обучающихся"),
+    ("Психолого-педагогическое сопровождение: мотивация, инклюзия, работа с родителями", UNIVERSITY, "upgrade", 72, "", "psych_pedagogical",
+     "Мотивация обучающихся; Работа с родителями; Инклюзивная практика; Снижение экзаменационной тревожности; Адаптация первоклассников"),
+    ("Педагогика и методика преподавания математики в основной и средней школе", IRO, "retraining", 300, "Математика", "subject;methodical", ""),
+];
+
+const IRO: &str = "ГАУ ДПО «Институт развития образования»";
+const CNPPM: &str =
+    "Центр непрерывного повышения профессионального мастерства педагогических работников";
+const UNIVERSITY: &str = "ФГБОУ ВО «Педагогический университет»";
+
+/// Fills the catalogue of programmes; does nothing when it has any.
+pub async fn create_demo_catalogue(db: &Db) -> Result<(), StoreError> {
+    use opora_staff::diagnostics::{split_topics, Competence};
+    use opora_staff::model::{CourseKind, ProviderKind};
+    use opora_store::staff::development::ProgrammeFields;
+    if !db.programmes(false).await?.is_empty() {
+        return Ok(());
+    }
+    for (title, provider, kind, hours, subject, competences, topics) in CATALOGUE {
+        let fields = ProgrammeFields {
+            title: title.to_string(),
+            provider: provider.to_string(),
+            provider_kind: ProviderKind::guess(provider),
+            kind: CourseKind::from_code(kind).expect("a course kind's code"),
+            hours: Some(*hours),
+            subject: subject.to_string(),
+            competences: competences
+                .split(';')
+                .map(|c| Competence::from_code(c).expect("a competence's code"))
+                .collect(),
+            topics: split_topics(topics),
+        };
+        db.add_programme(&fields, "demo").await?;
+    }
+    Ok(())
+}
+
+/// Development plans for the teachers of the demo municipality's ШНОР and
+/// ШНСУ with deficits in the first diagnostic round, drafted from it on
+/// its date; where the last round shows a deficit closed, the steps aimed
+/// at it are done two months after the round (a done course step writes
+/// its course into the record). Does nothing when any plan exists or the
+/// region has fewer than two rounds.
+pub async fn create_demo_development_plans(db: &Db, cast: &Cast) -> Result<(), StoreError> {
+    use opora_staff::development::{outcome, Outcome, StepStatus};
+    use opora_store::staff::development::{rediagnosis, Completion};
+    let rounds = db.diagnostic_rounds().await?;
+    let [first, .., last] = rounds.as_slice() else {
+        return Ok(());
+    };
+    let municipal = Scope::Municipality(cast.municipality_id);
+    if !db
+        .development_plans_in(&Scope::Region, None, "demo")
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let supported = db.supported_schools_in(&municipal).await?;
+    for school_id in supported {
+        let filter = TeacherFilter {
+            school_id: Some(school_id),
+            user_id: None,
+        };
+        for t in db.teachers(&municipal, &filter, "demo").await? {
+            let results = db.teacher_diagnostics(t.id).await?;
+            let Some((_, cells)) = results.iter().find(|(r, _)| r.id == first.id) else {
+                continue;
+            };
+            if !cells.iter().any(|c| c.is_deficit()) {
+                continue;
+            }
+            let id = db
+                .draft_development_plan(&municipal, t.id, Some(first.id), first.held_on, "demo")
+                .await?;
+            let (plan, teacher) = db
+                .development_plan(&municipal, id)
+                .await?
+                .expect("the plan just drafted");
+            let later = rediagnosis(&plan, &results).map(|(_, c)| c.as_slice());
+            for step in &plan.steps {
+                let closed = step
+                    .fields
+                    .competence
+                    .is_some_and(|c| outcome(&step.fields.subject, c, later) == Outcome::Closed);
+                let done_on = opora_staff::add_months(first.held_on, 2);
+                if closed && done_on < last.held_on {
+                    let completion = Completion {
+                        done_on,
+                        evidence: "Удостоверение о повышении квалификации".into(),
+                        certificate_no: format!("ПК-{:06}", step.id),
+                    };
+                    db.set_development_step(
+                        &plan,
+                        &teacher,
+                        step.id,
+                        StepStatus::Done,
+                        Some(&completion),
+                        "demo",
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -133,9 +133,18 @@ pub fn due_within_year(c: &Clock) -> bool {
 /// this date on, except after a clamp: then it turns red the next day
 /// ([`months_between`] reaches a 29th in February only on 1 March).
 pub fn due_date(last: Date) -> Date {
-    let year = last.year() + 3;
-    let day = last.day().min(days_in_month(year, last.month()));
-    Date::new(year, last.month(), day)
+    add_months(last, 36)
+}
+
+/// `d` plus `months` calendar months, the day kept or cut to the month's
+/// last (31.01 + 1 month = 28.02 or 29.02); far-future overflows stop at
+/// 31.12.2200.
+pub fn add_months(d: Date, months: u32) -> Date {
+    let total = d.month() - 1 + months;
+    let year = d.year() + (total / 12) as i32;
+    let month = total % 12 + 1;
+    let day = d.day().min(days_in_month(year, month));
+    Date::new(year, month, day)
         .or_else(|| Date::new(2200, 12, 31))
         .expect("31.12.2200 is a date")
 }

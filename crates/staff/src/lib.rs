@@ -12,6 +12,9 @@
 //!   whether a diploma's speciality or a retraining covers a subject taught;
 //! - [`diagnostics`]: diagnostics of professional deficits — competence
 //!   areas, the deficit rule, comparing two rounds, the heat map;
+//! - [`development`]: individual development plans — steps drafted from
+//!   the deficits and the catalogue of programmes, and what the next round
+//!   says of each deficit;
 //! - [`mentoring`]: mentoring pairs' forms and states, and the choice of a
 //!   mentor (a shared subject, a leader school, the nearest first);
 //! - [`records`]: the teachers' and courses' files as school offices keep
@@ -21,6 +24,7 @@
 //! on is an argument). Dates are the project's `opora_plans::date::Date`.
 
 pub mod clock;
+pub mod development;
 pub mod diagnostics;
 pub mod mentoring;
 pub mod model;
@@ -28,7 +32,8 @@ pub mod records;
 pub mod subjects;
 
 pub use clock::{
-    clock, due_date, due_within_year, is_overdue, months_between, Clock, Light, Thresholds,
+    add_months, clock, due_date, due_within_year, is_overdue, months_between, Clock, Light,
+    Thresholds,
 };
 pub use model::{is_principal, parse_yes_no, Category, CourseKind, ProviderKind};
 pub use opora_plans::date::Date;

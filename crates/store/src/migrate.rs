@@ -85,6 +85,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "staff: mentoring pairs and meetings",
     sqlite: include_str!("../migrations/sqlite/0014_mentoring.sql"),
     postgres: include_str!("../migrations/postgres/0014_mentoring.sql"),
+}, Migration {
+    version: 15,
+    name: "staff: catalogue of programmes, individual development plans",
+    sqlite: include_str!("../migrations/sqlite/0015_development.sql"),
+    postgres: include_str!("../migrations/postgres/0015_development.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -794,3 +794,260 @@ async fn a_mentor_is_suggested_appointed_met_and_the_pair_closed_within_the_scop
         }
     });
 }
+
+/// A catalogue of three programmes: one for the spring deficit of
+/// mathematics (naming its weak topic), one for any subject's methodical
+/// deficits, and one withdrawn.
+async fn with_catalogue(db: &Db) -> (i64, i64) {
+    use opora_staff::diagnostics::Competence;
+    use opora_staff::model::{CourseKind, ProviderKind};
+    use opora_store::staff::development::ProgrammeFields;
+    let programme =
+        |title: &str, subject: &str, competence: Competence, topics: &[&str]| ProgrammeFields {
+            title: title.into(),
+            provider: "ГАУ ДПО «Институт развития образования»".into(),
+            provider_kind: ProviderKind::Iro,
+            kind: CourseKind::Upgrade,
+            hours: Some(36),
+            subject: subject.into(),
+            competences: vec![competence],
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+        };
+    let general = db
+        .add_programme(
+            &programme("Общая математика", "Математика", Competence::Subject, &[]),
+            "test",
+        )
+        .await
+        .unwrap();
+    let parameters = db
+        .add_programme(
+            &programme(
+                "Задачи с параметром на ЕГЭ",
+                "Математика",
+                Competence::Subject,
+                &["задачи с параметром"],
+            ),
+            "test",
+        )
+        .await
+        .unwrap();
+    let withdrawn = db
+        .add_programme(
+            &programme(
+                "Снятая программа",
+                "Математика",
+                Competence::Subject,
+                &["задачи с параметром", "вероятность"],
+            ),
+            "test",
+        )
+        .await
+        .unwrap();
+    db.set_programme_active(withdrawn, false, "test")
+        .await
+        .unwrap();
+    let again = db
+        .add_programme(
+            &programme("Общая математика", "Математика", Competence::Subject, &[]),
+            "test",
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    (general, parameters)
+}
+
+#[tokio::test]
+async fn a_plan_drafted_from_the_deficits_writes_its_course_and_the_next_round_shows_the_deficit_closed(
+) {
+    use opora_staff::development::{outcome, Outcome, StepKind, StepStatus};
+    use opora_store::staff::development::{rediagnosis, Completion};
+    for_each_db!(|t| {
+        let db = &t.db;
+        let dir = with_staff(db).await;
+        let path = dir.join("diagnostics.csv");
+        std::fs::write(&path, DIAGNOSTICS_CSV).unwrap();
+        import(db, ImportKind::Diagnostics, &path).await.unwrap();
+        let (_, parameters) = with_catalogue(db).await;
+        let rounds = db.diagnostic_rounds().await.unwrap();
+        let teachers = all_teachers(db).await;
+        let ivanova = teachers
+            .iter()
+            .find(|t| t.fields.full_name.starts_with("Иванова"))
+            .unwrap();
+        let petrov = teachers
+            .iter()
+            .find(|t| t.fields.full_name.starts_with("Петров"))
+            .unwrap();
+        let municipal = Scope::Municipality(ivanova.municipality_id);
+
+        // Drafted from the spring round: the programme naming the weak
+        // topic (not the withdrawn one), and the topics for the ШМО.
+        let id = db
+            .draft_development_plan(
+                &municipal,
+                ivanova.id,
+                Some(rounds[0].id),
+                on(2026, 3, 23),
+                "завуч",
+            )
+            .await
+            .unwrap();
+        let (plan, teacher) = db.development_plan(&municipal, id).await.unwrap().unwrap();
+        assert_eq!(
+            (plan.starts_on, plan.ends_on),
+            (on(2026, 3, 23), on(2026, 9, 23))
+        );
+        let kinds: Vec<StepKind> = plan.steps.iter().map(|s| s.fields.kind).collect();
+        assert_eq!(kinds, [StepKind::Association, StepKind::Course]);
+        let course = &plan.steps[1];
+        assert_eq!(course.fields.programme_id, Some(parameters));
+        assert_eq!(course.fields.due_on, on(2026, 6, 23));
+        assert!(plan.steps[0].fields.title.contains("Вероятность"));
+
+        // One active plan per teacher.
+        let twice = db
+            .draft_development_plan(&municipal, ivanova.id, None, on(2026, 4, 1), "завуч")
+            .await;
+        assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+        // Outside the scope the teacher and the plan do not exist.
+        let s3 = db.school_by_code("S003").await.unwrap().unwrap();
+        let elsewhere = Scope::Municipality(s3.municipality_id);
+        assert!(db.development_plan(&elsewhere, id).await.unwrap().is_none());
+        let foreign = db
+            .draft_development_plan(&elsewhere, petrov.id, None, on(2026, 4, 1), "чужой")
+            .await;
+        assert!(
+            matches!(foreign, Err(StoreError::NotFound(_))),
+            "{foreign:?}"
+        );
+
+        // The course step done: the course is in the record, once, and the clock counts from it.
+        let done = Completion {
+            done_on: on(2026, 6, 10),
+            evidence: "удостоверение".into(),
+            certificate_no: "772400000001".into(),
+        };
+        db.set_development_step(
+            &plan,
+            &teacher,
+            course.id,
+            StepStatus::Done,
+            Some(&done),
+            "Иванова",
+        )
+        .await
+        .unwrap();
+        let (plan, teacher) = db.development_plan(&municipal, id).await.unwrap().unwrap();
+        db.set_development_step(
+            &plan,
+            &teacher,
+            course.id,
+            StepStatus::Done,
+            Some(&done),
+            "Иванова",
+        )
+        .await
+        .unwrap();
+        let card = db
+            .teacher_card(&municipal, ivanova.id, "test")
+            .await
+            .unwrap()
+            .unwrap();
+        let written: Vec<_> = card
+            .courses
+            .iter()
+            .filter(|c| c.fields.title == "Задачи с параметром на ЕГЭ")
+            .collect();
+        assert_eq!(written.len(), 1);
+        assert_eq!(
+            (
+                written[0].fields.end,
+                written[0].fields.certificate_no.as_str(),
+                written[0].fields.hours
+            ),
+            (on(2026, 6, 10), "772400000001", Some(36))
+        );
+        assert_eq!(card.teacher.last_course_end, Some(on(2026, 6, 10)));
+
+        // The autumn round says the deficit the step aimed at has closed.
+        let (plan, teacher) = db.development_plan(&municipal, id).await.unwrap().unwrap();
+        let results = db.teacher_diagnostics(ivanova.id).await.unwrap();
+        let (later_round, later) = rediagnosis(&plan, &results).unwrap();
+        assert_eq!(later_round.title, "Осень");
+        let step = plan.steps.iter().find(|s| s.id == course.id).unwrap();
+        assert_eq!(step.status, StepStatus::Done);
+        assert_eq!(
+            outcome(
+                &step.fields.subject,
+                step.fields.competence.unwrap(),
+                Some(later)
+            ),
+            Outcome::Closed
+        );
+
+        // Closed once; a closed plan takes no steps.
+        db.close_development_plan(
+            &plan,
+            &teacher,
+            on(2026, 10, 20),
+            "Дефицит преодолён",
+            "завуч",
+        )
+        .await
+        .unwrap();
+        let closed_twice = db
+            .close_development_plan(&plan, &teacher, on(2026, 10, 21), "", "завуч")
+            .await;
+        assert!(
+            matches!(closed_twice, Err(StoreError::Conflict(_))),
+            "{closed_twice:?}"
+        );
+        let (closed, teacher) = db.development_plan(&municipal, id).await.unwrap().unwrap();
+        let step = opora_store::staff::development::StepFields {
+            kind: StepKind::OpenLesson,
+            title: "Открытый урок".into(),
+            subject: String::new(),
+            competence: None,
+            programme_id: None,
+            due_on: on(2026, 11, 1),
+        };
+        let late = db
+            .add_development_step(&closed, &teacher, &step, "завуч")
+            .await;
+        assert!(matches!(late, Err(StoreError::Invalid(_))), "{late:?}");
+
+        // A deficit the catalogue has no programme for: self-education on its topics.
+        let id = db
+            .draft_development_plan(&municipal, petrov.id, None, on(2026, 10, 20), "завуч")
+            .await
+            .unwrap();
+        let (plan, _) = db.development_plan(&municipal, id).await.unwrap().unwrap();
+        assert_eq!(plan.round.as_ref().map(|r| r.title.as_str()), Some("Осень"));
+        assert_eq!(plan.steps[1].fields.kind, StepKind::SelfEducation);
+        assert!(plan.steps[1].fields.title.contains("Органическая химия"));
+
+        let all = db
+            .development_plans_in(&municipal, None, "test")
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 2);
+        assert!(db
+            .development_plans_in(&elsewhere, None, "test")
+            .await
+            .unwrap()
+            .is_empty());
+        let audit = db.audit_entries(200).await.unwrap();
+        for action in [
+            "план развития составлен",
+            "шаг плана развития изменён",
+            "курс добавлен",
+            "план развития завершён",
+        ] {
+            assert!(
+                audit.iter().any(|e| e.action == action),
+                "no «{action}» in the audit log"
+            );
+        }
+    });
+}

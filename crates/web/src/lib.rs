@@ -517,6 +517,25 @@ fn application_routes(upload_limit: usize) -> Routes {
             "/staff/mentoring/{id}/close",
             pages::staff::mentoring::close,
         )
+        .get("/staff/programmes", pages::staff::development::catalogue)
+        .post(
+            "/staff/programmes",
+            pages::staff::development::add_programme,
+        )
+        .post(
+            "/staff/programmes/{id}/active",
+            pages::staff::development::set_programme_active,
+        )
+        .get("/staff/plans/{id}", pages::staff::development::show)
+        .post(
+            "/staff/plans/{id}/steps",
+            pages::staff::development::add_step,
+        )
+        .post(
+            "/staff/plans/{id}/steps/{step_id}",
+            pages::staff::development::set_step,
+        )
+        .post("/staff/plans/{id}/close", pages::staff::development::close)
         .get("/staff/new", pages::staff::card::new_form)
         .post("/staff/new", pages::staff::card::create)
         .get("/staff/{id}", pages::staff::card::show)
@@ -528,6 +547,7 @@ fn application_routes(upload_limit: usize) -> Routes {
         )
         .post("/staff/{id}/move", pages::staff::card::relocate)
         .post("/staff/{id}/mentoring", pages::staff::mentoring::appoint)
+        .post("/staff/{id}/plan", pages::staff::development::draft)
         .get("/glossary", pages::glossary::page)
         .get("/support", pages::plans::support::page)
         .post("/support", pages::plans::support::create)

@@ -849,3 +849,136 @@ async fn a_teacher_is_added_trained_and_moved_as_each_role_in_a_real_browser() {
         b.close().await.unwrap();
     });
 }
+
+/// The provider's file of a later diagnostic round in which every deficit
+/// of the teacher's latest round is overcome.
+fn later_round_file(
+    dir: &Path,
+    t: &opora_store::staff::teachers::Teacher,
+    cells: &[opora_staff::diagnostics::Cell],
+) -> std::path::PathBuf {
+    let mut csv = String::from(
+        "Диагностика;Дата проведения;Код ОО;ФИО;Предмет;Компетенция;Результат, %;Выявленные дефициты\n",
+    );
+    let today = opora_plans::clock::today().ru();
+    for c in cells.iter().filter(|c| c.is_deficit()) {
+        csv.push_str(&format!(
+            "Повторная диагностика;{today};{};{};{};{};74;\n",
+            t.school_code,
+            t.fields.full_name,
+            c.subject,
+            c.competence.title()
+        ));
+    }
+    let path = dir.join("повторная диагностика.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+#[tokio::test]
+async fn a_teachers_plan_runs_from_the_deficits_to_a_closed_deficit_in_a_real_browser() {
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+        let teacher = teacher_with_deficits(&t.db, cast.school_id).await;
+        let card = format!("/staff/{}", teacher.id);
+
+        // Администратор школы: the profile on the card, a plan drafted
+        // from it, the course step done with its certificate.
+        let b = browser(&driver, &chromium, &profiles.path().join("school")).await;
+        login(&b, &base, "school1").await;
+        open(&b, &base, &card).await;
+        assert!(text(&b, "table.diagnostics").await.contains("%"));
+        submit(&b, "#draft-plan").await;
+        assert!(text(&b, "#notice").await.starts_with("План составлен"));
+        let plan = path(&b).await.split('?').next().unwrap().to_string();
+        assert!(text(&b, "#plan-deficits")
+            .await
+            .contains("повторная диагностика ещё не проводилась"));
+        shoot(&b, &format!("{tag}-plan-drafted")).await;
+        let cert = b
+            .find(Locator::Css("input[id^='cert-']"))
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap();
+        let step = cert.trim_start_matches("cert-").to_string();
+        b.find(Locator::Css(&format!("#step-{step} details summary")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(&b, &format!("#cert-{step}"), "772411112222").await;
+        fill(
+            &b,
+            &format!("#evidence-{step}"),
+            "удостоверение о повышении квалификации",
+        )
+        .await;
+        submit(&b, &format!("#done-{step}")).await;
+        assert_eq!(
+            text(&b, "#notice").await,
+            "Шаг выполнен; курс записан в карточку педагога."
+        );
+        open(&b, &base, &card).await;
+        assert!(text(&b, "#courses").await.contains("772411112222"));
+        assert_eq!(text(&b, "#clock").await, "в срок");
+        b.close().await.unwrap();
+
+        // Муниципальный администратор: a mentor from the suggestions.
+        let b = browser(&driver, &chromium, &profiles.path().join("mo")).await;
+        login(&b, &base, "mo1").await;
+        open(&b, &base, &card).await;
+        b.find(Locator::Css("#appoint-mentor summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&b, "#save-pair").await;
+        assert!(text(&b, "#notice").await.contains("Наставник назначен"));
+        b.close().await.unwrap();
+
+        // The provider's next round: the deficits are overcome, and the
+        // curator reads it on the plan.
+        let rounds = t.db.teacher_diagnostics(teacher.id).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = later_round_file(dir.path(), &teacher, &rounds.last().unwrap().1);
+        let opts = opora_store::import::ImportOptions {
+            actor: "test".into(),
+            ..Default::default()
+        };
+        t.db.import_file(
+            opora_store::import::ImportKind::Diagnostics,
+            &file,
+            &opts,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+        let b = browser(&driver, &chromium, &profiles.path().join("metod")).await;
+        login(&b, &base, "metod1").await;
+        open(&b, &base, &plan).await;
+        assert!(text(&b, "#later-round")
+            .await
+            .contains("Повторная диагностика"));
+        assert!(text(&b, "#plan-deficits")
+            .await
+            .contains("дефицит преодолён"));
+        assert!(b
+            .find_all(Locator::Css("#step-form, #close-form"))
+            .await
+            .unwrap()
+            .is_empty());
+        shoot(&b, &format!("{tag}-plan-closed-deficits")).await;
+        b.close().await.unwrap();
+    });
+}

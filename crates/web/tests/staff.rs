@@ -594,3 +594,226 @@ async fn a_municipality_appoints_a_suggested_mentor_and_the_pair_meets_and_close
         );
     });
 }
+
+/// The first step id after `marker` on a page («id="cert-12"» → 12).
+fn id_after(body: &str, marker: &str) -> i64 {
+    let rest = body
+        .split(marker)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {marker} on the page"));
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_school_drafts_a_plan_from_the_deficits_and_its_course_step_writes_the_course() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let teacher = teacher_with_deficits(&t.db, cast.school_id).await;
+        let card_path = format!("/staff/{}", teacher.id);
+        let mut school = logged_in(&base, "school1").await;
+        assert!(school
+            .get(&card_path)
+            .await
+            .body
+            .contains("id=\"draft-plan\""));
+        let drafted = school.post(&format!("{card_path}/plan"), &[]).await;
+        assert_eq!(drafted.status, 303, "{}", drafted.body);
+        assert!(drafted.location.contains("done=drafted"));
+        let plan_path = drafted.location.split('?').next().unwrap().to_string();
+        let page = school.get(&drafted.location).await;
+        assert!(page
+            .body
+            .contains("План составлен по результатам диагностики"));
+        assert!(
+            page.body.contains("курсы повышения квалификации"),
+            "a course from the catalogue"
+        );
+        assert!(page.body.contains("id=\"plan-deficits\""));
+        // A second plan while this one is active: a Russian conflict.
+        let twice = school.post(&format!("{card_path}/plan"), &[]).await;
+        assert_eq!(twice.status, 409);
+        assert!(
+            twice.body.contains("уже есть действующий план"),
+            "{}",
+            twice.body
+        );
+
+        // The course step done: the course is on the card.
+        let step = id_after(&page.body, "id=\"cert-");
+        let done = school
+            .post(
+                &format!("{plan_path}/steps/{step}"),
+                &[
+                    ("status", "done"),
+                    ("done_on", "10.11.2026"),
+                    ("certificate_no", "772409999999"),
+                    ("evidence", "удостоверение"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert!(done.location.contains("done=course"));
+        let card = school.get(&card_path).await;
+        assert!(
+            card.body.contains("772409999999"),
+            "the course is in the record"
+        );
+        // A step needs a date; a step from the catalogue takes the programme's title.
+        let no_date = school
+            .post(
+                &format!("{plan_path}/steps"),
+                &[("kind", "other"), ("title", "Взаимопосещение уроков")],
+            )
+            .await;
+        assert_eq!(no_date.status, 422);
+        assert!(no_date.body.contains("Срок"));
+        let programme = t.db.programmes(true).await.unwrap().remove(0);
+        let added = school
+            .post(
+                &format!("{plan_path}/steps"),
+                &[
+                    ("kind", "course"),
+                    ("programme", &programme.id.to_string()),
+                    ("due_on", "01.02.2027"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303, "{}", added.body);
+        assert!(school
+            .get(&plan_path)
+            .await
+            .body
+            .contains(&programme.fields.title));
+
+        // The municipality reads and keeps nothing; another teacher does not see the plan.
+        let mut mo = logged_in(&base, "mo1").await;
+        let read = mo.get(&plan_path).await;
+        assert_eq!(read.status, 200);
+        assert!(!read.body.contains("id=\"step-form\""));
+        let refused = mo
+            .post(
+                &format!("{plan_path}/steps"),
+                &[
+                    ("kind", "other"),
+                    ("title", "Шаг"),
+                    ("due_on", "01.02.2027"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, 403);
+        let mut own = logged_in(&base, "teacher1").await;
+        assert_eq!(own.get(&plan_path).await.status, 404);
+        let (_, mine) = own.json("/api/development-plans").await;
+        let linked = teachers_of(&t.db, cast.school_id)
+            .await
+            .into_iter()
+            .find(|x| x.user_id.is_some())
+            .unwrap();
+        assert!(
+            mine.as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["teacher_id"] == linked.id),
+            "{mine}"
+        );
+        let (_, all) = mo.json("/api/development-plans").await;
+        let this = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["teacher_id"] == teacher.id && p["status"] == "active")
+            .unwrap();
+        assert!(this["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "course" && s["status"] == "done"));
+
+        // The school closes the plan; a closed plan has no forms.
+        let closed = school
+            .post(
+                &format!("{plan_path}/close"),
+                &[("summary", "Дефициты преодолены")],
+            )
+            .await;
+        assert_eq!(closed.status, 303, "{}", closed.body);
+        let page = school.get(&plan_path).await;
+        assert!(page.body.contains("завершён") && !page.body.contains("id=\"step-form\""));
+    });
+}
+
+#[tokio::test]
+async fn the_region_keeps_the_catalogue_of_programmes_and_others_read_it() {
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let mut region = logged_in(&base, "region").await;
+        let page = region.get("/staff/programmes").await;
+        assert!(page.body.contains("id=\"programme-form\""));
+        let fields = [
+            ("title", "Цифровые инструменты учителя"),
+            ("provider", "ГАУ ДПО «Институт развития образования»"),
+            ("kind", "upgrade"),
+            ("hours", "24"),
+        ];
+        let no_area = region.post("/staff/programmes", &fields).await;
+        assert_eq!(no_area.status, 422);
+        assert!(
+            no_area.body.contains("Области компетенций"),
+            "{}",
+            no_area.body
+        );
+        let mut with_area = fields.to_vec();
+        with_area.push(("competence", "methodical"));
+        let added = region.post("/staff/programmes", &with_area).await;
+        assert_eq!(added.status, 303, "{}", added.body);
+        let id =
+            t.db.programmes(true)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|p| p.fields.title == "Цифровые инструменты учителя")
+                .unwrap()
+                .id;
+        let withdrawn = region
+            .post(
+                &format!("/staff/programmes/{id}/active"),
+                &[("active", "0")],
+            )
+            .await;
+        assert_eq!(withdrawn.status, 303);
+        assert!(!t
+            .db
+            .programmes(true)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.id == id));
+        for login in ["mo1", "school1", "teacher1"] {
+            let mut c = logged_in(&base, login).await;
+            let page = c.get("/staff/programmes").await;
+            assert_eq!(page.status, 200, "{login}");
+            assert!(
+                page.body.contains("Цифровые инструменты учителя")
+                    && !page.body.contains("id=\"programme-form\"")
+            );
+            assert_eq!(
+                c.post("/staff/programmes", &with_area).await.status,
+                403,
+                "{login}"
+            );
+            let (status, list) = c.json("/api/programmes").await;
+            assert_eq!(status, 200);
+            assert!(list
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["id"] == id && p["active"] == false));
+        }
+    });
+}

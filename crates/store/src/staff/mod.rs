@@ -6,7 +6,9 @@
 //!   that the three-year rule counts from;
 //! - `diagnostics`: rounds of the diagnostics of professional deficits,
 //!   each teacher's results, the heat map of a round over a scope;
-//! - `mentoring`: mentoring pairs, their meetings, suggested mentors.
+//! - `mentoring`: mentoring pairs, their meetings, suggested mentors;
+//! - `development`: the catalogue of programmes and the teachers'
+//!   individual development plans (drafted from the deficits).
 //!
 //! Staff data is personal: every read of it through these functions writes
 //! an audit entry (who read what), and every change too. The scope is the
@@ -16,6 +18,7 @@
 //! [`Scope`]: crate::scope::Scope
 
 pub mod courses;
+pub mod development;
 pub mod diagnostics;
 pub mod mentoring;
 pub mod teachers;

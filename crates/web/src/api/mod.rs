@@ -74,6 +74,8 @@ pub fn routes() -> Routes {
         .get("/api/teachers/due", staff::due)
         .get("/api/diagnostics", staff::diagnostics)
         .get("/api/mentoring", staff::mentoring)
+        .get("/api/programmes", staff::programmes)
+        .get("/api/development-plans", staff::development_plans)
         .get("/api/openapi.json", openapi)
 }
 

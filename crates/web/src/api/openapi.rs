@@ -162,7 +162,11 @@ pub fn openapi_document() -> Value {
                    param("school", "query", "Код ОО: только эта школа (вне области доступа — 404)", json!({ "type": "string" }))]),
             "Диагностика", s.of::<types::DiagnosticsMap>()),
         "/api/mentoring": get("Наставнические пары, в которых наставник или наставляемый работает в школе области доступа (учитель — только пары со своим участием): форма, период, приказ, число встреч",
-            none, "Пары", s.of::<Vec<types::MentoringPair>>()),
+            none.clone(), "Пары", s.of::<Vec<types::MentoringPair>>()),
+        "/api/programmes": get("Каталог программ повышения квалификации: организация, вид, часы, предмет, области компетенций, дефициты которых программа восполняет, темы",
+            none.clone(), "Программы", s.of::<Vec<types::ProgrammeInfo>>()),
+        "/api/development-plans": get("Планы профессионального развития педагогов области доступа (учитель — только свой): шаги, сроки, состояние и что показала повторная диагностика по дефициту каждого шага. Чтение записывается в журнал.",
+            none, "Планы", s.of::<Vec<types::DevelopmentPlanInfo>>()),
         "/api/openapi.json": { "get": { "summary": "Этот документ", "security": [],
             "responses": { "200": { "description": "OpenAPI 3.1", "content": { "application/json": {} } } } } }
     });

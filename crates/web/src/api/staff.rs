@@ -1,9 +1,14 @@
 //! The staff part of the API: `/api/teachers` (the teachers of the schools
 //! in scope; a teacher gets their own record only) and
-//! `/api/teachers/due` (the three-year rule's overdue list). Reads are
+//! `/api/teachers/due` (the three-year rule's overdue list), the
+//! diagnostics' heat map, mentoring pairs, the catalogue of programmes and
+//! the development plans. Reads are
 //! audited by the store, as on the pages.
 
-use super::types::{all, DiagnosticsMap, DueTeacher, MentoringPair, TeacherInfo, TeachersDue};
+use super::types::{
+    all, DevelopmentPlanInfo, DevelopmentStep, DiagnosticsMap, DueTeacher, MentoringPair,
+    ProgrammeInfo, TeacherInfo, TeachersDue,
+};
 use super::ApiResult;
 use crate::auth::Caller;
 use crate::error::WebError;
@@ -180,4 +185,71 @@ pub async fn mentoring(
             })
             .collect(),
     ))
+}
+
+/// The catalogue of programmes (not personal data: every role reads it).
+pub async fn programmes(
+    State(st): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<Vec<ProgrammeInfo>> {
+    Ok(Json(all(&st.db.programmes(false).await?)))
+}
+
+/// The development plans of the teachers in scope (a teacher: their own),
+/// with what the next diagnostic round says of each step's deficit.
+pub async fn development_plans(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Vec<DevelopmentPlanInfo>> {
+    use opora_staff::development::{outcome, Outcome};
+    let own = (caller.role() == Role::Teacher).then_some(caller.user.id);
+    let plans = st
+        .db
+        .development_plans_in(&caller.scope, own, &caller.user.login)
+        .await?;
+    let mut out = Vec::new();
+    for p in &plans {
+        let Some(t) = st.db.teacher(&caller.scope, p.teacher_id).await? else {
+            continue;
+        };
+        let rounds = st.db.teacher_diagnostics(t.id).await?;
+        let later = opora_store::staff::development::rediagnosis(p, &rounds);
+        let cells = later.map(|(_, c)| c.as_slice());
+        out.push(DevelopmentPlanInfo {
+            id: p.id,
+            teacher_id: t.id,
+            teacher: t.fields.full_name.clone(),
+            school_code: t.school_code.clone(),
+            round: p.round.as_ref().map(|r| r.title.clone()),
+            rediagnosis: later.map(|(r, _)| r.title.clone()),
+            starts_on: p.starts_on.iso(),
+            ends_on: p.ends_on.iso(),
+            status: p.status.code().into(),
+            steps: p
+                .steps
+                .iter()
+                .map(|s| DevelopmentStep {
+                    id: s.id,
+                    kind: s.fields.kind.code().into(),
+                    title: s.fields.title.clone(),
+                    subject: s.fields.subject.clone(),
+                    competence: s.fields.competence.map(|c| c.code().into()),
+                    programme_id: s.fields.programme_id,
+                    due_on: s.fields.due_on.iso(),
+                    status: s.status.code().into(),
+                    done_on: s.done_on.map(|d| d.iso()),
+                    evidence: s.evidence.clone(),
+                    outcome: s.fields.competence.map(|c| {
+                        match outcome(&s.fields.subject, c, cells) {
+                            Outcome::NotYet => "not_yet",
+                            Outcome::Closed => "closed",
+                            Outcome::Persisting => "persisting",
+                        }
+                        .to_string()
+                    }),
+                })
+                .collect(),
+        });
+    }
+    Ok(Json(out))
 }

@@ -1114,3 +1114,89 @@ pub struct MentoringPair {
     #[schemars(description = "Дата последней встречи, YYYY-MM-DD; null — встреч нет")]
     pub last_meeting: Option<String>,
 }
+
+/// A programme of the catalogue.
+#[derive(Serialize, JsonSchema)]
+pub struct ProgrammeInfo {
+    pub id: i64,
+    pub title: String,
+    pub provider: String,
+    #[schemars(
+        description = "Вид обучения: upgrade (повышение квалификации) или retraining (переподготовка)"
+    )]
+    pub kind: String,
+    pub hours: Option<i64>,
+    #[schemars(description = "Предмет; пустая строка — для всех предметов")]
+    pub subject: String,
+    #[schemars(
+        description = "Области компетенций, дефициты которых восполняет: subject, methodical, psych_pedagogical"
+    )]
+    pub competences: Vec<String>,
+    pub topics: Vec<String>,
+    #[schemars(description = "false — выведена из каталога (в новые планы не попадает)")]
+    pub active: bool,
+}
+
+impl From<&opora_store::staff::development::CatalogueProgramme> for ProgrammeInfo {
+    fn from(p: &opora_store::staff::development::CatalogueProgramme) -> Self {
+        let f = &p.fields;
+        ProgrammeInfo {
+            id: p.id,
+            title: f.title.clone(),
+            provider: f.provider.clone(),
+            kind: f.kind.code().into(),
+            hours: f.hours,
+            subject: f.subject.clone(),
+            competences: f.competences.iter().map(|c| c.code().into()).collect(),
+            topics: f.topics.clone(),
+            active: p.active,
+        }
+    }
+}
+
+/// A step of a development plan.
+#[derive(Serialize, JsonSchema)]
+pub struct DevelopmentStep {
+    pub id: i64,
+    #[schemars(
+        description = "Вид: course, mentoring, association, self_education, open_lesson, other"
+    )]
+    pub kind: String,
+    pub title: String,
+    #[schemars(description = "Дефицит, на который направлен шаг: предмет (пусто — ни на какой)")]
+    pub subject: String,
+    #[schemars(description = "…и область компетенций; null — ни на какой")]
+    pub competence: Option<String>,
+    pub programme_id: Option<i64>,
+    #[schemars(description = "Срок, YYYY-MM-DD")]
+    pub due_on: String,
+    #[schemars(description = "planned, done или cancelled")]
+    pub status: String,
+    pub done_on: Option<String>,
+    pub evidence: String,
+    #[schemars(
+        description = "Что показала повторная диагностика по дефициту шага: not_yet, closed, persisting; null — шаг не направлен на дефицит"
+    )]
+    pub outcome: Option<String>,
+}
+
+/// A teacher's development plan.
+#[derive(Serialize, JsonSchema)]
+pub struct DevelopmentPlanInfo {
+    pub id: i64,
+    pub teacher_id: i64,
+    pub teacher: String,
+    #[schemars(description = "Код ОО, где педагог работает сейчас")]
+    pub school_code: String,
+    #[schemars(description = "Диагностика, по которой составлен план; null — без диагностики")]
+    pub round: Option<String>,
+    #[schemars(
+        description = "Повторная диагностика, по которой видно, какие дефициты преодолены; null — ещё не проводилась"
+    )]
+    pub rediagnosis: Option<String>,
+    pub starts_on: String,
+    pub ends_on: String,
+    #[schemars(description = "active или closed")]
+    pub status: String,
+    pub steps: Vec<DevelopmentStep>,
+}

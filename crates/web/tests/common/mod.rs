@@ -376,3 +376,59 @@ pub async fn demo_programme(db: &Db, cast: &opora_seed::story::Cast) -> i64 {
     .expect("the demo programme")
     .id
 }
+
+/// A teacher of `school_id` with a deficit in their latest diagnostic
+/// round, no login and no mentor, and no active development plan (an
+/// active one is closed first).
+pub async fn teacher_with_deficits(
+    db: &opora_store::Db,
+    school_id: i64,
+) -> opora_store::staff::teachers::Teacher {
+    use opora_staff::development::DevPlanStatus;
+    let teachers = db
+        .teachers(
+            &opora_store::scope::Scope::School(school_id),
+            &opora_store::staff::teachers::TeacherFilter::default(),
+            "test",
+        )
+        .await
+        .unwrap();
+    for t in teachers {
+        let rounds = db.teacher_diagnostics(t.id).await.unwrap();
+        let Some((_, cells)) = rounds.last() else {
+            continue;
+        };
+        if t.user_id.is_some() || !cells.iter().any(|c| c.is_deficit()) {
+            continue;
+        }
+        let region = opora_store::scope::Scope::Region;
+        if !db
+            .mentoring_pairs(&region, Some(t.id), "test")
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            continue;
+        }
+        for p in db.development_plans_of(t.id).await.unwrap() {
+            if p.status == DevPlanStatus::Active {
+                let (plan, teacher) = db
+                    .development_plan(&opora_store::scope::Scope::Region, p.id)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                db.close_development_plan(
+                    &plan,
+                    &teacher,
+                    opora_plans::Date::new(2026, 6, 1).unwrap(),
+                    "",
+                    "test",
+                )
+                .await
+                .unwrap();
+            }
+        }
+        return t;
+    }
+    panic!("the demo school has a teacher with deficits")
+}

@@ -40,6 +40,13 @@ pub struct World {
     pub teacher_id: i64,
     /// A mentoring pair whose mentee is the world's teacher.
     pub pair_id: i64,
+    /// The world's teacher's active development plan, and a step of it.
+    pub dev_plan_id: i64,
+    pub dev_step_id: i64,
+    /// Another teacher's development plan of the world's school, to close.
+    pub closable_dev_plan: i64,
+    /// A programme of the catalogue (the same in both worlds: the region's).
+    pub programme_id: i64,
     /// Per login: a notification of that user (own world) or of another
     /// user (foreign world).
     pub notifications: HashMap<String, i64>,
@@ -112,6 +119,19 @@ impl World {
         }
         if p.contains("{course_id}") {
             p = p.replace("{course_id}", &self.removable_courses[login].to_string());
+        }
+        if p.starts_with("/staff/plans/") {
+            let plan = if p.ends_with("/close") {
+                self.closable_dev_plan
+            } else {
+                self.dev_plan_id
+            };
+            p = p
+                .replace("{step_id}", &self.dev_step_id.to_string())
+                .replace("{id}", &plan.to_string());
+        }
+        if p.starts_with("/staff/programmes/") {
+            p = p.replace("{id}", &self.programme_id.to_string());
         }
         if p.starts_with("/staff/mentoring/") {
             let pair = if p.ends_with("/close") {
@@ -271,6 +291,80 @@ async fn mentoring_pair(db: &Db, school_id: i64, mentee: i64, nth: usize) -> i64
     .unwrap()
 }
 
+/// The active development plan of `teacher_id` (drafted when there is
+/// none), and a step added to it.
+async fn development_plan(db: &Db, teacher_id: i64) -> (i64, i64) {
+    use opora_staff::development::{DevPlanStatus, StepKind};
+    let existing = db
+        .development_plans_of(teacher_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.status == DevPlanStatus::Active);
+    let id = match existing {
+        Some(p) => p.id,
+        None => db
+            .draft_development_plan(
+                &Scope::Region,
+                teacher_id,
+                None,
+                opora_plans::Date::new(2026, 9, 1).unwrap(),
+                "test",
+            )
+            .await
+            .unwrap(),
+    };
+    let (plan, teacher) = db
+        .development_plan(&Scope::Region, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let step = db
+        .add_development_step(
+            &plan,
+            &teacher,
+            &opora_store::staff::development::StepFields {
+                kind: StepKind::Other,
+                title: "Проверка прав".into(),
+                subject: String::new(),
+                competence: None,
+                programme_id: None,
+                due_on: opora_plans::Date::new(2027, 3, 1).unwrap(),
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    (id, step)
+}
+
+/// A development plan of a teacher of `school_id` other than `teacher_id`.
+async fn closable_development_plan(db: &Db, school_id: i64, teacher_id: i64) -> i64 {
+    let teachers = db
+        .teachers(
+            &Scope::School(school_id),
+            &opora_store::staff::teachers::TeacherFilter::default(),
+            "test",
+        )
+        .await
+        .unwrap();
+    for t in teachers.iter().filter(|t| t.id != teacher_id) {
+        if db.development_plans_of(t.id).await.unwrap().is_empty() {
+            return db
+                .draft_development_plan(
+                    &Scope::Region,
+                    t.id,
+                    None,
+                    opora_plans::Date::new(2026, 9, 1).unwrap(),
+                    "test",
+                )
+                .await
+                .unwrap();
+        }
+    }
+    panic!("every teacher of school {school_id} has a development plan")
+}
+
 /// A teacher of `school_id`: the one linked to a login if any, else the first.
 async fn teacher_of(db: &Db, school_id: i64) -> i64 {
     let teachers = db
@@ -321,6 +415,7 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .unwrap()
         .remove(0);
     let teacher_id = teacher_of(db, school_id).await;
+    let (dev_plan_id, dev_step_id) = development_plan(db, teacher_id).await;
     let support_id = db
         .support_pairs(&Scope::Region)
         .await
@@ -344,6 +439,10 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         run_id: 0,
         teacher_id,
         pair_id: mentoring_pair(db, school_id, teacher_id, 0).await,
+        dev_plan_id,
+        dev_step_id,
+        closable_dev_plan: closable_development_plan(db, school_id, teacher_id).await,
+        programme_id: db.programmes(true).await.unwrap()[0].id,
         notifications: HashMap::new(),
         removable_evidence: HashMap::new(),
         closable_periods: HashMap::new(),

@@ -20,7 +20,7 @@ use opora_store::staff::teachers::{Teacher, TeacherFields};
 
 /// A teacher the caller sees (404 otherwise, also for another teacher's
 /// record asked by a teacher).
-async fn visible(st: &AppState, c: &Caller, id: i64) -> WebResult<Teacher> {
+pub(super) async fn visible(st: &AppState, c: &Caller, id: i64) -> WebResult<Teacher> {
     let t = st
         .db
         .teacher(&c.scope, id)
@@ -65,7 +65,7 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices<T: Copy + PartialEq>(
+pub(super) fn choices<T: Copy + PartialEq>(
     all: &[T],
     current: T,
     code: fn(&T) -> &'static str,
@@ -78,6 +78,58 @@ fn choices<T: Copy + PartialEq>(
             selected: v == current,
         })
         .collect()
+}
+
+/// The kinds of a course (повышение квалификации first).
+pub(super) fn course_kind_choices() -> Vec<Choice> {
+    choices(
+        &[CourseKind::Upgrade, CourseKind::Retraining],
+        CourseKind::Upgrade,
+        CourseKind::code,
+        CourseKind::title,
+    )
+}
+
+/// The kinds of a course provider.
+pub(super) fn provider_kind_choices() -> Vec<Choice> {
+    choices(
+        ProviderKind::ALL,
+        ProviderKind::Other,
+        ProviderKind::code,
+        ProviderKind::title,
+    )
+}
+
+/// What a course and a catalogue programme share on their forms: the kind
+/// of training, the hours, the provider and its kind (guessed from the
+/// name when not chosen).
+pub(super) struct Offer {
+    pub kind: CourseKind,
+    pub hours: Option<i64>,
+    pub provider: String,
+    pub provider_kind: ProviderKind,
+}
+
+pub(super) fn offer_fields(f: &Fields) -> WebResult<Offer> {
+    let kind = CourseKind::from_code(f.get("kind"))
+        .ok_or_else(|| unprocessable("Вид обучения", "выберите значение из списка".into()))?;
+    let provider = opora_io::records::clean_name(f.get("provider"));
+    let provider_kind = match f.get("provider_kind") {
+        "" => ProviderKind::guess(&provider),
+        code => ProviderKind::from_code(code).ok_or_else(|| {
+            unprocessable("Вид организации", "выберите значение из списка".into())
+        })?,
+    };
+    let hours = match f.get("hours") {
+        "" => None,
+        h => Some(records::courses::hours(h).map_err(|e| unprocessable("Количество часов", e))?),
+    };
+    Ok(Offer {
+        kind,
+        hours,
+        provider,
+        provider_kind,
+    })
 }
 
 /// The edit form's values.
@@ -245,6 +297,9 @@ struct CardPage {
     diagnostics: Vec<DiagnosticRound>,
     changes: Vec<ChangeLine>,
     pairs: Vec<super::mentoring::PairLine>,
+    plans: Vec<super::development::PlanLine>,
+    /// Drafts a plan (keeps the teacher's plan and none is active).
+    can_draft: bool,
     /// Suggested mentors, when the caller appoints them.
     mentors: Vec<MentorChoice>,
     can_appoint: bool,
@@ -298,6 +353,11 @@ pub async fn show(
         .filter(|p| rights::sees_pair(&caller, p))
         .map(super::mentoring::pair_line)
         .collect();
+    let plans = st.db.development_plans_of(id).await?;
+    let can_draft = rights::keeps_plan(&caller, t)
+        && !plans
+            .iter()
+            .any(|p| p.status == opora_staff::development::DevPlanStatus::Active);
     let can_appoint = rights::appoints_mentors(&caller, t);
     let mentors = if can_appoint {
         st.db
@@ -392,6 +452,8 @@ pub async fn show(
         diagnostics,
         changes,
         pairs,
+        plans: super::development::plan_lines(&plans),
+        can_draft,
         mentors,
         can_appoint,
         mentoring_forms: choices(
@@ -406,18 +468,8 @@ pub async fn show(
         ),
         rights,
         form: FormValues::of(&t.fields),
-        course_kinds: choices(
-            &[CourseKind::Upgrade, CourseKind::Retraining],
-            CourseKind::Upgrade,
-            CourseKind::code,
-            CourseKind::title,
-        ),
-        provider_kinds: choices(
-            ProviderKind::ALL,
-            ProviderKind::Other,
-            ProviderKind::code,
-            ProviderKind::title,
-        ),
+        course_kinds: course_kind_choices(),
+        provider_kinds: provider_kind_choices(),
         move_to,
         today: today.ru(),
         notice: match q.done.as_str() {
@@ -472,20 +524,11 @@ fn teacher_fields(f: &Fields) -> WebResult<TeacherFields> {
 
 /// A form's course fields.
 fn course_fields(f: &Fields) -> WebResult<CourseFields> {
-    let optional = |name: &str| Some(f.get(name)).filter(|v| !v.is_empty());
     let title = opora_io::records::clean_name(f.get("title"));
     if title.is_empty() {
         return Err(unprocessable("Название программы", "заполните поле".into()));
     }
-    let kind = CourseKind::from_code(f.get("kind"))
-        .ok_or_else(|| unprocessable("Вид обучения", "выберите значение из списка".into()))?;
-    let provider = opora_io::records::clean_name(f.get("provider"));
-    let provider_kind = match optional("provider_kind") {
-        Some(code) => ProviderKind::from_code(code).ok_or_else(|| {
-            unprocessable("Вид организации", "выберите значение из списка".into())
-        })?,
-        None => ProviderKind::guess(&provider),
-    };
+    let offer = offer_fields(f)?;
     let start = super::date_field(f, "start", "Дата начала")?;
     let end = super::date_field(f, "end", "Дата окончания")?
         .ok_or_else(|| unprocessable("Дата окончания", "заполните поле (ДД.ММ.ГГГГ)".into()))?;
@@ -503,13 +546,10 @@ fn course_fields(f: &Fields) -> WebResult<CourseFields> {
     }
     Ok(CourseFields {
         title,
-        kind,
-        hours: optional("hours")
-            .map(records::courses::hours)
-            .transpose()
-            .map_err(|e| unprocessable("Количество часов", e))?,
-        provider,
-        provider_kind,
+        kind: offer.kind,
+        hours: offer.hours,
+        provider: offer.provider,
+        provider_kind: offer.provider_kind,
         start,
         end,
         certificate_no: opora_io::records::clean_name(f.get("certificate_no")),

@@ -19,6 +19,7 @@
 //! Staff data is personal: the store audits every list and card read.
 
 pub mod card;
+pub mod development;
 pub mod diagnostics;
 pub mod mentoring;
 pub mod rights;

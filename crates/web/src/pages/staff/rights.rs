@@ -18,6 +18,12 @@
 //! write the meetings; a teacher sees only the pairs they are in; the
 //! curator reads.
 //!
+//! Development plans: the school administrator and the teacher themselves
+//! draft and keep the plan (steps, marks of done); the school
+//! administrator closes it; the curator, the municipality and the region
+//! read. The catalogue of programmes is the region's (the methodological
+//! centre works in its account); everyone reads it.
+//!
 //! The HR office of the school keeps the staff list, so the school edits
 //! it; a teacher keeps their own profile and courses; the municipality and
 //! the region aggregate and list, and a move between schools — which
@@ -120,4 +126,20 @@ pub fn closes_pair(c: &Caller, p: &Pair) -> bool {
         Role::SchoolAdmin => c.user.school_id == Some(p.mentee.school_id),
         Role::Curator | Role::Teacher => false,
     }
+}
+
+/// Whether the caller drafts and keeps this teacher's development plan:
+/// whoever edits the record (the school, the teacher themselves).
+pub fn keeps_plan(c: &Caller, t: &Teacher) -> bool {
+    rights(c, t).edit
+}
+
+/// Whether the caller closes the teacher's plan: the school administrator.
+pub fn closes_plan(c: &Caller, t: &Teacher) -> bool {
+    c.role() == Role::SchoolAdmin && c.user.school_id == Some(t.school_id)
+}
+
+/// Whether the caller keeps the catalogue of programmes: the region.
+pub fn keeps_catalogue(c: &Caller) -> bool {
+    c.role() == Role::Region
 }
