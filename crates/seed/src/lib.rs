@@ -12,7 +12,8 @@
 //! - [`sites`]: website audits of a few schools, made by the real crawler
 //!   over small sites served locally while seeding;
 //! - [`staff`]: the demo teacher's login linked to its staff record, the
-//!   catalogue of programmes, development plans of the ШНОР teachers, and
+//!   catalogue of programmes, development plans of the ШНОР teachers, an
+//!   open self-assessment, an evaluation of the principals, and
 //!   mentoring pairs for the demo school (the teachers, courses and
 //!   diagnostics themselves are files of the region).
 //!
@@ -84,10 +85,8 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
     plans::create_demo_plans(db, &cast)
         .await
         .map_err(SeedError::Plans)?;
-    campaigns::create_demo_campaigns(db, &cast)
-        .await
-        .map_err(SeedError::Plans)?;
-    sites::create_demo_site_audits(db, &cast).await?;
+    // Staff before the campaigns: the indicators' closed period is
+    // computed there, and its `кадры.*` facts need the plans and pairs.
     staff::link_demo_teacher(db, &cast)
         .await
         .map_err(SeedError::Users)?;
@@ -98,6 +97,17 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .await
         .map_err(SeedError::Users)?;
     staff::create_demo_development_plans(db, &cast)
+        .await
+        .map_err(SeedError::Users)?;
+    staff::create_demo_instrument(db)
+        .await
+        .map_err(SeedError::Users)?;
+    campaigns::create_demo_campaigns(db, &cast)
+        .await
+        .map_err(SeedError::Plans)?;
+    sites::create_demo_site_audits(db, &cast).await?;
+    // Last: it reads the roadmaps, the runs and the staff.
+    staff::create_demo_principal_evaluation(db)
         .await
         .map_err(SeedError::Users)?;
     Ok(cast)

@@ -255,3 +255,50 @@ pub async fn create_demo_development_plans(db: &Db, cast: &Cast) -> Result<(), S
     }
     Ok(())
 }
+
+/// An evaluation of the principals for the current academic year, with the
+/// default weights, on today's data. Does nothing when any exists.
+pub async fn create_demo_principal_evaluation(db: &Db) -> Result<(), StoreError> {
+    use opora_store::staff::principals::academic_year_of;
+    if !db.principal_evaluations().await?.is_empty() {
+        return Ok(());
+    }
+    let today = opora_plans::clock::today();
+    db.evaluate_principals(academic_year_of(today), today, "demo")
+        .await?;
+    Ok(())
+}
+
+/// The demo's self-assessment, open for answers: statements of the three
+/// competence areas for any subject. Does nothing when any exists.
+pub async fn create_demo_instrument(db: &Db) -> Result<(), StoreError> {
+    if !db.instruments().await?.is_empty() {
+        return Ok(());
+    }
+    let items = opora_staff::instruments::parse_items(
+        "предметная: Решаю задачи повышенной сложности по своему предмету
+предметная: Знаю типичные ошибки обучающихся на ВПР и ОГЭ по своему предмету
+методическая: Применяю формирующее оценивание на уроке
+методическая: Проектирую урок по обновлённым ФГОС
+методическая: Формирую функциональную грамотность на уроке
+психолого-педагогическая: Работаю с обучающимися с трудностями в обучении
+психолого-педагогическая: Поддерживаю учебную мотивацию обучающихся
+психолого-педагогическая: Вовлекаю родителей в учебную работу детей",
+    )
+    .expect("the demo's statements read");
+    let today = opora_plans::clock::today();
+    let year = opora_store::staff::principals::academic_year_of(today);
+    db.create_instrument(
+        &format!(
+            "Самодиагностика профессиональных затруднений педагога, {}-{} учебный год",
+            year - 1,
+            year
+        ),
+        "",
+        &items,
+        today,
+        "demo",
+    )
+    .await?;
+    Ok(())
+}

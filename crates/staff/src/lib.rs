@@ -15,8 +15,15 @@
 //! - [`development`]: individual development plans — steps drafted from
 //!   the deficits and the catalogue of programmes, and what the next round
 //!   says of each deficit;
+//! - [`facts`]: what each school's staff tells the indicator formulas
+//!   (diagnosed, with deficits, with a plan, supported, within the
+//!   three-year rule, the work on core subjects' deficits organised);
+//! - [`instruments`]: self-assessment statements per competence area and
+//!   the results a teacher's answers make;
 //! - [`mentoring`]: mentoring pairs' forms and states, and the choice of a
 //!   mentor (a shared subject, a leader school, the nearest first);
+//! - [`principals`]: the efficiency of principals — criteria, their
+//!   measures from Opora's data, the weighted score;
 //! - [`records`]: the teachers' and courses' files as school offices keep
 //!   them (header aliases, one row into a typed record, Russian errors).
 //!
@@ -26,8 +33,11 @@
 pub mod clock;
 pub mod development;
 pub mod diagnostics;
+pub mod facts;
+pub mod instruments;
 pub mod mentoring;
 pub mod model;
+pub mod principals;
 pub mod records;
 pub mod subjects;
 

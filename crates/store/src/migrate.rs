@@ -90,6 +90,16 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "staff: catalogue of programmes, individual development plans",
     sqlite: include_str!("../migrations/sqlite/0015_development.sql"),
     postgres: include_str!("../migrations/postgres/0015_development.sql"),
+}, Migration {
+    version: 16,
+    name: "staff: principals' efficiency criteria and evaluations",
+    sqlite: include_str!("../migrations/sqlite/0016_principals.sql"),
+    postgres: include_str!("../migrations/postgres/0016_principals.sql"),
+}, Migration {
+    version: 17,
+    name: "staff: self-assessment instruments",
+    sqlite: include_str!("../migrations/sqlite/0017_instruments.sql"),
+    postgres: include_str!("../migrations/postgres/0017_instruments.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -12,6 +12,11 @@
 //! - `сайт.<ключ>` (да/нет) — whether the school's website publishes a
 //!   requirement («сайт.программа»), from its latest successful audit with
 //!   people's overrides ([`crate::site_audits`]);
+//! - `кадры.*` — the school's staff (`opora_staff::facts`): teachers,
+//!   diagnosed, with deficits in their latest round, with a development
+//!   plan, with methodological support (a plan or a mentor), within the
+//!   three-year rule (numbers), and whether the work on the deficits of
+//!   teachers of mathematics, Russian and primary classes is organised;
 //! - `анкета.<ключ>` — the final (accepted) answers to the programme's
 //!   campaigns of the same period, by the form's field key.
 
@@ -119,6 +124,7 @@ impl Db {
         self.run_facts(&mut facts, &codes).await?;
         self.exam_facts(&mut facts, &index, &cond).await?;
         self.site_facts(&mut facts, &index, municipality).await?;
+        self.staff_fields(&mut facts, &index, &cond).await?;
         if let Some(period) = period {
             self.campaign_facts(&mut facts, &index, plan_id, period)
                 .await?;
@@ -222,6 +228,51 @@ impl Db {
                     .values
                     .insert(name, FieldValue::Number(sum / n as f64));
             }
+        }
+        Ok(())
+    }
+
+    /// The `кадры.*` fields: the staff module's counts per school.
+    async fn staff_fields(
+        &self,
+        facts: &mut Facts,
+        index: &BTreeMap<i64, usize>,
+        cond: &str,
+    ) -> Result<()> {
+        type Count = fn(&opora_staff::facts::SchoolStaff) -> usize;
+        const NUMBERS: [(&str, &str, Count); 6] = [
+            ("педагоги", "педагогов в школе (кадровый учёт)", |s| s.teachers),
+            ("диагностика", "педагогов, прошедших диагностику профессиональных дефицитов или самодиагностику", |s| s.diagnosed),
+            ("дефициты", "педагогов с дефицитами по их последней диагностике", |s| s.with_deficit),
+            ("план", "педагогов с планом профессионального развития (действующим или завершённым за последний год)", |s| s.with_plan),
+            ("поддержка", "педагогов, получивших методическую поддержку: план профессионального развития или наставник (за последний год)", |s| s.supported),
+            ("курсы", "педагогов, прошедших курсы повышения квалификации за последние три года", |s| s.courses_in_time),
+        ];
+        for (key, title, _) in NUMBERS {
+            facts.fields.push(field(
+                format!("кадры.{key}"),
+                FieldKind::Number,
+                title.into(),
+            ));
+        }
+        facts.fields.push(field(
+            "кадры.работа_с_дефицитами".into(),
+            FieldKind::YesNo,
+            "организована работа по дефицитам учителей математики, русского языка и начальных классов: каждый из них с дефицитом по его последней диагностике имеет план развития".into(),
+        ));
+        let staff = self.staff_facts(cond, opora_plans::clock::today()).await?;
+        for (school, s) in staff {
+            let Some(&k) = index.get(&school) else {
+                continue;
+            };
+            let v = &mut facts.schools[k].values;
+            for (key, _, count) in NUMBERS {
+                v.insert(format!("кадры.{key}"), FieldValue::Number(count(&s) as f64));
+            }
+            v.insert(
+                "кадры.работа_с_дефицитами".into(),
+                FieldValue::YesNo(s.deficit_work),
+            );
         }
         Ok(())
     }

@@ -182,17 +182,11 @@ impl From<StoreError> for WebError {
 
 /// A store message (lower-case, as it continues a sentence) as a sentence.
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => {
-            let mut out: String = f.to_uppercase().chain(c).collect();
-            if !out.ends_with(['.', '!', '?', '»', ')']) {
-                out.push('.');
-            }
-            out
-        }
-        None => String::new(),
+    let mut out = crate::fmt::capitalised(s);
+    if !out.is_empty() && !out.ends_with(['.', '!', '?', '»', ')']) {
+        out.push('.');
     }
+    out
 }
 
 impl From<askama::Error> for WebError {

@@ -19,6 +19,15 @@ pub fn date(at: &str) -> String {
         .to_string()
 }
 
+/// «основные сведения» → «Основные сведения»: a title at the start of a
+/// sentence or a table's header.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// A number with a decimal comma; «—» when absent.
 pub fn num(v: Option<f64>, decimals: usize) -> String {
     match v {

@@ -536,6 +536,27 @@ fn application_routes(upload_limit: usize) -> Routes {
             pages::staff::development::set_step,
         )
         .post("/staff/plans/{id}/close", pages::staff::development::close)
+        .get("/staff/instruments", pages::staff::instruments::list)
+        .post("/staff/instruments", pages::staff::instruments::create)
+        .get("/staff/instruments/{id}", pages::staff::instruments::show)
+        .post(
+            "/staff/instruments/{id}/open",
+            pages::staff::instruments::set_open,
+        )
+        .post(
+            "/staff/instruments/{id}/answers",
+            pages::staff::instruments::answer,
+        )
+        .get("/staff/principals", pages::staff::principals::page)
+        .get("/staff/principals.xlsx", pages::staff::principals::export)
+        .post(
+            "/staff/principals/weights",
+            pages::staff::principals::save_weights,
+        )
+        .post(
+            "/staff/principals/evaluate",
+            pages::staff::principals::evaluate,
+        )
         .get("/staff/new", pages::staff::card::new_form)
         .post("/staff/new", pages::staff::card::create)
         .get("/staff/{id}", pages::staff::card::show)

@@ -982,3 +982,68 @@ async fn a_teachers_plan_runs_from_the_deficits_to_a_closed_deficit_in_a_real_br
         b.close().await.unwrap();
     });
 }
+
+#[tokio::test]
+async fn a_teacher_answers_a_self_assessment_and_the_region_reads_the_principals_in_a_real_browser()
+{
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+
+        // Учитель: the open self-assessment from their card, every statement rated.
+        let b = browser(&driver, &chromium, &profiles.path().join("teacher")).await;
+        login(&b, &base, "teacher1").await;
+        open(&b, &base, "/staff").await;
+        b.find(Locator::Css("#open-instruments a"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        b.wait()
+            .for_element(Locator::Css("#answers-form"))
+            .await
+            .unwrap();
+        let items = b
+            .find_all(Locator::Css("#answers-form fieldset"))
+            .await
+            .unwrap();
+        for (k, item) in items.iter().enumerate() {
+            // Alternately «не владею» and «владею полностью».
+            let value = if k % 2 == 0 { "1" } else { "4" };
+            item.find(Locator::Css(&format!("input[value='{value}']")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        shoot(&b, &format!("{tag}-self-assessment")).await;
+        submit(&b, "#save-answers").await;
+        assert!(text(&b, "#notice").await.starts_with("Ответы сохранены"));
+        follow(&b, "Открыть карточку").await;
+        assert!(text(&b, "main")
+            .await
+            .contains("Самодиагностика профессиональных затруднений"));
+        b.close().await.unwrap();
+
+        // Региональный оператор: the demo's evaluation of principals.
+        let b = browser(&driver, &chromium, &profiles.path().join("region")).await;
+        login(&b, &base, "region").await;
+        open(&b, &base, "/staff").await;
+        follow(&b, "Эффективность руководителей").await;
+        assert!(text(&b, "#evaluation-title").await.ends_with("учебный год"));
+        assert!(!b
+            .find_all(Locator::Css("#principals tbody tr"))
+            .await
+            .unwrap()
+            .is_empty());
+        shoot(&b, &format!("{tag}-principals")).await;
+        b.close().await.unwrap();
+    });
+}

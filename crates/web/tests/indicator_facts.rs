@@ -280,3 +280,87 @@ async fn website_audits_are_fields_of_the_formulas() {
         );
     });
 }
+
+/// Σ teachers with a development plan or a mentor (active) ÷ Σ teachers of
+/// the ШНОР/ШНСУ of `scope`, computed from the staff records themselves.
+async fn support_share_by_hand(db: &opora_store::Db, scope: &Scope) -> f64 {
+    use opora_staff::development::DevPlanStatus;
+    use opora_staff::mentoring::PairStatus;
+    let (mut teachers, mut supported) = (0, 0);
+    for school in db.supported_schools_in(scope).await.unwrap() {
+        let filter = opora_store::staff::teachers::TeacherFilter {
+            school_id: Some(school),
+            user_id: None,
+        };
+        for t in db.teachers(scope, &filter, "test").await.unwrap() {
+            teachers += 1;
+            let planned = db
+                .development_plans_of(t.id)
+                .await
+                .unwrap()
+                .iter()
+                .any(|p| p.status == DevPlanStatus::Active);
+            let mentored = db
+                .mentoring_pairs(&Scope::Region, Some(t.id), "test")
+                .await
+                .unwrap()
+                .iter()
+                .any(|p| p.mentee.teacher_id == t.id && p.status == PairStatus::Active);
+            supported += usize::from(planned || mentored);
+        }
+    }
+    100.0 * supported as f64 / teachers as f64
+}
+
+#[tokio::test]
+async fn staff_indicators_are_computed_from_the_teachers_plans_and_mentors() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let programme = demo_programme(&t.db, &cast).await;
+        let indicators = t.db.indicators(programme).await.unwrap();
+        let support = indicators
+            .iter()
+            .find(|i| i.name.contains("методическая поддержка"))
+            .unwrap();
+        let work = indicators
+            .iter()
+            .find(|i| i.name.contains("профессиональных дефицитов"))
+            .unwrap();
+        let autumn = t.db.periods(programme).await.unwrap().pop().unwrap();
+        let mut mo = logged_in(&base, "mo1").await;
+        let page = mo.get(&format!("/indicators/{}", support.id)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(
+            page.body.contains("кадры.поддержка"),
+            "the formula is shown"
+        );
+
+        let value =
+            t.db.indicator_value(support.id, autumn.id)
+                .await
+                .unwrap()
+                .unwrap();
+        let expected =
+            support_share_by_hand(&t.db, &Scope::Municipality(cast.municipality_id)).await;
+        assert!(expected > 0.0, "the demo's plans and pairs support someone");
+        assert!(
+            (value.value.unwrap() - expected).abs() < 1e-9,
+            "{:?} ≠ {expected}",
+            value.value
+        );
+        // The yes/no field: each school of the denominator is listed with its reason.
+        mo.get(&format!("/indicators/{}", work.id)).await;
+        let value =
+            t.db.indicator_value(work.id, autumn.id)
+                .await
+                .unwrap()
+                .unwrap();
+        let schools =
+            t.db.supported_schools_in(&Scope::Municipality(cast.municipality_id))
+                .await
+                .unwrap();
+        assert_eq!(value.denominator, Some(schools.len() as i64));
+        assert!(value.numerator.is_some());
+    });
+}

@@ -817,3 +817,257 @@ async fn the_region_keeps_the_catalogue_of_programmes_and_others_read_it() {
         }
     });
 }
+
+#[tokio::test]
+async fn the_region_evaluates_principals_and_each_role_reads_its_schools() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let year = opora_store::staff::principals::academic_year_of(opora_plans::clock::today());
+        let mut region = logged_in(&base, "region").await;
+        let page = region.get("/staff/principals").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("id=\"principals\""),
+            "the demo's evaluation"
+        );
+        // Weights: a word is refused with its criterion named; numbers are kept.
+        let mut weights: Vec<(String, String)> = opora_staff::principals::Criterion::ALL
+            .iter()
+            .map(|c| (format!("weight_{}", c.code()), "10".to_string()))
+            .collect();
+        weights[0].1 = "много".into();
+        let fields: Vec<(&str, &str)> = weights
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let bad = region.post("/staff/principals/weights", &fields).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("результаты обучающихся"), "{}", bad.body);
+        weights[0].1 = "40".into();
+        let fields: Vec<(&str, &str)> = weights
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            region
+                .post("/staff/principals/weights", &fields)
+                .await
+                .status,
+            303
+        );
+        let evaluated = region
+            .post("/staff/principals/evaluate", &[("year", &year.to_string())])
+            .await;
+        assert_eq!(evaluated.status, 303, "{}", evaluated.body);
+        let (_, all) = region.json("/api/principals").await;
+        let schools = all["schools"].as_array().unwrap();
+        assert_eq!(all["year"], year);
+        assert!(
+            schools.iter().all(|s| s["scores"][0]["weight"] == 40),
+            "the new weights"
+        );
+        // Each total is the weighted mean of the measures with data.
+        for s in schools {
+            let scores = s["scores"].as_array().unwrap();
+            let (mut points, mut weight) = (0.0, 0.0);
+            for c in scores.iter().filter(|c| !c["value"].is_null()) {
+                points += c["points"].as_f64().unwrap();
+                weight += c["weight"].as_f64().unwrap();
+            }
+            match s["total"].as_f64() {
+                Some(total) => assert!((total - 100.0 * points / weight).abs() < 1e-9, "{s}"),
+                None => assert_eq!(weight, 0.0),
+            }
+        }
+        let roadmap = schools
+            .iter()
+            .flat_map(|s| s["scores"].as_array().unwrap())
+            .find(|c| c["criterion"] == "roadmap" && !c["value"].is_null())
+            .expect("a school with a roadmap due");
+        assert!(roadmap["basis"].as_str().unwrap().starts_with("выполнено "));
+
+        // The municipality reads its schools, the school its own, the teacher nothing.
+        let own: std::collections::HashSet<String> = schools_of(&t.db, cast.municipality_id).await;
+        let mut mo = logged_in(&base, "mo1").await;
+        let (_, theirs) = mo.json("/api/principals").await;
+        let theirs = theirs["schools"].as_array().unwrap();
+        assert!(!theirs.is_empty() && theirs.len() < schools.len());
+        assert!(theirs
+            .iter()
+            .all(|s| own.contains(s["school_code"].as_str().unwrap())));
+        let mut school = logged_in(&base, "school1").await;
+        let (_, one) = school.json("/api/principals").await;
+        assert_eq!(one["schools"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            school
+                .post("/staff/principals/evaluate", &[("year", &year.to_string())])
+                .await
+                .status,
+            403
+        );
+        let mut teacher = logged_in(&base, "teacher1").await;
+        assert_eq!(teacher.get("/staff/principals").await.status, 403);
+        assert_eq!(teacher.json("/api/principals").await.0, 403);
+
+        // The export for the order: a row per school of the scope, the criteria's numbers beside the points.
+        let (status, bytes, _) = mo
+            .get_bytes(&format!("/staff/principals.xlsx?year={year}"))
+            .await;
+        assert_eq!(status, 200);
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("Оценка").unwrap();
+        assert_eq!(sheet.height(), theirs.len() + 1);
+        let header: Vec<String> = sheet
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert!(
+            header
+                .iter()
+                .any(|h| h.starts_with("исполнение дорожной карты: основание")),
+            "{header:?}"
+        );
+        assert_eq!(mo.get("/staff/principals?year=1999").await.status, 404);
+    });
+}
+
+async fn schools_of(
+    db: &opora_store::Db,
+    municipality_id: i64,
+) -> std::collections::HashSet<String> {
+    schools(db, municipality_id)
+        .await
+        .into_iter()
+        .map(|s| s.code)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_self_assessment_made_by_the_region_becomes_the_teachers_results() {
+    for_each_db!(|t| {
+        let cast = load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let mut region = logged_in(&base, "region").await;
+        let bad = region
+            .post(
+                "/staff/instruments",
+                &[
+                    ("title", "Самодиагностика учителя математики"),
+                    ("items", "цифровая: Веду журнал"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("строка 1: «цифровая»"), "{}", bad.body);
+        let made = region
+            .post(
+                "/staff/instruments",
+                &[
+                    ("title", "Самодиагностика учителя математики"),
+                    ("subject", "Математика"),
+                    ("items", "предметная: Решаю задачи с параметром\nпредметная: Решаю геометрические задачи\nметодическая: Применяю формирующее оценивание"),
+                ],
+            )
+            .await;
+        assert_eq!(made.status, 303, "{}", made.body);
+        let instrument =
+            t.db.instruments()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|i| i.subject == "Математика")
+                .unwrap();
+        let path = format!("/staff/instruments/{}", instrument.id);
+
+        // The teacher answers (every statement is required), and sees it on their card.
+        let mut teacher = logged_in(&base, "teacher1").await;
+        let page = teacher.get(&path).await;
+        assert!(page.body.contains("id=\"answers-form\""));
+        let items: Vec<String> = instrument
+            .items
+            .iter()
+            .map(|(id, _)| format!("item_{id}"))
+            .collect();
+        let partial = teacher
+            .post(&format!("{path}/answers"), &[(&items[0], "1")])
+            .await;
+        assert_eq!(partial.status, 422);
+        assert!(partial.body.contains("Утверждение 2"), "{}", partial.body);
+        let answered = teacher
+            .post(
+                &format!("{path}/answers"),
+                &[(&items[0], "1"), (&items[1], "2"), (&items[2], "4")],
+            )
+            .await;
+        assert_eq!(answered.status, 303, "{}", answered.body);
+        let (user, _) = t.db.user_for_login("teacher1").await.unwrap().unwrap();
+        let own = t.db.teacher_of_user(user.id).await.unwrap().unwrap();
+        let rounds = t.db.teacher_diagnostics(own).await.unwrap();
+        let (round, cells) = rounds
+            .iter()
+            .find(|(r, _)| r.id == instrument.round.id)
+            .unwrap();
+        assert!(round.self_assessment);
+        let subject = cells
+            .iter()
+            .find(|c| c.competence == opora_staff::diagnostics::Competence::Subject)
+            .unwrap();
+        assert!((subject.score - 100.0 / 6.0).abs() < 1e-9, "(0 + 1) / 6");
+        assert_eq!(subject.weak_topics.len(), 2);
+        let card = teacher.get(&format!("/staff/{own}")).await;
+        assert!(
+            card.body.contains("Самодиагностика учителя математики")
+                && card.body.contains("Решаю задачи с параметром")
+        );
+        // Answering again replaces the results.
+        let again = teacher
+            .post(
+                &format!("{path}/answers"),
+                &[(&items[0], "4"), (&items[1], "4"), (&items[2], "4")],
+            )
+            .await;
+        assert_eq!(again.status, 303);
+        let rounds = t.db.teacher_diagnostics(own).await.unwrap();
+        let (_, cells) = rounds
+            .iter()
+            .find(|(r, _)| r.id == instrument.round.id)
+            .unwrap();
+        assert!(cells
+            .iter()
+            .all(|c| c.score == 100.0 && c.weak_topics.is_empty()));
+
+        // Others read the statements, not the answers, and do not answer.
+        let mut school = logged_in(&base, "school1").await;
+        let page = school.get(&path).await;
+        assert!(page.body.contains("id=\"items\"") && !page.body.contains("answers-form"));
+        assert_eq!(
+            school
+                .post(&format!("{path}/answers"), &[(&items[0], "4")])
+                .await
+                .status,
+            403
+        );
+        // A closed instrument takes no answers.
+        assert_eq!(
+            region
+                .post(&format!("{path}/open"), &[("open", "0")])
+                .await
+                .status,
+            303
+        );
+        let closed = teacher
+            .post(
+                &format!("{path}/answers"),
+                &[(&items[0], "4"), (&items[1], "4"), (&items[2], "4")],
+            )
+            .await;
+        assert_eq!(closed.status, 400);
+        assert!(closed.body.contains("закрыта"));
+        let _ = cast;
+    });
+}

@@ -672,14 +672,15 @@ async fn insert_step(
 }
 
 /// The latest of the teacher's rounds (`rounds`, oldest first) held after
-/// the plan's round — or, for a plan drafted without one, on or after its
+/// the plan's round and of its kind (a test is checked by a test, a
+/// self-assessment by a self-assessment) — or, for a plan drafted without one, on or after its
 /// start: the round that tells which deficits closed.
 pub fn rediagnosis<'a>(
     plan: &DevPlan,
     rounds: &'a [(Round, Vec<Cell>)],
 ) -> Option<&'a (Round, Vec<Cell>)> {
     rounds.iter().rev().find(|(r, _)| match &plan.round {
-        Some(base) => r.held_on > base.held_on,
+        Some(base) => r.held_on > base.held_on && r.same_kind(base),
         None => r.held_on >= plan.starts_on,
     })
 }

@@ -15,6 +15,16 @@ pub struct Round {
     pub id: i64,
     pub title: String,
     pub held_on: Date,
+    /// A self-assessment (an instrument's round), not a test: rounds are
+    /// compared only with rounds of their own kind.
+    pub self_assessment: bool,
+}
+
+impl Round {
+    /// Whether two rounds measure alike (both tests, or both self-assessments).
+    pub fn same_kind(&self, other: &Round) -> bool {
+        self.self_assessment == other.self_assessment
+    }
 }
 
 /// A school's line under a heat map: teachers diagnosed in the round and
@@ -43,15 +53,18 @@ type ScopedCells = Vec<(i64, i64, String, Cell)>;
 impl Db {
     /// Every round, oldest first.
     pub async fn diagnostic_rounds(&self) -> Result<Vec<Round>> {
-        let sql = "SELECT id, title, held_on FROM diagnostic_rounds ORDER BY held_on, id";
-        let rows: Vec<(i64, String, String)> =
+        let sql = "SELECT r.id, r.title, r.held_on, \
+                   (SELECT COUNT(*) FROM diagnostic_instruments i WHERE i.round_id = r.id) \
+                   FROM diagnostic_rounds r ORDER BY r.held_on, r.id";
+        let rows: Vec<(i64, String, String, i64)> =
             on_db!(self, p => sqlx::query_as(sql).fetch_all(p).await?);
         rows.into_iter()
-            .map(|(id, title, on)| {
+            .map(|(id, title, on, instruments)| {
                 Ok(Round {
                     id,
                     title,
                     held_on: super::teachers::stored_date(&on)?,
+                    self_assessment: instruments > 0,
                 })
             })
             .collect()

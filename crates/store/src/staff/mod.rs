@@ -8,7 +8,11 @@
 //!   each teacher's results, the heat map of a round over a scope;
 //! - `mentoring`: mentoring pairs, their meetings, suggested mentors;
 //! - `development`: the catalogue of programmes and the teachers'
-//!   individual development plans (drafted from the deficits).
+//!   individual development plans (drafted from the deficits);
+//! - `instruments`: self-assessment instruments and teachers' answers;
+//! - `facts`: the `кадры.*` fields of the indicator formulas;
+//! - `principals`: the efficiency of principals — weights, evaluations
+//!   per academic year, results with the numbers behind them.
 //!
 //! Staff data is personal: every read of it through these functions writes
 //! an audit entry (who read what), and every change too. The scope is the
@@ -20,7 +24,10 @@
 pub mod courses;
 pub mod development;
 pub mod diagnostics;
+mod facts;
+pub mod instruments;
 pub mod mentoring;
+pub mod principals;
 pub mod teachers;
 
 use crate::scope::Scope;

@@ -76,6 +76,7 @@ pub fn routes() -> Routes {
         .get("/api/mentoring", staff::mentoring)
         .get("/api/programmes", staff::programmes)
         .get("/api/development-plans", staff::development_plans)
+        .get("/api/principals", staff::principals)
         .get("/api/openapi.json", openapi)
 }
 

@@ -7,7 +7,7 @@
 
 use super::types::{
     all, DevelopmentPlanInfo, DevelopmentStep, DiagnosticsMap, DueTeacher, MentoringPair,
-    ProgrammeInfo, TeacherInfo, TeachersDue,
+    PrincipalEvaluation, PrincipalInfo, PrincipalScore, ProgrammeInfo, TeacherInfo, TeachersDue,
 };
 use super::ApiResult;
 use crate::auth::Caller;
@@ -252,4 +252,53 @@ pub async fn development_plans(
         });
     }
     Ok(Json(out))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct YearQuery {
+    /// The academic year by its last calendar year; the latest by default.
+    #[serde(default)]
+    pub year: String,
+}
+
+/// An evaluation of principals over the schools in scope (403 to a
+/// teacher; 404 for a year without one; `null` before any).
+pub async fn principals(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Option<PrincipalEvaluation>> {
+    crate::pages::staff::principals::require_reader(&caller)?;
+    let (_, chosen) = crate::pages::staff::principals::chosen(&st, &q.year).await?;
+    let Some(e) = chosen else {
+        return Ok(Json(None));
+    };
+    let results = st
+        .db
+        .principal_results(&caller.scope, &e, &caller.user.login)
+        .await?;
+    Ok(Json(Some(PrincipalEvaluation {
+        year: e.year,
+        evaluated_on: e.evaluated_on.iso(),
+        schools: results
+            .into_iter()
+            .map(|r| PrincipalInfo {
+                school_code: r.school_code,
+                school: r.school,
+                principal: r.principal,
+                total: r.total,
+                scores: r
+                    .scores
+                    .into_iter()
+                    .map(|s| PrincipalScore {
+                        criterion: s.criterion.code().into(),
+                        weight: s.weight,
+                        value: s.value,
+                        points: s.points,
+                        basis: s.basis,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })))
 }

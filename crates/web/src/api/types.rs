@@ -1200,3 +1200,44 @@ pub struct DevelopmentPlanInfo {
     pub status: String,
     pub steps: Vec<DevelopmentStep>,
 }
+
+/// One criterion of a school in an evaluation of principals.
+#[derive(Serialize, JsonSchema)]
+pub struct PrincipalScore {
+    #[schemars(
+        description = "Критерий: results, dynamics, objectivity, roadmap, qualification, development"
+    )]
+    pub criterion: String,
+    pub weight: u32,
+    #[schemars(description = "Показатель 0–100; null — нет данных")]
+    pub value: Option<f64>,
+    #[schemars(description = "Баллы: вес × показатель ÷ 100")]
+    pub points: Option<f64>,
+    #[schemars(description = "Числа, на которых основан показатель")]
+    pub basis: String,
+}
+
+/// One school in an evaluation of principals.
+#[derive(Serialize, JsonSchema)]
+pub struct PrincipalInfo {
+    pub school_code: String,
+    pub school: String,
+    pub principal: String,
+    #[schemars(
+        description = "Итог 0–100: среднее показателей, взвешенное весами критериев с данными; null — данных нет"
+    )]
+    pub total: Option<f64>,
+    pub scores: Vec<PrincipalScore>,
+}
+
+/// An evaluation of principals for an academic year.
+#[derive(Serialize, JsonSchema)]
+pub struct PrincipalEvaluation {
+    #[schemars(
+        description = "Учебный год по последнему календарному году: 2026 — «2025-2026 учебный год»"
+    )]
+    pub year: i32,
+    #[schemars(description = "Дата, на которую прочитаны данные, YYYY-MM-DD")]
+    pub evaluated_on: String,
+    pub schools: Vec<PrincipalInfo>,
+}

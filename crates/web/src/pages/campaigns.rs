@@ -1125,23 +1125,11 @@ pub async fn export(
             &format!("школ: {}", answers.len()),
         )
         .await?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"campaign-{id}.xlsx\"; filename*=UTF-8''{}",
-                    fmt::urlencode(&format!("кампания-{id}.xlsx"))
-                ),
-            ),
-        ],
+    Ok(crate::pages::xlsx_download(
+        &format!("campaign-{id}.xlsx"),
+        &format!("кампания-{id}.xlsx"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Template)]

@@ -596,21 +596,11 @@ pub async fn export_lists(
             None,
         )
         .await?;
-    let name = format!("lists-{id}.xlsx");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    Ok(crate::pages::xlsx_download(
+        &format!("lists-{id}.xlsx"),
+        &format!("списки-{id}.xlsx"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(serde::Deserialize)]

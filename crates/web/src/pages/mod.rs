@@ -19,6 +19,29 @@ use crate::error::WebError;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 
+/// An XLSX workbook as a download: `ascii` is the file name for old
+/// clients, `name` the Russian one (RFC 5987) that browsers show.
+pub fn xlsx_download(ascii: &str, name: &str, bytes: Vec<u8>) -> Response {
+    use axum::http::header;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                    crate::fmt::urlencode(name)
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         WebError::NotFound.into_json()

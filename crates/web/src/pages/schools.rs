@@ -8,8 +8,7 @@ use crate::fmt;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use opora_store::registry::{CategoryFilter, SchoolFilter, SchoolSort};
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -306,12 +305,9 @@ pub async fn export(
             None,
         )
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"schools.xlsx\"; filename*=UTF-8''%D1%88%D0%BA%D0%BE%D0%BB%D1%8B.xlsx".to_string()),
-        ],
+    Ok(crate::pages::xlsx_download(
+        "schools.xlsx",
+        "школы.xlsx",
         bytes,
-    )
-        .into_response())
+    ))
 }

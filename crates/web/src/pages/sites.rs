@@ -372,17 +372,10 @@ pub async fn set_override(
     };
     match outcome {
         Ok(done) => Ok(Redirect::to(&format!("/sites/{school_id}?done={done}")).into_response()),
-        Err(StoreError::Invalid(m)) => {
-            Err(WebError::Unprocessable(format!("{}.", capitalised(&m))))
-        }
+        Err(StoreError::Invalid(m)) => Err(WebError::Unprocessable(format!(
+            "{}.",
+            crate::fmt::capitalised(&m)
+        ))),
         Err(e) => Err(e.into()),
-    }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

@@ -138,16 +138,8 @@ fn kinds(c: &Caller) -> Vec<(&'static str, String)> {
     KINDS
         .iter()
         .filter(|(k, _)| may_upload(c, *k))
-        .map(|(k, code)| (*code, capitalise(k.title())))
+        .map(|(k, code)| (*code, crate::fmt::capitalised(k.title())))
         .collect()
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 /// An empty template of one import kind («schools.csv», «results.xlsx»…):
@@ -165,7 +157,7 @@ pub async fn template(caller: Caller, Path(file): Path<String>) -> WebResult<Res
             "text/csv; charset=utf-8",
         ),
         "xlsx" => (
-            opora_io::template::xlsx(kind.schema(), &capitalise(kind.title()))
+            opora_io::template::xlsx(kind.schema(), &crate::fmt::capitalised(kind.title()))
                 .map_err(|e| WebError::Internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
@@ -644,7 +636,7 @@ async fn render_preview(
         l: Layout::new(caller, "Проверка файла", "/upload"),
         id: id.to_string(),
         file_name: s.file_name.clone(),
-        kind_title: capitalise(s.kind.title()),
+        kind_title: crate::fmt::capitalised(s.kind.title()),
         c,
         fatal,
     };
@@ -795,7 +787,7 @@ pub async fn result(
     let page = DonePage {
         l: Layout::new(&caller, "Результат загрузки", "/upload"),
         file_name: o.file_name,
-        kind_title: capitalise(o.kind.title()),
+        kind_title: crate::fmt::capitalised(o.kind.title()),
         ok: o.ok,
         message: o.message,
         report: o.report,

@@ -382,7 +382,12 @@ pub async fn create(
         Ok(id) => id,
         // Taken by a request that came in between: the form again, with the reason.
         Err(StoreError::Conflict(m)) => {
-            return fail_with(StatusCode::CONFLICT, f, format!("{}.", capitalise(&m))).await
+            return fail_with(
+                StatusCode::CONFLICT,
+                f,
+                format!("{}.", crate::fmt::capitalised(&m)),
+            )
+            .await
         }
         Err(e) => return Err(e.into()),
     };
@@ -409,13 +414,6 @@ async fn role_and_scope(st: &AppState, u: &User) -> WebResult<String> {
         "роль: {}; область доступа: {}",
         row.role, row.scope
     ))
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 async fn edit_page(

@@ -47,6 +47,10 @@ pub struct World {
     pub closable_dev_plan: i64,
     /// A programme of the catalogue (the same in both worlds: the region's).
     pub programme_id: i64,
+    /// An open self-assessment (the region's, the same in both worlds), and
+    /// a complete form of answers to it.
+    pub instrument_id: i64,
+    pub answers: String,
     /// Per login: a notification of that user (own world) or of another
     /// user (foreign world).
     pub notifications: HashMap<String, i64>,
@@ -78,6 +82,12 @@ impl World {
             ("{list}", "shnor".to_string()),
             ("{notification}", notification.to_string()),
             ("{login}", login.to_string()),
+            ("{answers}", self.answers.clone()),
+            (
+                "{year}",
+                opora_store::staff::principals::academic_year_of(opora_plans::clock::today())
+                    .to_string(),
+            ),
         ] {
             out = out.replace(name, &value);
         }
@@ -129,6 +139,9 @@ impl World {
             p = p
                 .replace("{step_id}", &self.dev_step_id.to_string())
                 .replace("{id}", &plan.to_string());
+        }
+        if p.starts_with("/staff/instruments/") {
+            p = p.replace("{id}", &self.instrument_id.to_string());
         }
         if p.starts_with("/staff/programmes/") {
             p = p.replace("{id}", &self.programme_id.to_string());
@@ -365,6 +378,40 @@ async fn closable_development_plan(db: &Db, school_id: i64, teacher_id: i64) -> 
     panic!("every teacher of school {school_id} has a development plan")
 }
 
+/// A self-assessment of one subject (made once, for both worlds) and a
+/// complete form of answers to it: «3» for every statement. (The subject
+/// is the instrument's: the matrix edits `teacher1`'s own subjects.)
+async fn instrument_answers(db: &Db) -> (i64, String) {
+    const TITLE: &str = "Самодиагностика для проверки прав";
+    let existing = db
+        .instruments()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.round.title == TITLE);
+    let instrument = match existing {
+        Some(i) => i,
+        None => {
+            let items = opora_staff::instruments::parse_items(
+                "предметная: Решаю задачи\nметодическая: Проектирую урок",
+            )
+            .unwrap();
+            let today = opora_plans::clock::today();
+            let id = db
+                .create_instrument(TITLE, "Математика", &items, today, "test")
+                .await
+                .unwrap();
+            db.instrument(id).await.unwrap().unwrap()
+        }
+    };
+    let form: Vec<String> = instrument
+        .items
+        .iter()
+        .map(|(item, _)| format!("item_{item}=3"))
+        .collect();
+    (instrument.id, form.join("&"))
+}
+
 /// A teacher of `school_id`: the one linked to a login if any, else the first.
 async fn teacher_of(db: &Db, school_id: i64) -> i64 {
     let teachers = db
@@ -416,6 +463,7 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .remove(0);
     let teacher_id = teacher_of(db, school_id).await;
     let (dev_plan_id, dev_step_id) = development_plan(db, teacher_id).await;
+    let (instrument_id, answers) = instrument_answers(db).await;
     let support_id = db
         .support_pairs(&Scope::Region)
         .await
@@ -443,6 +491,8 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         dev_step_id,
         closable_dev_plan: closable_development_plan(db, school_id, teacher_id).await,
         programme_id: db.programmes(true).await.unwrap()[0].id,
+        instrument_id,
+        answers,
         notifications: HashMap::new(),
         removable_evidence: HashMap::new(),
         closable_periods: HashMap::new(),

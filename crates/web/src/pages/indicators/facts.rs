@@ -741,23 +741,11 @@ pub async fn export(
             "",
         )
         .await?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"indicators.xlsx\"; filename*=UTF-8''{}",
-                    fmt::urlencode("показатели.xlsx")
-                ),
-            ),
-        ],
+    Ok(crate::pages::xlsx_download(
+        "indicators.xlsx",
+        "показатели.xlsx",
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 /// The programme's indicator report for one period as DOCX: every

@@ -228,8 +228,16 @@ fn diagnostic_view(
                 .collect(),
         })
         .collect();
-    let changes = match rounds {
-        [.., (_, earlier), (_, later)] => compare(earlier, later)
+    // The latest two rounds of one kind: tests with tests (the latest kind
+    // when there are no tests), self-assessments with self-assessments.
+    let tests = rounds.iter().any(|(r, _)| !r.self_assessment);
+    let alike: Vec<&Vec<opora_staff::diagnostics::Cell>> = rounds
+        .iter()
+        .filter(|(r, _)| !tests || !r.self_assessment)
+        .map(|(_, cells)| cells)
+        .collect();
+    let changes = match alike.as_slice() {
+        [.., earlier, later] => compare(earlier, later)
             .into_iter()
             .map(|(subject, competence, change)| ChangeLine {
                 subject,
@@ -298,6 +306,8 @@ struct CardPage {
     changes: Vec<ChangeLine>,
     pairs: Vec<super::mentoring::PairLine>,
     plans: Vec<super::development::PlanLine>,
+    /// Open self-assessments, on the teacher's own card: (id, title).
+    instruments: Vec<(i64, String)>,
     /// Drafts a plan (keeps the teacher's plan and none is active).
     can_draft: bool,
     /// Suggested mentors, when the caller appoints them.
@@ -358,6 +368,17 @@ pub async fn show(
         && !plans
             .iter()
             .any(|p| p.status == opora_staff::development::DevPlanStatus::Active);
+    let instruments = if t.user_id == Some(caller.user.id) {
+        st.db
+            .instruments()
+            .await?
+            .into_iter()
+            .filter(|i| i.open)
+            .map(|i| (i.id, i.round.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let can_appoint = rights::appoints_mentors(&caller, t);
     let mentors = if can_appoint {
         st.db
@@ -453,6 +474,7 @@ pub async fn show(
         changes,
         pairs,
         plans: super::development::plan_lines(&plans),
+        instruments,
         can_draft,
         mentors,
         can_appoint,

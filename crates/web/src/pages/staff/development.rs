@@ -178,16 +178,7 @@ pub async fn set_programme_active(
     form: Fields,
 ) -> WebResult<Response> {
     require_catalogue_keeper(&caller)?;
-    let active = match form.get("active") {
-        "1" => true,
-        "0" => false,
-        _ => {
-            return Err(unprocessable(
-                "Действие",
-                "выберите «вывести» или «вернуть»",
-            ))
-        }
-    };
+    let active = super::switch(&form, "active", "«вывести» или «вернуть»")?;
     st.db
         .set_programme_active(id, active, &caller.user.login)
         .await?;

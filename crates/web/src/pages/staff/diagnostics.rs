@@ -30,19 +30,22 @@ pub struct MapQuery {
     pub school: String,
 }
 
-/// The round asked for (by id) or the latest, and the one before it.
+/// The round asked for (by id) or the latest test (the latest round when
+/// there are only self-assessments), and the one of the same kind before it.
 pub fn chosen_rounds(rounds: &[Round], asked: &str) -> (Option<Round>, Option<Round>) {
     let i = match asked.parse::<i64>() {
         Ok(id) => rounds.iter().position(|r| r.id == id),
-        Err(_) => rounds.len().checked_sub(1),
+        Err(_) => rounds
+            .iter()
+            .rposition(|r| !r.self_assessment)
+            .or(rounds.len().checked_sub(1)),
     };
-    match i {
-        Some(i) => (
-            Some(rounds[i].clone()),
-            i.checked_sub(1).map(|p| rounds[p].clone()),
-        ),
-        None => (None, None),
-    }
+    let Some(i) = i else {
+        return (None, None);
+    };
+    let chosen = &rounds[i];
+    let before = rounds[..i].iter().rev().find(|r| r.same_kind(chosen));
+    (Some(chosen.clone()), before.cloned())
 }
 
 /// The class of a cell by its share with a deficit.

@@ -21,7 +21,9 @@
 pub mod card;
 pub mod development;
 pub mod diagnostics;
+pub mod instruments;
 pub mod mentoring;
+pub mod principals;
 pub mod rights;
 
 use crate::auth::{Caller, Layout};
@@ -48,6 +50,18 @@ pub(crate) fn date_field(
         .map(opora_staff::records::date)
         .transpose()
         .map_err(|e| crate::error::WebError::Unprocessable(format!("{label}: {e}.")))
+}
+
+/// A form's on/off switch `name` («1» or «0»); `choices` names the two
+/// actions in the message (««вывести» или «вернуть»»).
+pub(crate) fn switch(form: &crate::extract::Fields, name: &str, choices: &str) -> WebResult<bool> {
+    match form.get(name) {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        _ => Err(crate::error::WebError::Unprocessable(format!(
+            "Действие: выберите {choices}."
+        ))),
+    }
 }
 
 /// The list's filter by clock colour.
@@ -231,6 +245,7 @@ struct ListPage {
     listed: bool,
     add_to: Option<i64>,
     can_import: bool,
+    can_read_principals: bool,
     /// A teacher whose login is linked to no staff record.
     no_record: bool,
 }
@@ -309,6 +324,7 @@ pub async fn list(
         listed,
         add_to,
         can_import: rights::imports_staff(&caller),
+        can_read_principals: rights::reads_principals(&caller),
         no_record: false,
     };
     Ok(Html(page.render()?).into_response())
@@ -329,6 +345,7 @@ impl ListPage {
             listed: false,
             add_to: None,
             can_import: false,
+            can_read_principals: false,
             no_record: true,
         }
     }

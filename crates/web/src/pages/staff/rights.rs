@@ -24,6 +24,14 @@
 //! read. The catalogue of programmes is the region's (the methodological
 //! centre works in its account); everyone reads it.
 //!
+//! Self-assessment: the region writes, opens and closes it (as it keeps
+//! the catalogue); a teacher with a staff record answers for themselves;
+//! everyone reads the statements, nobody else a teacher's answers.
+//!
+//! Principals' efficiency: the region sets the weights and evaluates a
+//! year; everyone but a teacher reads the schools of their scope and
+//! exports them.
+//!
 //! The HR office of the school keeps the staff list, so the school edits
 //! it; a teacher keeps their own profile and courses; the municipality and
 //! the region aggregate and list, and a move between schools — which
@@ -141,5 +149,16 @@ pub fn closes_plan(c: &Caller, t: &Teacher) -> bool {
 
 /// Whether the caller keeps the catalogue of programmes: the region.
 pub fn keeps_catalogue(c: &Caller) -> bool {
+    c.role() == Role::Region
+}
+
+/// Whether the caller reads the principals' efficiency: everyone but a
+/// teacher (it ranks their principal), within the scope.
+pub fn reads_principals(c: &Caller) -> bool {
+    c.role() != Role::Teacher
+}
+
+/// Whether the caller sets the criteria and evaluates: the region.
+pub fn keeps_principals(c: &Caller) -> bool {
     c.role() == Role::Region
 }
