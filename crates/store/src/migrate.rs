@@ -100,6 +100,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "staff: self-assessment instruments",
     sqlite: include_str!("../migrations/sqlite/0017_instruments.sql"),
     postgres: include_str!("../migrations/postgres/0017_instruments.sql"),
+}, Migration {
+    version: 18,
+    name: "staff: comments on development plans",
+    sqlite: include_str!("../migrations/sqlite/0018_plan_comments.sql"),
+    postgres: include_str!("../migrations/postgres/0018_plan_comments.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

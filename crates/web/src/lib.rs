@@ -536,6 +536,10 @@ fn application_routes(upload_limit: usize) -> Routes {
             pages::staff::development::set_step,
         )
         .post("/staff/plans/{id}/close", pages::staff::development::close)
+        .post(
+            "/staff/plans/{id}/comments",
+            pages::staff::development::comment,
+        )
         .get("/staff/instruments", pages::staff::instruments::list)
         .post("/staff/instruments", pages::staff::instruments::create)
         .get("/staff/instruments/{id}", pages::staff::instruments::show)

@@ -734,6 +734,24 @@ async fn the_school_drafts_a_plan_from_the_deficits_and_its_course_step_writes_t
             .iter()
             .any(|s| s["kind"] == "course" && s["status"] == "done"));
 
+        // The curator reads and comments; the comment is on the plan.
+        let mut metod = logged_in(&base, "metod1").await;
+        let commented = metod
+            .post(
+                &format!("{plan_path}/comments"),
+                &[("text", "Добавьте взаимопосещение уроков")],
+            )
+            .await;
+        assert_eq!(commented.status, 303, "{}", commented.body);
+        assert!(school
+            .get(&plan_path)
+            .await
+            .body
+            .contains("Добавьте взаимопосещение уроков"));
+        let empty = metod
+            .post(&format!("{plan_path}/comments"), &[("text", " ")])
+            .await;
+        assert_eq!(empty.status, 400);
         // The school closes the plan; a closed plan has no forms.
         let closed = school
             .post(

@@ -94,6 +94,14 @@ pub struct DevPlan {
     pub steps: Vec<Step>,
 }
 
+/// A comment on a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanComment {
+    pub text: String,
+    pub created_at: String,
+    pub created_by: String,
+}
+
 /// How a step is completed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completion {
@@ -605,6 +613,51 @@ impl Db {
             certificate_no: c.certificate_no.trim().to_string(),
             subject_area: step.fields.subject.clone(),
         })
+    }
+
+    /// A plan's comments, oldest first (the caller has checked the plan).
+    pub async fn development_comments(&self, plan_id: i64) -> Result<Vec<PlanComment>> {
+        let sql = "SELECT text, created_at, created_by FROM development_comments WHERE plan_id = $1 ORDER BY created_at, id";
+        let rows: Vec<(String, String, String)> =
+            on_db!(self, p => sqlx::query_as(sql).bind(plan_id).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(text, at, by)| PlanComment {
+                text,
+                created_at: at,
+                created_by: by,
+            })
+            .collect())
+    }
+
+    /// Adds a comment to a plan (open or closed: a remark on the outcome
+    /// is a comment too).
+    pub async fn add_development_comment(
+        &self,
+        plan: &DevPlan,
+        t: &Teacher,
+        text: &str,
+        actor: &str,
+    ) -> Result<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::Invalid("напишите текст комментария".into()));
+        }
+        let mut tx = self.begin().await?;
+        let sql = "INSERT INTO development_comments (plan_id, text, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id";
+        let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(sql).bind(plan.id).bind(text).bind(now_text()).bind(actor)
+            .fetch_one(&mut *c).await?);
+        audit_for_in(
+            &mut tx,
+            actor,
+            "комментарий к плану развития",
+            &audit_object(t.id, &t.fields.full_name),
+            &format!("план {}", plan.id),
+            Some(t.municipality_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Closes an active plan with its outcome.

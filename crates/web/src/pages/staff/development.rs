@@ -10,7 +10,8 @@
 //!   course step writes the course into the record), closing the plan.
 //!
 //! The school and the teacher keep the plan; the school closes it; the
-//! curator, the municipality and the region read (rules in `rights.rs`).
+//! curator, the municipality and the region read; everyone who sees the
+//! plan comments on it (rules in `rights.rs`).
 
 use super::card::{
     choices, course_kind_choices, offer_fields, provider_kind_choices, visible, Choice,
@@ -288,8 +289,16 @@ struct PlanPage {
     kinds: Vec<Choice>,
     deficit_choices: Vec<Choice>,
     programmes: Vec<Choice>,
+    comments: Vec<CommentLine>,
     today: String,
     notice: &'static str,
+}
+
+/// A comment on the plan's page.
+pub struct CommentLine {
+    pub text: String,
+    pub by: String,
+    pub at: String,
 }
 
 pub async fn show(
@@ -391,6 +400,17 @@ pub async fn show(
             selected: false,
         })
         .collect();
+    let comments = st
+        .db
+        .development_comments(plan.id)
+        .await?
+        .into_iter()
+        .map(|c| CommentLine {
+            text: c.text,
+            by: c.created_by,
+            at: crate::fmt::datetime(&c.created_at),
+        })
+        .collect();
     let page = PlanPage {
         l: Layout::new(&caller, "План профессионального развития", "/staff"),
         id: plan.id,
@@ -421,6 +441,7 @@ pub async fn show(
         ),
         deficit_choices,
         programmes,
+        comments,
         today: today.ru(),
         notice: match q.done.as_str() {
             "drafted" => {
@@ -432,6 +453,7 @@ pub async fn show(
             "cancelled" => "Шаг отменён.",
             "planned" => "Шаг снова запланирован.",
             "closed" => "План завершён.",
+            "comment" => "Комментарий добавлен.",
             _ => "",
         },
     };
@@ -567,6 +589,21 @@ pub async fn close(
         .close_development_plan(&plan, &t, on, form.get("summary"), &caller.user.login)
         .await?;
     Ok(Redirect::to(&format!("/staff/plans/{id}?done=closed")).into_response())
+}
+
+/// A comment on the plan: everyone who sees it (the curator reads and
+/// comments).
+pub async fn comment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    form: Fields,
+) -> WebResult<Response> {
+    let (plan, t) = visible_plan(&st, &caller, id).await?;
+    st.db
+        .add_development_comment(&plan, &t, form.get("text"), &caller.user.login)
+        .await?;
+    Ok(Redirect::to(&format!("/staff/plans/{id}?done=comment#comments")).into_response())
 }
 
 /// A plan on the teacher's card.

@@ -21,8 +21,9 @@
 //! Development plans: the school administrator and the teacher themselves
 //! draft and keep the plan (steps, marks of done); the school
 //! administrator closes it; the curator, the municipality and the region
-//! read. The catalogue of programmes is the region's (the methodological
-//! centre works in its account); everyone reads it.
+//! read; everyone who sees a plan comments on it. The catalogue of
+//! programmes is the region's (the methodological centre works in its
+//! account); everyone reads it.
 //!
 //! Self-assessment: the region writes, opens and closes it (as it keeps
 //! the catalogue); a teacher with a staff record answers for themselves;
