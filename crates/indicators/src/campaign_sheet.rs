@@ -73,6 +73,23 @@ pub fn read_answers(
     form: &Form,
     file: &str,
 ) -> Result<Vec<SheetRow>, Vec<SheetError>> {
+    // calamine can panic on a damaged workbook (an overflow in a cell
+    // reference, found by fuzzing): a damaged file is a message, not a crash.
+    std::panic::catch_unwind(|| read_answers_unguarded(bytes, form, file)).unwrap_or_else(|_| {
+        Err(vec![SheetError {
+            place: format!("файл «{file}»"),
+            message:
+                "книга Excel повреждена: откройте её в Excel, сохраните заново и загрузите снова"
+                    .into(),
+        }])
+    })
+}
+
+fn read_answers_unguarded(
+    bytes: &[u8],
+    form: &Form,
+    file: &str,
+) -> Result<Vec<SheetRow>, Vec<SheetError>> {
     let whole = |message: String| {
         vec![SheetError {
             place: format!("файл «{file}»"),

@@ -145,7 +145,7 @@ pub fn open_table(path: &Path, opts: &TableOptions) -> Result<TableReader, IoErr
     })?;
     drop(f);
     if got == 4 && &magic == b"PK\x03\x04" {
-        open_xlsx(path, &label, opts)
+        open_xlsx_guarded(path, &label, opts)
     } else if got >= 4 && magic == [0xD0, 0xCF, 0x11, 0xE0] {
         Err(IoError::Format { file: label })
     } else {
@@ -590,6 +590,23 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 // ---------------------------------------------------------------- XLSX
+
+/// [`open_xlsx`], with a panic of the workbook reader (calamine overflows
+/// on some damaged cell references, found by fuzzing) turned into the
+/// file's read error: a damaged upload is a message, never a crash.
+fn open_xlsx_guarded(
+    path: &Path,
+    label: &str,
+    opts: &TableOptions,
+) -> Result<TableReader, IoError> {
+    std::panic::catch_unwind(|| open_xlsx(path, label, opts)).unwrap_or_else(|_| {
+        Err(IoError::Read {
+            file: label.to_string(),
+            message: "книга повреждена; откройте её в Excel, сохраните заново и загрузите снова"
+                .into(),
+        })
+    })
+}
 
 fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReader, IoError> {
     use calamine::{open_workbook_auto, Reader};

@@ -127,3 +127,21 @@ fn rows_and_columns_are_those_of_the_sheet() {
         e => panic!("{e:?}"),
     }
 }
+
+/// Found by fuzzing: a workbook whose cell reference overflows calamine's
+/// column arithmetic is the file's read error, not a panic.
+#[test]
+fn a_damaged_workbook_is_a_read_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("повреждённый.xlsx");
+    std::fs::write(
+        &path,
+        include_bytes!("../../plans/tests/fixtures/fuzz/calamine_overflow.xlsx"),
+    )
+    .unwrap();
+    // Reaching the end is the point (a panic fails the test); when it is
+    // refused, the message names the file.
+    if let Err(e) = opora_io::open_table(&path, &opora_io::TableOptions::default()) {
+        assert!(e.to_string().contains("повреждённый.xlsx"), "{e}");
+    }
+}

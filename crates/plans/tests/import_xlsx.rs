@@ -154,3 +154,17 @@ fn xlsx_plan() {
     );
     assert_eq!(plan.import.as_ref().unwrap().format, "xlsx");
 }
+
+/// Found by fuzzing (fuzz/corpus/plan_document): a workbook whose cell
+/// reference overflows calamine's column arithmetic. A damaged file is a
+/// Russian message, never a panic of the server's worker.
+#[test]
+fn a_damaged_workbook_is_a_message_not_a_panic() {
+    let bytes = include_bytes!("fixtures/fuzz/calamine_overflow.xlsx");
+    let err = opora_plans::import_bytes(bytes, &opora_plans::ImportOptions::default())
+        .expect_err("a damaged workbook");
+    assert!(
+        err.to_string().contains("повреждён") || err.to_string().contains("не читается"),
+        "{err}"
+    );
+}

@@ -62,10 +62,19 @@ pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Plan, PlanErro
 /// shares (plans, indicator passports).
 pub fn read_document(bytes: &[u8]) -> Result<(Document, &'static str), PlanError> {
     let format = detect_format(bytes)?;
-    let doc = match format {
-        "docx" => crate::docx::read_docx(bytes)?,
-        _ => crate::xlsx::read_xlsx(bytes)?,
-    };
+    // The readers underneath (zip, XML, calamine) can panic on a damaged
+    // file (fuzzing found an overflow in calamine's cell references): a
+    // damaged file is a message to the user, never a crash.
+    let read = std::panic::catch_unwind(|| match format {
+        "docx" => crate::docx::read_docx(bytes),
+        _ => crate::xlsx::read_xlsx(bytes),
+    });
+    let doc = read.unwrap_or_else(|_| {
+        Err(PlanError::Format(format!(
+            "файл {} повреждён и не читается; откройте его в Word или Excel, сохраните заново и загрузите снова",
+            format.to_uppercase()
+        )))
+    })?;
     Ok((doc, format))
 }
 
