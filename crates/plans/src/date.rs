@@ -108,6 +108,17 @@ impl Date {
         self.0.day().unsigned_abs().into()
     }
 
+    /// The academic year the date falls in (from 1 September), by its last
+    /// calendar year, as Opora numbers academic years: 01.12.2026 → 2027
+    /// («2026-2027 учебный год»), 31.08.2026 → 2026.
+    pub fn academic_year(&self) -> i32 {
+        if self.month() >= 9 {
+            self.year() + 1
+        } else {
+            self.year()
+        }
+    }
+
     /// `2021-08-27`.
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year(), self.month(), self.day())
@@ -246,6 +257,14 @@ impl DateRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_academic_year_turns_on_the_first_of_september() {
+        let y = |s: &str| Date::parse(s).unwrap().academic_year();
+        assert_eq!(y("01.12.2026"), 2027);
+        assert_eq!(y("01.09.2026"), 2027);
+        assert_eq!(y("31.08.2026"), 2026);
+    }
 
     #[test]
     fn days_since_1970() {

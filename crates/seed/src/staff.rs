@@ -259,12 +259,11 @@ pub async fn create_demo_development_plans(db: &Db, cast: &Cast) -> Result<(), S
 /// An evaluation of the principals for the current academic year, with the
 /// default weights, on today's data. Does nothing when any exists.
 pub async fn create_demo_principal_evaluation(db: &Db) -> Result<(), StoreError> {
-    use opora_store::staff::principals::academic_year_of;
     if !db.principal_evaluations().await?.is_empty() {
         return Ok(());
     }
     let today = opora_plans::clock::today();
-    db.evaluate_principals(academic_year_of(today), today, "demo")
+    db.evaluate_principals(today.academic_year(), today, "demo")
         .await?;
     Ok(())
 }
@@ -287,12 +286,10 @@ pub async fn create_demo_instrument(db: &Db) -> Result<(), StoreError> {
     )
     .expect("the demo's statements read");
     let today = opora_plans::clock::today();
-    let year = opora_store::staff::principals::academic_year_of(today);
     db.create_instrument(
         &format!(
-            "Самодиагностика профессиональных затруднений педагога, {}-{} учебный год",
-            year - 1,
-            year
+            "Самодиагностика профессиональных затруднений педагога, {}",
+            opora_io::values::academic_year(today.academic_year())
         ),
         "",
         &items,

@@ -133,9 +133,9 @@ pub fn best_programme<'a>(deficit: &Cell, catalogue: &'a [Programme]) -> Option<
     best.map(|(p, _)| p)
 }
 
-/// A step before it is stored.
+/// What a step says: drafted here or written by people, as stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StepDraft {
+pub struct StepFields {
     pub kind: StepKind,
     pub title: String,
     /// The deficit it addresses (subject and area), if one.
@@ -150,7 +150,7 @@ pub struct StepDraft {
 pub struct PlanDraft {
     pub starts_on: Date,
     pub ends_on: Date,
-    pub steps: Vec<StepDraft>,
+    pub steps: Vec<StepFields>,
 }
 
 /// Drafts a plan from `deficits` (a teacher's cells of a round that are
@@ -164,8 +164,8 @@ pub fn draft(
 ) -> PlanDraft {
     let deficits: Vec<&Cell> = deficits.iter().filter(|c| c.is_deficit()).collect();
     let ends_on = add_months(start, PLAN_MONTHS);
-    let mut steps: Vec<StepDraft> = Vec::new();
-    let step = |kind, title: String, deficit: Option<&Cell>, programme_id, months| StepDraft {
+    let mut steps: Vec<StepFields> = Vec::new();
+    let step = |kind, title: String, deficit: Option<&Cell>, programme_id, months| StepFields {
         kind,
         title,
         subject: deficit.map(|d| d.subject.clone()).unwrap_or_default(),

@@ -841,7 +841,7 @@ async fn the_region_evaluates_principals_and_each_role_reads_its_schools() {
     for_each_db!(|t| {
         let cast = load_demo(&t.db).await;
         let base = spawn(&t.db, test_config()).await;
-        let year = opora_store::staff::principals::academic_year_of(opora_plans::clock::today());
+        let year = opora_plans::clock::today().academic_year();
         let mut region = logged_in(&base, "region").await;
         let page = region.get("/staff/principals").await;
         assert_eq!(page.status, 200);

@@ -12,6 +12,7 @@ use crate::audit::{audit_for_in, now_text};
 use crate::scope::Scope;
 use crate::{Db, Result, StoreError};
 use opora_plans::date::Date;
+pub use opora_staff::development::StepFields;
 use opora_staff::development::{draft, DevPlanStatus, Programme, StepKind, StepStatus};
 use opora_staff::diagnostics::{split_topics, Cell, Competence};
 use opora_staff::model::{CourseKind, ProviderKind};
@@ -52,18 +53,6 @@ impl CatalogueProgramme {
             topics: self.fields.topics.clone(),
         }
     }
-}
-
-/// What people write about a step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepFields {
-    pub kind: StepKind,
-    pub title: String,
-    /// The deficit it addresses, if one: subject and area.
-    pub subject: String,
-    pub competence: Option<Competence>,
-    pub programme_id: Option<i64>,
-    pub due_on: Date,
 }
 
 /// A step of a plan.
@@ -232,6 +221,17 @@ impl Db {
         Ok(on_db!(self, p => {
             let rows = sqlx::query(&sql).fetch_all(p).await?;
             rows.iter().map(|r| Ok(programme_from_row!(r))).collect::<Result<Vec<_>>>()?
+        }))
+    }
+
+    /// One programme of the catalogue, withdrawn or not.
+    pub async fn programme(&self, id: i64) -> Result<Option<CatalogueProgramme>> {
+        let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = $1");
+        Ok(on_db!(self, p => {
+            match sqlx::query(&sql).bind(id).fetch_optional(p).await? {
+                Some(r) => Some(programme_from_row!(&r)),
+                None => None,
+            }
         }))
     }
 
@@ -451,7 +451,7 @@ impl Db {
             other => other?,
         };
         for s in &plan.steps {
-            insert_step(&mut tx, id, &to_fields(s), actor).await?;
+            insert_step(&mut tx, id, s, actor).await?;
         }
         audit_for_in(
             &mut tx,
@@ -594,11 +594,7 @@ impl Db {
     /// kind and hours when the step names one).
     async fn course_of_step(&self, step: &Step, c: &Completion) -> Result<CourseFields> {
         let programme = match step.fields.programme_id {
-            Some(id) => self
-                .programmes(false)
-                .await?
-                .into_iter()
-                .find(|p| p.id == id),
+            Some(id) => self.programme(id).await?,
             None => None,
         };
         let p = programme.as_ref().map(|p| &p.fields);
@@ -696,17 +692,6 @@ fn require_active(plan: &DevPlan) -> Result<()> {
         Err(StoreError::Invalid(
             "план завершён: шаги меняются только в действующем плане".into(),
         ))
-    }
-}
-
-fn to_fields(s: &opora_staff::development::StepDraft) -> StepFields {
-    StepFields {
-        kind: s.kind,
-        title: s.title.clone(),
-        subject: s.subject.clone(),
-        competence: s.competence,
-        programme_id: s.programme_id,
-        due_on: s.due_on,
     }
 }
 

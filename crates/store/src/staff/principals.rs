@@ -350,13 +350,3 @@ impl Db {
         Ok(out)
     }
 }
-
-/// The academic year a date falls in (from 1 September), by its last
-/// calendar year as everywhere in Opora: 01.12.2026 → 2027.
-pub fn academic_year_of(d: Date) -> i32 {
-    if d.month() >= 9 {
-        d.year() + 1
-    } else {
-        d.year()
-    }
-}

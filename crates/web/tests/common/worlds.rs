@@ -85,8 +85,7 @@ impl World {
             ("{answers}", self.answers.clone()),
             (
                 "{year}",
-                opora_store::staff::principals::academic_year_of(opora_plans::clock::today())
-                    .to_string(),
+                opora_plans::clock::today().academic_year().to_string(),
             ),
         ] {
             out = out.replace(name, &value);

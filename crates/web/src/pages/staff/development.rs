@@ -470,10 +470,9 @@ async fn step_fields(st: &AppState, f: &Fields) -> WebResult<StepFields> {
             let id = f.id("programme", "Программа")?;
             Some(
                 st.db
-                    .programmes(true)
+                    .programme(id)
                     .await?
-                    .into_iter()
-                    .find(|p| p.id == id)
+                    .filter(|p| p.active)
                     .ok_or_else(|| {
                         WebError::BadRequest("Программа: выберите программу из каталога.".into())
                     })?,

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use opora_io::xlsx_out::{workbook, Cell, Sheet};
 use opora_staff::principals::Criterion;
-use opora_store::staff::principals::{academic_year_of, Evaluation, PrincipalResult};
+use opora_store::staff::principals::{Evaluation, PrincipalResult};
 
 pub fn require_reader(c: &Caller) -> WebResult<()> {
     if rights::reads_principals(c) {
@@ -167,20 +167,20 @@ pub async fn page(
         .into_iter()
         .map(|(c, w)| (c.code().to_string(), crate::fmt::capitalised(c.title()), w))
         .collect();
-    let current = academic_year_of(opora_plans::clock::today());
+    let current = opora_plans::clock::today().academic_year();
     let page = PrincipalsPage {
         l: Layout::new(&caller, "Эффективность руководителей", "/staff"),
         years: all
             .iter()
             .map(|e| Choice {
                 code: e.year.to_string(),
-                title: opora_io::values::academic_year(e.year),
+                title: crate::fmt::academic_year(i64::from(e.year)),
                 selected: chosen.as_ref().is_some_and(|c| c.id == e.id),
             })
             .collect(),
         title: chosen
             .as_ref()
-            .map(|e| opora_io::values::academic_year(e.year))
+            .map(|e| crate::fmt::academic_year(i64::from(e.year)))
             .unwrap_or_default(),
         evaluated: chosen
             .as_ref()
@@ -204,7 +204,7 @@ pub async fn page(
             .iter()
             .map(|y| Choice {
                 code: y.to_string(),
-                title: opora_io::values::academic_year(*y),
+                title: crate::fmt::academic_year(i64::from(*y)),
                 selected: *y == current,
             })
             .collect(),
@@ -248,7 +248,7 @@ pub async fn evaluate(
 ) -> WebResult<Response> {
     require_keeper(&caller)?;
     let today = opora_plans::clock::today();
-    let current = academic_year_of(today);
+    let current = today.academic_year();
     let year: i32 = form
         .get("year")
         .parse()
@@ -327,7 +327,7 @@ pub async fn export(
         .audit_by(
             &caller.user,
             "экспорт: эффективность руководителей",
-            &opora_io::values::academic_year(evaluation.year),
+            &crate::fmt::academic_year(i64::from(evaluation.year)),
             &format!("школ: {}", results.len()),
             None,
         )
