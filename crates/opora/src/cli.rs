@@ -445,6 +445,8 @@ pub enum ImportKindArg {
     Courses,
     /// результаты диагностики профессиональных дефицитов педагогов
     Diagnostics,
+    /// посещаемость обучающихся по месяцам (уроков, пропущено, без уважительной причины)
+    Attendance,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

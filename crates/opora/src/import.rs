@@ -19,6 +19,7 @@ pub fn kind(k: ImportKindArg) -> ImportKind {
         ImportKindArg::Teachers => ImportKind::Teachers,
         ImportKindArg::Courses => ImportKind::Courses,
         ImportKindArg::Diagnostics => ImportKind::Diagnostics,
+        ImportKindArg::Attendance => ImportKind::Attendance,
     }
 }
 

@@ -165,6 +165,12 @@ impl Date {
         YEARS.contains(&i32::from(d.year())).then_some(Date(d))
     }
 
+    /// The date `n` days later (earlier for a negative `n`); `None`
+    /// outside the supported years.
+    pub fn add_days(&self, n: i64) -> Option<Date> {
+        Date::from_days(self.days() + n)
+    }
+
     /// Today in the region's time zone (see [`crate::clock`]).
     pub fn today() -> Date {
         crate::clock::today()

@@ -15,13 +15,17 @@
 //!   catalogue of programmes, development plans of the ШНОР teachers, an
 //!   open self-assessment, an evaluation of the principals, and
 //!   mentoring pairs for the demo school (the teachers, courses and
-//!   diagnostics themselves are files of the region).
+//!   diagnostics themselves are files of the region);
+//! - [`pupils`]: registers of pupils with low results in the ШНОР and ШНСУ
+//!   of the demo municipality, routes of the past and the current year,
+//!   attendance, the early warning.
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
 
 pub mod campaigns;
 pub mod plans;
+pub mod pupils;
 pub mod region;
 pub mod sites;
 pub mod staff;
@@ -106,6 +110,9 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .await
         .map_err(SeedError::Plans)?;
     sites::create_demo_site_audits(db, &cast).await?;
+    pupils::create_demo_pupils(db, &cast, opora_plans::clock::today())
+        .await
+        .map_err(SeedError::Users)?;
     // Last: it reads the roadmaps, the runs and the staff.
     staff::create_demo_principal_evaluation(db)
         .await

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod password;
 pub mod plan_reports;
 pub mod plans;
+pub mod pupils;
 pub mod registry;
 pub mod run_index;
 pub mod runs;

@@ -105,6 +105,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "staff: comments on development plans",
     sqlite: include_str!("../migrations/sqlite/0018_plan_comments.sql"),
     postgres: include_str!("../migrations/postgres/0018_plan_comments.sql"),
+}, Migration {
+    version: 19,
+    name: "pupils with low results",
+    sqlite: include_str!("../migrations/sqlite/0019_pupils.sql"),
+    postgres: include_str!("../migrations/postgres/0019_pupils.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -415,8 +415,12 @@ impl Layout {
             ("/notifications", "Уведомления"),
             ("/sites", "Сайты школ"),
             ("/staff", "Педагоги"),
+            ("/pupils", "Обучающиеся с НОР"),
         ];
-        if c.is_region() || crate::pages::staff::rights::imports_staff(c) {
+        if c.is_region()
+            || crate::pages::staff::rights::imports_staff(c)
+            || crate::pages::pupils::rights::imports_attendance(c)
+        {
             items.push(("/upload", "Загрузка данных"));
         }
         if c.manages_users() {

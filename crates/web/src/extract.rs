@@ -190,6 +190,16 @@ impl Fields {
             .unwrap_or("")
     }
 
+    /// Every value of a repeated field, trimmed, empty ones kept (rows of
+    /// a form whose fields go together by position).
+    pub fn rows(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
     /// Every non-empty value of a field; comma-separated values are split.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0

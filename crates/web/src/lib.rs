@@ -573,6 +573,27 @@ fn application_routes(upload_limit: usize) -> Routes {
         .post("/staff/{id}/move", pages::staff::card::relocate)
         .post("/staff/{id}/mentoring", pages::staff::mentoring::appoint)
         .post("/staff/{id}/plan", pages::staff::development::draft)
+        .get("/pupils", pages::pupils::list)
+        .post("/pupils/build", pages::pupils::build)
+        .post("/pupils/warnings", pages::pupils::warnings)
+        .post("/pupils/thresholds", pages::pupils::thresholds)
+        .post("/pupils/new", pages::pupils::add)
+        .get("/pupils/{id}", pages::pupils::card::show)
+        .post("/pupils/{id}", pages::pupils::card::save)
+        .post("/pupils/{id}/leave", pages::pupils::card::leave)
+        .post("/pupils/{id}/routes", pages::pupils::card::open_route)
+        .get("/pupils/routes/{id}", pages::pupils::route::show)
+        .post("/pupils/routes/{id}/steps", pages::pupils::route::add_step)
+        .post(
+            "/pupils/routes/{id}/steps/{step_id}",
+            pages::pupils::route::set_step,
+        )
+        .post(
+            "/pupils/routes/{id}/reviews",
+            pages::pupils::route::add_review,
+        )
+        .post("/pupils/routes/{id}/career", pages::pupils::route::career)
+        .post("/pupils/routes/{id}/close", pages::pupils::route::close)
         .get("/glossary", pages::glossary::page)
         .get("/support", pages::plans::support::page)
         .post("/support", pages::plans::support::create)

@@ -9,6 +9,7 @@
 //! group), so re-importing the same file changes nothing. One import runs at
 //! a time per database (`lock`); a second waits.
 
+mod attendance;
 mod checklist;
 mod context;
 mod courses;
@@ -37,6 +38,7 @@ pub enum ImportKind {
     Teachers,
     Courses,
     Diagnostics,
+    Attendance,
 }
 
 impl ImportKind {
@@ -50,6 +52,7 @@ impl ImportKind {
             ImportKind::Teachers => "список педагогов",
             ImportKind::Courses => "курсы повышения квалификации",
             ImportKind::Diagnostics => "результаты диагностики профессиональных дефицитов",
+            ImportKind::Attendance => "посещаемость обучающихся",
         }
     }
     pub fn schema(self) -> &'static Schema {
@@ -62,6 +65,7 @@ impl ImportKind {
             ImportKind::Teachers => &opora_staff::records::teachers::SCHEMA,
             ImportKind::Courses => &opora_staff::records::courses::SCHEMA,
             ImportKind::Diagnostics => &opora_staff::records::diagnostics::SCHEMA,
+            ImportKind::Attendance => &opora_pupils::records::attendance::SCHEMA,
         }
     }
 }
@@ -192,6 +196,7 @@ impl Db {
             ImportKind::Teachers => teachers::import(self, table, opts, progress).await,
             ImportKind::Courses => courses::import(self, table, opts, progress).await,
             ImportKind::Diagnostics => diagnostics::import(self, table, opts, progress).await,
+            ImportKind::Attendance => attendance::import(self, table, opts, progress).await,
         };
         let outcome = match result {
             Ok(written) => self.commit_import(kind, &file, actor, written).await,

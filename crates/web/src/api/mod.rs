@@ -6,6 +6,7 @@
 //! the same types.
 
 mod openapi;
+mod pupils;
 mod staff;
 pub mod types;
 
@@ -77,6 +78,8 @@ pub fn routes() -> Routes {
         .get("/api/programmes", staff::programmes)
         .get("/api/development-plans", staff::development_plans)
         .get("/api/principals", staff::principals)
+        .get("/api/pupils", pupils::pupils)
+        .get("/api/pupils/summary", pupils::summary)
         .get("/api/openapi.json", openapi)
 }
 

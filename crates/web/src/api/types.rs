@@ -1241,3 +1241,148 @@ pub struct PrincipalEvaluation {
     pub evaluated_on: String,
     pub schools: Vec<PrincipalInfo>,
 }
+
+/// A count above the school: exact from 5 on (and 0), `"<5"` for 1 to 4.
+#[derive(Serialize, JsonSchema, Debug, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum MaskedCount {
+    Exact(u64),
+    #[schemars(description = "«<5»: от 1 до 4, скрыто")]
+    Hidden(String),
+}
+
+impl MaskedCount {
+    pub fn of(n: u64, mask: bool) -> MaskedCount {
+        if mask && (1..5).contains(&n) {
+            MaskedCount::Hidden("<5".into())
+        } else {
+            MaskedCount::Exact(n)
+        }
+    }
+}
+
+/// A school's register in numbers (no pupil).
+#[derive(Serialize, JsonSchema)]
+pub struct PupilCounts {
+    pub school: String,
+    pub school_name: String,
+    pub municipality: String,
+    #[schemars(description = "Обучающихся в реестре")]
+    pub on_register: MaskedCount,
+    #[schemars(description = "Из них с уровнем «риск» или «высокий риск»")]
+    pub at_risk: MaskedCount,
+    #[schemars(description = "С действующим индивидуальным маршрутом")]
+    pub with_route: MaskedCount,
+    #[schemars(
+        description = "Сигналы без действий: риск без маршрута или с просроченным пересмотром"
+    )]
+    pub signals: MaskedCount,
+    #[schemars(description = "Обучающихся с результатами следующих лет (для динамики)")]
+    pub compared: MaskedCount,
+    #[schemars(
+        description = "Доля улучшивших результаты, %; null — нет данных или меньше 5 (выше школы)"
+    )]
+    pub improved_pct: Option<f64>,
+}
+
+impl PupilCounts {
+    pub fn of(s: &opora_store::pupils::dynamics::SchoolPupils, mask: bool) -> PupilCounts {
+        let hidden = mask && s.dynamics.total() < 5;
+        PupilCounts {
+            school: s.code.clone(),
+            school_name: s.school.clone(),
+            municipality: s.municipality.clone(),
+            on_register: MaskedCount::of(s.on_register, mask),
+            at_risk: MaskedCount::of(s.at_risk, mask),
+            with_route: MaskedCount::of(s.with_route, mask),
+            signals: MaskedCount::of(s.signals, mask),
+            compared: MaskedCount::of(s.dynamics.total(), mask),
+            improved_pct: if hidden {
+                None
+            } else {
+                s.dynamics.better_pct()
+            },
+        }
+    }
+}
+
+/// A pupil's latest early warning.
+#[derive(Serialize, JsonSchema)]
+pub struct PupilWarning {
+    #[schemars(description = "none, attention, risk, high")]
+    pub level: String,
+    #[schemars(description = "Полугодие: «2027-1» — первое полугодие 2026-2027 учебного года")]
+    pub period: String,
+    pub triggers: Vec<String>,
+}
+
+/// A pupil's active route.
+#[derive(Serialize, JsonSchema)]
+pub struct PupilRouteInfo {
+    pub id: i64,
+    #[schemars(description = "Уровень поддержки: 1, 2, 3")]
+    pub tier: String,
+    pub started_on: String,
+    pub next_review: String,
+}
+
+/// A pupil on the register, under the pseudonymous key only.
+#[derive(Serialize, JsonSchema)]
+pub struct PupilInfo {
+    pub id: i64,
+    #[schemars(description = "Псевдонимный код обучающегося из файлов результатов")]
+    pub key: String,
+    pub school: String,
+    pub class_name: String,
+    #[schemars(description = "Параллель в текущем учебном году")]
+    pub grade: i64,
+    #[schemars(description = "noo, ooo, soo")]
+    pub level: Option<String>,
+    pub subjects: Vec<String>,
+    #[schemars(
+        description = "Коды причин: learning_gaps, attendance, health, family, language, motivation, behaviour"
+    )]
+    pub causes: Vec<String>,
+    #[schemars(description = "active — на учёте, left — снят")]
+    pub status: String,
+    pub warning: Option<PupilWarning>,
+    pub route: Option<PupilRouteInfo>,
+}
+
+impl PupilInfo {
+    pub fn of(
+        p: &opora_store::pupils::register::Pupil,
+        today: opora_plans::date::Date,
+    ) -> PupilInfo {
+        PupilInfo {
+            id: p.id,
+            key: p.student_key.clone(),
+            school: p.school_code.clone(),
+            class_name: p.fields.class_name.clone(),
+            grade: p.grade_on(today),
+            level: p.level_on(today).map(|l| l.code().to_string()),
+            subjects: p.fields.subjects.clone(),
+            causes: p
+                .fields
+                .causes
+                .iter()
+                .map(|c| c.code().to_string())
+                .collect(),
+            status: p.status.code().to_string(),
+            warning: p
+                .warning
+                .as_ref()
+                .map(|(level, period, json)| PupilWarning {
+                    level: level.code().to_string(),
+                    period: period.clone(),
+                    triggers: opora_store::pupils::warnings::describe_triggers(json),
+                }),
+            route: p.route.as_ref().map(|r| PupilRouteInfo {
+                id: r.id,
+                tier: r.tier.code().to_string(),
+                started_on: r.started_on.iso(),
+                next_review: r.next_review().iso(),
+            }),
+        }
+    }
+}

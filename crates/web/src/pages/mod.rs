@@ -9,6 +9,7 @@ pub mod identification;
 pub mod indicators;
 pub mod notifications;
 pub mod plans;
+pub mod pupils;
 pub mod schools;
 pub mod sites;
 pub mod staff;

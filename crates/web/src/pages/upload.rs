@@ -88,7 +88,7 @@ fn safe_file_name(name: &str, ext: &str) -> String {
     format!("{}.{ext}", stem.trim_end())
 }
 
-const KINDS: [(ImportKind, &str); 8] = [
+const KINDS: [(ImportKind, &str); 9] = [
     (ImportKind::Schools, "schools"),
     (ImportKind::Results, "results"),
     (ImportKind::Context, "context"),
@@ -97,6 +97,7 @@ const KINDS: [(ImportKind, &str); 8] = [
     (ImportKind::Teachers, "teachers"),
     (ImportKind::Courses, "courses"),
     (ImportKind::Diagnostics, "diagnostics"),
+    (ImportKind::Attendance, "attendance"),
 ];
 
 /// Whether the caller uploads files of this kind: the region every kind;
@@ -108,6 +109,7 @@ fn may_upload(c: &Caller, kind: ImportKind) -> bool {
             kind,
             ImportKind::Teachers | ImportKind::Courses | ImportKind::Diagnostics
         ) && super::staff::rights::imports_staff(c))
+        || (kind == ImportKind::Attendance && super::pupils::rights::imports_attendance(c))
 }
 
 /// The upload pages are for those who may upload some kind (403 otherwise).
@@ -116,7 +118,7 @@ fn require_uploader(c: &Caller) -> WebResult<()> {
         Ok(())
     } else {
         Err(WebError::Forbidden(
-            "Загрузка данных доступна региональному оператору; списки педагогов и курсы загружают также муниципальный администратор и администратор школы.".into(),
+            "Загрузка данных доступна региональному оператору; списки педагогов, курсы и посещаемость загружают также муниципальный администратор и администратор школы.".into(),
         ))
     }
 }
@@ -559,6 +561,9 @@ fn check(s: &Staged, codes: &HashSet<String>) -> Result<Check, String> {
             }
             ImportKind::Diagnostics => {
                 opora_staff::records::diagnostics::parse_row(&mut f);
+            }
+            ImportKind::Attendance => {
+                opora_pupils::records::attendance::parse_row(&mut f);
             }
         }
     }
