@@ -102,6 +102,7 @@ fn read_answers_unguarded(
         ))
     })?;
     for name in book.sheet_names() {
+        opora_io::table::check_sheet_extent(&mut book, &name).map_err(whole)?;
         let Ok(range) = book.worksheet_range(&name) else {
             continue;
         };

@@ -630,24 +630,53 @@ fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReade
             file: label.to_string(),
         })?,
     };
-    let range = book.worksheet_range(&sheet).map_err(read_err)?;
-    // The range starts at the first filled cell: cells are put back in their
-    // columns (so that column letters in messages are right) and rows are
-    // numbered from the sheet's top.
-    let (first_row, first_col) = range
-        .start()
-        .map(|(r, c)| (r as u64, c as usize))
-        .unwrap_or((0, 0));
-    let rows: Vec<Row> = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            number: first_row + i as u64 + 1,
-            cells: std::iter::repeat_n(String::new(), first_col)
-                .chain(cells.iter().map(cell_text))
-                .collect(),
-        })
-        .collect();
+    let rows = match &mut book {
+        // Cell by cell: memory follows the filled cells, not the rectangle
+        // between the first and the last (a workbook with A1 and XFD1048576
+        // filled would otherwise ask for 17 billion cells).
+        calamine::Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| read_err(e.into()))?;
+            let mut cells = Vec::new();
+            while let Some(cell) = reader.next_cell().map_err(|e| read_err(e.into()))? {
+                let (row, col) = cell.get_position();
+                let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+                if text.is_empty() {
+                    continue;
+                }
+                if col as usize >= MAX_COLUMNS {
+                    return Err(IoError::Read {
+                        file: label.to_string(),
+                        message: too_wide(&sheet, row, col),
+                    });
+                }
+                cells.push((row, col as usize, text));
+            }
+            sparse_rows(cells)
+        }
+        // Other workbook kinds have no cell reader: read the sheet whole.
+        other => {
+            let range = other.worksheet_range(&sheet).map_err(read_err)?;
+            // The range starts at the first filled cell: cells are put back
+            // in their columns (so that column letters in messages are
+            // right) and rows are numbered from the sheet's top.
+            let (first_row, first_col) = range
+                .start()
+                .map(|(r, c)| (r as u64, c as usize))
+                .unwrap_or((0, 0));
+            range
+                .rows()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: first_row + i as u64 + 1,
+                    cells: std::iter::repeat_n(String::new(), first_col)
+                        .chain(cells.iter().map(cell_text))
+                        .collect(),
+                })
+                .collect()
+        }
+    };
     start(
         label,
         Box::new(rows.into_iter().map(Ok)),
@@ -656,6 +685,83 @@ fn open_xlsx(path: &Path, label: &str, opts: &TableOptions) -> Result<TableReade
         Some(sheet),
         names,
     )
+}
+
+/// The widest table a workbook may hold (column ALL): import tables have
+/// tens of columns; a cell far to the right is a damaged or hostile file.
+pub const MAX_COLUMNS: usize = 1000;
+
+/// The message for a filled cell beyond [`MAX_COLUMNS`] (0-based row and
+/// column).
+fn too_wide(sheet: &str, row: u32, col: u32) -> String {
+    format!(
+        "на листе «{sheet}» заполнена ячейка {}{}: таблица должна быть не шире {MAX_COLUMNS} столбцов; удалите лишнее и сохраните книгу заново",
+        crate::text::column_letter(col as usize),
+        row + 1
+    )
+}
+
+/// The most cells a sheet read whole (as the rectangle from its first to
+/// its last cell) may span: plan tables and campaign sheets are read that
+/// way, with per-cell bookkeeping.
+pub const MAX_SHEET_CELLS: u64 = 2_000_000;
+
+/// Checks, cell by cell and before a sheet is read whole, that it is no
+/// wider than [`MAX_COLUMNS`] and spans no more than [`MAX_SHEET_CELLS`]:
+/// two cells far apart would otherwise make the reader allocate the whole
+/// rectangle between them. The message (Russian) names the sheet and the
+/// cell.
+pub fn check_sheet_extent<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    sheet: &str,
+) -> Result<(), String> {
+    let unreadable = |e: calamine::XlsxError| format!("лист «{sheet}» не читается: {e}");
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    let (mut top, mut left, mut bottom, mut right) = (u32::MAX, u32::MAX, 0u32, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        if c as usize >= MAX_COLUMNS {
+            return Err(too_wide(sheet, r, c));
+        }
+        (top, left) = (top.min(r), left.min(c));
+        (bottom, right) = (bottom.max(r), right.max(c));
+    }
+    if top <= bottom {
+        let cells = u64::from(bottom - top + 1) * u64::from(right - left + 1);
+        if cells > MAX_SHEET_CELLS {
+            return Err(format!(
+                "лист «{sheet}» занимает строки {}–{}: слишком большой прямоугольник таблицы; удалите ячейки далеко за таблицей и сохраните книгу заново",
+                top + 1,
+                bottom + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Rows from filled cells (row, column, text) in reading order: each row
+/// holds its cells in their columns; rows without a filled cell are left
+/// out (the table reader passes over blank rows anyway).
+fn sparse_rows(mut cells: Vec<(u32, usize, String)>) -> Vec<Row> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    for (r, c, text) in cells {
+        let number = u64::from(r) + 1;
+        if rows.last().is_none_or(|(last, _)| *last != number) {
+            rows.push((number, Vec::new()));
+        }
+        let (_, row) = rows.last_mut().expect("pushed above");
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    rows.into_iter()
+        .map(|(number, cells)| Row {
+            number,
+            cells: cells.into_iter().collect(),
+        })
+        .collect()
 }
 
 /// Text of a cell as a person would type it: integral floats without `.0`,

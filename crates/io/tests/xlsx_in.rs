@@ -145,3 +145,48 @@ fn a_damaged_workbook_is_a_read_error_not_a_panic() {
         assert!(e.to_string().contains("повреждённый.xlsx"), "{e}");
     }
 }
+
+/// Two cells far apart once made the reader allocate the whole rectangle
+/// between them (A1 and XFD1048576: 17 billion cells). Rows now hold only
+/// the filled cells: a table with a stray cell a million rows down reads
+/// as its rows, and a cell beyond the widest table is refused by name.
+#[test]
+fn far_apart_cells_cost_only_the_cells_and_a_cell_beyond_the_widest_table_is_refused() {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (r, row) in data().iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    ws.write_string(1_048_575, 2, "сноска").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("далеко.xlsx");
+    book.save(&path).unwrap();
+    let t = open_table(&path, &TableOptions::default()).unwrap();
+    let numbers: Vec<u64> = t.map(|r| r.unwrap().number).collect();
+    assert_eq!(
+        numbers,
+        vec![2, 1_048_576],
+        "the data row and the stray cell's row"
+    );
+
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("Данные").unwrap();
+    for (c, cell) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *cell).unwrap();
+    }
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let path = dir.path().join("бомба.xlsx");
+    book.save(&path).unwrap();
+    let e = open_table(&path, &TableOptions::default())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("бомба.xlsx") && e.contains("XFD") && e.contains("1048576"),
+        "{e}"
+    );
+    assert!(e.contains("не шире 1000 столбцов"), "{e}");
+}

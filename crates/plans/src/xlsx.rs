@@ -34,6 +34,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Document, PlanError> {
         .map_err(|e| PlanError::Format(format!("книга Excel не читается: {e}")))?;
     let mut blocks = Vec::new();
     for name in book.sheet_names() {
+        opora_io::table::check_sheet_extent(&mut book, &name).map_err(PlanError::Format)?;
         let range = book
             .worksheet_range(&name)
             .map_err(|e| PlanError::Format(format!("лист «{name}» не читается: {e}")))?;
@@ -112,5 +113,26 @@ mod tests {
     fn serials() {
         assert_eq!(super::serial_to_date(44_800.0), "27.08.2022");
         assert_eq!(super::serial_to_date(1.0e12), "1000000000000");
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    /// Two cells far apart would make the reader allocate the rectangle
+    /// between them: the sheet is measured cell by cell first and refused.
+    #[test]
+    fn a_sheet_with_a_cell_far_away_is_refused_before_it_is_read_whole() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "№").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        let err = super::read_xlsx(&book.save_to_buffer().unwrap()).unwrap_err();
+        assert!(err.to_string().contains("XFD1048576"), "{err}");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "№").unwrap();
+        ws.write_string(1_048_575, 900, "x").unwrap();
+        let err = super::read_xlsx(&book.save_to_buffer().unwrap()).unwrap_err();
+        assert!(err.to_string().contains("строки 1–1048576"), "{err}");
     }
 }

@@ -9,13 +9,16 @@
 //! - [`dynamics`]: whether a pupil's later result in a subject is better
 //!   than the one that put them on the register;
 //! - [`route`]: review cycles and the plausibility of a school's tiers;
-//! - [`records`]: the attendance file as school journals export it.
+//! - [`records`]: the attendance file as school journals export it;
+//! - [`names`]: names sealed at rest for a school that insists on them.
 //!
 //! Pure domain: no database, files, HTTP or clock (the date is an
-//! argument). Pupils are named only by their pseudonymous key.
+//! argument). Pupils are named by their pseudonymous key; a name, where a
+//! school keeps one, is only ever stored sealed.
 
 pub mod dynamics;
 pub mod model;
+pub mod names;
 pub mod records;
 pub mod route;
 pub mod warning;

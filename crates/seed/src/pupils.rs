@@ -79,7 +79,7 @@ async fn past_routes(
     let start = date(year, 9, 2);
     let chosen = pupils
         .iter()
-        .filter(|p| hash(&p.student_key) % 2 == 0)
+        .filter(|p| hash(&p.student_key).is_multiple_of(2))
         .take(PAST_ROUTES);
     for p in chosen {
         let goals: Vec<(String, String)> = p
@@ -208,7 +208,7 @@ async fn current_routes(
             && p.warning
                 .as_ref()
                 .is_some_and(|(l, _, _)| l.rank() >= WarningLevel::Risk.rank())
-            && hash(&p.student_key) % 3 != 0
+            && !hash(&p.student_key).is_multiple_of(3)
     });
     for p in at_risk.take(CURRENT_ROUTES) {
         let high = p
@@ -270,10 +270,15 @@ async fn current_routes(
                 .await?;
             }
         }
-        let review = start.add_days(42).unwrap_or(start);
-        if review <= today && hash(&p.student_key) % 2 == 0 {
-            db.add_route_review(&route, review, "Пропусков меньше; по предмету — первые положительные отметки. Маршрут без изменений.", ACTOR)
-                .await?;
+        // Half of the routes are reviewed every six weeks; the others have
+        // missed a review and are signals.
+        if hash(&p.student_key).is_multiple_of(2) {
+            let mut review = start.add_days(42);
+            while let Some(on) = review.filter(|d| *d <= today) {
+                db.add_route_review(&route, on, "Пропусков меньше; по предмету — первые положительные отметки. Маршрут без изменений.", ACTOR)
+                    .await?;
+                review = on.add_days(42);
+            }
         }
     }
     Ok(())

@@ -110,6 +110,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "pupils with low results",
     sqlite: include_str!("../migrations/sqlite/0019_pupils.sql"),
     postgres: include_str!("../migrations/postgres/0019_pupils.sql"),
+}, Migration {
+    version: 20,
+    name: "pupils' names sealed",
+    sqlite: include_str!("../migrations/sqlite/0020_pupil_names.sql"),
+    postgres: include_str!("../migrations/postgres/0020_pupil_names.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -95,6 +95,9 @@ pub struct Config {
     pub site_max_pages: usize,
     /// Daily backups (`OPORA_BACKUP_DIR`, `OPORA_BACKUP_KEEP`); `None`: off.
     pub backups: Option<backups::BackupConfig>,
+    /// The key pupils' names are sealed with (`OPORA_PUPIL_NAME_KEY`);
+    /// `None`: names are not kept at all.
+    pub pupil_names: Option<opora_pupils::names::NameKey>,
 }
 
 impl Default for Config {
@@ -118,6 +121,7 @@ impl Default for Config {
             site_delay: opora_sites::Options::default().delay,
             site_max_pages: opora_sites::Options::default().max_pages,
             backups: None,
+            pupil_names: None,
         }
     }
 }
@@ -129,7 +133,8 @@ impl Config {
     /// `OPORA_LOGIN_RATE` (per second), `OPORA_SMTP_URL` and
     /// `OPORA_MAIL_FROM` (e-mail of notifications; links in letters need
     /// `OPORA_PUBLIC_URL`), `OPORA_SITE_AUDITS` (1/0), `OPORA_BACKUP_DIR`
-    /// and `OPORA_BACKUP_KEEP` (daily backups).
+    /// and `OPORA_BACKUP_KEEP` (daily backups), `OPORA_PUPIL_NAME_KEY`
+    /// (64 hex characters: pupils' names kept sealed).
     ///
     /// A value that is set but cannot be used stops the start with a Russian
     /// message naming the setting, the value and what is expected: a typo in
@@ -199,6 +204,16 @@ impl Config {
             dir: PathBuf::from(dir),
             keep: keep.unwrap_or(7),
         });
+        if let Some(key) = env_value("OPORA_PUPIL_NAME_KEY") {
+            // The value is a secret: the message does not repeat it.
+            c.pupil_names = Some(opora_pupils::names::NameKey::parse(&key).map_err(|_| {
+                ConfigError::new(
+                    "OPORA_PUPIL_NAME_KEY",
+                    "…",
+                    "64 шестнадцатеричных символа (32 байта), например «openssl rand -hex 32»",
+                )
+            })?);
+        }
         Ok(c)
     }
 
@@ -581,6 +596,7 @@ fn application_routes(upload_limit: usize) -> Routes {
         .get("/pupils/{id}", pages::pupils::card::show)
         .post("/pupils/{id}", pages::pupils::card::save)
         .post("/pupils/{id}/leave", pages::pupils::card::leave)
+        .post("/pupils/{id}/name", pages::pupils::card::name)
         .post("/pupils/{id}/routes", pages::pupils::card::open_route)
         .get("/pupils/routes/{id}", pages::pupils::route::show)
         .post("/pupils/routes/{id}/steps", pages::pupils::route::add_step)

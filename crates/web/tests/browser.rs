@@ -1047,3 +1047,116 @@ async fn a_teacher_answers_a_self_assessment_and_the_region_reads_the_principals
         b.close().await.unwrap();
     });
 }
+
+#[tokio::test]
+async fn a_pupil_is_registered_and_routed_by_the_school_and_read_by_the_curator_in_a_real_browser()
+{
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+
+        // Администратор школы: the register built from the latest results.
+        let b = browser(&driver, &chromium, &profiles.path().join("school")).await;
+        login(&b, &base, "school1").await;
+        open(&b, &base, "/").await;
+        follow_nav(&b, "Обучающиеся с НОР").await;
+        choose(&b, "#b-year", "2025").await;
+        submit(&b, "#build").await;
+        assert!(text(&b, "#notice").await.starts_with("Реестр сформирован"));
+        shoot(&b, &format!("{tag}-register")).await;
+        // A pupil without a route: the card, then a route opened from it.
+        let before = b.current_url().await.unwrap().to_string();
+        let mut opened = false;
+        for row in b.find_all(Locator::Css("#pupils tbody tr")).await.unwrap() {
+            let cells = row.find_all(Locator::Css("td")).await.unwrap();
+            let last = cells.last().unwrap().text().await.unwrap();
+            if last.trim() == "нет" && !row.text().await.unwrap().contains("снят") {
+                row.find(Locator::Css("td a"))
+                    .await
+                    .unwrap()
+                    .click()
+                    .await
+                    .unwrap();
+                opened = true;
+                break;
+            }
+        }
+        assert!(opened, "a pupil on the register without a route");
+        wait_for_next_page(&b, &before).await;
+        assert!(text(&b, "h1").await.starts_with("Обучающийся"));
+        assert!(
+            !text(&b, "#results").await.is_empty(),
+            "the results behind the register"
+        );
+        choose(&b, "#r-tier", "3").await;
+        fill(&b, "#g-subject-1", "Математика").await;
+        fill(&b, "#g-target-1", "отметка «3» на ВПР").await;
+        submit(&b, "#open-route").await;
+        assert!(text(&b, "#notice").await.starts_with("Маршрут открыт"));
+        choose(&b, "#s-kind", "psychologist").await;
+        fill(&b, "#s-title", "Встреча с семьёй и педагогом-психологом").await;
+        fill(&b, "#s-owner", "педагог-психолог").await;
+        b.find(Locator::Css("#s-family"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        submit(&b, "#add-step").await;
+        submit(&b, "#steps button[id^='done-']").await;
+        assert!(text(&b, "#steps").await.contains("выполнен"));
+        fill(&b, "#v-note", "Пропусков нет, по математике — первая «3».").await;
+        submit(&b, "#save-review").await;
+        assert!(text(&b, "#reviews").await.contains("первая «3»"));
+        let route = path(&b).await.split('?').next().unwrap().to_string();
+        shoot(&b, &format!("{tag}-route")).await;
+        b.close().await.unwrap();
+
+        // Куратор: reads the route, without its forms.
+        let b = browser(&driver, &chromium, &profiles.path().join("curator")).await;
+        login(&b, &base, "metod1").await;
+        open(&b, &base, &route).await;
+        assert!(text(&b, "#reviews").await.contains("первая «3»"));
+        assert!(b
+            .find_all(Locator::Css("#review-form"))
+            .await
+            .unwrap()
+            .is_empty());
+        b.close().await.unwrap();
+
+        // Региональный оператор: counts per school, no pupil.
+        let b = browser(&driver, &chromium, &profiles.path().join("region")).await;
+        login(&b, &base, "region").await;
+        open(&b, &base, "/pupils").await;
+        assert!(!b
+            .find_all(Locator::Css("#pupils-summary tbody tr"))
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(b
+            .find_all(Locator::Css("#pupils"))
+            .await
+            .unwrap()
+            .is_empty());
+        shoot(&b, &format!("{tag}-pupils-region")).await;
+        b.close().await.unwrap();
+    });
+}
+
+/// Follows a link of the navigation menu.
+async fn follow_nav(b: &Browser, label: &str) {
+    let before = b.current_url().await.unwrap().to_string();
+    for l in b.find_all(Locator::Css("nav a")).await.unwrap() {
+        if l.text().await.unwrap_or_default().contains(label) {
+            l.click().await.unwrap();
+            wait_for_next_page(b, &before).await;
+            return;
+        }
+    }
+    panic!("no menu item «{label}»");
+}

@@ -39,6 +39,8 @@ pub struct Pupil {
     /// The latest computed warning: level, period code, triggers (JSON).
     pub warning: Option<(WarningLevel, String, String)>,
     pub route: Option<ActiveRoute>,
+    /// The name, sealed (`opora_pupils::names`), if the school keeps one.
+    pub name_sealed: Option<String>,
 }
 
 /// What the school writes about a pupil.
@@ -84,7 +86,7 @@ const PUPIL_SQL: &str = "SELECT p.id, p.school_id, s.code, s.short_name, s.munic
      p.class_name, p.grade, p.grade_year, p.subjects, p.causes, p.origin, p.source_year, p.entered_on, p.status, \
      p.left_on, p.leave_reason, p.note, w.level, w.period, w.triggers, \
      r.id, r.tier, r.started_on, r.review_weeks, \
-     (SELECT MAX(v.held_on) FROM pupil_route_reviews v WHERE v.route_id = r.id) \
+     (SELECT MAX(v.held_on) FROM pupil_route_reviews v WHERE v.route_id = r.id), p.name_sealed \
      FROM pupils p JOIN schools s ON s.id = p.school_id \
      LEFT JOIN pupil_warnings w ON w.pupil_id = p.id \
        AND w.period = (SELECT MAX(x.period) FROM pupil_warnings x WHERE x.pupil_id = p.id) \
@@ -165,6 +167,7 @@ macro_rules! pupil_from_row {
                 .transpose()?,
             warning,
             route,
+            name_sealed: r.get(26),
         })
     }};
 }
@@ -541,6 +544,28 @@ impl Db {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            Some(p.municipality_id),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// Keeps a pupil's sealed name (`None`: forgets it). The plain name
+    /// never reaches the store.
+    pub async fn set_pupil_name(&self, p: &Pupil, sealed: Option<&str>, actor: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let sql = "UPDATE pupils SET name_sealed = $1 WHERE id = $2";
+        on_tx!(&mut tx, c => sqlx::query(sql).bind(sealed).bind(p.id).execute(&mut *c).await?.rows_affected());
+        audit_for_in(
+            &mut tx,
+            actor,
+            if sealed.is_some() {
+                "имя обучающегося сохранено (зашифровано)"
+            } else {
+                "имя обучающегося удалено"
+            },
+            &audit_object(&p.student_key, &p.school_code),
+            "",
             Some(p.municipality_id),
         )
         .await?;

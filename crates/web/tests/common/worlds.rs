@@ -51,6 +51,16 @@ pub struct World {
     /// a complete form of answers to it.
     pub instrument_id: i64,
     pub answers: String,
+    /// A pupil on the world's school's register with an active route, and
+    /// a step of it.
+    pub pupil_id: i64,
+    pub pupil_route_id: i64,
+    pub pupil_step_id: i64,
+    /// Per login: a pupil to take off the register, one to open a route
+    /// for, and a route to close.
+    pub leaving_pupils: HashMap<String, i64>,
+    pub routable_pupils: HashMap<String, i64>,
+    pub closable_routes: HashMap<String, i64>,
     /// Per login: a notification of that user (own world) or of another
     /// user (foreign world).
     pub notifications: HashMap<String, i64>,
@@ -152,6 +162,26 @@ impl World {
                 self.pair_id
             };
             p = p.replace("{id}", &pair.to_string());
+        }
+        if p.starts_with("/pupils/routes/") {
+            let route = if p.ends_with("/close") {
+                self.closable_routes[login]
+            } else {
+                self.pupil_route_id
+            };
+            p = p
+                .replace("{step_id}", &self.pupil_step_id.to_string())
+                .replace("{id}", &route.to_string());
+        }
+        if p.starts_with("/pupils/{id}") {
+            let pupil = if p.ends_with("/leave") {
+                self.leaving_pupils[login]
+            } else if p.ends_with("/routes") {
+                self.routable_pupils[login]
+            } else {
+                self.pupil_id
+            };
+            p = p.replace("{id}", &pupil.to_string());
         }
         if p.contains("{id}") {
             p = p.replace("{id}", &self.id_for(route.path, login));
@@ -267,7 +297,95 @@ async fn add_disposables(db: &Db, w: &mut World) {
         w.removable_courses.insert(login.to_string(), course);
         let pair = mentoring_pair(db, w.school_id, w.teacher_id, n + 1).await;
         w.closable_pairs.insert(login.to_string(), pair);
+        let leaving = manual_pupil(db, w.school_id, &format!("matrix-leave-{login}")).await;
+        w.leaving_pupils.insert(login.to_string(), leaving.id);
+        let routable = manual_pupil(db, w.school_id, &format!("matrix-route-{login}")).await;
+        w.routable_pupils.insert(login.to_string(), routable.id);
+        let closing = manual_pupil(db, w.school_id, &format!("matrix-close-{login}")).await;
+        let route = open_route(db, &closing).await;
+        w.closable_routes.insert(login.to_string(), route);
     }
+}
+
+/// A pupil added by hand to `school_id`'s register under `key`.
+async fn manual_pupil(db: &Db, school_id: i64, key: &str) -> opora_store::pupils::register::Pupil {
+    let scope = Scope::School(school_id);
+    let fields = opora_store::pupils::register::PupilFields {
+        class_name: "7А".into(),
+        grade: 7,
+        subjects: vec!["Математика".into()],
+        causes: vec![],
+        note: String::new(),
+    };
+    let today = opora_plans::clock::today();
+    let id = db
+        .add_pupil(&scope, school_id, key, &fields, today, "test")
+        .await
+        .unwrap();
+    db.pupil(&scope, id).await.unwrap().unwrap()
+}
+
+/// Opens a route for a pupil; returns its id.
+async fn open_route(db: &Db, p: &opora_store::pupils::register::Pupil) -> i64 {
+    let goals = vec![("Математика".to_string(), "отметка «3»".to_string())];
+    db.open_pupil_route(
+        p,
+        opora_pupils::model::Tier::Group,
+        opora_plans::clock::today(),
+        6,
+        &goals,
+        "test",
+    )
+    .await
+    .unwrap()
+}
+
+/// A pupil of `school_id`'s register with an active route (the register
+/// built from the school's latest results when empty, a route opened when
+/// none is), and a step added to the route: (pupil, route, step).
+async fn pupil_world(db: &Db, school_id: i64) -> (i64, i64, i64) {
+    let scope = Scope::School(school_id);
+    if db.pupils(&scope, "test").await.unwrap().is_empty() {
+        let year = db.pupil_result_years(school_id).await.unwrap()[0];
+        db.build_pupil_register(&scope, school_id, year, opora_plans::clock::today(), "test")
+            .await
+            .unwrap();
+    }
+    let pupils = db.pupils(&scope, "test").await.unwrap();
+    let active = |p: &&opora_store::pupils::register::Pupil| {
+        p.status == opora_pupils::model::RegisterStatus::Active
+    };
+    let pupil = pupils
+        .iter()
+        .filter(active)
+        .find(|p| p.route.is_some())
+        .or(pupils.iter().find(active))
+        .expect("a pupil on the register");
+    let route_id = match &pupil.route {
+        Some(r) => r.id,
+        None => open_route(db, pupil).await,
+    };
+    let route = db.pupil_route(&scope, route_id).await.unwrap().unwrap();
+    db.add_route_step(
+        &route,
+        &opora_store::pupils::routes::StepFields {
+            kind: opora_pupils::model::StepKind::Other,
+            title: "Шаг для проверки прав".into(),
+            owner: String::new(),
+            due_on: None,
+            with_family: false,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let route = db.pupil_route(&scope, route_id).await.unwrap().unwrap();
+    let step = route
+        .steps
+        .iter()
+        .find(|s| s.fields.title == "Шаг для проверки прав")
+        .unwrap();
+    (pupil.id, route_id, step.id)
 }
 
 /// A mentoring pair in `school_id`: `mentee` and a colleague as mentor (the
@@ -471,6 +589,7 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .find(|p| p.supported_school_id == school_id)
         .unwrap()
         .id;
+    let (pupil_id, pupil_route_id, pupil_step_id) = pupil_world(db, school_id).await;
     World {
         school_id,
         school_code: school.code,
@@ -492,6 +611,12 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         programme_id: db.programmes(true).await.unwrap()[0].id,
         instrument_id,
         answers,
+        pupil_id,
+        pupil_route_id,
+        pupil_step_id,
+        leaving_pupils: HashMap::new(),
+        routable_pupils: HashMap::new(),
+        closable_routes: HashMap::new(),
         notifications: HashMap::new(),
         removable_evidence: HashMap::new(),
         closable_periods: HashMap::new(),

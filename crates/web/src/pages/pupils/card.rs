@@ -95,6 +95,12 @@ struct CardPage {
     reasons: Vec<Choice>,
     today: String,
     review_weeks: u32,
+    /// The name, opened for the school's own users.
+    name: String,
+    /// Why the name is not shown or kept, when it matters.
+    name_note: &'static str,
+    /// The school administrator may keep a name (a key is configured).
+    can_name: bool,
     notice: &'static str,
 }
 
@@ -254,19 +260,79 @@ pub async fn show(
             .collect(),
         today: on.ru(),
         review_weeks: thresholds.review_weeks,
+        name: shown_name(&st, &caller, &p),
+        name_note: name_note(&st, &caller, &p),
+        can_name: rights::keeps_register(&caller, p.school_id) && st.cfg.pupil_names.is_some(),
         notice: match q.done.as_str() {
             "added" => "Обучающийся внесён в реестр.",
             "saved" => "Изменения сохранены.",
             "left" => "Обучающийся снят с учёта.",
+            "named" => "Имя сохранено в зашифрованном виде.",
+            "unnamed" => "Имя удалено.",
             _ => "",
         },
     };
     Ok(Html(page.render()?))
 }
 
-fn require_register(c: &Caller, p: &Pupil) -> WebResult<()> {
+/// The pupil's name for the school's own users (never the curator's or
+/// above): opened with the configured key; empty without one.
+fn shown_name(st: &AppState, c: &Caller, p: &Pupil) -> String {
+    match (&p.name_sealed, &st.cfg.pupil_names) {
+        (Some(sealed), Some(key)) if rights::sees_names(c, p.school_id) => key
+            .open(sealed, p.school_id, &p.student_key)
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn name_note(st: &AppState, c: &Caller, p: &Pupil) -> &'static str {
+    match (&p.name_sealed, &st.cfg.pupil_names) {
+        (Some(_), _) if !rights::sees_names(c, p.school_id) => "",
+        (Some(sealed), Some(key)) => match key.open(sealed, p.school_id, &p.student_key) {
+            Ok(_) => "",
+            Err(_) => "Имя хранится, но не расшифровывается ключом из настроек: ключ сменился.",
+        },
+        (Some(_), None) => "Имя хранится в зашифрованном виде; ключ не задан в настройках сервера.",
+        _ => "",
+    }
+}
+
+/// Keeps (or, with an empty field, forgets) the pupil's name, sealed.
+pub async fn name(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    form: Fields,
+) -> WebResult<Response> {
+    let p = kept_pupil(&st, &caller, id).await?;
+    let Some(key) = &st.cfg.pupil_names else {
+        return Err(WebError::Unprocessable(
+            "Хранение имён не включено: администратор сервера задаёт ключ OPORA_PUPIL_NAME_KEY. Без него в реестре — только коды.".into(),
+        ));
+    };
+    let name = form.get("name");
+    if name.is_empty() {
+        st.db.set_pupil_name(&p, None, &caller.user.login).await?;
+        return Ok(Redirect::to(&format!("/pupils/{id}?done=unnamed")).into_response());
+    }
+    let mut nonce = [0u8; 12];
+    getrandom::getrandom(&mut nonce)
+        .map_err(|e| WebError::Internal(format!("случайные числа недоступны: {e}")))?;
+    let sealed = key
+        .seal(name, p.school_id, &p.student_key, nonce)
+        .map_err(|e| WebError::Unprocessable(format!("Имя: {e}.")))?;
+    st.db
+        .set_pupil_name(&p, Some(&sealed), &caller.user.login)
+        .await?;
+    Ok(Redirect::to(&format!("/pupils/{id}?done=named")).into_response())
+}
+
+/// A pupil whose register entry the caller keeps (404 unseen, 403 not kept).
+async fn kept_pupil(st: &AppState, c: &Caller, id: i64) -> WebResult<Pupil> {
+    let p = visible_pupil(st, c, id).await?;
     if rights::keeps_register(c, p.school_id) {
-        Ok(())
+        Ok(p)
     } else {
         Err(WebError::Forbidden(
             "Реестр ведёт администратор школы.".into(),
@@ -280,8 +346,7 @@ pub async fn save(
     Path(id): Path<i64>,
     form: Fields,
 ) -> WebResult<Response> {
-    let p = visible_pupil(&st, &caller, id).await?;
-    require_register(&caller, &p)?;
+    let p = kept_pupil(&st, &caller, id).await?;
     let fields = pupil_fields(&form)?;
     st.db
         .edit_pupil(&p, &fields, today(), &caller.user.login)
@@ -295,8 +360,7 @@ pub async fn leave(
     Path(id): Path<i64>,
     form: Fields,
 ) -> WebResult<Response> {
-    let p = visible_pupil(&st, &caller, id).await?;
-    require_register(&caller, &p)?;
+    let p = kept_pupil(&st, &caller, id).await?;
     let reason = LeaveReason::from_code(form.get("reason")).ok_or_else(|| {
         WebError::Unprocessable("Причина снятия с учёта: выберите из списка.".into())
     })?;

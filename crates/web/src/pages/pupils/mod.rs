@@ -111,6 +111,26 @@ pub fn total_of(name: &str, rows: &[SchoolPupils]) -> SchoolPupils {
     t
 }
 
+/// The counts summed per municipality, when the schools are of more than
+/// one.
+fn by_municipality(counts: &[SchoolPupils], mask: bool) -> Vec<SummaryLine> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<SchoolPupils>> = Default::default();
+    for s in counts {
+        groups.entry(&s.municipality).or_default().push(s.clone());
+    }
+    if groups.len() < 2 {
+        return Vec::new();
+    }
+    groups
+        .into_iter()
+        .map(|(name, rows)| {
+            let mut line = summary_line(&total_of(name, &rows), mask);
+            line.school_id = rows[0].municipality_id;
+            line
+        })
+        .collect()
+}
+
 /// A pupil in the register's table.
 pub struct PupilLine {
     pub id: i64,
@@ -191,10 +211,13 @@ struct ListPage {
     period: String,
     masked: bool,
     summary: Vec<SummaryLine>,
+    municipalities: Vec<SummaryLine>,
     total: Option<SummaryLine>,
     sees: bool,
     schools: Vec<SchoolOption>,
     school_id: Option<i64>,
+    classes: Vec<String>,
+    class: String,
     pupils: Vec<PupilLine>,
     signals: Vec<PupilLine>,
     left: usize,
@@ -215,6 +238,9 @@ pub struct ListQuery {
     pub school: String,
     #[serde(default)]
     pub done: String,
+    /// A class («7Б») or a grade («7»): only its pupils.
+    #[serde(default)]
+    pub class: String,
 }
 
 pub async fn list(
@@ -227,6 +253,7 @@ pub async fn list(
     let counts = st.db.pupil_summary(&caller.scope, on).await?;
     let summary: Vec<SummaryLine> = counts.iter().map(|s| summary_line(s, mask)).collect();
     let total = (counts.len() > 1).then(|| summary_line(&total_of("Итого", &counts), mask));
+    let municipalities = by_municipality(&counts, mask);
     let sees = rights::sees_pupils(&caller);
     let mut page = ListPage {
         l: Layout::new(&caller, "Обучающиеся с низкими результатами", "/pupils"),
@@ -234,10 +261,13 @@ pub async fn list(
         period: Period::of(on).title(),
         masked: mask,
         summary,
+        municipalities,
         total,
         sees,
         schools: Vec::new(),
         school_id: None,
+        classes: Vec::new(),
+        class: q.class.trim().to_string(),
         pupils: Vec::new(),
         signals: Vec::new(),
         left: 0,
@@ -286,7 +316,25 @@ pub async fn list(
                 .count();
             page.tier_warning =
                 opora_pupils::route::tier_warning(tier3, routes).unwrap_or_default();
-            let lines: Vec<PupilLine> = pupils.iter().map(|p| pupil_line(p, on)).collect();
+            let mut classes: Vec<String> =
+                pupils.iter().map(|p| p.fields.class_name.clone()).collect();
+            classes.sort_by_key(|c| {
+                (
+                    c.chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                        .parse::<u32>()
+                        .unwrap_or(0),
+                    c.clone(),
+                )
+            });
+            classes.dedup();
+            page.classes = classes;
+            let lines: Vec<PupilLine> = pupils
+                .iter()
+                .filter(|p| page.class.is_empty() || p.fields.class_name == page.class)
+                .map(|p| pupil_line(p, on))
+                .collect();
             page.left = lines.iter().filter(|l| !l.active).count();
             page.signals = pupils
                 .iter()

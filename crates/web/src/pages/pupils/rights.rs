@@ -12,6 +12,11 @@
 //! | school administrator | its school | its school | its school | its school, exact |
 //! | teacher | its school (read) | — | its school (steps, reviews, career guidance) | its school, exact |
 //!
+//! Names: Opora works without them; where a school insists, its
+//! administrator keeps a pupil's name, sealed with the configuration's key
+//! (`OPORA_PUPIL_NAME_KEY`), and only the school's own users see it — not
+//! the curator.
+//!
 //! Attendance files are uploaded by the region, the municipality and the
 //! school administrator (for the schools of their scope): uploading shows
 //! nobody a pupil they did not already have in the file.
@@ -32,6 +37,12 @@ pub fn keeps_register(c: &Caller, school_id: i64) -> bool {
 
 /// Whether the caller keeps the routes of `school_id`'s pupils.
 pub fn keeps_routes(c: &Caller, school_id: i64) -> bool {
+    matches!(c.role(), Role::SchoolAdmin | Role::Teacher) && c.user.school_id == Some(school_id)
+}
+
+/// Whether the caller sees the names a school keeps: its own users only
+/// (not the curator: names stay inside the school).
+pub fn sees_names(c: &Caller, school_id: i64) -> bool {
     matches!(c.role(), Role::SchoolAdmin | Role::Teacher) && c.user.school_id == Some(school_id)
 }
 
