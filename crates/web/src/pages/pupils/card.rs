@@ -149,6 +149,7 @@ pub async fn show(
     let routes = st.db.pupil_routes(&p).await?;
     let grade = p.grade_on(on);
     let thresholds = st.db.pupil_thresholds(p.school_id).await?;
+    let (name, name_note) = name_and_note(&st, &caller, &p);
     let page = CardPage {
         l: Layout::new(&caller, format!("Обучающийся {}", p.student_key), "/pupils"),
         id: p.id,
@@ -260,8 +261,8 @@ pub async fn show(
             .collect(),
         today: on.ru(),
         review_weeks: thresholds.review_weeks,
-        name: shown_name(&st, &caller, &p),
-        name_note: name_note(&st, &caller, &p),
+        name,
+        name_note,
         can_name: rights::keeps_register(&caller, p.school_id) && st.cfg.pupil_names.is_some(),
         notice: match q.done.as_str() {
             "added" => "Обучающийся внесён в реестр.",
@@ -276,25 +277,27 @@ pub async fn show(
 }
 
 /// The pupil's name for the school's own users (never the curator's or
-/// above): opened with the configured key; empty without one.
-fn shown_name(st: &AppState, c: &Caller, p: &Pupil) -> String {
-    match (&p.name_sealed, &st.cfg.pupil_names) {
-        (Some(sealed), Some(key)) if rights::sees_names(c, p.school_id) => key
-            .open(sealed, p.school_id, &p.student_key)
-            .unwrap_or_default(),
-        _ => String::new(),
+/// above), opened once with the configured key, and why it is not shown
+/// when that matters: (name, note).
+fn name_and_note(st: &AppState, c: &Caller, p: &Pupil) -> (String, &'static str) {
+    let Some(sealed) = &p.name_sealed else {
+        return (String::new(), "");
+    };
+    if !rights::sees_names(c, p.school_id) {
+        return (String::new(), "");
     }
-}
-
-fn name_note(st: &AppState, c: &Caller, p: &Pupil) -> &'static str {
-    match (&p.name_sealed, &st.cfg.pupil_names) {
-        (Some(_), _) if !rights::sees_names(c, p.school_id) => "",
-        (Some(sealed), Some(key)) => match key.open(sealed, p.school_id, &p.student_key) {
-            Ok(_) => "",
-            Err(_) => "Имя хранится, но не расшифровывается ключом из настроек: ключ сменился.",
+    match &st.cfg.pupil_names {
+        Some(key) => match key.open(sealed, p.school_id, &p.student_key) {
+            Ok(name) => (name, ""),
+            Err(_) => (
+                String::new(),
+                "Имя хранится, но не расшифровывается ключом из настроек: ключ сменился.",
+            ),
         },
-        (Some(_), None) => "Имя хранится в зашифрованном виде; ключ не задан в настройках сервера.",
-        _ => "",
+        None => (
+            String::new(),
+            "Имя хранится в зашифрованном виде; ключ не задан в настройках сервера.",
+        ),
     }
 }
 

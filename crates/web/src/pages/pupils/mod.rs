@@ -132,6 +132,7 @@ fn by_municipality(counts: &[SchoolPupils], mask: bool) -> Vec<SummaryLine> {
 }
 
 /// A pupil in the register's table.
+#[derive(Clone)]
 pub struct PupilLine {
     pub id: i64,
     pub key: String,
@@ -330,17 +331,19 @@ pub async fn list(
             });
             classes.dedup();
             page.classes = classes;
-            let lines: Vec<PupilLine> = pupils
+            // One line per pupil: the signals (of the whole school) and the
+            // register (of the chosen class) share them.
+            let all: Vec<PupilLine> = pupils.iter().map(|p| pupil_line(p, on)).collect();
+            page.signals = all
                 .iter()
-                .filter(|p| page.class.is_empty() || p.fields.class_name == page.class)
-                .map(|p| pupil_line(p, on))
+                .filter(|l| !l.signal.is_empty())
+                .cloned()
+                .collect();
+            let lines: Vec<PupilLine> = all
+                .into_iter()
+                .filter(|l| page.class.is_empty() || l.class_name == page.class)
                 .collect();
             page.left = lines.iter().filter(|l| !l.active).count();
-            page.signals = pupils
-                .iter()
-                .filter(|p| signal(p, on).is_some())
-                .map(|p| pupil_line(p, on))
-                .collect();
             page.pupils = lines;
             page.keeps = rights::keeps_register(&caller, school_id);
             page.years = st.db.pupil_result_years(school_id).await?;
