@@ -38,6 +38,7 @@ macro_rules! coded {
 
 /// [`coded!`], and parsing from either the code or the Russian title (any
 /// case): plans are written by people who type either.
+#[macro_export]
 macro_rules! coded_parsed {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal, $title:literal;)+ }) => {
         $crate::coded!($(#[$m])* $name { $($(#[$vm])* $v = $code, $title;)+ });

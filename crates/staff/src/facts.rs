@@ -39,6 +39,9 @@ pub struct TeacherFacts {
     pub plan: bool,
     /// Is a mentee of a pair active now or closed recently.
     pub mentored: bool,
+    /// Attended an event of methodological support recently (a seminar,
+    /// an association, a master class… — `opora_events` says which kinds).
+    pub event_supported: bool,
     /// The three-year rule holds (a course within 36 months).
     pub course_in_time: bool,
 }
@@ -52,7 +55,8 @@ pub struct SchoolStaff {
     pub with_plan: usize,
     /// With a deficit and a development plan.
     pub deficit_with_plan: usize,
-    /// With a development plan or a mentor: methodological support.
+    /// With a development plan, a mentor or a recent event of
+    /// methodological support attended: methodological support.
     pub supported: usize,
     pub courses_in_time: usize,
     /// At least one teacher of a core subject diagnosed in the latest
@@ -71,7 +75,7 @@ pub fn by_school(teachers: &[TeacherFacts]) -> BTreeMap<i64, SchoolStaff> {
         s.with_deficit += usize::from(t.deficit);
         s.with_plan += usize::from(t.plan);
         s.deficit_with_plan += usize::from(t.deficit && t.plan);
-        s.supported += usize::from(t.plan || t.mentored);
+        s.supported += usize::from(t.plan || t.mentored || t.event_supported);
         s.courses_in_time += usize::from(t.course_in_time);
         let c = core.entry(t.school_id).or_insert((0, true));
         c.0 += usize::from(t.core_diagnosed);
@@ -113,6 +117,10 @@ mod tests {
             mentored: true,
             ..teacher(1)
         };
+        let at_a_seminar = TeacherFacts {
+            event_supported: true,
+            ..teacher(1)
+        };
         let unplanned_core = TeacherFacts {
             diagnosed: true,
             deficit: true,
@@ -124,18 +132,19 @@ mod tests {
             planned_core,
             mentored,
             teacher(1),
+            at_a_seminar,
             unplanned_core,
             teacher(3),
         ]);
         assert_eq!(
             facts[&1],
             SchoolStaff {
-                teachers: 3,
+                teachers: 4,
                 diagnosed: 2,
                 with_deficit: 1,
                 with_plan: 1,
                 deficit_with_plan: 1,
-                supported: 2,
+                supported: 3,
                 courses_in_time: 1,
                 deficit_work: true,
             }

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod backup;
 pub mod campaigns;
 pub mod error;
+pub mod events;
 pub mod import;
 pub mod indicator_values;
 pub mod indicators;

@@ -115,6 +115,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "pupils' names sealed",
     sqlite: include_str!("../migrations/sqlite/0020_pupil_names.sql"),
     postgres: include_str!("../migrations/postgres/0020_pupil_names.sql"),
+}, Migration {
+    version: 21,
+    name: "events",
+    sqlite: include_str!("../migrations/sqlite/0021_events.sql"),
+    postgres: include_str!("../migrations/postgres/0021_events.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -410,6 +410,7 @@ impl Layout {
             ("/identification", "Идентификация"),
             ("/plans", "Дорожные карты"),
             ("/tasks", "Мои задачи"),
+            ("/events", "Мероприятия"),
             ("/indicators", "Показатели"),
             ("/campaigns", "Сбор данных"),
             ("/notifications", "Уведомления"),

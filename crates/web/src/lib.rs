@@ -610,6 +610,29 @@ fn application_routes(upload_limit: usize) -> Routes {
         )
         .post("/pupils/routes/{id}/career", pages::pupils::route::career)
         .post("/pupils/routes/{id}/close", pages::pupils::route::close)
+        .get("/events", pages::events::list)
+        .post("/events", pages::events::create)
+        .get("/events/new", pages::events::new_form)
+        .get("/events/{id}", pages::events::card::show)
+        .post("/events/{id}", pages::events::save)
+        .get("/events/{id}/edit", pages::events::edit_form)
+        .post("/events/{id}/status", pages::events::card::set_status)
+        .post("/events/{id}/participants", pages::events::card::invite)
+        .post(
+            "/events/{id}/participants/{teacher_id}/remove",
+            pages::events::card::remove,
+        )
+        .post("/events/{id}/attendance", pages::events::card::attendance)
+        .post("/events/{id}/protocol", pages::events::card::protocol)
+        .post("/events/{id}/decisions", pages::events::card::add_decision)
+        .post(
+            "/events/{id}/decisions/{decision_id}/delete",
+            pages::events::card::delete_decision,
+        )
+        .post(
+            "/events/{id}/decisions/{decision_id}/activity",
+            pages::events::card::transfer,
+        )
         .get("/glossary", pages::glossary::page)
         .get("/support", pages::plans::support::page)
         .post("/support", pages::plans::support::create)

@@ -65,6 +65,8 @@ pub struct Step {
     pub evidence: String,
     /// The course record a done course step wrote.
     pub course_id: Option<i64>,
+    /// The event the step is taking part in (done when the teacher attends).
+    pub event_id: Option<i64>,
 }
 
 /// A teacher's development plan with its steps (by due date).
@@ -137,7 +139,7 @@ macro_rules! programme_from_row {
     }};
 }
 
-const STEP_COLUMNS: &str = "id, plan_id, kind, title, subject, competence, programme_id, due_on, status, done_on, evidence, course_id";
+const STEP_COLUMNS: &str = "id, plan_id, kind, title, subject, competence, programme_id, due_on, status, done_on, evidence, course_id, event_id";
 
 fn step_from_row(
     (
@@ -153,6 +155,7 @@ fn step_from_row(
         done_on,
         evidence,
         course_id,
+        event_id,
     ): StepRow,
 ) -> Result<Step> {
     Ok(Step {
@@ -176,6 +179,7 @@ fn step_from_row(
         done_on: done_on.as_deref().map(stored_date).transpose()?,
         evidence,
         course_id,
+        event_id,
     })
 }
 
@@ -191,6 +195,7 @@ type StepRow = (
     String,
     Option<String>,
     String,
+    Option<i64>,
     Option<i64>,
 );
 
@@ -451,7 +456,7 @@ impl Db {
             other => other?,
         };
         for s in &plan.steps {
-            insert_step(&mut tx, id, s, actor).await?;
+            insert_step(&mut tx, id, s, None, actor).await?;
         }
         audit_for_in(
             &mut tx,
@@ -496,7 +501,7 @@ impl Db {
             return Err(StoreError::Invalid("укажите, что предстоит сделать".into()));
         }
         let mut tx = self.begin().await?;
-        let id = insert_step(&mut tx, plan.id, f, actor).await?;
+        let id = insert_step(&mut tx, plan.id, f, None, actor).await?;
         audit_for_in(
             &mut tx,
             actor,
@@ -695,18 +700,21 @@ fn require_active(plan: &DevPlan) -> Result<()> {
     }
 }
 
-async fn insert_step(
+/// Inserts a planned step; `event_id` links a step that is taking part
+/// in an event.
+pub(crate) async fn insert_step(
     tx: &mut crate::db::Tx,
     plan_id: i64,
     f: &StepFields,
+    event_id: Option<i64>,
     actor: &str,
 ) -> Result<i64> {
-    let sql = "INSERT INTO development_steps (plan_id, kind, title, subject, competence, programme_id, due_on, created_at, created_by) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+    let sql = "INSERT INTO development_steps (plan_id, kind, title, subject, competence, programme_id, due_on, event_id, created_at, created_by) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
     Ok(on_tx!(tx, c => sqlx::query_scalar(sql)
         .bind(plan_id).bind(f.kind.code()).bind(f.title.trim()).bind(&f.subject)
         .bind(f.competence.map(|c| c.code())).bind(f.programme_id).bind(f.due_on.iso())
-        .bind(now_text()).bind(actor).fetch_one(&mut *c).await?))
+        .bind(event_id).bind(now_text()).bind(actor).fetch_one(&mut *c).await?))
 }
 
 /// The latest of the teacher's rounds (`rounds`, oldest first) held after

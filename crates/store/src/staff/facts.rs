@@ -10,6 +10,11 @@ use opora_staff::facts::{by_school, is_core_subject, SchoolStaff, TeacherFacts, 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 impl Db {
+    /// The staff facts of every school of the region on `on`.
+    pub async fn region_staff_facts(&self, on: Date) -> Result<BTreeMap<i64, SchoolStaff>> {
+        self.staff_facts("1 = 1", on).await
+    }
+
     /// The staff facts of each school meeting `cond` (an SQL condition on
     /// the school aliased `s`) on `on`; schools without teachers are absent.
     pub(crate) async fn staff_facts(
@@ -37,6 +42,7 @@ impl Db {
         let mentored: HashSet<i64> = self
             .ids(&recent("mentoring_pairs", "mentee_id"), &since)
             .await?;
+        let at_events: HashSet<i64> = self.ids(&event_supported_sql(), &since).await?;
         let sql = "SELECT teacher_id, MAX(end_date) FROM courses GROUP BY teacher_id";
         let last: HashMap<i64, String> =
             on_db!(self, p => sqlx::query_as::<_, (i64, String)>(sql).fetch_all(p).await?)
@@ -56,6 +62,7 @@ impl Db {
                     .any(|(s, score)| is_core_subject(s) && is_deficit(*score)),
                 plan: planned.contains(&id),
                 mentored: mentored.contains(&id),
+                event_supported: at_events.contains(&id),
                 course_in_time: !is_overdue(&clock(last_end, on, &Thresholds::default())),
             });
         }
@@ -91,4 +98,19 @@ impl Db {
             on_db!(self, p => sqlx::query_scalar(sql).bind(bind).fetch_all(p).await?);
         Ok(ids.into_iter().collect())
     }
+}
+
+/// The teachers who attended an event of methodological support whose last
+/// day is on or after `$1` (the kinds from `opora_events`).
+fn event_supported_sql() -> String {
+    let kinds = opora_events::EventKind::ALL
+        .iter()
+        .filter(|k| k.is_methodical_support())
+        .map(|k| format!("'{}'", k.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT DISTINCT p.teacher_id FROM event_participants p JOIN events e ON e.id = p.event_id \
+         WHERE p.attendance = 'attended' AND e.kind IN ({kinds}) AND COALESCE(e.ends_on, e.starts_on) >= $1"
+    )
 }

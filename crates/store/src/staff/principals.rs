@@ -258,7 +258,7 @@ impl Db {
             None => HashMap::new(),
         };
         let roadmaps = self.roadmap_execution(on).await?;
-        let staff = self.staff_facts("1 = 1", on).await?;
+        let staff = self.region_staff_facts(on).await?;
         let mut out = BTreeMap::new();
         for s in schools {
             let in_run = now.contains_key(&s.code);

@@ -289,23 +289,6 @@ pub struct NewFields {
 
 /// Who the campaign may go to: ШНОР/ШНСУ of the latest run, all schools,
 /// a municipality (for the region), or a list of codes.
-async fn target_choices(st: &AppState, c: &Caller) -> WebResult<Vec<(String, String)>> {
-    let mut out = vec![
-        (
-            "supported".to_string(),
-            "ШНОР и ШНСУ последнего расчёта".to_string(),
-        ),
-        ("all".to_string(), "Все школы".to_string()),
-    ];
-    if c.is_region() {
-        for m in st.db.municipalities().await? {
-            out.push((format!("m{}", m.id), format!("Все школы: {}", m.name)));
-        }
-    }
-    out.push(("list".to_string(), "Список кодов школ (ниже)".to_string()));
-    Ok(out)
-}
-
 async fn programme_choices(st: &AppState, c: &Caller) -> WebResult<Vec<(i64, String)>> {
     Ok(st
         .db
@@ -337,7 +320,7 @@ async fn new_page(
     let page = NewPage {
         l: Layout::new(c, "Новая кампания сбора данных", "/campaigns"),
         f,
-        targets: target_choices(st, c).await?,
+        targets: super::targets::choices(st, c).await?,
         programmes: programme_choices(st, c).await?,
         errors,
     };
@@ -370,54 +353,6 @@ fn typed_date(label: &str, text: &str, errors: &mut Vec<String>) -> Option<Date>
     d
 }
 
-/// The ids of the schools a creation form names, each checked against the scope.
-async fn chosen_schools(
-    st: &AppState,
-    c: &Caller,
-    f: &NewFields,
-    errors: &mut Vec<String>,
-) -> WebResult<Vec<i64>> {
-    let in_scope = st.db.schools_in(&c.scope).await?;
-    let ids = match f.target.as_str() {
-        "supported" => st.db.supported_schools_in(&c.scope).await?,
-        "all" => in_scope.iter().map(|s| s.id).collect(),
-        "list" => {
-            let mut ids = vec![];
-            for code in f
-                .codes
-                .split([',', ';', '\n', ' ', '\t'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                match in_scope.iter().find(|s| s.code == code) {
-                    Some(s) => ids.push(s.id),
-                    None => errors.push(format!(
-                        "школа с кодом «{code}» не найдена среди ваших школ: проверьте код"
-                    )),
-                }
-            }
-            ids
-        }
-        m => match m.strip_prefix('m').and_then(|n| n.parse::<i64>().ok()) {
-            Some(m) if c.is_region() => in_scope
-                .iter()
-                .filter(|s| s.municipality_id == m)
-                .map(|s| s.id)
-                .collect(),
-            _ => {
-                errors.push("выберите, каким школам адресована кампания".into());
-                vec![]
-            }
-        },
-    };
-    if ids.is_empty() && errors.is_empty() {
-        errors.push(
-            "в выбранном адресате нет ни одной школы: выберите другой или перечислите коды".into(),
-        );
-    }
-    Ok(ids)
-}
-
 pub async fn create(
     State(st): State<AppState>,
     caller: Caller,
@@ -442,7 +377,7 @@ pub async fn create(
             }
         }
     };
-    let schools = chosen_schools(&st, &caller, &f, &mut errors).await?;
+    let schools = super::targets::chosen(&st, &caller, &f.target, &f.codes, &mut errors).await?;
     let (Some(opens_on), Some(deadline), Some(locks_on)) = (opens_on, deadline, locks_on) else {
         return Ok(unprocessable(new_page(&st, &caller, f, errors).await?));
     };

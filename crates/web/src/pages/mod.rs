@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod campaigns;
 pub mod card;
+pub mod events;
 pub mod glossary;
 pub mod home;
 pub mod identification;
@@ -13,6 +14,7 @@ pub mod pupils;
 pub mod schools;
 pub mod sites;
 pub mod staff;
+pub mod targets;
 pub mod upload;
 pub mod users;
 
