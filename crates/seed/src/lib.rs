@@ -18,12 +18,16 @@
 //!   diagnostics themselves are files of the region);
 //! - [`pupils`]: registers of pupils with low results in the ШНОР and ШНСУ
 //!   of the demo municipality, routes of the past and the current year,
-//!   attendance, the early warning.
+//!   attendance, the early warning;
+//! - [`events`]: the calendar around today — a held seminar with its
+//!   attendance, protocol and a decision in the roadmap, a certifying
+//!   internship, coming events and a cancelled one.
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
 
 pub mod campaigns;
+pub mod events;
 pub mod plans;
 pub mod pupils;
 pub mod region;
@@ -113,6 +117,9 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
     pupils::create_demo_pupils(db, &cast, opora_plans::clock::today())
         .await
         .map_err(SeedError::Users)?;
+    events::create_demo_events(db, &cast, opora_plans::clock::today())
+        .await
+        .map_err(SeedError::Plans)?;
     // Last: it reads the roadmaps, the runs and the staff.
     staff::create_demo_principal_evaluation(db)
         .await

@@ -91,6 +91,7 @@ async fn urls(c: &mut Client, doc: &Value) -> Vec<(String, String)> {
         .collect();
     let runs = ids(&c.json("/api/runs").await.1, "id");
     let plans = ids(&c.json("/api/plans").await.1, "id");
+    let events = ids(&c.json("/api/events").await.1, "id");
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         if item.get("get").is_none() {
@@ -106,6 +107,7 @@ async fn urls(c: &mut Client, doc: &Value) -> Vec<(String, String)> {
                 ("code", _) => codes.clone(),
                 ("id", p) if p.starts_with("/api/runs/") => runs.clone(),
                 ("id", p) if p.starts_with("/api/plans/") => plans.clone(),
+                ("id", p) if p.starts_with("/api/events/") => events.clone(),
                 ("list", _) => p["schema"]["enum"]
                     .as_array()
                     .unwrap()

@@ -1160,3 +1160,118 @@ async fn follow_nav(b: &Browser, label: &str) {
     }
     panic!("no menu item «{label}»");
 }
+
+#[tokio::test]
+async fn an_event_is_planned_held_and_its_decision_put_into_the_roadmap_in_a_real_browser() {
+    let Some((driver, chromium)) = start().await else {
+        return;
+    };
+    for_each_db!(|t| {
+        load_demo(&t.db).await;
+        let base = spawn(&t.db, test_config()).await;
+        let profiles = tempfile::tempdir().unwrap();
+        let tag = t.name;
+        let held_on = opora_plans::clock::today().add_days(-2).unwrap();
+
+        // Муниципальный администратор: the seminar from the calendar.
+        let b = browser(&driver, &chromium, &profiles.path().join("mo")).await;
+        login(&b, &base, "mo1").await;
+        open(&b, &base, "/").await;
+        follow_nav(&b, "Мероприятия").await;
+        assert!(!text(&b, "#calendar").await.is_empty());
+        follow(&b, "Новое мероприятие").await;
+        fill(
+            &b,
+            "#e-title",
+            "Семинар: смысловое чтение на уроках истории",
+        )
+        .await;
+        choose(&b, "#e-kind", "seminar").await;
+        fill(&b, "#e-starts-on", &held_on.ru()).await;
+        fill(&b, "#e-starts-at", "14:00").await;
+        fill(&b, "#e-ends-at", "15.30").await;
+        fill(&b, "#e-place", "ИМЦ, ауд. 3").await;
+        choose(&b, "#e-target", "supported").await;
+        submit(&b, "#save-event").await;
+        assert!(text(&b, "#notice").await.starts_with("Мероприятие внесено"));
+        assert!(text(&b, "#when").await.contains("14:00–15:30"));
+        assert!(!text(&b, "#targets").await.is_empty());
+        // Invite the first two teachers of the list.
+        for c in b
+            .find_all(Locator::Css("#invite-form input[type=checkbox]"))
+            .await
+            .unwrap()
+            .into_iter()
+            .take(2)
+        {
+            c.click().await.unwrap();
+        }
+        submit(&b, "#invite-submit").await;
+        assert!(text(&b, "#notice")
+            .await
+            .starts_with("Участники приглашены"));
+        let rows = b
+            .find_all(Locator::Css("#participants-table tbody tr"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        choose(&b, "#participants-table select", "attended").await;
+        submit(&b, "#save-attendance").await;
+        assert!(text(&b, "#notice")
+            .await
+            .starts_with("Присутствие отмечено"));
+        assert!(text(&b, "#status").await.contains("проведено"));
+        fill(
+            &b,
+            "#p-text",
+            "Обсудили приёмы смыслового чтения; выступили два учителя.",
+        )
+        .await;
+        submit(&b, "#save-protocol").await;
+        fill(
+            &b,
+            "#d-text",
+            "Включить приёмы смыслового чтения в планы уроков истории 6–8 классов",
+        )
+        .await;
+        fill(&b, "#d-responsible", "руководители ШМО").await;
+        fill(&b, "#d-deadline", "март").await;
+        submit(&b, "#add-decision").await;
+        assert!(text(&b, "#decisions-list")
+            .await
+            .contains("смыслового чтения"));
+        submit(&b, "#decisions-list button[id^='transfer-']").await;
+        assert!(text(&b, "#notice").await.starts_with("Решение перенесено"));
+        shoot(&b, &format!("{tag}-event")).await;
+        let event = path(&b).await.split('?').next().unwrap().to_string();
+        submit(&b, "#decisions-list a[id^='activity-of-']").await;
+        assert!(text(&b, "main")
+            .await
+            .contains("смыслового чтения в планы уроков"));
+        b.close().await.unwrap();
+
+        // Администратор школы: the event in the calendar of its month, read only.
+        let b = browser(&driver, &chromium, &profiles.path().join("school")).await;
+        login(&b, &base, "school1").await;
+        let month = opora_events::calendar::Month::of(held_on).code();
+        b.goto(&format!("{base}/events?month={month}"))
+            .await
+            .unwrap();
+        b.wait()
+            .for_element(Locator::Css("#calendar"))
+            .await
+            .unwrap();
+        assert!(text(&b, "#calendar").await.contains("смысловое чтение"));
+        shoot(&b, &format!("{tag}-calendar")).await;
+        open(&b, &base, &event).await;
+        assert!(text(&b, "#protocol-text")
+            .await
+            .contains("смыслового чтения"));
+        assert!(b
+            .find_all(Locator::Css("#protocol-form"))
+            .await
+            .unwrap()
+            .is_empty());
+        b.close().await.unwrap();
+    });
+}

@@ -12,7 +12,8 @@
 //! Who sees an event ([`events_sql`]): everyone sees the region's and the
 //! federal events; a municipality's event is seen in that municipality
 //! (its users, curators and schools); a school's event by the school and
-//! those above it; and an event is always seen by the schools it is for.
+//! those above it; and an event is always seen by the schools it is for
+//! and by those whose teachers take part in it.
 //! Participants are staff data: they are listed only within the caller's
 //! scope, and reading them is audited.
 
@@ -25,10 +26,14 @@ use crate::scope::Scope;
 /// An SQL condition on the event aliased `e` under which the caller sees
 /// it. Only numbers from the database are inlined.
 pub(crate) fn events_sql(scope: &Scope) -> String {
+    // The event is for a school of the scope, or a teacher of the scope
+    // takes part in it.
     let targets = |cond: &str| {
         format!(
             "EXISTS (SELECT 1 FROM event_schools es JOIN schools s ON s.id = es.school_id \
-             WHERE es.event_id = e.id AND {cond})"
+             WHERE es.event_id = e.id AND {cond}) \
+             OR EXISTS (SELECT 1 FROM event_participants ep JOIN teachers t ON t.id = ep.teacher_id \
+             JOIN schools s ON s.id = t.school_id WHERE ep.event_id = e.id AND {cond})"
         )
     };
     match scope {

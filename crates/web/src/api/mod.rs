@@ -5,6 +5,7 @@
 //! 3.1 document at `/api/openapi.json` (`openapi`) derives its schemas from
 //! the same types.
 
+mod events;
 mod openapi;
 mod pupils;
 mod staff;
@@ -80,6 +81,8 @@ pub fn routes() -> Routes {
         .get("/api/principals", staff::principals)
         .get("/api/pupils", pupils::pupils)
         .get("/api/pupils/summary", pupils::summary)
+        .get("/api/events", events::events)
+        .get("/api/events/{id}", events::event)
         .get("/api/openapi.json", openapi)
 }
 

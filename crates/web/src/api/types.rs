@@ -1386,3 +1386,180 @@ impl PupilInfo {
         }
     }
 }
+
+/// An event's school.
+#[derive(Serialize, JsonSchema)]
+pub struct EventSchool {
+    #[schemars(description = "Код ОО")]
+    pub code: String,
+    pub name: String,
+}
+
+/// Participants of an event by attendance.
+#[derive(Serialize, JsonSchema)]
+pub struct EventCounts {
+    #[schemars(description = "Приглашены, присутствие ещё не отмечено")]
+    pub invited: i64,
+    pub attended: i64,
+    pub absent: i64,
+}
+
+/// An event of the calendar.
+#[derive(Serialize, JsonSchema)]
+#[schemars(
+    description = "Мероприятие: вид, уровень, сроки, место, организатор, школы, численность участников"
+)]
+pub struct EventInfo {
+    pub id: i64,
+    #[schemars(description = "Тема")]
+    pub title: String,
+    #[schemars(
+        description = "Вид: seminar, webinar, association (РМО, ШМО), round_table, master_class, open_lesson, conference, consultation, internship, contest, teachers_council, heads_meeting"
+    )]
+    pub kind: String,
+    pub kind_title: String,
+    #[schemars(description = "Уровень: federal, regional, municipal, school")]
+    pub level: String,
+    pub level_title: String,
+    #[schemars(description = "Состояние: planned, held, cancelled")]
+    pub status: String,
+    pub status_title: String,
+    #[schemars(description = "Первый день, ГГГГ-ММ-ДД")]
+    pub starts_on: String,
+    #[schemars(description = "Последний день многодневного мероприятия; null — один день")]
+    pub ends_on: Option<String>,
+    #[schemars(description = "Начало, ЧЧ:ММ (местное время региона)")]
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: String,
+    pub organiser: String,
+    #[schemars(description = "Чьё мероприятие: муниципалитет, школа или регион")]
+    pub owner: String,
+    pub municipality_id: Option<i64>,
+    pub hours: Option<u32>,
+    #[schemars(
+        description = "Выдаётся удостоверение о повышении квалификации: присутствовавшим курс записывается в сведения о курсах"
+    )]
+    pub certificate: bool,
+    #[schemars(
+        description = "Присутствие учитывается как методическая поддержка педагога (поле кадры.поддержка)"
+    )]
+    pub methodical_support: bool,
+    pub cancel_reason: String,
+    #[schemars(description = "Школы, для которых мероприятие; пусто — открытое")]
+    pub schools: Vec<EventSchool>,
+    pub participants: EventCounts,
+}
+
+impl From<&opora_store::events::register::Event> for EventInfo {
+    fn from(e: &opora_store::events::register::Event) -> Self {
+        let f = &e.fields;
+        let s = &f.schedule;
+        EventInfo {
+            id: e.id,
+            title: f.title.clone(),
+            kind: f.kind.code().into(),
+            kind_title: f.kind.title().into(),
+            level: f.level.code().into(),
+            level_title: f.level.title().into(),
+            status: e.status.code().into(),
+            status_title: e.status.title().into(),
+            starts_on: s.starts_on.iso(),
+            ends_on: s.ends_on.map(|d| d.iso()),
+            starts_at: s.starts_at.map(opora_events::schedule::time_text),
+            ends_at: s.ends_at.map(opora_events::schedule::time_text),
+            place: f.place.clone(),
+            organiser: f.organiser.clone(),
+            owner: e.owner.clone(),
+            municipality_id: f.municipality_id,
+            hours: f.hours,
+            certificate: f.certificate,
+            methodical_support: f.kind.is_methodical_support(),
+            cancel_reason: e.cancel_reason.clone(),
+            schools: e
+                .targets
+                .iter()
+                .map(|t| EventSchool {
+                    code: t.code.clone(),
+                    name: t.short_name.clone(),
+                })
+                .collect(),
+            participants: EventCounts {
+                invited: e.counts.invited,
+                attended: e.counts.attended,
+                absent: e.counts.absent,
+            },
+        }
+    }
+}
+
+/// A participant of an event (staff data: only within the caller's scope).
+#[derive(Serialize, JsonSchema)]
+pub struct EventParticipant {
+    pub teacher_id: i64,
+    pub full_name: String,
+    pub school: String,
+    #[schemars(description = "Присутствие: invited, attended, absent")]
+    pub attendance: String,
+    #[schemars(description = "Курс записан в сведения о курсах педагога")]
+    pub course_written: bool,
+    #[schemars(description = "У педагога есть действующий план развития, мероприятие — его шаг")]
+    pub in_development_plan: bool,
+}
+
+impl From<&opora_store::events::participants::Participant> for EventParticipant {
+    fn from(p: &opora_store::events::participants::Participant) -> Self {
+        EventParticipant {
+            teacher_id: p.teacher_id,
+            full_name: p.full_name.clone(),
+            school: p.school_name.clone(),
+            attendance: p.attendance.code().into(),
+            course_written: p.course_id.is_some(),
+            in_development_plan: p.in_plan,
+        }
+    }
+}
+
+/// A decision of an event's protocol.
+#[derive(Serialize, JsonSchema)]
+pub struct EventDecision {
+    pub id: i64,
+    pub text: String,
+    pub responsible: String,
+    #[schemars(description = "Срок, как записан")]
+    pub deadline: String,
+    #[schemars(
+        description = "Мероприятие дорожной карты, в которое перенесено решение; null — не перенесено"
+    )]
+    pub activity_id: Option<i64>,
+    pub plan_id: Option<i64>,
+}
+
+impl From<&opora_store::events::protocol::Decision> for EventDecision {
+    fn from(d: &opora_store::events::protocol::Decision) -> Self {
+        EventDecision {
+            id: d.id,
+            text: d.fields.text.clone(),
+            responsible: d.fields.responsible.clone(),
+            deadline: d.fields.deadline.clone(),
+            activity_id: d.activity.as_ref().map(|a| a.activity_id),
+            plan_id: d.activity.as_ref().map(|a| a.plan_id),
+        }
+    }
+}
+
+/// An event with its description, protocol, decisions and the participants
+/// the caller may see.
+#[derive(Serialize, JsonSchema)]
+pub struct EventDetail {
+    #[serde(flatten)]
+    pub event: EventInfo,
+    pub description: String,
+    pub materials: String,
+    pub protocol: String,
+    pub decisions: Vec<EventDecision>,
+    #[schemars(
+        description = "Участники из школ вашей области доступа (учителю — только он сам); чтение записывается в журнал"
+    )]
+    pub participant_list: Vec<EventParticipant>,
+}

@@ -61,6 +61,16 @@ pub struct World {
     pub leaving_pupils: HashMap<String, i64>,
     pub routable_pupils: HashMap<String, i64>,
     pub closable_routes: HashMap<String, i64>,
+    /// The world's municipality.
+    pub municipality_id: i64,
+    /// A municipal event for the world's school (held on 01.09.2026), its
+    /// teacher invited.
+    pub event_id: i64,
+    /// Per login: an invited teacher to take off the event's list, a
+    /// decision to delete and one to turn into a roadmap activity.
+    pub removable_participants: HashMap<String, i64>,
+    pub deletable_decisions: HashMap<String, i64>,
+    pub transferable_decisions: HashMap<String, i64>,
     /// Per login: a notification of that user (own world) or of another
     /// user (foreign world).
     pub notifications: HashMap<String, i64>,
@@ -92,6 +102,7 @@ impl World {
             ("{list}", "shnor".to_string()),
             ("{notification}", notification.to_string()),
             ("{login}", login.to_string()),
+            ("{municipality}", self.municipality_id.to_string()),
             ("{answers}", self.answers.clone()),
             (
                 "{year}",
@@ -120,6 +131,7 @@ impl World {
             "campaigns" => self.campaign_id,
             "support" => self.support_id,
             "staff" | "teachers" => self.teacher_id,
+            "events" => self.event_id,
             "notifications" => self.notifications.get(login).copied().unwrap_or(999_999),
             // In-memory previews: no id outside the session that made one.
             "upload" => 999_999,
@@ -162,6 +174,22 @@ impl World {
                 self.pair_id
             };
             p = p.replace("{id}", &pair.to_string());
+        }
+        if p.starts_with("/events/{id}/") {
+            p = p
+                .replace(
+                    "{teacher_id}",
+                    &self.removable_participants[login].to_string(),
+                )
+                .replace(
+                    "{decision_id}",
+                    &if p.ends_with("/delete") {
+                        self.deletable_decisions[login]
+                    } else {
+                        self.transferable_decisions[login]
+                    }
+                    .to_string(),
+                );
         }
         if p.starts_with("/pupils/routes/") {
             let route = if p.ends_with("/close") {
@@ -301,10 +329,97 @@ async fn add_disposables(db: &Db, w: &mut World) {
         w.leaving_pupils.insert(login.to_string(), leaving.id);
         let routable = manual_pupil(db, w.school_id, &format!("matrix-route-{login}")).await;
         w.routable_pupils.insert(login.to_string(), routable.id);
+        event_disposables(db, w, login).await;
         let closing = manual_pupil(db, w.school_id, &format!("matrix-close-{login}")).await;
         let route = open_route(db, &closing).await;
         w.closable_routes.insert(login.to_string(), route);
     }
+}
+
+/// The world's event: municipal, for its school, held on 01.09.2026, the
+/// world's teacher invited.
+async fn event_world(db: &Db, municipality_id: i64, school_id: i64, teacher_id: i64) -> i64 {
+    use opora_events::{EventKind, EventLevel, Schedule};
+    let fields = opora_store::events::register::EventFields {
+        title: "Семинар проверки прав".into(),
+        kind: EventKind::Seminar,
+        level: EventLevel::Municipal,
+        schedule: Schedule::new(
+            opora_plans::Date::new(2026, 9, 1).unwrap(),
+            None,
+            None,
+            None,
+        )
+        .unwrap(),
+        place: String::new(),
+        organiser: String::new(),
+        municipality_id: Some(municipality_id),
+        school_id: None,
+        description: String::new(),
+        materials: String::new(),
+        hours: None,
+        certificate: false,
+        school_ids: vec![school_id],
+    };
+    let id = db
+        .create_event(&Scope::Region, &fields, "test")
+        .await
+        .unwrap();
+    let e = db.event(&Scope::Region, id).await.unwrap().unwrap();
+    db.invite_teachers(&Scope::Region, &e, &[teacher_id], "test")
+        .await
+        .unwrap();
+    id
+}
+
+/// A login's invited teacher and two decisions of the world's event.
+async fn event_disposables(db: &Db, w: &mut World, login: &str) {
+    use opora_store::events::protocol::DecisionFields;
+    let scope = Scope::Region;
+    let mut fields = opora_staff::records::teachers::TeacherFields {
+        personnel_no: None,
+        full_name: format!("Участник Проверки {login}"),
+        position: "учитель".into(),
+        subjects: vec!["Математика".into()],
+        grades: vec![5],
+        category: opora_staff::Category::None,
+        experience_years: None,
+        education: String::new(),
+        education_subject: String::new(),
+        young_specialist: false,
+    };
+    fields.personnel_no = Some(format!("matrix-{login}"));
+    let teacher = db
+        .create_teacher(&scope, w.school_id, &fields, "test")
+        .await
+        .unwrap();
+    let e = db.event(&scope, w.event_id).await.unwrap().unwrap();
+    db.invite_teachers(&scope, &e, &[teacher], "test")
+        .await
+        .unwrap();
+    w.removable_participants.insert(login.to_string(), teacher);
+    let today = opora_plans::clock::today();
+    let decision = |text: String| DecisionFields {
+        text,
+        responsible: String::new(),
+        deadline: String::new(),
+    };
+    let deletable = db
+        .add_decision(&e, &decision(format!("Удалить ({login})")), today, "test")
+        .await
+        .unwrap();
+    let transferable = db
+        .add_decision(
+            &e,
+            &decision(format!("В дорожную карту ({login})")),
+            today,
+            "test",
+        )
+        .await
+        .unwrap();
+    w.deletable_decisions.insert(login.to_string(), deletable);
+    w.transferable_decisions
+        .insert(login.to_string(), transferable);
 }
 
 /// A pupil added by hand to `school_id`'s register under `key`.
@@ -590,7 +705,13 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .unwrap()
         .id;
     let (pupil_id, pupil_route_id, pupil_step_id) = pupil_world(db, school_id).await;
+    let event_id = event_world(db, school.municipality_id, school_id, teacher_id).await;
     World {
+        municipality_id: school.municipality_id,
+        event_id,
+        removable_participants: HashMap::new(),
+        deletable_decisions: HashMap::new(),
+        transferable_decisions: HashMap::new(),
         school_id,
         school_code: school.code,
         other_school_id: 0,

@@ -138,7 +138,7 @@ pub async fn show(
         Vec::new()
     };
     let plans = if keeps {
-        managed_plans(&st, &caller).await?
+        managed_plans(&st, &caller, &e).await?
     } else {
         Vec::new()
     };
@@ -200,7 +200,11 @@ pub async fn show(
 }
 
 /// The participants the caller may see: its scope's (a teacher: itself).
-async fn participants_seen(st: &AppState, c: &Caller, e: &Event) -> WebResult<Vec<Participant>> {
+pub(crate) async fn participants_seen(
+    st: &AppState,
+    c: &Caller,
+    e: &Event,
+) -> WebResult<Vec<Participant>> {
     let all = st.db.event_participants(&c.scope, e, &c.user.login).await?;
     if rights::sees_participants(c) {
         return Ok(all);
@@ -212,8 +216,10 @@ async fn participants_seen(st: &AppState, c: &Caller, e: &Event) -> WebResult<Ve
         .collect())
 }
 
-/// The roadmaps the caller manages (where a decision can go), by title.
-async fn managed_plans(st: &AppState, c: &Caller) -> WebResult<Vec<(i64, String)>> {
+/// The roadmaps the caller manages (where a decision can go): the plan of
+/// the event's owner first (the municipality's for its event, the school's
+/// for a school's, the region's for the region's), then by title.
+async fn managed_plans(st: &AppState, c: &Caller, e: &Event) -> WebResult<Vec<(i64, String)>> {
     let schools = st.db.schools_in(&c.scope).await?;
     let municipality_of = |school: Option<i64>| {
         school.and_then(|id| {
@@ -223,13 +229,25 @@ async fn managed_plans(st: &AppState, c: &Caller) -> WebResult<Vec<(i64, String)
                 .map(|s| s.municipality_id)
         })
     };
-    Ok(st
+    let owners = |p: &opora_store::plans::PlanSummary| match (
+        e.fields.school_id,
+        e.fields.municipality_id,
+    ) {
+        (Some(school), _) => p.school_id == Some(school),
+        (None, Some(m)) => p.school_id.is_none() && p.municipality_id == Some(m),
+        (None, None) => p.level == "region",
+    };
+    let mut plans: Vec<_> = st
         .db
         .plans(&c.scope, today())
         .await?
         .into_iter()
         .filter(|p| !p.is_template && p.status != "archived")
         .filter(|p| crate::pages::plans::rights::rights(c, p, municipality_of(p.school_id)).manage)
+        .collect();
+    plans.sort_by_key(|p| (!owners(p), p.title.clone()));
+    Ok(plans
+        .into_iter()
         .map(|p| {
             let unit = if p.unit.is_empty() {
                 String::new()

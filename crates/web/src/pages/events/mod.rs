@@ -44,7 +44,6 @@ pub struct EventLine {
     pub title: String,
     pub kind: String,
     pub when: String,
-    pub time: String,
     pub level: &'static str,
     pub owner: String,
     pub place: String,
@@ -62,7 +61,6 @@ impl EventLine {
             title: f.title.clone(),
             kind: capitalised(f.kind.title()),
             when: f.schedule.ru(),
-            time: f.schedule.starts_at.map(time_text).unwrap_or_default(),
             level: f.level.title(),
             owner: e.owner.clone(),
             place: f.place.clone(),
@@ -409,11 +407,7 @@ pub async fn create(
     let typed = FormFields::of(&form);
     let fields = match read_fields(&st, &caller, &typed).await? {
         Ok(f) => f,
-        Err(errors) => {
-            return Ok(form_page(&st, &caller, None, typed, errors)
-                .await?
-                .into_response())
-        }
+        Err(errors) => return Ok(refused(form_page(&st, &caller, None, typed, errors).await?)),
     };
     match st
         .db
@@ -421,11 +415,9 @@ pub async fn create(
         .await
     {
         Ok(id) => Ok(Redirect::to(&format!("/events/{id}?done=created")).into_response()),
-        Err(opora_store::StoreError::Invalid(m)) => {
-            Ok(form_page(&st, &caller, None, typed, vec![m])
-                .await?
-                .into_response())
-        }
+        Err(opora_store::StoreError::Invalid(m)) => Ok(refused(
+            form_page(&st, &caller, None, typed, vec![m]).await?,
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -457,9 +449,9 @@ pub async fn save(
     let mut fields = match read_fields(&st, &caller, &typed).await? {
         Ok(f) => f,
         Err(errors) => {
-            return Ok(form_page(&st, &caller, Some(id), typed, errors)
-                .await?
-                .into_response())
+            return Ok(refused(
+                form_page(&st, &caller, Some(id), typed, errors).await?,
+            ))
         }
     };
     fields.school_id = e.fields.school_id;
@@ -469,13 +461,16 @@ pub async fn save(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/events/{id}?done=saved")).into_response()),
-        Err(opora_store::StoreError::Invalid(m)) => {
-            Ok(form_page(&st, &caller, Some(id), typed, vec![m])
-                .await?
-                .into_response())
-        }
+        Err(opora_store::StoreError::Invalid(m)) => Ok(refused(
+            form_page(&st, &caller, Some(id), typed, vec![m]).await?,
+        )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The form back with its mistakes: 422.
+fn refused(page: Html<String>) -> Response {
+    (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
 /// The event's fields from the form, or every mistake in Russian.
@@ -489,7 +484,12 @@ async fn read_fields(
     if kind.is_none() {
         errors.push("вид мероприятия: выберите из списка".into());
     }
-    let level = EventLevel::from_code(&t.level).filter(|l| rights::creates(c).contains(l));
+    // A caller who creates events of one level needs not name it.
+    let levels = rights::creates(c);
+    let level = match levels.as_slice() {
+        [only] => Some(*only),
+        _ => EventLevel::from_code(&t.level).filter(|l| levels.contains(l)),
+    };
     if level.is_none() {
         errors.push("уровень мероприятия: выберите из списка".into());
     }
@@ -586,9 +586,67 @@ async fn read_fields(
     }
 }
 
-/// The events of a status, for «мои задачи»: those the caller keeps that
-/// are over but still planned (attendance to mark), and those coming in
-/// the next weeks for the caller's schools.
-pub fn is_unfinished(e: &Event, on: Date) -> bool {
-    e.status == EventStatus::Planned && e.fields.schedule.is_past(on)
+/// How far ahead «мои задачи» shows coming events.
+const TASK_DAYS: i64 = 30;
+
+/// The events in «мои задачи»: coming ones and those whose attendance is
+/// still to be marked.
+#[derive(Default)]
+pub struct EventTasks {
+    /// Coming within [`TASK_DAYS`]: a teacher's own invitations; everyone
+    /// else's events of their scope (a municipality and the region: those
+    /// they keep).
+    pub coming: Vec<EventLine>,
+    /// Kept by the caller, begun in the last [`TASK_DAYS`] days, not
+    /// cancelled, with participants whose attendance is not marked or
+    /// still planned.
+    pub to_mark: Vec<EventLine>,
+}
+
+pub async fn tasks(st: &AppState, c: &Caller) -> WebResult<EventTasks> {
+    let on = today();
+    let ahead = on.add_days(TASK_DAYS).unwrap_or(on);
+    let recent = on.add_days(-TASK_DAYS).unwrap_or(on);
+    let filter = EventFilter {
+        from: Some(recent),
+        to: Some(ahead),
+        ..EventFilter::default()
+    };
+    let events = st.db.events(&c.scope, &filter).await?;
+    let own: Vec<i64> = match st.db.teacher_of_user(c.user.id).await? {
+        Some(t) if c.role() == opora_store::users::Role::Teacher => st
+            .db
+            .teacher_events(t)
+            .await?
+            .iter()
+            .map(|e| e.event_id)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let coming = events
+        .iter()
+        .filter(|e| e.status != EventStatus::Cancelled && e.fields.schedule.last_day() >= on)
+        .filter(|e| match c.role() {
+            opora_store::users::Role::Teacher => own.contains(&e.id),
+            opora_store::users::Role::Region | opora_store::users::Role::Municipality => {
+                rights::keeps(c, e)
+            }
+            _ => true,
+        })
+        .map(EventLine::of)
+        .collect();
+    let to_mark = events
+        .iter()
+        .filter(|e| rights::keeps(c, e) && needs_marks(e, on))
+        .map(EventLine::of)
+        .collect();
+    Ok(EventTasks { coming, to_mark })
+}
+
+/// Begun, not cancelled, and either still planned or with participants
+/// whose attendance is not marked.
+fn needs_marks(e: &Event, on: Date) -> bool {
+    e.status != EventStatus::Cancelled
+        && e.fields.schedule.starts_on <= on
+        && (e.status == EventStatus::Planned || e.counts.invited > 0)
 }

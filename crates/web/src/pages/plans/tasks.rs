@@ -51,6 +51,7 @@ pub struct Block {
 #[template(path = "tasks.html")]
 struct TasksPage {
     l: Layout,
+    events: crate::pages::events::EventTasks,
     blocks: Vec<Block>,
     teacher: bool,
     all: bool,
@@ -134,6 +135,7 @@ pub async fn page(
     let all = q.all == "1";
     let page = TasksPage {
         l: Layout::new(&caller, "Мои задачи", "/tasks"),
+        events: crate::pages::events::tasks(&st, &caller).await?,
         blocks: task_blocks(&st, &caller, all).await?,
         teacher: caller.role() == Role::Teacher,
         all,

@@ -279,6 +279,38 @@ pub struct MoveLine {
     pub actor: String,
 }
 
+/// An event in a teacher's record.
+pub struct EventLine {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub dates: String,
+    pub attendance_code: &'static str,
+    pub attendance: &'static str,
+    pub course: bool,
+}
+
+impl EventLine {
+    fn of(e: &opora_store::events::participants::TeacherEvent) -> EventLine {
+        EventLine {
+            id: e.event_id,
+            title: e.title.clone(),
+            kind: crate::fmt::capitalised(e.kind.title()),
+            dates: match e.ends_on {
+                Some(last) => format!("{}–{}", e.starts_on.ru(), last.ru()),
+                None => e.starts_on.ru(),
+            },
+            attendance_code: e.attendance.code(),
+            attendance: if e.status == opora_events::EventStatus::Cancelled {
+                "мероприятие отменено"
+            } else {
+                e.attendance.title()
+            },
+            course: e.course_id.is_some(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "staff/card.html")]
 struct CardPage {
@@ -306,6 +338,8 @@ struct CardPage {
     changes: Vec<ChangeLine>,
     pairs: Vec<super::mentoring::PairLine>,
     plans: Vec<super::development::PlanLine>,
+    /// Events the teacher was invited to: (id, title, kind, dates, attendance code, attendance).
+    events: Vec<EventLine>,
     /// Open self-assessments, on the teacher's own card: (id, title).
     instruments: Vec<(i64, String)>,
     /// Drafts a plan (keeps the teacher's plan and none is active).
@@ -416,8 +450,16 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let events = st
+        .db
+        .teacher_events(t.id)
+        .await?
+        .iter()
+        .map(EventLine::of)
+        .collect();
     let page = CardPage {
         l: Layout::new(&caller, t.fields.full_name.clone(), "/staff"),
+        events,
         id,
         name: t.fields.full_name.clone(),
         school: t.school_name.clone(),

@@ -248,6 +248,8 @@ pub struct StepLine {
     pub evidence: String,
     pub outcome: &'static str,
     pub outcome_class: &'static str,
+    /// The event the step is taking part in (marked by its attendance).
+    pub event_id: Option<i64>,
 }
 
 /// A deficit of the plan's round and what the next round says.
@@ -365,6 +367,7 @@ pub async fn show(
                 evidence: s.evidence.clone(),
                 outcome: o.map(Outcome::title).unwrap_or(""),
                 outcome_class: o.map(outcome_class).unwrap_or(""),
+                event_id: s.event_id,
             }
         })
         .collect();
