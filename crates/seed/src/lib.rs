@@ -21,13 +21,16 @@
 //!   attendance, the early warning;
 //! - [`events`]: the calendar around today — a held seminar with its
 //!   attendance, protocol and a decision in the roadmap, a certifying
-//!   internship, coming events and a cancelled one.
+//!   internship, coming events and a cancelled one;
+//! - [`orders`]: the region's order approving the run's lists, the
+//!   municipality's orders on its roadmap and its seminar.
 //!
 //! Each step writes only into an empty database (or table), so seeding an
 //! existing database changes nothing.
 
 pub mod campaigns;
 pub mod events;
+pub mod orders;
 pub mod plans;
 pub mod pupils;
 pub mod region;
@@ -118,6 +121,9 @@ pub async fn story_from_run(db: &Db) -> Result<story::Cast, SeedError> {
         .await
         .map_err(SeedError::Users)?;
     events::create_demo_events(db, &cast, opora_plans::clock::today())
+        .await
+        .map_err(SeedError::Plans)?;
+    orders::create_demo_orders(db, &cast, opora_plans::clock::today())
         .await
         .map_err(SeedError::Plans)?;
     // Last: it reads the roadmaps, the runs and the staff.

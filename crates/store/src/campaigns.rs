@@ -781,10 +781,11 @@ pub fn progress_of<'a>(campaign: &Campaign, answers: impl Iterator<Item = &'a An
 }
 
 impl Db {
-    /// The schools in the scope that the latest identification run lists
-    /// as ШНОР or ШНСУ (a campaign's usual target).
+    /// The schools in the scope on the lists in force — the run the latest
+    /// order approved, or the latest run before any order — as ШНОР or
+    /// ШНСУ (a campaign's or an event's usual target).
     pub async fn supported_schools_in(&self, scope: &Scope) -> Result<Vec<i64>> {
-        let (Some(run), _) = self.latest_run_ids().await? else {
+        let Some(run) = self.supported_run_id().await? else {
             return Ok(vec![]);
         };
         self.ensure_runs_indexed().await?;

@@ -19,6 +19,7 @@ pub mod indicators;
 pub mod leaders;
 pub mod migrate;
 pub mod notifications;
+pub mod orders;
 pub mod password;
 pub mod plan_reports;
 pub mod plans;

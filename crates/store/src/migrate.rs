@@ -120,6 +120,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "events",
     sqlite: include_str!("../migrations/sqlite/0021_events.sql"),
     postgres: include_str!("../migrations/postgres/0021_events.sql"),
+}, Migration {
+    version: 22,
+    name: "orders",
+    sqlite: include_str!("../migrations/sqlite/0022_orders.sql"),
+    postgres: include_str!("../migrations/postgres/0022_orders.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

@@ -64,7 +64,7 @@ pub struct NewEvidenceFile {
 /// An evidence file's name and size by the evidence rules: a type that is
 /// not accepted is [`StoreError::UnsupportedType`], any other refusal
 /// [`StoreError::Invalid`].
-fn check_file(name: &str, size: u64) -> Result<()> {
+pub(crate) fn check_file(name: &str, size: u64) -> Result<()> {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_lowercase())

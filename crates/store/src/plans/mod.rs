@@ -24,6 +24,7 @@ pub use activities::{ActivityQuery, ExecutionRow, OverdueActivity, StatusChange,
 pub use cascade::CascadeProgress;
 pub use comments::Comment;
 pub use editing::{Edited, PlanEdit};
+pub(crate) use evidence::check_file;
 pub use evidence::{Evidence, NewEvidenceFile};
 pub use plan::{PlanLinks, PlanSource, PlanSummary, PlanVersion, SavedPlan};
 pub use support_pairs::{NewSupportPair, SupportPair};

@@ -81,9 +81,23 @@ pub fn routes() -> Routes {
         .get("/api/principals", staff::principals)
         .get("/api/pupils", pupils::pupils)
         .get("/api/pupils/summary", pupils::summary)
+        .get("/api/orders", orders)
         .get("/api/events", events::events)
         .get("/api/events/{id}", events::event)
         .get("/api/openapi.json", openapi)
+}
+
+/// The orders register of the caller's scope, latest first.
+async fn orders(State(st): State<AppState>, caller: Caller) -> ApiResult<Vec<types::OrderInfo>> {
+    let in_force = st.db.approving_order().await?.map(|o| o.id);
+    Ok(Json(
+        st.db
+            .orders(&caller.scope)
+            .await?
+            .iter()
+            .map(|o| types::OrderInfo::of(o, in_force))
+            .collect(),
+    ))
 }
 
 async fn me(caller: Caller) -> ApiResult<types::Me> {

@@ -1563,3 +1563,46 @@ pub struct EventDetail {
     )]
     pub participant_list: Vec<EventParticipant>,
 }
+
+/// An order of the register.
+#[derive(Serialize, JsonSchema)]
+#[schemars(description = "Приказ реестра: номер, дата, название, вид, кто издал, что утверждает")]
+pub struct OrderInfo {
+    pub id: i64,
+    pub number: String,
+    #[schemars(description = "Дата подписания, ГГГГ-ММ-ДД")]
+    pub signed_on: String,
+    pub title: String,
+    #[schemars(description = "Вид: lists (перечни ШНОР и ШНСУ), roadmap, events, other")]
+    pub kind: String,
+    pub kind_title: String,
+    #[schemars(description = "Кто издал: регион или муниципалитет")]
+    pub issuer: String,
+    pub municipality_id: Option<i64>,
+    #[schemars(description = "Расчёт, перечни которого утверждены приказом")]
+    pub run_id: Option<i64>,
+    pub plan_id: Option<i64>,
+    #[schemars(description = "Имя файла подписанного приказа; пусто — файла нет")]
+    pub file_name: String,
+    #[schemars(description = "Этот приказ утвердил действующие перечни")]
+    pub in_force: bool,
+}
+
+impl OrderInfo {
+    pub fn of(o: &opora_store::orders::Order, in_force: Option<i64>) -> OrderInfo {
+        OrderInfo {
+            id: o.id,
+            number: o.fields.number.clone(),
+            signed_on: o.fields.signed_on.iso(),
+            title: o.fields.title.clone(),
+            kind: o.fields.kind.code().into(),
+            kind_title: o.fields.kind.title().into(),
+            issuer: o.issuer.clone(),
+            municipality_id: o.fields.municipality_id,
+            run_id: o.fields.run_id,
+            plan_id: o.fields.plan_id,
+            file_name: o.file_name.clone(),
+            in_force: in_force == Some(o.id),
+        }
+    }
+}

@@ -335,6 +335,10 @@ struct RunPage {
     notes: Vec<String>,
     lists: Vec<ListView>,
     others: Vec<(i64, String)>,
+    /// The orders that approved this run's lists («приказ № … от …»).
+    approved_by: Vec<String>,
+    /// The region approves a run's lists by an order.
+    can_approve: bool,
     partial: bool,
 }
 
@@ -492,6 +496,15 @@ pub async fn show(
         notes: run.notes.iter().map(|n| with_factor_names(n)).collect(),
         lists,
         others,
+        approved_by: st
+            .db
+            .orders(&caller.scope)
+            .await?
+            .iter()
+            .filter(|o| o.fields.run_id == Some(id))
+            .map(|o| o.reference())
+            .collect(),
+        can_approve: caller.is_region(),
         partial: !caller.is_region(),
     };
     Ok(Html(page.render()?))

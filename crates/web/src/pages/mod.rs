@@ -9,6 +9,7 @@ pub mod home;
 pub mod identification;
 pub mod indicators;
 pub mod notifications;
+pub mod orders;
 pub mod plans;
 pub mod pupils;
 pub mod schools;

@@ -1,5 +1,6 @@
 //! Choosing the schools a campaign or an event is for: the supported
-//! schools (ШНОР and ШНСУ of the latest run), all schools of the caller's
+//! schools (ШНОР and ШНСУ of the lists in force: the latest approved by an
+//! order, or the latest run before any order), all schools of the caller's
 //! scope, all schools of a municipality (the region), or a list of codes.
 //! Every school is taken from the caller's scope, so no id or code outside
 //! it can be chosen.
@@ -13,7 +14,7 @@ pub async fn choices(st: &AppState, c: &Caller) -> WebResult<Vec<(String, String
     let mut out = vec![
         (
             "supported".to_string(),
-            "ШНОР и ШНСУ последнего расчёта".to_string(),
+            "ШНОР и ШНСУ утверждённого перечня".to_string(),
         ),
         ("all".to_string(), "Все школы".to_string()),
     ];

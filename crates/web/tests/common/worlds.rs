@@ -63,6 +63,8 @@ pub struct World {
     pub closable_routes: HashMap<String, i64>,
     /// The world's municipality.
     pub municipality_id: i64,
+    /// An order of the world's municipality, with its file.
+    pub order_id: i64,
     /// A municipal event for the world's school (held on 01.09.2026), its
     /// teacher invited.
     pub event_id: i64,
@@ -132,6 +134,7 @@ impl World {
             "support" => self.support_id,
             "staff" | "teachers" => self.teacher_id,
             "events" => self.event_id,
+            "orders" => self.order_id,
             "notifications" => self.notifications.get(login).copied().unwrap_or(999_999),
             // In-memory previews: no id outside the session that made one.
             "upload" => 999_999,
@@ -370,6 +373,34 @@ async fn event_world(db: &Db, municipality_id: i64, school_id: i64, teacher_id: 
         .await
         .unwrap();
     id
+}
+
+/// The world's order: its municipality's, with a signed PDF.
+async fn order_world(db: &Db, municipality_id: i64) -> i64 {
+    use opora_store::orders::{OrderFields, OrderFile, OrderKind};
+    let fields = OrderFields {
+        number: format!("М-{municipality_id}"),
+        signed_on: opora_plans::Date::new(2026, 9, 1).unwrap(),
+        title: "О проверке прав".into(),
+        kind: OrderKind::Other,
+        municipality_id: Some(municipality_id),
+        run_id: None,
+        plan_id: None,
+    };
+    let file = OrderFile {
+        name: "приказ.pdf".into(),
+        media_type: "application/pdf".into(),
+        sha256: String::new(),
+        content: b"%PDF-1.4\n%%EOF\n".to_vec(),
+    };
+    db.add_order(
+        &Scope::Municipality(municipality_id),
+        &fields,
+        Some(&file),
+        "test",
+    )
+    .await
+    .unwrap()
 }
 
 /// A login's invited teacher and two decisions of the world's event.
@@ -706,8 +737,10 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
         .id;
     let (pupil_id, pupil_route_id, pupil_step_id) = pupil_world(db, school_id).await;
     let event_id = event_world(db, school.municipality_id, school_id, teacher_id).await;
+    let order_id = order_world(db, school.municipality_id).await;
     World {
         municipality_id: school.municipality_id,
+        order_id,
         event_id,
         removable_participants: HashMap::new(),
         deletable_decisions: HashMap::new(),

@@ -380,7 +380,7 @@ fn not_added(e: opora_store::StoreError) -> WebError {
     }
 }
 
-fn media_type(name: &str) -> &'static str {
+pub(crate) fn media_type(name: &str) -> &'static str {
     match name
         .rsplit_once('.')
         .map(|(_, e)| e.to_lowercase())
@@ -449,7 +449,7 @@ fn disposition(kind: &str, name: &str) -> String {
 }
 
 /// The file as a download, never rendered by the browser (uploaded content is untrusted).
-fn attachment(name: &str, content: Vec<u8>) -> Response {
+pub(crate) fn attachment(name: &str, content: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
