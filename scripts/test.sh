@@ -14,11 +14,13 @@ export OPORA_TEST_DATABASE_URL="${OPORA_TEST_DATABASE_URL-postgres://postgres@12
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else return 1; fi; }
 
 # Debian packages the tests drive: the browser, its driver, LibreOffice
-# (the reports must open in it), PostgreSQL.
+# (the reports must open in it), poppler-utils, PostgreSQL.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# pdftotext reads the analytical notes' PDFs back as text.
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if [ "$OPORA_TEST_DATABASE_URL" = "postgres://postgres@127.0.0.1:5432/test" ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then
   need+=(postgresql)
 fi

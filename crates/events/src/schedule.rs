@@ -71,7 +71,7 @@ impl Schedule {
                     last: last.ru(),
                 });
             }
-            if last.days() - starts_on.days() > 366 {
+            if last.days() - starts_on.days() > 365 {
                 return Err(ScheduleError::TooLong {
                     first: starts_on.ru(),
                     last: last.ru(),

@@ -91,6 +91,31 @@ pub enum Command {
     /// Педагоги: повышение квалификации (правило «курсы не реже раза в три года»)
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Аналитическая справка школы, муниципалитета или региона (DOCX или PDF)
+    #[command(
+        after_help = "Примеры:\n  opora note --school 0412 --out справка.docx\n  opora note --municipality \"г. Северск\" --out справка.pdf --date 01.12.2026\n  opora note --region --out регион.pdf\n\nФормат — по расширению файла (.docx или .pdf). Справка сохраняется в базе как выпущенная версия."
+    )]
+    Note(NoteArgs),
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["school", "municipality", "region"])))]
+pub struct NoteArgs {
+    /// Код ОО школы
+    #[arg(long, value_name = "КОД")]
+    pub school: Option<String>,
+    /// Название муниципалитета, как в реестре школ
+    #[arg(long, value_name = "НАЗВАНИЕ")]
+    pub municipality: Option<String>,
+    /// Справка по региону целиком
+    #[arg(long)]
+    pub region: bool,
+    /// Файл справки: .docx или .pdf
+    #[arg(long, value_name = "ФАЙЛ")]
+    pub out: std::path::PathBuf,
+    /// Дата справки (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); по умолчанию сегодня
+    #[arg(long, value_name = "ДАТА")]
+    pub date: Option<String>,
 }
 
 #[derive(Subcommand)]

@@ -19,6 +19,7 @@ mod demo;
 mod identify;
 mod import;
 mod indicators;
+mod note;
 mod output;
 mod plan;
 mod settings;
@@ -105,6 +106,7 @@ async fn run(cli: Cli, settings: settings::Settings) -> Result<std::process::Exi
         Command::Indicators(cmd) => return indicators::run(&cli.db, cmd).await,
         Command::Sites(cmd) => sites::run(&cli.db, cmd).await?,
         Command::Staff(cmd) => staff::run(&cli.db, cmd).await?,
+        Command::Note(args) => note::run(&cli.db, args).await?,
         Command::Serve(args) => {
             let db = cli.db.open().await?;
             // Rows of an import killed mid-way are invisible; delete them now.

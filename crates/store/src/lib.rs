@@ -18,6 +18,7 @@ pub mod indicator_values;
 pub mod indicators;
 pub mod leaders;
 pub mod migrate;
+pub mod notes;
 pub mod notifications;
 pub mod orders;
 pub mod password;

@@ -125,6 +125,11 @@ const MIGRATIONS: &[Migration] = &[Migration {
     name: "orders",
     sqlite: include_str!("../migrations/sqlite/0022_orders.sql"),
     postgres: include_str!("../migrations/postgres/0022_orders.sql"),
+}, Migration {
+    version: 23,
+    name: "issued notes",
+    sqlite: include_str!("../migrations/sqlite/0023_notes.sql"),
+    postgres: include_str!("../migrations/postgres/0023_notes.sql"),
 }];
 
 /// SHA-256 of a migration's text, line endings normalised (a checkout with

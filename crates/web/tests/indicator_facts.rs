@@ -281,8 +281,9 @@ async fn website_audits_are_fields_of_the_formulas() {
     });
 }
 
-/// Σ teachers with a development plan or a mentor (active) ÷ Σ teachers of
-/// the ШНОР/ШНСУ of `scope`, computed from the staff records themselves.
+/// Σ teachers with a development plan or a mentor (active) or present at an
+/// event of methodological support in the last year ÷ Σ teachers of the
+/// ШНОР/ШНСУ of `scope`, computed from the staff records themselves.
 async fn support_share_by_hand(db: &opora_store::Db, scope: &Scope) -> f64 {
     use opora_staff::development::DevPlanStatus;
     use opora_staff::mentoring::PairStatus;
@@ -306,7 +307,13 @@ async fn support_share_by_hand(db: &opora_store::Db, scope: &Scope) -> f64 {
                 .unwrap()
                 .iter()
                 .any(|p| p.mentee.teacher_id == t.id && p.status == PairStatus::Active);
-            supported += usize::from(planned || mentored);
+            let year_ago = opora_plans::clock::today().add_days(-365).unwrap();
+            let evented = db.teacher_events(t.id).await.unwrap().iter().any(|e| {
+                e.attendance == opora_events::Attendance::Attended
+                    && e.kind.is_methodical_support()
+                    && e.ends_on.unwrap_or(e.starts_on) >= year_ago
+            });
+            supported += usize::from(planned || mentored || evented);
         }
     }
     100.0 * supported as f64 / teachers as f64

@@ -10,7 +10,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use opora_io::charts::{line_chart, Series};
 use opora_store::school_card::ResultPoint;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,6 +121,8 @@ struct CardPage<'a> {
 
 /// Where the card's cached body takes the school's support block.
 const SCHOOL_WORK: &str = "<!--school-work-->";
+/// Where the card's cached body takes the link to the school's note.
+const SCHOOL_NOTE: &str = "<!--school-note-->";
 
 /// Карточка школы. The scope check comes first, from the scope's cached
 /// rows (the store's scoped query); the rendered content is cached per school.
@@ -147,6 +148,16 @@ pub async fn card(
         .await?
         .render()?;
     let body = body.replacen(SCHOOL_WORK, &work, 1);
+    // The note is prepared by those who issue notes (not a teacher).
+    let note = if caller.role() == opora_store::users::Role::Teacher {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"actions-row\"><a href=\"/notes/new?school={}\" id=\"school-note\">Аналитическая справка</a></p>",
+            fmt::urlencode(&code)
+        )
+    };
+    let body = body.replacen(SCHOOL_NOTE, &note, 1);
     let page = CardPage {
         l: Layout::new(&caller, title, "/schools"),
         body: &body,
@@ -286,68 +297,11 @@ async fn render_body(st: &AppState, caller: &Caller, code: &str) -> WebResult<St
 }
 
 /// One chart per (procedure, subject): the school's mean as % of the
-/// maximum (grades pooled, weighted by results) against the region's.
+/// maximum (grades pooled, weighted by results) against the region's — the
+/// same charts as the analytical note's.
 fn result_charts(points: &[ResultPoint]) -> Vec<String> {
-    let mut groups: BTreeMap<(String, String), Vec<&ResultPoint>> = BTreeMap::new();
-    for p in points {
-        groups
-            .entry((p.procedure.clone(), p.subject.clone()))
-            .or_default()
-            .push(p);
-    }
-    let mut out = Vec::new();
-    for ((procedure, subject), ps) in groups {
-        let years: Vec<i64> = ps
-            .iter()
-            .map(|p| p.year)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let pooled = |f: fn(&ResultPoint) -> Option<f64>| -> Vec<Option<f64>> {
-            years
-                .iter()
-                .map(|y| {
-                    let (mut sw, mut sv) = (0.0, 0.0);
-                    for p in ps.iter().filter(|p| p.year == *y) {
-                        if let Some(v) = f(p) {
-                            sw += p.n as f64;
-                            sv += v * p.n as f64;
-                        }
-                    }
-                    (sw > 0.0).then(|| sv / sw)
-                })
-                .collect()
-        };
-        let school = pooled(|p| p.mean_pct);
-        if school.iter().all(Option::is_none) {
-            continue;
-        }
-        let region = pooled(|p| p.region_mean_pct);
-        let grades: BTreeSet<i64> = ps.iter().map(|p| p.grade).collect();
-        let grades: Vec<String> = grades.iter().map(|g| g.to_string()).collect();
-        let title = format!("{procedure}, {subject} ({} кл.)", grades.join(", "));
-        let xs: Vec<String> = years.iter().map(|y| fmt::academic_year_short(*y)).collect();
-        out.push(line_chart(
-            &title,
-            &xs,
-            &[
-                Series {
-                    label: "Школа".into(),
-                    colour: "#1f5f99",
-                    dashed: false,
-                    values: school,
-                },
-                Series {
-                    label: "Регион".into(),
-                    colour: "#8a94a0",
-                    dashed: true,
-                    values: region,
-                },
-            ],
-            "% от максимального балла",
-            "%",
-            100.0,
-        ));
-    }
-    out
+    opora_notes::compose::result_charts(points, fmt::academic_year_short)
+        .into_iter()
+        .map(|(_, svg)| svg)
+        .collect()
 }

@@ -8,6 +8,7 @@ pub mod glossary;
 pub mod home;
 pub mod identification;
 pub mod indicators;
+pub mod notes;
 pub mod notifications;
 pub mod orders;
 pub mod plans;

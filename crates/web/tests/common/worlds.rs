@@ -65,6 +65,8 @@ pub struct World {
     pub municipality_id: i64,
     /// An order of the world's municipality, with its file.
     pub order_id: i64,
+    /// An issued note of the world's school.
+    pub note_id: i64,
     /// A municipal event for the world's school (held on 01.09.2026), its
     /// teacher invited.
     pub event_id: i64,
@@ -135,6 +137,7 @@ impl World {
             "staff" | "teachers" => self.teacher_id,
             "events" => self.event_id,
             "orders" => self.order_id,
+            "notes" => self.note_id,
             "notifications" => self.notifications.get(login).copied().unwrap_or(999_999),
             // In-memory previews: no id outside the session that made one.
             "upload" => 999_999,
@@ -216,6 +219,9 @@ impl World {
         }
         if p.contains("{id}") {
             p = p.replace("{id}", &self.id_for(route.path, login));
+        }
+        if p.starts_with("/notes/") {
+            p = p.replace("{file}", "note.pdf");
         }
         p = p.replace(
             "{file}",
@@ -401,6 +407,36 @@ async fn order_world(db: &Db, municipality_id: i64) -> i64 {
     )
     .await
     .unwrap()
+}
+
+/// An issued note of the world's school (a short one: the matrix asks for
+/// its page and its PDF).
+async fn note_world(db: &Db, school: &opora_store::registry::School) -> i64 {
+    let mut section = opora_notes::Section::new("Проверка прав");
+    section.paragraph("Справка для проверки прав.");
+    let note = opora_notes::Note {
+        title: "Аналитическая справка".into(),
+        subject: school.short_name.clone(),
+        as_of: "01.12.2026".into(),
+        snapshot: vec!["проверка".into()],
+        sections: vec![section],
+    };
+    let subject = opora_store::notes::NoteSubject {
+        kind: "school",
+        key: school.code.clone(),
+        name: school.short_name.clone(),
+        municipality_id: Some(school.municipality_id),
+        school_id: Some(school.id),
+    };
+    db.issue_note(
+        &subject,
+        opora_plans::Date::new(2026, 12, 1).unwrap(),
+        &serde_json::to_string(&note).unwrap(),
+        "test",
+    )
+    .await
+    .unwrap()
+    .0
 }
 
 /// A login's invited teacher and two decisions of the world's event.
@@ -738,7 +774,9 @@ async fn programme_world(db: &Db, plan_id: i64, school_id: i64) -> World {
     let (pupil_id, pupil_route_id, pupil_step_id) = pupil_world(db, school_id).await;
     let event_id = event_world(db, school.municipality_id, school_id, teacher_id).await;
     let order_id = order_world(db, school.municipality_id).await;
+    let note_id = note_world(db, &school).await;
     World {
+        note_id,
         municipality_id: school.municipality_id,
         order_id,
         event_id,

@@ -431,7 +431,7 @@ async fn evidence_file(st: &AppState, caller: &Caller, eid: i64) -> WebResult<(S
 
 /// `filename` and `filename*` of a Content-Disposition: an ASCII stand-in
 /// and the name itself.
-fn disposition(kind: &str, name: &str) -> String {
+pub(crate) fn disposition(kind: &str, name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
