@@ -292,7 +292,7 @@ async fn results(
             "Регион, доля «2», %",
         ],
         rows,
-        &[3, 6, 2, 3, 2, 2, 3],
+        &[3, 6, 3, 3, 2, 2, 3],
     );
     for (title, svg) in result_charts(&card.results, academic) {
         *charts += 1;
@@ -621,7 +621,7 @@ pub fn recommendations(f: &Facts, school: bool) -> Section {
     }
     if f.overdue > 0 {
         items.push(format!(
-            "Проверить причины просрочки {} мероприятий дорожных карт и скорректировать сроки или ответственных.",
+            "Проверить причины просрочки мероприятий дорожных карт (просрочено: {}) и скорректировать сроки или ответственных.",
             f.overdue
         ));
     }

@@ -8,39 +8,14 @@
 use crate::model::{Block, Note};
 use crate::raster;
 use crate::NoteError;
+use opora_plans::docx_out::{esc, runs};
 use std::io::Write;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// Text for XML: the five escapes, and characters XML 1.0 forbids dropped.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn run(text: &str, bold: bool) -> String {
-    let rpr = if bold { "<w:rPr><w:b/></w:rPr>" } else { "" };
-    text.split('\n')
-        .enumerate()
-        .map(|(i, line)| {
-            let br = if i > 0 { "<w:br/>" } else { "" };
-            format!(
-                "<w:r>{rpr}{br}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
-                esc(line)
-            )
-        })
-        .collect()
+    runs(text, bold, None)
 }
 
 fn paragraph(style: &str, text: &str) -> String {

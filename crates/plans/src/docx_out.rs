@@ -7,7 +7,8 @@ use std::io::Write;
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-fn esc(s: &str) -> String {
+/// Text for XML: the five escapes, and characters XML 1.0 forbids dropped.
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -23,7 +24,8 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn runs(text: &str, bold: bool, size_half_points: Option<u32>) -> String {
+/// Runs of `text` (a line break for each `\n`), bold and sized as asked.
+pub fn runs(text: &str, bold: bool, size_half_points: Option<u32>) -> String {
     let mut rpr = String::new();
     if bold {
         rpr.push_str("<w:b/>");

@@ -278,21 +278,7 @@ async fn the_calendar_tasks_and_api_show_the_events_of_the_scope_only() {
         assert!(list.len() <= 1, "{list:?}");
 
         // Another municipality does not see the demo municipality's events.
-        let other = municipalities(&t.db)
-            .await
-            .into_iter()
-            .find(|m| m.id != cast.municipality_id)
-            .unwrap();
-        let other_school = schools(&t.db, other.id).await.remove(0);
-        let outsider =
-            common::worlds::make_user(&t.db, "events_outsider", other.id, other_school.id).await;
-        let hash = opora_store::password::hash_password("demo-outsider");
-        t.db.set_password_hash(outsider, &hash).await.unwrap();
-        let mut out = Client::new(&base);
-        assert_eq!(
-            out.login("events_outsider", "demo-outsider").await.status,
-            303
-        );
+        let mut out = outsider(&t.db, &base, cast.municipality_id, "events_outsider").await;
         assert_eq!(
             out.get(&format!("/events/{}", seminar.id)).await.status,
             404

@@ -72,21 +72,7 @@ async fn a_school_issues_its_note_and_downloads_it_as_docx_and_pdf() {
         // The municipality sees it; another municipality and a teacher do not issue or see it.
         let mut mo = logged_in(&base, "mo1").await;
         assert_eq!(mo.get(&format!("/notes/{id}")).await.status, 200);
-        let other = municipalities(&t.db)
-            .await
-            .into_iter()
-            .find(|m| m.id != cast.municipality_id)
-            .unwrap();
-        let other_school = schools(&t.db, other.id).await.remove(0);
-        let outsider =
-            common::worlds::make_user(&t.db, "notes_outsider", other.id, other_school.id).await;
-        let hash = opora_store::password::hash_password("notes-outsider");
-        t.db.set_password_hash(outsider, &hash).await.unwrap();
-        let mut out = Client::new(&base);
-        assert_eq!(
-            out.login("notes_outsider", "notes-outsider").await.status,
-            303
-        );
+        let mut out = outsider(&t.db, &base, cast.municipality_id, "notes_outsider").await;
         assert_eq!(out.get(&format!("/notes/{id}")).await.status, 404);
         assert_eq!(
             out.get(&format!("/notes/new?school={code}")).await.status,

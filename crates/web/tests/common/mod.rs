@@ -436,3 +436,22 @@ pub async fn teacher_with_deficits(
     }
     panic!("the demo school has a teacher with deficits")
 }
+
+/// A signed-in school administrator of another municipality than
+/// `except` (a user made for the test under `login`).
+pub async fn outsider(db: &Db, base: &str, except: i64, login: &str) -> Client {
+    let other = municipalities(db)
+        .await
+        .into_iter()
+        .find(|m| m.id != except)
+        .expect("a second municipality");
+    let school = schools(db, other.id).await.remove(0);
+    let id = worlds::make_user(db, login, other.id, school.id).await;
+    let password = format!("{login}-password");
+    db.set_password_hash(id, &opora_store::password::hash_password(&password))
+        .await
+        .unwrap();
+    let mut c = Client::new(base);
+    assert_eq!(c.login(login, &password).await.status, 303);
+    c
+}
