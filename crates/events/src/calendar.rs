@@ -3,21 +3,7 @@
 //! link (`2026-12`).
 
 use opora_plans::date::{days_in_month, Date};
-
-const MONTHS: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
+use opora_plans::deadline::MONTHS_NOMINATIVE;
 
 /// The days of the week as a calendar's header writes them.
 pub const WEEKDAYS: [&str; 7] = ["пн", "вт", "ср", "чт", "пт", "сб", "вс"];
@@ -60,7 +46,11 @@ impl Month {
 
     /// «декабрь 2026».
     pub fn ru(&self) -> String {
-        format!("{} {}", MONTHS[self.month as usize - 1], self.year)
+        format!(
+            "{} {}",
+            MONTHS_NOMINATIVE[self.month as usize - 1],
+            self.year
+        )
     }
 
     pub fn first(&self) -> Date {

@@ -22,7 +22,7 @@ use opora_io::charts::{line_chart, Series};
 use opora_plans::date::Date;
 use opora_store::events::register::EventFilter;
 use opora_store::registry::School;
-use opora_store::school_card::ResultPoint;
+use opora_store::school_card::{ResultPoint, SchoolCard};
 use opora_store::scope::Scope;
 use opora_store::Db;
 use std::collections::{BTreeMap, BTreeSet};
@@ -135,11 +135,9 @@ pub async fn compose(
 
     sections.push(status(db, &schools, &mut facts, &mut snapshot).await?);
     if let Subject::School(code) = subject {
-        if let Some(s) = results(db, scope, code, &mut facts, &mut charts).await? {
-            sections.push(s);
-        }
-        if let Some(s) = checklist(db, scope, code, &mut facts).await? {
-            sections.push(s);
+        if let Some(card) = db.school_card(scope, code).await? {
+            sections.push(results(&card, &mut facts, &mut charts));
+            sections.push(checklist(&card, &mut facts));
         }
     }
     sections.push(roadmaps(db, &ids, on, &mut facts).await?);
@@ -242,20 +240,11 @@ async fn status(
     Ok(s)
 }
 
-async fn results(
-    db: &Db,
-    scope: &Scope,
-    code: &str,
-    facts: &mut Facts,
-    charts: &mut usize,
-) -> Result<Option<Section>, NoteError> {
-    let Some(card) = db.school_card(scope, code).await? else {
-        return Ok(None);
-    };
+fn results(card: &SchoolCard, facts: &mut Facts, charts: &mut usize) -> Section {
     let mut s = Section::new("Результаты и их динамика");
     if card.results.is_empty() {
         s.paragraph("Результатов оценочных процедур в Опоре нет.");
-        return Ok(Some(s));
+        return s;
     }
     let latest = card.results.iter().map(|r| r.year).max().unwrap_or(0);
     let mut rows = Vec::new();
@@ -298,7 +287,7 @@ async fn results(
         *charts += 1;
         s.chart(title, svg, *charts);
     }
-    Ok(Some(s))
+    s
 }
 
 /// One chart per procedure and subject: the school's mean (% of the
@@ -373,15 +362,7 @@ pub fn result_charts(
     out
 }
 
-async fn checklist(
-    db: &Db,
-    scope: &Scope,
-    code: &str,
-    facts: &mut Facts,
-) -> Result<Option<Section>, NoteError> {
-    let Some(card) = db.school_card(scope, code).await? else {
-        return Ok(None);
-    };
+fn checklist(card: &SchoolCard, facts: &mut Facts) -> Section {
     let mut s = Section::new("Чек-лист и признаки необъективности результатов");
     let items: Vec<String> = card
         .latest
@@ -429,13 +410,13 @@ async fn checklist(
             &[1, 4, 1, 8],
         );
     }
-    Ok(Some(s))
+    s
 }
 
 async fn roadmaps(db: &Db, ids: &[i64], on: Date, facts: &mut Facts) -> Result<Section, NoteError> {
     let mut s = Section::new("Исполнение дорожных карт");
     let plans: Vec<_> = db
-        .plans(&Scope::Region, on)
+        .plans(&Scope::Schools(ids.to_vec()), on)
         .await?
         .into_iter()
         .filter(|p| !p.is_template && p.school_id.is_some_and(|id| ids.contains(&id)))
@@ -541,12 +522,7 @@ async fn pupils(
     facts: &mut Facts,
 ) -> Result<Section, NoteError> {
     let mut s = Section::new("Обучающиеся с низкими образовательными результатами");
-    let rows: Vec<_> = db
-        .pupil_summary(&Scope::Region, on)
-        .await?
-        .into_iter()
-        .filter(|r| ids.contains(&r.school_id))
-        .collect();
+    let rows = db.pupil_summary(&Scope::Schools(ids.to_vec()), on).await?;
     let mut register = 0;
     for r in &rows {
         register += r.on_register;

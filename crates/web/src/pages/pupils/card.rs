@@ -111,23 +111,9 @@ pub struct CardQuery {
 }
 
 fn month_title(code: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ];
     match code.split_once('-') {
         Some((y, m)) => match m.parse::<usize>() {
-            Ok(m @ 1..=12) => format!("{} {y}", MONTHS[m - 1]),
+            Ok(m @ 1..=12) => format!("{} {y}", opora_plans::deadline::MONTHS_NOMINATIVE[m - 1]),
             _ => code.to_string(),
         },
         None => code.to_string(),
